@@ -1,0 +1,354 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../api/app_error';
+import type { PluginAPI } from '../api/plugin_api';
+import type {
+  Bot,
+  Channel,
+  ChannelMember,
+  Command,
+  Group,
+  OpenDialogRequest,
+  PluginClusterEvent,
+  PluginClusterEventSendOptions,
+  PluginKVSetOptions,
+  Post,
+  Team,
+  TeamMember,
+  User,
+  WebsocketBroadcast,
+} from '../model/types';
+import { MemoryKv } from './memory_kv';
+
+/** Mattermost-style 26-character ids. */
+export const newId = (): string => randomBytes(16).toString('hex').slice(0, 26);
+
+export interface PublishedEvent {
+  event: string;
+  payload: Record<string, unknown>;
+  broadcast: WebsocketBroadcast;
+}
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/**
+ * The state of one fake Mattermost server. Several MemoryApi instances (one per simulated HA
+ * node) may share one world, as real nodes share one database.
+ */
+export class MemoryWorld {
+  readonly kv: MemoryKv;
+  readonly users = new Map<string, User>();
+  readonly teams = new Map<string, Team>();
+  readonly teamMembers = new Map<string, TeamMember>();
+  readonly channels = new Map<string, Channel>();
+  readonly channelMembers = new Map<string, ChannelMember>();
+  readonly posts = new Map<string, Post>();
+  readonly ephemeralPosts: Array<{ userId: string; post: Post }> = [];
+  readonly groups = new Map<string, { group: Group; memberIds: string[] }>();
+  readonly commands = new Map<string, Command>();
+  readonly events: PublishedEvent[] = [];
+  readonly dialogs: OpenDialogRequest[] = [];
+  readonly logs: LogLine[] = [];
+  readonly systemAdmins = new Set<string>();
+  pluginConfig: Record<string, unknown> = {};
+  serverVersion = '11.1.0';
+
+  constructor(readonly now: () => number = Date.now) {
+    this.kv = new MemoryKv(now);
+  }
+
+  addUser(username: string, extra: Partial<User> = {}): User {
+    const user: User = { Id: newId(), Username: username, Roles: 'system_user', ...extra };
+    this.users.set(user.Id, user);
+    if (user.Roles?.includes('system_admin')) this.systemAdmins.add(user.Id);
+    return user;
+  }
+
+  addTeam(name: string): Team {
+    const team: Team = { Id: newId(), Name: name, DisplayName: name };
+    this.teams.set(team.Id, team);
+    return team;
+  }
+
+  addTeamMember(teamId: string, userId: string, roles = 'team_user'): void {
+    this.teamMembers.set(`${teamId}:${userId}`, { TeamId: teamId, UserId: userId, Roles: roles });
+  }
+
+  addChannel(teamId: string, name: string, type: Channel['Type'] = 'O'): Channel {
+    const channel: Channel = { Id: newId(), TeamId: teamId, Name: name, DisplayName: name, Type: type, CreateAt: this.now() };
+    this.channels.set(channel.Id, channel);
+    return channel;
+  }
+
+  addChannelMember(channelId: string, userId: string, roles = 'channel_user'): ChannelMember {
+    const member: ChannelMember = {
+      ChannelId: channelId,
+      UserId: userId,
+      Roles: roles,
+      SchemeUser: true,
+      SchemeAdmin: roles.includes('channel_admin'),
+    };
+    this.channelMembers.set(`${channelId}:${userId}`, member);
+    return member;
+  }
+
+  addGroup(displayName: string, memberIds: string[]): Group {
+    const group: Group = { Id: newId(), Name: displayName.toLowerCase().replace(/\W+/g, '-'), DisplayName: displayName };
+    this.groups.set(group.Id, { group, memberIds });
+    return group;
+  }
+
+  postsIn(channelId: string): Post[] {
+    return [...this.posts.values()].filter((p) => p.ChannelId === channelId).sort((a, b) => (a.CreateAt ?? 0) - (b.CreateAt ?? 0));
+  }
+
+  membersOf(channelId: string): string[] {
+    return [...this.channelMembers.values()].filter((m) => m.ChannelId === channelId).map((m) => m.UserId);
+  }
+}
+
+const notFound = (what: string, id: string): AppError =>
+  new AppError(`app.${what}.get.app_error`, `Unable to find the ${what}.`, `id=${id}`, 404);
+
+/**
+ * An in-memory PluginAPI for unit tests: the KV store has Mattermost's exact semantics
+ * (MemoryKv); channels, posts, users and permissions behave like a small Mattermost.
+ * `kvCalls` counts KV round trips so tests can assert O(page) access.
+ */
+export class MemoryApi implements PluginAPI {
+  kvCalls = 0;
+
+  constructor(readonly world: MemoryWorld = new MemoryWorld()) {}
+
+  // Configuration
+  async loadPluginConfiguration(): Promise<Record<string, unknown>> {
+    return structuredClone(this.world.pluginConfig);
+  }
+  async getConfig(): Promise<Record<string, unknown>> {
+    return { ServiceSettings: { SiteURL: 'http://localhost:8065' } };
+  }
+  async getServerVersion(): Promise<string> {
+    return this.world.serverVersion;
+  }
+
+  // Commands
+  async registerCommand(command: Command): Promise<void> {
+    this.world.commands.set(command.Trigger, structuredClone(command));
+  }
+  async unregisterCommand(_teamId: string, trigger: string): Promise<void> {
+    this.world.commands.delete(trigger);
+  }
+
+  // KV
+  async kvGet(key: string): Promise<Uint8Array | null> {
+    this.kvCalls++;
+    return this.world.kv.get(key);
+  }
+  async kvSet(key: string, value: Uint8Array): Promise<void> {
+    this.kvCalls++;
+    this.world.kv.set(key, value);
+  }
+  async kvSetWithOptions(key: string, value: Uint8Array | null, options: PluginKVSetOptions): Promise<boolean> {
+    this.kvCalls++;
+    return this.world.kv.setWithOptions(key, value, options);
+  }
+  async kvCompareAndSet(key: string, oldValue: Uint8Array | null, newValue: Uint8Array): Promise<boolean> {
+    this.kvCalls++;
+    return this.world.kv.compareAndSet(key, oldValue, newValue);
+  }
+  async kvCompareAndDelete(key: string, oldValue: Uint8Array): Promise<boolean> {
+    this.kvCalls++;
+    return this.world.kv.compareAndDelete(key, oldValue);
+  }
+  async kvDelete(key: string): Promise<void> {
+    this.kvCalls++;
+    this.world.kv.delete(key);
+  }
+  async kvDeleteAll(): Promise<void> {
+    this.kvCalls++;
+    this.world.kv.deleteAll();
+  }
+  async kvList(page: number, perPage: number): Promise<string[]> {
+    this.kvCalls++;
+    return this.world.kv.list(page, perPage);
+  }
+
+  // Bots, users, teams, groups
+  async ensureBotUser(bot: Bot): Promise<string> {
+    const existing = [...this.world.users.values()].find((u) => u.Username === bot.Username);
+    if (existing) return existing.Id;
+    return this.world.addUser(bot.Username, { IsBot: true, Nickname: bot.DisplayName ?? '' }).Id;
+  }
+  async getUser(userId: string): Promise<User> {
+    const user = this.world.users.get(userId);
+    if (!user) throw notFound('user', userId);
+    return structuredClone(user);
+  }
+  async getUserByUsername(username: string): Promise<User> {
+    const user = [...this.world.users.values()].find((u) => u.Username === username);
+    if (!user) throw notFound('user', username);
+    return structuredClone(user);
+  }
+  async getUsersByUsernames(usernames: string[]): Promise<User[]> {
+    return [...this.world.users.values()].filter((u) => usernames.includes(u.Username)).map((u) => structuredClone(u));
+  }
+  async getTeam(teamId: string): Promise<Team> {
+    const team = this.world.teams.get(teamId);
+    if (!team) throw notFound('team', teamId);
+    return structuredClone(team);
+  }
+  async getTeamMember(teamId: string, userId: string): Promise<TeamMember> {
+    const member = this.world.teamMembers.get(`${teamId}:${userId}`);
+    if (!member) throw notFound('team_member', `${teamId}:${userId}`);
+    return structuredClone(member);
+  }
+  async getGroup(groupId: string): Promise<Group> {
+    const group = this.world.groups.get(groupId);
+    if (!group) throw notFound('group', groupId);
+    return structuredClone(group.group);
+  }
+  async getGroupMemberUsers(groupId: string, page: number, perPage: number): Promise<User[]> {
+    const group = this.world.groups.get(groupId);
+    if (!group) throw notFound('group', groupId);
+    return group.memberIds
+      .slice(page * perPage, page * perPage + perPage)
+      .map((id) => this.world.users.get(id))
+      .filter((u): u is User => u !== undefined)
+      .map((u) => structuredClone(u));
+  }
+
+  // Permissions: system admins may do anything; team and channel admins manage their own.
+  async hasPermissionTo(userId: string, _permission: string): Promise<boolean> {
+    return this.world.systemAdmins.has(userId);
+  }
+  async hasPermissionToTeam(userId: string, teamId: string, permission: string): Promise<boolean> {
+    if (this.world.systemAdmins.has(userId)) return true;
+    const member = this.world.teamMembers.get(`${teamId}:${userId}`);
+    if (!member) return false;
+    return member.Roles.includes('team_admin') || !permission.startsWith('manage_');
+  }
+  async hasPermissionToChannel(userId: string, channelId: string, permission: string): Promise<boolean> {
+    if (this.world.systemAdmins.has(userId)) return true;
+    const member = this.world.channelMembers.get(`${channelId}:${userId}`);
+    if (!member) {
+      const channel = this.world.channels.get(channelId);
+      return channel?.Type === 'O' && permission === 'read_channel' && this.world.teamMembers.has(`${channel.TeamId}:${userId}`);
+    }
+    return member.Roles.includes('channel_admin') || !permission.startsWith('manage_');
+  }
+
+  // Channels
+  async createChannel(channel: Partial<Channel> & Pick<Channel, 'TeamId' | 'Type' | 'DisplayName' | 'Name'>): Promise<Channel> {
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(channel.Name)) {
+      throw new AppError('model.channel.is_valid.name.app_error', 'Invalid channel name.', `name=${channel.Name}`, 400);
+    }
+    const taken = [...this.world.channels.values()].some((c) => c.TeamId === channel.TeamId && c.Name === channel.Name);
+    if (taken) {
+      throw new AppError('store.sql_channel.save_channel.exists.app_error', 'A channel with that name already exists on the same team.', '', 400);
+    }
+    const created: Channel = { ...channel, Id: newId(), CreateAt: this.world.now() } as Channel;
+    this.world.channels.set(created.Id, created);
+    if (created.CreatorId) this.world.addChannelMember(created.Id, created.CreatorId, 'channel_user channel_admin');
+    return structuredClone(created);
+  }
+  async getChannel(channelId: string): Promise<Channel> {
+    const channel = this.world.channels.get(channelId);
+    if (!channel) throw notFound('channel', channelId);
+    return structuredClone(channel);
+  }
+  async getChannelByName(teamId: string, name: string, includeDeleted: boolean): Promise<Channel> {
+    const channel = [...this.world.channels.values()].find(
+      (c) => c.TeamId === teamId && c.Name === name && (includeDeleted || !c.DeleteAt),
+    );
+    if (!channel) throw notFound('channel', name);
+    return structuredClone(channel);
+  }
+  async updateChannel(channel: Channel): Promise<Channel> {
+    if (!this.world.channels.has(channel.Id)) throw notFound('channel', channel.Id);
+    this.world.channels.set(channel.Id, structuredClone(channel));
+    return structuredClone(channel);
+  }
+  async addChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
+    return this.addUserToChannel(channelId, userId, '');
+  }
+  async addUserToChannel(channelId: string, userId: string, _asUserId: string): Promise<ChannelMember> {
+    if (!this.world.channels.has(channelId)) throw notFound('channel', channelId);
+    if (!this.world.users.has(userId)) throw notFound('user', userId);
+    const existing = this.world.channelMembers.get(`${channelId}:${userId}`);
+    return structuredClone(existing ?? this.world.addChannelMember(channelId, userId));
+  }
+  async getChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
+    const member = this.world.channelMembers.get(`${channelId}:${userId}`);
+    if (!member) throw notFound('channel_member', `${channelId}:${userId}`);
+    return structuredClone(member);
+  }
+  async getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMember[]> {
+    return [...this.world.channelMembers.values()]
+      .filter((m) => m.ChannelId === channelId)
+      .slice(page * perPage, page * perPage + perPage)
+      .map((m) => structuredClone(m));
+  }
+  async updateChannelMemberRoles(channelId: string, userId: string, newRoles: string): Promise<ChannelMember> {
+    const member = this.world.channelMembers.get(`${channelId}:${userId}`);
+    if (!member) throw notFound('channel_member', `${channelId}:${userId}`);
+    member.Roles = newRoles;
+    member.SchemeAdmin = newRoles.includes('channel_admin');
+    return structuredClone(member);
+  }
+
+  // Posts
+  async createPost(post: Post): Promise<Post> {
+    if (!this.world.channels.has(post.ChannelId)) throw notFound('channel', post.ChannelId);
+    const created: Post = { ...structuredClone(post), Id: newId(), CreateAt: this.world.now(), UpdateAt: this.world.now() };
+    this.world.posts.set(created.Id!, created);
+    return structuredClone(created);
+  }
+  async updatePost(post: Post): Promise<Post> {
+    if (!post.Id || !this.world.posts.has(post.Id)) throw notFound('post', post.Id ?? '');
+    const updated = { ...structuredClone(post), UpdateAt: this.world.now() };
+    this.world.posts.set(post.Id, updated);
+    return structuredClone(updated);
+  }
+  async getPost(postId: string): Promise<Post> {
+    const post = this.world.posts.get(postId);
+    if (!post || post.DeleteAt) throw notFound('post', postId);
+    return structuredClone(post);
+  }
+  async deletePost(postId: string): Promise<void> {
+    const post = this.world.posts.get(postId);
+    if (!post) throw notFound('post', postId);
+    post.DeleteAt = this.world.now();
+  }
+  async sendEphemeralPost(userId: string, post: Post): Promise<Post> {
+    const sent = { ...structuredClone(post), Id: newId(), CreateAt: this.world.now() };
+    this.world.ephemeralPosts.push({ userId, post: sent });
+    return structuredClone(sent);
+  }
+
+  // Events, dialogs, logs
+  async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebsocketBroadcast): Promise<void> {
+    this.world.events.push({ event, payload: structuredClone(payload), broadcast: structuredClone(broadcast) });
+  }
+  async publishPluginClusterEvent(_event: PluginClusterEvent, _options: PluginClusterEventSendOptions): Promise<void> {
+    // A single-node server: Mattermost makes this a silent no-op too.
+  }
+  async openInteractiveDialog(request: OpenDialogRequest): Promise<void> {
+    if (!request.TriggerId) throw new AppError('interactive_message.decode_trigger_id.app_error', 'Invalid trigger id.', '', 400);
+    this.world.dialogs.push(structuredClone(request));
+  }
+  logDebug(message: string, fields?: Record<string, unknown>): void {
+    this.world.logs.push({ level: 'debug', message, fields });
+  }
+  logInfo(message: string, fields?: Record<string, unknown>): void {
+    this.world.logs.push({ level: 'info', message, fields });
+  }
+  logWarn(message: string, fields?: Record<string, unknown>): void {
+    this.world.logs.push({ level: 'warn', message, fields });
+  }
+  logError(message: string, fields?: Record<string, unknown>): void {
+    this.world.logs.push({ level: 'error', message, fields });
+  }
+}

@@ -1,0 +1,139 @@
+import express from 'express';
+import type { PluginAPI } from '../plugin/api/plugin_api';
+import type { PluginHooks } from '../plugin/hooks/plugin_hooks';
+import { CommandRouter, type CommandSpec } from './shared/commands';
+import type { Feature, Logger, ProductContext } from './shared/context';
+import { EventPublisher } from './shared/events';
+import { UserError } from './shared/errors';
+import { errorHandler, jsonBody, requireUser } from './shared/http';
+import { KvRepository } from './shared/kv';
+import { Scheduler } from './shared/scheduler';
+import { createInfraFeature } from './infra/feature';
+import { PRODUCT_VERSION } from './version';
+
+export interface ProductOptions {
+  now?: () => number;
+  /** Start the scheduler's polling timer on activation (tests drive it by hand). */
+  startScheduler?: boolean;
+}
+
+const BOT = { Username: 'infra-ops', DisplayName: 'Infra Ops', Description: 'Incidents, RFCs, PICK and guilds.' };
+
+/**
+ * The product as Mattermost sees it: one PluginHooks object. Features are built at activation,
+ * when the API exists; HTTP requests that arrive before that get a 503.
+ */
+export function createProduct(options: ProductOptions = {}): PluginHooks & { context(): ProductContext | undefined } {
+  const now = options.now ?? Date.now;
+  let ctx: ProductContext | undefined;
+  let features: Feature[] = [];
+  let settings: Record<string, unknown> = {};
+  let router: CommandRouter | undefined;
+
+  const app = express();
+  app.disable('x-powered-by');
+  const publicV1 = express.Router();
+  const v1 = express.Router();
+  v1.use(requireUser, jsonBody());
+  app.use('/api/v1', (req, res, next) => {
+    if (!ctx) return next(new UserError('Infra Ops is starting; try again in a moment.', 503));
+    publicV1(req, res, (err?: unknown) => (err ? next(err) : v1(req, res, next)));
+  });
+  app.use((_req, res) => res.status(404).json({ error: 'Not found.' }));
+  app.use(errorHandler((message, fields) => ctx?.log.error(message, fields)));
+
+  const reloadSettings = async (api: PluginAPI): Promise<void> => {
+    const raw = await api.loadPluginConfiguration();
+    settings = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
+  };
+
+  return {
+    context: () => ctx,
+
+    async onActivate(api) {
+      await reloadSettings(api);
+      const log = loggerFor(api);
+      const kv = new KvRepository(api);
+      const botUserId = await api.ensureBotUser(BOT);
+      const context: ProductContext = {
+        api,
+        kv,
+        log,
+        botUserId,
+        now,
+        version: PRODUCT_VERSION,
+        events: new EventPublisher(api, log),
+        scheduler: new Scheduler(kv, now, log),
+        settings: () => settings,
+      };
+      const commandRouter = new CommandRouter((err, command) =>
+        log.error('command failed', { command, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+      );
+      const built = buildFeatures(context, () => commandRouter.commands);
+      for (const feature of built) {
+        await feature.activate?.();
+        for (const spec of feature.commands ?? []) commandRouter.register(spec);
+        feature.publicRoutes?.(publicV1);
+        feature.routes?.(v1);
+      }
+      for (const spec of commandRouter.commands) {
+        await api.registerCommand({
+          Trigger: spec.trigger,
+          AutoComplete: true,
+          AutoCompleteDesc: spec.description,
+          AutoCompleteHint: '[command]',
+          DisplayName: 'Infra Ops',
+          Description: spec.description,
+          AutocompleteData: commandRouter.autocomplete(spec),
+        });
+      }
+      features = built;
+      router = commandRouter;
+      ctx = context;
+      if (options.startScheduler ?? true) context.scheduler.start();
+    },
+
+    async onDeactivate() {
+      ctx?.scheduler.stop();
+      for (const feature of features) await feature.deactivate?.();
+    },
+
+    async onConfigurationChange() {
+      if (ctx) await reloadSettings(ctx.api);
+    },
+
+    async executeCommand(_context, args) {
+      if (!router) return { ResponseType: 'ephemeral', Text: 'Infra Ops is starting; try again in a moment.' };
+      return router.execute(args);
+    },
+
+    httpHandler: app,
+
+    async messageHasBeenPosted(_context, post) {
+      for (const f of features) await f.messageHasBeenPosted?.(post);
+    },
+    async userHasJoinedChannel(_context, member, actor) {
+      for (const f of features) await f.userHasJoinedChannel?.(member, actor);
+    },
+    async userHasLeftChannel(_context, member, actor) {
+      for (const f of features) await f.userHasLeftChannel?.(member, actor);
+    },
+    async channelHasBeenCreated(_context, channel) {
+      for (const f of features) await f.channelHasBeenCreated?.(channel);
+    },
+  };
+}
+
+/** The features, in dependency order (a feature may read the ones before it). */
+function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
+  return [createInfraFeature(ctx, commands)];
+}
+
+function loggerFor(api: PluginAPI): Logger {
+  return {
+    debug: (m, f) => api.logDebug(m, f),
+    info: (m, f) => api.logInfo(m, f),
+    warn: (m, f) => api.logWarn(m, f),
+    error: (m, f) => api.logError(m, f),
+  };
+}

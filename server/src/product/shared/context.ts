@@ -1,0 +1,53 @@
+import type { Router } from 'express';
+import type { PluginAPI } from '../../plugin/api/plugin_api';
+import type { Channel, ChannelMember, Post, User } from '../../plugin/model/types';
+import type { CommandSpec } from './commands';
+import type { EventPublisher } from './events';
+import type { KvRepository } from './kv';
+import type { Scheduler } from './scheduler';
+
+export const PLUGIN_ID = 'infra-ops';
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything a feature needs, built once the plugin API is connected. */
+export interface ProductContext {
+  readonly api: PluginAPI;
+  readonly kv: KvRepository;
+  readonly events: EventPublisher;
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  /** The plugin's bot; everything the plugin posts is posted as it. */
+  readonly botUserId: string;
+  readonly version: string;
+  readonly now: () => number;
+  /**
+   * The plugin's System Console settings as last loaded. Mattermost lower-cases setting keys, so
+   * look them up lower-cased (each feature parses its own keys with zod, with defaults).
+   */
+  readonly settings: () => Readonly<Record<string, unknown>>;
+}
+
+/** A feature of the product: its commands, HTTP routes and hook reactions. */
+export interface Feature {
+  readonly name: string;
+  readonly commands?: readonly CommandSpec[];
+  /** Mounted under /api/v1; every route gets the caller's user id via userIdOf(req). */
+  readonly routes?: (router: Router) => void;
+  /** Mounted under /api/v1 before authentication: only for what must answer anyone (health). */
+  readonly publicRoutes?: (router: Router) => void;
+  /** Idempotent: runs on every node at every activation (migrations, seeding). */
+  readonly activate?: () => Promise<void>;
+  readonly deactivate?: () => Promise<void>;
+  /** Lines for `/infra owe`: what the user owes now in this feature. */
+  readonly owedBy?: (userId: string, teamId: string) => Promise<string[]>;
+  readonly messageHasBeenPosted?: (post: Post) => Promise<void>;
+  readonly userHasJoinedChannel?: (member: ChannelMember, actor: User | null) => Promise<void>;
+  readonly userHasLeftChannel?: (member: ChannelMember, actor: User | null) => Promise<void>;
+  readonly channelHasBeenCreated?: (channel: Channel) => Promise<void>;
+}

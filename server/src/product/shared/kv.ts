@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { PluginAPI } from '../../plugin/api/plugin_api';
+import { CorruptRecordError } from './errors';
+
+export type KvApi = Pick<
+  PluginAPI,
+  'kvGet' | 'kvSetWithOptions' | 'kvDelete' | 'kvList'
+>;
+
+/** Returned by an update function to leave the record as it is (no write). */
+export const UNCHANGED: unique symbol = Symbol('unchanged');
+/** Returned by an update function to delete the record. */
+export const DELETE: unique symbol = Symbol('delete');
+
+export interface KvOptions {
+  /** Upper bound on compare-and-set attempts under contention before giving up. */
+  maxAttempts?: number;
+  expireInSeconds?: number;
+}
+
+const sequenceSchema = z.object({ v: z.literal(1), last: z.number().int().nonnegative() });
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The one access path to the plugin KV store: JSON records validated by zod on every read, and
+ * every write a compare-and-set against the bytes that were read (KVSetWithOptions atomic), so
+ * concurrent writers on several HA nodes never lose an update. Conflicts retry with jittered
+ * backoff, re-running the update function on the fresh value.
+ */
+export class KvRepository {
+  constructor(private readonly api: KvApi) {}
+
+  async get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | null> {
+    const raw = await this.api.kvGet(key);
+    return raw === null ? null : parseRecord(key, raw, schema);
+  }
+
+  /** Reads many keys concurrently (one KV call each); missing keys come back as null. */
+  async getMany<S extends z.ZodType>(keys: readonly string[], schema: S): Promise<Array<z.output<S> | null>> {
+    return Promise.all(keys.map((key) => this.get(key, schema)));
+  }
+
+  /** Inserts only if the key is absent. Returns false when it already existed. */
+  async insert<S extends z.ZodType>(key: string, schema: S, value: z.input<S>, options: KvOptions = {}): Promise<boolean> {
+    const { bytes } = encodeRecord(key, schema, value);
+    return this.api.kvSetWithOptions(key, bytes, {
+      Atomic: true,
+      OldValue: null,
+      ExpireInSeconds: options.expireInSeconds ?? 0,
+    });
+  }
+
+  /**
+   * Read → mutate → compare-and-set, retried on conflict. `mutate` may run several times, so it
+   * must be pure apart from its return value (side effects belong after update() resolves).
+   * Resolves with the value now stored (null if absent or deleted).
+   */
+  async update<S extends z.ZodType>(
+    key: string,
+    schema: S,
+    mutate: (current: z.output<S> | null) => z.input<S> | typeof UNCHANGED | typeof DELETE,
+    options: KvOptions = {},
+  ): Promise<z.output<S> | null> {
+    const maxAttempts = options.maxAttempts ?? 64;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const raw = await this.api.kvGet(key);
+      const current = raw === null ? null : parseRecord(key, raw, schema);
+      const next = mutate(current);
+      if (next === UNCHANGED) return current;
+      if (next === DELETE) {
+        if (raw === null) return null;
+        if (await this.api.kvSetWithOptions(key, null, { Atomic: true, OldValue: raw })) return null;
+      } else {
+        const { bytes, record } = encodeRecord(key, schema, next);
+        const stored = await this.api.kvSetWithOptions(key, bytes, {
+          Atomic: true,
+          OldValue: raw,
+          ExpireInSeconds: options.expireInSeconds ?? 0,
+        });
+        if (stored) return record;
+      }
+      await backoff(attempt);
+    }
+    throw new Error(`KV update of ${key} kept conflicting after ${maxAttempts} attempts`);
+  }
+
+  /** A team- or store-wide sequence (INC-042, RFC-007): strictly increasing, unique across nodes. */
+  async nextSequence(key: string): Promise<number> {
+    const stored = await this.update(key, sequenceSchema, (current) => ({ v: 1 as const, last: (current?.last ?? 0) + 1 }));
+    return stored!.last;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.api.kvDelete(key);
+  }
+
+  /** All keys with a prefix. O(all keys): for migrations and admin tools, never on a hot path. */
+  async listKeys(prefix: string, perPage = 1000): Promise<string[]> {
+    const found: string[] = [];
+    for (let page = 0; ; page++) {
+      const keys = await this.api.kvList(page, perPage);
+      found.push(...keys.filter((k) => k.startsWith(prefix)));
+      if (keys.length < perPage) return found;
+    }
+  }
+}
+
+function parseRecord<S extends z.ZodType>(key: string, raw: Uint8Array, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(raw));
+  } catch (err) {
+    throw new CorruptRecordError(key, `not JSON (${(err as Error).message})`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new CorruptRecordError(key, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data as z.output<S>;
+}
+
+function encodeRecord<S extends z.ZodType>(
+  key: string,
+  schema: S,
+  value: z.input<S>,
+): { bytes: Uint8Array; record: z.output<S> } {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    // A bug in our code, not bad user input: refuse to store something we could not read back.
+    throw new Error(`refusing to store invalid record ${key}: ${parsed.error.message}`);
+  }
+  return { bytes: encoder.encode(JSON.stringify(parsed.data)), record: parsed.data as z.output<S> };
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(100, 2 ** Math.min(attempt, 7));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
+import type { CommandResponse, Team, User } from '../../plugin/model/types';
+import { createProduct } from '../index';
+import type { ProductContext } from '../shared/context';
+
+/**
+ * A product activated against the in-memory API, for unit tests of features. Several harnesses
+ * may share one MemoryWorld to simulate HA nodes sharing one database.
+ */
+export class ProductHarness {
+  readonly api: MemoryApi;
+  readonly product = createProduct({ now: () => this.clock, startScheduler: false });
+  clock: number;
+  private server: Server | undefined;
+
+  constructor(readonly world: MemoryWorld = new MemoryWorld(), start = Date.UTC(2027, 0, 4, 9, 0, 0)) {
+    this.clock = start;
+    this.api = new MemoryApi(world);
+  }
+
+  async activate(): Promise<this> {
+    await this.product.onActivate!(this.api);
+    return this;
+  }
+
+  get ctx(): ProductContext {
+    const ctx = this.product.context();
+    if (!ctx) throw new Error('product not activated');
+    return ctx;
+  }
+
+  async command(user: User, channelId: string, text: string, team?: Team): Promise<CommandResponse> {
+    const channel = this.world.channels.get(channelId);
+    return this.product.executeCommand!(
+      {},
+      {
+        UserId: user.Id,
+        ChannelId: channelId,
+        TeamId: team?.Id ?? channel?.TeamId ?? '',
+        Command: text,
+        TriggerId: 'trigger-' + Math.random().toString(36).slice(2),
+        SiteURL: 'http://localhost:8065',
+      },
+    );
+  }
+
+  /** An HTTP call to the product's API as `user` (null = no Mattermost-User-Id header). */
+  async http(method: string, path: string, user: User | null, body?: unknown): Promise<{ status: number; body: unknown }> {
+    if (!this.server) {
+      this.server = createServer(this.product.httpHandler!);
+      await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+      this.server.unref();
+    }
+    const { port } = this.server.address() as AddressInfo;
+    const headers: Record<string, string> = {};
+    if (user) headers['Mattermost-User-Id'] = user.Id;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  close(): void {
+    this.server?.close();
+  }
+}
