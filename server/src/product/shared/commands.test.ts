@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CommandArgs } from '../../plugin/model/types';
+import { CommandRouter, ephemeral, tokenize, type CommandInvocation } from './commands';
+import { UserError } from './errors';
+
+const args = (command: string): CommandArgs => ({ UserId: 'u', ChannelId: 'c', TeamId: 't', Command: command });
+
+function router(seen: CommandInvocation[], errors: unknown[] = []): CommandRouter {
+  const r = new CommandRouter((err) => errors.push(err));
+  r.register({
+    trigger: 'incident',
+    description: 'Incidents',
+    subcommands: [
+      { name: 'declare', usage: '[title]', help: 'Declare', valueFlags: ['severity'], run: async (i) => (seen.push(i), ephemeral('ok')) },
+      {
+        name: 'timeline',
+        usage: '',
+        help: 'Show the timeline',
+        run: async (i) => (seen.push(i), ephemeral('timeline')),
+        subcommands: [{ name: 'add', usage: '<text>', help: 'Add an entry', run: async (i) => (seen.push(i), ephemeral('added')) }],
+      },
+      { name: 'boom', usage: '', help: 'Fails', run: async () => { throw new Error('secret stack'); } },
+      { name: 'bad', usage: '<n>', help: 'User error', run: async () => { throw UserError.badRequest('n must be a number', '/incident bad <n>'); } },
+    ],
+  });
+  return r;
+}
+
+test('tokenize honours straight and smart quotes and escapes', () => {
+  assert.deepEqual(tokenize(`a "b c" 'd e' “f g” "h\\"i"`).map((t) => t.text), ['a', 'b c', 'd e', 'f g', 'h"i']);
+  assert.throws(() => tokenize('a "b'), /quote is not closed/);
+});
+
+test('routes nested subcommands, splits flags, keeps the raw rest', async () => {
+  const seen: CommandInvocation[] = [];
+  const r = router(seen);
+  await r.execute(args('/incident declare  DB  "latency high" --severity 2 --private'));
+  assert.deepEqual(seen[0]!.positional, ['DB', 'latency high']);
+  assert.equal(seen[0]!.flags.get('severity'), '2');
+  assert.equal(seen[0]!.flags.get('private'), true);
+  assert.equal(seen[0]!.rest, 'DB  "latency high" --severity 2 --private');
+  await r.execute(args('/incident timeline add Rolled back; "v2" is out'));
+  assert.equal(seen[1]!.path, '/incident timeline add');
+  assert.equal(seen[1]!.rest, 'Rolled back; "v2" is out');
+  await r.execute(args('/incident TIMELINE'));
+  assert.equal(seen[2]!.path, '/incident timeline');
+});
+
+test('help, unknown subcommands, user errors with usage, internal errors hidden', async () => {
+  const errors: unknown[] = [];
+  const r = router([], errors);
+  assert.match((await r.execute(args('/incident'))).Text!, /- `\/incident timeline add <text>` — Add an entry/);
+  assert.match((await r.execute(args('/incident declare help'))).Text!, /`\/incident declare \[title\]` — Declare/);
+  assert.match((await r.execute(args('/incident frobnicate'))).Text!, /Unknown subcommand "frobnicate"/);
+  assert.match((await r.execute(args('/incident declare --severity'))).Text!, /--severity needs a value/);
+  const bad = await r.execute(args('/incident bad x'));
+  assert.equal(bad.ResponseType, 'ephemeral');
+  assert.match(bad.Text!, /\*\*Error:\*\* n must be a number\nUsage: `\/incident bad <n>`/);
+  const boom = await r.execute(args('/incident boom'));
+  assert.doesNotMatch(boom.Text!, /secret/);
+  assert.equal(errors.length, 1);
+  assert.match((await r.execute(args('/incident declare "unclosed'))).Text!, /quote is not closed/);
+});
+
+test('autocomplete mirrors the command tree', () => {
+  const r = router([]);
+  const data = r.autocomplete(r.commands[0]!);
+  assert.equal(data.Trigger, 'incident');
+  const timeline = data.SubCommands!.find((s) => s.Trigger === 'timeline');
+  assert.deepEqual(timeline!.SubCommands!.map((s) => s.Trigger), ['add']);
+  assert.ok(data.SubCommands!.some((s) => s.Trigger === 'help'));
+});
