@@ -9,6 +9,11 @@ import { errorHandler, jsonBody, requireUser } from './shared/http';
 import { KvRepository } from './shared/kv';
 import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
+import { createIncidentsFeature } from './incidents/feature';
+import { createPickFeature } from './pick/feature';
+import { createRfcFeature } from './rfc/feature';
+import { RfcStore } from './rfc/store';
+import { createGuildsFeature } from './guilds/feature';
 import { PRODUCT_VERSION } from './version';
 
 export interface ProductOptions {
@@ -126,7 +131,16 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
 /** The features, in dependency order (a feature may read the ones before it). */
 function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
-  return [createInfraFeature(ctx, commands)];
+  const incidents = createIncidentsFeature(ctx);
+  const rfcStore = new RfcStore(ctx.kv);
+  const pick = createPickFeature(ctx, async (teamId, n) => (await rfcStore.get(teamId, n))?.title ?? null);
+  const rfc = createRfcFeature(ctx, {
+    title: async (actor, teamId, n) => (await pick.service.load(actor, teamId, n)).title,
+    link: async (actor, teamId, n, rfcNumber) => void (await pick.service.link(actor, teamId, n, rfcNumber)),
+  });
+  const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.service, ideas: pick.service });
+  const features: Feature[] = [createInfraFeature(ctx, commands, () => features), incidents, pick, rfc, guilds];
+  return features;
 }
 
 function loggerFor(api: PluginAPI): Logger {

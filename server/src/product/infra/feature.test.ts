@@ -32,3 +32,38 @@ test('routes other than health need a logged-in user; unknown routes are 404 JSO
   assert.deepEqual(unknown.body, { error: 'Not found.' });
   h.close();
 });
+
+test('/infra help lists every command; /infra owe gathers what the caller owes from every feature', async () => {
+  const { teamFixture } = await import('../pick/test_fixture');
+  const f = await teamFixture();
+  const help = await f.cmd(f.alice, '/infra help');
+  for (const line of ['/pick score <id> payoff=<1-10> cost=<1-10>', '/rfc review <n> @reviewer… [--days N]', '/guild agenda <name>', '/infra owe']) {
+    assert.ok(help.includes(line), line);
+  }
+  assert.match(help, /\*\*\/incident\*\*/);
+  assert.match(await f.cmd(f.dave, '/infra owe'), /You owe nothing right now/);
+
+  await f.cmd(f.alice, '/pick add Cache builds');
+  await f.cmd(f.alice, '/pick add Private thing', f.secret);
+  await f.cmd(f.alice, '/rfc new Retire the VPN');
+  await f.cmd(f.alice, '/rfc review 1 @bob');
+  await f.cmd(f.carol, '/rfc concern 1 What about contractors?');
+  await f.cmd(f.bob, '/guild queue infrastructure Talk about VPN');
+  const bob = await f.cmd(f.bob, '/infra owe');
+  assert.match(bob, /\*\*PICK ideas\*\*\n- Score IDEA-1 “Cache builds”: `\/pick score 1 payoff=<1-10> cost=<1-10>`\n- Score IDEA-2 “Private thing”/);
+  assert.match(bob, /\*\*RFCs\*\*\n- Review RFC-001 “Retire the VPN” \(comment period ends in 7 days\)/);
+  assert.match(bob, /\*\*Guild agendas\*\*\n- Your agenda item Q1 for Infrastructure Guild: Talk about VPN/);
+  const alice = await f.cmd(f.alice, '/infra owe');
+  assert.match(alice, /Answer 1 open concern on RFC-001/);
+  const carol = await f.cmd(f.carol, '/infra owe');
+  assert.match(carol, /Your concern #1 on RFC-001 “Retire the VPN” is open/);
+  assert.doesNotMatch(carol, /Private thing/, 'only ideas the user is asked to score');
+  await f.cmd(f.bob, '/pick score 1 payoff=5 cost=5');
+  assert.doesNotMatch(await f.cmd(f.bob, '/infra owe'), /IDEA-1/);
+
+  const http = await f.h.http('GET', `/api/v1/owe?team_id=${f.team.Id}`, f.bob);
+  assert.equal(http.status, 200);
+  assert.deepEqual((http.body as { sections: Array<{ feature: string }> }).sections.map((s) => s.feature), ['pick', 'rfc', 'guilds']);
+  assert.equal((await f.h.http('GET', '/api/v1/owe', f.bob)).status, 400);
+  f.h.close();
+});

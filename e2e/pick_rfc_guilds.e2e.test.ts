@@ -1,0 +1,163 @@
+// PICK, RFCs and guilds in a real Mattermost, as several users live them: ideas scored privately
+// and revealed on a quadrant; an RFC through review with a concern blocking then resolved; a
+// guild whose agenda is built from those live items; bad input answered clearly. Everything is
+// checked through Mattermost (command replies, posts, websocket events, the plugin's HTTP API).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { connectRig, type Rig, type RigUser } from './rig';
+
+const rig: Rig = connectRig();
+const [alice, bob, carol] = rig.users as [RigUser, RigUser, RigUser];
+const tag = Date.now().toString(36);
+let channelId = '';
+let channelName = '';
+
+async function say(user: RigUser, text: string, channel = channelId): Promise<string> {
+  const reply = await rig.runCommand(user, channel, text);
+  assert.equal(reply.response_type, 'ephemeral', `${text} → ${reply.text}`);
+  return reply.text ?? '';
+}
+
+const numberIn = (text: string, pattern: RegExp): number => {
+  const m = pattern.exec(text);
+  assert.ok(m, `no number in: ${text}`);
+  return Number(m[1]);
+};
+
+async function lastBotPost(channel: string): Promise<string> {
+  const posts = await alice.client.getPosts(channel, 0, 20);
+  const ordered = posts.order.map((id) => posts.posts[id]!).filter((p) => p.user_id !== alice.id && p.user_id !== bob.id && p.user_id !== carol.id);
+  return ordered[0]?.message ?? '';
+}
+
+before(async () => {
+  channelName = `prio-${tag}`;
+  const channel = await alice.client.createChannel({ team_id: rig.team.id, name: channelName, display_name: `Prio ${tag}`, type: 'O' } as never);
+  channelId = channel.id;
+  for (const u of [bob, carol]) await alice.client.addToChannel(u.id, channelId);
+});
+
+after(() => rig.close());
+
+test('PICK: add, score privately by several users, automatic reveal with median and quadrant', async () => {
+  const events = await rig.listen(bob);
+  const n = numberIn(await say(alice, `/pick add Cache the artifact store ${tag}`), /Added IDEA-(\d+)/);
+  assert.match(await say(alice, `/pick score ${n} payoff=9 cost=8`), /1\/3 scored so far; scores stay private/);
+  const bobView = await say(bob, `/pick show ${n}`);
+  assert.match(bobView, /Scored: 1 of 3 asked/);
+  assert.doesNotMatch(bobView, /payoff 9/);
+  await say(bob, `/pick score ${n} payoff=7 cost=7`);
+  assert.match(await say(carol, `/pick score ${n} payoff=8 cost=9`), /Everyone asked has scored, so it is revealed now/);
+
+  const announcement = await lastBotPost(channelId);
+  assert.match(announcement, new RegExp(`IDEA-${n} “Cache the artifact store ${tag}” — round 1 revealed automatically`));
+  assert.match(announcement, /\*\*Challenge\*\* \(high payoff, high cost\) — payoff 8 \(IQR 1\), cost 8 \(IQR 1\), 3 scorers/);
+  assert.match(announcement, new RegExp(`open an RFC with \`/rfc new --idea ${n}`));
+
+  const changed = await events.waitFor('custom_infra-ops_pick_idea_changed', (e) => JSON.parse(String(e.data.data)).idea.revealed !== null);
+  const idea = JSON.parse(String(changed.data.data)).idea as { number: number; myScore?: unknown; revealed: { quadrant: string } };
+  assert.equal(idea.number, n);
+  assert.equal(idea.revealed.quadrant, 'challenge');
+  assert.equal('myScore' in idea, false, 'channel events never carry anyone’s score');
+
+  const res = await rig.pluginFetch(carol, `/api/v1/pick/ideas?team_id=${rig.team.id}&channel_id=${channelId}`);
+  assert.equal(res.status, 200);
+  const chart = (await res.json()) as { ideas: Array<{ number: number; revealed: { payoff: { median: number }; cost: { median: number }; count: number } }> };
+  const mine = chart.ideas.find((i) => i.number === n)!;
+  assert.deepEqual([mine.revealed.payoff.median, mine.revealed.cost.median, mine.revealed.count], [8, 8, 3]);
+
+  const board = await say(bob, '/pick board');
+  assert.match(board, new RegExp(`PICK board — ~${channelName} · threshold 5\\.5 · 1 revealed`));
+  assert.match(board, /\*\*Challenge\*\* \(high payoff, high cost\)\n- `A` IDEA-\d+ Cache the artifact store/);
+});
+
+test('PICK: owner reveal, private channels, bad input', async () => {
+  const n = numberIn(await say(alice, `/pick add Drop the legacy VPN ${tag}`), /Added IDEA-(\d+)/);
+  await say(bob, `/pick score ${n} payoff=2 cost=9`);
+  assert.match(await say(bob, `/pick reveal ${n}`), /Only the idea's owner \(@alice\) or an admin may reveal/);
+  assert.match(await say(alice, `/pick reveal ${n}`), /\*\*Kill\*\* \(low payoff, high cost\)/);
+  assert.match(await say(alice, `/pick archive ${n} Not worth it`), new RegExp(`Archived IDEA-${n}`));
+
+  const secret = await alice.client.createChannel({ team_id: rig.team.id, name: `secret-${tag}`, display_name: `Secret ${tag}`, type: 'P' } as never);
+  await alice.client.addToChannel(bob.id, secret.id);
+  const s = numberIn(await say(alice, `/pick add Secret plan ${tag}`, secret.id), /Added IDEA-(\d+)/);
+  assert.match(await say(carol, `/pick show ${s}`), new RegExp(`There is no IDEA-${s} you can see`));
+  assert.doesNotMatch(await say(carol, '/pick list --team'), /Secret plan/);
+  assert.match(await say(bob, '/pick list --team'), /Secret plan/);
+
+  for (const [text, expected] of [
+    ['/pick score', /Say which idea/],
+    [`/pick score ${n} payoff=11 cost=2`, /payoff must be a whole number from 1 to 10/],
+    ['/pick list sideways', /Unknown filter "sideways"/],
+    ['/pick add', /Say what the idea is/],
+  ] as const) {
+    assert.match(await say(alice, text), expected, text);
+  }
+});
+
+test('RFC: review with a concern blocking acceptance, then resolved and accepted', async () => {
+  const ideaN = numberIn(await say(alice, `/pick list challenge`), /IDEA-(\d+) Cache the artifact store/);
+  const opened = await say(alice, `/rfc new --idea ${ideaN}`);
+  const r = numberIn(opened, /Opened RFC-(\d+) “Cache the artifact store/);
+  assert.match(await say(alice, `/rfc review ${r} @${bob.username} @${carol.username} --days 3`), /In review until .* with 2 reviewers/);
+  assert.match(await lastBotPost(channelId), new RegExp(`@${bob.username}, @${carol.username}: please review RFC-0*${r}`));
+  await say(bob, `/rfc approve ${r}`);
+  assert.match(await say(carol, `/rfc concern ${r} Cache invalidation plan is missing`), /Raised concern #1/);
+  await say(carol, `/rfc approve ${r}`);
+  assert.match(await say(alice, `/rfc accept ${r}`), /cannot be accepted yet: 1 open concern blocks acceptance: #1 “Cache invalidation plan is missing”/);
+  const bobOwes = await say(bob, `/infra owe`);
+  assert.doesNotMatch(bobOwes, new RegExp(`Review RFC-0*${r}`), 'bob has signed off');
+  assert.match(bobOwes, /Score IDEA-\d+ “Secret plan/, 'bob was asked to score the private idea');
+  assert.match(await say(carol, `/infra owe`), new RegExp(`Your concern #1 on RFC-0*${r}`));
+  assert.match(await say(carol, `/rfc resolve ${r} 1 Covered in section 3`), /No open concerns remain/);
+  assert.match(await say(alice, `/rfc accept ${r}`), /is now \*\*Accepted\*\*/);
+  const show = await say(bob, `/rfc show ${r}`);
+  assert.match(show, new RegExp(`Reviewers: @${bob.username} ✅ signed off, @${carol.username} ✅ signed off`));
+  assert.match(show, new RegExp(`From idea IDEA-${ideaN}`));
+  assert.match(await say(bob, `/pick show ${ideaN}`), new RegExp(`Linked to RFC-0*${r}`));
+  assert.match(await say(alice, `/rfc review ${r} @nobody-${tag}`), /Unknown user/);
+  assert.match(await say(alice, '/rfc accept x'), /"x" is not an RFC number/);
+});
+
+test('Guilds: create, queue, agenda with live RFC and idea items, close with carry-over', async () => {
+  const review = numberIn(await say(alice, `/rfc new Retire Jenkins ${tag}`), /Opened RFC-(\d+)/);
+  await say(alice, `/rfc review ${review} @${bob.username} --days 5`);
+  const name = `Infra Sync ${tag}`;
+  const created = await say(alice, `/guild create ${name} --day thursday --time 15:00 --tz Europe/Berlin --channel ~${channelName} --members @${bob.username} SRE --sources incidents,rfcs,pick`);
+  assert.match(created, new RegExp(`Created \\*\\*${name}\\*\\*`));
+  const slug = `infra-sync-${tag}`;
+  assert.match(await say(bob, `/guild next ${slug}`), /meets next Thu \d{4}-\d{2}-\d{2} 15:00 Europe\/Berlin \(1[34]:00 UTC\)/);
+  assert.match(await say(bob, `/guild queue ${slug} Capacity planning`), /Queued Q1/);
+  await say(carol, `/guild queue ${slug} Budget review`);
+  await say(alice, `/guild notes ${slug} decision: Weekly capacity reviews`);
+
+  const agenda = await say(bob, `/guild agenda ${slug}`);
+  assert.match(agenda, /\*\*Queued\*\*\n- `Q1` Capacity planning/);
+  assert.match(agenda, new RegExp(`\`RFC-0*${review}\` Retire Jenkins ${tag} — 5 days left; missing sign-off: @${bob.username}`));
+  assert.match(agenda, /Challenge ideas \(new or disputed\)\*\*[\s\S]*Cache the artifact store/);
+
+  const res = await rig.pluginFetch(bob, `/api/v1/guilds/${slug}/agenda?team_id=${rig.team.id}`);
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { agenda: { rfcs: Array<{ reference: string }>; queued: unknown[] } };
+  assert.ok(body.agenda.rfcs.some((x) => x.reference === `RFC-${String(review).padStart(3, '0')}`));
+  assert.equal(body.agenda.queued.length, 2);
+
+  assert.match(await say(alice, `/guild close ${slug} --carry Q2`), /1 item done, 0 incidents reviewed, 1 carried over, 1 note recorded/);
+  assert.match(await lastBotPost(channelId), /meeting closed\n\*\*Decisions\*\*\n- Weekly capacity reviews/);
+  assert.match(await say(bob, `/guild agenda ${slug}`), /\*\*Carried over\*\*\n- `Q2` Budget review \(@.*, carried 1×\)/);
+  assert.match(await say(bob, '/guild list'), /Reliability Engineering Guild/);
+
+  for (const [text, expected] of [
+    [`/guild create Bad ${tag} --day someday --time 10:00 --tz UTC`, /"someday" is not a weekday/],
+    [`/guild create Bad ${tag} --day mon --time 10:00 --tz Nowhere/Place`, /not an IANA time zone/],
+    [`/guild close ${slug} --done Q99`, /Not on this agenda: Q99/],
+    ['/guild agenda no-such-guild-anywhere', /There is no guild/],
+  ] as const) {
+    assert.match(await say(alice, text), expected, text);
+  }
+});
+
+test('/infra help lists every command', async () => {
+  const help = await say(alice, '/infra help');
+  for (const c of ['/pick board', '/rfc supersede <n> by <m>', '/guild close', '/infra owe']) assert.ok(help.includes(c), c);
+});

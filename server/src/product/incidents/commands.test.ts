@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixture, messages } from './test_fixture';
+
+test('declare by command: channel, members, pinned card, feed post, bot acts', async () => {
+  const group = { ids: [] as string[] };
+  const f0 = await fixture();
+  const { world, alice, bob, carol } = f0;
+  const g = world.addGroup('DB oncall', [carol.Id]);
+  group.ids.push(g.Id);
+  world.pluginConfig = { IncidentFeedChannel: 'incidents', IncidentRespondersSev2: `@bob, group:${g.Id}` };
+  await f0.h.product.onConfigurationChange!();
+
+  const reply = await f0.cmd(alice, '/incident declare sev2 DB latency in eu-west --type Outage');
+  assert.match(reply, /^Declared \*\*INC-001\*\* \(SEV2 \(Major\)\): ~inc-001-db-latency-in-eu-west\. You are the commander\.$/);
+  const channel = f0.channelOf(reply);
+  assert.equal(channel.Type, 'P', 'private by default');
+  assert.equal(channel.DisplayName, 'INC-001 DB latency in eu-west');
+  assert.equal(channel.CreatorId, f0.h.ctx.botUserId);
+  const members = new Set(world.membersOf(channel.Id));
+  for (const u of [alice, bob, carol]) assert.ok(members.has(u.Id), `${u.Username} added`);
+  assert.ok(!members.has(f0.dave.Id));
+
+  const card = f0.card(channel.Id);
+  assert.equal(card.IsPinned, true);
+  assert.equal(card.UserId, f0.h.ctx.botUserId);
+  assert.match(card.Message ?? '', /INC-001: DB latency in eu-west/);
+  assert.match(card.Message ?? '', /\*\*Commander\*\* @alice/);
+  const data = f0.cardData(channel.Id);
+  assert.equal(data.reference, 'INC-001');
+  assert.equal(data.severity, 2);
+  assert.equal(data.roles.commander?.username, 'alice');
+
+  const feedPosts = world.postsIn(f0.feed.Id);
+  assert.equal(feedPosts.length, 1);
+  assert.equal(feedPosts[0]!.UserId, f0.h.ctx.botUserId);
+  // Private: the feed learns the number and severity, not the title.
+  assert.match(feedPosts[0]!.Message ?? '', /INC-001\*\* \(SEV2 \(Major\), private\) declared by @alice/);
+  assert.doesNotMatch(feedPosts[0]!.Message ?? '', /latency/);
+  assert.ok((feedPosts[0]!.Message ?? '').includes(`http://localhost:8065/ops/channels/${channel.Id}`), 'linked by id: the name carries the title');
+
+  const declared = world.events.find((e) => e.event === 'incident_declared');
+  assert.deepEqual(declared?.broadcast, { ChannelId: channel.Id });
+  f0.h.close();
+});
+
+test('public declaration announces the title; numbers are sequential per team; names never clash', async () => {
+  const f = await fixture({ IncidentPrivateByDefault: false });
+  const first = await f.cmd(f.alice, '/incident declare Payments down');
+  assert.match(first, /INC-001.*~inc-001-payments-down/);
+  assert.equal(f.channelOf(first).Type, 'O');
+  assert.match(f.world.postsIn(f.feed.Id)[0]!.Message ?? '', /INC-001: Payments down\*\* — SEV3 \(Minor\), declared by @alice\. Join: ~inc-001-payments-down/);
+  // Someone already made the channel the template would give INC-002.
+  f.world.addChannel(f.team.Id, 'inc-002-payments-down');
+  const second = await f.cmd(f.bob, '/incident declare Payments down --private');
+  assert.match(second, /INC-002.*~inc-002-payments-down-2/);
+  assert.equal(f.channelOf(second).Type, 'P');
+  const cyrillic = await f.cmd(f.bob, '/incident declare Сбой базы данных');
+  assert.match(cyrillic, /~inc-003-sboi-bazy-dannykh/);
+  const cjk = await f.cmd(f.bob, '/incident declare 数据库故障');
+  assert.match(cjk, /INC-004.*~inc-004\./);
+  const other = f.world.addTeam('other');
+  f.world.addTeamMember(other.Id, f.alice.Id);
+  const town2 = f.world.addChannel(other.Id, 'town-square');
+  const otherTeam = await f.h.command(f.alice, town2.Id, '/incident declare Other team thing', other);
+  assert.match(otherTeam.Text ?? '', /INC-001/);
+  f.h.close();
+});
+
+test('no title opens the declare dialog; malformed declarations get clear errors', async () => {
+  const f = await fixture();
+  assert.equal(await f.cmd(f.alice, '/incident declare'), '');
+  const dialog = f.world.dialogs.at(-1)!;
+  assert.equal(dialog.URL, '/plugins/infra-ops/api/v1/incidents/dialog');
+  assert.deepEqual(
+    dialog.Dialog.Elements.map((e) => e.Name),
+    ['title', 'severity', 'type', 'summary', 'private', 'commander', 'invite'],
+  );
+  assert.deepEqual(JSON.parse(dialog.Dialog.State!), { teamId: f.team.Id, channelId: f.town.Id });
+
+  assert.match(await f.cmd(f.alice, '/incident declare sev9 x'), /\*\*Error:\*\* "sev9" is not a severity/);
+  assert.match(await f.cmd(f.alice, '/incident declare --severity 7 Title'), /\*\*Error:\*\* "7" is not a severity[\s\S]*Usage: `\/incident declare/);
+  assert.match(await f.cmd(f.alice, '/incident declare Title --type Meteor'), /"Meteor" is not an incident type\. Types: Outage/);
+  assert.match(await f.cmd(f.alice, '/incident declare Title --public --private'), /Choose --public or --private/);
+  assert.match(await f.cmd(f.alice, '/incident declare Title --bogus'), /Unknown option --bogus/);
+  assert.match(await f.cmd(f.alice, `/incident declare ${'x'.repeat(201)}`), /title is too long/);
+  assert.match(await f.cmd(f.alice, '/incident declare "unclosed'), /A quote is not closed/);
+  assert.match(await f.cmd(f.outsider, '/incident declare Sneaky'), /Only members of the team can declare/);
+  assert.equal([...f.world.channels.values()].filter((c) => c.Name.startsWith('inc-')).length, 0);
+  f.h.close();
+});
+
+test('respond: status, severity, roles, timeline, milestones, follow, follow-ups, info, resolve, reopen', async () => {
+  const f = await fixture();
+  const { world, alice, bob, carol, dave } = f;
+  const ch = f.channelOf(await f.cmd(alice, '/incident declare sev3 Queue backlog'));
+  f.h.clock += 5 * 60_000;
+
+  assert.equal(await f.cmd(alice, '/incident status Consumers restarted, watching lag', ch), 'Status update posted.');
+  const statusPost = messages(world, ch.Id).find((m) => m.includes('status update'))!;
+  assert.match(statusPost, /#### INC-001 status update · SEV3 \(Minor\)\nConsumers restarted, watching lag/);
+  assert.match(f.card(ch.Id).Message ?? '', /Latest update.*Consumers restarted/);
+
+  assert.match(await f.cmd(alice, '/incident role scribe @bob', ch), /@bob is now the scribe/);
+  const brief = world.ephemeralPosts.find((e) => e.userId === bob.Id && /you scribe of INC-001/.test(e.post.Message ?? ''));
+  assert.ok(brief, 'the new holder gets the brief privately');
+  assert.match(f.card(ch.Id).Message ?? '', /\*\*Scribe\*\* @bob/);
+
+  // carol is not a member: roles need the commander; status needs channel membership.
+  assert.match(await f.cmd(carol, '/incident severity 1', ch), /not an incident channel/);
+  world.addChannelMember(ch.Id, carol.Id);
+  assert.match(await f.cmd(carol, '/incident severity 1', ch), /Only the commander, channel admins and system admins can change the severity/);
+  assert.match(await f.cmd(bob, '/incident resolve', ch), /Only the commander/);
+  assert.match(await f.cmd(f.admin, '/incident severity sev2', ch), /not an incident channel/, 'private: even admins must join first');
+  world.addChannelMember(ch.Id, f.admin.Id);
+  assert.match(await f.cmd(f.admin, '/incident severity sev2', ch), /Severity is now SEV2 \(Major\)/);
+  assert.match(await f.cmd(alice, '/incident severity major', ch), /already SEV2/);
+  assert.match(await f.cmd(alice, '/incident severity', ch), /Give one severity[\s\S]*Usage/);
+
+  assert.match(await f.cmd(alice, '/incident role commander @carol', ch), /@carol is now the commander/);
+  assert.match(await f.cmd(alice, '/incident role scribe @alice', ch), /Only the commander/, 'alice handed over command');
+  assert.match(await f.cmd(carol, '/incident role pilot @alice', ch), /"pilot" is not a role/);
+  assert.match(await f.cmd(carol, '/incident role scribe @nobody', ch), /Unknown user: @nobody/);
+  assert.match(await f.cmd(carol, '/incident role scribe', ch), /Name a role and one user/);
+
+  assert.equal(await f.cmd(bob, '/incident timeline add Found the poison message', ch), 'Added to the timeline.');
+  assert.match(await f.cmd(bob, '/incident timeline add', ch), /needs some text/);
+  assert.match(await f.cmd(bob, '/incident milestone detected 20m ago', ch), /detected set at 2027-01-04 08:45 UTC/);
+  assert.match(await f.cmd(bob, '/incident milestone mitigated 30m ago', ch), /mitigated \(2027-01-04 08:35 UTC\) cannot be before acknowledged \(2027-01-04 09:05 UTC\)/);
+  assert.match(await f.cmd(bob, '/incident milestone resolved', ch), /Resolve the incident with `\/incident resolve`/);
+  assert.match(await f.cmd(bob, '/incident milestone launched', ch), /"launched" is not a milestone/);
+  assert.match(await f.cmd(bob, '/incident milestone mitigated yesterday-ish', ch), /not a time I understand/);
+  assert.match(await f.cmd(bob, '/incident milestone mitigated 25:00', ch), /not a valid time of day/);
+
+  assert.match(await f.cmd(dave, '/incident follow', ch), /not an incident channel/, 'private: non-members see nothing');
+  assert.match(await f.cmd(bob, '/incident follow', ch), /You follow INC-001/);
+  assert.match(await f.cmd(bob, '/incident follow', ch), /already follow/);
+
+  assert.match(await f.cmd(bob, '/incident followup add Add lag alert @carol 2027-01-20', ch), /Follow-up #1 added/);
+  assert.match(await f.cmd(bob, '/incident followup add Write runbook +3d', ch), /Follow-up #2 added/);
+  assert.match(await f.cmd(bob, '/incident followup add @carol', ch), /needs a description/);
+  assert.match(await f.cmd(bob, '/incident followup add Thing 2027-02-30', ch), /not a real date/);
+  const list = await f.cmd(bob, '/incident followup list', ch);
+  assert.match(list, /⬜ #1 Add lag alert — @carol, due 2027-01-20/);
+  assert.match(list, /⬜ #2 Write runbook — no owner, due 2027-01-07/);
+  assert.match(await f.cmd(carol, '/incident followup done 1', ch), /Follow-up #1 done/);
+  assert.match(await f.cmd(carol, '/incident followup done 1', ch), /already done/);
+  assert.match(await f.cmd(carol, '/incident followup done 9', ch), /no follow-up #9/);
+  assert.match(await f.cmd(carol, '/incident followup done x', ch), /Give the follow-up number/);
+
+  const info = await f.cmd(bob, '/incident info', ch);
+  assert.match(info, /### INC-001: Queue backlog/);
+  assert.match(info, /\*\*Commander\*\* @carol · \*\*Scribe\*\* @bob/);
+  assert.match(info, /\*\*MTTA\*\* 20 min/, 'acknowledged at the first status update, measured from detection');
+
+  const timeline = await f.cmd(bob, '/incident timeline', ch);
+  for (const text of ['declared INC-001', 'posted a status update', 'made @bob scribe', 'changed severity', 'Found the poison message', 'set detected', 'follows the incident', 'added follow-up #1', 'completed follow-up #1']) {
+    assert.ok(timeline.includes(text), `timeline has "${text}"`);
+  }
+
+  f.h.clock += 30 * 60_000;
+  assert.match(await f.cmd(carol, '/incident resolve Lag back to zero', ch), /INC-001 resolved at 2027-01-04 09:35 UTC/);
+  assert.match(await f.cmd(carol, '/incident resolve', ch), /already resolved/);
+  assert.match(await f.cmd(carol, '/incident status still fine', ch), /resolved; reopen it first/);
+  assert.match(await f.cmd(bob, '/incident info', ch), /\*\*MTTR\*\* 50 min/);
+  assert.match(messages(world, ch.Id).join('\n'), /resolved this incident: Lag back to zero/);
+  assert.match(messages(world, f.feed.Id).at(-1)!, /INC-001\*\* \(private\) was resolved/);
+  assert.match(await f.cmd(carol, '/incident reopen', ch), /INC-001 reopened/);
+  assert.match(await f.cmd(carol, '/incident reopen', ch), /is not resolved/);
+  assert.match(f.card(ch.Id).Message ?? '', /Active/);
+
+  assert.match(await f.cmd(alice, '/incident list', f.town), /\*\*INC-001\*\* SEV2 \(Major\) · active · Queue backlog/);
+  assert.match(await f.cmd(dave, '/incident list all', f.town), /_none_/, 'private incidents are not listed to non-members');
+  assert.match(await f.cmd(alice, '/incident list closed', f.town), /Unknown filter "closed"/);
+  assert.match(await f.cmd(alice, '/incident status hi', f.town), /This is not an incident channel/);
+  assert.match(await f.cmd(alice, '/incident nope', ch), /Unknown subcommand "nope"/);
+  assert.match(await f.cmd(alice, '/incident', ch), /\/incident followup add/);
+  f.h.close();
+});
+
+test('every change posts a notice, updates the card and emits a channel-scoped event for private incidents', async () => {
+  const f = await fixture();
+  const ch = f.channelOf(await f.cmd(f.alice, '/incident declare Cache stampede'));
+  const before = f.world.events.length;
+  await f.cmd(f.alice, '/incident severity 2', ch);
+  const events = f.world.events.slice(before);
+  assert.ok(events.length >= 1);
+  for (const e of events) assert.deepEqual(e.broadcast, { ChannelId: ch.Id }, 'never team-wide for a private incident');
+  const payload = JSON.parse(String(events[0]!.payload['data'])) as { change: string; incident: { severity: number } };
+  assert.equal(payload.change, 'severity');
+  assert.equal(payload.incident.severity, 2);
+  assert.match(messages(f.world, ch.Id).at(-1)!, /@alice changed severity from SEV3 \(Minor\) to \*\*SEV2 \(Major\)\*\*/);
+  assert.ok(f.world.commands.get('incident')?.AutocompleteData?.SubCommands?.some((s) => s.Trigger === 'followup'));
+  f.h.close();
+});
+
+test('escalating pulls in the responders of the new severity', async () => {
+  const f = await fixture({ IncidentRespondersSev1: '@dave @ghost' });
+  const ch = f.channelOf(await f.cmd(f.alice, '/incident declare sev3 Slow search'));
+  assert.ok(!f.world.membersOf(ch.Id).includes(f.dave.Id));
+  await f.cmd(f.alice, '/incident severity 1', ch);
+  assert.ok(f.world.membersOf(ch.Id).includes(f.dave.Id));
+  assert.ok(f.world.logs.some((l) => l.level === 'warn' && String(l.fields?.['warning']).includes('@ghost does not exist')));
+  f.h.close();
+});

@@ -1,0 +1,139 @@
+// Incidents on a real Mattermost server, as users live them: declare by command and by dialog,
+// the channel, its members, the pinned card and the feed post; role handoff; status update;
+// resolve; metrics; privacy; malformed input. Checked through Mattermost's own API.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Post } from '@mattermost/types/posts';
+import { connectRig, waitFor, type Rig, type RigUser } from '../../../../e2e/rig';
+
+const rig: Rig = connectRig();
+const [alice, bob, carol, dave] = rig.users as [RigUser, RigUser, RigUser, RigUser];
+const tag = Date.now().toString(36);
+const feedName = `incidents-${tag}`;
+let feedId = '';
+
+async function text(user: RigUser, channelId: string, command: string): Promise<string> {
+  return (await rig.runCommand(user, channelId, command)).text ?? '';
+}
+
+async function channelFrom(reply: string): Promise<{ id: string; name: string; type: string }> {
+  const name = /~([a-z0-9_-]+)/.exec(reply)?.[1];
+  assert.ok(name, `no channel in reply: ${reply}`);
+  return rig.admin.client.getChannelByName(rig.team.id, name, false);
+}
+
+async function posts(channelId: string): Promise<Post[]> {
+  const list = await rig.admin.client.getPosts(channelId, 0, 200);
+  return list.order.map((id) => list.posts[id]!).reverse();
+}
+
+before(async () => {
+  const feed = await rig.admin.client.createChannel({ team_id: rig.team.id, name: feedName, display_name: `Incidents ${tag}`, type: 'O' });
+  feedId = feed.id;
+  for (const u of rig.users) await rig.admin.client.addToChannel(u.id, feedId);
+  const config = await rig.admin.client.getConfig();
+  const current = (config.PluginSettings.Plugins[rig.pluginId] ?? {}) as Record<string, unknown>;
+  await rig.admin.client.patchConfig({
+    PluginSettings: {
+      Plugins: {
+        [rig.pluginId]: { ...current, incidentfeedchannel: feedName, incidentresponderssev2: `@${carol.username}`, incidentprivatebydefault: true },
+      },
+    },
+  });
+});
+
+after(() => rig.close());
+
+describe('incidents on a real server', () => {
+  let channel: { id: string; name: string; type: string };
+  let incidentId = '';
+
+  test('declare by command: private channel, members, pinned card, feed announcement', async () => {
+    const events = await rig.listen(alice);
+    const reply = await text(alice, rig.channelId, `/incident declare sev2 DB latency ${tag}`);
+    assert.match(reply, /^Declared \*\*INC-\d+\*\* \(SEV2 \(Major\)\): ~inc-\d+-db-latency-/);
+    channel = await channelFrom(reply);
+    assert.equal(channel.type, 'P');
+    const members = (await rig.admin.client.getChannelMembers(channel.id)).map((m) => m.user_id);
+    for (const u of [alice, carol]) assert.ok(members.includes(u.id), `${u.username} is a member`);
+    assert.ok(!members.includes(dave.id));
+    const pinned = await rig.admin.client.getPinnedPosts(channel.id);
+    const card = Object.values(pinned.posts).find((p) => p.type === ('custom_infra_incident' as Post['type']));
+    assert.ok(card, 'the card is pinned');
+    assert.match(card.message, /\*\*Commander\*\* @alice/);
+    const data = JSON.parse(String(card.props['infra_incident'])) as { id: string; reference: string };
+    incidentId = data.id;
+    const feed = await posts(feedId);
+    assert.ok(feed.some((p) => p.message.includes(data.reference) && p.message.includes('private')), 'announced in the feed');
+    assert.ok(!feed.some((p) => p.message.includes(`latency ${tag}`)), 'the private title stays out of the feed');
+    const declared = await events.waitFor(`custom_${rig.pluginId}_incident_declared`);
+    assert.equal(declared.broadcast.channel_id, channel.id);
+  });
+
+  test('declare through the dialog submission', async () => {
+    const opened = await rig.listen(alice);
+    assert.equal(await text(alice, rig.channelId, '/incident declare'), '');
+    await opened.waitFor('open_dialog');
+    const answer = await alice.client.submitInteractiveDialog({
+      url: `/plugins/${rig.pluginId}/api/v1/incidents/dialog`,
+      callback_id: 'incident-declare',
+      state: JSON.stringify({ teamId: rig.team.id, channelId: rig.channelId }),
+      user_id: alice.id,
+      channel_id: rig.channelId,
+      team_id: rig.team.id,
+      submission: { title: `Login failures ${tag}`, severity: '1', type: 'Security', summary: 'SSO', private: 'false', commander: bob.id, invite: `@${dave.username}` },
+      cancelled: false,
+    });
+    assert.deepEqual(answer, {}, 'no field or form errors');
+    const name = await waitFor('the incident declared by the dialog', async () => {
+      const list = await rig.pluginFetch(alice, `/api/v1/incidents?team_id=${rig.team.id}&state=active&per_page=50`);
+      const body = (await list.json()) as { items: Array<{ title: string; channelName: string }> };
+      return body.items.find((i) => i.title === `Login failures ${tag}`)?.channelName;
+    });
+    const created = await rig.admin.client.getChannelByName(rig.team.id, name, false);
+    assert.equal(created.type, 'O');
+    const members = (await rig.admin.client.getChannelMembers(created.id)).map((m) => m.user_id);
+    for (const u of [alice, bob, dave]) assert.ok(members.includes(u.id));
+  });
+
+  test('role handoff sends the brief privately; status update; resolve; metrics', async () => {
+    const bobEvents = await rig.listen(bob);
+    assert.match(await text(alice, channel.id, `/incident role commander @${bob.username}`), /is now the commander/);
+    const brief = await bobEvents.waitFor('ephemeral_message', (e) => String(e.data['post']).includes('incident commander'));
+    assert.ok(brief);
+    assert.match(await text(alice, channel.id, '/incident severity 1'), /Only the commander/);
+    assert.equal(await text(bob, channel.id, '/incident status Failover started'), 'Status update posted.');
+    assert.ok((await posts(channel.id)).some((p) => p.message.includes('Failover started')));
+    assert.match(await text(bob, channel.id, '/incident resolve Replica promoted'), /resolved/);
+    const res = await rig.pluginFetch(alice, `/api/v1/incidents/${incidentId}`);
+    const view = (await res.json()) as { phase: string; mttrMinutes: number | null; roles: { commander: string } };
+    assert.equal(view.phase, 'resolved');
+    assert.equal(view.roles.commander, bob.id);
+    assert.notEqual(view.mttrMinutes, null);
+    const metrics = (await (await rig.pluginFetch(alice, `/api/v1/incidents/metrics?team_id=${rig.team.id}`)).json()) as { resolved: number };
+    assert.ok(metrics.resolved >= 1);
+  });
+
+  test('a non-member gets 404 for a private incident; malformed input gets clear errors', async () => {
+    assert.equal((await rig.pluginFetch(dave, `/api/v1/incidents/${incidentId}`)).status, 404);
+    assert.equal((await rig.pluginFetch(dave, `/api/v1/incidents/${incidentId}/timeline`)).status, 404);
+    const bad = await rig.pluginFetch(alice, '/api/v1/incidents', { method: 'POST', body: JSON.stringify({ team_id: rig.team.id }) });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /title/);
+    assert.match(await text(alice, rig.channelId, '/incident declare sev7 x'), /"sev7" is not a severity/);
+    // A webapp-style JSON POST through the plugin HTTP bridge.
+    const made = await rig.pluginFetch(alice, '/api/v1/incidents', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ team_id: rig.team.id, title: `Via HTTP ${tag}`, severity: 4, private: false }),
+    });
+    assert.equal(made.status, 201);
+    const { incident } = (await made.json()) as { incident: { id: string; channelId: string; severity: number } };
+    assert.equal(incident.severity, 4);
+    const note = await rig.pluginFetch(alice, `/api/v1/incidents/${incident.id}/timeline`, { method: 'POST', body: JSON.stringify({ text: 'from the webapp' }) });
+    assert.equal(note.status, 200);
+    assert.ok((await posts(incident.channelId)).some((p) => p.message.includes('from the webapp')));
+    assert.match(await text(alice, rig.channelId, '/incident status hello'), /not an incident channel/);
+    assert.match(await text(bob, channel.id, '/incident milestone launched'), /"launched" is not a milestone/);
+  });
+});

@@ -1,0 +1,85 @@
+import type { IndexTags } from '../shared/chunked_index';
+
+/** One incident as metrics see it: the team index tags (no record reads needed). */
+export interface MetricsRow {
+  phase: string;
+  severity: number;
+  declaredAt: number;
+  mttaMinutes: number | null;
+  mttrMinutes: number | null;
+  openFollowups: number;
+  awaitingReview: boolean;
+}
+
+export interface DurationStats {
+  count: number;
+  meanMinutes: number | null;
+  medianMinutes: number | null;
+  p90Minutes: number | null;
+}
+
+export interface IncidentMetrics {
+  teamId: string;
+  since: number;
+  until: number;
+  total: number;
+  active: number;
+  resolved: number;
+  bySeverity: Record<'1' | '2' | '3' | '4', { total: number; active: number; mtta: DurationStats; mttr: DurationStats }>;
+  /** Acknowledged − (detected or declared). */
+  mtta: DurationStats;
+  /** Resolved − (detected or declared): measured from impact, not only from declaration. */
+  mttr: DurationStats;
+  openFollowups: number;
+  awaitingReview: number;
+}
+
+export function rowFromTags(tags: IndexTags): MetricsRow | null {
+  const phase = typeof tags['ph'] === 'string' ? tags['ph'] : '';
+  if (phase !== 'active' && phase !== 'resolved') return null;
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    phase,
+    severity: num(tags['sev']) ?? 0,
+    declaredAt: num(tags['at']) ?? 0,
+    mttaMinutes: num(tags['ack']),
+    mttrMinutes: num(tags['ttr']),
+    openFollowups: num(tags['fu']) ?? 0,
+    awaitingReview: tags['rv'] === true,
+  };
+}
+
+export function durationStats(values: readonly number[]): DurationStats {
+  if (values.length === 0) return { count: 0, meanMinutes: null, medianMinutes: null, p90Minutes: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const round = (v: number): number => Math.round(v * 10) / 10;
+  return { count: sorted.length, meanMinutes: round(mean), medianMinutes: round(median), p90Minutes: round(at(0.9)) };
+}
+
+export function computeMetrics(teamId: string, rows: readonly MetricsRow[], since: number, until: number): IncidentMetrics {
+  const inWindow = rows.filter((r) => r.declaredAt >= since && r.declaredAt <= until);
+  const summarise = (set: readonly MetricsRow[]) => ({
+    mtta: durationStats(set.flatMap((r) => (r.mttaMinutes === null ? [] : [r.mttaMinutes]))),
+    mttr: durationStats(set.flatMap((r) => (r.mttrMinutes === null || r.phase !== 'resolved' ? [] : [r.mttrMinutes]))),
+  });
+  const bySeverity = {} as IncidentMetrics['bySeverity'];
+  for (const s of [1, 2, 3, 4] as const) {
+    const set = inWindow.filter((r) => r.severity === s);
+    bySeverity[String(s) as '1'] = { total: set.length, active: set.filter((r) => r.phase === 'active').length, ...summarise(set) };
+  }
+  return {
+    teamId,
+    since,
+    until,
+    total: inWindow.length,
+    active: inWindow.filter((r) => r.phase === 'active').length,
+    resolved: inWindow.filter((r) => r.phase === 'resolved').length,
+    bySeverity,
+    ...summarise(inWindow),
+    openFollowups: inWindow.reduce((s, r) => s + r.openFollowups, 0),
+    awaitingReview: inWindow.filter((r) => r.awaitingReview).length,
+  };
+}

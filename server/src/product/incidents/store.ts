@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import { ChunkedIndex, type IndexPage, type IndexTags } from '../shared/chunked_index';
+import { CorruptRecordError, UserError } from '../shared/errors';
+import { type KvRepository, UNCHANGED } from '../shared/kv';
+import {
+  type Incident,
+  incidentSchema,
+  mttaMinutes,
+  mttrMinutes,
+  openFollowups,
+  type TimelineEntry,
+  timelineEntrySchema,
+} from './schema';
+
+/**
+ * Where the incidents feature keeps its data in the plugin KV store.
+ *
+ * | Key                              | Value                                                        | Written when                      |
+ * |----------------------------------|--------------------------------------------------------------|-----------------------------------|
+ * | `inc:schema`                     | `{v, version}` schema version of the records below           | activation (migration)            |
+ * | `inc:t:<teamId>:h`               | ChunkedIndex head `{v, count}`: the team's INC sequence       | declaration (number reserved)     |
+ * | `inc:t:<teamId>:c<k>`            | ChunkedIndex chunk: `{id, o = number-1, t: tags}` ×100        | declaration, every change (tags)  |
+ * | `inc:r:<incidentId>`             | the incident record (schema.ts `incidentSchema`)              | every change (compare-and-set)    |
+ * | `inc:ch:<channelId>`             | `{v, incidentId}`: which incident a channel belongs to       | declaration                       |
+ * | `inc:tl:<incidentId>:<k>`        | `{v, entries}`: timeline entries with seq k*50 … k*50+49      | every change (from the outbox)    |
+ * | `inc:set:<teamId>:active`        | `{v, members: [{id, n}]}`: the team's active incidents       | declare, resolve, reopen          |
+ * | `inc:set:<teamId>:review`        | `{v, members: [{id, n}]}`: resolved, awaiting review          | resolve, reopen, reviewed         |
+ * | `sched:job:incident-reminder:<id>` | scheduler job: the next status-update reminder             | declare, status, severity, resolve|
+ * | `sched:job:incident-setup:<id>`  | scheduler job: finishes or removes an interrupted declaration | declaration                       |
+ *
+ * Tags in the team index (`t`): ph phase, sev severity, priv private, ch channel id, cmd
+ * commander, at declared at, ack MTTA minutes, ttr MTTR minutes, fu open follow-ups, rv awaiting
+ * review. A page opens only the records it returns (O(page) keys); metrics read tags only
+ * (one key per 100 incidents). The record is the truth: tags and sets are derived and re-synced
+ * after every write; readers re-check the record.
+ */
+
+export const TIMELINE_CHUNK = 50;
+export const SCHEMA_VERSION = 1;
+
+const recordKey = (id: string): string => `inc:r:${id}`;
+const channelKey = (channelId: string): string => `inc:ch:${channelId}`;
+const timelineKey = (id: string, chunk: number): string => `inc:tl:${id}:${chunk}`;
+const setKey = (teamId: string, set: SetName): string => `inc:set:${teamId}:${set}`;
+export const SCHEMA_KEY = 'inc:schema';
+
+const channelLinkSchema = z.object({ v: z.literal(1), incidentId: z.string() });
+const timelineChunkSchema = z.object({ v: z.literal(1), entries: z.array(timelineEntrySchema) });
+const setSchema = z.object({ v: z.literal(1), members: z.array(z.object({ id: z.string(), n: z.number().int().positive() })) });
+export type SetMember = z.output<typeof setSchema>['members'][number];
+export const schemaVersionSchema = z.object({ v: z.literal(1), version: z.number().int().positive() });
+
+export type SetName = 'active' | 'review';
+
+export class IncidentStore {
+  constructor(
+    private readonly kv: KvRepository,
+    /** Told about unreadable records that list reads skip (they are reported, never overwritten). */
+    private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
+  ) {}
+
+  index(teamId: string): ChunkedIndex {
+    return new ChunkedIndex(this.kv, `inc:t:${teamId}`);
+  }
+
+  /**
+   * Reserves the team's next INC number (unique across nodes: a compare-and-set counter). The
+   * index entry is filed by the first sync; until then pages simply skip the number.
+   */
+  async reserveNumber(teamId: string): Promise<number> {
+    return (await this.index(teamId).reserve()) + 1;
+  }
+
+  async insert(incident: Incident): Promise<void> {
+    if (!(await this.kv.insert(recordKey(incident.id), incidentSchema, incident))) {
+      throw new Error(`incident ${incident.id} already exists`);
+    }
+  }
+
+  get(id: string): Promise<Incident | null> {
+    return this.kv.get(recordKey(id), incidentSchema);
+  }
+
+  /** Records for a page: missing ones are skipped, and so are unreadable ones (one bad record must not hide the rest). */
+  async getMany(ids: readonly string[]): Promise<Incident[]> {
+    const records = await Promise.all(
+      ids.map((id) =>
+        this.kv.get(recordKey(id), incidentSchema).catch((err: unknown) => {
+          if (!(err instanceof CorruptRecordError)) throw err;
+          this.onCorrupt(err);
+          return null;
+        }),
+      ),
+    );
+    return records.filter((r): r is Incident => r !== null);
+  }
+
+  /**
+   * Compare-and-set update; `mutate` sees the current record (it may run several times and may
+   * throw a UserError to refuse, e.g. "already resolved"). Bumps rev. Resolves with the record
+   * before and after, or `after === before` when nothing changed.
+   */
+  async update(id: string, mutate: (current: Incident) => Incident | typeof UNCHANGED): Promise<{ before: Incident; after: Incident }> {
+    let before: Incident | null = null;
+    const after = await this.kv.update(recordKey(id), incidentSchema, (current) => {
+      if (!current) throw UserError.notFound('That incident no longer exists.');
+      before = current;
+      const next = mutate(current);
+      return next === UNCHANGED ? UNCHANGED : { ...next, rev: current.rev + 1 };
+    });
+    return { before: before!, after: after! };
+  }
+
+  /** Removes a declaration that could not be set up; its number stays used (marked void). */
+  async remove(incident: Incident): Promise<void> {
+    await this.index(incident.teamId).put(incident.number - 1, incident.id, { ph: 'void' });
+    await this.kv.delete(recordKey(incident.id));
+    if (incident.channelId) await this.kv.delete(channelKey(incident.channelId));
+  }
+
+  async linkChannel(channelId: string, incidentId: string): Promise<void> {
+    await this.kv.update(channelKey(channelId), channelLinkSchema, (current) => {
+      if (current && current.incidentId !== incidentId) throw new Error(`channel ${channelId} already belongs to ${current.incidentId}`);
+      return current ? UNCHANGED : { v: 1 as const, incidentId };
+    });
+  }
+
+  async incidentIdForChannel(channelId: string): Promise<string | null> {
+    return (await this.kv.get(channelKey(channelId), channelLinkSchema))?.incidentId ?? null;
+  }
+
+  /** Copies outbox entries to their timeline chunks (idempotent by seq), then drops them from the outbox. */
+  async flushTimeline(incident: Incident): Promise<void> {
+    if (incident.outbox.length === 0) return;
+    const byChunk = new Map<number, TimelineEntry[]>();
+    for (const entry of incident.outbox) {
+      const chunk = Math.floor(entry.seq / TIMELINE_CHUNK);
+      byChunk.set(chunk, [...(byChunk.get(chunk) ?? []), entry]);
+    }
+    for (const [chunk, entries] of byChunk) {
+      await this.kv.update(timelineKey(incident.id, chunk), timelineChunkSchema, (current) => {
+        const have = new Set((current?.entries ?? []).map((e) => e.seq));
+        const missing = entries.filter((e) => !have.has(e.seq));
+        if (missing.length === 0) return UNCHANGED;
+        return { v: 1 as const, entries: [...(current?.entries ?? []), ...missing].sort((a, b) => a.seq - b.seq) };
+      });
+    }
+    const flushed = new Set(incident.outbox.map((e) => e.seq));
+    // Not a content change, so rev stays: derived data does not need a re-sync for this.
+    await this.kv.update(recordKey(incident.id), incidentSchema, (current) => {
+      if (!current || !current.outbox.some((e) => flushed.has(e.seq))) return UNCHANGED;
+      return { ...current, outbox: current.outbox.filter((e) => !flushed.has(e.seq)) };
+    });
+  }
+
+  /** Timeline entries with seq in [from, from+limit), oldest first, from chunks plus the outbox. */
+  async timeline(incident: Incident, from: number, limit: number): Promise<TimelineEntry[]> {
+    const to = Math.min(incident.timelineCount, from + limit);
+    if (to <= from) return [];
+    const chunks: string[] = [];
+    for (let c = Math.floor(from / TIMELINE_CHUNK); c <= Math.floor((to - 1) / TIMELINE_CHUNK); c++) chunks.push(timelineKey(incident.id, c));
+    const stored = await this.kv.getMany(chunks, timelineChunkSchema);
+    const bySeq = new Map<number, TimelineEntry>();
+    for (const entry of [...stored.flatMap((c) => c?.entries ?? []), ...incident.outbox]) {
+      if (entry.seq >= from && entry.seq < to) bySeq.set(entry.seq, entry);
+    }
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * Brings the team index tags and the active/review sets in line with the record. Runs after
+   * every write; re-reads the record at the end and repeats if another node wrote meanwhile, so
+   * the last writer always leaves the derived data matching the latest record.
+   */
+  async sync(incident: Incident, options: { justDeclared?: boolean } = {}): Promise<void> {
+    let current: Incident | null = incident;
+    for (let round = 0; round < 5 && current; round++) {
+      // Every set is checked on every write, so one left stale by a crash heals at the next
+      // write; only a just-declared incident cannot be in the review set yet.
+      const skipReview = round === 0 && options.justDeclared === true;
+      await Promise.all([
+        this.index(current.teamId).put(current.number - 1, current.id, tagsOf(current)),
+        this.setMembership('active', current, current.phase === 'active'),
+        skipReview ? null : this.setMembership('review', current, needsReview(current)),
+      ]);
+      const latest: Incident | null = await this.get(current.id);
+      if (!latest || latest.rev === current.rev) return;
+      current = latest;
+    }
+  }
+
+  /** Members of a team set with their INC numbers, so a page opens only the records it shows. */
+  async setMembers(teamId: string, set: SetName): Promise<SetMember[]> {
+    return (await this.kv.get(setKey(teamId, set), setSchema))?.members ?? [];
+  }
+
+  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<void> {
+    await this.kv.update(setKey(incident.teamId, set), setSchema, (current) => {
+      const members = current?.members ?? [];
+      if (members.some((m) => m.id === incident.id) === member) return UNCHANGED;
+      return {
+        v: 1 as const,
+        members: member ? [...members, { id: incident.id, n: incident.number }] : members.filter((m) => m.id !== incident.id),
+      };
+    });
+  }
+
+  page(teamId: string, options: { before: number | null; limit: number; match: (tags: IndexTags) => boolean }): Promise<IndexPage> {
+    return this.index(teamId).page(options);
+  }
+
+  async allTags(teamId: string): Promise<Array<{ id: string; number: number; tags: IndexTags }>> {
+    return (await this.index(teamId).all()).map((e) => ({ id: e.id, number: e.o + 1, tags: e.t }));
+  }
+
+  async schemaVersion(): Promise<number | null> {
+    return (await this.kv.get(SCHEMA_KEY, schemaVersionSchema))?.version ?? null;
+  }
+
+  async setSchemaVersion(version: number): Promise<void> {
+    await this.kv.update(SCHEMA_KEY, schemaVersionSchema, (current) =>
+      current && current.version >= version ? UNCHANGED : { v: 1 as const, version },
+    );
+  }
+}
+
+export const needsReview = (i: Incident): boolean => i.phase === 'resolved' && i.review.needed && i.review.reviewedAt === null;
+
+export function tagsOf(i: Incident): IndexTags {
+  return {
+    ph: i.phase,
+    sev: i.severity,
+    priv: i.private,
+    ch: i.channelId,
+    cmd: i.roles.commander,
+    at: i.declaredAt,
+    ack: mttaMinutes(i),
+    ttr: mttrMinutes(i),
+    fu: openFollowups(i),
+    rv: needsReview(i),
+  };
+}
+
+/** Appends a timeline entry to the record (it reaches its chunk through the outbox). */
+export function withTimeline(i: Incident, at: number, actorId: string, kind: string, text: string): Incident {
+  const entry: TimelineEntry = { seq: i.timelineCount, at, actorId, kind, text: text.slice(0, 4200) };
+  return { ...i, timelineCount: i.timelineCount + 1, outbox: [...i.outbox, entry], updatedAt: Math.max(i.updatedAt, at) };
+}

@@ -1,0 +1,76 @@
+/** Test-only: a team with people and channels, and the product activated on the in-memory API. */
+import type { Channel, CommandResponse, Post, Team, User } from '../../plugin/model/types';
+import { MemoryWorld } from '../../plugin/testing/memory_api';
+import { ProductHarness } from '../testing/product_harness';
+import { CARD_PROP, type CardData } from './card';
+
+export interface Fixture {
+  h: ProductHarness;
+  world: MemoryWorld;
+  team: Team;
+  alice: User;
+  bob: User;
+  carol: User;
+  /** A team member who is not in any incident channel. */
+  dave: User;
+  /** Not on the team at all. */
+  outsider: User;
+  admin: User;
+  town: Channel;
+  feed: Channel;
+  cmd(user: User, text: string, channel?: Channel | string): Promise<string>;
+  raw(user: User, text: string, channel?: Channel | string): Promise<CommandResponse>;
+  channelOf(text: string): Channel;
+  card(channelId: string): Post;
+  cardData(channelId: string): CardData;
+}
+
+export async function fixture(settings: Record<string, unknown> = {}, world = new MemoryWorld()): Promise<Fixture> {
+  const team = world.addTeam('ops');
+  const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => world.addUser(n));
+  const admin = world.addUser('root', { Roles: 'system_user system_admin' });
+  const outsider = world.addUser('mallory');
+  for (const u of [alice!, bob!, carol!, dave!, admin]) world.addTeamMember(team.Id, u.Id);
+  const town = world.addChannel(team.Id, 'town-square');
+  const feed = world.addChannel(team.Id, 'incidents');
+  world.pluginConfig = { IncidentFeedChannel: 'incidents', ...settings };
+  const h = await new ProductHarness(world).activate();
+  const raw = (user: User, text: string, channel: Channel | string = town) =>
+    h.command(user, typeof channel === 'string' ? channel : channel.Id, text, team);
+  const f: Fixture = {
+    h,
+    world,
+    team,
+    alice: alice!,
+    bob: bob!,
+    carol: carol!,
+    dave: dave!,
+    outsider,
+    admin,
+    town,
+    feed,
+    raw,
+    cmd: async (user, text, channel) => (await raw(user, text, channel)).Text ?? '',
+    channelOf: (text) => {
+      const name = /~([a-z0-9_-]+)/.exec(text)?.[1];
+      const channel = [...world.channels.values()].find((c) => c.Name === name && c.TeamId === team.Id);
+      if (!channel) throw new Error(`no channel in: ${text}`);
+      return channel;
+    },
+    card: (channelId) => {
+      const card = world.postsIn(channelId).find((p) => p.Type === 'custom_infra_incident');
+      if (!card) throw new Error('no card');
+      return card;
+    },
+    cardData: (channelId) => JSON.parse(String(f.card(channelId).Props?.[CARD_PROP])) as CardData,
+  };
+  return f;
+}
+
+/** The bot's plain posts in a channel (notices, status updates), oldest first. */
+export function messages(world: MemoryWorld, channelId: string): string[] {
+  return world
+    .postsIn(channelId)
+    .filter((p) => p.Type !== 'custom_infra_incident')
+    .map((p) => p.Message ?? '');
+}

@@ -1,0 +1,74 @@
+/**
+ * RFC KV layout. Every write is a compare-and-set through KvRepository; the record is the truth
+ * and the team index is derived from it (tags synced right after each record write).
+ *
+ * | key                         | record        | purpose                                            |
+ * |-----------------------------|---------------|----------------------------------------------------|
+ * | rfc:seq:<teamId>            | {v,last}      | team-scoped numbers (RFC-007)                      |
+ * | rfc:r:<teamId>:<n>          | rfcSchema     | the RFC: status, reviewers, concerns, lineage      |
+ * | rfc:tm:<teamId>:h / :c<k>   | ChunkedIndex  | the team's RFCs, tags {s: status, o: owner, r: reviewer ids joined by ","} |
+ * | sched:job:rfc-remind:<teamId>:<n> | scheduler job | reminder a day before the comment period ends |
+ * | sched:job:rfc-end:<teamId>:<n>    | scheduler job | announcement when the comment period ends     |
+ */
+import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
+import { CorruptRecordError, UserError } from '../shared/errors';
+import { type KvRepository, UNCHANGED } from '../shared/kv';
+import { type Rfc, rfcReference, rfcSchema } from './schema';
+
+const rfcKey = (teamId: string, n: number): string => `rfc:r:${teamId}:${n}`;
+
+export type NewRfc = Omit<Rfc, 'v' | 'number' | 'ordinal'>;
+
+export class RfcStore {
+  /** `onCorrupt` hears about unreadable records that list pages skip (they are never overwritten). */
+  constructor(
+    private readonly kv: KvRepository,
+    private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
+  ) {}
+
+  teamIndex(teamId: string): ChunkedIndex {
+    return new ChunkedIndex(this.kv, `rfc:tm:${teamId}`);
+  }
+
+  async create(draft: NewRfc): Promise<Rfc> {
+    const number = await this.kv.nextSequence(`rfc:seq:${draft.teamId}`);
+    const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
+    const rfc: Rfc = { ...draft, v: 1, number, ordinal };
+    if (!(await this.kv.insert(rfcKey(draft.teamId, number), rfcSchema, rfc))) throw new Error(`${rfcKey(draft.teamId, number)} already exists`);
+    return rfc;
+  }
+
+  get(teamId: string, n: number): Promise<Rfc | null> {
+    return this.kv.get(rfcKey(teamId, n), rfcSchema);
+  }
+
+  /** Many RFCs at once; an unreadable one comes back as null (and is reported), not as a failed page. */
+  getMany(teamId: string, numbers: readonly number[]): Promise<Array<Rfc | null>> {
+    return Promise.all(
+      numbers.map((n) =>
+        this.get(teamId, n).catch((err: unknown) => {
+          if (!(err instanceof CorruptRecordError)) throw err;
+          this.onCorrupt(err);
+          return null;
+        }),
+      ),
+    );
+  }
+
+  /** Compare-and-set; `mutate` may run several times and throws UserError to refuse. */
+  async update(teamId: string, n: number, mutate: (rfc: Rfc) => Rfc | typeof UNCHANGED): Promise<Rfc> {
+    let before: Rfc | null = null;
+    const after = await this.kv.update(rfcKey(teamId, n), rfcSchema, (current) => {
+      if (!current) throw UserError.notFound(`There is no ${rfcReference(n)} in this team.`);
+      before = current;
+      return mutate(current);
+    });
+    if (!after) throw UserError.notFound(`There is no ${rfcReference(n)} in this team.`);
+    if (after !== before) await this.teamIndex(teamId).put(after.ordinal, String(after.number), tagsOf(after));
+    return after;
+  }
+}
+
+function tagsOf(rfc: Pick<Rfc, 'status' | 'ownerId' | 'reviewers'>): IndexTags {
+  return { s: rfc.status, o: rfc.ownerId, r: rfc.reviewers.map((r) => r.userId).join(',') };
+}

@@ -1,0 +1,109 @@
+import type { PluginAPI } from '../../plugin/api/plugin_api';
+import type { Channel } from '../../plugin/model/types';
+import { UserError } from './errors';
+
+type PeopleApi = Pick<
+  PluginAPI,
+  'getUser' | 'getUsersByUsernames' | 'getChannel' | 'getChannelMember' | 'getTeamMember' | 'hasPermissionTo' | 'hasPermissionToTeam'
+>;
+
+/**
+ * Who is who and who may see what, for the product's features: channel visibility (a private
+ * channel's data only for its members), admin checks and `@username` resolution. Lookups are
+ * memoised for the life of one instance, so build one per request or command, never keep one.
+ */
+export class People {
+  private readonly names = new Map<string, Promise<string>>();
+  private readonly channels = new Map<string, Promise<Channel | null>>();
+  private readonly visible = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly api: PeopleApi) {}
+
+  /** The channel, or null if it does not exist. */
+  channel(channelId: string): Promise<Channel | null> {
+    let found = this.channels.get(channelId);
+    if (!found) {
+      found = this.api.getChannel(channelId).catch(() => null);
+      this.channels.set(channelId, found);
+    }
+    return found;
+  }
+
+  /** Members see their channel; team members also see the team's open channels. */
+  canSeeChannel(userId: string, channelId: string): Promise<boolean> {
+    const key = `${userId}:${channelId}`;
+    let answer = this.visible.get(key);
+    if (!answer) {
+      answer = this.computeVisibility(userId, channelId);
+      this.visible.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async computeVisibility(userId: string, channelId: string): Promise<boolean> {
+    const channel = await this.channel(channelId);
+    if (!channel || channel.DeleteAt) return false;
+    const member = await this.api.getChannelMember(channelId, userId).then(
+      () => true,
+      () => false,
+    );
+    if (member) return true;
+    if (channel.Type !== 'O') return false;
+    return this.isTeamMember(userId, channel.TeamId);
+  }
+
+  async isTeamMember(userId: string, teamId: string): Promise<boolean> {
+    const member = await this.api.getTeamMember(teamId, userId).catch(() => null);
+    return member !== null && !member.DeleteAt;
+  }
+
+  /** System admins and the team's admins. */
+  async isAdmin(userId: string, teamId: string | null): Promise<boolean> {
+    if (await this.api.hasPermissionTo(userId, 'manage_system')) return true;
+    return teamId ? this.api.hasPermissionToTeam(userId, teamId, 'manage_team') : false;
+  }
+
+  /** `@name` for display; falls back to the id for users that are gone. */
+  username(userId: string): Promise<string> {
+    let name = this.names.get(userId);
+    if (!name) {
+      name = this.api.getUser(userId).then(
+        (u) => u.Username,
+        () => userId,
+      );
+      this.names.set(userId, name);
+    }
+    return name;
+  }
+
+  async mentions(userIds: readonly string[]): Promise<string> {
+    const names = await Promise.all(userIds.map((id) => this.username(id)));
+    return names.map((n) => `@${n}`).join(', ');
+  }
+
+  /** Resolves `@alice`, `alice` to user ids; unknown names are a clear error naming them. */
+  async resolveUsernames(tokens: readonly string[]): Promise<string[]> {
+    const wanted = [...new Set(tokens.map((t) => t.replace(/^@/, '').replace(/[,;]+$/, '').toLowerCase()).filter(Boolean))];
+    if (wanted.length === 0) return [];
+    const users = await this.api.getUsersByUsernames(wanted);
+    const byName = new Map(users.map((u) => [u.Username.toLowerCase(), u]));
+    const unknown = wanted.filter((w) => !byName.has(w));
+    if (unknown.length) throw UserError.badRequest(`Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => `@${u}`).join(', ')}.`);
+    for (const u of users) this.names.set(u.Id, Promise.resolve(u.Username));
+    return wanted.map((w) => byName.get(w)!.Id);
+  }
+}
+
+/** "3 days", "1 day", "5 hours" — coarse durations for replies. */
+export function humanDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  // Round up into the larger unit near its boundary ("1 day", not "24 hours").
+  const unit = abs >= 22 * 3_600_000 ? ['day', 86_400_000] : abs >= 55 * 60_000 ? ['hour', 3_600_000] : ['minute', 60_000];
+  const n = Math.max(0, Math.round(abs / (unit[1] as number)));
+  return `${n} ${unit[0]}${n === 1 ? '' : 's'}`;
+}
+
+/** 2027-03-28 14:05 UTC */
+export function utcStamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}

@@ -1,0 +1,3 @@
+module infraops/gobconformance
+
+go 1.22

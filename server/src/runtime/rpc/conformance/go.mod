@@ -1,0 +1,3 @@
+module infraops/rpcconformance
+
+go 1.22

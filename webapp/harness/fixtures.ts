@@ -1,0 +1,283 @@
+// Fixture data for the browser harness: the host's redux entities (browser side) and the records
+// the fake plugin backend serves (node side). Ids have Mattermost's 26-character shape.
+
+export const mmId = (seed: string): string => (seed.toLowerCase().replace(/[^a-z0-9]/g, '') + 'x'.repeat(26)).slice(0, 26);
+
+export const TEAM = mmId('team');
+export const ME = mmId('alice');
+export const BOB = mmId('bob');
+export const TOWN = mmId('townsquare');
+export const INC_CHANNEL = mmId('inc042');
+// The real clock: "days left" and staleness checks in the webapp compare against Date.now().
+export const NOW = Date.now();
+export const CSRF = 'harness-csrf-token';
+
+export interface HostPost {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  username: string;
+  message: string;
+  type: string;
+  props: Record<string, unknown>;
+  create_at: number;
+}
+
+export interface HostEntities {
+  general: { config: { SiteURL: string; DisableAppBar: string } };
+  users: { currentUserId: string; profiles: Record<string, { id: string; username: string }> };
+  teams: { currentTeamId: string; teams: Record<string, { id: string; name: string }> };
+  channels: { currentChannelId: string; channels: Record<string, { id: string; name: string }> };
+  posts: { posts: Record<string, HostPost>; order: string[] };
+}
+
+// ---- incidents ----
+
+export function incident(n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: mmId(`incident${n}`),
+    teamId: TEAM,
+    number: n,
+    reference: `INC-${String(n).padStart(3, '0')}`,
+    phase: 'active',
+    title: 'Database latency',
+    summary: 'Primary DB p99 above 2s; checkout slow.',
+    type: 'performance',
+    severity: 2,
+    severityLabel: 'Major',
+    private: true,
+    channelId: INC_CHANNEL,
+    channelName: `inc-${String(n).padStart(3, '0')}-database-latency`,
+    declaredBy: ME,
+    declaredAt: NOW - 95 * 60_000,
+    updatedAt: NOW - 10 * 60_000,
+    roles: { commander: ME, scribe: BOB, comms: null },
+    milestones: { detected: NOW - 100 * 60_000, acknowledged: NOW - 90 * 60_000, mitigated: null, resolved: null },
+    lastUpdate: { text: 'Failover to the replica complete; watching error rates.', at: NOW - 10 * 60_000, by: ME },
+    resolution: null,
+    followers: [],
+    followups: [{ n: 1, text: 'Alert on connection pool saturation', ownerId: BOB, due: null, createdAt: NOW, createdBy: ME, doneAt: null, doneBy: null }],
+    openFollowups: 1,
+    review: { needed: false, reviewedAt: null },
+    mttaMinutes: 10,
+    mttrMinutes: null,
+    nextUpdateDueAt: NOW + 20 * 60_000,
+    ...over,
+  };
+}
+
+/** What the server put in the card post's `infra_incident` prop when it was posted. */
+export function cardSnapshot(n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const i = incident(n);
+  return {
+    id: i.id,
+    teamId: TEAM,
+    channelId: INC_CHANNEL,
+    reference: i.reference,
+    title: i.title,
+    summary: i.summary,
+    type: i.type,
+    severity: i.severity,
+    severityLabel: i.severityLabel,
+    phase: 'active',
+    private: true,
+    roles: { commander: { userId: ME, username: 'alice' }, scribe: null, comms: null },
+    lastUpdate: null,
+    declaredAt: i.declaredAt,
+    resolvedAt: null,
+    openFollowups: 0,
+    ...over,
+  };
+}
+
+// ---- PICK ----
+
+const axis = (median: number, spread = 1) => ({ median, q1: Math.max(1, median - spread), q3: Math.min(10, median + spread), iqr: Math.min(10, median + spread) - Math.max(1, median - spread) });
+
+export function idea(n: number, title: string, scores: { payoff: number; cost: number; quadrant: string; disputed?: boolean } | null, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    teamId: TEAM,
+    number: n,
+    reference: `IDEA-${n}`,
+    channelId: TOWN,
+    title,
+    ownerId: ME,
+    createdAt: NOW - n * 3_600_000,
+    updatedAt: NOW - n * 3_600_000,
+    status: scores ? 'revealed' : 'open',
+    round: 1,
+    askedCount: 4,
+    scoredCount: scores ? 4 : 2,
+    revealed: scores
+      ? {
+          round: 1,
+          payoff: axis(scores.payoff, scores.disputed ? 3 : 1),
+          cost: axis(scores.cost),
+          count: 4,
+          quadrant: scores.quadrant,
+          disputed: scores.disputed ?? false,
+          threshold: 5.5,
+          revealedAt: NOW - 60_000,
+          revealedBy: ME,
+        }
+      : null,
+    history: [],
+    rfcNumber: null,
+    archived: null,
+    myScore: null,
+    awaitingMyScore: !scores,
+    ...over,
+  };
+}
+
+/** The board and the quadrant each idea must be drawn in (checked against the chart's pixels). */
+export const IDEAS = [
+  idea(1, 'Cache CI builds', { payoff: 8, cost: 2, quadrant: 'implement' }),
+  idea(2, 'Multi-region failover', { payoff: 9, cost: 8, quadrant: 'challenge', disputed: true }),
+  idea(3, 'Rename dashboards', { payoff: 3, cost: 2, quadrant: 'possible' }),
+  idea(4, 'Rewrite billing in Rust', { payoff: 3, cost: 9, quadrant: 'kill' }),
+  idea(6, 'Public status page', { payoff: 5.5, cost: 5.5, quadrant: 'challenge' }),
+  idea(5, 'Adopt OpenTelemetry', null),
+];
+
+// ---- RFCs and guilds ----
+
+export function rfc(n: number, title: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    v: 1,
+    teamId: TEAM,
+    number: n,
+    title,
+    docUrl: `https://docs.example.com/rfc-${n}`,
+    ownerId: BOB,
+    status: 'draft',
+    createdAt: NOW - 86_400_000 * n,
+    updatedAt: NOW - 86_400_000,
+    ordinal: n,
+    channelId: null,
+    rootPostId: null,
+    reviewers: [],
+    commentPeriod: null,
+    concerns: [],
+    outcome: null,
+    supersededBy: null,
+    supersedes: [],
+    lastReviewedAt: null,
+    ideaNumber: null,
+    history: [],
+    ...over,
+  };
+}
+
+export const RFCS = [
+  rfc(7, 'Adopt OpenTelemetry for tracing', {
+    status: 'in_review',
+    reviewers: [
+      { userId: ME, signedOffAt: NOW - 3_600_000 },
+      { userId: BOB, signedOffAt: null },
+    ],
+    commentPeriod: { startedAt: NOW - 2 * 86_400_000, endsAt: NOW + 5 * 86_400_000 },
+    concerns: [{ id: 1, text: 'Cost of the collector fleet?', raisedBy: BOB, raisedAt: NOW, resolvedBy: null, resolvedAt: null, resolution: null }],
+  }),
+  rfc(8, 'Retire the legacy VPN'),
+];
+
+const guild = (slug: string, name: string, over: Record<string, unknown>) => ({
+  v: 1,
+  slug,
+  name,
+  purpose: '',
+  teamId: TEAM,
+  channelId: null,
+  members: [],
+  day: 1,
+  time: '10:00',
+  timeZone: 'Europe/Berlin',
+  everyWeeks: 1,
+  anchorDate: null,
+  sources: [],
+  createdBy: null,
+  seeded: true,
+  createdAt: NOW,
+  updatedAt: NOW,
+  queue: [],
+  notes: [],
+  nextItemId: 1,
+  lastMeeting: null,
+  meetings: [],
+  ...over,
+});
+
+export const GUILDS = [
+  {
+    ...guild('reliability-engineering-guild', 'Reliability Engineering Guild', { purpose: 'Incident Review & Knowledge share', channelId: mmId('relguild'), sources: ['incidents'] }),
+    nextMeetingAt: Date.UTC(2026, 10, 30, 9, 0),
+  },
+  { ...guild('infrastructure-guild', 'Infrastructure Guild', { purpose: 'Cross-org collaboration', day: 4, sources: ['rfcs', 'pick'] }), nextMeetingAt: Date.UTC(2026, 10, 26, 9, 0) },
+];
+
+export const AGENDA = {
+  slug: 'reliability-engineering-guild',
+  name: 'Reliability Engineering Guild',
+  teamId: TEAM,
+  channelId: mmId('relguild'),
+  scheduledFor: Date.UTC(2026, 10, 30, 9, 0),
+  timeZone: 'Europe/Berlin',
+  since: null,
+  carried: [],
+  queued: [{ id: 1, text: 'On-call handbook refresh', by: BOB, at: NOW, carried: 0 }],
+  incidents: [{ incidentId: mmId('incident39'), reference: 'INC-039', title: 'DNS outage', severity: 1, resolvedAt: NOW - 86_400_000, mttrMinutes: 72, openFollowups: 2, channelId: mmId('inc039') }],
+  rfcs: [],
+  ideas: [],
+  notes: [],
+};
+
+// ---- host state ----
+
+export function hostState(siteURL = '', disableAppBar = 'false'): HostEntities {
+  const posts: HostPost[] = [
+    {
+      id: mmId('postbob'),
+      channel_id: TOWN,
+      user_id: BOB,
+      username: 'bob',
+      message: 'Checkout API returning 500s since 10:02, error rate 12%',
+      type: '',
+      props: {},
+      create_at: NOW - 120_000,
+    },
+    {
+      id: mmId('postcard42'),
+      channel_id: TOWN,
+      user_id: mmId('bot'),
+      username: 'infra-ops',
+      message: '### INC-042: Database latency (plain-text fallback)',
+      type: 'custom_infra_incident',
+      props: { infra_incident: JSON.stringify(cardSnapshot(42)), incident_id: mmId('incident42') },
+      create_at: NOW - 60_000,
+    },
+    {
+      id: mmId('postcard40'),
+      channel_id: TOWN,
+      user_id: mmId('bot'),
+      username: 'infra-ops',
+      message: '### INC-040: Queue backlog (plain-text fallback)',
+      type: 'custom_infra_incident',
+      props: {
+        infra_incident: JSON.stringify(cardSnapshot(40, { title: 'Queue backlog', severity: 3, severityLabel: 'Minor', phase: 'resolved', resolvedAt: NOW - 3_600_000 })),
+        incident_id: mmId('incident40'),
+      },
+      create_at: NOW - 30_000,
+    },
+  ];
+  return {
+    general: { config: { SiteURL: siteURL, DisableAppBar: disableAppBar } },
+    users: {
+      currentUserId: ME,
+      profiles: { [ME]: { id: ME, username: 'alice' }, [BOB]: { id: BOB, username: 'bob' } },
+    },
+    teams: { currentTeamId: TEAM, teams: { [TEAM]: { id: TEAM, name: 'platform' } } },
+    channels: { currentChannelId: TOWN, channels: { [TOWN]: { id: TOWN, name: 'town-square' } } },
+    posts: { posts: Object.fromEntries(posts.map((p) => [p.id, p])), order: posts.map((p) => p.id) },
+  };
+}

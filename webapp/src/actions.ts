@@ -1,0 +1,58 @@
+// Plain redux actions for the plugin's own slice. No thunks: components and websocket handlers
+// call the client and dispatch these, so the slice works under any host middleware.
+import type { Agenda, Guild, Idea, IdeaPage, Incident, Rfc } from './types/model';
+
+export const RHS_TABS = ['incidents', 'pick', 'rfcs', 'guilds'] as const;
+export type RhsTab = (typeof RHS_TABS)[number];
+
+/** Which ideas the chart shows: one channel's, or the whole team's (channelId null). */
+export interface PickScope {
+  teamId: string;
+  channelId: string | null;
+}
+
+export interface DeclareDraft {
+  title: string;
+  summary: string;
+}
+
+/** A one-line message at the top of the sidebar, e.g. the outcome of a post menu action. */
+export interface Notice {
+  kind: 'ok' | 'error';
+  text: string;
+}
+
+export type PluginAction =
+  | { type: 'infra-ops/rhs-tab-selected'; tab: RhsTab }
+  | { type: 'infra-ops/declare-form-opened'; draft: DeclareDraft }
+  | { type: 'infra-ops/declare-form-closed' }
+  | { type: 'infra-ops/notice'; notice: Notice | null }
+  /** Show one incident in the sidebar (null: back to the list). */
+  | { type: 'infra-ops/incident-opened'; incidentId: string | null }
+  | { type: 'infra-ops/incidents-received'; incidents: Incident[] }
+  | { type: 'infra-ops/incident-received'; incident: Incident }
+  | { type: 'infra-ops/board-received'; scope: PickScope; page: IdeaPage }
+  | { type: 'infra-ops/idea-received'; idea: Idea }
+  | { type: 'infra-ops/rfcs-received'; rfcs: Rfc[] }
+  | { type: 'infra-ops/rfc-received'; rfc: Rfc }
+  | { type: 'infra-ops/guilds-received'; guilds: Guild[] }
+  | { type: 'infra-ops/guild-received'; guild: Guild }
+  | { type: 'infra-ops/agenda-received'; agenda: Agenda }
+  /** The websocket reconnected: events may have been missed, so mounted views reload. */
+  | { type: 'infra-ops/reconnected' };
+
+export const selectRhsTab = (tab: RhsTab): PluginAction => ({ type: 'infra-ops/rhs-tab-selected', tab });
+export const openDeclareForm = (draft: DeclareDraft): PluginAction => ({ type: 'infra-ops/declare-form-opened', draft });
+export const closeDeclareForm = (): PluginAction => ({ type: 'infra-ops/declare-form-closed' });
+export const incidentsReceived = (incidents: Incident[]): PluginAction => ({ type: 'infra-ops/incidents-received', incidents });
+export const incidentReceived = (incident: Incident): PluginAction => ({ type: 'infra-ops/incident-received', incident });
+export const boardReceived = (scope: PickScope, page: IdeaPage): PluginAction => ({ type: 'infra-ops/board-received', scope, page });
+export const ideaReceived = (idea: Idea): PluginAction => ({ type: 'infra-ops/idea-received', idea });
+export const rfcsReceived = (rfcs: Rfc[]): PluginAction => ({ type: 'infra-ops/rfcs-received', rfcs });
+export const rfcReceived = (rfc: Rfc): PluginAction => ({ type: 'infra-ops/rfc-received', rfc });
+export const guildsReceived = (guilds: Guild[]): PluginAction => ({ type: 'infra-ops/guilds-received', guilds });
+export const guildReceived = (guild: Guild): PluginAction => ({ type: 'infra-ops/guild-received', guild });
+export const agendaReceived = (agenda: Agenda): PluginAction => ({ type: 'infra-ops/agenda-received', agenda });
+export const reconnected = (): PluginAction => ({ type: 'infra-ops/reconnected' });
+export const showNotice = (notice: Notice | null): PluginAction => ({ type: 'infra-ops/notice', notice });
+export const openIncident = (incidentId: string | null): PluginAction => ({ type: 'infra-ops/incident-opened', incidentId });

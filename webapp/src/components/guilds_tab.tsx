@@ -1,0 +1,111 @@
+import React, { useState } from 'react';
+import { useDispatch, useSelector } from 'react-redux';
+import type { GlobalState } from '@mattermost/types/store';
+import { agendaReceived, guildsReceived } from '../actions';
+import { getAgenda as fetchAgenda, listGuilds, queueGuildItem } from '../client';
+import { meetingTime } from '../format';
+import { agendaLines } from '../guilds/agenda_view';
+import { getAgenda, getCurrentTeamId, getGuilds } from '../selectors';
+import { WEEKDAYS, type Guild } from '../types/model';
+import { ErrorText, Loading } from './common';
+import { useLoad } from './hooks';
+
+/** Queue a topic for the next meeting, then show the agenda again with it. */
+function QueueItem({ guild, teamId, onQueued }: { guild: Guild; teamId: string; onQueued: () => void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className='io-row'
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await queueGuildItem(teamId, guild.slug, text.trim());
+          setText('');
+          setError(null);
+          onQueued();
+        } catch (err) {
+          setError(err instanceof Error ? err.message : String(err));
+        }
+      }}
+    >
+      <input className='io-input' type='text' value={text} onChange={(e) => setText(e.target.value)} placeholder='Topic for the next meeting' aria-label={`Add to the agenda of ${guild.name}`} maxLength={1000} />
+      <button className='io-btn io-btn--ghost' type='submit' disabled={!text.trim()}>
+        Queue
+      </button>
+      <ErrorText error={error} />
+    </form>
+  );
+}
+
+function AgendaView({ guild, teamId, now }: { guild: Guild; teamId: string; now: () => number }) {
+  const dispatch = useDispatch();
+  const agenda = useSelector((s: GlobalState) => getAgenda(s, guild.slug));
+  const load = useLoad(async () => dispatch(agendaReceived(await fetchAgenda(teamId, guild.slug))), `agenda:${teamId}:${guild.slug}`);
+  const lines = agenda ? agendaLines(agenda, now()) : [];
+  return (
+    <div id={`io-agenda-${guild.slug}`}>
+      <Loading loading={load.loading && !agenda} label='the agenda' />
+      <ErrorText error={load.error} />
+      {agenda && lines.length === 0 && <div className='io-muted'>Nothing on the agenda yet. Add to it with /guild queue.</div>}
+      {lines.length > 0 && (
+        <ol aria-label={`Agenda of ${guild.name}`}>
+          {lines.map((line) => (
+            <li key={line.key}>
+              <strong>{line.title}</strong> <span className='io-muted'>({line.source})</span>
+              {line.detail && <div className='io-muted'>{line.detail}</div>}
+            </li>
+          ))}
+        </ol>
+      )}
+      <QueueItem guild={guild} teamId={teamId} onQueued={load.reload} />
+    </div>
+  );
+}
+
+export function GuildsTab({ now = Date.now }: { now?: () => number }) {
+  const dispatch = useDispatch();
+  const teamId = useSelector(getCurrentTeamId);
+  const guilds = useSelector(getGuilds);
+  const [open, setOpen] = useState<string | null>(null);
+  const load = useLoad(async () => dispatch(guildsReceived(await listGuilds(teamId))), `guilds:${teamId}`);
+
+  return (
+    <div>
+      <div className='io-h'>Guilds</div>
+      <Loading loading={load.loading && guilds.length === 0} label='guilds' />
+      <ErrorText error={load.error} />
+      {!load.loading && !load.error && guilds.length === 0 && <div className='io-muted'>No guilds yet. Create one with /guild create.</div>}
+      <ul className='io-list' aria-label='Guilds'>
+        {guilds.map((guild) => (
+          <li key={guild.slug} className='io-item' data-guild={guild.slug}>
+            <div className='io-row'>
+              <span className='io-item-title'>{guild.name}</span>
+              <button
+                className='io-btn io-btn--ghost'
+                type='button'
+                aria-expanded={open === guild.slug}
+                aria-controls={`io-agenda-${guild.slug}`}
+                onClick={() => setOpen(open === guild.slug ? null : guild.slug)}
+              >
+                {open === guild.slug ? 'Hide agenda' : 'Agenda'}
+              </button>
+            </div>
+            {guild.purpose && <div className='io-muted'>{guild.purpose}</div>}
+            <div className='io-muted'>
+              {WEEKDAYS[guild.day] ?? '?'}s {guild.time}
+              {guild.everyWeeks > 1 ? `, every ${guild.everyWeeks} weeks` : ''}
+              {' · '}
+              {guild.channelId === null
+                ? 'inactive until an admin gives it a channel'
+                : guild.nextMeetingAt !== null
+                  ? `next ${meetingTime(guild.nextMeetingAt, guild.timeZone)}`
+                  : 'no meeting scheduled'}
+            </div>
+            {open === guild.slug && <AgendaView guild={guild} teamId={teamId} now={now} />}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

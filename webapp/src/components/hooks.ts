@@ -1,0 +1,49 @@
+// Small hooks shared by the tabs: load-on-mount with error state, and user display names.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSelector } from 'react-redux';
+import type { GlobalState } from '@mattermost/types/store';
+import { getSyncEpoch } from '../selectors';
+
+export interface Load {
+  loading: boolean;
+  error: string | null;
+  reload: () => void;
+}
+
+/**
+ * Runs `load` on mount and whenever `key` changes; a result that arrives after unmount or after a
+ * newer run is dropped. The loader dispatches what it fetched; this hook only tracks progress.
+ * It also runs again after a websocket reconnect, when events may have been missed.
+ */
+export function useLoad(load: () => Promise<unknown>, baseKey: string): Load {
+  // After a websocket reconnect the epoch changes, so every mounted view loads again.
+  const key = `${baseKey}#${useSelector(getSyncEpoch)}`;
+  const [state, setState] = useState<{ loading: boolean; error: string | null }>({ loading: true, error: null });
+  const run = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const start = useCallback(() => {
+    const mine = ++run.current;
+    setState({ loading: true, error: null });
+    loadRef.current().then(
+      () => mine === run.current && setState({ loading: false, error: null }),
+      (err: unknown) => mine === run.current && setState({ loading: false, error: err instanceof Error ? err.message : String(err) }),
+    );
+  }, []);
+  useEffect(() => {
+    start();
+    return () => {
+      run.current++;
+    };
+  }, [key, start]);
+  return { ...state, reload: start };
+}
+
+/** "@username" when the host has the profile, else a short form of the id. */
+export function useUserName(userId: string | null | undefined): string {
+  return useSelector((state: GlobalState) => {
+    if (!userId) return '—';
+    const user = state.entities.users.profiles[userId];
+    return user ? `@${user.username}` : `user ${userId.slice(0, 6)}`;
+  });
+}

@@ -1,0 +1,68 @@
+import React, { useState } from 'react';
+import { useDispatch, useSelector } from 'react-redux';
+import type { GlobalState } from '@mattermost/types/store';
+import { incidentsReceived, openDeclareForm, openIncident } from '../actions';
+import { listIncidents } from '../client';
+import { duration, severityText } from '../format';
+import { getActiveIncidents, getCurrentTeamId, getDeclareDraft, getOpenIncidentId } from '../selectors';
+import type { Incident } from '../types/model';
+import { ChannelLink, ErrorText, Loading, SeverityBadge, UserName } from './common';
+import { DeclareForm } from './declare_form';
+import { IncidentDetail } from './incident_detail';
+import { IncidentMetricsLine } from './incident_metrics';
+import { useLoad } from './hooks';
+
+export function IncidentsTab({ now = Date.now }: { now?: () => number }) {
+  const dispatch = useDispatch();
+  const teamId = useSelector(getCurrentTeamId);
+  const draft = useSelector(getDeclareDraft);
+  const openId = useSelector(getOpenIncidentId);
+  const incidents = useSelector((s: GlobalState) => getActiveIncidents(s, teamId));
+  const [declared, setDeclared] = useState<{ incident: Incident; warnings: string[] } | null>(null);
+  const load = useLoad(async () => dispatch(incidentsReceived((await listIncidents(teamId, { state: 'active', perPage: 100 })).items)), `incidents:${teamId}`);
+
+  if (openId) return <IncidentDetail incidentId={openId} now={now} />;
+  if (draft) return <DeclareForm draft={draft} onDeclared={(incident, warnings) => setDeclared({ incident, warnings })} />;
+
+  return (
+    <div>
+      <div className='io-row'>
+        <span className='io-h'>Active incidents</span>
+        <button className='io-btn' type='button' onClick={() => dispatch(openDeclareForm({ title: '', summary: '' }))}>
+          Declare incident
+        </button>
+      </div>
+      {declared && (
+        <div className='io-ok' role='status' data-testid='declared'>
+          {declared.incident.reference} declared. <ChannelLink channelName={declared.incident.channelName}>Go to ~{declared.incident.channelName}</ChannelLink>
+          {declared.warnings.map((w) => (
+            <div key={w} className='io-muted'>
+              {w}
+            </div>
+          ))}
+        </div>
+      )}
+      <IncidentMetricsLine teamId={teamId} />
+      <Loading loading={load.loading && incidents.length === 0} label='incidents' />
+      <ErrorText error={load.error} />
+      {!load.loading && !load.error && incidents.length === 0 && <div className='io-muted'>No active incidents.</div>}
+      <ul className='io-list' aria-label='Active incidents'>
+        {incidents.map((incident) => (
+          <li key={incident.id} className='io-item' data-incident-id={incident.id}>
+            <div>
+              <SeverityBadge severity={incident.severity} />
+              <button className='io-link io-item-title' type='button' onClick={() => dispatch(openIncident(incident.id))}>
+                {incident.reference} {incident.title}
+              </button>
+            </div>
+            <div className='io-muted'>
+              {severityText(incident)} · commander <UserName userId={incident.roles.commander} /> · open {duration(now() - incident.declaredAt)}
+              {incident.channelName ? ' · ' : ''}
+              <ChannelLink channelName={incident.channelName} />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

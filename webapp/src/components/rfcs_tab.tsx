@@ -1,0 +1,54 @@
+import React from 'react';
+import { useDispatch, useSelector } from 'react-redux';
+import { rfcsReceived } from '../actions';
+import { listRfcs } from '../client';
+import { daysLeft, rfcReference, rfcStatusText } from '../format';
+import { getCurrentTeamId, getRfcs } from '../selectors';
+import { ErrorText, Loading, UserName } from './common';
+import { useLoad } from './hooks';
+
+export function RfcsTab({ now = Date.now }: { now?: () => number }) {
+  const dispatch = useDispatch();
+  const teamId = useSelector(getCurrentTeamId);
+  const rfcs = useSelector(getRfcs);
+  const load = useLoad(async () => dispatch(rfcsReceived((await listRfcs(teamId, { perPage: 50 })).rfcs)), `rfcs:${teamId}`);
+
+  return (
+    <div>
+      <div className='io-h'>RFCs</div>
+      <Loading loading={load.loading && rfcs.length === 0} label='RFCs' />
+      <ErrorText error={load.error} />
+      {!load.loading && !load.error && rfcs.length === 0 && <div className='io-muted'>No RFCs yet. Start one with /rfc new.</div>}
+      <ul className='io-list' aria-label='RFCs'>
+        {rfcs.map((rfc) => {
+          const left = daysLeft(rfc.commentPeriod?.endsAt ?? null, now());
+          const signed = rfc.reviewers.filter((r) => r.signedOffAt !== null).length;
+          return (
+            <li key={rfc.id} className='io-item' data-rfc-id={rfc.id}>
+              <div>
+                <span className='io-badge'>{rfcStatusText(rfc.status)}</span>
+                <span className='io-item-title'>
+                  {rfcReference(rfc.number)} {rfc.title}
+                </span>
+              </div>
+              <div className='io-muted'>
+                owner <UserName userId={rfc.ownerId} />
+                {rfc.status === 'in_review' && ` · ${signed}/${rfc.reviewers.length} sign-offs`}
+                {rfc.status === 'in_review' && left !== null && ` · ${left} day${left === 1 ? '' : 's'} left`}
+                {rfc.openConcerns > 0 && ` · ${rfc.openConcerns} open concern${rfc.openConcerns === 1 ? '' : 's'}`}
+                {rfc.docUrl && (
+                  <>
+                    {' · '}
+                    <a className='io-link' href={rfc.docUrl} target='_blank' rel='noopener noreferrer'>
+                      document
+                    </a>
+                  </>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

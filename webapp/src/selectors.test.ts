@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { GlobalState } from '@mattermost/types/store';
+import * as a from './actions';
+import { initialState, reducer, type PluginState } from './reducer';
+import { getActiveIncidents, getChartIdeas, getIdeasBeingScored, getRfcs, getSiteURL, pluginState } from './selectors';
+import { fixtureIdea, fixtureIncident, fixtureRevealed, fixtureRfc } from './testing/fixtures';
+import { decodeIdea, decodeIncident, decodeRfc } from './types/model';
+
+function host(plugin: PluginState): GlobalState {
+  return {
+    entities: { general: { config: { SiteURL: 'https://x.example/mm' } }, teams: { currentTeamId: 'team1' } },
+    'plugins-infra-ops': plugin,
+  } as unknown as GlobalState;
+}
+
+describe('selectors', () => {
+  it('falls back to the initial state before the reducer is mounted', () => {
+    assert.equal(pluginState({} as GlobalState), initialState);
+  });
+
+  it('reads the SiteURL from the config', () => {
+    assert.equal(getSiteURL(host(initialState)), 'https://x.example/mm');
+  });
+
+  it('lists active incidents of the team, most severe first then newest, memoised', () => {
+    const incidents = [
+      fixtureIncident({ id: 'a', severity: 3, declaredAt: 1 }),
+      fixtureIncident({ id: 'b', severity: 1, declaredAt: 1 }),
+      fixtureIncident({ id: 'c', severity: 3, declaredAt: 5 }),
+      fixtureIncident({ id: 'd', severity: 1, phase: 'resolved' }),
+      fixtureIncident({ id: 'e', severity: 1, teamId: 'team2' }),
+    ].map((i) => decodeIncident(i));
+    const state = host(reducer(initialState, a.incidentsReceived(incidents)));
+    const first = getActiveIncidents(state, 'team1');
+    assert.deepEqual(first.map((i) => i.id), ['b', 'c', 'a']);
+    assert.equal(getActiveIncidents(state, 'team1'), first, 'same inputs give the same array (no re-render)');
+  });
+
+  it('puts only revealed ideas in scope on the chart and open ones in the scoring list', () => {
+    const page = {
+      ideas: [
+        fixtureIdea({ number: 1, status: 'revealed', revealed: fixtureRevealed(8, 2) }),
+        fixtureIdea({ number: 2 }),
+        fixtureIdea({ number: 3, status: 'archived', revealed: fixtureRevealed(2, 9) }),
+      ].map((i) => decodeIdea(i)),
+      next: null,
+      threshold: 5.5,
+    };
+    let s = reducer(initialState, a.boardReceived({ teamId: 'team1', channelId: 'ch1' }, page));
+    // An event about an idea in another channel must not appear on this channel's chart.
+    s = reducer(s, a.ideaReceived(decodeIdea(fixtureIdea({ number: 4, channelId: 'ch2', status: 'revealed', revealed: fixtureRevealed(9, 9) }))));
+    const state = host(s);
+    assert.deepEqual(getChartIdeas(state).map((i) => i.number), [1]);
+    assert.deepEqual(getIdeasBeingScored(state).map((i) => i.number), [2]);
+    const teamWide = host(reducer(s, a.boardReceived({ teamId: 'team1', channelId: null }, { ...page, ideas: [] })));
+    assert.deepEqual(getChartIdeas(teamWide).map((i) => i.number), []);
+  });
+
+  it('orders RFCs in review first, then drafts, newest number first', () => {
+    const rfcs = [
+      fixtureRfc({ number: 1, status: 'accepted' }),
+      fixtureRfc({ number: 2, status: 'draft' }),
+      fixtureRfc({ number: 3, status: 'in_review' }),
+      fixtureRfc({ number: 4, status: 'draft' }),
+    ].map((r) => decodeRfc(r));
+    assert.deepEqual(getRfcs(host(reducer(initialState, a.rfcsReceived(rfcs)))).map((r) => r.number), [3, 4, 2, 1]);
+  });
+});

@@ -1,0 +1,31 @@
+// Opening the plugin's sidebar from outside it (App Bar, slash commands, post menu, the incident
+// card). The host returns the show/toggle actions when the sidebar is registered; they are kept
+// here until uninitialize.
+import type { Action, Dispatch } from 'redux';
+import { openDeclareForm, openIncident, selectRhsTab, type DeclareDraft, type RhsTab } from './actions';
+import type { RhsRegistration } from './types/registry';
+
+let registration: RhsRegistration | undefined;
+
+export function setSidebarRegistration(reg: RhsRegistration | undefined): void {
+  registration = reg;
+}
+
+export function showSidebar(dispatch: Dispatch<Action>, tab: RhsTab): void {
+  dispatch(selectRhsTab(tab));
+  if (registration) dispatch(registration.showRHSPlugin);
+}
+
+export function toggleSidebar(dispatch: Dispatch<Action>): void {
+  if (registration) dispatch(registration.toggleRHSPlugin);
+}
+
+export function showDeclareForm(dispatch: Dispatch<Action>, draft: DeclareDraft): void {
+  dispatch(openDeclareForm(draft));
+  if (registration) dispatch(registration.showRHSPlugin);
+}
+
+export function showIncident(dispatch: Dispatch<Action>, incidentId: string): void {
+  dispatch(openIncident(incidentId));
+  if (registration) dispatch(registration.showRHSPlugin);
+}
