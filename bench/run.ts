@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: runs every `*.bench.ts` (each default-exports an async function returning
  * BenchResult[]), prints one table and writes the same figures to bench/results.json.
- * `npm run bench -- <substring>` runs only the bench files whose path contains it.
+ * `npm run bench -- <substring>` runs only the bench files whose path contains it, and merges
+ * their figures into bench/results.json (see mergeByName) instead of replacing the file, so
+ * figures of the benches not run are kept.
  */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchResult } from './result';
@@ -46,10 +48,39 @@ async function main(): Promise<void> {
     ratio: r.baseline === undefined || r.baseline === 0 ? '' : round(r.value / r.baseline),
   }));
   console.table(rows);
-  writeFileSync(join(repo, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  const file = join(repo, 'bench/results.json');
+  const written = filter === '' ? results : mergeByName(readResults(file), results);
+  writeFileSync(file, JSON.stringify(written, null, 2) + '\n');
   if (failed) process.exit(1);
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
-void main();
+function readResults(file: string): BenchResult[] {
+  if (!existsSync(file)) return [];
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(parsed)) throw new Error(`${file} is not an array of bench results`);
+  return parsed as BenchResult[];
+}
+
+/**
+ * The old figures with every name that was measured again replaced by its new rows (at the place
+ * of the first old row of that name), and new names appended in the order they were measured.
+ */
+export function mergeByName(old: readonly BenchResult[], fresh: readonly BenchResult[]): BenchResult[] {
+  const freshByName = new Map<string, BenchResult[]>();
+  for (const r of fresh) freshByName.set(r.name, [...(freshByName.get(r.name) ?? []), r]);
+  const merged: BenchResult[] = [];
+  const placed = new Set<string>();
+  for (const r of [...old, ...fresh]) {
+    const replacement = freshByName.get(r.name);
+    if (replacement === undefined) merged.push(r);
+    else if (!placed.has(r.name)) {
+      placed.add(r.name);
+      merged.push(...replacement);
+    }
+  }
+  return merged;
+}
+
+if (require.main === module) void main();

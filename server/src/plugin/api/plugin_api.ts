@@ -62,6 +62,8 @@ export interface PluginAPI {
   createChannel(channel: Partial<Channel> & Pick<Channel, 'TeamId' | 'Type' | 'DisplayName' | 'Name'>): Promise<Channel>;
   getChannel(channelId: string): Promise<Channel>;
   getChannelByName(teamId: string, name: string, includeDeleted: boolean): Promise<Channel>;
+  /** The direct-message channel between two users, created if it does not exist yet. */
+  getDirectChannel(userId1: string, userId2: string): Promise<Channel>;
   updateChannel(channel: Channel): Promise<Channel>;
   addChannelMember(channelId: string, userId: string): Promise<ChannelMember>;
   addUserToChannel(channelId: string, userId: string, asUserId: string): Promise<ChannelMember>;

@@ -253,6 +253,10 @@ export class RpcPluginAPI implements PluginAPI {
     return this.fetch('GetChannelByName', ARGS.GetChannelByName, { A: teamId, B: name, C: includeDeleted });
   }
 
+  getDirectChannel(userId1: string, userId2: string): Promise<Channel> {
+    return this.fetch('GetDirectChannel', ARGS.TwoStrings, { A: userId1, B: userId2 });
+  }
+
   updateChannel(channel: Channel): Promise<Channel> {
     return this.fetch('UpdateChannel', ARGS.Channel, { A: channel });
   }

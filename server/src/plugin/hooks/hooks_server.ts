@@ -211,16 +211,25 @@ export class HooksServer {
   }
 
   /**
-   * Go order: dial the response writer, then the body; run the handler; close the body, then
-   * the writer; only then answer, since the server's ResponseWriter is dead after our reply.
+   * Dial the response writer and the body (both at once: the server accepts them independently,
+   * and each dial is a round trip); run the handler; close the body, then the writer (Go's
+   * order); only then answer, since the server's ResponseWriter is dead after our reply.
    */
   private async serveHTTP(args: Args): Promise<Args> {
-    const writerStream = await this.transport.dial(num(args['ResponseWriterStream']));
-    const writer = new ResponseWriterClient(this.transport.rpcClient(writerStream));
     const bodyId = num(args['RequestBodyStream']);
+    const [writerDial, bodyDial] = await Promise.allSettled([
+      this.transport.dial(num(args['ResponseWriterStream'])),
+      bodyId !== 0 ? this.transport.dial(bodyId) : Promise.resolve(undefined),
+    ]);
+    if (writerDial.status === 'rejected') {
+      if (bodyDial.status === 'fulfilled') bodyDial.value?.destroy();
+      throw writerDial.reason;
+    }
+    const writer = new ResponseWriterClient(this.transport.rpcClient(writerDial.value));
     let bodyStream: Duplex | undefined;
     try {
-      bodyStream = bodyId !== 0 ? await this.transport.dial(bodyId) : undefined;
+      if (bodyDial.status === 'rejected') throw bodyDial.reason;
+      bodyStream = bodyDial.value;
       const body = bodyStream ? remoteReader(bodyStream) : null;
       const err = await serveBridged(this.hooks.httpHandler!, record(args['Request']) as RequestSubset, ctx(args, 'Context'), body, writer);
       if (err) this.reportError(`ServeHTTP response could not be delivered: ${err.message}`);

@@ -8,55 +8,77 @@ import { existsSync, statSync } from 'node:fs';
 import type { BenchResult } from '../../../../bench/result';
 import { buildBaselineBundle, buildHost, buildProbeBundle, distBundle, Host, SERVER_PUBLIC_VERSIONS } from './harness';
 
-const LATENCY_CALLS = 3000;
-const THROUGHPUT_CALLS = 6000;
+const LATENCY_CALLS = 2000;
+const THROUGHPUT_CALLS = 4000;
 const CONCURRENCY = 16;
 const ACTIVATIONS = 5;
+/** Rounds alternate Node and Go so that load from elsewhere on the machine hits both alike. */
+const ROUNDS = 5;
 
-interface Figures {
-  activateMs: number;
-  rssMiB: number;
-  exec: { p50: number; p99: number; perSecond: number };
-  http: { p50: number; p99: number; perSecond: number };
-}
+interface Load { p50: number; p99: number; perSecond: number }
+interface Figures { activateMs: number; rssMiB: number; exec: Load; http: Load }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function measure(binary: string, bundle: string): Promise<Figures> {
+/** Installs `bundle`, measures exec → activated over repeated activations, leaves it active and idle-measured. */
+async function start(binary: string, bundle: string): Promise<{ host: Host; activateMs: number; rssMiB: number }> {
   const host = new Host(binary);
+  await host.install(bundle);
+  const activations: number[] = [];
+  for (let i = 0; i < ACTIVATIONS; i++) {
+    activations.push((await host.activate()).execToActivatedMs);
+    if (i < ACTIVATIONS - 1) await host.send({ op: 'deactivate' });
+  }
+  await sleep(2000);
+  const rssMiB = Number((await host.send({ op: 'rss' }))['kb']) / 1024;
+  return { host, activateMs: median(activations), rssMiB };
+}
+
+async function load(host: Host, kind: 'exec' | 'http'): Promise<Load> {
+  const common = { op: 'bench', kind, command: '/probe ping', path: '/bench' };
+  const latency = await host.send({ ...common, n: LATENCY_CALLS, concurrency: 1 });
+  const throughput = await host.send({ ...common, n: THROUGHPUT_CALLS, concurrency: CONCURRENCY });
+  return { p50: Number(latency['p50']), p99: Number(latency['p99']), perSecond: Number(throughput['perSecond']) };
+}
+
+const medianLoad = (xs: Load[]): Load => ({
+  p50: median(xs.map((x) => x.p50)),
+  p99: median(xs.map((x) => x.p99)),
+  perSecond: median(xs.map((x) => x.perSecond)),
+});
+
+async function compare(binary: string, nodeBundle: string, goBundle: string): Promise<{ node: Figures; go: Figures }> {
+  const node = await start(binary, nodeBundle);
+  const go = await start(binary, goBundle);
   try {
-    await host.install(bundle);
-    const activations: number[] = [];
-    for (let i = 0; i < ACTIVATIONS; i++) {
-      activations.push((await host.activate()).execToActivatedMs);
-      if (i < ACTIVATIONS - 1) await host.send({ op: 'deactivate' });
+    const samples = { node: { exec: [] as Load[], http: [] as Load[] }, go: { exec: [] as Load[], http: [] as Load[] } };
+    for (const side of [node, go]) {
+      await side.host.send({ op: 'bench', kind: 'exec', command: '/probe ping', n: 300, concurrency: 1 });
+      await side.host.send({ op: 'bench', kind: 'http', path: '/bench', n: 300, concurrency: 1 });
     }
-    await sleep(2000);
-    const rssMiB = Number((await host.send({ op: 'rss' }))['kb']) / 1024;
-    const run = async (kind: 'exec' | 'http') => {
-      const common = { op: 'bench', kind, command: '/probe ping', path: '/bench' };
-      await host.send({ ...common, n: 300, concurrency: 1 });
-      const latency = await host.send({ ...common, n: LATENCY_CALLS, concurrency: 1 });
-      const throughput = await host.send({ ...common, n: THROUGHPUT_CALLS, concurrency: CONCURRENCY });
-      return { p50: Number(latency['p50']), p99: Number(latency['p99']), perSecond: Number(throughput['perSecond']) };
-    };
-    const exec = await run('exec');
-    const http = await run('http');
-    await host.send({ op: 'deactivate' });
-    return { activateMs: median(activations), rssMiB, exec, http };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of ['exec', 'http'] as const) {
+        samples.node[kind].push(await load(node.host, kind));
+        samples.go[kind].push(await load(go.host, kind));
+      }
+    }
+    const figures = (side: typeof node, s: typeof samples.node): Figures => ({
+      activateMs: side.activateMs, rssMiB: side.rssMiB, exec: medianLoad(s.exec), http: medianLoad(s.http),
+    });
+    return { node: figures(node, samples.node), go: figures(go, samples.go) };
   } finally {
-    await host.close();
+    await node.host.close();
+    await go.host.close();
   }
 }
 
 export default async function bench(): Promise<BenchResult[]> {
   const pinned = SERVER_PUBLIC_VERSIONS.find((v) => v.version === 'v0.4.4')!;
   const binary = buildHost(pinned);
-  const node = await measure(binary, await buildProbeBundle());
-  const go = await measure(binary, await buildBaselineBundle(pinned));
+  const { node, go } = await compare(binary, await buildProbeBundle(), await buildBaselineBundle(pinned));
   const results: BenchResult[] = [
-    { name: 'plugin: ExecuteCommand round trip p50', value: node.exec.p50, unit: 'ms', baseline: go.exec.p50 },
+    { name: `plugin: ExecuteCommand round trip p50 (median of ${ROUNDS} rounds)`, value: node.exec.p50, unit: 'ms', baseline: go.exec.p50 },
     { name: 'plugin: ExecuteCommand round trip p99', value: node.exec.p99, unit: 'ms', baseline: go.exec.p99 },
     { name: `plugin: ExecuteCommand req/s (${CONCURRENCY} concurrent)`, value: node.exec.perSecond, unit: 'req/s', baseline: go.exec.perSecond },
     { name: 'plugin: ServeHTTP GET 1 KiB JSON p50', value: node.http.p50, unit: 'ms', baseline: go.http.p50 },

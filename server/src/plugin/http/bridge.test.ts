@@ -53,6 +53,28 @@ describe('remote io.Reader', () => {
     });
   }
 
+  it('a stream reset mid-body is an error, never a shorter body; an unread body just closes', async () => {
+    const [plugin, server] = duplexPair();
+    server.on('error', () => {});
+    server.on('data', () => server.write(Buffer.alloc(10)));
+    const body = remoteReader(plugin);
+    const failed = new Promise((resolve) => body.once('error', resolve));
+    body.resume();
+    await new Promise((r) => setTimeout(r, 10));
+    plugin.destroy();
+    assert.ok((await failed) instanceof Error);
+
+    const [quiet, peer] = duplexPair();
+    peer.on('error', () => {});
+    const unread = remoteReader(quiet);
+    let error: unknown;
+    unread.on('error', (e) => (error = e));
+    quiet.destroy();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(error, undefined);
+    assert.equal(unread.destroyed, true);
+  });
+
   it('asks for nothing until the consumer reads', async () => {
     const { body, asks } = remoteBody(Buffer.alloc(1000));
     await new Promise((r) => setTimeout(r, 20));

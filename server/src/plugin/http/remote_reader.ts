@@ -57,13 +57,14 @@ export function remoteReader(stream: Duplex, askBytes = ASK_BYTES): Readable {
     ended = true;
     body.push(null);
   });
-  stream.once('error', (err) => body.destroy(err));
-  // A reset (close without FIN) must not look like a complete, shorter body.
-  stream.once('close', () => {
+  // A reset (close without FIN) must not look like a complete, shorter body. Only a reader that
+  // asked for bytes has lost anything, though: a body nobody read just goes away quietly.
+  const lost = (err: Error): void => {
     if (ended || body.destroyed) return;
-    // Only a reader that asked for bytes has lost anything; a body nobody read just goes away.
-    body.destroy(outstanding > 0 || body.readableLength > 0 ? new Error('request body stream closed before its end') : undefined);
-  });
+    body.destroy(outstanding > 0 || body.readableLength > 0 ? err : undefined);
+  };
+  stream.once('error', lost);
+  stream.once('close', () => lost(new Error('request body stream closed before its end')));
   stream.pause();
   return body;
 }

@@ -266,6 +266,17 @@ export class MemoryApi implements PluginAPI {
     if (!channel) throw notFound('channel', name);
     return structuredClone(channel);
   }
+  async getDirectChannel(userId1: string, userId2: string): Promise<Channel> {
+    for (const id of [userId1, userId2]) if (!this.world.users.has(id)) throw notFound('user', id);
+    const name = [userId1, userId2].sort().join('__');
+    const existing = [...this.world.channels.values()].find((c) => c.Type === 'D' && c.Name === name);
+    if (existing) return structuredClone(existing);
+    const channel = this.world.addChannel('', name, 'D');
+    this.world.addChannelMember(channel.Id, userId1);
+    this.world.addChannelMember(channel.Id, userId2);
+    return structuredClone(channel);
+  }
+
   async updateChannel(channel: Channel): Promise<Channel> {
     if (!this.world.channels.has(channel.Id)) throw notFound('channel', channel.Id);
     this.world.channels.set(channel.Id, structuredClone(channel));

@@ -19,10 +19,10 @@ import {
  * |----------------------------------|--------------------------------------------------------------|-----------------------------------|
  * | `inc:schema`                     | `{v, version}` schema version of the records below           | activation (migration)            |
  * | `inc:t:<teamId>:h`               | ChunkedIndex head `{v, count}`: the team's INC sequence       | declaration (number reserved)     |
- * | `inc:t:<teamId>:c<k>`            | ChunkedIndex chunk: `{id, o = number-1, t: tags}` ×100        | declaration, every change (tags)  |
+ * | `inc:t:<teamId>:c<k>`            | ChunkedIndex chunk: `{id, o = number-1, t: tags}` ×100        | every change (tags re-synced)     |
  * | `inc:r:<incidentId>`             | the incident record (schema.ts `incidentSchema`)              | every change (compare-and-set)    |
  * | `inc:ch:<channelId>`             | `{v, incidentId}`: which incident a channel belongs to       | declaration                       |
- * | `inc:tl:<incidentId>:<k>`        | `{v, entries}`: timeline entries with seq k*50 … k*50+49      | every change (from the outbox)    |
+ * | `inc:tl:<incidentId>:<k>`        | `{v, entries}`: timeline entries with seq k*50 … k*50+49      | from the record's outbox, by 10s  |
  * | `inc:set:<teamId>:active`        | `{v, members: [{id, n}]}`: the team's active incidents       | declare, resolve, reopen          |
  * | `inc:set:<teamId>:review`        | `{v, members: [{id, n}]}`: resolved, awaiting review          | resolve, reopen, reviewed         |
  * | `sched:job:incident-reminder:<id>` | scheduler job: the next status-update reminder             | declare, status, severity, resolve|

@@ -88,3 +88,18 @@ test('a failing job is retried later, and a claimed job is not run by another no
   assert.equal(attempts, 2);
   assert.equal(await a!.dueAt('f'), null);
 });
+
+test('many jobs scheduled concurrently from several nodes each fire exactly once', async () => {
+  const world = new MemoryWorld();
+  const clock = { now: 0 };
+  const nodes = cluster(world, clock, 3);
+  const fired = new Map<string, number>();
+  for (const n of nodes) n.register('tick', async (payload) => void fired.set(String(payload.id), (fired.get(String(payload.id)) ?? 0) + 1));
+  await Promise.all(Array.from({ length: 60 }, (_, i) => nodes[i % 3]!.schedule(`job-${i}`, 'tick', 100 + i, { id: i })));
+  clock.now = 1_000;
+  await Promise.all(nodes.map((n) => n.runDue()));
+  await Promise.all(nodes.map((n) => n.runDue()));
+  assert.equal(fired.size, 60);
+  assert.ok([...fired.values()].every((count) => count === 1));
+  assert.deepEqual(await Promise.all(nodes.map((n) => n.runDue())), [0, 0, 0]);
+});

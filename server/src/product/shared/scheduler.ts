@@ -7,8 +7,20 @@ import { type KvRepository, UNCHANGED } from './kv';
 export type JobPayload = Record<string, unknown>;
 export type JobHandler = (payload: JobPayload, job: { key: string; dueAt: number }) => Promise<void>;
 
-const INDEX_KEY = 'sched:index';
 const jobKey = (key: string): string => `sched:job:${key}`;
+
+/**
+ * The due-time index is split into shards by job key, so rescheduling one job (every incident
+ * status update resets a reminder) contends only with the jobs that share its shard.
+ */
+const INDEX_SHARDS = 16;
+const indexKeyOf = (shard: number): string => `sched:index:${shard}`;
+const shardOf = (key: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % INDEX_SHARDS;
+};
+const ALL_INDEX_KEYS = Array.from({ length: INDEX_SHARDS }, (_, shard) => indexKeyOf(shard));
 
 /** How long a node owns a claimed job before another node may take it over (crash recovery). */
 const CLAIM_MS = 120_000;
@@ -109,10 +121,10 @@ export class Scheduler {
   }
 
   private async runDueOnce(): Promise<number> {
-    const index = await this.kv.get(INDEX_KEY, indexSchema);
-    if (!index) return 0;
+    const shards = await this.kv.getMany(ALL_INDEX_KEYS, indexSchema);
     const now = this.now();
-    const due = Object.entries(index.due)
+    const due = shards
+      .flatMap((index) => Object.entries(index?.due ?? {}))
       .filter(([, entry]) => entry.at <= now)
       .sort((a, b) => a[1].at - b[1].at);
     let ran = 0;
@@ -164,7 +176,7 @@ export class Scheduler {
   }
 
   private async setIndexEntry(key: string, at: number, gen: number): Promise<void> {
-    await this.kv.update(INDEX_KEY, indexSchema, (index) => {
+    await this.kv.update(indexKeyOf(shardOf(key)), indexSchema, (index) => {
       const existing = index?.due[key];
       if (existing && existing.gen > gen) return UNCHANGED;
       return { v: 1 as const, due: { ...(index?.due ?? {}), [key]: { at, gen } } };
@@ -173,7 +185,7 @@ export class Scheduler {
 
   /** Removes the index entry only if it still refers to generation `gen` or older. */
   private async removeIndexEntry(key: string, gen: number): Promise<void> {
-    await this.kv.update(INDEX_KEY, indexSchema, (index) => {
+    await this.kv.update(indexKeyOf(shardOf(key)), indexSchema, (index) => {
       const existing = index?.due[key];
       if (!index || !existing || existing.gen > gen) return UNCHANGED;
       const { [key]: _removed, ...rest } = index.due;

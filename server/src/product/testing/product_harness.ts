@@ -14,6 +14,7 @@ export class ProductHarness {
   readonly product = createProduct({ now: () => this.clock, startScheduler: false });
   clock: number;
   private server: Server | undefined;
+  private listening: Promise<number> | undefined;
 
   constructor(readonly world: MemoryWorld = new MemoryWorld(), start = Date.UTC(2027, 0, 4, 9, 0, 0)) {
     this.clock = start;
@@ -48,12 +49,7 @@ export class ProductHarness {
 
   /** An HTTP call to the product's API as `user` (null = no Mattermost-User-Id header). */
   async http(method: string, path: string, user: User | null, body?: unknown): Promise<{ status: number; body: unknown }> {
-    if (!this.server) {
-      this.server = createServer(this.product.httpHandler!);
-      await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-      this.server.unref();
-    }
-    const { port } = this.server.address() as AddressInfo;
+    const port = await (this.listening ??= this.listen());
     const headers: Record<string, string> = {};
     if (user) headers['Mattermost-User-Id'] = user.Id;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -70,6 +66,18 @@ export class ProductHarness {
       // not JSON: keep the text
     }
     return { status: response.status, body: parsed };
+  }
+
+  /** One server per harness, however many calls race to start it. */
+  private listen(): Promise<number> {
+    const server = createServer(this.product.httpHandler!);
+    this.server = server;
+    return new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => {
+        server.unref();
+        resolve((server.address() as AddressInfo).port);
+      }),
+    );
   }
 
   close(): void {

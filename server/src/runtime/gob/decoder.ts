@@ -62,6 +62,14 @@ export class GobDecoder {
   private attemptTypes: number[] = [];
   /** Where the message after the current one starts (Go's decoder pulls it in for interfaces). */
   private cursor = 0;
+  /** Where the incomplete message that stopped the last attempt ends (set with NEED_MORE). */
+  private neededEnd = 0;
+  /**
+   * Bytes (from `start`) that must be buffered before a value that stopped for more input is
+   * tried again. A value split over several messages is decoded from its first message on each
+   * attempt, so retrying on every received chunk would cost its size per chunk.
+   */
+  private wanted = 0;
   private readonly r = new MessageReader(EMPTY);
   private failure: GobError | undefined;
 
@@ -113,6 +121,7 @@ export class GobDecoder {
    */
   next(): { value: unknown } | undefined {
     if (this.failure) throw this.failure;
+    if (this.end - this.start < this.wanted) return undefined;
     try {
       const item = this.decodeItem();
       if (item === undefined) this.keepRest();
@@ -125,6 +134,7 @@ export class GobDecoder {
           this.decoders.delete(id);
         }
         this.attemptTypes = [];
+        this.wanted = this.neededEnd - this.start;
         this.keepRest();
         return undefined;
       }
@@ -156,7 +166,7 @@ export class GobDecoder {
   /** Makes the reader hold the message starting at `at`; returns where the next one starts. */
   private loadMessage(at: number): number {
     const buf = this.buf;
-    if (at >= this.end) throw NEED_MORE;
+    if (at >= this.end) return this.needMore(at + 1);
     const b = buf[at]!;
     let len: number;
     let from: number;
@@ -166,7 +176,7 @@ export class GobDecoder {
     } else {
       const n = 256 - b;
       if (n > 8) throw new GobError(`gob: invalid message length byte 0x${b.toString(16)}`);
-      if (this.end - at - 1 < n) throw NEED_MORE;
+      if (this.end - at - 1 < n) return this.needMore(at + 1 + n);
       len = 0;
       for (let i = 1; i <= n; i++) len = len * 256 + buf[at + i]!;
       from = at + 1 + n;
@@ -178,9 +188,14 @@ export class GobDecoder {
     if (from + len - this.start > 2 * this.maxMessageSize) {
       throw new GobError('gob: value spans too many bytes');
     }
-    if (this.end - from < len) throw NEED_MORE;
+    if (this.end - from < len) return this.needMore(from + len);
     this.r.reset(buf, from, from + len);
     return from + len;
+  }
+
+  private needMore(end: number): never {
+    this.neededEnd = end;
+    throw NEED_MORE;
   }
 
   private decodeItem(): { value: unknown } | undefined {
@@ -211,6 +226,7 @@ export class GobDecoder {
     // Go ignores anything left in the value's last message; so do we.
     this.start = this.cursor;
     this.attemptTypes = [];
+    this.wanted = 0;
     if (this.start === this.end) {
       this.buf = EMPTY;
       this.start = this.end = 0;

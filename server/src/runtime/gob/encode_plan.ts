@@ -50,11 +50,21 @@ function compile(t: GoType): EncodeFn {
       };
     case 'int': {
       const bits = t.bits;
-      return (_e, w, v) => writeInt(w, bits, v);
+      // Bounds as locals: safe integers in range (nearly every value) take the short path.
+      const min = Math.max(INT_MIN[bits]!, -(2 ** 52));
+      const end = Math.min(INT_END[bits]!, 2 ** 52);
+      return (_e, w, v) => {
+        if (typeof v === 'number' && v >= min && v < end && Math.floor(v) === v) w.uint(v < 0 ? -2 * v - 1 : 2 * v);
+        else writeInt(w, bits, v);
+      };
     }
     case 'uint': {
       const bits = t.bits;
-      return (_e, w, v) => writeUint(w, bits, v);
+      const end = Math.min(UINT_END[bits]!, 2 ** 53);
+      return (_e, w, v) => {
+        if (typeof v === 'number' && v >= 0 && v < end && Math.floor(v) === v) w.uint(v);
+        else writeUint(w, bits, v);
+      };
     }
     case 'float': {
       const bits = t.bits;

@@ -264,6 +264,48 @@ describe('gob decoder: hostile input', () => {
     assert.deepEqual(dec.next(), { value: ['abc', 'def'] });
   });
 
+  it('a value split over messages is decoded again only once the message it stopped at is complete', () => {
+    // Go's split (see goldenSplit), built by hand so the first message can be big: the value message
+    // ends with an interface's name, the concrete type's definition follows as its own message, and
+    // the value continues in a third message.
+    const Item = struct('Item', () => [['N', int]]);
+    const Ret = struct('Ret', () => [['When', timeType], ['Big', bytes], ['A', iface]]);
+    const enc = new GobEncoder();
+    const out = Buffer.from(enc.encode(Ret, { When: GoTime.fromDate(new Date(0)), Big: new Uint8Array(1 << 20), A: interfaceValue('main.Item', Item, { N: 5 }) }));
+    const frame = (payload: Buffer): Buffer => Buffer.concat([unhex(payload.length < 0x80 ? payload.length.toString(16).padStart(2, '0') : `fc${payload.length.toString(16).padStart(8, '0')}`), payload]);
+    const messages: Buffer[] = [];
+    for (let p = 0; p < out.length;) {
+      const b = out[p]!;
+      const n = b < 0x80 ? 0 : 256 - b;
+      let len = b < 0x80 ? b : 0;
+      for (let i = 1; i <= n; i++) len = len * 256 + out[p + i]!;
+      messages.push(out.subarray(p + 1 + n, p + 1 + n + len));
+      p += 1 + n + len;
+    }
+    // Our encoder sends the Item definition (met inside the value) first, then Ret's definitions,
+    // then the value; split the value after the interface's name.
+    const itemDef = messages[0]!;
+    const retDefs = Buffer.concat(messages.slice(1, -1).map((m) => frame(m)));
+    const value = messages.at(-1)!;
+    const cut = value.indexOf(Buffer.from('\x09main.Item')) + 10;
+    const stream = Buffer.concat([retDefs, frame(value.subarray(0, cut)), frame(itemDef), frame(value.subarray(cut))]);
+    let attempts = 0;
+    const countingTime = { ...timeType, unmarshal: (b: Uint8Array) => (attempts++, timeType.unmarshal(b)) };
+    const dec = new GobDecoder({ marshalers: new Map([['Time', countingTime]]) });
+    const firstTwo = retDefs.length + frame(value.subarray(0, cut)).length;
+    dec.push(stream.subarray(0, firstTwo));
+    let got: { value: unknown } | undefined;
+    for (let p = firstTwo; p < stream.length; p++) {
+      dec.push(stream.subarray(p, p + 1)); // the rest arrives a byte at a time
+      got ??= dec.next();
+    }
+    assert.ok(got);
+    assert.deepEqual(((got.value as Record<string, unknown>).A as InterfaceValue).value, { N: 5 });
+    // Once per message that completes (and once more when a message's length byte is all there
+    // was), not once per byte received.
+    assert.ok(attempts <= 4, `${attempts} decode attempts`);
+  });
+
   it('waits for more bytes without consuming anything', () => {
     const dec = new GobDecoder();
     const data = unhex(goldenSplitMany);

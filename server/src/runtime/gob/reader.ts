@@ -5,6 +5,14 @@
 import { GobError } from './errors';
 
 const TWO32 = 0x1_0000_0000;
+
+/**
+ * Buffer#toString('utf8', a, b) goes through a JS dispatch wrapper that costs as much as the
+ * decoding of a short string; Node's own utf8Slice (used by string_decoder, present on every
+ * Buffer) skips it. Feature-checked, so a runtime without it falls back to toString.
+ */
+type Utf8Slicer = { utf8Slice(start: number, end: number): string };
+const hasUtf8Slice = typeof (Buffer.prototype as unknown as Partial<Utf8Slicer>).utf8Slice === 'function';
 const SAFE_HI = 0x200000; // hi word limit for a value below 2^53
 
 export class MessageReader {
@@ -138,6 +146,6 @@ export class MessageReader {
     const n = this.count('string');
     const start = this.pos;
     this.pos += n;
-    return this.buf.toString('utf8', start, start + n);
+    return hasUtf8Slice ? (this.buf as unknown as Utf8Slicer).utf8Slice(start, start + n) : this.buf.toString('utf8', start, start + n);
   }
 }

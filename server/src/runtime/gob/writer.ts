@@ -9,6 +9,10 @@
 const SLAB = 64 * 1024;
 const TWO32 = 0x1_0000_0000;
 
+/** Node's utf8Write skips Buffer#write's argument-parsing wrapper (see reader.ts, utf8Slice). */
+type Utf8Writer = { utf8Write(s: string, offset: number, length: number): number };
+const hasUtf8Write = typeof (Buffer.prototype as unknown as Partial<Utf8Writer>).utf8Write === 'function';
+
 export class ByteWriter {
   buf: Buffer = Buffer.allocUnsafe(SLAB);
   /** Start of the output being assembled (everything before it was handed out). */
@@ -184,7 +188,8 @@ export class ByteWriter {
     const len = Buffer.byteLength(s, 'utf8');
     this.uint(len);
     this.ensure(len);
-    this.buf.write(s, this.pos, len, 'utf8');
+    if (hasUtf8Write) (this.buf as unknown as Utf8Writer).utf8Write(s, this.pos, len);
+    else this.buf.write(s, this.pos, len, 'utf8');
     this.pos += len;
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { client, server } from '../yamux/index';
+import { client, server, type Session } from '../yamux/index';
 import { readAll, socketPair } from '../yamux/testing';
 import { MuxBroker } from './broker';
 import { goTimestamp, hclogLogger } from './log';
@@ -11,7 +11,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-async function brokers(timeoutMs = 5000): Promise<{ host: MuxBroker; plugin: MuxBroker }> {
+async function brokers(timeoutMs = 5000): Promise<{ host: MuxBroker; plugin: MuxBroker; pluginSession: Session }> {
   const pair = await socketPair();
   const hostSession = client(pair.a);
   const pluginSession = server(pair.b);
@@ -24,7 +24,7 @@ async function brokers(timeoutMs = 5000): Promise<{ host: MuxBroker; plugin: Mux
   const plugin = new MuxBroker(pluginSession, timeoutMs);
   void host.run();
   void plugin.run();
-  return { host, plugin };
+  return { host, plugin, pluginSession };
 }
 
 describe('MuxBroker', () => {
@@ -61,6 +61,14 @@ describe('MuxBroker', () => {
   it('accept times out with go-plugin\'s message', async () => {
     const { plugin } = await brokers(100);
     await assert.rejects(plugin.accept(plugin.nextId()), /timeout waiting for accept/);
+  });
+
+  it('a pending accept fails at once when the session closes (not after its timeout, nor never)', async () => {
+    const { plugin, pluginSession } = await brokers();
+    const accepting = plugin.accept(plugin.nextId());
+    pluginSession.close();
+    const stalled = sleep(1000).then(() => 'still pending 1 s after the session closed');
+    assert.match(await Promise.race([accepting.then(() => 'accepted', (e: Error) => e.message), stalled]), /session closed while waiting for broker id 1/);
   });
 
   it('dial to an id nobody accepts fails once the parked stream is closed', async () => {

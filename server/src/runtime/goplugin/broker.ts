@@ -6,7 +6,7 @@
  * then writes the same 4 bytes back as the acknowledgement. The other side `dial`s: it opens a
  * stream, writes the id, and checks the echoed 4 bytes. Every stream the peer opens (after the
  * control and stdio streams) is read for its id by `run`; an id nobody waits for is parked 5 s
- * and then closed.
+ * and then closed. When the session closes, `run` ends and pending accepts fail.
  */
 import type { Session, Stream } from '../yamux/index';
 
@@ -18,6 +18,7 @@ export class BrokerError extends Error {
 
 interface Waiter {
   resolve(stream: Stream): void;
+  reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
 
@@ -60,7 +61,7 @@ export class MuxBroker {
         this.waiters.delete(id);
         reject(new BrokerError('timeout waiting for accept'));
       }, this.timeoutMs);
-      this.waiters.set(id, { resolve: (stream) => resolve(ready(stream)), timer });
+      this.waiters.set(id, { resolve: (stream) => resolve(ready(stream)), reject, timer });
     });
   }
 
@@ -98,8 +99,17 @@ export class MuxBroker {
         () => stream.destroy(),
       );
     }
-    for (const waiter of this.waiters.values()) clearTimeout(waiter.timer);
-    for (const parked of this.parked.values()) clearTimeout(parked.timer);
+    // The session is gone: nobody can dial an id any more, and no one will take a parked stream.
+    for (const [id, waiter] of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new BrokerError(`session closed while waiting for broker id ${id}`));
+    }
+    this.waiters.clear();
+    for (const parked of this.parked.values()) {
+      clearTimeout(parked.timer);
+      parked.stream.destroy();
+    }
+    this.parked.clear();
   }
 
   private arrived(id: number, stream: Stream): void {

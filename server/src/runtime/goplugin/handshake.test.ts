@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, it } from 'node:test';
 import { listenAndHandshake, NOT_A_PROGRAM_MESSAGE } from './handshake';
 
@@ -65,4 +68,29 @@ describe('listenAndHandshake', () => {
     assert.equal(line['@message'], 'plugin init error');
     assert.equal(readFileSync(f.out, 'utf8'), '');
   });
+
+  for (const [how, expected] of [
+    ['throw', { code: 1, signal: null }],
+    ['exit', { code: 3, signal: null }],
+    ['wait', { code: null, signal: 'SIGTERM' }],
+  ] as const) {
+    it(`the socket file is removed when the process leaves by ${how === 'wait' ? 'SIGTERM' : how}`, async () => {
+      const f = files();
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'testdata', 'exit_paths.ts'), how], {
+        env: { ...process.env, EXIT_TEST_COOKIE: 'yes', PLUGIN_UNIX_SOCKET_DIR: f.dir },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const socketPath = /^1\|1\|unix\|(.+)\|netrpc\|$/.exec(line)?.[1];
+      assert.ok(socketPath, line);
+      if (how === 'wait') {
+        assert.ok(existsSync(socketPath));
+        child.kill('SIGTERM');
+      }
+      const [code, signal] = await exited;
+      assert.deepEqual({ code, signal }, expected);
+      assert.equal(existsSync(socketPath), false, 'socket file left behind');
+    });
+  }
 });

@@ -118,7 +118,6 @@ async function listenUnix(dir: string): Promise<Listening> {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 100) continue;
       throw err;
     }
-    let closed = false;
     const queued: Socket[] = [];
     const waiting: Array<(socket: Socket) => void> = [];
     server.on('connection', (socket: Socket) => {
@@ -126,6 +125,7 @@ async function listenUnix(dir: string): Promise<Listening> {
       if (waiter) waiter(socket);
       else queued.push(socket);
     });
+    const close = closeOnExit(server, socketPath);
     return {
       server,
       socketPath,
@@ -133,16 +133,37 @@ async function listenUnix(dir: string): Promise<Listening> {
         const socket = queued.shift();
         return socket ? Promise.resolve(socket) : new Promise<Socket>((resolve) => waiting.push(resolve));
       },
-      close() {
-        if (closed) return;
-        closed = true;
-        server.close();
-        try {
-          unlinkSync(socketPath);
-        } catch {
-          // already gone (libuv removes it when the server closes)
-        }
-      },
+      close,
     };
   }
+}
+
+/**
+ * Returns an idempotent close (stop listening, remove the socket file) that also runs on the exits
+ * that skip the normal shutdown: process.exit() and uncaught exceptions (both emit 'exit'), and
+ * SIGTERM, which kills Node without any 'exit' event. SIGKILL (go-plugin's last resort after a
+ * failed Quit) cannot be caught; nothing can remove the file then.
+ */
+function closeOnExit(server: Server, socketPath: string): () => void {
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    process.off('exit', close);
+    process.off('SIGTERM', onSigterm);
+    server.close();
+    try {
+      unlinkSync(socketPath);
+    } catch {
+      // already gone (libuv removes it when the server closes)
+    }
+  };
+  function onSigterm(): void {
+    close();
+    // SIGTERM keeps its meaning (the process dies of it) unless the application handles it itself.
+    if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
+  }
+  process.on('exit', close);
+  process.on('SIGTERM', onSigterm);
+  return close;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeHeader, ErrorCode, Flag, FrameType, INITIAL_STREAM_WINDOW, YamuxError } from './frame';
@@ -307,6 +308,24 @@ describe('yamux session against raw frames', () => {
       clearInterval(timer);
     }
     assert.equal(read, total);
+  });
+
+  it('tiny DATA payloads padded by other frames do not pin the chunks they arrived in', async () => {
+    const conn = new Duplex({ read() {}, write: (_chunk, _enc, cb: () => void) => cb() });
+    const session = server(conn, { keepAlive: false });
+    cleanups.push(() => session.close());
+    conn.push(frame(FrameType.WindowUpdate, Flag.SYN, 1, 0));
+    const st = await session.accept();
+    // Each chunk: one 1-byte DATA frame, then ~64 KiB of window updates for a stream that does not exist.
+    const padding = Buffer.concat(Array.from({ length: 5400 }, () => frame(FrameType.WindowUpdate, 0, 99, 1)));
+    for (let i = 0; i < 100; i++) conn.push(Buffer.concat([frame(FrameType.Data, 0, 1, 1, Buffer.from([i])), padding]));
+    await new Promise((r) => setImmediate(r));
+    const pieces: Buffer[] = [];
+    st.on('data', (piece: Buffer) => pieces.push(piece));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...Buffer.concat(pieces)], Array.from({ length: 100 }, (_, i) => i));
+    const retained = [...new Set(pieces.map((p) => p.buffer))].reduce((n, b) => n + b.byteLength, 0);
+    assert.ok(retained <= 64 * 1024, `100 payload bytes keep ${retained} bytes of received chunks alive`);
   });
 
   it('keepalive: a peer that never answers pings closes the session', async () => {

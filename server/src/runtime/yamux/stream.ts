@@ -93,8 +93,9 @@ export class Stream extends Duplex {
     this.received += length;
   }
 
-  onPayload(piece: Buffer): void {
+  onPayload(received: Buffer): void {
     if (this.eofPushed || this.destroyed) return;
+    const piece = detach(received);
     if (this.wantsData && this.queueHead === this.queue.length) {
       this.pushed += piece.length;
       this.wantsData = this.push(piece);
@@ -281,3 +282,13 @@ export class Stream extends Duplex {
 
 const EMPTY = Buffer.alloc(0);
 const ignore = (): void => {};
+
+/**
+ * Payload arrives as views of the chunks the socket delivered. A view much smaller than its chunk
+ * is copied before it is kept: otherwise a peer sending 1-byte DATA frames, each padded with
+ * frames for other streams, makes every byte of the window pin a whole chunk (up to 64 KiB), and
+ * what we buffer is no longer bounded by the window.
+ */
+function detach(piece: Buffer): Buffer {
+  return piece.length * 8 < piece.buffer.byteLength ? Buffer.from(piece) : piece;
+}

@@ -465,6 +465,30 @@ func (a *fakeAPI) GetChannel(channelId string) (*model.Channel, *model.AppError)
 	return nil, notFound("GetChannel", "channel "+channelId)
 }
 
+func (a *fakeAPI) GetDirectChannel(userID1, userID2 string) (*model.Channel, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count("GetDirectChannel")
+	for _, id := range []string{userID1, userID2} {
+		if _, ok := a.users[id]; !ok {
+			return nil, notFound("GetDirectChannel", "user "+id)
+		}
+	}
+	name := model.GetDMNameFromIds(userID1, userID2)
+	for _, c := range a.channels {
+		if c.Type == model.ChannelTypeDirect && c.Name == name {
+			return c, nil
+		}
+	}
+	c := &model.Channel{Id: model.NewId(), Type: model.ChannelTypeDirect, Name: name}
+	a.channels[c.Id] = c
+	a.members[c.Id] = map[string]*model.ChannelMember{
+		userID1: {ChannelId: c.Id, UserId: userID1, Roles: "channel_user", NotifyProps: model.StringMap{}},
+		userID2: {ChannelId: c.Id, UserId: userID2, Roles: "channel_user", NotifyProps: model.StringMap{}},
+	}
+	return c, nil
+}
+
 func (a *fakeAPI) GetChannelByName(teamID, name string, includeDeleted bool) (*model.Channel, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
