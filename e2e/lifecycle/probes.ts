@@ -62,7 +62,56 @@ const incidentProbe: DataProbe = {
   },
 };
 
-export const PROBES: readonly DataProbe[] = [pickProbe, incidentProbe];
+/** `/rfc`: an RFC in review with a reviewer and an open concern, read back with `/rfc show`. */
+const rfcProbe: DataProbe = {
+  trigger: 'rfc',
+  async write(rig, tag) {
+    const [alice, bob, carol] = rig.users;
+    assert.ok(alice && bob && carol, 'the RFC probe needs three users');
+    const title = `lifecycle rfc ${tag}`;
+    const opened = await text(rig, alice, rig.channelId, `/rfc new ${title} --no-thread`);
+    const number = /\bRFC-0*(\d+)\b/.exec(opened)?.[1];
+    assert.ok(number, `/rfc new answered without an RFC number: ${opened}`);
+    assert.match(await text(rig, alice, rig.channelId, `/rfc review ${number} @${bob.username} --days 9`), /In review until/);
+    assert.match(await text(rig, carol, rig.channelId, `/rfc concern ${number} Rollback plan for ${tag}?`), /Raised concern #1/);
+    return { number, title, tag, bob: bob.username, carol: carol.username };
+  },
+  async check(rig, written) {
+    const w = written as { number: string; title: string; tag: string; bob: string; carol: string };
+    const shown = await text(rig, rig.users[0]!, rig.channelId, `/rfc show ${w.number}`);
+    assert.ok(shown.includes(w.title), `/rfc show ${w.number} lost the title: ${shown}`);
+    assert.match(shown, /\*\*In review\*\*/, `/rfc show ${w.number} lost the status: ${shown}`);
+    assert.ok(shown.includes(`Reviewers: @${w.bob} ⏳ pending`), `/rfc show ${w.number} lost the reviewer: ${shown}`);
+    assert.ok(shown.includes(`Concern #1 (@${w.carol}): Rollback plan for ${w.tag}? — **open`), `/rfc show ${w.number} lost the concern: ${shown}`);
+  },
+};
+
+/** `/guild`: a guild with its schedule, a queued item and a decision, read back with `/guild list` and `/guild agenda`. */
+const guildProbe: DataProbe = {
+  trigger: 'guild',
+  async write(rig, tag) {
+    const [alice, bob] = rig.users;
+    assert.ok(alice && bob, 'the guild probe needs two users');
+    const channel = await alice.client.getChannel(rig.channelId);
+    const created = await text(rig, alice, rig.channelId, `/guild create Lifecycle ${tag} --day wed --time 10:00 --tz Europe/Berlin --every 2 weeks --channel ~${channel.name} --sources rfcs`);
+    const slug = /Created \*\*[^*]+\*\* \(`([a-z0-9-]+)`\)/.exec(created)?.[1];
+    assert.ok(slug, `/guild create answered without a slug: ${created}`);
+    assert.match(await text(rig, bob, rig.channelId, `/guild queue ${slug} Agenda item ${tag}`), /Queued Q1/);
+    assert.match(await text(rig, alice, rig.channelId, `/guild notes ${slug} decision: Decided ${tag}`), /Recorded a decision/);
+    return { slug, tag, bob: bob.username };
+  },
+  async check(rig, written) {
+    const { slug, tag, bob } = written as { slug: string; tag: string; bob: string };
+    const alice = rig.users[0]!;
+    const list = await text(rig, alice, rig.channelId, '/guild list');
+    assert.ok(list.includes(`(\`${slug}\`)`) && list.includes('every 2 weeks on Wednesday 10:00 Europe/Berlin'), `/guild list lost ${slug} or its schedule: ${list}`);
+    const agenda = await text(rig, alice, rig.channelId, `/guild agenda ${slug}`);
+    assert.ok(agenda.includes(`\`Q1\` Agenda item ${tag} (@${bob})`), `/guild agenda ${slug} lost the queued item: ${agenda}`);
+    assert.ok(agenda.includes(`decision: Decided ${tag}`), `/guild agenda ${slug} lost the decision: ${agenda}`);
+  },
+};
+
+export const PROBES: readonly DataProbe[] = [pickProbe, incidentProbe, rfcProbe, guildProbe];
 
 /** Triggers of the commands Mattermost has registered for the team (plugins' included). */
 export async function registeredTriggers(rig: Rig): Promise<Set<string>> {

@@ -70,6 +70,7 @@ test('create with a schedule; next meeting is DST-correct; bad input is refused 
     ['/guild create Platform Sync --day mon --time 10:00 --tz UTC', /A guild "platform-sync" already exists/],
     ['/guild create !!! --day mon --time 10:00 --tz UTC', /needs letters or digits/],
     ['/guild edit platform-sync', /Say what to change/],
+    ['/guild edit platform-sync --channel ~town-square --no-channel', /Use either --channel or --no-channel/],
     ['/guild next', /Say which guild/],
     ['/guild next nosuch', /There is no guild "nosuch"/],
     ['/guild agenda zzz', /There is no guild "zzz"/],
@@ -183,6 +184,11 @@ test('a guild in a private channel is only for its members', async () => {
   assert.match(await f.cmd(f.carol, '/guild agenda inner'), /There is no guild "inner"/);
   assert.match(await f.cmd(f.carol, '/guild queue inner sneaky'), /There is no guild "inner"/);
   assert.match(await f.cmd(f.carol, '/guild create Spy --day fri --time 12:00 --tz UTC --channel ~secret'), /There is no such channel you can see/);
+  assert.match(await f.cmd(f.bob, '/guild list'), /Inner Circle.*~secret/);
+  assert.doesNotMatch(await f.cmd(f.carol, '/guild list'), /Inner Circle|~secret/, 'neither the guild nor its private channel is listed');
+  const listed = await f.h.http('GET', `/api/v1/guilds?team_id=${f.team.Id}`, f.carol);
+  assert.deepEqual((listed.body as { guilds: Array<{ slug: string }> }).guilds.map((g) => g.slug).sort(), ['infrastructure-guild', 'reliability-engineering-guild']);
+  assert.equal((await f.h.http('GET', `/api/v1/guilds/inner-circle?team_id=${f.team.Id}`, f.carol)).status, 404);
   f.h.close();
 });
 
@@ -193,6 +199,8 @@ test('HTTP: list with next meeting, agenda, queue, notes, close; bad bodies are 
   assert.equal(created.status, 201);
   assert.equal((await f.h.http('POST', '/api/v1/guilds', f.alice, { team_id: t, name: 'Bad', day: 9, time: '10:00', time_zone: 'UTC' })).status, 400);
   assert.equal((await f.h.http('POST', '/api/v1/guilds', f.alice, { team_id: t, name: 'Bad', day: 1, time: '10:00', time_zone: 'Nowhere/City' })).status, 400);
+  const ghost = await f.h.http('POST', '/api/v1/guilds', f.alice, { team_id: t, name: 'Ghosts', day: 1, time: '10:00', time_zone: 'UTC', members: [{ kind: 'user', userId: f.outsider.Id }] });
+  assert.deepEqual([ghost.status, (ghost.body as { error: string }).error], [400, `Member ${f.outsider.Id} is not on this team.`]);
   const list = await f.h.http('GET', `/api/v1/guilds?team_id=${t}`, f.bob);
   const guilds = (list.body as { guilds: Array<{ slug: string; nextMeetingAt: number }> }).guilds;
   assert.deepEqual(guilds.map((g) => g.slug).sort(), ['infrastructure-guild', 'reliability-engineering-guild', 'web-guild']);
@@ -220,5 +228,29 @@ test('guild events go to the guild channel only', async () => {
   const events = f.world.events.filter((e) => e.event === 'guild_changed');
   assert.equal(events.length, 2);
   for (const e of events) assert.deepEqual(e.broadcast, { ChannelId: f.secret.Id });
+  f.h.close();
+});
+
+test('an item queued while a meeting is being closed stays queued for the next one', async () => {
+  const f = await teamFixture();
+  let queueDuringClose = false;
+  const incidents: IncidentReviewSource = {
+    // Runs while close() reads the agenda: the moment another user's /guild queue can land.
+    pendingReview: async () => {
+      if (queueDuringClose) {
+        queueDuringClose = false;
+        await guilds.queue(f.bob.Id, f.team.Id, 'ops', 'Late item');
+      }
+      return [];
+    },
+    markReviewed: async () => {},
+  };
+  const guilds: GuildService = new GuildService(f.h.ctx, { incidents, rfcs: { inReview: async () => [] }, ideas: { challengeAgenda: async () => [] } });
+  await f.cmd(f.alice, '/guild create Ops --day wed --time 16:00 --tz UTC --channel ~town-square --sources incidents');
+  await guilds.queue(f.carol.Id, f.team.Id, 'ops', 'Discussed item');
+  queueDuringClose = true;
+  const { meeting, guild } = await guilds.close(f.alice.Id, f.team.Id, 'ops', {});
+  assert.deepEqual(meeting.done, ['Q1 Discussed item']);
+  assert.deepEqual(guild.queue.map((q) => [q.id, q.text, q.carried]), [[2, 'Late item', 0]]);
   f.h.close();
 });

@@ -2,10 +2,13 @@ import type { CommandInvocation, CommandSpec } from '../shared/commands';
 import { ephemeral, tokenize } from '../shared/commands';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { humanDuration, type People, utcStamp } from '../shared/people';
+import { humanDuration, type People } from '../shared/people';
+import { renderAgenda } from './agenda_text';
 import { describeMeeting, parseWeekday, WEEKDAYS } from './schedule';
 import { type Guild, GUILD_SOURCES, type GuildMember, type GuildNote, type GuildSource } from './schema';
-import { type Agenda, GUILD_CREATE_USAGE, type GuildInput, type GuildService } from './service';
+import { GUILD_CREATE_USAGE, type GuildInput, type GuildService } from './service';
+
+export { renderAgenda };
 
 const SETTING_FLAGS = ['day', 'time', 'tz', 'every', 'channel', 'members', 'sources', 'purpose'] as const;
 
@@ -34,6 +37,7 @@ export function guildCommand(ctx: ProductContext, guilds: GuildService): Command
           const usage = '/guild edit <name> [--name …] [--day …] [--time …] [--tz …] [--every N] [--channel ~name | --no-channel] [--members …] [--sources …] [--purpose …]';
           const { head, flags } = parseFlags(inv.rest, [...SETTING_FLAGS, 'name', 'no-channel'], usage);
           if (flags.size === 0) throw UserError.badRequest('Say what to change.', usage);
+          if (flags.has('channel') && flags.has('no-channel')) throw UserError.badRequest('Use either --channel or --no-channel, not both.', usage);
           const input = await settingsFrom(ctx, guilds.people(), inv, flags, usage);
           if (flags.has('name')) input.name = (flags.get('name') ?? []).join(' ');
           if (flags.has('no-channel')) input.channelId = null;
@@ -111,40 +115,6 @@ export function guildCommand(ctx: ProductContext, guilds: GuildService): Command
     ],
   };
 }
-
-export async function renderAgenda(a: Agenda, people: People, now: number): Promise<string> {
-  const lines = [`#### ${a.name} — agenda for ${describeMeeting(a.scheduledFor, a.timeZone)}`];
-  const section = (title: string, items: string[]): void => {
-    if (items.length) lines.push(`**${title}**`, ...items.map((i) => `- ${i}`));
-  };
-  const byWhom = async (id: string): Promise<string> => `@${await people.username(id)}`;
-  section('Carried over', await Promise.all(a.carried.map(async (q) => `\`Q${q.id}\` ${q.text} (${await byWhom(q.by)}, carried ${q.carried}×)`)));
-  section('Queued', await Promise.all(a.queued.map(async (q) => `\`Q${q.id}\` ${q.text} (${await byWhom(q.by)})`)));
-  section(
-    'Incidents to review',
-    a.incidents.map((i) => `\`${i.reference}\` ${i.title} — SEV${i.severity}, resolved ${utcStamp(i.resolvedAt)}${a.since !== null && i.resolvedAt <= a.since ? ' (still unreviewed from before)' : ''}, MTTR ${i.mttrMinutes === null ? 'unknown' : minutes(i.mttrMinutes)}, ${i.openFollowups} open follow-up${i.openFollowups === 1 ? '' : 's'}`),
-  );
-  section(
-    'RFCs in review',
-    await Promise.all(
-      a.rfcs.map(async (r) => {
-        const left = r.commentPeriodEndsAt === null ? 'no comment period' : r.commentPeriodEndsAt > now ? `${humanDuration(r.commentPeriodEndsAt - now)} left` : 'comment period over';
-        const missing = r.missingSignoffs.length ? `missing sign-off: ${await people.mentions(r.missingSignoffs)}` : 'all signed off';
-        return `\`${r.reference}\` ${r.title} — ${left}; ${missing}${r.openConcerns ? `; ${r.openConcerns} open concern${r.openConcerns > 1 ? 's' : ''}` : ''}`;
-      }),
-    ),
-  );
-  section('Challenge ideas (new or disputed)', a.ideas.map((i) => `\`${i.reference}\` ${i.title}${i.disputed ? ' — ⚠ disputed: discuss the spread' : ' — new Challenge: open an RFC?'}`));
-  if (lines.length === 1) lines.push('Nothing on the agenda yet: `/guild queue <name> <item>`.');
-  if (a.notes.length) {
-    lines.push('**Notes so far**');
-    for (const n of a.notes) lines.push(`- ${n.kind === 'note' ? '' : `${n.kind}: `}${n.text} (${await byWhom(n.by)})`);
-  }
-  lines.push(`Close with \`/guild close ${a.slug} [--done Q1,INC-042…|all] [--carry Q2…]\`.`);
-  return lines.join('\n');
-}
-
-const minutes = (m: number): string => (m >= 60 ? `${Math.floor(m / 60)}h ${Math.round(m % 60)}m` : `${Math.round(m)}m`);
 
 function cadence(g: Guild): string {
   const day = WEEKDAYS[g.day]!;

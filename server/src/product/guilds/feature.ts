@@ -11,7 +11,7 @@ export function createGuildsFeature(ctx: ProductContext, sources: GuildSources):
     service,
     commands: [guildCommand(ctx, service)],
     routes: (router) => guildRoutes(router, service),
-    activate: () => service.seedDefaults(),
+    activate: () => service.activate(),
     owedBy: (userId, teamId) => service.owedBy(userId, teamId),
   };
 }

@@ -15,6 +15,9 @@
  *
  * Websocket event (custom_infra-ops_<name>, payload {data: JSON text}):
  * - guild_changed  {guild}  to the guild's channel members (or to the caller while the guild has no channel)
+ *
+ * Cadence posts (by the bot, in the guild's channel; see cadence.ts) carry props
+ * {infra_ops_guild: slug, infra_ops_cadence: "reminder"|"start", infra_ops_meeting_at: ms}.
  */
 import type { Router } from 'express';
 import { z } from 'zod';

@@ -2,8 +2,10 @@ import type { IdeaAgendaItem, IncidentReviewItem, IncidentReviewSource, RfcRevie
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
 import { People } from '../shared/people';
+import { postAsBot } from '../shared/posts';
 import { canonicalTimeZone, describeMeeting, firstMeetingDate, isTimeZone, nextMeeting, parseTime } from './schedule';
 import { type Guild, type GuildMember, type GuildNote, type GuildSource, type Meeting, type QueueItem, slugify } from './schema';
+import { GuildCadence } from './cadence';
 import { GuildStore } from './store';
 
 const MEETINGS_KEPT = 20;
@@ -74,43 +76,37 @@ const DEFAULT_GUILDS: ReadonlyArray<Pick<Guild, 'slug' | 'name' | 'purpose' | 'm
 
 export class GuildService {
   readonly store: GuildStore;
+  readonly cadence: GuildCadence;
 
   constructor(
     private readonly ctx: ProductContext,
     private readonly sources: GuildSources,
   ) {
     this.store = new GuildStore(ctx.kv);
+    this.cadence = new GuildCadence(ctx, this);
   }
 
   people(): People {
     return new People(this.ctx.api);
   }
 
-  /** The handbook's two guilds, inactive until an admin gives them a channel; idempotent. */
-  async seedDefaults(): Promise<void> {
+  /**
+   * At activation on every node: the handbook's two guilds, inactive until an admin gives them a
+   * channel, and a cadence job for every active guild that lacks one. Idempotent.
+   */
+  async activate(): Promise<void> {
     const now = this.ctx.now();
     for (const seed of DEFAULT_GUILDS) {
       // Insert-if-absent keeps an admin's edits; create() also re-indexes a half-seeded guild.
       await this.store.create({
+        ...blankGuild(null, now),
         ...seed,
-        v: 1,
-        teamId: null,
-        channelId: null,
-        time: '10:00',
-        timeZone: 'UTC',
-        everyWeeks: 1,
-        anchorDate: firstMeetingDate({ day: seed.day, time: '10:00', timeZone: 'UTC' }, now),
-        createdBy: null,
         seeded: true,
-        createdAt: now,
-        updatedAt: now,
-        queue: [],
-        notes: [],
-        nextItemId: 1,
-        lastMeeting: null,
-        meetings: [],
+        time: '10:00',
+        anchorDate: firstMeetingDate({ day: seed.day, time: '10:00', timeZone: 'UTC' }, now),
       });
     }
+    await this.cadence.ensureAll();
   }
 
   async create(actor: string, teamId: string, input: GuildInput): Promise<Guild> {
@@ -120,33 +116,9 @@ export class GuildService {
     for (const [flag, value] of [['--day', input.day], ['--time', input.time], ['--tz', input.timeZone]] as const) {
       if (value === undefined) throw UserError.badRequest(`${flag} is required.`, GUILD_CREATE_USAGE);
     }
-    const now = this.ctx.now();
-    const base: Guild = {
-      v: 1,
-      slug: '',
-      name: '',
-      purpose: '',
-      teamId: null,
-      channelId: null,
-      members: [],
-      day: 0,
-      time: '00:00',
-      timeZone: 'UTC',
-      everyWeeks: 1,
-      anchorDate: null,
-      sources: [],
-      createdBy: actor,
-      seeded: false,
-      createdAt: now,
-      updatedAt: now,
-      queue: [],
-      notes: [],
-      nextItemId: 1,
-      lastMeeting: null,
-      meetings: [],
-    };
-    const guild = await this.applyInput(people, actor, teamId, base, input, true);
+    const guild = await this.applyInput(people, actor, teamId, blankGuild(actor, this.ctx.now()), input, true);
     if (!(await this.store.create(guild))) throw UserError.conflict(`A guild "${guild.slug}" already exists; pick another name.`);
+    await this.cadence.reschedule(guild);
     await this.changed(guild, actor);
     return guild;
   }
@@ -161,14 +133,20 @@ export class GuildService {
       ...pickSchedule(patched),
       updatedAt: this.ctx.now(),
     }));
+    await this.cadence.reschedule(stored);
     await this.changed(stored, actor);
     return stored;
   }
 
-  /** Guilds of this team plus the unassigned defaults. */
-  async list(actor: string, teamId: string): Promise<Guild[]> {
-    await this.requireTeam(this.people(), actor, teamId);
-    return (await this.store.all()).filter((g) => g.teamId === null || g.teamId === teamId);
+  /**
+   * Guilds of this team plus the unassigned defaults, without those meeting in a channel the
+   * actor cannot see (a private channel's guild, its name and its channel stay with its members).
+   */
+  async list(actor: string, teamId: string, people = this.people()): Promise<Guild[]> {
+    await this.requireTeam(people, actor, teamId);
+    const ofTeam = (await this.store.all()).filter((g) => g.teamId === null || g.teamId === teamId);
+    const visible = await Promise.all(ofTeam.map((g) => g.channelId === null || people.canSeeChannel(actor, g.channelId)));
+    return ofTeam.filter((_, i) => visible[i]);
   }
 
   async get(actor: string, teamId: string, text: string): Promise<Guild> {
@@ -194,8 +172,11 @@ export class GuildService {
     return this.computeAgenda(guild, guild.teamId ?? teamId);
   }
 
-  /** Queued and carried items plus live items from the guild's sources, read now. */
-  async computeAgenda(guild: Guild, teamId: string): Promise<Agenda> {
+  /**
+   * Queued and carried items plus live items from the guild's sources, read now, for the meeting
+   * at `meetingAt` (default: the next one).
+   */
+  async computeAgenda(guild: Guild, teamId: string, meetingAt = this.nextMeetingAt(guild)): Promise<Agenda> {
     const since = guild.lastMeeting?.closedAt ?? null;
     const wants = (s: GuildSource): boolean => guild.sources.includes(s);
     const [incidents, rfcs, ideas] = await Promise.all([
@@ -208,7 +189,7 @@ export class GuildService {
       name: guild.name,
       teamId,
       channelId: guild.channelId,
-      scheduledFor: this.nextMeetingAt(guild),
+      scheduledFor: meetingAt,
       timeZone: guild.timeZone,
       since,
       carried: guild.queue.filter((q) => q.carried > 0),
@@ -262,9 +243,12 @@ export class GuildService {
     const now = this.ctx.now();
     const reviewed = agenda.incidents.filter((i) => isDone(i.reference));
     let meeting: Meeting | null = null;
+    // Items queued after the agenda was read were not discussed: they stay queued as they are.
+    const onAgenda = new Set([...agenda.carried, ...agenda.queued].map((q) => q.id));
     const guild = await this.store.update(found.slug, (current) => {
-      const done = current.queue.filter((q) => isDone(`Q${q.id}`));
-      const carried = current.queue.filter((q) => !isDone(`Q${q.id}`));
+      const done = current.queue.filter((q) => onAgenda.has(q.id) && isDone(`Q${q.id}`));
+      const carried = current.queue.filter((q) => onAgenda.has(q.id) && !isDone(`Q${q.id}`));
+      const late = current.queue.filter((q) => !onAgenda.has(q.id));
       meeting = {
         closedAt: now,
         closedBy: actor,
@@ -276,7 +260,7 @@ export class GuildService {
       };
       return {
         ...current,
-        queue: carried.map((q) => ({ ...q, carried: q.carried + 1 })),
+        queue: [...carried.map((q) => ({ ...q, carried: q.carried + 1 })), ...late],
         notes: [],
         lastMeeting: { closedAt: now, scheduledFor: meeting.scheduledFor },
         meetings: [...current.meetings, meeting].slice(-MEETINGS_KEPT),
@@ -287,7 +271,9 @@ export class GuildService {
       await this.sources.incidents.markReviewed(agenda.teamId, reviewed.map((i) => i.incidentId), now);
     }
     const closed = meeting as unknown as Meeting;
-    if (guild.channelId) await this.post(guild.channelId, await meetingSummary(guild, closed, people));
+    // Closing early uses up the meeting's slot: its start post must not follow.
+    await this.cadence.reschedule(guild);
+    if (guild.channelId) await postAsBot(this.ctx, { channelId: guild.channelId, message: await meetingSummary(guild, closed, people) }, 'guild meeting summary');
     await this.changed(guild, actor);
     return { guild, meeting: closed };
   }
@@ -300,70 +286,46 @@ export class GuildService {
     );
   }
 
-  /** By slug, name or unique slug prefix, among the guilds the actor may see. */
+  /** By slug, name or unique slug prefix, among the guilds the actor may see (list() decides). */
   private async find(people: People, actor: string, teamId: string, text: string): Promise<Guild> {
     const wanted = slugify(text);
     if (!wanted) throw UserError.badRequest('Say which guild.', '/guild <subcommand> <name>');
-    const guilds = await this.list(actor, teamId);
+    const guilds = await this.list(actor, teamId, people);
     const exact = guilds.find((g) => g.slug === wanted || g.name.toLowerCase() === text.trim().toLowerCase());
     const prefixed = guilds.filter((g) => g.slug.startsWith(wanted));
     const guild = exact ?? (prefixed.length === 1 ? prefixed[0] : undefined);
-    if (!guild) {
-      if (prefixed.length > 1) throw UserError.badRequest(`"${text}" matches ${prefixed.map((g) => g.slug).join(', ')}; be more specific.`);
-      throw UserError.notFound(`There is no guild "${text}". \`/guild list\` shows them.`);
-    }
-    if (guild.channelId && !(await people.canSeeChannel(actor, guild.channelId))) {
-      throw UserError.notFound(`There is no guild "${text}". \`/guild list\` shows them.`);
-    }
-    return guild;
+    if (guild) return guild;
+    if (prefixed.length > 1) throw UserError.badRequest(`"${text}" matches ${prefixed.map((g) => g.slug).join(', ')}; be more specific.`);
+    throw UserError.notFound(`There is no guild "${text}". \`/guild list\` shows them.`);
   }
 
+  /** The guild as `input` would leave it; every field is checked before anything is written. */
   private async applyInput(people: People, actor: string, teamId: string, base: Guild, input: GuildInput, creating: boolean): Promise<Guild> {
-    const next: Guild = { ...base };
-    if (input.name !== undefined) {
-      const name = input.name.trim().replace(/\s+/g, ' ');
-      if (!name || name.length > 100) throw UserError.badRequest('A guild name is 1 to 100 characters.');
-      next.name = name;
-      if (creating) {
-        next.slug = slugify(name);
-        if (!next.slug) throw UserError.badRequest('The guild name needs letters or digits.');
-      }
-    }
-    if (input.purpose !== undefined) {
-      if (input.purpose.length > 300) throw UserError.badRequest('Keep the purpose under 300 characters.');
-      next.purpose = input.purpose.trim();
-    }
-    if (input.day !== undefined) next.day = input.day;
-    if (input.time !== undefined) {
-      const t = parseTime(input.time);
-      if (!t) throw UserError.badRequest(`"${input.time}" is not a time; use HH:MM (24-hour).`);
-      next.time = `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
-    }
-    if (input.timeZone !== undefined) {
-      if (!isTimeZone(input.timeZone)) throw UserError.badRequest(`"${input.timeZone}" is not an IANA time zone (e.g. Europe/Berlin).`);
-      next.timeZone = canonicalTimeZone(input.timeZone);
-    }
-    if (input.everyWeeks !== undefined) {
-      if (!Number.isInteger(input.everyWeeks) || input.everyWeeks < 1 || input.everyWeeks > 12) throw UserError.badRequest('--every is 1 to 12 weeks.');
-      next.everyWeeks = input.everyWeeks;
-    }
-    if (input.members !== undefined) next.members = input.members;
+    const next: Guild = { ...base, ...namesFrom(input, creating), ...scheduleFrom(input) };
+    if (input.members !== undefined) next.members = await this.checkMembers(people, teamId, input.members);
     if (input.sources !== undefined) next.sources = [...new Set(input.sources)];
-    if (input.channelId !== undefined) {
-      if (input.channelId === null) {
-        next.channelId = null;
-        next.teamId = null;
-      } else {
-        const channel = await people.channel(input.channelId);
-        if (!channel || !channel.TeamId || !(await people.canSeeChannel(actor, input.channelId))) throw UserError.notFound('There is no such channel you can see.');
-        if (channel.TeamId !== teamId) throw UserError.badRequest("The guild's channel must be in this team.");
-        next.channelId = channel.Id;
-        next.teamId = channel.TeamId;
-      }
-    }
+    if (input.channelId !== undefined) Object.assign(next, await this.channelFrom(people, actor, teamId, input.channelId));
+    // A new weekday, cadence or zone restarts the every-N-weeks count from the next meeting day.
     const scheduleChanged = creating || input.day !== undefined || input.everyWeeks !== undefined || input.timeZone !== undefined;
     if (scheduleChanged) next.anchorDate = firstMeetingDate(next, this.ctx.now());
     return next;
+  }
+
+  /** Named users must be on the team (the HTTP API takes user ids as given); labels are free text. */
+  private async checkMembers(people: People, teamId: string, members: GuildMember[]): Promise<GuildMember[]> {
+    if (members.length > 50) throw UserError.badRequest('At most 50 members or groups.');
+    for (const m of members) {
+      if (m.kind === 'user' && !(await people.isTeamMember(m.userId, teamId))) throw UserError.badRequest(`Member ${m.userId} is not on this team.`);
+    }
+    return members;
+  }
+
+  private async channelFrom(people: People, actor: string, teamId: string, channelId: string | null): Promise<Pick<Guild, 'channelId' | 'teamId'>> {
+    if (channelId === null) return { channelId: null, teamId: null };
+    const channel = await people.channel(channelId);
+    if (!channel || !channel.TeamId || !(await people.canSeeChannel(actor, channelId))) throw UserError.notFound('There is no such channel you can see.');
+    if (channel.TeamId !== teamId) throw UserError.badRequest("The guild's channel must be in this team.");
+    return { channelId: channel.Id, teamId: channel.TeamId };
   }
 
   private async requireTeam(people: People, actor: string, teamId: string): Promise<void> {
@@ -375,18 +337,76 @@ export class GuildService {
     throw UserError.forbidden(guild.seeded ? `${guild.name} is a default guild; only an admin may change it.` : `Only whoever created ${guild.name} or an admin may change it.`);
   }
 
-  private async post(channelId: string, message: string): Promise<void> {
-    try {
-      await this.ctx.api.createPost({ ChannelId: channelId, UserId: this.ctx.botUserId, Message: message });
-    } catch (err) {
-      this.ctx.log.warn('guild notice not posted', { channelId, error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
   private async changed(guild: Guild, actor: string): Promise<void> {
     // The guild's channel is its audience: a private channel's guild stays with its members.
     await this.ctx.events.publish('guild_changed', { guild }, guild.channelId ? { channelId: guild.channelId } : { userId: actor });
   }
+}
+
+function namesFrom(input: GuildInput, creating: boolean): Partial<Guild> {
+  const out: Partial<Guild> = {};
+  if (input.name !== undefined) {
+    const name = input.name.trim().replace(/\s+/g, ' ');
+    if (!name || name.length > 100) throw UserError.badRequest('A guild name is 1 to 100 characters.');
+    out.name = name;
+    // The slug is the guild's key: fixed at creation, so renaming keeps jobs and links working.
+    if (creating) {
+      out.slug = slugify(name);
+      if (!out.slug) throw UserError.badRequest('The guild name needs letters or digits.');
+    }
+  }
+  if (input.purpose !== undefined) {
+    if (input.purpose.length > 300) throw UserError.badRequest('Keep the purpose under 300 characters.');
+    out.purpose = input.purpose.trim();
+  }
+  return out;
+}
+
+function scheduleFrom(input: GuildInput): Partial<Guild> {
+  const out: Partial<Guild> = {};
+  if (input.day !== undefined) out.day = input.day;
+  if (input.time !== undefined) {
+    const t = parseTime(input.time);
+    if (!t) throw UserError.badRequest(`"${input.time}" is not a time; use HH:MM (24-hour).`);
+    out.time = `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+  }
+  if (input.timeZone !== undefined) {
+    if (!isTimeZone(input.timeZone)) throw UserError.badRequest(`"${input.timeZone}" is not an IANA time zone (e.g. Europe/Berlin).`);
+    out.timeZone = canonicalTimeZone(input.timeZone);
+  }
+  if (input.everyWeeks !== undefined) {
+    if (!Number.isInteger(input.everyWeeks) || input.everyWeeks < 1 || input.everyWeeks > 12) throw UserError.badRequest('--every is 1 to 12 weeks.');
+    out.everyWeeks = input.everyWeeks;
+  }
+  return out;
+}
+
+/** A guild with every field at its empty value, for create and seeding to fill in. */
+function blankGuild(createdBy: string | null, now: number): Guild {
+  return {
+    v: 1,
+    slug: '',
+    name: '',
+    purpose: '',
+    teamId: null,
+    channelId: null,
+    members: [],
+    day: 0,
+    time: '00:00',
+    timeZone: 'UTC',
+    everyWeeks: 1,
+    anchorDate: null,
+    sources: [],
+    createdBy,
+    seeded: false,
+    createdAt: now,
+    updatedAt: now,
+    queue: [],
+    notes: [],
+    nextItemId: 1,
+    lastMeeting: null,
+    meetings: [],
+  };
 }
 
 export const GUILD_CREATE_USAGE =

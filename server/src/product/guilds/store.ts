@@ -1,12 +1,14 @@
 /**
  * Guilds KV layout. Guilds are few (tens), so one small index lists them all. Every write is a
- * compare-and-set through KvRepository. No meeting state lives in memory, so a later cadence
- * engine can post agendas exactly once from any node.
+ * compare-and-set through KvRepository. No meeting state lives in memory, so the cadence engine
+ * (cadence.ts) posts reminders and agendas exactly once from whichever node runs its job.
  *
  * | key               | record          | purpose                                                  |
  * |-------------------|-----------------|----------------------------------------------------------|
  * | guild:index       | guildIndexSchema| slugs of every guild (installation-wide)                 |
  * | guild:g:<slug>    | guildSchema     | the guild: schedule, channel, sources, queue, notes, meetings |
+ * | guild:sent:<slug> | {v, events}     | the last cadence events posted (kept so a retried job never posts twice) |
+ * | sched:job:guild-cadence:<slug> | scheduler job | the guild's next cadence event: a reminder or the meeting's start |
  */
 import { UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';

@@ -1,9 +1,8 @@
-import type { PluginAPI } from '../../plugin/api/plugin_api';
 import { UserError } from '../shared/errors';
 import { People } from '../shared/people';
 import type { Incident } from './schema';
 
-type AccessApi = ConstructorParameters<typeof People>[0] & Pick<PluginAPI, 'getChannelMember'>;
+type AccessApi = ConstructorParameters<typeof People>[0];
 
 export const NOT_FOUND = 'No such incident.';
 
@@ -42,11 +41,17 @@ export class Access {
     }
   }
 
-  async requireSteer(userId: string, incident: Incident, what: string): Promise<void> {
+  /**
+   * Says on what grounds the user may steer: 'commander' holds only while they keep the role, so
+   * the caller re-checks it against the record it writes; 'admin' (channel or system) does not
+   * depend on the record.
+   */
+  async requireSteer(userId: string, incident: Incident, what: string): Promise<'commander' | 'admin'> {
     await this.requireVisible(userId, incident);
-    if (userId === incident.roles.commander) return;
-    if (await this.isChannelAdmin(userId, incident.channelId)) return;
-    if (await this.api.hasPermissionTo(userId, 'manage_system')) return;
+    // Channel membership is already known from the visibility check; the system-admin check is a round trip.
+    if (await this.isChannelAdmin(userId, incident.channelId)) return 'admin';
+    if (userId === incident.roles.commander) return 'commander';
+    if (await this.api.hasPermissionTo(userId, 'manage_system')) return 'admin';
     throw UserError.forbidden(`Only the commander, channel admins and system admins can ${what}.`);
   }
 
@@ -56,26 +61,11 @@ export class Access {
     }
   }
 
-  private readonly memberships = new Map<string, Promise<{ member: boolean; admin: boolean }>>();
-
-  private membership(userId: string, channelId: string): Promise<{ member: boolean; admin: boolean }> {
-    const key = `${userId}:${channelId}`;
-    let found = this.memberships.get(key);
-    if (!found) {
-      found = this.api.getChannelMember(channelId, userId).then(
-        (m) => ({ member: true, admin: m.SchemeAdmin === true || /\bchannel_admin\b/.test(m.Roles) }),
-        () => ({ member: false, admin: false }),
-      );
-      this.memberships.set(key, found);
-    }
-    return found;
-  }
-
   async isChannelMember(userId: string, channelId: string): Promise<boolean> {
-    return channelId !== '' && (await this.membership(userId, channelId)).member;
+    return channelId !== '' && (await this.people.membership(userId, channelId)).member;
   }
 
   async isChannelAdmin(userId: string, channelId: string): Promise<boolean> {
-    return channelId !== '' && (await this.membership(userId, channelId)).admin;
+    return channelId !== '' && (await this.people.membership(userId, channelId)).admin;
   }
 }

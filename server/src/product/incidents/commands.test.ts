@@ -102,8 +102,8 @@ test('respond: status, severity, roles, timeline, milestones, follow, follow-ups
   assert.match(f.card(ch.Id).Message ?? '', /Latest update.*Consumers restarted/);
 
   assert.match(await f.cmd(alice, '/incident role scribe @bob', ch), /@bob is now the scribe/);
-  const brief = world.ephemeralPosts.find((e) => e.userId === bob.Id && /you scribe of INC-001/.test(e.post.Message ?? ''));
-  assert.ok(brief, 'the new holder gets the brief privately');
+  const brief = f.dms(bob).find((m) => /^@alice made you scribe of INC-001 \(~inc-001-queue-backlog\)\. You are the \*\*scribe\*\*/.test(m));
+  assert.ok(brief, 'the new holder gets the brief privately, by direct message');
   assert.match(f.card(ch.Id).Message ?? '', /\*\*Scribe\*\* @bob/);
 
   // carol is not a member: roles need the commander; status needs channel membership.

@@ -49,39 +49,7 @@ export function incidentCommand(
         usage: '[sev1-4] [title] [--type <type>] [--public|--private]',
         help: 'Declare an incident (without a title: a form)',
         valueFlags: ['type', 'severity'],
-        run: async (inv) => {
-          const settings = rt.settings();
-          const words = [...inv.positional];
-          let severityText = typeof inv.flags.get('severity') === 'string' ? (inv.flags.get('severity') as string) : null;
-          if (!severityText && words[0] && /^sev[- ]?\d+$/i.test(words[0])) severityText = words.shift()!;
-          if (words.length === 0) {
-            if (!inv.triggerId) throw UserError.badRequest('Give the incident a title.', U.declare);
-            await rt.ctx.api.openInteractiveDialog({
-              TriggerId: inv.triggerId,
-              URL: DIALOG_URL,
-              Dialog: declareDialog(settings, { teamId: inv.teamId, channelId: inv.channelId }),
-            });
-            return done('');
-          }
-          if (inv.flags.has('public') && inv.flags.has('private')) throw UserError.badRequest('Choose --public or --private, not both.', U.declare);
-          const unknown = [...inv.flags.keys()].filter((f) => !['type', 'severity', 'public', 'private'].includes(f));
-          if (unknown.length) throw UserError.badRequest(`Unknown option --${unknown[0]}.`, U.declare);
-          const typeFlag = inv.flags.get('type');
-          if (typeFlag === true) throw UserError.badRequest('--type needs a value.', U.declare);
-          const { incident, warnings } = await declarer.declare({
-            teamId: inv.teamId,
-            declarerId: inv.userId,
-            title: parseTitle(words.join(' '), U.declare),
-            severity: severityText ? parseSeverity(severityText, settings, U.declare) : 3,
-            type: parseType(typeFlag ?? '', settings),
-            summary: '',
-            private: inv.flags.has('public') ? false : inv.flags.has('private') ? true : settings.privateByDefault,
-            commanderId: null,
-            inviteeIds: [],
-          });
-          const notes = warnings.length ? `\nNote: ${warnings.join('; ')}.` : '';
-          return done(`Declared **${reference(incident.number)}** (${severityName(settings, incident.severity)}): ~${incident.channelName}. You are the commander.${notes}`);
-        },
+        run: (inv) => declareByCommand(rt, declarer, inv),
       },
       {
         name: 'status',
@@ -122,6 +90,7 @@ export function incidentCommand(
       {
         name: 'timeline',
         usage: '',
+        noArguments: true,
         help: 'Show the latest timeline entries',
         run: async (inv) => {
           const incident = await here(inv);
@@ -160,6 +129,7 @@ export function incidentCommand(
       {
         name: 'follow',
         usage: '',
+        noArguments: true,
         help: 'Get this incident\'s status updates',
         run: async (inv) => {
           const incident = await here(inv);
@@ -170,6 +140,7 @@ export function incidentCommand(
       {
         name: 'unfollow',
         usage: '',
+        noArguments: true,
         help: 'Stop getting this incident\'s status updates',
         run: async (inv) => {
           const incident = await here(inv);
@@ -190,6 +161,7 @@ export function incidentCommand(
       {
         name: 'reopen',
         usage: '',
+        noArguments: true,
         help: 'Reopen a resolved incident (commander, channel admins)',
         run: async (inv) => {
           const incident = await here(inv);
@@ -208,26 +180,7 @@ export function incidentCommand(
             help: 'Add a follow-up (due: YYYY-MM-DD, +3d, tomorrow)',
             run: async (inv) => {
               const incident = await here(inv);
-              const words = [...inv.positional];
-              const zone = await timeZone(inv.userId);
-              let due: string | null = null;
-              let ownerId: string | null = null;
-              // Owner and due date may come in either order at the end.
-              for (let i = 0; i < 2 && words.length > 0; i++) {
-                const last = words.at(-1)!;
-                if (!due) {
-                  const parsed = parseDueInput(last, rt.ctx.now(), zone);
-                  if (parsed) {
-                    due = parsed;
-                    words.pop();
-                    continue;
-                  }
-                }
-                if (!ownerId && /^@[\w.-]+$/.test(last)) {
-                  ownerId = (await rt.access().people.resolveUsernames([last]))[0]!;
-                  words.pop();
-                }
-              }
+              const { words, ownerId, due } = await trailingOwnerAndDue(rt, inv.positional, await timeZone(inv.userId));
               if (words.length === 0) throw UserError.badRequest('The follow-up needs a description.', U.followupAdd);
               const followup = await service.addFollowup(inv.userId, incident.id, words.join(' '), ownerId, due);
               return done(`Follow-up #${followup.n} added.`);
@@ -248,6 +201,7 @@ export function incidentCommand(
           {
             name: 'list',
             usage: '',
+            noArguments: true,
             help: 'List the follow-ups',
             run: async (inv) => {
               const incident = await here(inv);
@@ -266,6 +220,7 @@ export function incidentCommand(
       {
         name: 'info',
         usage: '',
+        noArguments: true,
         help: 'Show the incident: severity, roles, milestones, latest update',
         run: async (inv) => done(await infoText(rt, await here(inv))),
       },
@@ -288,6 +243,69 @@ export function incidentCommand(
       },
     ],
   };
+}
+
+/** `/incident declare`: with a title it declares at once; without one it opens the form. */
+async function declareByCommand(rt: IncidentRuntime, declarer: Declarer, inv: CommandInvocation): Promise<CommandResult> {
+  const settings = rt.settings();
+  const words = [...inv.positional];
+  const severityFlag = inv.flags.get('severity');
+  const typeFlag = inv.flags.get('type');
+  // Options are checked before the form opens, so a typo is not silently dropped.
+  const unknown = [...inv.flags.keys()].filter((f) => !['type', 'severity', 'public', 'private'].includes(f));
+  if (unknown.length) throw UserError.badRequest(`Unknown option --${unknown[0]}.`, U.declare);
+  if (inv.flags.has('public') && inv.flags.has('private')) throw UserError.badRequest('Choose --public or --private, not both.', U.declare);
+  if (typeFlag === true) throw UserError.badRequest('--type needs a value.', U.declare);
+  if (severityFlag === true) throw UserError.badRequest('--severity needs a value.', U.declare);
+  const severityText = severityFlag ?? (words[0] && /^sev[- ]?\d+$/i.test(words[0]) ? words.shift()! : null);
+  const severity = severityText ? parseSeverity(severityText, settings, U.declare) : 3;
+  const type = parseType(typeFlag ?? '', settings);
+  const isPrivate = inv.flags.has('public') ? false : inv.flags.has('private') ? true : settings.privateByDefault;
+  if (words.length === 0) {
+    if (!inv.triggerId) throw UserError.badRequest('Give the incident a title.', U.declare);
+    await rt.ctx.api.openInteractiveDialog({
+      TriggerId: inv.triggerId,
+      URL: DIALOG_URL,
+      Dialog: declareDialog(settings, { teamId: inv.teamId, channelId: inv.channelId }, { severity, type, private: isPrivate }),
+    });
+    return ephemeral('');
+  }
+  const { incident, warnings } = await declarer.declare({
+    teamId: inv.teamId,
+    declarerId: inv.userId,
+    title: parseTitle(words.join(' '), U.declare),
+    severity,
+    type,
+    summary: '',
+    private: isPrivate,
+    commanderId: null,
+    inviteeIds: [],
+  });
+  const notes = warnings.length ? `\nNote: ${warnings.join('; ')}.` : '';
+  return ephemeral(`Declared **${reference(incident.number)}** (${severityName(settings, incident.severity)}): ~${incident.channelName}. You are the commander.${notes}`);
+}
+
+/** `<text…> [@owner] [due]`: owner and due date may come in either order at the end. */
+async function trailingOwnerAndDue(
+  rt: IncidentRuntime,
+  positional: readonly string[],
+  zone: string | null,
+): Promise<{ words: string[]; ownerId: string | null; due: string | null }> {
+  const words = [...positional];
+  let due: string | null = null;
+  let ownerId: string | null = null;
+  for (let i = 0; i < 2 && words.length > 0; i++) {
+    const last = words.at(-1)!;
+    const parsedDue: string | null = due ? null : parseDueInput(last, rt.ctx.now(), zone);
+    if (parsedDue) {
+      due = parsedDue;
+      words.pop();
+    } else if (!ownerId && /^@[\w.-]+$/.test(last)) {
+      ownerId = (await rt.access().people.resolveUsernames([last]))[0]!;
+      words.pop();
+    }
+  }
+  return { words, ownerId, due };
 }
 
 const minutes = (m: number | null): string => (m === null ? '—' : `${m} min`);

@@ -9,6 +9,7 @@ import type { Reminders } from './reminders';
 import { EVENTS, type IncidentRuntime, setupKey } from './runtime';
 import { type Incident, reference, type Severity } from './schema';
 import { withTimeline } from './store';
+import { ROLE_BRIEFS } from './service';
 import type { Access } from './access';
 import { UNCHANGED } from '../shared/kv';
 import { severityName } from './settings';
@@ -29,6 +30,15 @@ export interface DeclareInput {
   /** Defaults to the declarer. */
   commanderId: string | null;
   inviteeIds: readonly string[];
+}
+
+interface SetupOutcome {
+  warnings: string[];
+  /** The first step that failed (the record stays pending for the setup job), or null. */
+  failure: { reason: unknown } | null;
+  cardPostId: string;
+  membersAdded: boolean;
+  announced: boolean;
 }
 
 export interface Declared {
@@ -112,12 +122,11 @@ export class Declarer {
       outbox: [],
     };
     await store.insert(pending);
-    // The safety net runs alongside the setup rather than before it: it is awaited before any outcome.
+    // The safety net is written alongside the setup rather than before it; finish() cancels it
+    // only once it is written, or a late write would leave it pending.
     const safetyNet = ctx.scheduler.schedule(setupKey(id), SETUP_JOB, now + SETUP_RETRY_MS, { incidentId: id });
     try {
-      const declared = await this.finish(pending, access);
-      await safetyNet;
-      return declared;
+      return await this.finish(pending, access, safetyNet);
     } catch (err) {
       await safetyNet.catch(() => undefined);
       return this.failed(id, err);
@@ -126,62 +135,106 @@ export class Declarer {
 
   /**
    * Runs every setup step not yet done, from the record's own notes; idempotent. Independent
-   * steps run concurrently (each is a server round trip). A node dying between posting the card
-   * and recording it would post a second card on resume: the one window left, kept to one write.
+   * steps run concurrently (each is a server round trip). The two posts (card, feed) are recorded
+   * the moment each succeeds, not with the final write, so a resume repeats a post only if its
+   * node died within that one KV write: the plugin API offers no way to find a post by its props.
    */
-  async finish(known: Incident, access: Access = this.rt.access()): Promise<Declared> {
-    const { store } = this.rt;
-    let incident = known;
-    const warnings: string[] = [];
-    if (incident.phase !== 'pending') return { incident, warnings };
-
-    const channel = incident.channelId ? { Id: incident.channelId, Name: incident.channelName } : await this.createChannel(incident);
-    incident = { ...incident, channelId: channel.Id, channelName: channel.Name };
-    const withChannel = incident;
-    const [linked, added, card, announced] = await Promise.allSettled([
-      store.linkChannel(channel.Id, incident.id),
-      incident.setup.membersAdded ? Promise.resolve([]) : this.addPeople(incident, this.peopleFor(incident), access),
-      incident.cardPostId ? Promise.resolve(incident.cardPostId) : this.postCard(incident, access),
-      incident.setup.announced ? Promise.resolve({ warnings: [], done: true }) : this.announce(withChannel, access),
-    ]);
-    if (added.status === 'fulfilled') warnings.push(...added.value);
-    if (announced.status === 'fulfilled') warnings.push(...announced.value.warnings);
-    const failure = [linked, added, card, announced].find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    const declarer = await access.people.username(incident.declaredBy);
-    // One write records every step done and, when all went well, activates the incident.
-    incident = (
-      await store.update(incident.id, (i) => {
-        if (i.phase !== 'pending') return UNCHANGED;
-        const progressed: Incident = {
-          ...i,
-          channelId: channel.Id,
-          channelName: channel.Name,
-          cardPostId: i.cardPostId || (card.status === 'fulfilled' ? card.value : ''),
-          setup: {
-            ...i.setup,
-            membersAdded: i.setup.membersAdded || added.status === 'fulfilled',
-            announced: i.setup.announced || (announced.status === 'fulfilled' && announced.value.done),
-          },
-        };
-        if (failure) return progressed;
-        return withTimeline(
-          { ...progressed, phase: 'active' },
-          i.declaredAt,
-          i.declaredBy,
-          'declared',
-          `@${declarer} declared ${reference(i.number)} (${severityName(this.rt.settings(), i.severity)}): ${i.title}`,
-        );
-      })
-    ).after;
-    if (failure) throw failure.reason;
-    const active = incident;
+  async finish(known: Incident, access: Access = this.rt.access(), safetyNet: Promise<void> = Promise.resolve()): Promise<Declared> {
+    if (known.phase !== 'pending') return { incident: known, warnings: [] };
+    const channel = known.channelId ? { Id: known.channelId, Name: known.channelName } : await this.createChannel(known);
+    const withChannel: Incident = { ...known, channelId: channel.Id, channelName: channel.Name };
+    const outcome = await this.runSteps(withChannel, access);
+    const { incident: active, activated } = await this.recordOutcome(withChannel, outcome, await access.people.username(known.declaredBy));
+    if (outcome.failure) throw outcome.failure.reason;
     await Promise.all([
-      this.rt.ctx.scheduler.cancel(setupKey(active.id)),
+      activated ? this.briefNamedCommander(active, access) : null,
+      this.rt.step('setup job cancel', active, () => safetyNet.then(() => this.rt.ctx.scheduler.cancel(setupKey(active.id)))),
       this.reminders.reset(active),
-      this.rt.step('index sync', active, () => store.sync(active, { justDeclared: true })),
+      this.rt.step('index sync', active, () => this.rt.store.sync(active, { justDeclared: true })),
       this.rt.step('event', active, () => this.rt.publish(EVENTS.declared, active, 'declared')),
     ]);
-    return { incident: active, warnings };
+    return { incident: active, warnings: outcome.warnings };
+  }
+
+  /** The setup steps not yet done, concurrently; each reports done or failed, none stops the others. */
+  private async runSteps(incident: Incident, access: Access): Promise<SetupOutcome> {
+    const [linked, added, card, announced] = await Promise.allSettled([
+      this.rt.store.linkChannel(incident.channelId, incident.id),
+      incident.setup.membersAdded ? Promise.resolve([]) : this.addPeople(incident, this.peopleFor(incident), access),
+      incident.cardPostId
+        ? Promise.resolve(incident.cardPostId)
+        : this.postCard(incident, access).then(async (postId) => {
+            await this.recordStep(incident, (i) => ({ ...i, cardPostId: i.cardPostId || postId }));
+            return postId;
+          }),
+      incident.setup.announced
+        ? Promise.resolve({ warnings: [], done: true })
+        : this.announce(incident, access).then(async (result) => {
+            if (result.done) await this.recordStep(incident, (i) => ({ ...i, setup: { ...i.setup, announced: true } }));
+            return result;
+          }),
+    ]);
+    const failure = [linked, added, card, announced].find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    return {
+      warnings: [...(added.status === 'fulfilled' ? added.value : []), ...(announced.status === 'fulfilled' ? announced.value.warnings : [])],
+      failure: failure ? { reason: failure.reason } : null,
+      cardPostId: card.status === 'fulfilled' ? card.value : '',
+      membersAdded: added.status === 'fulfilled',
+      announced: announced.status === 'fulfilled' && announced.value.done,
+    };
+  }
+
+  /** One write records every step done and, when all went well, activates the incident. */
+  private async recordOutcome(incident: Incident, outcome: SetupOutcome, declarer: string): Promise<{ incident: Incident; activated: boolean }> {
+    const { before, after } = await this.rt.store.update(incident.id, (i) => {
+      if (i.phase !== 'pending') return UNCHANGED;
+      const progressed: Incident = {
+        ...i,
+        channelId: incident.channelId,
+        channelName: incident.channelName,
+        cardPostId: i.cardPostId || outcome.cardPostId,
+        setup: {
+          ...i.setup,
+          membersAdded: i.setup.membersAdded || outcome.membersAdded,
+          announced: i.setup.announced || outcome.announced,
+        },
+      };
+      if (outcome.failure) return progressed;
+      return withTimeline(
+        { ...progressed, phase: 'active' },
+        i.declaredAt,
+        i.declaredBy,
+        'declared',
+        `@${declarer} declared ${reference(i.number)} (${severityName(this.rt.settings(), i.severity)}): ${i.title}`,
+      );
+    });
+    return { incident: after, activated: before.phase === 'pending' && after.phase === 'active' };
+  }
+
+  /** A commander named by someone else learns it (and what the role asks) by DM, as on a handoff. */
+  private async briefNamedCommander(incident: Incident, access: Access): Promise<void> {
+    const commander = incident.roles.commander;
+    if (commander === incident.declaredBy) return;
+    const declarer = await access.people.username(incident.declaredBy);
+    await this.rt.step('commander brief', incident, () =>
+      this.rt.directMessage(
+        commander,
+        `@${declarer} declared ${reference(incident.number)} (~${incident.channelName}) and made you commander. ${ROLE_BRIEFS.commander}`,
+        incident.channelId,
+      ),
+    );
+  }
+
+  /**
+   * Notes one finished setup step on the pending record right away (with the channel it was done
+   * in). Best effort: the final write of finish() records the step again.
+   */
+  private async recordStep(incident: Incident, step: (i: Incident) => Incident): Promise<void> {
+    await this.rt.step('setup progress', incident, () =>
+      this.rt.store.update(incident.id, (i) =>
+        i.phase === 'pending' ? step({ ...i, channelId: incident.channelId, channelName: incident.channelName }) : UNCHANGED,
+      ),
+    );
   }
 
   /** The setup job: an interrupted declaration is finished, or removed if it never got a channel. */
@@ -201,8 +254,7 @@ export class Declarer {
     const incident = await this.rt.store.get(id);
     const reason = err instanceof UserError || err instanceof AppError ? err.message : 'an internal error (logged)';
     this.rt.ctx.log.error('incident setup failed', { incidentId: id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    if (incident && !incident.channelId && !(await this.findOwnChannel(incident))) {
-      await this.rt.store.remove(incident);
+    if (incident && !incident.channelId && !(await this.findOwnChannel(incident)) && (await this.rt.store.removeUnsetUp(id))) {
       await this.rt.ctx.scheduler.cancel(setupKey(id));
       throw new UserError(`The incident could not be declared: creating its channel failed (${reason}). Nothing was kept; please try again.`, 409);
     }

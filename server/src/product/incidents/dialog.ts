@@ -3,6 +3,7 @@ import type { Dialog } from '../../plugin/model/types';
 import { PLUGIN_ID } from '../shared/context';
 import { UserError } from '../shared/errors';
 import type { People } from '../shared/people';
+import type { DeclareInput } from './declare';
 import { parseSeverity, parseTitle, parseType } from './parse';
 import type { Severity } from './schema';
 import type { IncidentSettings } from './settings';
@@ -12,7 +13,12 @@ export const DECLARE_CALLBACK = 'incident-declare';
 export const DIALOG_URL = `/plugins/${PLUGIN_ID}/api/v1/incidents/dialog`;
 
 /** The declare form (incident.io's `/inc`): title, severity, type, summary, private?, commander, invitees. */
-export function declareDialog(settings: IncidentSettings, state: { teamId: string; channelId: string }): Dialog {
+export function declareDialog(
+  settings: IncidentSettings,
+  state: { teamId: string; channelId: string },
+  /** What the command already said (`/incident declare sev1 --public`), pre-filled. */
+  defaults: { severity: Severity; type: string; private: boolean } = { severity: 3, type: '', private: settings.privateByDefault },
+): Dialog {
   return {
     CallbackId: DECLARE_CALLBACK,
     Title: 'Declare an incident',
@@ -26,7 +32,7 @@ export function declareDialog(settings: IncidentSettings, state: { teamId: strin
         DisplayName: 'Severity',
         Name: 'severity',
         Type: 'select',
-        Default: '3',
+        Default: String(defaults.severity),
         Options: ([1, 2, 3, 4] as const).map((s) => ({ Text: `SEV${s} — ${settings.severityLabels[s]}`, Value: String(s) })),
       },
       {
@@ -34,6 +40,7 @@ export function declareDialog(settings: IncidentSettings, state: { teamId: strin
         Name: 'type',
         Type: 'select',
         Optional: true,
+        ...(defaults.type ? { Default: defaults.type } : {}),
         Options: settings.types.map((t) => ({ Text: t, Value: t })),
       },
       { DisplayName: 'Summary', Name: 'summary', Type: 'textarea', Optional: true, MaxLength: 4000, Placeholder: 'What is happening, who is affected?' },
@@ -42,7 +49,7 @@ export function declareDialog(settings: IncidentSettings, state: { teamId: strin
         Name: 'private',
         Type: 'bool',
         Optional: true,
-        Default: String(settings.privateByDefault),
+        Default: String(defaults.private),
         Placeholder: 'Only invited people can see the incident',
       },
       { DisplayName: 'Commander', Name: 'commander', Type: 'select', DataSource: 'users', Optional: true, HelpText: 'Defaults to you.' },
@@ -66,17 +73,8 @@ export type DialogSubmission = z.output<typeof submissionSchema>;
 
 const stateSchema = z.object({ teamId: z.string(), channelId: z.string() });
 
-export interface DialogDeclaration {
-  teamId: string;
-  channelId: string;
-  title: string;
-  severity: Severity;
-  type: string;
-  summary: string;
-  private: boolean;
-  commanderId: string | null;
-  inviteeIds: string[];
-}
+/** A declaration as the form gives it: everything but the declarer, plus where to reply. */
+export type DialogDeclaration = Omit<DeclareInput, 'declarerId'> & { channelId: string };
 
 /** Per-field problems, shown by Mattermost next to each field. */
 export class DialogFieldErrors extends Error {
@@ -127,6 +125,8 @@ export async function parseSubmission(
   const rawPrivate = values['private'];
   const isPrivate = rawPrivate === undefined || rawPrivate === null || rawPrivate === '' ? settings.privateByDefault : rawPrivate === true || rawPrivate === 'true';
   const commanderId = str(values['commander']).trim() || null;
+  // Checked here too (declare checks again) so the form shows the problem beside the field.
+  if (commanderId && !(await people.isTeamMember(commanderId, state.teamId))) errors['commander'] = 'The commander must be a member of this team.';
   let inviteeIds: string[] = [];
   const invite = str(values['invite']).trim();
   if (invite) {

@@ -6,7 +6,6 @@ import { incidentRoutes } from './http';
 import { IncidentQueries, IncidentReviews } from './queries';
 import { Reminders } from './reminders';
 import { IncidentRuntime } from './runtime';
-import { reference } from './schema';
 import { IncidentService } from './service';
 import { IncidentStore, SCHEMA_VERSION } from './store';
 
@@ -42,20 +41,6 @@ export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },
-    owedBy: async (userId, teamId) => {
-      // Tags say which incidents have open follow-ups or are commanded by the user: only those are opened.
-      const candidates = (await store.allTags(teamId)).filter(
-        (e) => (typeof e.tags['fu'] === 'number' && e.tags['fu'] > 0) || (e.tags['ph'] === 'active' && e.tags['cmd'] === userId),
-      );
-      const lines: string[] = [];
-      for (const i of await store.getMany(candidates.map((c) => c.id))) {
-        const due = i.roles.commander === userId ? rt.view(i).nextUpdateDueAt : null;
-        if (due !== null && due <= ctx.now()) lines.push(`${reference(i.number)}: a status update is due (~${i.channelName})`);
-        for (const f of i.followups) {
-          if (f.ownerId === userId && f.doneAt === null) lines.push(`${reference(i.number)} follow-up #${f.n}: ${f.text}${f.due ? ` (due ${f.due})` : ''}`);
-        }
-      }
-      return lines;
-    },
+    owedBy: (userId, teamId) => queries.owedBy(userId, teamId),
   };
 }

@@ -40,7 +40,8 @@
  *   incident_declared       {change: "declared", incident: IncidentView}
  *   incident_updated        {change: status|severity|role|timeline|milestone|followers|resolved|
  *                            reopened|followups|reviewed, incident: IncidentView}
- *   incident_status_posted  {incidentId, reference, message}  — to each follower (user audience)
+ *   incident_status_posted  {incidentId, reference, message}  — to each follower who may see the
+ *                           incident (user audience), who also gets the update as a DM from the bot
  * Audience: private incidents → the incident channel's members only; public → the team.
  *
  * The pinned card post: type `custom_infra_incident`, props `infra_incident` (JSON text of
@@ -54,13 +55,16 @@ import type { Declarer } from './declare';
 import { DialogFieldErrors, parseSubmission, submissionSchema, DECLARE_CALLBACK } from './dialog';
 import type { IncidentQueries } from './queries';
 import type { IncidentRuntime } from './runtime';
-import { MILESTONES, ROLES, reference, type Severity } from './schema';
+import { LIMITS, MILESTONES, ROLES, reference, type Severity } from './schema';
 import type { IncidentService } from './service';
 import { parseType } from './parse';
 import { parseDueInput } from './time_input';
 
 const id = z.string().regex(/^[a-z0-9]{26}$/, 'must be a 26-character id');
-const severity = z.coerce.number().int().min(1).max(4);
+/** A whole number from a query string or JSON, with one message naming the range (not "received NaN"). */
+const whole = (min: number, max: number) =>
+  z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);
+const severity = whole(1, 4);
 const text = z.string().trim().min(1, 'must not be empty').max(4000);
 
 const declareBody = z.object({
@@ -79,14 +83,14 @@ const listQuery = z.object({
   state: z.enum(['active', 'resolved', 'all']).default('all'),
   severity: severity.optional(),
   commander_id: id.optional(),
-  before: z.coerce.number().int().nonnegative().optional(),
-  per_page: z.coerce.number().int().min(1).max(100).default(20),
+  before: whole(0, Number.MAX_SAFE_INTEGER).optional(),
+  per_page: whole(1, 100).default(20),
 });
 
-const metricsQuery = z.object({ team_id: id, days: z.coerce.number().int().min(1).max(3650).default(90) });
+const metricsQuery = z.object({ team_id: id, days: whole(1, 3650).default(90) });
 const timelineQuery = z.object({
-  page: z.coerce.number().int().min(0).default(0),
-  per_page: z.coerce.number().int().min(1).max(200).default(50),
+  page: whole(0, 1_000_000).default(0),
+  per_page: whole(1, 200).default(50),
 });
 
 const bodies = {
@@ -263,7 +267,7 @@ export function incidentRoutes(
     });
 
     router.post('/incidents/:id/followups/:n/done', async (req, res) => {
-      const n = parseInput(z.coerce.number().int().positive(), req.params['n']);
+      const { n } = parseInput(z.object({ n: whole(1, LIMITS.followups) }), { n: req.params['n'] });
       res.json(await service.completeFollowup(userIdOf(req), param(req, 'id'), n));
     });
   };

@@ -96,14 +96,18 @@ describe('incidents on a real server', () => {
     for (const u of [alice, bob, dave]) assert.ok(members.includes(u.id));
   });
 
-  test('role handoff sends the brief privately; status update; resolve; metrics', async () => {
+  test('role handoff sends the brief by DM; status update reaches followers by DM; resolve; metrics', async () => {
     const bobEvents = await rig.listen(bob);
+    const carolEvents = await rig.listen(carol);
     assert.match(await text(alice, channel.id, `/incident role commander @${bob.username}`), /is now the commander/);
-    const brief = await bobEvents.waitFor('ephemeral_message', (e) => String(e.data['post']).includes('incident commander'));
-    assert.ok(brief);
+    const brief = await bobEvents.waitFor('posted', (e) => e.data['channel_type'] === 'D' && String(e.data['post']).includes('incident commander'));
+    assert.ok(brief, 'the brief arrives in the DM channel with the bot');
     assert.match(await text(alice, channel.id, '/incident severity 1'), /Only the commander/);
+    assert.match(await text(carol, channel.id, '/incident follow'), /You follow INC-\d+/);
     assert.equal(await text(bob, channel.id, '/incident status Failover started'), 'Status update posted.');
     assert.ok((await posts(channel.id)).some((p) => p.message.includes('Failover started')));
+    await carolEvents.waitFor('posted', (e) => e.data['channel_type'] === 'D' && String(e.data['post']).includes('Failover started'));
+    await carolEvents.waitFor(`custom_${rig.pluginId}_incident_status_posted`);
     assert.match(await text(bob, channel.id, '/incident resolve Replica promoted'), /resolved/);
     const res = await rig.pluginFetch(alice, `/api/v1/incidents/${incidentId}`);
     const view = (await res.json()) as { phase: string; mttrMinutes: number | null; roles: { commander: string } };

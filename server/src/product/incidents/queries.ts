@@ -1,6 +1,7 @@
 import type { IncidentReviewItem, IncidentReviewSource } from '../shared/agenda_sources';
 import type { IndexTags } from '../shared/chunked_index';
 import { UserError } from '../shared/errors';
+import { utcStamp } from '../shared/people';
 import type { Access } from './access';
 import { computeMetrics, type IncidentMetrics, rowFromTags } from './metrics';
 import type { IncidentRuntime } from './runtime';
@@ -101,6 +102,29 @@ export class IncidentQueries {
   /** The newest `count` entries, oldest first (for `/incident timeline`). */
   async recentTimeline(incident: Incident, count: number): Promise<TimelineEntry[]> {
     return this.rt.store.timeline(incident, Math.max(0, incident.timelineCount - count), count);
+  }
+
+  /**
+   * Lines for `/infra owe`: overdue status updates of the incidents the user commands and their
+   * open follow-ups. Tags pick the candidates, so only those records are opened; an incident the
+   * user may no longer see (they left its private channel) is left out.
+   */
+  async owedBy(userId: string, teamId: string): Promise<string[]> {
+    const candidates = (await this.rt.store.allTags(teamId)).filter(
+      (e) => (typeof e.tags['fu'] === 'number' && e.tags['fu'] > 0) || (e.tags['ph'] === 'active' && e.tags['cmd'] === userId),
+    );
+    const access = this.rt.access();
+    const now = this.rt.ctx.now();
+    const lines: string[] = [];
+    for (const i of await this.rt.store.getMany(candidates.map((c) => c.id))) {
+      const owed = i.followups.filter((f) => f.ownerId === userId && f.doneAt === null);
+      const due = i.roles.commander === userId ? this.rt.view(i).nextUpdateDueAt : null;
+      const updateDue = due !== null && due <= now;
+      if ((!updateDue && owed.length === 0) || !(await access.canSee(userId, i))) continue;
+      if (updateDue) lines.push(`${reference(i.number)}: a status update is due since ${utcStamp(due)} (~${i.channelName})`);
+      for (const f of owed) lines.push(`${reference(i.number)} follow-up #${f.n}: ${f.text}${f.due ? ` (due ${f.due})` : ''}`);
+    }
+    return lines;
   }
 
   async metrics(userId: string, teamId: string, since: number, until: number): Promise<IncidentMetrics> {

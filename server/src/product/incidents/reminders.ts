@@ -1,4 +1,4 @@
-import { humanDuration } from '../shared/people';
+import { humanDuration, utcStamp } from '../shared/people';
 import type { JobPayload } from '../shared/scheduler';
 import { type Incident, nextUpdateDue, reference } from './schema';
 import { reminderKey, type IncidentRuntime } from './runtime';
@@ -29,8 +29,8 @@ export class Reminders {
       await this.rt.ctx.scheduler.cancel(reminderKey(incident.id));
       return;
     }
-    const dueAt = Math.max(due, this.rt.ctx.now());
-    await this.rt.ctx.scheduler.schedule(reminderKey(incident.id), REMINDER_JOB, dueAt, { incidentId: incident.id });
+    // Already overdue (e.g. escalated to a tighter cadence): the next poll nudges.
+    await this.reschedule(incident.id, Math.max(due, this.rt.ctx.now()));
   }
 
   async cancel(incidentId: string): Promise<void> {
@@ -42,17 +42,28 @@ export class Reminders {
     const incident = await this.rt.store.get(incidentId);
     if (!incident || incident.phase !== 'active') return;
     const interval = this.intervalMs(incident);
-    if (interval === 0) return;
+    const due = nextUpdateDue(incident, interval / 60_000);
+    if (due === null) return;
     const now = this.rt.ctx.now();
+    if (due > now) {
+      // An update (or a severity change) landed after this job was claimed: no nudge, and the
+      // job follows the record rather than the stale due time it was claimed with.
+      await this.reschedule(incident.id, due);
+      return;
+    }
     const since = now - (incident.lastUpdate?.at ?? incident.declaredAt);
     const commander = await this.rt.access().people.username(incident.roles.commander);
     await this.rt.post(
       incident.channelId,
       `⏰ @${commander}, ${reference(incident.number)} has had no status update for ${humanDuration(since)} ` +
         `(${severityName(this.rt.settings(), incident.severity)} expects one every ${humanDuration(interval)}). ` +
-        'Post one with `/incident status <text>`.',
+        `A status update was due at ${utcStamp(due)}: post one with \`/incident status <text>\`.`,
     );
     // Keep nudging until someone posts an update (which moves the job) or the incident resolves.
-    await this.rt.ctx.scheduler.schedule(reminderKey(incident.id), REMINDER_JOB, now + interval, { incidentId: incident.id });
+    await this.reschedule(incident.id, now + interval);
+  }
+
+  private async reschedule(incidentId: string, dueAt: number): Promise<void> {
+    await this.rt.ctx.scheduler.schedule(reminderKey(incidentId), REMINDER_JOB, dueAt, { incidentId });
   }
 }

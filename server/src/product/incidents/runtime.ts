@@ -98,6 +98,25 @@ export class IncidentRuntime {
     return this.ctx.api.createPost({ ChannelId: channelId, UserId: this.ctx.botUserId, Message: message, ...extra });
   }
 
+  /**
+   * A direct message from the bot, so it reaches the user wherever they are (an ephemeral post
+   * is lost unless they are looking at that channel). When the DM cannot be sent and a
+   * `fallbackChannelId` is given, the user gets an ephemeral post there instead.
+   */
+  async directMessage(userId: string, message: string, fallbackChannelId?: string): Promise<'dm' | 'ephemeral'> {
+    const { api, botUserId } = this.ctx;
+    try {
+      const dm = await api.getDirectChannel(botUserId, userId);
+      await this.post(dm.Id, message);
+      return 'dm';
+    } catch (err) {
+      if (!fallbackChannelId) throw err;
+      this.ctx.log.warn('direct message failed; sending an ephemeral post', { userId, error: err instanceof Error ? err.message : String(err) });
+      await api.sendEphemeralPost(userId, { ChannelId: fallbackChannelId, UserId: botUserId, Message: message });
+      return 'ephemeral';
+    }
+  }
+
   /** Private incidents go to the channel's members only; public ones to the whole team. */
   audience(incident: Incident): Audience {
     return incident.private ? { channelId: incident.channelId } : { teamId: incident.teamId };

@@ -19,6 +19,9 @@ import {
 import { severityName } from './settings';
 import { withTimeline } from './store';
 
+/** Followers told about a status update concurrently. */
+const FOLLOWER_BATCH = 16;
+
 /** What the new holder of a role is told, privately. */
 export const ROLE_BRIEFS: Record<RoleName, string> = {
   commander:
@@ -30,8 +33,13 @@ export const ROLE_BRIEFS: Record<RoleName, string> = {
 };
 
 interface Change {
-  /** Permission check on the current record, before the write. */
-  check: (access: Access, incident: Incident) => Promise<void>;
+  /**
+   * Set for changes only the commander, channel admins and system admins may make (what the
+   * error says they tried to do); re-checked against the record the write is based on.
+   */
+  steer?: string;
+  /** Further checks on the current record, before the write. */
+  check?: (access: Access, incident: Incident) => Promise<void>;
   /** The write itself; may throw a UserError when the state does not allow it. */
   mutate: (incident: Incident, now: number) => Incident | typeof UNCHANGED;
   notice?: (after: Incident, before: Incident) => string | null;
@@ -52,8 +60,15 @@ export class IncidentService {
     const stored = await this.rt.store.get(incidentId);
     // The plugin itself (the guild closing a meeting) acts on any incident it was handed.
     const current = actorId === this.rt.ctx.botUserId && stored ? stored : await access.requireVisible(actorId, stored);
-    await change.check(access, current);
-    const result = await this.rt.store.update(incidentId, (i) => change.mutate(i, this.rt.ctx.now()));
+    const basis = change.steer ? await access.requireSteer(actorId, current, change.steer) : null;
+    await change.check?.(access, current);
+    const result = await this.rt.store.update(incidentId, (i) => {
+      // Allowed as commander on the record read above: a handoff that landed since revokes that.
+      if (basis === 'commander' && i.roles.commander !== actorId) {
+        throw UserError.conflict(`You handed over the commander role meanwhile, so you can no longer ${change.steer}.`);
+      }
+      return change.mutate(i, this.rt.ctx.now());
+    });
     if (result.after.rev !== result.before.rev) {
       await this.rt.afterWrite(result.after, {
         notice: change.notice?.(result.after, result.before) ?? null,
@@ -88,12 +103,12 @@ export class IncidentService {
       change: 'status',
     });
     await this.reminders.reset(after);
-    await this.broadcastStatus(after, body);
+    await this.broadcastStatus(after, actorId, body);
     return after;
   }
 
   /** The update itself in the channel, in the feed (public incidents) and to followers. */
-  private async broadcastStatus(incident: Incident, text: string): Promise<void> {
+  private async broadcastStatus(incident: Incident, authorId: string, text: string): Promise<void> {
     const settings = this.rt.settings();
     const due = this.rt.view(incident).nextUpdateDueAt;
     const message = renderStatus(settings.statusTemplate, {
@@ -111,10 +126,26 @@ export class IncidentService {
         if (feed) await this.rt.post(feed.Id, `${message}\n\n~${incident.channelName}`, { Props: { incident_id: incident.id } });
       });
     }
+    await this.notifyFollowers(incident, authorId, message);
+  }
+
+  /**
+   * Each follower who may still see the incident gets the update as a DM (the bot's DM channel
+   * with them) and as a websocket event for a live client; the author is not told their own update.
+   */
+  private async notifyFollowers(incident: Incident, authorId: string, message: string): Promise<void> {
     const access = this.rt.access();
-    for (const follower of incident.followers) {
-      if (!(await access.canSee(follower, incident))) continue;
-      await this.rt.ctx.events.publish(EVENTS.statusPosted, { incidentId: incident.id, reference: reference(incident.number), message }, { userId: follower });
+    const ref = reference(incident.number);
+    const notify = async (follower: string): Promise<void> => {
+      if (follower === authorId || !(await access.canSee(follower, incident))) return;
+      await Promise.all([
+        this.rt.step('follower DM', incident, () => this.rt.directMessage(follower, `${message}\n\n_You follow ${ref}: ~${incident.channelName}_`)),
+        this.rt.ctx.events.publish(EVENTS.statusPosted, { incidentId: incident.id, reference: ref, message }, { userId: follower }),
+      ]);
+    };
+    // A few at a time: hundreds of followers must not put hundreds of calls in flight at once.
+    for (let i = 0; i < incident.followers.length; i += FOLLOWER_BATCH) {
+      await Promise.all(incident.followers.slice(i, i + FOLLOWER_BATCH).map(notify));
     }
   }
 
@@ -122,7 +153,7 @@ export class IncidentService {
     const settings = this.rt.settings();
     const actor = await this.name(actorId);
     const { before, after } = await this.apply(actorId, incidentId, {
-      check: (a, i) => a.requireSteer(actorId, i, 'change the severity'),
+      steer: 'change the severity',
       mutate: (i, now) => {
         if (i.severity === severity) throw UserError.badRequest(`${reference(i.number)} is already ${severityName(settings, severity)}.`);
         return withTimeline(
@@ -151,8 +182,8 @@ export class IncidentService {
     const actor = await this.name(actorId);
     const holder = await this.name(userId);
     const { after } = await this.apply(actorId, incidentId, {
+      steer: 'hand out roles',
       check: async (a, i) => {
-        await a.requireSteer(actorId, i, 'hand out roles');
         const user = await this.rt.ctx.api.getUser(userId).catch(() => null);
         if (!user || user.DeleteAt || user.IsBot) throw UserError.badRequest(`${holder} cannot hold a role.`);
         if (!(await a.people.isTeamMember(userId, i.teamId))) throw UserError.badRequest(`${holder} is not a member of this team.`);
@@ -167,11 +198,7 @@ export class IncidentService {
     });
     await this.rt.step('role member', after, () => this.rt.ctx.api.addChannelMember(after.channelId, userId));
     await this.rt.step('role brief', after, () =>
-      this.rt.ctx.api.sendEphemeralPost(userId, {
-        ChannelId: after.channelId,
-        UserId: this.rt.ctx.botUserId,
-        Message: `${actor} made you ${role} of ${reference(after.number)}. ${ROLE_BRIEFS[role]}`,
-      }),
+      this.rt.directMessage(userId, `${actor} made you ${role} of ${reference(after.number)} (~${after.channelName}). ${ROLE_BRIEFS[role]}`, after.channelId),
     );
     return after;
   }
@@ -214,7 +241,6 @@ export class IncidentService {
     const actor = await this.name(actorId);
     return (
       await this.apply(actorId, incidentId, {
-        check: async () => {},
         mutate: (i, now) => {
           const has = i.followers.includes(actorId);
           if (has === follow) throw UserError.badRequest(follow ? 'You already follow this incident.' : 'You do not follow this incident.');
@@ -229,10 +255,13 @@ export class IncidentService {
   }
 
   async resolve(actorId: string, incidentId: string, summary: string): Promise<Incident> {
-    const text = summary.trim().slice(0, LIMITS.summary);
+    const text = summary.trim();
+    if (text.length > LIMITS.summary) {
+      throw UserError.badRequest(`The summary is too long (${text.length} characters; at most ${LIMITS.summary}).`, '/incident resolve [summary]');
+    }
     const actor = await this.name(actorId);
     const { after } = await this.apply(actorId, incidentId, {
-      check: (a, i) => a.requireSteer(actorId, i, 'resolve the incident'),
+      steer: 'resolve the incident',
       mutate: (i, now) => {
         if (i.phase === 'resolved') throw UserError.conflict(`${reference(i.number)} is already resolved.`);
         return withTimeline(
@@ -270,7 +299,7 @@ export class IncidentService {
   async reopen(actorId: string, incidentId: string): Promise<Incident> {
     const actor = await this.name(actorId);
     const { after } = await this.apply(actorId, incidentId, {
-      check: (a, i) => a.requireSteer(actorId, i, 'reopen the incident'),
+      steer: 'reopen the incident',
       mutate: (i, now) => {
         if (i.phase !== 'resolved') throw UserError.conflict(`${reference(i.number)} is not resolved.`);
         return withTimeline(
@@ -335,7 +364,7 @@ export class IncidentService {
     const actor = viaGuild ? 'The Reliability Engineering Guild' : await this.name(actorId);
     return (
       await this.apply(actorId, incidentId, {
-        check: viaGuild ? async () => {} : (a, i) => a.requireSteer(actorId, i, 'mark the incident reviewed'),
+        steer: viaGuild ? undefined : 'mark the incident reviewed',
         mutate: (i, now) => {
           if (i.phase !== 'resolved') throw UserError.conflict(`${reference(i.number)} is not resolved yet.`);
           if (i.review.reviewedAt !== null) return UNCHANGED;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChunkedIndex, type IndexPage, type IndexTags } from '../shared/chunked_index';
-import { CorruptRecordError, UserError } from '../shared/errors';
-import { type KvRepository, UNCHANGED } from '../shared/kv';
+import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
+import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
 import {
   type Incident,
   incidentSchema,
@@ -83,15 +83,7 @@ export class IncidentStore {
 
   /** Records for a page: missing ones are skipped, and so are unreadable ones (one bad record must not hide the rest). */
   async getMany(ids: readonly string[]): Promise<Incident[]> {
-    const records = await Promise.all(
-      ids.map((id) =>
-        this.kv.get(recordKey(id), incidentSchema).catch((err: unknown) => {
-          if (!(err instanceof CorruptRecordError)) throw err;
-          this.onCorrupt(err);
-          return null;
-        }),
-      ),
-    );
+    const records = await Promise.all(ids.map((id) => this.kv.get(recordKey(id), incidentSchema).catch(nullIfCorrupt(this.onCorrupt))));
     return records.filter((r): r is Incident => r !== null);
   }
 
@@ -111,11 +103,21 @@ export class IncidentStore {
     return { before: before!, after: after! };
   }
 
-  /** Removes a declaration that could not be set up; its number stays used (marked void). */
-  async remove(incident: Incident): Promise<void> {
-    await this.index(incident.teamId).put(incident.number - 1, incident.id, { ph: 'void' });
-    await this.kv.delete(recordKey(incident.id));
-    if (incident.channelId) await this.kv.delete(channelKey(incident.channelId));
+  /**
+   * Removes a pending declaration that never got a channel; its number stays used (marked void).
+   * A compare-and-set delete: if another node has meanwhile recorded a channel for it (the setup
+   * job adopting one), the record stays and this returns false.
+   */
+  async removeUnsetUp(id: string): Promise<boolean> {
+    let removed: Incident | null = null;
+    await this.kv.update(recordKey(id), incidentSchema, (current) => {
+      removed = current && current.phase === 'pending' && !current.channelId ? current : null;
+      return removed ? DELETE : UNCHANGED;
+    });
+    const gone = removed as Incident | null;
+    if (!gone) return false;
+    await this.index(gone.teamId).put(gone.number - 1, gone.id, { ph: 'void' });
+    return true;
   }
 
   async linkChannel(channelId: string, incidentId: string): Promise<void> {

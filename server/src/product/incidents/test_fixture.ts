@@ -23,6 +23,8 @@ export interface Fixture {
   channelOf(text: string): Channel;
   card(channelId: string): Post;
   cardData(channelId: string): CardData;
+  /** What the bot sent `user` by direct message, oldest first. */
+  dms(user: User): string[];
 }
 
 export async function fixture(settings: Record<string, unknown> = {}, world = new MemoryWorld()): Promise<Fixture> {
@@ -63,6 +65,11 @@ export async function fixture(settings: Record<string, unknown> = {}, world = ne
       return card;
     },
     cardData: (channelId) => JSON.parse(String(f.card(channelId).Props?.[CARD_PROP])) as CardData,
+    dms: (user) => {
+      const name = [h.ctx.botUserId, user.Id].sort().join('__');
+      const dm = [...world.channels.values()].find((c) => c.Type === 'D' && c.Name === name);
+      return dm ? world.postsIn(dm.Id).filter((p) => p.UserId === h.ctx.botUserId).map((p) => p.Message ?? '') : [];
+    },
   };
   return f;
 }

@@ -35,6 +35,7 @@ export function parseMomentInput(input: string, now: number, timeZone: string | 
   const dateTime = DATE_TIME.exec(text);
   if (dateTime) {
     const [y, m, d, hour, minute] = dateTime.slice(1).map(Number) as [number, number, number, number, number];
+    checkDate(y, m, d, text);
     checkClock(hour, minute, text);
     return zonedToUtc(y, m, d, hour, minute, timeZone);
   }
@@ -43,6 +44,14 @@ export function parseMomentInput(input: string, now: number, timeZone: string | 
     if (!Number.isNaN(parsed)) return parsed;
   }
   throw UserError.badRequest(`"${text}" is not a time I understand. Use ${TIME_HELP}.`);
+}
+
+/** Date.UTC rolls 2027-02-30 over to March: refuse dates that do not exist instead. */
+function checkDate(y: number, m: number, d: number, text: string): void {
+  const check = new Date(Date.UTC(y, m - 1, d));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
+    throw UserError.badRequest(`${text} is not a real date.`);
+  }
 }
 
 function checkClock(hour: number, minute: number, text: string): void {
@@ -64,10 +73,7 @@ export function parseDueInput(token: string, now: number, timeZone: string | nul
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (date) {
     const [y, m, d] = date.slice(1).map(Number) as [number, number, number];
-    const check = new Date(Date.UTC(y, m - 1, d));
-    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
-      throw UserError.badRequest(`${token} is not a real date.`);
-    }
+    checkDate(y, m, d, token);
     return text;
   }
   return null;

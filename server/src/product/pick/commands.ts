@@ -1,8 +1,9 @@
 import type { CommandInvocation, CommandResult, CommandSpec } from '../shared/commands';
-import { ephemeral } from '../shared/commands';
+import { ephemeral, parsePositiveInt } from '../shared/commands';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
 import { utcStamp } from '../shared/people';
+import { IDEA_NUMBER_PATTERN, RFC_NUMBER_PATTERN, rfcReference } from '../shared/references';
 import { renderBoard } from './board';
 import { type Idea, ideaReference, pickSettings } from './schema';
 import { capital, type ListFilter, nextStepFor, type PickService, resultLine } from './service';
@@ -85,9 +86,9 @@ export function pickCommand(ctx: ProductContext, pick: PickService): CommandSpec
           const n = ideaNumber(inv, 'link');
           const usage = `${inv.path} <id> rfc <n>`;
           if (inv.positional[1]?.toLowerCase() !== 'rfc' || inv.positional.length !== 3) throw UserError.badRequest('Say which RFC.', usage);
-          const rfc = parseNumber(inv.positional[2]!, /^(?:rfc-)?0*(\d+)$/i, 'an RFC number such as 7 or RFC-007', usage);
+          const rfc = parsePositiveInt(inv.positional[2]!, RFC_NUMBER_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
           const { rfcTitle } = await pick.link(inv.userId, inv.teamId, n, rfc);
-          return ephemeral(`Linked ${ideaReference(n)} to RFC-${String(rfc).padStart(3, '0')} “${rfcTitle}”.`);
+          return ephemeral(`Linked ${ideaReference(n)} to ${rfcReference(rfc)} “${rfcTitle}”.`);
         },
       },
       {
@@ -119,7 +120,7 @@ async function list(pick: PickService, inv: CommandInvocation): Promise<CommandR
   const word = (inv.positional[0] ?? 'all').toLowerCase();
   if (!LIST_FILTERS.includes(word as ListFilter) || inv.positional.length > 1) throw UserError.badRequest(`Unknown filter "${inv.positional.join(' ')}".`, usage);
   const before = inv.flags.get('before');
-  const cursor = before === undefined ? null : parseNumber(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
+  const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
   const team = inv.flags.has('team');
   const { ideas, next } = await pick.list(inv.userId, { teamId: inv.teamId, channelId: team ? null : inv.channelId, filter: word as ListFilter, before: cursor });
   const title = `**Ideas${word === 'all' ? '' : ` — ${word}`} ${team ? 'in this team' : 'in this channel'}**`;
@@ -149,7 +150,7 @@ function showIdea(idea: Idea, viewer: string, owner: string): string {
   lines.push(mine ? `Your score: payoff ${mine.payoff}, cost ${mine.cost}` : 'You have not scored this round.');
   if (idea.revealed) lines.push(`Round ${idea.revealed.round}: ${resultLine(idea.revealed)}`);
   for (const r of [...idea.history].reverse()) lines.push(`Round ${r.round} (earlier): ${resultLine(r)}`);
-  if (idea.rfcNumber) lines.push(`Linked to RFC-${String(idea.rfcNumber).padStart(3, '0')}`);
+  if (idea.rfcNumber) lines.push(`Linked to ${rfcReference(idea.rfcNumber)}`);
   if (idea.archived) lines.push(`Archived ${utcStamp(idea.archived.at)}: ${idea.archived.reason}`);
   const next = nextStepFor(idea);
   if (next && !idea.archived) lines.push(next);
@@ -160,14 +161,7 @@ function ideaNumber(inv: CommandInvocation, sub: string): number {
   const usage = `/pick ${sub} <id>`;
   const token = inv.positional[0];
   if (!token) throw UserError.badRequest('Say which idea (its number).', usage);
-  return parseNumber(token, /^(?:#|idea-)?(\d+)$/i, 'an idea number such as 12 or IDEA-12', usage);
-}
-
-function parseNumber(token: string, pattern: RegExp, what: string, usage: string): number {
-  const m = pattern.exec(token);
-  const n = m ? Number(m[1]) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw UserError.badRequest(`"${token}" is not ${what}.`, usage);
-  return n;
+  return parsePositiveInt(token, IDEA_NUMBER_PATTERN, 'an idea number such as 12 or IDEA-12', usage);
 }
 
 /** `payoff=7 cost=3` in any order (also p=7 c=3), or two bare numbers: payoff then cost. */

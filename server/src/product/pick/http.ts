@@ -23,7 +23,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { parseInput, userIdOf } from '../shared/http';
-import { pickSettings } from './schema';
+import { type Idea, pickSettings } from './schema';
 import type { PickService } from './service';
 import { QUADRANTS } from './stats';
 
@@ -66,29 +66,17 @@ export function pickRoutes(router: Router, pick: PickService, settings: () => Re
     res.json({ idea: pick.view(idea, user), autoRevealed });
   });
 
-  router.post('/pick/teams/:teamId/ideas/:n/reveal', async (req, res) => {
-    const p = parseInput(ideaParams, req.params);
-    const user = userIdOf(req);
-    res.json({ idea: pick.view(await pick.reveal(user, p.teamId, p.n), user) });
-  });
-
-  router.post('/pick/teams/:teamId/ideas/:n/rescore', async (req, res) => {
-    const p = parseInput(ideaParams, req.params);
-    const user = userIdOf(req);
-    res.json({ idea: pick.view(await pick.rescore(user, p.teamId, p.n), user) });
-  });
-
-  router.post('/pick/teams/:teamId/ideas/:n/archive', async (req, res) => {
-    const p = parseInput(ideaParams, req.params);
-    const body = parseInput(z.object({ reason: z.string().min(1).max(500) }), req.body);
-    const user = userIdOf(req);
-    res.json({ idea: pick.view(await pick.archive(user, p.teamId, p.n, body.reason), user) });
-  });
-
-  router.post('/pick/teams/:teamId/ideas/:n/link', async (req, res) => {
-    const p = parseInput(ideaParams, req.params);
-    const body = parseInput(z.object({ rfc: z.number().int().positive() }), req.body);
-    const user = userIdOf(req);
-    res.json({ idea: pick.view((await pick.link(user, p.teamId, p.n, body.rfc)).idea, user) });
-  });
+  // The actions on one idea share their shape: params, a body, the service call, the idea as the caller sees it.
+  const ideaAction = <S extends z.ZodType>(action: string, body: S, run: (user: string, teamId: string, n: number, body: z.output<S>) => Promise<Idea>): void => {
+    router.post(`/pick/teams/:teamId/ideas/:n/${action}`, async (req, res) => {
+      const p = parseInput(ideaParams, req.params);
+      const input = parseInput(body, req.body ?? {});
+      const user = userIdOf(req);
+      res.json({ idea: pick.view(await run(user, p.teamId, p.n, input), user) });
+    });
+  };
+  ideaAction('reveal', z.object({}), (user, teamId, n) => pick.reveal(user, teamId, n));
+  ideaAction('rescore', z.object({}), (user, teamId, n) => pick.rescore(user, teamId, n));
+  ideaAction('archive', z.object({ reason: z.string().min(1).max(500) }), (user, teamId, n, b) => pick.archive(user, teamId, n, b.reason));
+  ideaAction('link', z.object({ rfc: z.number().int().positive() }), async (user, teamId, n, b) => (await pick.link(user, teamId, n, b.rfc)).idea);
 }

@@ -73,4 +73,4 @@ export function pickSettings(raw: Readonly<Record<string, unknown>>): { threshol
 
 const blankToUndefined = (v: unknown): unknown => (v === '' || v === null ? undefined : v);
 
-export const ideaReference = (n: number): string => `IDEA-${n}`;
+export { ideaReference } from '../shared/references';

@@ -3,6 +3,8 @@ import type { IdeaAgendaItem } from '../shared/agenda_sources';
 import { UserError } from '../shared/errors';
 import { People } from '../shared/people';
 import { UNCHANGED } from '../shared/kv';
+import { postAsBot } from '../shared/posts';
+import { rfcReference } from '../shared/references';
 import { type Idea, type RoundResult, ideaReference, pickSettings } from './schema';
 import { axisStats, isDisputed, type Quadrant, quadrantOf, QUADRANT_HELP } from './stats';
 import { type IdeaStatus, PickStore, statusOf } from './store';
@@ -182,7 +184,7 @@ export class PickService {
   async link(actor: string, teamId: string, n: number, rfcNumber: number): Promise<{ idea: Idea; rfcTitle: string }> {
     await this.load(actor, teamId, n);
     const title = await this.rfcTitle(teamId, rfcNumber);
-    if (title === null) throw UserError.notFound(`There is no RFC-${String(rfcNumber).padStart(3, '0')} in this team.`);
+    if (title === null) throw UserError.notFound(`There is no ${rfcReference(rfcNumber)} in this team.`);
     const now = this.ctx.now();
     const { after } = await this.store.update(teamId, n, (current) =>
       current.rfcNumber === rfcNumber ? UNCHANGED : { ...current, rfcNumber, updatedAt: now },
@@ -315,11 +317,7 @@ export class PickService {
   }
 
   private async announceReveal(idea: Idea): Promise<void> {
-    try {
-      await this.ctx.api.createPost({ ChannelId: idea.channelId, UserId: this.ctx.botUserId, Message: revealMessage(idea) });
-    } catch (err) {
-      this.ctx.log.warn('PICK reveal not announced', { idea: idea.number, error: err instanceof Error ? err.message : String(err) });
-    }
+    await postAsBot(this.ctx, { channelId: idea.channelId, message: revealMessage(idea) }, `PICK reveal of ${ideaReference(idea.number)}`);
   }
 }
 

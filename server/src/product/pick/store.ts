@@ -15,7 +15,7 @@
  */
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
-import { CorruptRecordError, UserError } from '../shared/errors';
+import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type Idea, type IdeaRef, ideaReference, ideaSchema, ideaSetSchema } from './schema';
 
 const ideaKey = (teamId: string, n: number): string => `pick:i:${teamId}:${n}`;
@@ -63,7 +63,7 @@ export class PickStore {
 
   /** Many ideas at once; an unreadable one comes back as null (and is reported), not as a failed page. */
   getMany(teamId: string, numbers: readonly number[]): Promise<Array<Idea | null>> {
-    return Promise.all(numbers.map((n) => this.get(teamId, n).catch((err: unknown) => skipCorrupt(err, this.onCorrupt))));
+    return Promise.all(numbers.map((n) => this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt))));
   }
 
   /**
@@ -126,9 +126,3 @@ export class PickStore {
 const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: idea.archived ? null : (idea.revealed?.quadrant ?? null) });
 const refOf = (idea: Idea): IdeaRef => ({ number: idea.number, channelId: idea.channelId, title: idea.title.slice(0, 120) });
 const isLiveChallenge = (idea: Idea): boolean => !idea.archived && idea.revealed?.quadrant === 'challenge';
-
-function skipCorrupt(err: unknown, report: (err: CorruptRecordError) => void): null {
-  if (!(err instanceof CorruptRecordError)) throw err;
-  report(err);
-  return null;
-}

@@ -165,6 +165,11 @@ test('HTTP: create, review, concern, decision (409 while blocked), lifecycle as 
   assert.equal(accepted.status, 200);
   assert.equal((accepted.body as { rfc: { status: string } }).rfc.status, 'accepted');
   assert.equal((await f.h.http('POST', `${base}/1/decision`, f.alice, { action: 'explode' })).status, 400);
+  const again = await f.h.http('POST', `${base}/1/decision`, f.alice, { action: 'withdraw' });
+  assert.deepEqual([again.status, (again.body as { error: string }).error], [409, 'RFC-001: You cannot withdraw the RFC while it is Accepted; that needs Draft or In review or Postponed.']);
+  const notYours = await f.h.http('POST', `${base}/1/supersede`, f.bob, { by: 1 });
+  assert.equal(notYours.status, 400, 'an RFC cannot supersede itself');
+  assert.equal((await f.h.http('POST', `${base}/1/reviewed`, f.bob)).status, 403, 'only the owner or an approver confirms it');
   const list = await f.h.http('GET', `${base}?status=accepted`, f.bob);
   assert.deepEqual((list.body as { rfcs: Array<{ number: number }> }).rfcs.map((r) => r.number), [1]);
   const lifecycle = await f.h.http('GET', '/api/v1/rfc/lifecycle', f.bob);

@@ -1,7 +1,8 @@
 import type { CommandInvocation, CommandSpec, SubcommandSpec } from '../shared/commands';
-import { ephemeral } from '../shared/commands';
+import { ephemeral, parsePositiveInt } from '../shared/commands';
 import { UserError } from '../shared/errors';
 import { humanDuration, type People, utcStamp } from '../shared/people';
+import { IDEA_NUMBER_PATTERN, RFC_NUMBER_PATTERN } from '../shared/references';
 import { RFC_STATUSES, type RfcStatus, STATUS_LABEL } from './lifecycle';
 import { type Rfc, rfcReference } from './schema';
 import type { Decision, RfcService } from './service';
@@ -33,7 +34,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
           const words = [...inv.positional];
           const docUrl = words.length && /^https?:\/\//i.test(words.at(-1)!) ? words.pop()! : null;
           const idea = inv.flags.get('idea');
-          const ideaNumber = idea === undefined ? null : parseNumber(String(idea), /^(?:#|idea-)?(\d+)$/i, 'an idea number', `${inv.path} <title> --idea <n>`);
+          const ideaNumber = idea === undefined ? null : parsePositiveInt(String(idea), IDEA_NUMBER_PATTERN, 'an idea number', `${inv.path} <title> --idea <n>`);
           const rfc = await rfcs.create(inv.userId, inv.teamId, { title: words.join(' '), docUrl, channelId: inv.flags.has('no-thread') ? null : inv.channelId, ideaNumber });
           return ephemeral(
             `Opened ${rfcReference(rfc.number)} “${rfc.title}” as Draft.${ideaNumber ? ` Linked to IDEA-${ideaNumber}.` : ''}\nStart the review: \`/rfc review ${rfc.number} @reviewer … [--days N]\``,
@@ -49,7 +50,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
           const n = rfcNumber(inv);
           const usage = `${inv.path} <n> @reviewer… [--days N]`;
           const days = inv.flags.get('days');
-          const period = days === undefined ? null : parseNumber(String(days), /^(\d+)$/, 'a number of days', usage);
+          const period = days === undefined ? null : parsePositiveInt(String(days), /^(\d+)$/, 'a number of days', usage);
           const names = inv.positional.slice(1);
           const bad = names.find((t) => !/^@?[a-z0-9._-]+,?$/i.test(t));
           if (bad) throw UserError.badRequest(`"${bad}" is not a @username.`, usage);
@@ -87,7 +88,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
           const n = rfcNumber(inv);
           const usage = `${inv.path} <n> <concern-id> [resolution]`;
           if (!inv.positional[1]) throw UserError.badRequest('Say which concern (its number).', usage);
-          const id = parseNumber(inv.positional[1], /^#?(\d+)$/, 'a concern number such as 2', usage);
+          const id = parsePositiveInt(inv.positional[1], /^#?(\d+)$/, 'a concern number such as 2', usage);
           const rfc = await rfcs.resolveConcern(inv.userId, inv.teamId, n, id, afterFirst(afterFirst(inv.rest)) || null);
           const open = rfc.concerns.filter((c) => c.resolvedAt === null).length;
           return ephemeral(`Resolved concern #${id} on ${rfcReference(n)}. ${open ? `${open} still open.` : 'No open concerns remain.'}`);
@@ -105,7 +106,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
           const usage = `${inv.path} <n> by <m>`;
           if (inv.positional.length !== 3 || inv.positional[1]!.toLowerCase() !== 'by') throw UserError.badRequest('Say which RFC supersedes it.', usage);
           const n = rfcNumber(inv);
-          const m = parseNumber(inv.positional[2]!, RFC_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
+          const m = parsePositiveInt(inv.positional[2]!, RFC_NUMBER_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
           await rfcs.supersede(inv.userId, inv.teamId, n, m);
           return ephemeral(`${rfcReference(n)} is superseded by ${rfcReference(m)}.`);
         },
@@ -132,7 +133,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
           const status = word === '' || word === 'all' ? null : (RFC_STATUSES as readonly string[]).includes(word) ? (word as RfcStatus) : undefined;
           if (status === undefined) throw UserError.badRequest(`Unknown status "${inv.positional.join(' ')}".`, usage);
           const before = inv.flags.get('before');
-          const cursor = before === undefined ? null : parseNumber(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
+          const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
           const mine = inv.flags.has('mine');
           const { rfcs: found, next } = await rfcs.list(inv.userId, inv.teamId, { status, mine, before: cursor });
           const people = rfcs.people();
@@ -187,20 +188,12 @@ async function showRfc(r: Rfc, people: People, now: number): Promise<string> {
   return lines.join('\n');
 }
 
-const RFC_PATTERN = /^(?:rfc-?)?0*(\d+)$/i;
-
 function rfcNumber(inv: CommandInvocation): number {
   const usage = `${inv.path} <n>`;
   const token = inv.positional[0];
   if (!token) throw UserError.badRequest('Say which RFC (its number).', usage);
-  return parseNumber(token, RFC_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
+  return parsePositiveInt(token, RFC_NUMBER_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
 }
 
-function parseNumber(token: string, pattern: RegExp, what: string, usage: string): number {
-  const m = pattern.exec(token);
-  const n = m ? Number(m[1]) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw UserError.badRequest(`"${token}" is not ${what}.`, usage);
-  return n;
-}
 
 const afterFirst = (text: string): string => text.replace(/^\s*\S+\s*/, '').trim();

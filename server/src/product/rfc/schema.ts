@@ -44,7 +44,7 @@ export const rfcSchema = z.object({
 });
 export type Rfc = z.output<typeof rfcSchema>;
 
-export const rfcReference = (n: number): string => `RFC-${String(n).padStart(3, '0')}`;
+export { rfcReference } from '../shared/references';
 
 const rfcSettingsSchema = z.object({
   rfcapprovers: z.string().catch('').default(''),

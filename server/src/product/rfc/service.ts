@@ -3,6 +3,7 @@ import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { humanDuration, People, utcStamp } from '../shared/people';
+import { postAsBot } from '../shared/posts';
 import { type RfcAction, type RfcGuard, RFC_RULES, type RfcRole, type RfcStatus, refusal, STATUS_LABEL } from './lifecycle';
 import { type Rfc, rfcReference, rfcSettings } from './schema';
 import { RfcStore } from './store';
@@ -278,7 +279,8 @@ export class RfcService {
       if (isApprover) roles.add('approver');
       if (current.reviewers.some((r) => r.userId === actor)) roles.add('reviewer');
       const refused = refusal(action, current.status, roles);
-      if (refused) throw UserError.forbidden(`${rfcReference(n)}: ${refused}`);
+      // The wrong role is forbidden (403); the right role at the wrong moment is a conflict (409).
+      if (refused) throw new UserError(`${rfcReference(n)}: ${refused}`, rule.from.includes(current.status) ? 403 : 409);
       const next = apply(current);
       if (next === UNCHANGED) return UNCHANGED;
       // Guards judge the RFC as the action would leave it (e.g. review with its new reviewers).
@@ -332,14 +334,8 @@ export class RfcService {
     if (rfc.channelId) await this.post(rfc.channelId, rfc.rootPostId, message);
   }
 
-  private async post(channelId: string, rootId: string | null, message: string): Promise<string | null> {
-    try {
-      const post = await this.ctx.api.createPost({ ChannelId: channelId, RootId: rootId ?? '', UserId: this.ctx.botUserId, Message: message });
-      return post.Id ?? null;
-    } catch (err) {
-      this.ctx.log.warn('RFC notice not posted', { channelId, error: err instanceof Error ? err.message : String(err) });
-      return null;
-    }
+  private post(channelId: string, rootId: string | null, message: string): Promise<string | null> {
+    return postAsBot(this.ctx, { channelId, rootId, message }, 'RFC notice');
   }
 
   private async changed(rfc: Rfc): Promise<void> {

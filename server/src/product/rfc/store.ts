@@ -11,7 +11,7 @@
  * | sched:job:rfc-end:<teamId>:<n>    | scheduler job | announcement when the comment period ends     |
  */
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
-import { CorruptRecordError, UserError } from '../shared/errors';
+import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { type Rfc, rfcReference, rfcSchema } from './schema';
 
@@ -44,15 +44,7 @@ export class RfcStore {
 
   /** Many RFCs at once; an unreadable one comes back as null (and is reported), not as a failed page. */
   getMany(teamId: string, numbers: readonly number[]): Promise<Array<Rfc | null>> {
-    return Promise.all(
-      numbers.map((n) =>
-        this.get(teamId, n).catch((err: unknown) => {
-          if (!(err instanceof CorruptRecordError)) throw err;
-          this.onCorrupt(err);
-          return null;
-        }),
-      ),
-    );
+    return Promise.all(numbers.map((n) => this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt))));
   }
 
   /** Compare-and-set; `mutate` may run several times and throws UserError to refuse. */

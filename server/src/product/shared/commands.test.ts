@@ -71,3 +71,32 @@ test('autocomplete mirrors the command tree', () => {
   assert.deepEqual(timeline!.SubCommands!.map((s) => s.Trigger), ['add']);
   assert.ok(data.SubCommands!.some((s) => s.Trigger === 'help'));
 });
+
+test('a subcommand that takes no arguments refuses stray words, naming its subcommands', async () => {
+  const seen: CommandInvocation[] = [];
+  const r = new CommandRouter(() => {});
+  r.register({
+    trigger: 'incident',
+    description: 'Incidents',
+    subcommands: [
+      {
+        name: 'timeline',
+        usage: '',
+        help: 'Show the timeline',
+        noArguments: true,
+        run: async (i) => (seen.push(i), ephemeral('timeline')),
+        subcommands: [{ name: 'add', usage: '<text>', help: 'Add an entry', run: async (i) => (seen.push(i), ephemeral('added')) }],
+      },
+      { name: 'info', usage: '', help: 'Show', noArguments: true, run: async (i) => (seen.push(i), ephemeral('info')) },
+    ],
+  });
+  assert.equal((await r.execute(args('/incident timeline'))).Text, 'timeline');
+  assert.equal((await r.execute(args('/incident timeline add x'))).Text, 'added');
+  assert.equal(
+    (await r.execute(args('/incident timeline ad x'))).Text,
+    '**Error:** `/incident timeline` takes no arguments; "ad" is not expected. Did you mean `/incident timeline add`?\nUsage: `/incident timeline`',
+  );
+  assert.equal((await r.execute(args('/incident info --verbose'))).Text, '**Error:** `/incident info` takes no arguments; "--verbose" is not expected.\nUsage: `/incident info`');
+  assert.match((await r.execute(args('/incident info help'))).Text ?? '', /^`\/incident info` — Show$/, 'help still works');
+  assert.equal(seen.length, 2, 'refused calls never reach the handler');
+});

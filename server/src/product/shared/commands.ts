@@ -32,6 +32,8 @@ export interface SubcommandSpec {
   readonly help: string;
   /** Flags that take a value; any other `--x` is a boolean flag. */
   readonly valueFlags?: readonly string[];
+  /** The router refuses arguments to it (a stray word is a mistake the user should hear about). */
+  readonly noArguments?: boolean;
   /** Suggestions for the first argument in autocomplete. */
   readonly choices?: ReadonlyArray<{ item: string; help?: string }>;
   readonly subcommands?: readonly SubcommandSpec[];
@@ -78,6 +80,17 @@ export function tokenize(text: string): Token[] {
     tokens.push({ text: value, start });
   }
   return tokens;
+}
+
+/**
+ * A positive whole number from a command token, where `pattern`'s first group is the digits
+ * (e.g. RFC_NUMBER_PATTERN); anything else is a clear error naming what was expected.
+ */
+export function parsePositiveInt(token: string, pattern: RegExp, what: string, usage: string): number {
+  const m = pattern.exec(token);
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw UserError.badRequest(`"${token}" is not ${what}.`, usage);
+  return n;
 }
 
 export const ephemeral = (text: string, props?: Props): CommandResult => ({ text, responseType: 'ephemeral', props });
@@ -137,6 +150,10 @@ export class CommandRouter {
       throw UserError.badRequest(`Unknown subcommand "${restTokens[0]!.text}". Try \`/${spec.trigger} help\`.`);
     }
     if (wantsHelp || !current.run) return ephemeral(renderSubcommandHelp(path, current));
+    if (current.noArguments && restTokens.length > 0) {
+      const children = current.subcommands?.length ? ` Did you mean ${current.subcommands.map((s) => `\`${path} ${s.name}\``).join(' or ')}?` : '';
+      throw UserError.badRequest(`\`${path}\` takes no arguments; "${restTokens[0]!.text}" is not expected.${children}`, `${path} ${current.usage}`.trim());
+    }
 
     const { positional, flags } = splitFlags(restTokens, current.valueFlags ?? [], `${path} ${current.usage}`);
     const rest = restTokens.length > 0 ? text.slice(restTokens[0]!.start) : '';

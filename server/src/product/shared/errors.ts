@@ -31,6 +31,18 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * For reads that serve a page of many records: an unreadable record becomes null (reported
+ * through `report`) instead of failing the whole page; any other error still throws.
+ */
+export function nullIfCorrupt(report: (err: CorruptRecordError) => void): (err: unknown) => null {
+  return (err) => {
+    if (!(err instanceof CorruptRecordError)) throw err;
+    report(err);
+    return null;
+  };
+}
+
 /** A stored record failed validation: reported clearly and never overwritten. */
 export class CorruptRecordError extends Error {
   override readonly name = 'CorruptRecordError';

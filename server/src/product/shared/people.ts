@@ -16,6 +16,7 @@ export class People {
   private readonly names = new Map<string, Promise<string>>();
   private readonly channels = new Map<string, Promise<Channel | null>>();
   private readonly visible = new Map<string, Promise<boolean>>();
+  private readonly memberships = new Map<string, Promise<{ member: boolean; admin: boolean }>>();
 
   constructor(private readonly api: PeopleApi) {}
 
@@ -43,13 +44,23 @@ export class People {
   private async computeVisibility(userId: string, channelId: string): Promise<boolean> {
     const channel = await this.channel(channelId);
     if (!channel || channel.DeleteAt) return false;
-    const member = await this.api.getChannelMember(channelId, userId).then(
-      () => true,
-      () => false,
-    );
-    if (member) return true;
+    if ((await this.membership(userId, channelId)).member) return true;
     if (channel.Type !== 'O') return false;
     return this.isTeamMember(userId, channel.TeamId);
+  }
+
+  /** Whether the user is in the channel and whether as a channel admin (one lookup, memoised). */
+  membership(userId: string, channelId: string): Promise<{ member: boolean; admin: boolean }> {
+    const key = `${userId}:${channelId}`;
+    let found = this.memberships.get(key);
+    if (!found) {
+      found = this.api.getChannelMember(channelId, userId).then(
+        (m) => ({ member: true, admin: m.SchemeAdmin === true || /\bchannel_admin\b/.test(m.Roles) }),
+        () => ({ member: false, admin: false }),
+      );
+      this.memberships.set(key, found);
+    }
+    return found;
   }
 
   async isTeamMember(userId: string, teamId: string): Promise<boolean> {

@@ -244,8 +244,7 @@ export function isOmitted(t: GoType, v: unknown): boolean {
       return c.real === 0 && c.imag === 0;
     }
     case 'string': return v === '';
-    case 'bytes': return v instanceof Uint8Array && v.length === 0;
-    case 'slice': return (Array.isArray(v) || v instanceof Uint8Array) && v.length === 0;
+    case 'bytes': case 'slice': return (Array.isArray(v) || v instanceof Uint8Array) && v.length === 0;
     case 'pointer': return isOmitted(t.elem, v);
     case 'marshaler': return !(v instanceof MarshaledValue) && t.isZero(v);
     default: return false; // arrays, maps (non-nil), structs and non-nil interfaces are sent

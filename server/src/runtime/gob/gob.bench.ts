@@ -42,7 +42,8 @@ function seconds(run: () => void): number {
 const ROUNDS = 5;
 const best = (run: () => void): number => Math.min(...Array.from({ length: ROUNDS }, () => seconds(run)));
 
-function measure(name: string, type: GoType, value: unknown, n: number, go: Map<string, [number, number]>): BenchResult[] {
+/** `key` names Go's figures (bench.go); `label` is what the rows say. */
+function measure(key: string, label: string, type: GoType, value: unknown, n: number, go: Map<string, [number, number]>): BenchResult[] {
   const enc = new GobEncoder();
   enc.encode(type, value); // definitions once
   let size = 0;
@@ -66,13 +67,16 @@ function measure(name: string, type: GoType, value: unknown, n: number, go: Map<
   decodeOnce(); // warm-up
   const decodeSecs = best(decodeOnce);
 
-  const goEnc = go.get(`${name}-encode`);
-  const goDec = go.get(`${name}-decode`);
+  const goEnc = go.get(`${key}-encode`);
+  const goDec = go.get(`${key}-decode`);
+  const missing = [goEnc, goDec].some((figures) => figures === undefined);
+  if (missing) throw new Error(`Go's bench printed no ${key} figures`);
+  // Names are unique (bench/run.ts merges results by name): the unit is part of the name.
   return [
-    { name: `gob encode ${name}`, value: n / encodeSecs, unit: 'ops/s', baseline: goEnc?.[0] },
-    { name: `gob encode ${name}`, value: (size * n) / encodeSecs / 1e6, unit: 'MB/s', baseline: goEnc?.[1] },
-    { name: `gob decode ${name}`, value: n / decodeSecs, unit: 'ops/s', baseline: goDec?.[0] },
-    { name: `gob decode ${name}`, value: stream.length / decodeSecs / 1e6, unit: 'MB/s', baseline: goDec?.[1] },
+    { name: `gob encode ${label}, values/s (Go baseline)`, value: n / encodeSecs, unit: 'ops/s', baseline: goEnc![0] },
+    { name: `gob encode ${label}, MB/s (Go baseline)`, value: (size * n) / encodeSecs / 1e6, unit: 'MB/s', baseline: goEnc![1] },
+    { name: `gob decode ${label}, values/s (Go baseline)`, value: n / decodeSecs, unit: 'ops/s', baseline: goDec![0] },
+    { name: `gob decode ${label}, MB/s (Go baseline)`, value: stream.length / decodeSecs / 1e6, unit: 'MB/s', baseline: goDec![1] },
   ];
 }
 
@@ -85,7 +89,7 @@ export default async function bench(): Promise<BenchResult[]> {
   }
   const mib = new Uint8Array(1 << 20).fill(7);
   return [
-    ...measure('struct60', Struct60, value60, 20_000, go),
-    ...measure('bytes1m', bytes, mib, 100, go),
+    ...measure('struct60', '60-field struct', Struct60, value60, 20_000, go),
+    ...measure('bytes1m', '1 MiB []byte', bytes, mib, 100, go),
   ];
 }

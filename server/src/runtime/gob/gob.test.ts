@@ -146,6 +146,9 @@ describe('gob encoder: values and errors', () => {
     assert.deepEqual(v, { Props: {}, Pair: [0, 0], Inner: {} });
     const [w] = decodeAll(new GobEncoder().encode(Post, { Root: {}, Pinned: true, Pair: [-128, 127] }));
     assert.deepEqual(w, { Root: {}, Pinned: true, Pair: [-128, 127], Inner: {} });
+    // An empty []byte is omitted in either of the JS forms the encoder accepts for it.
+    const Blob = struct('Blob', () => [['Data', bytes], ['N', int]]);
+    for (const Data of [new Uint8Array(0), []]) assert.equal(hex(new GobEncoder().encode(Blob, { Data, N: 1 }).subarray(-6)), '05ff82020200');
   });
 
   it('names the field and the problem', () => {

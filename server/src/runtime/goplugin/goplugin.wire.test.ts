@@ -15,12 +15,12 @@ import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { buildGo } from '../yamux/testing';
+import { buildGoProgram } from '../gob/conformance/build';
 import { NOT_A_PROGRAM_MESSAGE } from './handshake';
 
 const run = promisify(execFile);
 const here = __dirname;
-const hostBinary = buildGo(join(here, 'conformance', 'host'), 'gopluginhost');
+const hostBinary = buildGoProgram(join(here, 'conformance', 'host'), 'gopluginhost');
 const pluginFile = join(repoRoot(here), '.cache', 'goplugin-test', 'test_plugin.js');
 const COOKIE = { MATTERMOST_PLUGIN: 'Securely message teams, anywhere.' };
 

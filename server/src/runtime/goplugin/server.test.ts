@@ -99,4 +99,35 @@ describe('serveListening', () => {
       cleanup();
     }
   });
+
+  it('a class-based logger gets yamux\'s lines too (methods called on it), e.g. for a host speaking garbage', async () => {
+    class Recorder {
+      readonly lines: string[] = [];
+      trace(m: string): void { this.lines.push(m); }
+      debug(m: string): void { this.lines.push(m); }
+      info(m: string): void { this.lines.push(m); }
+      warn(m: string): void { this.lines.push(m); }
+      error(m: string): void { this.lines.push(m); }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'goplugin-'));
+    const outFd = openSync(join(dir, 'stdout'), 'w');
+    try {
+      const listening = await listenAndHandshake(
+        { protocolVersion: 1, magicCookieKey: 'C', magicCookieValue: 'v' },
+        { env: { C: 'v', PLUGIN_UNIX_SOCKET_DIR: dir }, stdoutFd: outFd, ignoreInterrupts: false },
+      );
+      const logger = new Recorder();
+      let resolveExit!: (code: number) => void;
+      const exited = new Promise<number>((r) => (resolveExit = r));
+      void serveListening(listening, { logger, exit: resolveExit, plugins: {} });
+      const socket = connect(listening.socketPath);
+      socket.on('error', () => {});
+      socket.end(Buffer.from([9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9]));
+      assert.equal(await exited, 0);
+      assert.ok(logger.lines.includes('yamux: closing session'), logger.lines.join('\n'));
+    } finally {
+      closeSync(outFd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -147,6 +147,11 @@ async function dispense(name: unknown, plugins: Readonly<Record<string, PluginFa
   return id;
 }
 
+/** Calls through the logger (a class-based Logger's methods need their `this`). */
 function yamuxLogger(logger: Logger): SessionOptions['logger'] {
-  return { debug: logger.debug, warn: logger.warn, error: logger.error };
+  return {
+    debug: (message, fields) => logger.debug(message, fields),
+    warn: (message, fields) => logger.warn(message, fields),
+    error: (message, fields) => logger.error(message, fields),
+  };
 }

@@ -55,6 +55,13 @@ function mutate(seed: Buffer, flips: ReadonlyArray<readonly [number, number]>, c
   return b.subarray(0, Math.max(1, cut % (b.length + 1)));
 }
 
+/** Random bytes, or `seed` with a few bytes overwritten and cut short. */
+const garbageOrMutated = (seed: Buffer): fc.Arbitrary<Buffer> => fc.oneof(
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+  fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat())
+    .map(([flips, cut]) => mutate(seed, flips, cut)),
+);
+
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), ms))]);
 
@@ -66,11 +73,7 @@ describe('net/rpc reader fuzzing', () => {
     const client = new RpcClient(healthy[0]);
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
-          fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat())
-            .map(([flips, cut]) => mutate(seed, flips, cut)),
-        ),
+        garbageOrMutated(seed),
         async (input) => {
           const [peer, end] = duplexPair();
           const serving = serveRpc(end, services);
@@ -96,11 +99,7 @@ describe('net/rpc reader fuzzing', () => {
     ]);
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
-          fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat())
-            .map(([flips, cut]) => mutate(seed, flips, cut)),
-        ),
+        garbageOrMutated(seed),
         async (input) => {
           const [mine, theirs] = duplexPair();
           theirs.on('data', () => {});

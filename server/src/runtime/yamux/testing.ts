@@ -1,10 +1,9 @@
 /** Test helpers shared by the yamux tests and benchmarks (not used by production code). */
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** A connected pair of unix-socket ends. */
@@ -56,21 +55,5 @@ export function pattern(length: number, seed: number): Buffer {
     x >>>= 0;
     out[i] = x & 0xff;
   }
-  return out;
-}
-
-/**
- * Builds the Go program in `moduleDir` (its own go.mod) into `<repo>/.cache/go-bin/<name>` and
- * returns the path. `go build` keeps its own cache, so repeated calls are cheap.
- */
-export function buildGo(moduleDir: string, name: string): string {
-  let repo = moduleDir;
-  while (!existsSync(join(repo, 'package.json'))) {
-    const up = dirname(repo);
-    if (up === repo) throw new Error(`no package.json above ${moduleDir}`);
-    repo = up;
-  }
-  const out = join(repo, '.cache', 'go-bin', name);
-  execFileSync('go', ['build', '-o', out, '.'], { cwd: moduleDir, stdio: ['ignore', 'inherit', 'inherit'] });
   return out;
 }

@@ -7,7 +7,7 @@
  *     (target: TS ≤ 1.5× Go's latency); also across the language boundary in two processes (Go
  *     host ↔ TS plugin is the production path) against Go ↔ Go in two processes.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
@@ -20,7 +20,8 @@ import { percentile } from '../../../../bench/result';
 import { bytes } from '../gob/index';
 import { RpcClient, serveRpc } from '../rpc/index';
 import { client, server, type Session } from './index';
-import { buildGo, socketPair } from './testing';
+import { buildGoProgram } from '../gob/conformance/build';
+import { socketPair } from './testing';
 
 const THROUGHPUT_MIB = 128;
 const ROUND_TRIPS = 20_000;
@@ -33,7 +34,7 @@ interface Latency {
 }
 
 const benchService = { Bench: { Echo: { reply: bytes, handle: (arg: unknown) => arg } } };
-const goBinary = (): string => buildGo(join(__dirname, 'bench'), 'yamuxbench');
+const goBinary = (): string => buildGoProgram(join(__dirname, 'bench'), 'yamuxbench');
 
 async function tsThroughput(mib: number): Promise<number> {
   const pair = await socketPair();
@@ -121,13 +122,22 @@ async function goToTs(dir: string): Promise<Latency> {
   }
 }
 
+/** bench/main.go serving net/rpc over yamux on `addr`, once it listens. */
+async function goServer(addr: string): Promise<ChildProcess> {
+  const child = spawn(goBinary(), ['serve', '-addr', addr], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  if ((await lines.next()).value !== 'ready') {
+    child.kill();
+    throw new Error('yamuxbench serve did not start');
+  }
+  return child;
+}
+
 /** Our client → Go server. */
 async function tsToGo(dir: string): Promise<Latency> {
   const addr = join(dir, 'go.sock');
-  const child = spawn(goBinary(), ['serve', '-addr', addr], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = await goServer(addr);
   try {
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    if ((await lines.next()).value !== 'ready') throw new Error('yamuxbench serve did not start');
     const socket = connect(addr);
     await once(socket, 'connect');
     const session = client(socket);
@@ -143,10 +153,8 @@ async function tsToGo(dir: string): Promise<Latency> {
 /** Go client → Go server in two processes: the fair baseline for the two cross-process rows. */
 async function goToGo(dir: string): Promise<Latency> {
   const addr = join(dir, 'gogo.sock');
-  const child = spawn(goBinary(), ['serve', '-addr', addr], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = await goServer(addr);
   try {
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    if ((await lines.next()).value !== 'ready') throw new Error('yamuxbench serve did not start');
     const { stdout } = await promisify(execFile)(goBinary(), ['call', '-addr', addr, '-n', String(ROUND_TRIPS)], { encoding: 'utf8' });
     return JSON.parse(stdout) as Latency;
   } finally {

@@ -17,10 +17,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, YamuxError } from './frame';
 import { Session } from './session';
 import type { Stream } from './stream';
-import { buildGo, pattern, readAll } from './testing';
+import { buildGoProgram } from '../gob/conformance/build';
+import { pattern, readAll } from './testing';
 
 const MiB = 1024 * 1024;
-const peerBinary = buildGo(join(__dirname, 'conformance'), 'yamuxpeer');
+const peerBinary = buildGoProgram(join(__dirname, 'conformance'), 'yamuxpeer');
 
 interface Peer {
   session: Session;

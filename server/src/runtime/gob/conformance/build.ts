@@ -11,7 +11,7 @@ const repo = resolve(__dirname, '../../../../..');
 
 export function buildGoProgram(dir: string, name: string): string {
   const hash = createHash('sha256');
-  hash.update(execFileSync('go', ['version'], { encoding: 'utf8' }));
+  hash.update(goVersion());
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort()) {
     hash.update(file).update(readFileSync(join(dir, file)));
   }
@@ -27,4 +27,14 @@ export function buildGoProgram(dir: string, name: string): string {
     if (old.startsWith(`${name}-`) && join(outDir, old) !== out && !old.endsWith('.tmp')) rmSync(join(outDir, old), { force: true });
   }
   return out;
+}
+
+/** `go version`; a missing toolchain fails the caller (never a skip) with a message that says so. */
+function goVersion(): string {
+  try {
+    return execFileSync('go', ['version'], { encoding: 'utf8' });
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no `go` on PATH' : String(err);
+    throw new Error(`the Go toolchain is needed to build the test-only Go programs (${why}); .ci/run adds /usr/local/go/bin to PATH`);
+  }
 }

@@ -53,12 +53,7 @@ func main() {
 		ln, err := net.Listen("unix", *addr)
 		check(err)
 		fmt.Println("ready")
-		conn, err := ln.Accept()
-		check(err)
-		sess, err := yamux.Server(conn, nil)
-		check(err)
-		st, err := sess.AcceptStream()
-		check(err)
+		st := acceptStream(ln)
 		srv := rpc.NewServer()
 		check(srv.Register(Bench{}))
 		srv.ServeConn(st)
@@ -72,15 +67,7 @@ func main() {
 	check(err)
 
 	serverStream := make(chan *yamux.Stream, 1)
-	go func() {
-		conn, err := ln.Accept()
-		check(err)
-		sess, err := yamux.Server(conn, nil)
-		check(err)
-		st, err := sess.AcceptStream()
-		check(err)
-		serverStream <- st
-	}()
+	go func() { serverStream <- acceptStream(ln) }()
 	conn, err := net.Dial("unix", filepath.Join(dir, "sock"))
 	check(err)
 	sess, err := yamux.Client(conn, nil)
@@ -152,4 +139,15 @@ func check(err error) {
 		fmt.Fprintln(os.Stderr, "yamuxbench:", err)
 		os.Exit(1)
 	}
+}
+
+// acceptStream takes one connection as a yamux server and returns the first stream it opens.
+func acceptStream(ln net.Listener) *yamux.Stream {
+	conn, err := ln.Accept()
+	check(err)
+	sess, err := yamux.Server(conn, nil)
+	check(err)
+	st, err := sess.AcceptStream()
+	check(err)
+	return st
 }
