@@ -1,6 +1,7 @@
 import type { IdeaAgendaItem, IncidentReviewItem, RfcReviewItem } from '../shared/agenda_sources';
 import { humanDuration, type People, utcStamp } from '../shared/people';
 import { describeMeeting } from './schedule';
+import type { GuildSource } from './schema';
 import type { Agenda } from './service';
 
 /**
@@ -22,11 +23,14 @@ export async function agendaSections(a: Agenda, people: People, now: number): Pr
   const lines = [
     ...section('Carried over', await Promise.all(a.carried.map(async (q) => `\`Q${q.id}\` ${q.text} (${await byWhom(q.by)}, carried ${q.carried}×)`))),
     ...section('Queued', await Promise.all(a.queued.map(async (q) => `\`Q${q.id}\` ${q.text} (${await byWhom(q.by)})`))),
-    ...section('Incidents to review', a.incidents.map((i) => incidentLine(i, a.since))),
-    ...section('RFCs in review', await Promise.all(a.rfcs.map((r) => rfcLine(r, people, now)))),
-    ...section('Challenge ideas (new or disputed)', a.ideas.map(ideaLine)),
   ];
-  if (lines.length === 0) lines.push('Nothing on the agenda yet: `/guild queue <name> <item>`.');
+  const live = [
+    ...liveSection(a, 'incidents', 'Incidents to review', a.incidents.map((i) => incidentLine(i, a.since))),
+    ...liveSection(a, 'rfcs', 'RFCs in review', await Promise.all(a.rfcs.map((r) => rfcLine(r, people, now)))),
+    ...liveSection(a, 'pick', 'Challenge ideas (new or disputed)', a.ideas.map(ideaLine)),
+  ];
+  if (lines.length === 0) lines.push('Nothing queued yet: `/guild queue <name> <item>`.');
+  lines.push(...live);
   if (a.notes.length) {
     lines.push('**Notes so far**');
     for (const n of a.notes) lines.push(`- ${n.kind === 'note' ? '' : `${n.kind}: `}${n.text} (${await byWhom(n.by)})`);
@@ -35,6 +39,12 @@ export async function agendaSections(a: Agenda, people: People, now: number): Pr
 }
 
 const section = (title: string, items: readonly string[]): string[] => (items.length ? [`**${title}**`, ...items.map((i) => `- ${i}`)] : []);
+
+/** A source the guild reads says so even when empty: "nothing to review" is news too. */
+function liveSection(a: Agenda, source: GuildSource, title: string, items: readonly string[]): string[] {
+  if (items.length) return section(title, items);
+  return a.sources.includes(source) ? [`**${title}:** none`] : [];
+}
 
 function incidentLine(i: IncidentReviewItem, since: number | null): string {
   const carried = since !== null && i.resolvedAt <= since ? ' (still unreviewed from before)' : '';

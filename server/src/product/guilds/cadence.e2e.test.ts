@@ -49,7 +49,7 @@ async function setReminderLead(value: unknown): Promise<unknown> {
   return previous;
 }
 
-test('a guild meeting minutes away: one reminder a minute before, one start post at its time', { timeout: 360_000 }, async () => {
+test('a guild meeting minutes away: one reminder a minute before, one start post at its time', { timeout: 360_000 }, async (t) => {
   const [alice, bob] = rig.users as [RigUser, RigUser];
   const tag = Date.now().toString(36);
   const channel = await alice.client.createChannel({ team_id: rig.team.id, name: `cadence-${tag}`, display_name: `Cadence ${tag}`, type: 'O' } as never);
@@ -78,6 +78,7 @@ test('a guild meeting minutes away: one reminder a minute before, one start post
     const start = await waitFor('the start post', meetingAt + LATE_MS, async () => (await cadencePosts(alice, channel.id, slug)).find((p) => p.kind === 'start') ?? null);
     assert.ok(start.createAt >= meetingAt && start.createAt < meetingAt + LATE_MS, `start posted at ${new Date(start.createAt).toISOString()}`);
     assert.match(start.message, new RegExp(`^#### 📣 Cadence ${tag} starts now`));
+    t.diagnostic(`reminder ${(reminder.createAt - (meetingAt - 60_000)) / 1000} s after its time, start post ${(start.createAt - meetingAt) / 1000} s after the meeting time`);
     // One more poll interval: nothing is posted twice.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     assert.deepEqual((await cadencePosts(alice, channel.id, slug)).map((p) => p.kind), ['reminder', 'start']);

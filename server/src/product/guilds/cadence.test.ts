@@ -50,6 +50,8 @@ test('reminders and the start post fire exactly once with three nodes polling, t
   assert.match(text, /^#### ⏰ Ops Sync meets in 1 hour — Mon 2027-01-04 12:00 UTC \(12:00 UTC\)\n@bob, @sre-team · Leadership · Weekly ops\n\n/);
   assert.match(text, /\*\*Queued\*\*\n- `Q1` Capacity for Q2 \(@carol\)/);
   assert.match(text, /\*\*RFCs in review\*\*\n- `RFC-001` Adopt OpenTofu — 4 days left; missing sign-off: @bob, @carol/);
+  assert.match(text, /\*\*Challenge ideas \(new or disputed\):\*\* none\n/, 'a source the guild reads says so when empty');
+  assert.doesNotMatch(text, /Incidents to review/, 'a source it does not read stays out');
   assert.match(text, /_Add to the agenda with `\/guild queue ops-sync <item>`\._$/);
   assert.equal(iso((await nodes[2]!.ctx.scheduler.dueAt(key))!), '2027-01-04T12:00Z');
 

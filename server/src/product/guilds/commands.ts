@@ -170,30 +170,37 @@ async function settingsFrom(ctx: ProductContext, people: People, inv: CommandInv
   input.time = one('time');
   input.timeZone = one('tz');
   const every = one('every');
-  if (every !== undefined) {
-    const m = /^(\d{1,2})\s*(?:w|wk|wks|week|weeks)?$/i.exec(every);
-    if (!m) throw UserError.badRequest(`"--every ${every}" is not a number of weeks.`, usage);
-    input.everyWeeks = Number(m[1]);
-  }
+  if (every !== undefined) input.everyWeeks = weeksFrom(every, usage);
   input.purpose = one('purpose');
   const channel = one('channel');
-  if (channel !== undefined) {
-    const name = channel.replace(/^~/, '').toLowerCase();
-    const found = await ctx.api.getChannelByName(inv.teamId, name, false).catch(() => null);
-    if (!found) throw UserError.notFound(`There is no channel ~${name} in this team.`);
-    input.channelId = found.Id;
-  }
+  if (channel !== undefined) input.channelId = await channelIdFrom(ctx, inv.teamId, channel);
   const members = flags.get('members');
   if (members !== undefined) input.members = await membersFrom(people, members);
   const sources = one('sources');
-  if (sources !== undefined) {
-    const words = sources.toLowerCase().split(/[\s,]+/).filter(Boolean);
-    const bad = words.filter((w) => w !== 'none' && !(GUILD_SOURCES as readonly string[]).includes(w));
-    if (bad.length) throw UserError.badRequest(`Unknown source${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; use ${GUILD_SOURCES.join(', ')} or none.`, usage);
-    input.sources = words.filter((w) => w !== 'none') as GuildSource[];
-  }
+  if (sources !== undefined) input.sources = sourcesFrom(sources, usage);
   for (const key of Object.keys(input) as Array<keyof GuildInput>) if (input[key] === undefined) delete input[key];
   return input;
+}
+
+function weeksFrom(every: string, usage: string): number {
+  const m = /^(\d{1,2})\s*(?:w|wk|wks|week|weeks)?$/i.exec(every);
+  if (!m) throw UserError.badRequest(`"--every ${every}" is not a number of weeks.`, usage);
+  return Number(m[1]);
+}
+
+async function channelIdFrom(ctx: ProductContext, teamId: string, channel: string): Promise<string> {
+  const name = channel.replace(/^~/, '').toLowerCase();
+  const found = await ctx.api.getChannelByName(teamId, name, false).catch(() => null);
+  if (!found) throw UserError.notFound(`There is no channel ~${name} in this team.`);
+  return found.Id;
+}
+
+/** "incidents,rfcs" or "none" (no live items, only what people queue). */
+function sourcesFrom(text: string, usage: string): GuildSource[] {
+  const words = text.toLowerCase().split(/[\s,]+/).filter(Boolean);
+  const bad = words.filter((w) => w !== 'none' && !(GUILD_SOURCES as readonly string[]).includes(w));
+  if (bad.length) throw UserError.badRequest(`Unknown source${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; use ${GUILD_SOURCES.join(', ')} or none.`, usage);
+  return words.filter((w) => w !== 'none') as GuildSource[];
 }
 
 /** `@alice` becomes a user if one exists, otherwise (like `@sre-team` or `Leadership`) a label. */

@@ -37,6 +37,8 @@ export interface Agenda {
   name: string;
   teamId: string;
   channelId: string | null;
+  /** Which live sources were read, so an empty one reads "none" rather than vanishing. */
+  sources: GuildSource[];
   scheduledFor: number;
   timeZone: string;
   since: number | null;
@@ -189,6 +191,7 @@ export class GuildService {
       name: guild.name,
       teamId,
       channelId: guild.channelId,
+      sources: guild.sources,
       scheduledFor: meetingAt,
       timeZone: guild.timeZone,
       since,
@@ -242,35 +245,14 @@ export class GuildService {
     const isDone = doneSelector(selection, agenda);
     const now = this.ctx.now();
     const reviewed = agenda.incidents.filter((i) => isDone(i.reference));
-    let meeting: Meeting | null = null;
-    // Items queued after the agenda was read were not discussed: they stay queued as they are.
     const onAgenda = new Set([...agenda.carried, ...agenda.queued].map((q) => q.id));
-    const guild = await this.store.update(found.slug, (current) => {
-      const done = current.queue.filter((q) => onAgenda.has(q.id) && isDone(`Q${q.id}`));
-      const carried = current.queue.filter((q) => onAgenda.has(q.id) && !isDone(`Q${q.id}`));
-      const late = current.queue.filter((q) => !onAgenda.has(q.id));
-      meeting = {
-        closedAt: now,
-        closedBy: actor,
-        scheduledFor: this.nextMeetingAt(current, now),
-        notes: current.notes,
-        done: done.map((q) => `Q${q.id} ${q.text}`),
-        carried: carried.map((q) => `Q${q.id} ${q.text}`),
-        reviewedIncidents: reviewed.map((i) => i.reference),
-      };
-      return {
-        ...current,
-        queue: [...carried.map((q) => ({ ...q, carried: q.carried + 1 })), ...late],
-        notes: [],
-        lastMeeting: { closedAt: now, scheduledFor: meeting.scheduledFor },
-        meetings: [...current.meetings, meeting].slice(-MEETINGS_KEPT),
-        updatedAt: now,
-      };
-    });
+    const guild = await this.store.update(found.slug, (current) =>
+      closedMeeting(current, { actor, now, onAgenda, isDone, reviewed: reviewed.map((i) => i.reference), scheduledFor: this.nextMeetingAt(current, now) }),
+    );
     if (reviewed.length) {
       await this.sources.incidents.markReviewed(agenda.teamId, reviewed.map((i) => i.incidentId), now);
     }
-    const closed = meeting as unknown as Meeting;
+    const closed = guild.meetings.at(-1)!;
     // Closing early uses up the meeting's slot: its start post must not follow.
     await this.cadence.reschedule(guild);
     if (guild.channelId) await postAsBot(this.ctx, { channelId: guild.channelId, message: await meetingSummary(guild, closed, people) }, 'guild meeting summary');
@@ -425,6 +407,42 @@ function pickSchedule(g: Guild): Partial<Guild> {
     everyWeeks: g.everyWeeks,
     anchorDate: g.anchorDate,
     sources: g.sources,
+  };
+}
+
+interface Closing {
+  actor: string;
+  now: number;
+  /** Queue item ids on the agenda the meeting saw. */
+  onAgenda: ReadonlySet<number>;
+  isDone: (ref: string) => boolean;
+  reviewed: string[];
+  scheduledFor: number;
+}
+
+/** The guild after its meeting closed: the meeting recorded last in `meetings`, the queue carried on. */
+function closedMeeting(current: Guild, c: Closing): Guild {
+  const discussed = current.queue.filter((q) => c.onAgenda.has(q.id));
+  const done = discussed.filter((q) => c.isDone(`Q${q.id}`));
+  const carried = discussed.filter((q) => !c.isDone(`Q${q.id}`));
+  // Items queued after the agenda was read were not discussed: they stay queued as they are.
+  const late = current.queue.filter((q) => !c.onAgenda.has(q.id));
+  const meeting: Meeting = {
+    closedAt: c.now,
+    closedBy: c.actor,
+    scheduledFor: c.scheduledFor,
+    notes: current.notes,
+    done: done.map((q) => `Q${q.id} ${q.text}`),
+    carried: carried.map((q) => `Q${q.id} ${q.text}`),
+    reviewedIncidents: c.reviewed,
+  };
+  return {
+    ...current,
+    queue: [...carried.map((q) => ({ ...q, carried: q.carried + 1 })), ...late],
+    notes: [],
+    lastMeeting: { closedAt: c.now, scheduledFor: c.scheduledFor },
+    meetings: [...current.meetings, meeting].slice(-MEETINGS_KEPT),
+    updatedAt: c.now,
   };
 }
 

@@ -2,9 +2,8 @@ import type { Router } from 'express';
 import type { CommandSpec, SubcommandSpec } from '../shared/commands';
 import { ephemeral } from '../shared/commands';
 import type { Feature, ProductContext } from '../shared/context';
-import { userIdOf } from '../shared/http';
 import { z } from 'zod';
-import { parseInput } from '../shared/http';
+import { parseInput, userIdOf } from '../shared/http';
 
 /**
  * `/infra` and the health endpoint: what answers even before any other feature is enabled.
@@ -35,15 +34,38 @@ export function createInfraFeature(
     return sections.filter((s) => s.items.length > 0);
   };
 
-  const command: CommandSpec = {
+  const command = infraCommand(ctx.version, commandsOf, owed);
+
+  return {
+    name: 'infra',
+    commands: [command],
+    publicRoutes: (router: Router) => {
+      router.get('/health', (_req, res) => {
+        res.json({ status: 'ok', plugin: 'infra-ops', version: ctx.version });
+      });
+    },
+    routes: (router: Router) => {
+      router.get('/owe', async (req, res) => {
+        const q = parseInput(z.object({ team_id: z.string().min(1).max(64) }), req.query);
+        res.json({ sections: await owed(userIdOf(req), q.team_id) });
+      });
+    },
+  };
+}
+
+type Owed = (userId: string, teamId: string) => Promise<Array<{ feature: string; items: string[] }>>;
+
+/** `/infra help|owe|version|about`. */
+function infraCommand(version: string, commandsOf: () => readonly CommandSpec[], owed: Owed): CommandSpec {
+  return {
     trigger: 'infra',
-    description: `Infra Ops ${ctx.version}: incidents, RFCs, PICK prioritisation and guilds`,
+    description: `Infra Ops ${version}: incidents, RFCs, PICK prioritisation and guilds`,
     subcommands: [
       {
         name: 'help',
         usage: '',
         help: 'Every Infra Ops command and how to use it',
-        run: async () => ephemeral(renderAllHelp(ctx.version, commandsOf())),
+        run: async () => ephemeral(renderAllHelp(version, commandsOf())),
       },
       {
         name: 'owe',
@@ -61,7 +83,7 @@ export function createInfraFeature(
         name: 'version',
         usage: '',
         help: 'Show the plugin version',
-        run: async () => ephemeral(`Infra Ops ${ctx.version}`),
+        run: async () => ephemeral(`Infra Ops ${version}`),
       },
       {
         name: 'about',
@@ -70,7 +92,7 @@ export function createInfraFeature(
         run: async () =>
           ephemeral(
             [
-              `**Infra Ops ${ctx.version}** runs the group's operating rhythm in Mattermost.`,
+              `**Infra Ops ${version}** runs the group's operating rhythm in Mattermost.`,
               ...commandsOf()
                 .filter((c) => c.trigger !== 'infra')
                 .map((c) => `- \`/${c.trigger}\` — ${c.description} (\`/${c.trigger} help\`)`),
@@ -78,22 +100,6 @@ export function createInfraFeature(
           ),
       },
     ],
-  };
-
-  return {
-    name: 'infra',
-    commands: [command],
-    publicRoutes: (router: Router) => {
-      router.get('/health', (_req, res) => {
-        res.json({ status: 'ok', plugin: 'infra-ops', version: ctx.version });
-      });
-    },
-    routes: (router: Router) => {
-      router.get('/owe', async (req, res) => {
-        const q = parseInput(z.object({ team_id: z.string().min(1).max(64) }), req.query);
-        res.json({ sections: await owed(userIdOf(req), q.team_id) });
-      });
-    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CommandInvocation, CommandSpec, SubcommandSpec } from '../shared/commands';
+import type { CommandInvocation, CommandResult, CommandSpec, SubcommandSpec } from '../shared/commands';
 import { ephemeral, parsePositiveInt } from '../shared/commands';
 import { UserError } from '../shared/errors';
 import { humanDuration, type People, utcStamp } from '../shared/people';
@@ -127,21 +127,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         help: "List the team's RFCs, newest first",
         valueFlags: ['before'],
         choices: RFC_STATUSES.map((s) => ({ item: s, help: STATUS_LABEL[s] })),
-        run: async (inv) => {
-          const usage = `${inv.path} [${RFC_STATUSES.join('|')}] [--mine] [--before <cursor>]`;
-          const word = inv.positional.join(' ').toLowerCase().replace(/[\s-]+/g, '_');
-          const status = word === '' || word === 'all' ? null : (RFC_STATUSES as readonly string[]).includes(word) ? (word as RfcStatus) : undefined;
-          if (status === undefined) throw UserError.badRequest(`Unknown status "${inv.positional.join(' ')}".`, usage);
-          const before = inv.flags.get('before');
-          const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
-          const mine = inv.flags.has('mine');
-          const { rfcs: found, next } = await rfcs.list(inv.userId, inv.teamId, { status, mine, before: cursor });
-          const people = rfcs.people();
-          const lines = await Promise.all(found.map(async (r) => `- ${rfcReference(r.number)} ${r.title} — ${STATUS_LABEL[r.status]} · @${await people.username(r.ownerId)}${periodNote(r, now())}`));
-          if (lines.length === 0) lines.push('None.');
-          if (next !== null) lines.push(`More: \`/rfc list ${status ?? 'all'}${mine ? ' --mine' : ''} --before ${next}\``);
-          return ephemeral([`**RFCs${status ? ` — ${STATUS_LABEL[status]}` : ''}${mine ? ' (yours)' : ''}**`, ...lines].join('\n'));
-        },
+        run: (inv) => listRfcs(rfcs, inv, now()),
       },
       {
         name: 'show',
@@ -155,6 +141,22 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
       },
     ],
   };
+}
+
+async function listRfcs(rfcs: RfcService, inv: CommandInvocation, now: number): Promise<CommandResult> {
+  const usage = `${inv.path} [${RFC_STATUSES.join('|')}] [--mine] [--before <cursor>]`;
+  const word = inv.positional.join(' ').toLowerCase().replace(/[\s-]+/g, '_');
+  const status = word === '' || word === 'all' ? null : (RFC_STATUSES as readonly string[]).includes(word) ? (word as RfcStatus) : undefined;
+  if (status === undefined) throw UserError.badRequest(`Unknown status "${inv.positional.join(' ')}".`, usage);
+  const before = inv.flags.get('before');
+  const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
+  const mine = inv.flags.has('mine');
+  const { rfcs: found, next } = await rfcs.list(inv.userId, inv.teamId, { status, mine, before: cursor });
+  const people = rfcs.people();
+  const lines = await Promise.all(found.map(async (r) => `- ${rfcReference(r.number)} ${r.title} — ${STATUS_LABEL[r.status]} · @${await people.username(r.ownerId)}${periodNote(r, now)}`));
+  if (lines.length === 0) lines.push('None.');
+  if (next !== null) lines.push(`More: \`/rfc list ${status ?? 'all'}${mine ? ' --mine' : ''} --before ${next}\``);
+  return ephemeral([`**RFCs${status ? ` — ${STATUS_LABEL[status]}` : ''}${mine ? ' (yours)' : ''}**`, ...lines].join('\n'));
 }
 
 function periodNote(r: Rfc, now: number): string {
