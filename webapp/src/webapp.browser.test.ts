@@ -58,6 +58,8 @@ async function hostBundle(): Promise<string> {
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+// Locally a missing browser skips the suite; in CI (CI=true, .ci/run installs chromium) it is a failure.
+if (!existsSync(CHROMIUM) && process.env.CI === 'true') throw new Error(`${CHROMIUM} missing: .ci/run must install chromium`);
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install -y chromium)`;
 
 describe('webapp in Chromium', { skip }, () => {

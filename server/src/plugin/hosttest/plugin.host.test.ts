@@ -64,6 +64,8 @@ describe('the dist bundle', () => {
   }
 });
 
+// Locally a missing qemu skips this suite; in CI (CI=true, .ci/run installs qemu-user) it is a failure.
+if (!qemuAvailable() && process.env.CI === 'true') throw new Error('qemu-user and the arm64 cross libraries are missing: .ci/run must install them');
 describe('the dist bundle\'s linux-arm64 executable, under qemu-aarch64', { skip: qemuAvailable() ? false : 'qemu-user and the arm64 cross libraries are not installed' }, () => {
   let host: Host;
   before(async () => {
