@@ -2,6 +2,7 @@
 import type { Channel, CommandResponse, Post, Team, User } from '../../plugin/model/types';
 import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
+import { seedTeam } from '../testing/team_seed';
 import { CARD_PROP, type CardData } from './card';
 
 export interface Fixture {
@@ -28,12 +29,7 @@ export interface Fixture {
 }
 
 export async function fixture(settings: Record<string, unknown> = {}, world = new MemoryWorld()): Promise<Fixture> {
-  const team = world.addTeam('ops');
-  const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => world.addUser(n));
-  const admin = world.addUser('root', { Roles: 'system_user system_admin' });
-  const outsider = world.addUser('mallory');
-  for (const u of [alice!, bob!, carol!, dave!, admin]) world.addTeamMember(team.Id, u.Id);
-  const town = world.addChannel(team.Id, 'town-square');
+  const { team, alice, bob, carol, dave, admin, outsider, town } = seedTeam(world);
   const feed = world.addChannel(team.Id, 'incidents');
   world.pluginConfig = { IncidentFeedChannel: 'incidents', ...settings };
   const h = await new ProductHarness(world).activate();
@@ -43,10 +39,10 @@ export async function fixture(settings: Record<string, unknown> = {}, world = ne
     h,
     world,
     team,
-    alice: alice!,
-    bob: bob!,
-    carol: carol!,
-    dave: dave!,
+    alice,
+    bob,
+    carol,
+    dave,
     outsider,
     admin,
     town,

@@ -2,6 +2,7 @@
 import type { Channel, Team, User } from '../../plugin/model/types';
 import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
+import { seedTeam } from '../testing/team_seed';
 
 export interface TeamFixture {
   h: ProductHarness;
@@ -24,12 +25,7 @@ export interface TeamFixture {
 }
 
 export async function teamFixture(settings: Record<string, unknown> = {}, world = new MemoryWorld()): Promise<TeamFixture> {
-  const team = world.addTeam('ops');
-  const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => world.addUser(n)) as [User, User, User, User];
-  const admin = world.addUser('root', { Roles: 'system_user system_admin' });
-  const outsider = world.addUser('mallory');
-  for (const u of [alice, bob, carol, dave, admin]) world.addTeamMember(team.Id, u.Id);
-  const town = world.addChannel(team.Id, 'town-square');
+  const { team, alice, bob, carol, dave, admin, outsider, town } = seedTeam(world);
   for (const u of [alice, bob, carol]) world.addChannelMember(town.Id, u.Id);
   const secret = world.addChannel(team.Id, 'secret', 'P');
   for (const u of [alice, bob]) world.addChannelMember(secret.Id, u.Id);
