@@ -1,6 +1,7 @@
 import express from 'express';
 import type { PluginAPI } from '../plugin/api/plugin_api';
 import type { PluginHooks } from '../plugin/hooks/plugin_hooks';
+import { Access } from './shared/access/policy';
 import { CommandRouter, type CommandSpec } from './shared/commands';
 import type { Feature, Logger, ProductContext } from './shared/context';
 import { EventPublisher } from './shared/events';
@@ -65,6 +66,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         kv,
         log,
         botUserId,
+        access: () => new Access(api),
         now,
         version: PRODUCT_VERSION,
         events: new EventPublisher(api, log),

@@ -53,6 +53,8 @@ export class MemoryWorld {
   readonly dialogs: OpenDialogRequest[] = [];
   readonly logs: LogLine[] = [];
   readonly systemAdmins = new Set<string>();
+  /** Channels whose moderation takes create_post from ordinary members (read-only channels). */
+  readonly readOnlyChannels = new Set<string>();
   pluginConfig: Record<string, unknown> = {};
   serverVersion = '11.1.0';
 
@@ -108,6 +110,24 @@ export class MemoryWorld {
   membersOf(channelId: string): string[] {
     return [...this.channelMembers.values()].filter((m) => m.ChannelId === channelId).map((m) => m.UserId);
   }
+}
+
+/** The default roles' permissions that the product asks about (Mattermost's model/role.go). */
+const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  system_user: ['create_team', 'create_direct_channel', 'create_group_channel'],
+  system_guest: ['create_direct_channel', 'create_group_channel'],
+  team_user: ['view_team', 'list_team_channels', 'join_public_channels', 'read_public_channel', 'create_public_channel', 'create_private_channel'],
+  team_guest: ['view_team'],
+  team_admin: ['manage_team', 'manage_team_roles', 'manage_public_channel_members', 'manage_private_channel_members'],
+  channel_user: ['read_channel', 'create_post', 'use_channel_mentions', 'use_group_mentions', 'add_reaction', 'upload_file', 'use_slash_commands'],
+  channel_guest: ['read_channel', 'create_post', 'use_channel_mentions', 'add_reaction', 'upload_file', 'use_slash_commands'],
+  channel_admin: ['manage_public_channel_members', 'manage_private_channel_members', 'manage_channel_roles'],
+};
+
+function rolesGrant(roles: string, permission: string): boolean {
+  const names = roles.split(/\s+/);
+  if (names.includes('system_admin')) return true;
+  return names.some((role) => ROLE_PERMISSIONS[role]?.includes(permission) ?? false);
 }
 
 const notFound = (what: string, id: string): AppError =>
@@ -220,24 +240,25 @@ export class MemoryApi implements PluginAPI {
       .map((u) => structuredClone(u));
   }
 
-  // Permissions: system admins may do anything; team and channel admins manage their own.
-  async hasPermissionTo(userId: string, _permission: string): Promise<boolean> {
-    return this.world.systemAdmins.has(userId);
+  // Permissions as Mattermost resolves them: the channel member's roles, then the team member's,
+  // then the system roles (see ROLE_PERMISSIONS); moderated channels withhold create_post from
+  // ordinary members.
+  async hasPermissionTo(userId: string, permission: string): Promise<boolean> {
+    const user = this.world.users.get(userId);
+    return rolesGrant(user?.Roles ?? '', permission);
   }
   async hasPermissionToTeam(userId: string, teamId: string, permission: string): Promise<boolean> {
-    if (this.world.systemAdmins.has(userId)) return true;
     const member = this.world.teamMembers.get(`${teamId}:${userId}`);
-    if (!member) return false;
-    return member.Roles.includes('team_admin') || !permission.startsWith('manage_');
+    if (member && !member.DeleteAt && rolesGrant(member.Roles, permission)) return true;
+    return this.hasPermissionTo(userId, permission);
   }
   async hasPermissionToChannel(userId: string, channelId: string, permission: string): Promise<boolean> {
-    if (this.world.systemAdmins.has(userId)) return true;
     const member = this.world.channelMembers.get(`${channelId}:${userId}`);
-    if (!member) {
-      const channel = this.world.channels.get(channelId);
-      return channel?.Type === 'O' && permission === 'read_channel' && this.world.teamMembers.has(`${channel.TeamId}:${userId}`);
-    }
-    return member.Roles.includes('channel_admin') || !permission.startsWith('manage_');
+    const moderated = permission === 'create_post' && this.world.readOnlyChannels.has(channelId);
+    if (member && rolesGrant(member.Roles, permission) && !(moderated && !member.Roles.includes('channel_admin'))) return true;
+    const channel = this.world.channels.get(channelId);
+    if (channel) return this.hasPermissionToTeam(userId, channel.TeamId, permission);
+    return this.hasPermissionTo(userId, permission);
   }
 
   // Channels

@@ -12,7 +12,7 @@ function router(seen: CommandInvocation[], errors: unknown[] = []): CommandRoute
     trigger: 'incident',
     description: 'Incidents',
     subcommands: [
-      { name: 'declare', usage: '[title]', help: 'Declare', valueFlags: ['severity'], run: async (i) => (seen.push(i), ephemeral('ok')) },
+      { name: 'declare', usage: '[title]', help: 'Declare', valueFlags: ['severity', 'type'], booleanFlags: ['private'], run: async (i) => (seen.push(i), ephemeral('ok')) },
       {
         name: 'timeline',
         usage: '',
@@ -29,7 +29,34 @@ function router(seen: CommandInvocation[], errors: unknown[] = []): CommandRoute
 
 test('tokenize honours straight and smart quotes and escapes', () => {
   assert.deepEqual(tokenize(`a "b c" 'd e' “f g” "h\\"i"`).map((t) => t.text), ['a', 'b c', 'd e', 'f g', 'h"i']);
-  assert.throws(() => tokenize('a "b'), /quote is not closed/);
+});
+
+test('apostrophes and unmatched quotes are ordinary characters', () => {
+  const words = (text: string): string[] => tokenize(text).map((t) => t.text);
+  assert.deepEqual(words("We're rolling back the vault change"), ["We're", 'rolling', 'back', 'the', 'vault', 'change']);
+  assert.deepEqual(words("Can't reach Bob's DNS box"), ["Can't", 'reach', "Bob's", 'DNS', 'box']);
+  assert.deepEqual(words('a "b'), ['a', '"b']);
+  assert.deepEqual(words("'We're rolling' now"), ["We're rolling", 'now']);
+  assert.deepEqual(words('“it’s fine” ok'), ['it’s fine', 'ok']);
+});
+
+test('one flag grammar: value flags take every word up to the next flag; undeclared flags are refused', async () => {
+  const seen: CommandInvocation[] = [];
+  const r = router(seen);
+  await r.execute(args("/incident declare Can't reach DNS --type Data loss --severity 2 --private"));
+  assert.equal(seen[0]!.text, "Can't reach DNS");
+  assert.equal(seen[0]!.flags.get('type'), 'Data loss');
+  assert.equal(seen[0]!.flags.get('severity'), '2');
+  assert.equal(seen[0]!.flags.get('private'), true);
+  assert.equal(seen[0]!.flags.get('type'), 'Data loss');
+  await r.execute(args('/incident declare "DB --latency" --type=Outage'));
+  assert.equal(seen[1]!.text, 'DB --latency', 'a quoted group keeps its dashes and loses its quotes');
+  assert.equal(seen[1]!.flags.get('type'), 'Outage');
+  const unknown = await r.execute(args('/incident declare DB down --sev 1'));
+  assert.match(unknown.Text!, /Unknown option --sev; this command knows --severity, --type, --private/);
+  await r.execute(args('/incident timeline add ran it with --force and it worked'));
+  assert.equal(seen[2]!.text, 'ran it with --force and it worked', 'a subcommand without flags keeps --words as text');
+  assert.equal(seen.length, 3);
 });
 
 test('routes nested subcommands, splits flags, keeps the raw rest', async () => {
@@ -60,7 +87,7 @@ test('help, unknown subcommands, user errors with usage, internal errors hidden'
   const boom = await r.execute(args('/incident boom'));
   assert.doesNotMatch(boom.Text!, /secret/);
   assert.equal(errors.length, 1);
-  assert.match((await r.execute(args('/incident declare "unclosed'))).Text!, /quote is not closed/);
+  assert.equal((await r.execute(args('/incident declare "unclosed'))).Text, 'ok', 'an unmatched quote is text');
 });
 
 test('autocomplete mirrors the command tree', () => {

@@ -11,9 +11,12 @@ export interface CommandInvocation {
   readonly siteUrl: string;
   /** Tokens after the subcommand path, with `--flag value` pairs removed. Quotes are honoured. */
   readonly positional: readonly string[];
+  /** Declared flags given: value flags carry every word up to the next flag, booleans `true`. */
   readonly flags: ReadonlyMap<string, string | true>;
-  /** The original text after the subcommand path, untouched (free text such as titles). */
+  /** The original text after the subcommand path, untouched. */
   readonly rest: string;
+  /** Free text as typed (apostrophes, quotes and spacing kept), up to the first declared flag. */
+  readonly text: string;
   /** e.g. "/incident role" — for messages. */
   readonly path: string;
 }
@@ -30,8 +33,14 @@ export interface SubcommandSpec {
   /** e.g. "<text>" or "commander|scribe|comms @user" */
   readonly usage: string;
   readonly help: string;
-  /** Flags that take a value; any other `--x` is a boolean flag. */
+  /**
+   * The one flag grammar: `--name value words…` takes every word up to the next flag (so values
+   * may span several words), `--name=value` one token, boolean flags nothing. A subcommand that
+   * declares flags refuses any other `--word` by name; one that declares none treats `--words` as
+   * ordinary text.
+   */
   readonly valueFlags?: readonly string[];
+  readonly booleanFlags?: readonly string[];
   /** The router refuses arguments to it (a stray word is a mistake the user should hear about). */
   readonly noArguments?: boolean;
   /** Suggestions for the first argument in autocomplete. */
@@ -53,33 +62,49 @@ export interface Token {
 }
 
 const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’' };
+const isSpace = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
 
-/** Splits on whitespace; "double", 'single' and “smart” quotes group words; \ escapes inside quotes. */
+/**
+ * Splits on whitespace. A quote groups words only where a token starts with it and a matching
+ * quote ends a later word ("two words", 'two words', “smart”); `\` escapes inside a group. Any
+ * other quote is an ordinary character, so apostrophes in free text (We're, Don't, Bob's) are kept
+ * as typed and an unmatched quote is never an error.
+ */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    while (isSpace(text[i])) i++;
     if (i >= text.length) break;
     const start = i;
-    let value = '';
-    while (i < text.length && !/\s/.test(text[i]!)) {
-      const close = QUOTES[text[i]!];
-      if (close === undefined) {
-        value += text[i++];
-        continue;
+    const close = QUOTES[text[i]!];
+    const end = close === undefined ? -1 : closingQuote(text, i + 1, close);
+    if (end >= 0) {
+      let value = '';
+      for (let j = i + 1; j < end; j++) {
+        if (text[j] === '\\' && j + 1 < end) j++;
+        value += text[j];
       }
-      i++;
-      while (i < text.length && text[i] !== close) {
-        if (text[i] === '\\' && i + 1 < text.length) i++;
-        value += text[i++];
-      }
-      if (i >= text.length) throw UserError.badRequest('A quote is not closed.');
-      i++;
+      tokens.push({ text: value, start });
+      i = end + 1;
+      continue;
     }
-    tokens.push({ text: value, start });
+    while (i < text.length && !isSpace(text[i])) i++;
+    tokens.push({ text: text.slice(start, i), start });
   }
   return tokens;
+}
+
+/** The index of the quote that closes a group opened before `from`: one followed by space or the end. */
+function closingQuote(text: string, from: number, close: string): number {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === '\\') {
+      j++;
+      continue;
+    }
+    if (text[j] === close && (j + 1 === text.length || isSpace(text[j + 1]))) return j;
+  }
+  return -1;
 }
 
 /**
@@ -155,8 +180,9 @@ export class CommandRouter {
       throw UserError.badRequest(`\`${path}\` takes no arguments; "${restTokens[0]!.text}" is not expected.${children}`, `${path} ${current.usage}`.trim());
     }
 
-    const { positional, flags } = splitFlags(restTokens, current.valueFlags ?? [], `${path} ${current.usage}`);
+    const { positional, flags, firstFlag } = splitFlags(restTokens, current, `${path} ${current.usage}`);
     const rest = restTokens.length > 0 ? text.slice(restTokens[0]!.start) : '';
+    const freeTextValue = freeText(text, restTokens, firstFlag);
     return current.run({
       userId: args.UserId,
       channelId: args.ChannelId,
@@ -167,6 +193,7 @@ export class CommandRouter {
       positional,
       flags,
       rest,
+      text: freeTextValue,
       path,
     });
   }
@@ -181,25 +208,54 @@ export class CommandRouter {
   }
 }
 
-function splitFlags(tokens: readonly Token[], valueFlags: readonly string[], usage: string) {
+function splitFlags(tokens: readonly Token[], spec: SubcommandSpec, usage: string) {
+  const valueFlags = spec.valueFlags ?? [];
+  const booleanFlags = spec.booleanFlags ?? [];
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  for (let i = 0; i < tokens.length; i++) {
-    const text = tokens[i]!.text;
-    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/i.exec(text);
+  if (valueFlags.length + booleanFlags.length === 0) return { positional: tokens.map((t) => t.text), flags, firstFlag: -1 };
+  let firstFlag = -1;
+  let current: { name: string; words: string[] } | null = null;
+  const finish = (): void => {
+    if (!current) return;
+    if (current.words.length === 0) throw UserError.badRequest(`--${current.name} needs a value.`, usage);
+    flags.set(current.name, current.words.join(' '));
+    current = null;
+  };
+  for (const token of tokens) {
+    const match = FLAG.exec(token.text);
     if (!match) {
-      positional.push(text);
+      if (current) current.words.push(token.text);
+      else positional.push(token.text);
       continue;
     }
+    finish();
+    if (firstFlag < 0) firstFlag = token.start;
     const name = match[1]!.toLowerCase();
-    if (match[2] !== undefined) flags.set(name, match[2]);
-    else if (valueFlags.includes(name)) {
-      const value = tokens[++i]?.text;
-      if (value === undefined) throw UserError.badRequest(`--${name} needs a value.`, usage);
-      flags.set(name, value);
-    } else flags.set(name, true);
+    if (valueFlags.includes(name)) {
+      current = { name, words: match[2] !== undefined ? [match[2]] : [] };
+      if (match[2] !== undefined) finish();
+    } else if (booleanFlags.includes(name) && match[2] === undefined) flags.set(name, true);
+    else {
+      const known = [...valueFlags, ...booleanFlags].map((f) => `--${f}`).join(', ');
+      throw UserError.badRequest(`Unknown option --${name}; this command knows ${known}.`, usage);
+    }
   }
-  return { positional, flags };
+  finish();
+  return { positional, flags, firstFlag };
+}
+
+const FLAG = /^--([a-z][a-z0-9-]{0,30})(?:=(.*))?$/is;
+
+/** The free text as typed, without the flags after it; a single quoted group loses its quotes. */
+function freeText(source: string, tokens: readonly Token[], firstFlag: number): string {
+  if (tokens.length === 0) return '';
+  const from = tokens[0]!.start;
+  const to = firstFlag >= 0 ? firstFlag : source.length;
+  const text = source.slice(from, to).trim();
+  const beforeFlag = tokens.filter((t) => t.start < to);
+  if (beforeFlag.length === 1 && text.length >= 2 && QUOTES[text[0]!] === text.at(-1)) return beforeFlag[0]!.text;
+  return text;
 }
 
 function toResponse(result: CommandResult): CommandResponse {

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { PluginAPI } from '../../plugin/api/plugin_api';
 import type { Channel, ChannelMember, Post, User } from '../../plugin/model/types';
+import type { Access } from './access/policy';
 import type { CommandSpec } from './commands';
 import type { EventPublisher } from './events';
 import type { KvRepository } from './kv';
@@ -24,6 +25,8 @@ export interface ProductContext {
   readonly log: Logger;
   /** The plugin's bot; everything the plugin posts is posted as it. */
   readonly botUserId: string;
+  /** A fresh scope-and-access policy for one request, command or job (memoised only within it). */
+  readonly access: () => Access;
   readonly version: string;
   readonly now: () => number;
   /**

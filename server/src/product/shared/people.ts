@@ -92,10 +92,16 @@ export class People {
     return names.map((n) => `@${n}`).join(', ');
   }
 
-  /** Resolves `@alice`, `alice` to user ids; unknown names are a clear error naming them. */
-  async resolveUsernames(tokens: readonly string[]): Promise<string[]> {
-    const wanted = [...new Set(tokens.map((t) => t.replace(/^@/, '').replace(/[,;]+$/, '').toLowerCase()).filter(Boolean))];
+  /**
+   * Resolves `@alice`, `alice` to user ids; unknown names are a clear error naming them. Names are
+   * cut linearly (no regular expression on the raw token) and bounded by Mattermost's own limits.
+   */
+  async resolveUsernames(tokens: readonly string[], max = MAX_PEOPLE): Promise<string[]> {
+    const wanted = [...new Set(tokens.map(usernameOf).filter(Boolean))];
     if (wanted.length === 0) return [];
+    if (wanted.length > max) throw UserError.badRequest(`At most ${max} people at once (${wanted.length} given).`);
+    const tooLong = wanted.find((w) => w.length > USERNAME_MAX);
+    if (tooLong !== undefined) throw UserError.badRequest(`"@${tooLong.slice(0, 20)}…" is not a username (at most ${USERNAME_MAX} characters).`);
     const users = await this.api.getUsersByUsernames(wanted);
     const byName = new Map(users.map((u) => [u.Username.toLowerCase(), u]));
     const unknown = wanted.filter((w) => !byName.has(w));
@@ -105,16 +111,18 @@ export class People {
   }
 }
 
-/** "3 days", "1 day", "5 hours" — coarse durations for replies. */
-export function humanDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  // Round up into the larger unit near its boundary ("1 day", not "24 hours").
-  const unit = abs >= 22 * 3_600_000 ? ['day', 86_400_000] : abs >= 55 * 60_000 ? ['hour', 3_600_000] : ['minute', 60_000];
-  const n = Math.max(0, Math.round(abs / (unit[1] as number)));
-  return `${n} ${unit[0]}${n === 1 ? '' : 's'}`;
+/** Mattermost usernames are at most 64 characters (model.USER_NAME_MAX_LENGTH is 22; 64 leaves room). */
+const USERNAME_MAX = 64;
+/** How many people one command or form may name. */
+export const MAX_PEOPLE = 100;
+
+/** "@alice," → "alice": strips one leading @ and trailing separators, without backtracking. */
+export function usernameOf(token: string): string {
+  let start = token.startsWith('@') ? 1 : 0;
+  let end = token.length;
+  while (end > start && (token[end - 1] === ',' || token[end - 1] === ';')) end--;
+  while (start < end && (token[start] === ',' || token[start] === ';')) start++;
+  return token.slice(start, end).toLowerCase();
 }
 
-/** 2027-03-28 14:05 UTC */
-export function utcStamp(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-}
+export { humanDuration, utcStamp } from './time/duration';

@@ -1,0 +1,277 @@
+import type { PluginAPI } from '../../../plugin/api/plugin_api';
+import type { Channel } from '../../../plugin/model/types';
+import { UserError } from '../errors';
+
+/**
+ * The product's one scope-and-access policy. Every command, route, websocket audience, bot post,
+ * agenda, digest and `/infra owe` line asks it; features state *who* may do *what* as data
+ * (a RuleTable, like rfc/lifecycle.ts states transitions) and this module enforces it.
+ *
+ * Scope: every record belongs to exactly one team. A record tied to a channel takes its team from
+ * the channel itself (read live here), never from a caller's parameter or the stored record.
+ *
+ * Visibility follows Mattermost, live, per request (memoised for the life of one Access only):
+ * - a channel's data: whoever Mattermost lets read the channel now — its members (`read_channel`,
+ *   which also covers system admins) and, for an open channel, whoever may read the team's public
+ *   channels (`read_public_channel`: team users yes, guests no). Converting a channel public↔private
+ *   changes the answer at once.
+ * - a team's data that has no channel: full members of the team (`read_public_channel` on the team,
+ *   so guests are out) and system admins.
+ * Answers never tell "a private thing you can't see" from "no such thing": both are not-found.
+ *
+ * Writes: the bot writes only where the acting user may write (`create_post` on the channel).
+ */
+
+export type AccessApi = Pick<
+  PluginAPI,
+  'getChannel' | 'getChannelMember' | 'getTeamMember' | 'hasPermissionTo' | 'hasPermissionToTeam' | 'hasPermissionToChannel'
+>;
+
+/** Where a record lives: its team, and its channel when it is tied to one. */
+export interface Scope {
+  readonly teamId: string;
+  readonly channelId: string | null;
+}
+
+/** Roles Mattermost answers for; features add their own record roles (owner, commander, …). */
+export const MATTERMOST_ROLES = ['system_admin', 'team_admin', 'channel_admin', 'channel_member', 'team_member', 'anyone'] as const;
+export type MattermostRole = (typeof MATTERMOST_ROLES)[number];
+
+/**
+ * One action's rule: who may do it (any listed role suffices) and whether it makes the bot write
+ * into the record's channel (then the actor also needs `create_post` there). Every action first
+ * requires seeing the record; `anyone` means "anyone who can see it".
+ */
+export interface Rule<R extends string> {
+  readonly who: readonly (MattermostRole | R)[];
+  readonly writesToChannel?: boolean;
+}
+export type RuleTable<A extends string, R extends string> = Readonly<Record<A, Rule<R>>>;
+
+/** Who holds each record role: user ids (one or several), read from the record being acted on. */
+export type Holders<R extends string> = Partial<Record<R, string | readonly string[] | null | undefined>>;
+
+export interface Subject<R extends string> {
+  readonly scope: Scope;
+  readonly holders?: Holders<R>;
+}
+
+/** How a feature names its records and roles in refusals ("No such RFC.", "the RFC's owner"). */
+export interface PolicyWording<R extends string> {
+  readonly notFound: string;
+  readonly roles: Readonly<Record<R, string>>;
+}
+
+const CANNOT_POST = "You can't post in that channel, so Infra Ops won't post there for you.";
+
+const BUILTIN_WORDS: Readonly<Record<MattermostRole, string>> = {
+  system_admin: 'system admins',
+  team_admin: 'team admins',
+  channel_admin: 'channel admins',
+  channel_member: 'members of the channel',
+  team_member: 'members of the team',
+  anyone: 'anyone who can see it',
+};
+
+/** A feature's rules bound to its wording: `policy.require(access, user, 'close', subject)`. */
+export class FeaturePolicy<A extends string, R extends string> {
+  constructor(
+    readonly rules: RuleTable<A, R>,
+    readonly wording: PolicyWording<R>,
+  ) {}
+
+  /** Throws not-found when the user can't see the record, forbidden when the rule refuses. */
+  async require(access: Access, userId: string, action: A, subject: Subject<R>, what: string = action.replace(/_/g, ' ')): Promise<void> {
+    const rule = this.rules[action];
+    if (!(await access.canSee(userId, subject.scope))) throw UserError.notFound(this.wording.notFound);
+    if (!(await this.matches(access, userId, rule, subject))) {
+      throw UserError.forbidden(`Only ${this.describe(rule)} can ${what}.`);
+    }
+    if (rule.writesToChannel && subject.scope.channelId && !(await access.canPost(userId, subject.scope.channelId))) {
+      throw UserError.forbidden(CANNOT_POST);
+    }
+  }
+
+  /** The same decision as require(), as a boolean (for lists, buttons and audiences). */
+  async allows(access: Access, userId: string, action: A, subject: Subject<R>): Promise<boolean> {
+    const rule = this.rules[action];
+    if (!(await access.canSee(userId, subject.scope))) return false;
+    if (!(await this.matches(access, userId, rule, subject))) return false;
+    return !(rule.writesToChannel && subject.scope.channelId && !(await access.canPost(userId, subject.scope.channelId)));
+  }
+
+  describe(rule: Rule<R>): string {
+    const words = rule.who.map((role) => (role in BUILTIN_WORDS ? BUILTIN_WORDS[role as MattermostRole] : this.wording.roles[role as R]));
+    return words.length <= 1 ? (words[0] ?? 'nobody') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+  }
+
+  private async matches(access: Access, userId: string, rule: Rule<R>, subject: Subject<R>): Promise<boolean> {
+    // Record roles first: they need no round trip.
+    for (const role of rule.who) {
+      if (isBuiltin(role)) continue;
+      const held = subject.holders?.[role];
+      if (held === userId || (Array.isArray(held) && held.includes(userId))) return true;
+    }
+    for (const role of rule.who) {
+      if (isBuiltin(role) && (await access.hasRole(userId, role, subject.scope))) return true;
+    }
+    return false;
+  }
+}
+
+const isBuiltin = (role: string): role is MattermostRole => (MATTERMOST_ROLES as readonly string[]).includes(role);
+
+/**
+ * Mattermost's answers for one request or command, memoised for its lifetime only (so a
+ * conversion or a removal is seen by the next request). Build one with `ctx.access()`; never keep one.
+ */
+export class Access {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly api: AccessApi) {}
+
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let found = this.memo.get(key) as Promise<T> | undefined;
+    if (!found) {
+      found = load();
+      this.memo.set(key, found);
+    }
+    return found;
+  }
+
+  /** The channel as Mattermost has it now, or null when it does not exist. */
+  channel(channelId: string): Promise<Channel | null> {
+    if (!channelId) return Promise.resolve(null);
+    return this.once(`ch:${channelId}`, () => this.api.getChannel(channelId).catch(() => null));
+  }
+
+  /** Whether the channel is private (or a DM/GM) now; unknown channels count as private. */
+  async isPrivate(channelId: string): Promise<boolean> {
+    return (await this.channel(channelId))?.Type !== 'O';
+  }
+
+  isSystemAdmin(userId: string): Promise<boolean> {
+    return this.once(`sys:${userId}`, () => this.api.hasPermissionTo(userId, 'manage_system').catch(() => false));
+  }
+
+  isTeamMember(userId: string, teamId: string): Promise<boolean> {
+    if (!teamId) return Promise.resolve(false);
+    return this.once(`tm:${teamId}:${userId}`, () =>
+      this.api.getTeamMember(teamId, userId).then(
+        (m) => !m.DeleteAt,
+        () => false,
+      ),
+    );
+  }
+
+  isTeamAdmin(userId: string, teamId: string): Promise<boolean> {
+    if (!teamId) return Promise.resolve(false);
+    return this.once(`ta:${teamId}:${userId}`, () => this.api.hasPermissionToTeam(userId, teamId, 'manage_team').catch(() => false));
+  }
+
+  /** A full member of the team (guests are not) or a system admin: may see the team's own records. */
+  canSeeTeam(userId: string, teamId: string): Promise<boolean> {
+    if (!teamId) return Promise.resolve(false);
+    return this.once(`st:${teamId}:${userId}`, async () => {
+      if (await this.isTeamMember(userId, teamId)) return this.api.hasPermissionToTeam(userId, teamId, 'read_public_channel').catch(() => false);
+      return this.isSystemAdmin(userId);
+    });
+  }
+
+  /** In the channel, and whether as its admin. */
+  membership(userId: string, channelId: string): Promise<{ member: boolean; admin: boolean }> {
+    if (!channelId) return Promise.resolve({ member: false, admin: false });
+    return this.once(`cm:${channelId}:${userId}`, () =>
+      this.api.getChannelMember(channelId, userId).then(
+        (m) => ({ member: true, admin: m.SchemeAdmin === true || m.Roles.split(/\s+/).includes('channel_admin') }),
+        () => ({ member: false, admin: false }),
+      ),
+    );
+  }
+
+  /** Mattermost's answer to "may this user read this channel now". */
+  canRead(userId: string, channelId: string): Promise<boolean> {
+    return this.once(`read:${channelId}:${userId}`, async () => {
+      const channel = await this.channel(channelId);
+      if (!channel) return false;
+      if ((await this.membership(userId, channelId)).member) return true;
+      if (channel.Type === 'O') {
+        return (await this.isTeamMember(userId, channel.TeamId))
+          ? this.api.hasPermissionToTeam(userId, channel.TeamId, 'read_public_channel').catch(() => false)
+          : this.isSystemAdmin(userId);
+      }
+      return this.api.hasPermissionToChannel(userId, channelId, 'read_channel').catch(() => false);
+    });
+  }
+
+  /** Mattermost's answer to "may this user post in this channel now" (moderation and archive included). */
+  canPost(userId: string, channelId: string): Promise<boolean> {
+    return this.once(`post:${channelId}:${userId}`, async () => {
+      const channel = await this.channel(channelId);
+      if (!channel || channel.DeleteAt) return false;
+      return this.api.hasPermissionToChannel(userId, channelId, 'create_post').catch(() => false);
+    });
+  }
+
+  /** Whether the user may fire @channel/@all/@here in the channel. */
+  canMentionChannel(userId: string, channelId: string): Promise<boolean> {
+    return this.once(`mention:${channelId}:${userId}`, () => this.api.hasPermissionToChannel(userId, channelId, 'use_channel_mentions').catch(() => false));
+  }
+
+  /** May the user see a record of this scope? A channel's record also must match the channel's team. */
+  async canSee(userId: string, scope: Scope): Promise<boolean> {
+    if (!scope.channelId) return this.canSeeTeam(userId, scope.teamId);
+    const channel = await this.channel(scope.channelId);
+    if (!channel || channel.TeamId !== scope.teamId) return false;
+    return this.canRead(userId, scope.channelId);
+  }
+
+  async hasRole(userId: string, role: MattermostRole, scope: Scope): Promise<boolean> {
+    switch (role) {
+      case 'anyone':
+        return true;
+      case 'system_admin':
+        return this.isSystemAdmin(userId);
+      case 'team_admin':
+        return (await this.isTeamAdmin(userId, scope.teamId)) || this.isSystemAdmin(userId);
+      case 'team_member':
+        return this.canSeeTeam(userId, scope.teamId);
+      case 'channel_member':
+        return scope.channelId !== null && (await this.membership(userId, scope.channelId)).member;
+      case 'channel_admin':
+        return scope.channelId !== null && (await this.membership(userId, scope.channelId)).admin;
+    }
+  }
+
+  /**
+   * The scope of a new record made in (or bound to) a channel: its team comes from the channel.
+   * Refuses channels the user can't read (as not-found) and direct/group messages (no team).
+   */
+  async scopeOfChannel(userId: string, channelId: string, what = 'channel'): Promise<Scope> {
+    const channel = await this.channel(channelId);
+    if (!channel || !(await this.canRead(userId, channelId))) throw UserError.notFound(`No such ${what}.`);
+    if (!channel.TeamId || (channel.Type !== 'O' && channel.Type !== 'P')) {
+      throw UserError.badRequest('Infra Ops works in team channels, not in direct or group messages.');
+    }
+    return { teamId: channel.TeamId, channelId };
+  }
+
+  /** A team the user may see (guests and outsiders get not-found). */
+  async requireTeam(userId: string, teamId: string): Promise<Scope> {
+    if (!(await this.canSeeTeam(userId, teamId))) throw UserError.notFound('No such team.');
+    return { teamId, channelId: null };
+  }
+
+  /** The ones the user may see, in order; one lookup per distinct channel. */
+  async filterVisible<T>(userId: string, items: readonly T[], scopeOf: (item: T) => Scope): Promise<T[]> {
+    const seen = await Promise.all(items.map((item) => this.canSee(userId, scopeOf(item))));
+    return items.filter((_, i) => seen[i]);
+  }
+
+  /** Binding a record to a channel (a guild's meetings, a feed): the binder must be able to post there. */
+  async requirePostable(userId: string, channelId: string): Promise<Scope> {
+    const scope = await this.scopeOfChannel(userId, channelId);
+    if (!(await this.canPost(userId, channelId))) throw UserError.forbidden(CANNOT_POST);
+    return scope;
+  }
+}

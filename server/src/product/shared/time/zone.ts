@@ -1,0 +1,136 @@
+import { UserError } from '../errors';
+
+/**
+ * The product's one time-zone module: wall-clock ↔ UTC in IANA zones with Intl only (no date
+ * library), and one daylight-saving policy, as calendars have it: a wall time that does not exist
+ * (spring-forward gap) moves forward by the gap (02:30 → 03:30); one that happens twice (autumn
+ * overlap) means the first.
+ *
+ * Formatters are cached by canonical zone name only (about 430 zones exist), never by what a user
+ * typed: `EuRoPe/BeRlIn` and `europe/berlin` share one entry, and failed lookups are not cached.
+ */
+
+export const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function build(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+}
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  const cached = formatters.get(timeZone);
+  if (cached) return cached;
+  const made = build(timeZone); // throws RangeError for unknown zones
+  const canonical = made.resolvedOptions().timeZone;
+  const shared = formatters.get(canonical) ?? made;
+  formatters.set(canonical, shared);
+  return shared;
+}
+
+/**
+ * The canonical IANA name of a zone a user typed, or null. Abbreviations and fixed offsets such
+ * as "EST" resolve to zones without daylight saving, which is never what a meeting means, so
+ * only Area/Location names and UTC are accepted.
+ */
+export function canonicalTimeZone(input: string): string | null {
+  const text = input.trim();
+  if (text.length === 0 || text.length > 64) return null;
+  const upper = text.toUpperCase();
+  if (upper === 'UTC' || upper === 'GMT' || upper === 'ETC/UTC') return 'UTC';
+  if (!text.includes('/') || upper.startsWith('ETC/')) return null;
+  try {
+    return formatter(text).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+/** canonicalTimeZone, or a clear error that says what to type. */
+export function requireTimeZone(input: string): string {
+  const zone = canonicalTimeZone(input);
+  if (!zone) {
+    throw UserError.badRequest(`"${input.slice(0, 64)}" is not an IANA time zone. Use a name such as Europe/Berlin or America/New_York (abbreviations like EST ignore daylight saving).`);
+  }
+  return zone;
+}
+
+/** The user's IANA zone from Mattermost's timezone props, if it is one we know. */
+export function userTimeZone(timezone: Readonly<Record<string, string>> | undefined): string | null {
+  if (!timezone) return null;
+  const zone = timezone['useAutomaticTimezone'] === 'false' ? timezone['manualTimezone'] : timezone['automaticTimezone'];
+  if (!zone) return null;
+  try {
+    return formatter(zone).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** What a wall clock in the zone shows at the instant. */
+export function wallTime(timeZone: string, utcMs: number): WallTime {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+}
+
+/** Local wall time minus UTC at that instant, in ms (Berlin summer: +2 h). */
+export function zoneOffset(timeZone: string, utcMs: number): number {
+  const l = wallTime(timeZone, utcMs);
+  const wall = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
+  return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** The instant a local wall-clock time happens in `timeZone` (gap → forward, overlap → first). */
+export function localToUtc(timeZone: string, epochDay: number, hour: number, minute: number): number {
+  const wall = epochDay * DAY_MS + (hour * 60 + minute) * 60_000;
+  // The offsets in force half a day either side cover any single transition on this day.
+  const before = zoneOffset(timeZone, wall - DAY_MS / 2);
+  const after = zoneOffset(timeZone, wall + DAY_MS / 2);
+  const valid = [...new Set([before, after])].map((o) => wall - o).filter((t) => zoneOffset(timeZone, t) === wall - t);
+  if (valid.length > 0) return Math.min(...valid);
+  return wall - before;
+}
+
+/** Days since 1970-01-01 of the local calendar date at `utcMs`. */
+export function localEpochDay(timeZone: string, utcMs: number): number {
+  const l = wallTime(timeZone, utcMs);
+  return Math.floor(Date.UTC(l.year, l.month - 1, l.day) / DAY_MS);
+}
+
+export const weekdayOf = (epochDay: number): number => (((epochDay + 4) % 7) + 7) % 7;
+export const epochDayOf = (isoDate: string): number => Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS);
+export const isoDateOf = (epochDay: number): string => new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
+
+/** A real calendar date (Date.UTC would roll 2027-02-30 over to March). */
+export function isRealDate(y: number, m: number, d: number): boolean {
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
+}
+
+/**
+ * The one clock-time grammar: "9:30", "09:30", "9.30", "9h30" (24-hour). Null when it isn't one.
+ */
+export function parseClock(text: string): { hour: number; minute: number } | null {
+  const m = /^([01]?\d|2[0-3])[:.h]([0-5]\d)$/.exec(text.trim());
+  return m ? { hour: Number(m[1]), minute: Number(m[2]) } : null;
+}
+
+export const formatClock = (hour: number, minute: number): string => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
