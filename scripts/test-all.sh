@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 step() { echo; echo "=== $* ==="; }
 step typecheck; npm run typecheck
 step lint; npm run lint
+step depcheck; npm run depcheck
 step unit; npm run test:unit
 step wire; npm run test:wire
 step dist; npm run dist

@@ -39,7 +39,7 @@ export function findBundle(distDir = join(REPO_ROOT, 'dist')): string | undefine
 /** Reads `<id>/plugin.json` from a bundle without unpacking the rest. */
 export async function readManifest(bundlePath: string): Promise<BundleManifest> {
   const { stdout: listing } = await run('tar', ['-tzf', bundlePath]);
-  const entry = listing.split('\n').find((line) => /^(\.\/)?[^/]+\/plugin\.json$/.test(line.trim()));
+  const entry = listing.split('\n').find((line) => /^(?:\.\/)?[^/]+\/plugin\.json$/.test(line.trim()));
   if (!entry) throw new Error(`${bundlePath} has no <id>/plugin.json`);
   const { stdout } = await run('tar', ['-xzOf', bundlePath, entry.trim()]);
   const manifest = JSON.parse(stdout) as BundleManifest;

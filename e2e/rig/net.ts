@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { inspect } from 'node:util';
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
 export async function freePort(): Promise<number> {
@@ -42,7 +43,7 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > deadline) {
-      const detail = last instanceof Error ? `: ${last.message}` : last === undefined ? '' : `: ${String(last)}`;
+      const detail = last instanceof Error ? `: ${last.message}` : last === undefined ? '' : `: ${inspect(last)}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     }
     await sleep(intervalMs);

@@ -26,7 +26,7 @@ export class EventStream {
     socket.on('message', (raw) => {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(String(raw));
+        parsed = JSON.parse((Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw)).toString('utf8'));
       } catch {
         return;
       }

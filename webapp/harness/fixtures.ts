@@ -1,5 +1,7 @@
-// Fixture data for the browser harness: the host's redux entities (browser side) and the records
-// the fake plugin backend serves (node side). Ids have Mattermost's 26-character shape.
+// Fixture data for the browser harness: the host's redux entities (browser side) and the views
+// the fake plugin backend serves (node side), typed by the API contract. Ids have Mattermost's
+// 26-character shape.
+import type { Agenda, CardData, Guild, Idea, Incident, Quadrant, Rfc } from '../src/contract';
 
 export const mmId = (seed: string): string => (seed.toLowerCase().replace(/[^a-z0-9]/g, '') + 'x'.repeat(26)).slice(0, 26);
 
@@ -33,7 +35,7 @@ export interface HostEntities {
 
 // ---- incidents ----
 
-export function incident(n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function incident(n: number, over: Partial<Incident> = {}): Incident {
   return {
     id: mmId(`incident${n}`),
     teamId: TEAM,
@@ -67,11 +69,12 @@ export function incident(n: number, over: Record<string, unknown> = {}): Record<
 }
 
 /** What the server put in the card post's `infra_incident` prop when it was posted. */
-export function cardSnapshot(n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function cardSnapshot(n: number, over: Partial<CardData> = {}): CardData {
   const i = incident(n);
   return {
     id: i.id,
     teamId: TEAM,
+    number: n,
     channelId: INC_CHANNEL,
     reference: i.reference,
     title: i.title,
@@ -94,7 +97,7 @@ export function cardSnapshot(n: number, over: Record<string, unknown> = {}): Rec
 
 const axis = (median: number, spread = 1) => ({ median, q1: Math.max(1, median - spread), q3: Math.min(10, median + spread), iqr: Math.min(10, median + spread) - Math.max(1, median - spread) });
 
-export function idea(n: number, title: string, scores: { payoff: number; cost: number; quadrant: string; disputed?: boolean } | null, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function idea(n: number, title: string, scores: { payoff: number; cost: number; quadrant: Quadrant; disputed?: boolean } | null, over: Partial<Idea> = {}): Idea {
   return {
     teamId: TEAM,
     number: n,
@@ -124,8 +127,7 @@ export function idea(n: number, title: string, scores: { payoff: number; cost: n
     history: [],
     rfcNumber: null,
     archived: null,
-    myScore: null,
-    awaitingMyScore: !scores,
+    viewer: { myScore: null, awaitingMyScore: !scores },
     ...over,
   };
 }
@@ -142,29 +144,27 @@ export const IDEAS = [
 
 // ---- RFCs and guilds ----
 
-export function rfc(n: number, title: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function rfc(n: number, title: string, over: Partial<Rfc> = {}): Rfc {
   return {
-    v: 1,
     teamId: TEAM,
     number: n,
+    reference: `RFC-${String(n).padStart(3, '0')}`,
     title,
     docUrl: `https://docs.example.com/rfc-${n}`,
     ownerId: BOB,
     status: 'draft',
     createdAt: NOW - 86_400_000 * n,
     updatedAt: NOW - 86_400_000,
-    ordinal: n,
     channelId: null,
-    rootPostId: null,
     reviewers: [],
     commentPeriod: null,
     concerns: [],
+    openConcerns: 0,
     outcome: null,
     supersededBy: null,
     supersedes: [],
     lastReviewedAt: null,
     ideaNumber: null,
-    history: [],
     ...over,
   };
 }
@@ -178,12 +178,12 @@ export const RFCS = [
     ],
     commentPeriod: { startedAt: NOW - 2 * 86_400_000, endsAt: NOW + 5 * 86_400_000 },
     concerns: [{ id: 1, text: 'Cost of the collector fleet?', raisedBy: BOB, raisedAt: NOW, resolvedBy: null, resolvedAt: null, resolution: null }],
+    openConcerns: 1,
   }),
   rfc(8, 'Retire the legacy VPN'),
 ];
 
-const guild = (slug: string, name: string, over: Record<string, unknown>) => ({
-  v: 1,
+const guild = (slug: string, name: string, over: Partial<Guild>): Guild => ({
   slug,
   name,
   purpose: '',
@@ -194,7 +194,6 @@ const guild = (slug: string, name: string, over: Record<string, unknown>) => ({
   time: '10:00',
   timeZone: 'Europe/Berlin',
   everyWeeks: 1,
-  anchorDate: null,
   sources: [],
   createdBy: null,
   seeded: true,
@@ -202,34 +201,37 @@ const guild = (slug: string, name: string, over: Record<string, unknown>) => ({
   updatedAt: NOW,
   queue: [],
   notes: [],
-  nextItemId: 1,
   lastMeeting: null,
-  meetings: [],
+  nextMeetingAt: null,
   ...over,
 });
 
-export const GUILDS = [
-  {
-    ...guild('reliability-engineering-guild', 'Reliability Engineering Guild', { purpose: 'Incident Review & Knowledge share', channelId: mmId('relguild'), sources: ['incidents'] }),
+export const GUILDS: Guild[] = [
+  guild('reliability-engineering-guild', 'Reliability Engineering Guild', {
+    purpose: 'Incident Review & Knowledge share',
+    channelId: mmId('relguild'),
+    sources: ['incidents'],
     nextMeetingAt: Date.UTC(2026, 10, 30, 9, 0),
-  },
-  { ...guild('infrastructure-guild', 'Infrastructure Guild', { purpose: 'Cross-org collaboration', day: 4, sources: ['rfcs', 'pick'] }), nextMeetingAt: Date.UTC(2026, 10, 26, 9, 0) },
+  }),
+  guild('infrastructure-guild', 'Infrastructure Guild', { purpose: 'Cross-org collaboration', day: 4, sources: ['rfcs', 'pick'], nextMeetingAt: Date.UTC(2026, 10, 26, 9, 0) }),
 ];
 
-export const AGENDA = {
+export const AGENDA: Agenda = {
   slug: 'reliability-engineering-guild',
   name: 'Reliability Engineering Guild',
   teamId: TEAM,
   channelId: mmId('relguild'),
+  sources: ['incidents'],
   scheduledFor: Date.UTC(2026, 10, 30, 9, 0),
   timeZone: 'Europe/Berlin',
   since: null,
   carried: [],
   queued: [{ id: 1, text: 'On-call handbook refresh', by: BOB, at: NOW, carried: 0 }],
-  incidents: [{ incidentId: mmId('incident39'), reference: 'INC-039', title: 'DNS outage', severity: 1, resolvedAt: NOW - 86_400_000, mttrMinutes: 72, openFollowups: 2, channelId: mmId('inc039') }],
+  incidents: [{ incidentId: mmId('incident39'), reference: 'INC-039', title: 'DNS outage', severity: 1, resolvedAt: NOW - 86_400_000, mttrMinutes: 72, openFollowups: 2 }],
   rfcs: [],
   ideas: [],
   notes: [],
+  hidden: { incidents: 0, rfcs: 0, ideas: 0 },
 };
 
 // ---- host state ----
@@ -248,7 +250,7 @@ export function hostState(siteURL = '', disableAppBar = 'false'): HostEntities {
     },
     {
       id: mmId('postcard42'),
-      channel_id: TOWN,
+      channel_id: INC_CHANNEL,
       user_id: mmId('bot'),
       username: 'infra-ops',
       message: '### INC-042: Database latency (plain-text fallback)',
@@ -258,7 +260,7 @@ export function hostState(siteURL = '', disableAppBar = 'false'): HostEntities {
     },
     {
       id: mmId('postcard40'),
-      channel_id: TOWN,
+      channel_id: mmId('inc040'),
       user_id: mmId('bot'),
       username: 'infra-ops',
       message: '### INC-040: Queue backlog (plain-text fallback)',

@@ -61,7 +61,7 @@ function rhs(state: string | null = null, action: AnyAction): string | null {
 }
 
 const pluginReducers: Record<string, Redux.Reducer> = {};
-const rootReducer = () => Redux.combineReducers({ entities, rhs, ...pluginReducers } as Redux.ReducersMapObject);
+const rootReducer = () => Redux.combineReducers({ entities, rhs, ...pluginReducers });
 const store = Redux.createStore(rootReducer());
 
 // ---- registry ----
@@ -107,7 +107,7 @@ function makeRegistry(pluginId: string, appBar: boolean): PluginRegistry {
     registerChannelHeaderButtonAction(_icon, action, text) {
       note('registerChannelHeaderButtonAction');
       const id = newId();
-      registered.headerButtons.push({ id, action, text: String(text) });
+      registered.headerButtons.push({ id, action, text: typeof text === 'string' ? text : '' });
       changed();
       return id;
     },
@@ -120,7 +120,7 @@ function makeRegistry(pluginId: string, appBar: boolean): PluginRegistry {
     registerPostDropdownMenuAction(text, action, filter) {
       note('registerPostDropdownMenuAction');
       const id = newId();
-      registered.postMenu.push({ id, text: String(text), action, filter });
+      registered.postMenu.push({ id, text: typeof text === 'string' ? text : '', action, filter });
       changed();
       return id;
     },
@@ -165,7 +165,7 @@ function makeRegistry(pluginId: string, appBar: boolean): PluginRegistry {
     registry.registerAppBarComponent = (iconUrl, action, tooltip) => {
       note('registerAppBarComponent');
       const id = newId();
-      registered.appBar.push({ id, iconUrl, action: action ?? (() => undefined), tooltip: String(tooltip) });
+      registered.appBar.push({ id, iconUrl, action: action ?? (() => undefined), tooltip: typeof tooltip === 'string' ? tooltip : '' });
       changed();
       return id;
     };
@@ -304,7 +304,9 @@ window.harness = {
   },
   reconnect: () => registered.reconnect.forEach((h) => h()),
   slash: async (message) => {
-    const args: SlashCommandArgs = { channel_id: store.getState().entities.channels.currentChannelId, team_id: store.getState().entities.teams.currentTeamId };
+    // Plugin reducers are added at run time, so the store's state type is loose; entities are ours.
+    const { entities: host } = store.getState() as { entities: HostEntities };
+    const args: SlashCommandArgs = { channel_id: host.channels.currentChannelId, team_id: host.teams.currentTeamId };
     let result: unknown = { message, args };
     for (const { hook } of registered.slashHooks) {
       result = await hook(message, args);

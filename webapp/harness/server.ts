@@ -1,9 +1,11 @@
 // The browser harness's web server: the harness page and bundles, plus a fake Infra Ops backend
-// answering the plugin's routes (under the /mm subpath, as on a subpath deployment) with fixture
-// data. Like Mattermost in front of the plugin, it refuses a POST without the CSRF header that
+// answering the contract's routes (under the /mm subpath, as on a subpath deployment) with fixture
+// views, refusing bodies and queries the contract refuses. Like Mattermost in front of the plugin, it refuses a POST without the CSRF header that
 // matches the MMCSRF cookie. Every API request is recorded for the tests to inspect.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as z from 'zod/mini';
+import { guildRoutes, incidentRoutes, pickRoutes, rfcRoutes, type Agenda, type Idea, type Incident, type Rfc, type Route, type Schema, type TimelineEntry } from '../src/contract';
 import { AGENDA, CSRF, GUILDS, IDEAS, ME, RFCS, TEAM, incident, mmId, rfc } from './fixtures';
 
 export interface RecordedRequest {
@@ -65,111 +67,140 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const ROUTES: Route[] = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes].flatMap((table): Route[] => Object.values<Route>(table));
+
+/** The contract route a request is for, with its path parameters (as text). */
+function match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  const parts = path.split('/');
+  for (const route of ROUTES) {
+    const template = route.path.split('/');
+    if (route.method !== method || template.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    if (template.every((seg, i) => (seg.startsWith(':') ? ((params[seg.slice(1)] = decodeURIComponent(parts[i]!)), true) : seg === parts[i]))) return { route, params };
+  }
+  return undefined;
+}
+
+/** Like the server: a body or query the contract refuses is a 400 naming the problem. */
+function invalid(schema: Schema | null, value: unknown): string | null {
+  if (schema === null) return null;
+  const result = z.safeParse(schema, value);
+  return result.success ? null : `Invalid request: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`).join('; ')}`;
+}
+
 /** The fake backend's state: fixtures, plus what the tests' actions created. */
 class Backend {
-  incidents = new Map<string, Json>([
+  incidents = new Map<string, Incident>([
     [mmId('incident42'), incident(42)],
     [mmId('incident41'), incident(41, { title: 'Payments failing', severity: 1, severityLabel: 'Critical', roles: { commander: mmId('bob'), scribe: null, comms: null }, channelName: 'inc-041-payments-failing' })],
   ]);
-  ideas: Json[] = IDEAS.map((i) => ({ ...i }));
-  timelines = new Map<string, Json[]>([[mmId('incident42'), [{ seq: 0, at: Date.now() - 95 * 60_000, actorId: ME, kind: 'declared', text: 'Declared INC-042' }]]]);
-  rfcs: Json[] = RFCS.map((r) => ({ ...r }));
-  agenda = { ...AGENDA, queued: [...AGENDA.queued] };
+  ideas: Idea[] = IDEAS.map((i) => ({ ...i }));
+  timelines = new Map<string, TimelineEntry[]>([[mmId('incident42'), [{ seq: 0, at: Date.now() - 95 * 60_000, actorId: ME, kind: 'declared', text: 'Declared INC-042' }]]]);
+  rfcs: Rfc[] = RFCS.map((r) => ({ ...r }));
+  agenda: Agenda = { ...AGENDA, queued: [...AGENDA.queued] };
   nextIncident = 43;
   nextIdea = 7;
 
   route(method: string, path: string, query: Record<string, string>, body: unknown): [number, unknown] {
-    const parts = path.split('/').filter(Boolean);
+    const found = match(method, path);
+    if (!found) return [404, { error: 'Not found.' }];
+    const { route, params } = found;
+    const problem = invalid(route.query, query) ?? invalid(route.body, body ?? {});
+    if (problem) return [400, { error: problem }];
+    if (params.teamId !== undefined && params.teamId !== TEAM) return [404, { error: 'No such team.' }];
     const b = (body ?? {}) as Json;
-    if (method === 'GET' && path === '/incidents') {
-      const items = [...this.incidents.values()].filter((i) => i.teamId === query.team_id && (query.state === 'all' || !query.state || i.phase === query.state));
-      return [200, { items, next_before: null }];
+    const number = Number(params.number);
+
+    if (route === incidentRoutes.list) {
+      const items = [...this.incidents.values()].filter((i) => query.state === 'all' || !query.state || i.phase === query.state);
+      return [200, { items, nextCursor: null }];
     }
-    if (method === 'POST' && path === '/incidents') {
-      if (typeof b.team_id !== 'string' || typeof b.title !== 'string' || !b.title.trim()) return [400, { error: 'Invalid request: title: must not be empty' }];
+    if (route === incidentRoutes.declare) {
       const n = this.nextIncident++;
+      const title = String(b.title);
       const created = incident(n, {
-        title: b.title,
-        severity: b.severity ?? 3,
-        summary: b.summary ?? '',
-        private: b.private ?? true,
-        channelName: `inc-${String(n).padStart(3, '0')}-${String(b.title).toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+        title,
+        severity: (b.severity as Incident['severity'] | undefined) ?? 3,
+        summary: typeof b.summary === 'string' ? b.summary : '',
+        private: typeof b.private === 'boolean' ? b.private : true,
+        channelName: `inc-${String(n).padStart(3, '0')}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
         lastUpdate: null,
       });
-      this.incidents.set(created.id as string, created);
+      this.incidents.set(created.id, created);
       return [201, { incident: created, warnings: [] }];
     }
-    if (method === 'GET' && path === '/incidents/metrics') {
+    if (route === incidentRoutes.metrics) {
       const stats = (median: number | null) => ({ count: median === null ? 0 : 3, meanMinutes: median, medianMinutes: median, p90Minutes: median });
-      return [200, { teamId: query.team_id, since: 0, until: Date.now(), total: 7, active: 2, resolved: 5, bySeverity: {}, mtta: stats(12), mttr: stats(135), openFollowups: 4, awaitingReview: 1 }];
+      const none = { total: 0, active: 0, mtta: stats(null), mttr: stats(null) };
+      const bySeverity = { '1': none, '2': none, '3': none, '4': none };
+      return [200, { metrics: { teamId: TEAM, since: 0, until: Date.now(), total: 7, active: 2, resolved: 5, bySeverity, mtta: stats(12), mttr: stats(135), openFollowups: 4, awaitingReview: 1 } }];
     }
-    if (parts[0] === 'incidents' && parts.length >= 2) {
-      const found = this.incidents.get(parts[1]!);
-      if (!found) return [404, { error: 'No such incident.' }];
-      const timeline = this.timelines.get(found.id as string) ?? [];
-      this.timelines.set(found.id as string, timeline);
-      const changed = (kind: string, text: string, patch: Json): [number, unknown] => {
+    if (route === incidentRoutes.ofChannel) {
+      const inc = [...this.incidents.values()].find((i) => i.channelId === params.channelId);
+      return inc ? [200, { incident: inc }] : [404, { error: 'This channel has no incident.' }];
+    }
+    if (route.path.startsWith('/teams/:teamId/incidents/:number')) {
+      const inc = [...this.incidents.values()].find((i) => i.number === number);
+      if (!inc) return [404, { error: 'No such incident.' }];
+      const timeline = this.timelines.get(inc.id) ?? [];
+      this.timelines.set(inc.id, timeline);
+      const changed = (kind: string, text: string, patch: Partial<Incident>): [number, unknown] => {
         const at = Date.now();
-        Object.assign(found, patch, { updatedAt: at });
+        Object.assign(inc, patch, { updatedAt: at });
         timeline.push({ seq: timeline.length, at, actorId: ME, kind, text });
-        return [200, found];
+        return [200, { incident: inc }];
       };
-      if (method === 'GET' && parts.length === 2) return [200, found];
-      if (method === 'GET' && parts[2] === 'timeline') return [200, { items: timeline, total: timeline.length }];
-      if (method === 'POST' && parts[2] === 'status') {
-        if (typeof b.text !== 'string' || !b.text.trim()) return [400, { error: 'Invalid request: text: must not be empty' }];
-        return changed('status', b.text, { lastUpdate: { text: b.text, at: Date.now(), by: ME } });
-      }
-      if (method === 'POST' && parts[2] === 'milestones') {
-        const milestones = { ...(found.milestones as Json), [String(b.milestone)]: Date.now() };
-        return changed('milestone', `${String(b.milestone)}`, { milestones });
-      }
-      if (method === 'POST' && parts[2] === 'follow') return changed('follow', 'followed', { followers: [ME] });
+      if (route === incidentRoutes.get) return [200, { incident: inc }];
+      if (route === incidentRoutes.timeline) return [200, { items: timeline, nextCursor: null }];
+      if (route === incidentRoutes.status) return changed('status', String(b.text), { lastUpdate: { text: String(b.text), at: Date.now(), by: ME } });
+      if (route === incidentRoutes.milestone) return changed('milestone', String(b.milestone), { milestones: { ...inc.milestones, [String(b.milestone)]: Date.now() } });
+      if (route === incidentRoutes.follow) return changed('follow', 'followed', { followers: [ME] });
     }
-    if (method === 'GET' && path === '/pick/ideas') {
-      const ideas = this.ideas.filter((i) => i.teamId === query.team_id && (!query.channel_id || i.channelId === query.channel_id));
-      return [200, { ideas, next: null, threshold: 5.5 }];
-    }
-    if (method === 'POST' && path === '/pick/ideas') {
-      if (typeof b.channel_id !== 'string' || typeof b.title !== 'string') return [400, { error: 'Invalid request: channel_id: required' }];
+
+    if (route === pickRoutes.list) return [200, { items: this.ideas.filter((i) => !query.channel_id || i.channelId === query.channel_id), nextCursor: null, threshold: 5.5 }];
+    if (route === pickRoutes.add) {
       const n = this.nextIdea++;
-      const created = { ...IDEAS[5]!, number: n, reference: `IDEA-${n}`, title: b.title, channelId: b.channel_id, scoredCount: 0, updatedAt: Date.now() };
+      const created: Idea = { ...IDEAS[5]!, number: n, reference: `IDEA-${n}`, title: String(b.title), channelId: String(b.channel_id), scoredCount: 0, updatedAt: Date.now() };
       this.ideas.push(created);
       return [201, { idea: created }];
     }
-    if (parts[0] === 'pick' && parts[1] === 'teams' && parts[3] === 'ideas') {
-      const found = this.ideas.find((i) => i.teamId === parts[2] && i.number === Number(parts[4]));
-      if (!found) return [404, { error: 'No such idea.' }];
-      if (method === 'GET' && parts.length === 5) return [200, { idea: found }];
-      if (method === 'POST' && parts[5] === 'reveal') {
-        const mine = (found.myScore ?? { payoff: 5, cost: 5 }) as { payoff: number; cost: number };
+    if (route.path.startsWith('/teams/:teamId/ideas/:number')) {
+      const idea = this.ideas.find((i) => i.number === number);
+      if (!idea) return [404, { error: 'No such idea.' }];
+      if (route === pickRoutes.get) return [200, { idea }];
+      if (route === pickRoutes.reveal) {
+        const mine = idea.viewer?.myScore ?? { payoff: 5, cost: 5 };
         const axis = (m: number) => ({ median: m, q1: m, q3: m, iqr: 0 });
         const high = (v: number) => v >= 5.5;
         const quadrant = high(mine.payoff) ? (high(mine.cost) ? 'challenge' : 'implement') : high(mine.cost) ? 'kill' : 'possible';
-        const revealed = { round: 1, payoff: axis(mine.payoff), cost: axis(mine.cost), count: 1, quadrant, disputed: false, threshold: 5.5, revealedAt: Date.now(), revealedBy: ME };
-        Object.assign(found, { status: 'revealed', revealed, updatedAt: Date.now() });
-        return [200, { idea: found }];
+        const revealed = { round: 1, payoff: axis(mine.payoff), cost: axis(mine.cost), count: 1, quadrant, disputed: false, threshold: 5.5, revealedAt: Date.now(), revealedBy: ME } as const;
+        Object.assign(idea, { status: 'revealed', revealed, updatedAt: Date.now() });
+        return [200, { idea }];
       }
-      if (method === 'POST' && parts[5] === 'score') {
-        Object.assign(found, { scoredCount: (found.scoredCount as number) + 1, myScore: { payoff: b.payoff, cost: b.cost }, updatedAt: Date.now() });
-        return [200, { idea: found, autoRevealed: false }];
+      if (route === pickRoutes.score) {
+        const myScore = { payoff: Number(b.payoff), cost: Number(b.cost) };
+        Object.assign(idea, { scoredCount: idea.scoredCount + 1, viewer: { myScore, awaitingMyScore: false }, updatedAt: Date.now() });
+        return [200, { idea, autoRevealed: false }];
       }
     }
-    if (method === 'GET' && path === `/rfc/teams/${TEAM}/rfcs`) return [200, { rfcs: this.rfcs, next: null }];
-    if (method === 'POST' && path === `/rfc/teams/${TEAM}/rfcs`) {
-      const created = rfc(this.rfcs.length + 7, String(b.title), { ownerId: ME, ideaNumber: b.idea ?? null, updatedAt: Date.now() });
+
+    if (route === rfcRoutes.list) return [200, { items: this.rfcs, nextCursor: null }];
+    if (route === rfcRoutes.create) {
+      const created = rfc(this.rfcs.length + 7, String(b.title), { ownerId: ME, ideaNumber: typeof b.idea === 'number' ? b.idea : null, updatedAt: Date.now() });
       this.rfcs.push(created);
       const linked = this.ideas.find((i) => i.number === b.idea);
       if (linked) Object.assign(linked, { rfcNumber: created.number, updatedAt: Date.now() });
       return [201, { rfc: created }];
     }
-    if (method === 'POST' && path === `/guilds/${AGENDA.slug}/queue`) {
+
+    const guild = GUILDS.find((g) => g.slug === params.slug);
+    if (route === guildRoutes.list) return [200, { items: GUILDS, nextCursor: null }];
+    if (route === guildRoutes.queue && guild && guild.slug === AGENDA.slug) {
       const item = { id: this.agenda.queued.length + 1, text: String(b.text), by: ME, at: Date.now(), carried: 0 };
       this.agenda.queued.push(item);
-      return [200, { guild: GUILDS[0], item }];
+      return [201, { guild, item }];
     }
-    if (method === 'GET' && path === '/guilds') return [200, { guilds: GUILDS }];
-    if (method === 'GET' && path === `/guilds/${AGENDA.slug}/agenda`) return [200, { agenda: this.agenda }];
+    if (route === guildRoutes.agenda && guild && guild.slug === AGENDA.slug) return [200, { agenda: this.agenda }];
     return [404, { error: 'Not found.' }];
   }
 }

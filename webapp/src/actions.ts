@@ -1,6 +1,6 @@
 // Plain redux actions for the plugin's own slice. No thunks: components and websocket handlers
 // call the client and dispatch these, so the slice works under any host middleware.
-import type { Agenda, Guild, Idea, IdeaPage, Incident, Rfc } from './types/model';
+import type { Agenda, Guild, Idea, Incident, Page, Rfc } from './contract';
 
 export const RHS_TABS = ['incidents', 'pick', 'rfcs', 'guilds'] as const;
 export type RhsTab = (typeof RHS_TABS)[number];
@@ -10,6 +10,12 @@ export interface PickScope {
   teamId: string;
   channelId: string | null;
 }
+
+/** The incident shown in the sidebar: its store key and its REST address. */
+export type OpenIncident = Pick<Incident, 'id' | 'teamId' | 'number'>;
+
+/** A page of ideas with the quadrant threshold the chart is split at. */
+export type IdeaPage = Page<Idea> & { threshold: number };
 
 export interface DeclareDraft {
   title: string;
@@ -28,7 +34,7 @@ export type PluginAction =
   | { type: 'infra-ops/declare-form-closed' }
   | { type: 'infra-ops/notice'; notice: Notice | null }
   /** Show one incident in the sidebar (null: back to the list). */
-  | { type: 'infra-ops/incident-opened'; incidentId: string | null }
+  | { type: 'infra-ops/incident-opened'; incident: OpenIncident | null }
   | { type: 'infra-ops/incidents-received'; incidents: Incident[] }
   | { type: 'infra-ops/incident-received'; incident: Incident }
   | { type: 'infra-ops/board-received'; scope: PickScope; page: IdeaPage }
@@ -55,4 +61,7 @@ export const guildReceived = (guild: Guild): PluginAction => ({ type: 'infra-ops
 export const agendaReceived = (agenda: Agenda): PluginAction => ({ type: 'infra-ops/agenda-received', agenda });
 export const reconnected = (): PluginAction => ({ type: 'infra-ops/reconnected' });
 export const showNotice = (notice: Notice | null): PluginAction => ({ type: 'infra-ops/notice', notice });
-export const openIncident = (incidentId: string | null): PluginAction => ({ type: 'infra-ops/incident-opened', incidentId });
+export const openIncident = (incident: OpenIncident | null): PluginAction => ({
+  type: 'infra-ops/incident-opened',
+  incident: incident && { id: incident.id, teamId: incident.teamId, number: incident.number },
+});

@@ -32,15 +32,15 @@ describe('URL building', () => {
 
   it('builds plugin API URLs under the subpath, skipping empty query values and encoding the rest', () => {
     setSiteURL('https://example.com/mm');
-    assert.equal(apiUrl('/pick/ideas', { team_id: 't 1', channel_id: undefined, filter: '', per_page: 100 }), '/mm/plugins/infra-ops/api/v1/pick/ideas?team_id=t+1&per_page=100');
+    assert.equal(apiUrl('/teams/t/ideas', { q: 't 1', channel_id: undefined, filter: '', per_page: 100 }), '/mm/plugins/infra-ops/api/v1/teams/t/ideas?q=t+1&per_page=100');
     setSiteURL('');
-    assert.equal(apiUrl('/incidents'), '/plugins/infra-ops/api/v1/incidents');
+    assert.equal(apiUrl('/teams/t/incidents'), '/plugins/infra-ops/api/v1/teams/t/incidents');
   });
 
   it('encodes path segments', async () => {
     answer(200, { idea: fixtureIdea({ teamId: 'a/b' }) });
     await getIdea('a/b', 3);
-    assert.equal(calls.at(-1)?.url, '/plugins/infra-ops/api/v1/pick/teams/a%2Fb/ideas/3');
+    assert.equal(calls.at(-1)?.url, '/plugins/infra-ops/api/v1/teams/a%2Fb/ideas/3');
   });
 });
 
@@ -54,20 +54,20 @@ describe('requests', () => {
     delete g.document;
   });
 
-  it('GETs and decodes a page of ideas, deriving the idea key', async () => {
-    answer(200, { ideas: [fixtureIdea({ number: 4 })], next: null, threshold: 5.5 });
-    const page = await listIdeas('team1', { channelId: 'ch1', filter: 'all', perPage: 100 });
-    assert.equal(page.ideas[0]?.id, 'team1:4');
+  it('GETs and decodes a page of ideas', async () => {
+    answer(200, { items: [fixtureIdea({ number: 4 })], nextCursor: null, threshold: 5.5 });
+    const page = await listIdeas('team1', { channel_id: 'ch1', filter: 'all', per_page: 100 });
+    assert.equal(page.items[0]?.number, 4);
     assert.equal(page.threshold, 5.5);
     const call = calls[0]!;
-    assert.equal(call.url, '/plugins/infra-ops/api/v1/pick/ideas?team_id=team1&channel_id=ch1&filter=all&per_page=100');
+    assert.equal(call.url, '/plugins/infra-ops/api/v1/teams/team1/ideas?channel_id=ch1&filter=all&per_page=100');
     assert.equal(call.init.method, 'GET');
     assert.equal((call.init.headers as Record<string, string>)['X-CSRF-Token'], undefined);
   });
 
   it('POSTs JSON with the CSRF token', async () => {
     answer(201, { idea: fixtureIdea() });
-    await addIdea({ channel_id: 'ch1', title: 'Cache the builds' });
+    await addIdea('team1', { channel_id: 'ch1', title: 'Cache the builds' });
     const call = calls[0]!;
     assert.equal(call.init.method, 'POST');
     assert.equal(call.init.body, JSON.stringify({ channel_id: 'ch1', title: 'Cache the builds' }));
@@ -79,7 +79,7 @@ describe('requests', () => {
     answer(200, { idea: fixtureIdea(), autoRevealed: true });
     const res = await scoreIdea('team1', 1, 8, 3);
     assert.equal(res.autoRevealed, true);
-    assert.equal(calls[0]!.url, '/plugins/infra-ops/api/v1/pick/teams/team1/ideas/1/score');
+    assert.equal(calls[0]!.url, '/plugins/infra-ops/api/v1/teams/team1/ideas/1/score');
     assert.equal(calls[0]!.init.body, '{"payoff":8,"cost":3}');
   });
 
@@ -96,12 +96,14 @@ describe('requests', () => {
   it('reports an answer that does not match the contract, naming the field', async () => {
     answer(200, { idea: { ...fixtureIdea(), number: 'one' } });
     await assert.rejects(getIdea('t', 1), /Unexpected answer from the server \(idea\.number: expected number/);
+    answer(200, { idea: { ...fixtureIdea(), myScore: null } });
+    await assert.rejects(getIdea('t', 1), /idea: unexpected field myScore/);
   });
 
   it('reports network failures', async () => {
     g.fetch = (async () => {
       throw new TypeError('Failed to fetch');
-    }) as typeof fetch;
+    });
     await assert.rejects(getIdea('t', 1), (err: unknown) => err instanceof ClientError && err.status === 0 && /Failed to fetch/.test(err.message));
   });
 });

@@ -1,40 +1,42 @@
-// Every REST call to the plugin's server as one typed function over doGet/doPost. Every answer is
-// decoded before it reaches the store.
-import { type Decoder, DecodeError, array, boolean, field, isRecord, number, object, string, withDefault } from './decode';
-import { PLUGIN_ID } from './manifest';
-import { requestOptions } from './request_options';
+// REST calls to the plugin's server. `call` takes a route of the contract (method, path, query,
+// body and answer schemas) so a URL, a body field or an answer shape cannot drift from the server:
+// the types come from the contract and every answer is decoded with the route's own schema.
+// The named functions below are the calls the webapp makes, unwrapping the `{<noun>}` envelope.
 import {
-  decodeAgenda,
-  decodeFollowup,
-  decodeGuild,
-  decodeGuildAnswer,
-  decodeQueueItem,
-  decodeIdea,
-  decodeIdeaPage,
-  decodeIncident,
-  decodeIncidentMetrics,
-  decodeIncidentPage,
-  decodeRfc,
-  decodeRfcPage,
-  decodeTimelineEntry,
-  type AddIdeaInput,
+  API_BASE,
+  type AnswerOf,
+  type BodyOf,
+  DecodeError,
+  type PathParams,
+  type QueryOf,
+  type Route,
+  decode,
+  fillPath,
+  guildRoutes,
+  incidentRoutes,
+  isRecord,
+  pickRoutes,
+  rfcRoutes,
+  type AddIdeaBody,
   type Agenda,
-  type DeclareIncidentInput,
+  type CreateRfcBody,
+  type DeclareIncidentBody,
+  type FollowupBody,
   type Followup,
   type Guild,
   type Idea,
-  type IdeaPage,
+  type IdeaListQuery,
   type Incident,
+  type IncidentListQuery,
   type IncidentMetrics,
-  type IncidentPage,
   type Milestone,
-  type Quadrant,
+  type Page,
   type QueueItem,
   type Rfc,
-  type RfcPage,
-  type RfcStatus,
+  type RfcListQuery,
   type TimelineEntry,
-} from './types/model';
+} from './contract';
+import { requestOptions } from './request_options';
 
 /** A failed call: the server's `{error}` text when it sent one, else the HTTP status. */
 export class ClientError extends Error {
@@ -44,9 +46,9 @@ export class ClientError extends Error {
   }
 }
 
-type Query = Record<string, string | number | boolean | undefined | null>;
+type QueryValue = string | number | boolean | undefined | null;
 
-let apiBase = `/plugins/${PLUGIN_ID}/api/v1`;
+let apiBase = API_BASE;
 
 /**
  * Only the path of the configured SiteURL is kept: requests stay same-origin (cookies, CSRF) even
@@ -60,15 +62,18 @@ export function sitePath(siteURL: string | undefined): string {
   } catch {
     // Not an absolute URL: treat it as a path already.
   }
-  return path.replace(/\/+$/, '');
+  // A loop, not /\/+$/: that regex is quadratic on a long run of slashes followed by other text.
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
 }
 
 export function setSiteURL(siteURL: string | undefined): void {
-  apiBase = `${sitePath(siteURL)}/plugins/${PLUGIN_ID}/api/v1`;
+  apiBase = `${sitePath(siteURL)}${API_BASE}`;
 }
 
-/** `${base}${path}?query`, with every path segment and query value encoded by the caller's intent. */
-export function apiUrl(path: string, query: Query = {}): string {
+/** `${base}${path}?query`; empty values are left out. */
+export function apiUrl(path: string, query: Readonly<Record<string, QueryValue>> = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
@@ -77,192 +82,107 @@ export function apiUrl(path: string, query: Query = {}): string {
   return `${apiBase}${path}${qs ? `?${qs}` : ''}`;
 }
 
-const seg = encodeURIComponent;
+/** What a route needs besides its path parameters; `query`/`body` exist only where the route has one. */
+type Input<R extends Route> = (R['query'] extends null ? unknown : { query?: QueryOf<R> }) & (R['body'] extends null ? unknown : { body: BodyOf<R> });
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, decode: Decoder<T>, body?: unknown): Promise<T> {
+export async function call<R extends Route>(route: R, params: PathParams<R['path']>, input: Input<R>): Promise<AnswerOf<R>> {
+  const given = input as { query?: Readonly<Record<string, QueryValue>>; body?: unknown };
+  const url = apiUrl(fillPath(route.path, params), given.query);
   let response: Response;
   try {
-    response = await fetch(url, requestOptions(method, body === undefined ? undefined : JSON.stringify(body)));
+    response = await fetch(url, requestOptions(route.method, route.body === null ? undefined : JSON.stringify(given.body ?? {})));
   } catch (err) {
     throw new ClientError(`Network error: ${err instanceof Error ? err.message : String(err)}`, 0, url);
   }
   const text = await response.text();
   let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+  try {
+    parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    parsed = undefined;
   }
   if (!response.ok) {
     const message = isRecord(parsed) && typeof parsed.error === 'string' ? parsed.error : `Request failed with status ${response.status}`;
     throw new ClientError(message, response.status, url);
   }
   try {
-    return decode(parsed);
+    return decode<R['answer']>(route.answer, parsed);
   } catch (err) {
     if (err instanceof DecodeError) throw new ClientError(`Unexpected answer from the server (${err.message})`, response.status, url);
     throw err;
   }
 }
 
-export const doGet = <T>(url: string, decode: Decoder<T>): Promise<T> => request('GET', url, decode);
-export const doPost = <T>(url: string, body: unknown, decode: Decoder<T>): Promise<T> => request('POST', url, decode, body);
-export const doDelete = <T>(url: string, decode: Decoder<T>): Promise<T> => request('DELETE', url, decode);
+// ---- incidents ----
 
-// ---- incidents (server/src/product/incidents/http.ts) ----
-
-export interface IncidentListOptions {
-  state?: 'active' | 'resolved' | 'all';
-  severity?: number;
-  commanderId?: string;
-  /** Paging cursor: the `nextBefore` of the previous page. */
-  before?: number | null;
-  perPage?: number;
+/** An incident is addressed by its team and per-team number; an IncidentView is one. */
+export interface IncidentRef {
+  teamId: string;
+  number: number;
 }
+const ref = (r: IncidentRef) => ({ teamId: r.teamId, number: r.number });
 
-export const listIncidents = (teamId: string, opts: IncidentListOptions = {}): Promise<IncidentPage> =>
-  doGet(
-    apiUrl('/incidents', {
-      team_id: teamId,
-      state: opts.state,
-      severity: opts.severity,
-      commander_id: opts.commanderId,
-      before: opts.before,
-      per_page: opts.perPage,
-    }),
-    decodeIncidentPage,
-  );
+export const listIncidents = (teamId: string, query: IncidentListQuery = {}): Promise<Page<Incident>> => call(incidentRoutes.list, { teamId }, { query });
 
-const incidentPath = (id: string, action = ''): string => `/incidents/${seg(id)}${action ? `/${action}` : ''}`;
-
-export const getIncident = (id: string): Promise<Incident> => doGet(apiUrl(incidentPath(id)), decodeIncident);
+export const getIncident = async (r: IncidentRef): Promise<Incident> => (await call(incidentRoutes.get, ref(r), {})).incident;
 
 /** The incident of a channel (404 when the channel has none, or the caller may not see it). */
-export const getChannelIncident = (channelId: string): Promise<Incident> => doGet(apiUrl(`/incidents/channel/${seg(channelId)}`), decodeIncident);
+export const getChannelIncident = async (channelId: string): Promise<Incident> => (await call(incidentRoutes.ofChannel, { channelId }, {})).incident;
 
-const decodeDeclared = object({ incident: decodeIncident, warnings: withDefault(array(string), []) });
-export const declareIncident = (input: DeclareIncidentInput): Promise<{ incident: Incident; warnings: string[] }> =>
-  doPost(apiUrl('/incidents'), input, decodeDeclared);
+export const declareIncident = (teamId: string, body: DeclareIncidentBody): Promise<{ incident: Incident; warnings: string[] }> =>
+  call(incidentRoutes.declare, { teamId }, { body });
 
-export const getIncidentMetrics = (teamId: string, days?: number): Promise<IncidentMetrics> =>
-  doGet(apiUrl('/incidents/metrics', { team_id: teamId, days }), decodeIncidentMetrics);
+export const getIncidentMetrics = async (teamId: string, days?: number): Promise<IncidentMetrics> =>
+  (await call(incidentRoutes.metrics, { teamId }, { query: { days } })).metrics;
 
-const decodeTimelinePage = object({ items: array(decodeTimelineEntry), total: number });
-export const getTimeline = (id: string, page = 0, perPage = 50): Promise<{ items: TimelineEntry[]; total: number }> =>
-  doGet(apiUrl(incidentPath(id, 'timeline'), { page, per_page: perPage }), decodeTimelinePage);
+export const getTimeline = (r: IncidentRef, cursor?: string): Promise<Page<TimelineEntry>> =>
+  call(incidentRoutes.timeline, ref(r), { query: { cursor, per_page: 100 } });
 
-export const getFollowups = (id: string): Promise<Followup[]> => doGet(apiUrl(incidentPath(id, 'followups')), field('items', array(decodeFollowup)));
+const incidentOf = async (answer: Promise<{ incident: Incident }>): Promise<Incident> => (await answer).incident;
 
-export const postStatusUpdate = (id: string, text: string): Promise<Incident> => doPost(apiUrl(incidentPath(id, 'status')), { text }, decodeIncident);
-export const setSeverity = (id: string, severity: number): Promise<Incident> => doPost(apiUrl(incidentPath(id, 'severity')), { severity }, decodeIncident);
-export const assignRole = (id: string, role: 'commander' | 'scribe' | 'comms', userId: string): Promise<Incident> =>
-  doPost(apiUrl(incidentPath(id, 'roles')), { role, user_id: userId }, decodeIncident);
-export const addTimelineNote = (id: string, text: string): Promise<Incident> => doPost(apiUrl(incidentPath(id, 'timeline')), { text }, decodeIncident);
-export const setMilestone = (id: string, milestone: Milestone, at?: number): Promise<Incident> =>
-  doPost(apiUrl(incidentPath(id, 'milestones')), at === undefined ? { milestone } : { milestone, at }, decodeIncident);
-export const followIncident = (id: string): Promise<Incident> => doPost(apiUrl(incidentPath(id, 'follow')), {}, decodeIncident);
-export const unfollowIncident = (id: string): Promise<Incident> => doDelete(apiUrl(incidentPath(id, 'follow')), decodeIncident);
-export const resolveIncident = (id: string, summary?: string): Promise<Incident> =>
-  doPost(apiUrl(incidentPath(id, 'resolve')), summary ? { summary } : {}, decodeIncident);
-export const reopenIncident = (id: string): Promise<Incident> => doPost(apiUrl(incidentPath(id, 'reopen')), {}, decodeIncident);
-export const markReviewed = (id: string): Promise<Incident> => doPost(apiUrl(incidentPath(id, 'reviewed')), {}, decodeIncident);
-export const addFollowup = (id: string, input: { text: string; owner_id?: string; due?: string }): Promise<Followup> =>
-  doPost(apiUrl(incidentPath(id, 'followups')), input, decodeFollowup);
-export const completeFollowup = (id: string, n: number): Promise<Followup> => doPost(apiUrl(incidentPath(id, `followups/${n}/done`)), {}, decodeFollowup);
+export const postStatusUpdate = (r: IncidentRef, text: string): Promise<Incident> => incidentOf(call(incidentRoutes.status, ref(r), { body: { text } }));
+export const setMilestone = (r: IncidentRef, milestone: Milestone, at?: number): Promise<Incident> =>
+  incidentOf(call(incidentRoutes.milestone, ref(r), { body: at === undefined ? { milestone } : { milestone, at } }));
+export const followIncident = (r: IncidentRef): Promise<Incident> => incidentOf(call(incidentRoutes.follow, ref(r), { body: {} }));
+export const unfollowIncident = (r: IncidentRef): Promise<Incident> => incidentOf(call(incidentRoutes.unfollow, ref(r), {}));
+export const resolveIncident = (r: IncidentRef, summary?: string): Promise<Incident> =>
+  incidentOf(call(incidentRoutes.resolve, ref(r), { body: summary ? { summary } : {} }));
+export const reopenIncident = (r: IncidentRef): Promise<Incident> => incidentOf(call(incidentRoutes.reopen, ref(r), { body: {} }));
+export const addFollowup = (r: IncidentRef, body: FollowupBody): Promise<{ incident: Incident; followup: Followup }> =>
+  call(incidentRoutes.addFollowup, ref(r), { body });
+export const completeFollowup = (r: IncidentRef, n: number): Promise<{ incident: Incident; followup: Followup }> =>
+  call(incidentRoutes.completeFollowup, { ...ref(r), n }, { body: {} });
 
-// ---- PICK (server/src/product/pick/http.ts) ----
-
-export type IdeaFilter = Quadrant | 'open' | 'all' | 'archived';
-
-export interface IdeaListOptions {
-  /** Omitted: team-wide, limited by the server to channels the caller can see. */
-  channelId?: string;
-  filter?: IdeaFilter;
-  /** Paging cursor: the `next` of the previous page. */
-  before?: number | null;
-  perPage?: number;
-}
+// ---- PICK ----
 
 /** One page of ideas, newest first, with the quadrant threshold the chart is split at. */
-export const listIdeas = (teamId: string, opts: IdeaListOptions = {}): Promise<IdeaPage> =>
-  doGet(
-    apiUrl('/pick/ideas', { team_id: teamId, channel_id: opts.channelId, filter: opts.filter, before: opts.before, per_page: opts.perPage }),
-    decodeIdeaPage,
-  );
+export const listIdeas = (teamId: string, query: IdeaListQuery = {}): Promise<Page<Idea> & { threshold: number }> =>
+  call(pickRoutes.list, { teamId }, { query });
 
-export const addIdea = (input: AddIdeaInput): Promise<Idea> => doPost(apiUrl('/pick/ideas'), input, field('idea', decodeIdea));
+export const addIdea = async (teamId: string, body: AddIdeaBody): Promise<Idea> => (await call(pickRoutes.add, { teamId }, { body })).idea;
 
-const ideaPath = (teamId: string, n: number, action = ''): string => `/pick/teams/${seg(teamId)}/ideas/${n}${action ? `/${action}` : ''}`;
+export const getIdea = async (teamId: string, number: number): Promise<Idea> => (await call(pickRoutes.get, { teamId, number }, {})).idea;
 
-export const getIdea = (teamId: string, n: number): Promise<Idea> => doGet(apiUrl(ideaPath(teamId, n)), field('idea', decodeIdea));
+export const scoreIdea = (teamId: string, number: number, payoff: number, cost: number): Promise<{ idea: Idea; autoRevealed: boolean }> =>
+  call(pickRoutes.score, { teamId, number }, { body: { payoff, cost } });
 
-const decodeScored = object({ idea: decodeIdea, autoRevealed: withDefault(boolean, false) });
-export const scoreIdea = (teamId: string, n: number, payoff: number, cost: number): Promise<{ idea: Idea; autoRevealed: boolean }> =>
-  doPost(apiUrl(ideaPath(teamId, n, 'score')), { payoff, cost }, decodeScored);
+export const revealIdea = async (teamId: string, number: number): Promise<Idea> => (await call(pickRoutes.reveal, { teamId, number }, { body: {} })).idea;
 
-export const revealIdea = (teamId: string, n: number): Promise<Idea> => doPost(apiUrl(ideaPath(teamId, n, 'reveal')), {}, field('idea', decodeIdea));
+// ---- RFCs ----
 
-export const rescoreIdea = (teamId: string, n: number): Promise<Idea> => doPost(apiUrl(ideaPath(teamId, n, 'rescore')), {}, field('idea', decodeIdea));
+export const listRfcs = (teamId: string, query: RfcListQuery = {}): Promise<Page<Rfc>> => call(rfcRoutes.list, { teamId }, { query });
 
-export const archiveIdea = (teamId: string, n: number, reason: string): Promise<Idea> =>
-  doPost(apiUrl(ideaPath(teamId, n, 'archive')), { reason }, field('idea', decodeIdea));
+export const getRfc = async (teamId: string, number: number): Promise<Rfc> => (await call(rfcRoutes.get, { teamId, number }, {})).rfc;
 
-export const linkIdeaToRfc = (teamId: string, n: number, rfc: number): Promise<Idea> =>
-  doPost(apiUrl(ideaPath(teamId, n, 'link')), { rfc }, field('idea', decodeIdea));
+export const createRfc = async (teamId: string, body: CreateRfcBody): Promise<Rfc> => (await call(rfcRoutes.create, { teamId }, { body })).rfc;
 
-// ---- RFCs (server/src/product/rfc/http.ts) ----
+// ---- guilds ----
 
-export interface RfcListOptions {
-  status?: RfcStatus;
-  mine?: boolean;
-  before?: number | null;
-  perPage?: number;
-}
+export const listGuilds = async (teamId: string): Promise<Guild[]> => (await call(guildRoutes.list, { teamId }, {})).items;
 
-const rfcPath = (teamId: string, n?: number, action = ''): string =>
-  `/rfc/teams/${seg(teamId)}/rfcs${n === undefined ? '' : `/${n}`}${action ? `/${action}` : ''}`;
+export const getGuild = async (teamId: string, slug: string): Promise<Guild> => (await call(guildRoutes.get, { teamId, slug }, {})).guild;
 
-export const listRfcs = (teamId: string, opts: RfcListOptions = {}): Promise<RfcPage> =>
-  doGet(apiUrl(rfcPath(teamId), { status: opts.status, mine: opts.mine ? 'true' : undefined, before: opts.before, per_page: opts.perPage }), decodeRfcPage);
+export const getAgenda = async (teamId: string, slug: string): Promise<Agenda> => (await call(guildRoutes.agenda, { teamId, slug }, {})).agenda;
 
-export const getRfc = (teamId: string, n: number): Promise<Rfc> => doGet(apiUrl(rfcPath(teamId, n)), field('rfc', decodeRfc));
-
-export const createRfc = (teamId: string, input: { title: string; doc_url?: string; channel_id?: string; idea?: number }): Promise<Rfc> =>
-  doPost(apiUrl(rfcPath(teamId)), input, field('rfc', decodeRfc));
-
-export const startRfcReview = (teamId: string, n: number, reviewers: string[], days?: number): Promise<Rfc> =>
-  doPost(apiUrl(rfcPath(teamId, n, 'review')), days === undefined ? { reviewers } : { reviewers, days }, field('rfc', decodeRfc));
-
-export const approveRfc = (teamId: string, n: number): Promise<Rfc> => doPost(apiUrl(rfcPath(teamId, n, 'approve')), {}, field('rfc', decodeRfc));
-
-export const raiseConcern = (teamId: string, n: number, text: string): Promise<{ rfc: Rfc; concernId: number }> =>
-  doPost(apiUrl(rfcPath(teamId, n, 'concerns')), { text }, object({ rfc: decodeRfc, concernId: number }));
-
-export const resolveConcern = (teamId: string, n: number, concernId: number, resolution?: string): Promise<Rfc> =>
-  doPost(apiUrl(rfcPath(teamId, n, `concerns/${concernId}/resolve`)), resolution ? { resolution } : {}, field('rfc', decodeRfc));
-
-export const decideRfc = (teamId: string, n: number, action: 'accept' | 'reject' | 'postpone' | 'withdraw', reason?: string): Promise<Rfc> =>
-  doPost(apiUrl(rfcPath(teamId, n, 'decision')), reason ? { action, reason } : { action }, field('rfc', decodeRfc));
-
-export const supersedeRfc = (teamId: string, n: number, by: number): Promise<Rfc> => doPost(apiUrl(rfcPath(teamId, n, 'supersede')), { by }, field('rfc', decodeRfc));
-
-export const markRfcReviewed = (teamId: string, n: number): Promise<Rfc> => doPost(apiUrl(rfcPath(teamId, n, 'reviewed')), {}, field('rfc', decodeRfc));
-
-// ---- guilds (server/src/product/guilds/http.ts) ----
-
-const guildPath = (slug: string, action = ''): string => `/guilds/${seg(slug)}${action ? `/${action}` : ''}`;
-
-export const listGuilds = (teamId: string): Promise<Guild[]> => doGet(apiUrl('/guilds', { team_id: teamId }), field('guilds', array(decodeGuild)));
-
-export const getGuild = (teamId: string, slug: string): Promise<Guild> => doGet(apiUrl(guildPath(slug), { team_id: teamId }), decodeGuildAnswer);
-
-export const getAgenda = (teamId: string, slug: string): Promise<Agenda> => doGet(apiUrl(guildPath(slug, 'agenda'), { team_id: teamId }), field('agenda', decodeAgenda));
-
-export const queueGuildItem = (teamId: string, slug: string, text: string): Promise<{ item: QueueItem }> =>
-  doPost(apiUrl(guildPath(slug, 'queue')), { team_id: teamId, text }, object({ item: decodeQueueItem }));
-
-export const addGuildNote = (teamId: string, slug: string, kind: 'note' | 'decision' | 'action', text: string): Promise<void> =>
-  doPost(apiUrl(guildPath(slug, 'notes')), { team_id: teamId, kind, text }, () => undefined);
-
+export const queueGuildItem = (teamId: string, slug: string, text: string): Promise<{ guild: Guild; item: QueueItem }> =>
+  call(guildRoutes.queue, { teamId, slug }, { body: { text } });

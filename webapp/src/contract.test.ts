@@ -1,53 +1,68 @@
-// The webapp's decoders against the real product (server/src/product) running in process on the
-// in-memory Mattermost API: every answer the webapp reads, every card post and every websocket
-// payload it handles must decode. This is where a server-side change of shape shows up first.
+// The contract against the real product (server/src/product) running in process on the in-memory
+// Mattermost API: every route of the contract is called (a test fails if one is left out), each
+// answer must have the route's status and decode strictly with the route's answer schema (an
+// extra, missing or renamed field fails), and so must every websocket payload and the card post.
+// This is where a server that drifts from the contract shows up.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Team, User, Channel } from '../../server/src/plugin/model/types';
+import * as z from 'zod/mini';
+import type { Channel, Team, User } from '../../server/src/plugin/model/types';
 import { MemoryWorld } from '../../server/src/plugin/testing/memory_api';
 import { ProductHarness } from '../../server/src/product/testing/product_harness';
-import { array, field, object, number, boolean, withDefault } from './decode';
-import { readCardProps } from './incidents/card_view';
-import { INCIDENT_POST_TYPE } from './manifest';
 import {
-  decodeAgenda,
-  decodeGuild,
-  decodeGuildAnswer,
-  decodeIdea,
-  decodeIdeaPage,
-  decodeIncident,
-  decodeIncidentMetrics,
-  decodeIncidentPage,
-  decodeRfc,
-  decodeRfcPage,
-  decodeTimelineEntry,
-} from './types/model';
-import { payloadOf } from './websocket_events';
+  CARD_PROPS,
+  EVENT_NAMES,
+  EVENT_PAYLOADS,
+  INCIDENT_POST_TYPE,
+  cardData,
+  decode,
+  decodeJson,
+  fillPath,
+  guildRoutes,
+  incidentRoutes,
+  infraRoutes,
+  isRecord,
+  pickRoutes,
+  rfcRoutes,
+  type AnswerOf,
+  type BodyOf,
+  type EventName,
+  type PathParams,
+  type QueryOf,
+  type Route,
+} from './contract';
 
 let h: ProductHarness;
 let world: MemoryWorld;
 let team: Team;
 let alice: User;
 let bob: User;
+let carol: User;
 let town: Channel;
 
-async function ok(method: string, path: string, user: User, body?: unknown): Promise<unknown> {
-  const res = await h.http(method, `/api/v1${path}`, user, body);
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const ALL_ROUTES: ReadonlyArray<Readonly<Record<string, Route>>> = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes, infraRoutes];
+const called = new Set<Route>();
 
-/** The websocket payloads of an event, as the webapp's handlers read them. */
-const eventPayloads = (event: string) =>
-  world.events.filter((e) => e.event === event).map((e) => payloadOf({ event: `custom_infra-ops_${event}`, data: e.payload }));
+/** One call as `user`; the answer must have the route's status and decode strictly. */
+async function ok<R extends Route>(route: R, params: PathParams<R['path']>, user: User, input: { query?: QueryOf<R>; body?: BodyOf<R> } = {}): Promise<AnswerOf<R>> {
+  called.add(route);
+  const query = new URLSearchParams();
+  const given: Readonly<Record<string, string | number | boolean | undefined>> = input.query ?? {};
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) query.set(k, String(v));
+  const qs = query.toString();
+  const path = `/api/v1${fillPath(route.path, params)}${qs ? `?${qs}` : ''}`;
+  const res = await h.http(route.method, path, user, route.body === null ? undefined : (input.body ?? {}));
+  assert.equal(res.status, route.status, `${route.method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+  return decode<R['answer']>(route.answer, res.body, `${route.method} ${route.path}`);
+}
 
 before(async () => {
   world = new MemoryWorld();
   team = world.addTeam('ops');
-  [alice, bob] = ['alice', 'bob'].map((n) => world.addUser(n)) as [User, User];
-  for (const u of [alice, bob]) world.addTeamMember(team.Id, u.Id);
+  [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => world.addUser(n)) as [User, User, User];
+  for (const u of [alice, bob, carol]) world.addTeamMember(team.Id, u.Id);
   town = world.addChannel(team.Id, 'town-square');
-  for (const u of [alice, bob]) world.addChannelMember(town.Id, u.Id);
+  for (const u of [alice, bob, carol]) world.addChannelMember(town.Id, u.Id);
   world.addChannel(team.Id, 'incidents');
   world.pluginConfig = { IncidentFeedChannel: 'incidents' };
   h = await new ProductHarness(world).activate();
@@ -56,72 +71,130 @@ before(async () => {
 after(() => h?.close());
 
 describe('contract with the server', () => {
-  it('incidents: declare, list, get, status, timeline, metrics, card post and events decode', async () => {
-    const declared = object({ incident: decodeIncident, warnings: array((v) => String(v)) })(
-      await ok('POST', '/incidents', alice, { team_id: team.Id, title: 'Checkout 500s', severity: 1, summary: 'from the sidebar' }),
-    );
-    const incident = declared.incident;
+  const teamId = () => team.Id;
+
+  it('incidents: every route answers its contract shape, and the card post decodes', async () => {
+    const declared = await ok(incidentRoutes.declare, { teamId: teamId() }, alice, { body: { title: 'Checkout 500s', severity: 1, summary: 'from the sidebar' } });
+    const { incident } = declared;
     assert.equal(incident.phase, 'active');
     assert.equal(incident.roles.commander, alice.Id);
-    const page = decodeIncidentPage(await ok('GET', `/incidents?team_id=${team.Id}&state=active`, alice));
+    const at = { teamId: teamId(), number: incident.number };
+
+    const page = await ok(incidentRoutes.list, { teamId: teamId() }, alice, { query: { state: 'active' } });
     assert.deepEqual(page.items.map((i) => i.id), [incident.id]);
-    decodeIncident(await ok('GET', `/incidents/${incident.id}`, alice));
-    const updated = decodeIncident(await ok('POST', `/incidents/${incident.id}/status`, alice, { text: 'Rolling back' }));
-    assert.equal(updated.lastUpdate?.text, 'Rolling back');
-    decodeIncident(await ok('POST', `/incidents/${incident.id}/milestones`, alice, { milestone: 'mitigated' }));
-    decodeIncident(await ok('POST', `/incidents/${incident.id}/follow`, alice, {}));
-    object({ items: array(decodeTimelineEntry), total: number })(await ok('GET', `/incidents/${incident.id}/timeline?page=0&per_page=200`, alice));
-    decodeIncidentMetrics(await ok('GET', `/incidents/metrics?team_id=${team.Id}`, alice));
+    assert.equal((await ok(incidentRoutes.get, at, alice)).incident.id, incident.id);
+    assert.equal((await ok(incidentRoutes.ofChannel, { channelId: incident.channelId }, alice)).incident.id, incident.id);
+    assert.equal((await ok(incidentRoutes.status, at, alice, { body: { text: 'Rolling back' } })).incident.lastUpdate?.text, 'Rolling back');
+    assert.equal((await ok(incidentRoutes.severity, at, alice, { body: { severity: 2 } })).incident.severity, 2);
+    assert.equal((await ok(incidentRoutes.role, at, alice, { body: { role: 'scribe', user_id: bob.Id } })).incident.roles.scribe, bob.Id);
+    await ok(incidentRoutes.note, at, alice, { body: { text: 'Found the bad deploy' } });
+    assert.notEqual((await ok(incidentRoutes.milestone, at, alice, { body: { milestone: 'mitigated' } })).incident.milestones.mitigated, null);
+    await ok(incidentRoutes.unfollow, at, alice);
+    assert.ok((await ok(incidentRoutes.follow, at, alice, { body: {} })).incident.followers.includes(alice.Id));
+    const added = await ok(incidentRoutes.addFollowup, at, alice, { body: { text: 'Add a canary', due: '2027-02-01' } });
+    assert.equal(added.incident.openFollowups, 1);
+    const done = await ok(incidentRoutes.completeFollowup, { ...at, n: added.followup.n }, alice, { body: {} });
+    assert.notEqual(done.followup.doneAt, null);
+    const timeline = await ok(incidentRoutes.timeline, at, alice, { query: { per_page: 100 } });
+    assert.ok(timeline.items.length > 0);
+    assert.equal((await ok(incidentRoutes.resolve, at, alice, { body: { summary: 'Rolled back' } })).incident.phase, 'resolved');
+    assert.notEqual((await ok(incidentRoutes.reviewed, at, alice, { body: {} })).incident.review.reviewedAt, null);
+    assert.equal((await ok(incidentRoutes.reopen, at, alice, { body: {} })).incident.phase, 'active');
+    assert.equal((await ok(incidentRoutes.metrics, { teamId: teamId() }, alice, { query: { days: 30 } })).metrics.total, 1);
 
     const card = [...world.posts.values()].find((p) => p.Type === INCIDENT_POST_TYPE && p.ChannelId === incident.channelId);
     assert.ok(card, 'the pinned card post exists');
-    const props = readCardProps(card.Props as Record<string, unknown>);
-    assert.ok(props.ok, props.ok ? '' : props.error);
-    assert.equal(props.ok && props.card.id, incident.id);
-
-    for (const event of ['incident_declared', 'incident_updated']) {
-      const payloads = eventPayloads(event);
-      assert.ok(payloads.length > 0, `${event} published`);
-      for (const p of payloads) decodeIncident(p?.incident, 'incident');
-    }
+    const props = card.Props as Record<string, unknown>;
+    assert.equal(decodeJson(cardData, props[CARD_PROPS.card], CARD_PROPS.card).id, incident.id);
+    assert.equal(props[CARD_PROPS.incidentId], incident.id);
   });
 
-  it('PICK: add, score, list, get and pick_idea_changed decode', async () => {
-    const idea = field('idea', decodeIdea)(await ok('POST', '/pick/ideas', alice, { channel_id: town.Id, title: 'Cache CI builds' }));
-    assert.equal(idea.id, `${team.Id}:${idea.number}`);
-    const scored = object({ idea: decodeIdea, autoRevealed: withDefault(boolean, false) })(
-      await ok('POST', `/pick/teams/${team.Id}/ideas/${idea.number}/score`, alice, { payoff: 8, cost: 2 }),
-    );
-    assert.deepEqual(scored.idea.myScore, { payoff: 8, cost: 2 });
-    await ok('POST', `/pick/teams/${team.Id}/ideas/${idea.number}/score`, bob, { payoff: 9, cost: 3 });
-    const revealed = field('idea', decodeIdea)(await ok('GET', `/pick/teams/${team.Id}/ideas/${idea.number}`, alice));
-    assert.equal(revealed.status, 'revealed', 'every member asked has scored: auto reveal');
-    assert.equal(revealed.revealed?.quadrant, 'implement');
-    const page = decodeIdeaPage(await ok('GET', `/pick/ideas?team_id=${team.Id}&channel_id=${town.Id}&filter=all&per_page=100`, alice));
-    assert.equal(page.ideas.length, 1);
+  it('PICK: every route answers its contract shape, with the caller’s own part only on REST', async () => {
+    const { idea } = await ok(pickRoutes.add, { teamId: teamId() }, alice, { body: { channel_id: town.Id, title: 'Cache CI builds' } });
+    const at = { teamId: teamId(), number: idea.number };
+    const scored = await ok(pickRoutes.score, at, alice, { body: { payoff: 8, cost: 2 } });
+    assert.deepEqual(scored.idea.viewer?.myScore, { payoff: 8, cost: 2 });
+    assert.equal(scored.autoRevealed, false, 'two of three asked have not scored yet');
+    await ok(pickRoutes.score, at, bob, { body: { payoff: 9, cost: 3 } });
+    const revealed = await ok(pickRoutes.reveal, at, alice, { body: {} });
+    assert.equal(revealed.idea.status, 'revealed');
+    assert.equal(revealed.idea.revealed?.quadrant, 'implement');
+    assert.equal((await ok(pickRoutes.get, at, bob)).idea.viewer?.myScore?.payoff, 9);
+    const page = await ok(pickRoutes.list, { teamId: teamId() }, alice, { query: { channel_id: town.Id, filter: 'all' } });
+    assert.equal(page.items.length, 1);
     assert.equal(typeof page.threshold, 'number');
-    for (const p of eventPayloads('pick_idea_changed')) decodeIdea(p?.idea, 'idea');
+    const rescored = await ok(pickRoutes.rescore, at, alice, { body: {} });
+    assert.equal(rescored.idea.round, 2);
+    assert.equal(rescored.idea.history.length, 1);
 
-    await h.command(alice, town.Id, '/pick board', team);
-    const [opened] = eventPayloads('pick_board_opened');
-    assert.deepEqual(opened, { teamId: team.Id, channelId: town.Id }, 'what handlePickBoardOpened reads');
+    const other = (await ok(pickRoutes.add, { teamId: teamId() }, bob, { body: { channel_id: town.Id, title: 'Rewrite in Rust' } })).idea;
+    assert.equal((await ok(pickRoutes.archive, { teamId: teamId(), number: other.number }, bob, { body: { reason: 'duplicate' } })).idea.status, 'archived');
+
+    const { rfc } = await ok(rfcRoutes.create, { teamId: teamId() }, alice, { body: { title: 'Build cache service', idea: idea.number } });
+    assert.equal((await ok(pickRoutes.link, at, alice, { body: { rfc: rfc.number } })).idea.rfcNumber, rfc.number);
   });
 
-  it('RFCs: create, list, get and rfc_changed decode', async () => {
-    const rfc = field('rfc', decodeRfc)(await ok('POST', `/rfc/teams/${team.Id}/rfcs`, alice, { title: 'Adopt OpenTelemetry' }));
+  it('RFCs: every route answers its contract shape, through review, concern and decision', async () => {
+    const { rfc } = await ok(rfcRoutes.create, { teamId: teamId() }, alice, { body: { title: 'Adopt OpenTelemetry', channel_id: town.Id } });
     assert.equal(rfc.status, 'draft');
-    decodeRfcPage(await ok('GET', `/rfc/teams/${team.Id}/rfcs`, alice));
-    field('rfc', decodeRfc)(await ok('GET', `/rfc/teams/${team.Id}/rfcs/${rfc.number}`, alice));
-    const payloads = eventPayloads('rfc_changed');
-    assert.ok(payloads.length > 0);
-    for (const p of payloads) decodeRfc(p?.rfc, 'rfc');
+    const at = { teamId: teamId(), number: rfc.number };
+    assert.ok((await ok(rfcRoutes.list, { teamId: teamId() }, alice, { query: { status: 'draft' } })).items.some((r) => r.number === rfc.number));
+    assert.equal((await ok(rfcRoutes.get, at, bob)).rfc.reference, rfc.reference);
+    assert.equal((await ok(rfcRoutes.review, at, alice, { body: { reviewers: [bob.Id], days: 7 } })).rfc.status, 'in_review');
+    const raised = await ok(rfcRoutes.raiseConcern, at, bob, { body: { text: 'What does it cost?' } });
+    assert.equal(raised.rfc.openConcerns, 1);
+    const resolved = await ok(rfcRoutes.resolveConcern, { ...at, concernId: raised.concernId }, bob, { body: { resolution: 'Answered in the doc' } });
+    assert.equal(resolved.rfc.openConcerns, 0);
+    await ok(rfcRoutes.approve, at, bob, { body: {} });
+    assert.equal((await ok(rfcRoutes.decide, at, alice, { body: { action: 'accept' } })).rfc.status, 'accepted');
+    assert.notEqual((await ok(rfcRoutes.reviewed, at, alice, { body: {} })).rfc.lastReviewedAt, null);
+    const next = (await ok(rfcRoutes.create, { teamId: teamId() }, alice, { body: { title: 'Adopt OpenTelemetry, v2' } })).rfc;
+    assert.equal((await ok(rfcRoutes.supersede, at, alice, { body: { by: next.number } })).rfc.supersededBy, next.number);
   });
 
-  it('guilds: list (seeded defaults), get and agenda decode', async () => {
-    const guilds = field('guilds', array(decodeGuild))(await ok('GET', `/guilds?team_id=${team.Id}`, alice));
-    assert.ok(guilds.length >= 2, 'the two handbook guilds are seeded');
-    const slug = guilds[0]!.slug;
-    decodeGuildAnswer(await ok('GET', `/guilds/${slug}?team_id=${team.Id}`, alice));
-    field('agenda', decodeAgenda)(await ok('GET', `/guilds/${slug}/agenda?team_id=${team.Id}`, alice));
+  it('guilds: every route answers its contract shape', async () => {
+    const seeded = await ok(guildRoutes.list, { teamId: teamId() }, alice);
+    assert.ok(seeded.items.length >= 2, 'the two handbook guilds are seeded');
+    const { guild } = await ok(guildRoutes.create, { teamId: teamId() }, alice, {
+      body: { name: 'Platform Guild', day: 2, time: '10:00', time_zone: 'Europe/Berlin', channel_id: town.Id, sources: ['incidents', 'rfcs', 'pick'] },
+    });
+    const at = { teamId: teamId(), slug: guild.slug };
+    assert.notEqual((await ok(guildRoutes.get, at, alice)).guild.nextMeetingAt, null);
+    assert.equal((await ok(guildRoutes.edit, at, alice, { body: { purpose: 'Paved roads' } })).guild.purpose, 'Paved roads');
+    const queued = await ok(guildRoutes.queue, at, bob, { body: { text: 'Golden images' } });
+    assert.equal(queued.item.text, 'Golden images');
+    await ok(guildRoutes.note, at, alice, { body: { kind: 'decision', text: 'Adopt Backstage' } });
+    const { agenda } = await ok(guildRoutes.agenda, at, alice);
+    assert.ok(agenda.queued.some((q) => q.text === 'Golden images'));
+    const closed = await ok(guildRoutes.close, at, alice, { body: {} });
+    assert.equal(closed.guild.queue.length, 0);
+    assert.ok(closed.meeting.done.length > 0);
+  });
+
+  it('infra: health and what the caller owes answer their contract shape', async () => {
+    assert.equal((await ok(infraRoutes.health, {}, alice)).status, 'ok');
+    const owed = await ok(infraRoutes.owe, { teamId: teamId() }, bob);
+    assert.ok(Array.isArray(owed.sections));
+  });
+
+  it('covered every route of the contract', () => {
+    const missing = ALL_ROUTES.flatMap((routes) => Object.entries(routes).filter(([, r]) => !called.has(r)).map(([name, r]) => `${name} ${r.method} ${r.path}`));
+    assert.deepEqual(missing, []);
+  });
+
+  it('every websocket event published decodes with its contract schema', async () => {
+    await h.command(alice, town.Id, '/pick board', team);
+    const seen = new Set<string>();
+    for (const e of world.events) {
+      assert.ok((EVENT_NAMES as string[]).includes(e.event), `${e.event} is an event of the contract`);
+      const event = e.event as EventName;
+      seen.add(event);
+      const payload: unknown = e.payload;
+      assert.ok(isRecord(payload) && Object.keys(payload).join() === 'data', `${event}: {data: JSON text}`);
+      decodeJson(EVENT_PAYLOADS[event] as z.core.$ZodType, payload.data, event);
+    }
+    for (const event of ['incident_declared', 'incident_updated', 'pick_idea_changed', 'pick_board_opened', 'rfc_changed', 'guild_changed']) {
+      assert.ok(seen.has(event), `${event} was published`);
+    }
   });
 });

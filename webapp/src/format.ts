@@ -1,22 +1,10 @@
-// Display text for records: labels, durations and dates. Pure functions so they are tested alone.
-import type { Incident, Rfc } from './types/model';
-
-export const severityName = (severity: number): string => `SEV${severity}`;
+// Display text for records: durations, dates and severities. Labels and references (RFC status
+// labels, RFC-007, SEV1) come from the contract, shared with the server.
+import { severityName, type Incident } from './contract';
 
 /** The configured label when the server sends one ("SEV1 · Critical"), else just SEV<n>. */
 export const severityText = (incident: Pick<Incident, 'severity' | 'severityLabel'>): string =>
   incident.severityLabel ? `${severityName(incident.severity)} · ${incident.severityLabel}` : severityName(incident.severity);
-
-const RFC_STATUS_TEXT: Record<Rfc['status'], string> = {
-  draft: 'Draft',
-  in_review: 'In review',
-  accepted: 'Accepted',
-  rejected: 'Rejected',
-  postponed: 'Postponed',
-  withdrawn: 'Withdrawn',
-  superseded: 'Superseded',
-};
-export const rfcStatusText = (status: Rfc['status']): string => RFC_STATUS_TEXT[status];
 
 /** "3m", "5h 10m", "2d 4h": compact, for lists. */
 export function duration(ms: number): string {
@@ -52,6 +40,3 @@ export const daysLeft = (deadline: number | null, now: number): number | null =>
   deadline === null ? null : Math.max(0, Math.ceil((deadline - now) / 86_400_000));
 
 export const formatScore = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
-
-/** RFC-007: team-scoped numbers, zero-padded to three digits like the server's references. */
-export const rfcReference = (n: number): string => `RFC-${String(n).padStart(3, '0')}`;

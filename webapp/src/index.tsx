@@ -8,7 +8,7 @@ import { APP_BAR_ICON_URL } from './app_bar_icon';
 import * as client from './client';
 import { IncidentCard } from './components/incident_card';
 import { Sidebar, SidebarTitle } from './components/sidebar';
-import { INCIDENT_POST_TYPE, PLUGIN_ID, wsEventName } from './manifest';
+import { INCIDENT_POST_TYPE, PLUGIN_ID, wsEventName, type EventName } from './contract';
 import { addIdeaFromPost } from './pick/add_from_post';
 import { postMenuActions } from './post_actions';
 import { reducer } from './reducer';
@@ -62,7 +62,7 @@ export default class Plugin {
       getPost: (postId) => getPost(state(), postId),
       permalink: (postId) => `${window.location.origin}${sitePath()}/_redirect/pl/${postId}`,
       openDeclareForm: (draft) => showDeclareForm(dispatch, draft),
-      addIdea: (channelId, title) => addIdeaFromPost(dispatch, channelId, title),
+      addIdea: (channelId, title) => addIdeaFromPost(dispatch, getCurrentTeamId(state()), channelId, title),
       warn,
     });
     for (const item of menu) this.track(registry, registry.registerPostDropdownMenuAction(item.text, item.action, item.filter));
@@ -76,12 +76,12 @@ export default class Plugin {
       fetchIdea: (ref) => client.getIdea(ref.teamId, ref.number),
       fetchRfc: (ref) => client.getRfc(ref.teamId, ref.number),
       fetchGuild: (ref) => client.getGuild(ref.teamId, ref.slug),
-      currentTeamId: () => getCurrentTeamId(state()),
       // Only the team being looked at: the event goes to the user on every tab and team.
       openPickBoard: (teamId) => teamId === getCurrentTeamId(state()) && showSidebar(dispatch, 'pick'),
       warn,
     });
-    for (const [event, handler] of Object.entries(handlers)) {
+    for (const [event, handler] of Object.entries(handlers) as Array<[EventName, (typeof handlers)[EventName]]>) {
+      if (!handler) continue;
       registry.registerWebSocketEventHandler(wsEventName(event), handler);
       this.cleanups.push(() => registry.unregisterWebSocketEventHandler?.(wsEventName(event)));
     }

@@ -2,26 +2,24 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as a from './actions';
 import { initialState, reducer, upsert } from './reducer';
-import { fixtureIdea, fixtureIncident, fixtureRevealed } from './testing/fixtures';
-import { decodeIdea, decodeIncident } from './types/model';
+import { fixtureAgenda, fixtureGuild, fixtureIdea as idea, fixtureIncident as incident, fixtureRevealed } from './testing/fixtures';
 
-const incident = (over: Record<string, unknown> = {}) => decodeIncident(fixtureIncident(over));
-const idea = (over: Record<string, unknown> = {}) => decodeIdea(fixtureIdea(over));
+const byId = (r: { id: string }) => r.id;
 
 describe('upsert', () => {
   it('inserts, replaces with newer, keeps newer over older, and keeps identity when nothing changes', () => {
     const v1 = { id: 'x', updatedAt: 1, n: 1 };
     const v2 = { id: 'x', updatedAt: 2, n: 2 };
-    const m1 = upsert({}, [v1]);
+    const m1 = upsert({}, [v1], byId);
     assert.deepEqual(m1, { x: v1 });
-    const m2 = upsert(m1, [v2]);
+    const m2 = upsert(m1, [v2], byId);
     assert.equal(m2.x, v2);
-    const m3 = upsert(m2, [v1]);
+    const m3 = upsert(m2, [v1], byId);
     assert.equal(m3, m2, 'an older copy changes nothing');
   });
 
   it('treats an equal updatedAt as a replacement (the server re-sent the same version)', () => {
-    const m = upsert({ x: { id: 'x', updatedAt: 5, n: 1 } }, [{ id: 'x', updatedAt: 5, n: 2 }]);
+    const m = upsert({ x: { id: 'x', updatedAt: 5, n: 1 } }, [{ id: 'x', updatedAt: 5, n: 2 }], byId);
     assert.equal(m.x!.n, 2);
   });
 });
@@ -51,12 +49,35 @@ describe('reducer', () => {
   it('replaces the ideas with a board and records its scope and threshold, keeping newer copies', () => {
     let s = reducer(initialState, a.ideaReceived(idea({ number: 1, updatedAt: 50, title: 'newer' })));
     s = reducer(s, a.ideaReceived(idea({ number: 9, channelId: 'other' })));
-    const page = { ideas: [idea({ number: 1, updatedAt: 40 }), idea({ number: 2, revealed: fixtureRevealed(8, 2), status: 'revealed' })], next: null, threshold: 6 };
+    const page = { items: [idea({ number: 1, updatedAt: 40 }), idea({ number: 2, revealed: fixtureRevealed(8, 2), status: 'revealed' })], nextCursor: null, threshold: 6 };
     s = reducer(s, a.boardReceived({ teamId: 'team1', channelId: 'ch1' }, page));
     assert.deepEqual(Object.keys(s.ideas).sort(), ['team1:1', 'team1:2']);
     assert.equal(s.ideas['team1:1']!.title, 'newer');
     assert.equal(s.pickThreshold, 6);
     assert.deepEqual(s.pickScope, { teamId: 'team1', channelId: 'ch1' });
+  });
+
+  it("keeps the caller's own score when an event (no viewer) updates the idea in the same round", () => {
+    const mine = { myScore: { payoff: 8, cost: 2 }, awaitingMyScore: false };
+    let s = reducer(initialState, a.ideaReceived(idea({ updatedAt: 10, viewer: mine })));
+    s = reducer(s, a.ideaReceived(idea({ updatedAt: 20, scoredCount: 2, viewer: null })));
+    assert.deepEqual(s.ideas['team1:1']!.viewer, mine);
+    assert.equal(s.ideas['team1:1']!.scoredCount, 2);
+    s = reducer(s, a.ideaReceived(idea({ updatedAt: 30, round: 2, viewer: null })));
+    assert.equal(s.ideas['team1:1']!.viewer, null, 'a new round drops the old score');
+  });
+
+  it('stops waiting for my score once an event says the idea is no longer open', () => {
+    let s = reducer(initialState, a.ideaReceived(idea({ updatedAt: 10, viewer: { myScore: null, awaitingMyScore: true } })));
+    s = reducer(s, a.ideaReceived(idea({ updatedAt: 20, status: 'archived', viewer: null })));
+    assert.deepEqual(s.ideas['team1:1']!.viewer, { myScore: null, awaitingMyScore: false });
+  });
+
+  it('keys guilds and agendas by team and slug, so equal slugs of two teams never collide', () => {
+    let s = reducer(initialState, a.guildsReceived([fixtureGuild({ teamId: 't1', name: 'one' }), fixtureGuild({ teamId: 't2', name: 'two' })]));
+    assert.deepEqual(Object.keys(s.guilds).sort(), ['t1:infrastructure-guild', 't2:infrastructure-guild']);
+    s = reducer(s, a.agendaReceived(fixtureAgenda({ teamId: 't2' })));
+    assert.deepEqual(Object.keys(s.agendas), ['t2:infrastructure-guild']);
   });
 
   it('shows and clears notices, and counts reconnects', () => {

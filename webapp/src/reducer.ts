@@ -1,14 +1,18 @@
-// The plugin's slice of the host store (mounted at state['plugins-infra-ops']). Records are kept
-// by id; an older copy never replaces a newer one, because a list fetch can return after a
+// The plugin's slice of the host store (mounted at state['plugins-infra-ops']). Records are the
+// contract's views, kept by key (incidents by id; ideas and RFCs by team and number; guilds by team
+// and slug); an older copy never replaces a newer one, because a list fetch can return after a
 // websocket event that already carried the newer state.
 import type { Action } from 'redux';
-import type { DeclareDraft, Notice, PickScope, PluginAction, RhsTab } from './actions';
-import type { Agenda, Guild, Idea, Incident, Rfc } from './types/model';
+import type { DeclareDraft, Notice, OpenIncident, PickScope, PluginAction, RhsTab } from './actions';
+import { PLUGIN_ID, guildKey, teamNumberKey, type Agenda, type Guild, type Idea, type Incident, type Rfc } from './contract';
+
+/** Where the host mounts this plugin's reducer. */
+export const PLUGIN_STATE_KEY = `plugins-${PLUGIN_ID}`;
 
 export const DEFAULT_PICK_THRESHOLD = 5.5;
 
 export interface PluginState {
-  rhs: { tab: RhsTab; declareDraft: DeclareDraft | null; notice: Notice | null; incidentId: string | null };
+  rhs: { tab: RhsTab; declareDraft: DeclareDraft | null; notice: Notice | null; incident: OpenIncident | null };
   incidents: Record<string, Incident>;
   ideas: Record<string, Idea>;
   pickThreshold: number;
@@ -16,14 +20,14 @@ export interface PluginState {
   pickScope: PickScope | null;
   rfcs: Record<string, Rfc>;
   guilds: Record<string, Guild>;
-  /** Agendas by guild slug. */
+  /** Agendas by guildKey. */
   agendas: Record<string, Agenda>;
   /** Bumped on websocket reconnect; views include it in their load keys so they refetch. */
   syncEpoch: number;
 }
 
 export const initialState: PluginState = {
-  rhs: { tab: 'incidents', declareDraft: null, notice: null, incidentId: null },
+  rhs: { tab: 'incidents', declareDraft: null, notice: null, incident: null },
   incidents: {},
   ideas: {},
   pickThreshold: DEFAULT_PICK_THRESHOLD,
@@ -34,18 +38,31 @@ export const initialState: PluginState = {
   syncEpoch: 0,
 };
 
-type Versioned = { id: string; updatedAt: number };
+type Versioned = { updatedAt: number };
+
+const incidentKey = (i: Incident): string => i.id;
 
 /** Inserts or replaces records unless the stored copy is newer; returns the same map if nothing changed. */
-export function upsert<T extends Versioned>(byId: Record<string, T>, records: readonly T[]): Record<string, T> {
+export function upsert<T extends Versioned>(byKey: Record<string, T>, records: readonly T[], keyOf: (record: T) => string): Record<string, T> {
   let next: Record<string, T> | undefined;
   for (const record of records) {
-    const current = (next ?? byId)[record.id];
+    const key = keyOf(record);
+    const current = (next ?? byKey)[key];
     if (current && current.updatedAt > record.updatedAt) continue;
-    next ??= { ...byId };
-    next[record.id] = record;
+    next ??= { ...byKey };
+    next[key] = record;
   }
-  return next ?? byId;
+  return next ?? byKey;
+}
+
+/**
+ * An idea from a websocket event has no viewer part (it went to a whole channel): the caller's own
+ * score and "waiting for you" are kept from the copy we have while the round is the same.
+ */
+export function withViewer(incoming: Idea, current: Idea | undefined): Idea {
+  if (incoming.viewer !== null || !current?.viewer || current.round !== incoming.round) return incoming;
+  const { myScore, awaitingMyScore } = current.viewer;
+  return { ...incoming, viewer: { myScore, awaitingMyScore: awaitingMyScore && incoming.status === 'open' } };
 }
 
 function isPluginAction(action: Action): action is PluginAction {
@@ -58,39 +75,40 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
     case 'infra-ops/rhs-tab-selected':
       return state.rhs.tab === action.tab ? state : { ...state, rhs: { ...state.rhs, tab: action.tab } };
     case 'infra-ops/declare-form-opened':
-      return { ...state, rhs: { ...state.rhs, tab: 'incidents', declareDraft: action.draft, incidentId: null } };
+      return { ...state, rhs: { ...state.rhs, tab: 'incidents', declareDraft: action.draft, incident: null } };
     case 'infra-ops/declare-form-closed':
       return { ...state, rhs: { ...state.rhs, declareDraft: null } };
     case 'infra-ops/incident-opened':
-      return { ...state, rhs: { ...state.rhs, tab: 'incidents', declareDraft: null, incidentId: action.incidentId } };
+      return { ...state, rhs: { ...state.rhs, tab: 'incidents', declareDraft: null, incident: action.incident } };
     case 'infra-ops/notice':
       return { ...state, rhs: { ...state.rhs, notice: action.notice } };
     case 'infra-ops/incidents-received':
-      return { ...state, incidents: upsert(state.incidents, action.incidents) };
+      return { ...state, incidents: upsert(state.incidents, action.incidents, incidentKey) };
     case 'infra-ops/incident-received':
-      return { ...state, incidents: upsert(state.incidents, [action.incident]) };
+      return { ...state, incidents: upsert(state.incidents, [action.incident], incidentKey) };
     case 'infra-ops/board-received': {
       // A board is the set of live ideas in scope: ideas missing from it were archived or fell off
       // the page, so the map is rebuilt, keeping any newer copy a websocket event already brought.
       const fresh: Record<string, Idea> = {};
-      for (const idea of action.page.ideas) {
-        const current = state.ideas[idea.id];
-        fresh[idea.id] = current && current.updatedAt > idea.updatedAt ? current : idea;
+      for (const idea of action.page.items) {
+        const key = teamNumberKey(idea);
+        const current = state.ideas[key];
+        fresh[key] = current && current.updatedAt > idea.updatedAt ? current : withViewer(idea, current);
       }
       return { ...state, ideas: fresh, pickThreshold: action.page.threshold, pickScope: action.scope };
     }
     case 'infra-ops/idea-received':
-      return { ...state, ideas: upsert(state.ideas, [action.idea]) };
+      return { ...state, ideas: upsert(state.ideas, [withViewer(action.idea, state.ideas[teamNumberKey(action.idea)])], teamNumberKey) };
     case 'infra-ops/rfcs-received':
-      return { ...state, rfcs: upsert(state.rfcs, action.rfcs) };
+      return { ...state, rfcs: upsert(state.rfcs, action.rfcs, teamNumberKey) };
     case 'infra-ops/rfc-received':
-      return { ...state, rfcs: upsert(state.rfcs, [action.rfc]) };
+      return { ...state, rfcs: upsert(state.rfcs, [action.rfc], teamNumberKey) };
     case 'infra-ops/guilds-received':
-      return { ...state, guilds: upsert(state.guilds, action.guilds) };
+      return { ...state, guilds: upsert(state.guilds, action.guilds, guildKey) };
     case 'infra-ops/guild-received':
-      return { ...state, guilds: upsert(state.guilds, [action.guild]) };
+      return { ...state, guilds: upsert(state.guilds, [action.guild], guildKey) };
     case 'infra-ops/agenda-received':
-      return { ...state, agendas: { ...state.agendas, [action.agenda.slug]: action.agenda } };
+      return { ...state, agendas: { ...state.agendas, [guildKey(action.agenda)]: action.agenda } };
     case 'infra-ops/reconnected':
       return { ...state, syncEpoch: state.syncEpoch + 1 };
     default:

@@ -3,9 +3,8 @@ import { describe, it } from 'node:test';
 import type { GlobalState } from '@mattermost/types/store';
 import * as a from './actions';
 import { initialState, reducer, type PluginState } from './reducer';
-import { getActiveIncidents, getChartIdeas, getIdeasBeingScored, getRfcs, getSiteURL, pluginState } from './selectors';
-import { fixtureIdea, fixtureIncident, fixtureRevealed, fixtureRfc } from './testing/fixtures';
-import { decodeIdea, decodeIncident, decodeRfc } from './types/model';
+import { getActiveIncidents, getChartIdeas, getGuilds, getIdeasBeingScored, getRfcs, getSiteURL, pluginState } from './selectors';
+import { fixtureGuild, fixtureIdea, fixtureIncident, fixtureRevealed, fixtureRfc } from './testing/fixtures';
 
 function host(plugin: PluginState): GlobalState {
   return {
@@ -30,7 +29,7 @@ describe('selectors', () => {
       fixtureIncident({ id: 'c', severity: 3, declaredAt: 5 }),
       fixtureIncident({ id: 'd', severity: 1, phase: 'resolved' }),
       fixtureIncident({ id: 'e', severity: 1, teamId: 'team2' }),
-    ].map((i) => decodeIncident(i));
+    ];
     const state = host(reducer(initialState, a.incidentsReceived(incidents)));
     const first = getActiveIncidents(state, 'team1');
     assert.deepEqual(first.map((i) => i.id), ['b', 'c', 'a']);
@@ -39,31 +38,42 @@ describe('selectors', () => {
 
   it('puts only revealed ideas in scope on the chart and open ones in the scoring list', () => {
     const page = {
-      ideas: [
+      items: [
         fixtureIdea({ number: 1, status: 'revealed', revealed: fixtureRevealed(8, 2) }),
         fixtureIdea({ number: 2 }),
         fixtureIdea({ number: 3, status: 'archived', revealed: fixtureRevealed(2, 9) }),
-      ].map((i) => decodeIdea(i)),
-      next: null,
+      ],
+      nextCursor: null,
       threshold: 5.5,
     };
     let s = reducer(initialState, a.boardReceived({ teamId: 'team1', channelId: 'ch1' }, page));
     // An event about an idea in another channel must not appear on this channel's chart.
-    s = reducer(s, a.ideaReceived(decodeIdea(fixtureIdea({ number: 4, channelId: 'ch2', status: 'revealed', revealed: fixtureRevealed(9, 9) }))));
+    s = reducer(s, a.ideaReceived(fixtureIdea({ number: 4, channelId: 'ch2', status: 'revealed', revealed: fixtureRevealed(9, 9) })));
     const state = host(s);
     assert.deepEqual(getChartIdeas(state).map((i) => i.number), [1]);
     assert.deepEqual(getIdeasBeingScored(state).map((i) => i.number), [2]);
-    const teamWide = host(reducer(s, a.boardReceived({ teamId: 'team1', channelId: null }, { ...page, ideas: [] })));
+    const teamWide = host(reducer(s, a.boardReceived({ teamId: 'team1', channelId: null }, { ...page, items: [] })));
     assert.deepEqual(getChartIdeas(teamWide).map((i) => i.number), []);
   });
 
-  it('orders RFCs in review first, then drafts, newest number first', () => {
+  it("orders the team's RFCs in review first, then drafts, newest number first", () => {
     const rfcs = [
       fixtureRfc({ number: 1, status: 'accepted' }),
       fixtureRfc({ number: 2, status: 'draft' }),
       fixtureRfc({ number: 3, status: 'in_review' }),
       fixtureRfc({ number: 4, status: 'draft' }),
-    ].map((r) => decodeRfc(r));
-    assert.deepEqual(getRfcs(host(reducer(initialState, a.rfcsReceived(rfcs)))).map((r) => r.number), [3, 4, 2, 1]);
+      fixtureRfc({ number: 3, status: 'in_review', teamId: 'team2' }),
+    ];
+    assert.deepEqual(getRfcs(host(reducer(initialState, a.rfcsReceived(rfcs))), 'team1').map((r) => r.number), [3, 4, 2, 1]);
+  });
+
+  it("lists the team's guilds by next meeting, inactive ones last", () => {
+    const guilds = [
+      fixtureGuild({ slug: 'late', name: 'Late', nextMeetingAt: 9 }),
+      fixtureGuild({ slug: 'idle', name: 'Idle', channelId: null, nextMeetingAt: 1 }),
+      fixtureGuild({ slug: 'soon', name: 'Soon', nextMeetingAt: 2 }),
+      fixtureGuild({ slug: 'other', name: 'Other', teamId: 'team2', nextMeetingAt: 1 }),
+    ];
+    assert.deepEqual(getGuilds(host(reducer(initialState, a.guildsReceived(guilds))), 'team1').map((g) => g.slug), ['soon', 'late', 'idle']);
   });
 });

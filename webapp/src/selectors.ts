@@ -3,10 +3,9 @@
 import type { GlobalState } from '@mattermost/types/store';
 import type { Post } from '@mattermost/types/posts';
 import { getCurrentChannelId, getCurrentUserId } from 'mattermost-redux/selectors/entities/common';
-import { PLUGIN_STATE_KEY } from './manifest';
-import { initialState, type PluginState } from './reducer';
+import { guildKey, type Guild, type Idea, type Incident, type Rfc } from './contract';
+import { PLUGIN_STATE_KEY, initialState, type PluginState } from './reducer';
 import type { PickScope } from './actions';
-import type { Guild, Idea, Incident, Rfc } from './types/model';
 
 export { getCurrentChannelId, getCurrentUserId };
 
@@ -37,12 +36,12 @@ function memo<A extends unknown[], O>(derive: (...inputs: A) => O): (...inputs: 
 
 export const getSyncEpoch = (state: GlobalState) => pluginState(state).syncEpoch;
 export const getRhsTab = (state: GlobalState) => pluginState(state).rhs.tab;
-export const getOpenIncidentId = (state: GlobalState) => pluginState(state).rhs.incidentId;
+export const getOpenIncident = (state: GlobalState) => pluginState(state).rhs.incident;
 export const getNotice = (state: GlobalState) => pluginState(state).rhs.notice;
 export const getDeclareDraft = (state: GlobalState) => pluginState(state).rhs.declareDraft;
 export const getIncident = (state: GlobalState, id: string): Incident | undefined => pluginState(state).incidents[id];
 export const getPickThreshold = (state: GlobalState) => pluginState(state).pickThreshold;
-export const getAgenda = (state: GlobalState, slug: string) => pluginState(state).agendas[slug];
+export const getAgenda = (state: GlobalState, guild: Pick<Guild, 'teamId' | 'slug'>) => pluginState(state).agendas[guildKey(guild)];
 
 /** Active incidents of a team: most severe first (SEV1 before SEV4), then newest. */
 export const sortIncidents = (incidents: readonly Incident[]): Incident[] =>
@@ -72,17 +71,19 @@ export const getChartIdeas = (state: GlobalState): Idea[] => chartIdeasOf(plugin
 export const getIdeasBeingScored = (state: GlobalState): Idea[] => scoringIdeasOf(pluginState(state).ideas, pluginState(state).pickScope);
 
 const rfcOrder: Record<Rfc['status'], number> = { in_review: 0, draft: 1, accepted: 2, postponed: 3, rejected: 4, withdrawn: 5, superseded: 6 };
-const rfcsOf = memo((byId: Record<string, Rfc>) =>
-  Object.values(byId).sort((a, b) => rfcOrder[a.status] - rfcOrder[b.status] || b.number - a.number),
+const rfcsOf = memo((byKey: Record<string, Rfc>, teamId: string) =>
+  Object.values(byKey)
+    .filter((r) => r.teamId === teamId)
+    .sort((a, b) => rfcOrder[a.status] - rfcOrder[b.status] || b.number - a.number),
 );
-/** RFCs needing attention first (in review, then drafts), newest number first within a status. */
-export const getRfcs = (state: GlobalState): Rfc[] => rfcsOf(pluginState(state).rfcs);
+/** A team's RFCs needing attention first (in review, then drafts), newest number first within a status. */
+export const getRfcs = (state: GlobalState, teamId: string): Rfc[] => rfcsOf(pluginState(state).rfcs, teamId);
 
-const guildsOf = memo((byId: Record<string, Guild>) =>
-  Object.values(byId).sort((a, b) => {
+const guildsOf = memo((byKey: Record<string, Guild>, teamId: string) =>
+  Object.values(byKey).filter((g) => g.teamId === teamId).sort((a, b) => {
     const at = (g: Guild) => (g.channelId === null ? Number.MAX_SAFE_INTEGER : (g.nextMeetingAt ?? Number.MAX_SAFE_INTEGER - 1));
     return at(a) - at(b) || a.name.localeCompare(b.name);
   }),
 );
-/** Guilds by their next meeting; inactive guilds (no channel) last. */
-export const getGuilds = (state: GlobalState): Guild[] => guildsOf(pluginState(state).guilds);
+/** A team's guilds by their next meeting; inactive guilds (no channel) last. */
+export const getGuilds = (state: GlobalState, teamId: string): Guild[] => guildsOf(pluginState(state).guilds, teamId);

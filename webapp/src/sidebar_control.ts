@@ -2,7 +2,7 @@
 // card). The host returns the show/toggle actions when the sidebar is registered; they are kept
 // here until uninitialize.
 import type { Action, Dispatch } from 'redux';
-import { openDeclareForm, openIncident, selectRhsTab, type DeclareDraft, type RhsTab } from './actions';
+import { openDeclareForm, openIncident, selectRhsTab, type DeclareDraft, type OpenIncident, type RhsTab } from './actions';
 import type { RhsRegistration } from './types/registry';
 
 let registration: RhsRegistration | undefined;
@@ -25,7 +25,7 @@ export function showDeclareForm(dispatch: Dispatch<Action>, draft: DeclareDraft)
   if (registration) dispatch(registration.showRHSPlugin);
 }
 
-export function showIncident(dispatch: Dispatch<Action>, incidentId: string): void {
-  dispatch(openIncident(incidentId));
+export function showIncident(dispatch: Dispatch<Action>, incident: OpenIncident): void {
+  dispatch(openIncident(incident));
   if (registration) dispatch(registration.showRHSPlugin);
 }

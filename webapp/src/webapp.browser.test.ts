@@ -91,7 +91,7 @@ describe('webapp in Chromium', { skip }, () => {
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000);
     // Expected failures: the card of an incident this user may no longer see (404) and the favicon.
-    const expected404 = [`/incidents/${mmId('incident40')}`, '/favicon.ico'];
+    const expected404 = [`/channels/${mmId('inc040')}/incident`, '/favicon.ico'];
     page.on('console', (m) => {
       if (m.type() !== 'error' && m.type() !== 'warning') return;
       if (m.text().includes('status of 404') && expected404.some((p) => m.location().url.endsWith(p))) return;
@@ -136,8 +136,7 @@ describe('webapp in Chromium', { skip }, () => {
       await rhs().getByTestId('incident-metrics').innerText(),
       'Last 90 days: 7 incidents · median MTTA 12m · median MTTR 2h 15m · 4 open follow-ups · 1 awaiting review',
     );
-    const [list] = requestsTo('GET', '/incidents');
-    assert.equal(list?.query.team_id, TEAM);
+    const [list] = requestsTo('GET', `/teams/${TEAM}/incidents`);
     assert.equal(list?.query.state, 'active');
     assert.equal(list?.headers['x-requested-with'], 'XMLHttpRequest');
   });
@@ -169,10 +168,10 @@ describe('webapp in Chromium', { skip }, () => {
     await rhs().locator(`circle[data-idea-id="${TEAM}:2"]`).click();
     await rhs().getByRole('button', { name: 'Open an RFC' }).click();
     await rhs().getByText('RFC-009 opened for IDEA-2.').waitFor();
-    assert.deepEqual(requestsTo('POST', `/rfc/teams/${TEAM}/rfcs`)[0]?.body, { title: 'Multi-region failover', channel_id: TOWN, idea: 2 });
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/rfcs`)[0]?.body, { title: 'Multi-region failover', channel_id: TOWN, idea: 2 });
     await rhs().getByText(/Challenge · wide spread: discuss · RFC-009/).waitFor();
     assert.equal(await rhs().getByRole('button', { name: 'Open an RFC' }).count(), 0);
-    const [board] = requestsTo('GET', '/pick/ideas');
+    const [board] = requestsTo('GET', `/teams/${TEAM}/ideas`);
     assert.equal(board?.query.channel_id, TOWN);
   });
 
@@ -197,7 +196,7 @@ describe('webapp in Chromium', { skip }, () => {
     await guild.getByLabel('Add to the agenda of Reliability Engineering Guild').fill('Pager fatigue');
     await page.keyboard.press('Enter');
     await guild.getByText('Q2 Pager fatigue').waitFor();
-    assert.deepEqual(requestsTo('POST', '/guilds/reliability-engineering-guild/queue')[0]?.body, { team_id: TEAM, text: 'Pager fatigue' });
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/guilds/reliability-engineering-guild/queue`)[0]?.body, { text: 'Pager fatigue' });
     await rhs().screenshot({ path: join(SCREENSHOTS, 'light-guilds.png') });
     assert.match(await rhs().locator('li[data-guild="infrastructure-guild"]').innerText(), /inactive until an admin gives it a channel/);
     await tab('Guilds').focus();
@@ -252,7 +251,7 @@ describe('webapp in Chromium', { skip }, () => {
       {
         idea: {
           teamId: TEAM, number: 5, reference: 'IDEA-5', channelId: TOWN, title: 'Adopt OpenTelemetry', ownerId: BOB, createdAt: 1, updatedAt: Date.now(),
-          status: 'revealed', round: 1, askedCount: 4, scoredCount: 4, rfcNumber: null, archived: null, history: [],
+          status: 'revealed', round: 1, askedCount: 4, scoredCount: 4, rfcNumber: null, archived: null, history: [], viewer: null,
           revealed: { round: 1, payoff: { median: 7, q1: 6, q3: 8, iqr: 2 }, cost: { median: 4, q1: 3, q3: 5, iqr: 2 }, count: 4, quadrant: 'implement', disputed: false, threshold: 5.5, revealedAt: Date.now(), revealedBy: null },
         },
       },
@@ -264,10 +263,10 @@ describe('webapp in Chromium', { skip }, () => {
 
   it('reloads what is on screen after the websocket reconnects', async () => {
     await tab('Incidents').click();
-    const before = requestsTo('GET', '/incidents').length;
+    const before = requestsTo('GET', `/teams/${TEAM}/incidents`).length;
     await page.evaluate(() => window.harness.reconnect());
-    for (let i = 0; i < 50 && requestsTo('GET', '/incidents').length === before; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(requestsTo('GET', '/incidents').length, before + 1, 'the incident list was fetched again');
+    for (let i = 0; i < 50 && requestsTo('GET', `/teams/${TEAM}/incidents`).length === before; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(requestsTo('GET', `/teams/${TEAM}/incidents`).length, before + 1, 'the incident list was fetched again');
   });
 
   it('opens an incident from the card and posts a status update and a milestone', async () => {
@@ -280,12 +279,12 @@ describe('webapp in Chromium', { skip }, () => {
     await detail.getByTestId('latest-update').getByText('Pool size raised; latency recovering').waitFor();
     await detail.getByRole('list', { name: 'Timeline' }).getByText('Pool size raised; latency recovering').waitFor();
     await card.getByText('Pool size raised; latency recovering').waitFor();
-    const [status] = requestsTo('POST', `/incidents/${mmId('incident42')}/status`);
+    const [status] = requestsTo('POST', `/teams/${TEAM}/incidents/42/status`);
     assert.deepEqual(status?.body, { text: 'Pool size raised; latency recovering' });
     assert.equal(status?.headers['x-csrf-token'], CSRF);
     await detail.getByRole('button', { name: 'Mark mitigated now' }).click();
     await detail.getByRole('button', { name: 'Mark mitigated now' }).waitFor({ state: 'detached' });
-    assert.deepEqual(requestsTo('POST', `/incidents/${mmId('incident42')}/milestones`)[0]?.body, { milestone: 'mitigated' });
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/incidents/42/milestones`)[0]?.body, { milestone: 'mitigated' });
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'light-incident.png') });
     await detail.getByRole('button', { name: '← All incidents' }).click();
@@ -302,12 +301,12 @@ describe('webapp in Chromium', { skip }, () => {
     await form.getByRole('button', { name: 'Declare' }).click();
     await rhs().getByTestId('declared').waitFor();
     assert.match(await rhs().getByTestId('declared').innerText(), /INC-043 declared\. Go to ~inc-043-checkout-api-500s/);
-    const [post] = requestsTo('POST', '/incidents');
+    const [post] = requestsTo('POST', `/teams/${TEAM}/incidents`);
     assert.ok(post, 'the form posted');
     assert.equal(post.headers['x-csrf-token'], CSRF);
     assert.equal(post.headers['x-requested-with'], 'XMLHttpRequest');
     assert.equal(post.headers['content-type'], 'application/json');
-    assert.deepEqual(post.body, { team_id: TEAM, title: 'Checkout API 500s', severity: 1, summary: 'Error rate 12% since 10:02', private: true });
+    assert.deepEqual(post.body, { title: 'Checkout API 500s', severity: 1, summary: 'Error rate 12% since 10:02', private: true });
     assert.match(await rhs().getByRole('list', { name: 'Active incidents' }).innerText(), /INC-043 Checkout API 500s/);
   });
 
@@ -323,7 +322,7 @@ describe('webapp in Chromium', { skip }, () => {
     await post.getByRole('button', { name: /Message actions/ }).click();
     await post.getByRole('menuitem', { name: 'Add as PICK idea' }).click();
     await rhs().getByText('IDEA-7 added: score it below.').waitFor();
-    const [add] = requestsTo('POST', '/pick/ideas');
+    const [add] = requestsTo('POST', `/teams/${TEAM}/ideas`);
     assert.deepEqual(add?.body, { channel_id: TOWN, title: 'Checkout API returning 500s since 10:02, error rate 12%' });
     assert.equal(add?.headers['x-csrf-token'], CSRF);
     assert.match(await rhs().getByRole('list', { name: 'Ideas being scored' }).innerText(), /IDEA-7 Checkout API/);
@@ -339,7 +338,7 @@ describe('webapp in Chromium', { skip }, () => {
     await item.getByLabel('Cost for IDEA-7').selectOption('3');
     await item.getByRole('button', { name: 'Score' }).click();
     await item.getByText(/your score: payoff 8, cost 3/).waitFor();
-    const [score] = requestsTo('POST', `/pick/teams/${TEAM}/ideas/7/score`);
+    const [score] = requestsTo('POST', `/teams/${TEAM}/ideas/7/score`);
     assert.deepEqual(score?.body, { payoff: 8, cost: 3 });
     await item.getByRole('button', { name: 'Reveal now' }).click();
     await rhs().locator(`circle[data-idea-id="${TEAM}:7"][data-quadrant="implement"]`).waitFor();

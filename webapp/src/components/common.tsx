@@ -2,7 +2,7 @@ import React from 'react';
 import { useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
 import { sitePath } from '../client';
-import { severityName } from '../format';
+import { severityName } from '../contract';
 import { channelPath, goTo } from '../navigate';
 import { getCurrentTeamId, getSiteURL } from '../selectors';
 import { useUserName } from './hooks';

@@ -5,16 +5,14 @@ import { useDispatch, useSelector } from 'react-redux';
 import { closeDeclareForm, incidentReceived, type DeclareDraft } from '../actions';
 import { declareIncident } from '../client';
 import { getCurrentTeamId } from '../selectors';
-import type { Incident } from '../types/model';
+import { INCIDENT_LIMITS, SEVERITIES, severityName, type Incident, type Severity } from '../contract';
 import { ErrorText } from './common';
-
-export const SEVERITIES = [1, 2, 3, 4] as const;
 
 export function DeclareForm({ draft, onDeclared }: { draft: DeclareDraft; onDeclared: (incident: Incident, warnings: string[]) => void }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
   const [title, setTitle] = useState(draft.title);
-  const [severity, setSeverity] = useState(3);
+  const [severity, setSeverity] = useState<Severity>(3);
   const [summary, setSummary] = useState(draft.summary);
   const [isPrivate, setPrivate] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -29,8 +27,7 @@ export function DeclareForm({ draft, onDeclared }: { draft: DeclareDraft; onDecl
     setBusy(true);
     setError(null);
     try {
-      const { incident, warnings } = await declareIncident({
-        team_id: teamId,
+      const { incident, warnings } = await declareIncident(teamId, {
         title: title.trim(),
         severity,
         summary: summary.trim() || undefined,
@@ -49,12 +46,12 @@ export function DeclareForm({ draft, onDeclared }: { draft: DeclareDraft; onDecl
     <form className='io-form' onSubmit={submit} aria-label='Declare an incident'>
       <div className='io-h'>Declare an incident</div>
       <label htmlFor='io-declare-title'>Title</label>
-      <input id='io-declare-title' type='text' value={title} onChange={(e) => setTitle(e.target.value)} required autoFocus maxLength={200} />
+      <input id='io-declare-title' type='text' value={title} onChange={(e) => setTitle(e.target.value)} required autoFocus maxLength={INCIDENT_LIMITS.title} />
       <label htmlFor='io-declare-severity'>Severity</label>
-      <select id='io-declare-severity' value={severity} onChange={(e) => setSeverity(Number(e.target.value))}>
+      <select id='io-declare-severity' value={severity} onChange={(e) => setSeverity(SEVERITIES.find((s) => s === Number(e.target.value)) ?? 3)}>
         {SEVERITIES.map((s) => (
           <option key={s} value={s}>
-            SEV{s}
+            {severityName(s)}
             {s === 1 ? ' (most severe)' : ''}
           </option>
         ))}

@@ -6,12 +6,17 @@ import { getAgenda as fetchAgenda, listGuilds, queueGuildItem } from '../client'
 import { meetingTime } from '../format';
 import { agendaLines } from '../guilds/agenda_view';
 import { getAgenda, getCurrentTeamId, getGuilds } from '../selectors';
-import { WEEKDAYS, type Guild } from '../types/model';
+import { GUILD_LIMITS, WEEKDAYS, WEEKDAY_LABELS, guildKey, type Guild } from '../contract';
 import { ErrorText, Loading } from './common';
 import { useLoad } from './hooks';
 
+const weekday = (day: number): string => {
+  const name = WEEKDAYS[day];
+  return name ? WEEKDAY_LABELS[name] : '?';
+};
+
 /** Queue a topic for the next meeting, then show the agenda again with it. */
-function QueueItem({ guild, teamId, onQueued }: { guild: Guild; teamId: string; onQueued: () => void }) {
+function QueueItem({ guild, onQueued }: { guild: Guild; onQueued: () => void }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -20,7 +25,7 @@ function QueueItem({ guild, teamId, onQueued }: { guild: Guild; teamId: string; 
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          await queueGuildItem(teamId, guild.slug, text.trim());
+          await queueGuildItem(guild.teamId, guild.slug, text.trim());
           setText('');
           setError(null);
           onQueued();
@@ -29,7 +34,7 @@ function QueueItem({ guild, teamId, onQueued }: { guild: Guild; teamId: string; 
         }
       }}
     >
-      <input className='io-input' type='text' value={text} onChange={(e) => setText(e.target.value)} placeholder='Topic for the next meeting' aria-label={`Add to the agenda of ${guild.name}`} maxLength={1000} />
+      <input className='io-input' type='text' value={text} onChange={(e) => setText(e.target.value)} placeholder='Topic for the next meeting' aria-label={`Add to the agenda of ${guild.name}`} maxLength={GUILD_LIMITS.queueItem} />
       <button className='io-btn io-btn--ghost' type='submit' disabled={!text.trim()}>
         Queue
       </button>
@@ -38,10 +43,10 @@ function QueueItem({ guild, teamId, onQueued }: { guild: Guild; teamId: string; 
   );
 }
 
-function AgendaView({ guild, teamId, now }: { guild: Guild; teamId: string; now: () => number }) {
+function AgendaView({ guild, now }: { guild: Guild; now: () => number }) {
   const dispatch = useDispatch();
-  const agenda = useSelector((s: GlobalState) => getAgenda(s, guild.slug));
-  const load = useLoad(async () => dispatch(agendaReceived(await fetchAgenda(teamId, guild.slug))), `agenda:${teamId}:${guild.slug}`);
+  const agenda = useSelector((s: GlobalState) => getAgenda(s, guild));
+  const load = useLoad(async () => dispatch(agendaReceived(await fetchAgenda(guild.teamId, guild.slug))), `agenda:${guildKey(guild)}`);
   const lines = agenda ? agendaLines(agenda, now()) : [];
   return (
     <div id={`io-agenda-${guild.slug}`}>
@@ -58,7 +63,7 @@ function AgendaView({ guild, teamId, now }: { guild: Guild; teamId: string; now:
           ))}
         </ol>
       )}
-      <QueueItem guild={guild} teamId={teamId} onQueued={load.reload} />
+      <QueueItem guild={guild} onQueued={load.reload} />
     </div>
   );
 }
@@ -66,7 +71,7 @@ function AgendaView({ guild, teamId, now }: { guild: Guild; teamId: string; now:
 export function GuildsTab({ now = Date.now }: { now?: () => number }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
-  const guilds = useSelector(getGuilds);
+  const guilds = useSelector((s: GlobalState) => getGuilds(s, teamId));
   const [open, setOpen] = useState<string | null>(null);
   const load = useLoad(async () => dispatch(guildsReceived(await listGuilds(teamId))), `guilds:${teamId}`);
 
@@ -93,7 +98,7 @@ export function GuildsTab({ now = Date.now }: { now?: () => number }) {
             </div>
             {guild.purpose && <div className='io-muted'>{guild.purpose}</div>}
             <div className='io-muted'>
-              {WEEKDAYS[guild.day] ?? '?'}s {guild.time}
+              {weekday(guild.day)}s {guild.time}
               {guild.everyWeeks > 1 ? `, every ${guild.everyWeeks} weeks` : ''}
               {' · '}
               {guild.channelId === null
@@ -102,7 +107,7 @@ export function GuildsTab({ now = Date.now }: { now?: () => number }) {
                   ? `next ${meetingTime(guild.nextMeetingAt, guild.timeZone)}`
                   : 'no meeting scheduled'}
             </div>
-            {open === guild.slug && <AgendaView guild={guild} teamId={teamId} now={now} />}
+            {open === guild.slug && <AgendaView guild={guild} now={now} />}
           </li>
         ))}
       </ul>

@@ -1,10 +1,12 @@
 // The `custom_infra_incident` post: the incident card. It renders at once from the snapshot in
-// post.props, then shows the live record: fetched on mount and kept current by websocket events.
+// post.props, then shows the live record: fetched on mount through the post's channel (the
+// incident's own channel, so it works even when the snapshot is damaged) and kept current by
+// websocket events.
 import React, { useEffect, useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
 import { incidentReceived } from '../actions';
-import { getIncident as fetchIncident } from '../client';
+import { getChannelIncident } from '../client';
 import { duration, severityText } from '../format';
 import { cardView, readCardProps, type RoleView } from '../incidents/card_view';
 import { getIncident, getSyncEpoch } from '../selectors';
@@ -19,25 +21,30 @@ function Role({ role }: { role: RoleView | null }) {
 
 export function IncidentCard({ post }: PostTypeProps) {
   const dispatch = useDispatch();
-  const props = readCardProps(post.props as Record<string, unknown> | undefined);
+  const props = readCardProps(post.props);
   const snapshot = props.ok ? props.card : null;
-  const incidentId = props.ok ? props.card.id : props.incidentId;
+  const [fetchedId, setFetchedId] = useState<string | null>(null);
+  const incidentId = props.ok ? props.card.id : (props.incidentId ?? fetchedId);
   const live = useSelector((s: GlobalState) => (incidentId ? getIncident(s, incidentId) : undefined));
   const [refreshError, setRefreshError] = useState<string | null>(null);
   const epoch = useSelector(getSyncEpoch);
+  const channelId = post.channel_id;
 
   useEffect(() => {
-    if (!incidentId) return;
     let current = true;
-    fetchIncident(incidentId).then(
-      (incident) => current && dispatch(incidentReceived(incident)),
+    getChannelIncident(channelId).then(
+      (incident) => {
+        if (!current) return;
+        setFetchedId(incident.id);
+        dispatch(incidentReceived(incident));
+      },
       // A member who left the channel gets 404: the snapshot stays, with a note.
       (err: unknown) => current && setRefreshError(err instanceof Error ? err.message : String(err)),
     );
     return () => {
       current = false;
     };
-  }, [incidentId, dispatch, epoch]);
+  }, [channelId, dispatch, epoch]);
 
   const view = cardView(snapshot, live);
   if (!view) {
@@ -95,7 +102,7 @@ export function IncidentCard({ post }: PostTypeProps) {
         )}
       </dl>
       <div className='io-actions'>
-        <button className='io-btn io-btn--ghost' type='button' onClick={() => showIncident(dispatch, view.id)}>
+        <button className='io-btn io-btn--ghost' type='button' onClick={() => showIncident(dispatch, view)}>
           Open in Infra Ops sidebar
         </button>
       </div>

@@ -4,11 +4,11 @@
 import React, { useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
-import { incidentReceived, openIncident } from '../actions';
+import { incidentReceived, openIncident, type OpenIncident } from '../actions';
 import * as client from '../client';
 import { duration, severityText } from '../format';
 import { getCurrentUserId, getIncident } from '../selectors';
-import { MILESTONES, type Incident, type TimelineEntry } from '../types/model';
+import { MILESTONES, MILESTONE_LABELS, ROLE_LABELS, type Incident, type TimelineEntry } from '../contract';
 import { ChannelLink, ErrorText, Loading, SeverityBadge, UserName } from './common';
 import { useLoad } from './hooks';
 
@@ -32,11 +32,20 @@ function useAction() {
   return { ...state, run };
 }
 
-/** Follow-up routes answer with the follow-up; the incident (its count and list) is read again. */
-const thenIncident = (id: string, call: () => Promise<unknown>) => async (): Promise<Incident> => {
-  await call();
-  return client.getIncident(id);
-};
+/** Follow-up routes answer with the incident and the follow-up. */
+const thenIncident = (call: () => Promise<{ incident: Incident }>) => async (): Promise<Incident> => (await call()).incident;
+
+/** Every page of the timeline, oldest first (the server caps a page at 100 entries). */
+async function allTimeline(target: OpenIncident): Promise<TimelineEntry[]> {
+  const entries: TimelineEntry[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await client.getTimeline(target, cursor);
+    entries.push(...page.items);
+    if (page.nextCursor === null) return entries;
+    cursor = page.nextCursor;
+  }
+}
 
 function TextAction({ label, button, onSubmit, busy, required = true }: { label: string; button: string; onSubmit: (text: string) => Promise<boolean>; busy: boolean; required?: boolean }) {
   const [text, setText] = useState('');
@@ -60,17 +69,17 @@ function TextAction({ label, button, onSubmit, busy, required = true }: { label:
   );
 }
 
-export function IncidentDetail({ incidentId, now = Date.now }: { incidentId: string; now?: () => number }) {
+export function IncidentDetail({ target, now = Date.now }: { target: OpenIncident; now?: () => number }) {
   const dispatch = useDispatch();
-  const incident = useSelector((s: GlobalState) => getIncident(s, incidentId));
+  const incident = useSelector((s: GlobalState) => getIncident(s, target.id));
   const me = useSelector(getCurrentUserId);
   const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const action = useAction();
   const load = useLoad(async () => {
-    if (!incident) dispatch(incidentReceived(await client.getIncident(incidentId)));
-  }, `incident:${incidentId}`);
+    if (!incident) dispatch(incidentReceived(await client.getIncident(target)));
+  }, `incident:${target.id}`);
   // The timeline is reloaded whenever the record changes (every change adds an entry).
-  const timelineLoad = useLoad(async () => setTimeline((await client.getTimeline(incidentId, 0, 200)).items), `timeline:${incidentId}:${incident?.updatedAt ?? 0}`);
+  const timelineLoad = useLoad(async () => setTimeline(await allTimeline(target)), `timeline:${target.id}:${incident?.updatedAt ?? 0}`);
 
   const back = (
     <button className='io-link' type='button' onClick={() => dispatch(openIncident(null))}>
@@ -102,7 +111,8 @@ export function IncidentDetail({ incidentId, now = Date.now }: { incidentId: str
       </div>
       {incident.summary && <p>{incident.summary}</p>}
       <div className='io-muted'>
-        commander <UserName userId={incident.roles.commander} /> · scribe <UserName userId={incident.roles.scribe} /> · comms <UserName userId={incident.roles.comms} />
+        {ROLE_LABELS.commander} <UserName userId={incident.roles.commander} /> · {ROLE_LABELS.scribe} <UserName userId={incident.roles.scribe} /> · {ROLE_LABELS.comms}{' '}
+        <UserName userId={incident.roles.comms} />
       </div>
       {incident.lastUpdate && (
         <div className='io-item' data-testid='latest-update'>
@@ -116,33 +126,33 @@ export function IncidentDetail({ incidentId, now = Date.now }: { incidentId: str
         {MILESTONES.map((m) => (
           <li key={m} className='io-row'>
             <span>
-              {m}: {incident.milestones[m] === null ? <span className='io-muted'>not yet</span> : time(incident.milestones[m]!)}
+              {MILESTONE_LABELS[m]}: {incident.milestones[m] === null ? <span className='io-muted'>not yet</span> : time(incident.milestones[m])}
             </span>
             {active && incident.milestones[m] === null && m !== 'resolved' && (
-              <button className='io-btn io-btn--ghost' type='button' disabled={action.busy} onClick={() => action.run(() => client.setMilestone(incident.id, m))}>
+              <button className='io-btn io-btn--ghost' type='button' disabled={action.busy} onClick={() => action.run(() => client.setMilestone(incident, m))}>
                 Mark {m} now
               </button>
             )}
           </li>
         ))}
       </ul>
-      {active && <TextAction label='Status update' button='Post update' busy={action.busy} onSubmit={(text) => action.run(() => client.postStatusUpdate(incident.id, text))} />}
+      {active && <TextAction label='Status update' button='Post update' busy={action.busy} onSubmit={(text) => action.run(() => client.postStatusUpdate(incident, text))} />}
       <div className='io-actions'>
         <button
           className='io-btn io-btn--ghost'
           type='button'
           disabled={action.busy}
-          onClick={() => action.run(() => (following ? client.unfollowIncident(incident.id) : client.followIncident(incident.id)))}
+          onClick={() => action.run(() => (following ? client.unfollowIncident(incident) : client.followIncident(incident)))}
         >
           {following ? 'Unfollow' : 'Follow updates'}
         </button>
         {!active && incident.phase === 'resolved' && (
-          <button className='io-btn io-btn--ghost' type='button' disabled={action.busy} onClick={() => action.run(() => client.reopenIncident(incident.id))}>
+          <button className='io-btn io-btn--ghost' type='button' disabled={action.busy} onClick={() => action.run(() => client.reopenIncident(incident))}>
             Reopen
           </button>
         )}
       </div>
-      {active && <TextAction label='Resolution summary' button='Resolve' required={false} busy={action.busy} onSubmit={(text) => action.run(() => client.resolveIncident(incident.id, text || undefined))} />}
+      {active && <TextAction label='Resolution summary' button='Resolve' required={false} busy={action.busy} onSubmit={(text) => action.run(() => client.resolveIncident(incident, text || undefined))} />}
       <div className='io-h'>Follow-ups</div>
       {incident.followups.length === 0 && <div className='io-muted'>None yet.</div>}
       <ul className='io-list' aria-label='Follow-ups'>
@@ -163,7 +173,7 @@ export function IncidentDetail({ incidentId, now = Date.now }: { incidentId: str
                 className='io-btn io-btn--ghost'
                 type='button'
                 disabled={action.busy}
-                onClick={() => action.run(thenIncident(incident.id, () => client.completeFollowup(incident.id, f.n)))}
+                onClick={() => action.run(thenIncident(() => client.completeFollowup(incident, f.n)))}
               >
                 Done
               </button>
@@ -175,7 +185,7 @@ export function IncidentDetail({ incidentId, now = Date.now }: { incidentId: str
         label='New follow-up'
         button='Add follow-up'
         busy={action.busy}
-        onSubmit={(text) => action.run(thenIncident(incident.id, () => client.addFollowup(incident.id, { text })))}
+        onSubmit={(text) => action.run(thenIncident(() => client.addFollowup(incident, { text })))}
       />
       <div className='io-h'>Timeline</div>
       <ErrorText error={timelineLoad.error} />

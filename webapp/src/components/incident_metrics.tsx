@@ -3,7 +3,7 @@
 import React, { useState } from 'react';
 import { getIncidentMetrics } from '../client';
 import { duration } from '../format';
-import type { IncidentMetrics } from '../types/model';
+import type { IncidentMetrics } from '../contract';
 import { useLoad } from './hooks';
 
 const median = (minutes: number | null) => (minutes === null ? '—' : duration(minutes * 60_000));

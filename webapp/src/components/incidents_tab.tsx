@@ -4,8 +4,8 @@ import type { GlobalState } from '@mattermost/types/store';
 import { incidentsReceived, openDeclareForm, openIncident } from '../actions';
 import { listIncidents } from '../client';
 import { duration, severityText } from '../format';
-import { getActiveIncidents, getCurrentTeamId, getDeclareDraft, getOpenIncidentId } from '../selectors';
-import type { Incident } from '../types/model';
+import { getActiveIncidents, getCurrentTeamId, getDeclareDraft, getOpenIncident } from '../selectors';
+import type { Incident } from '../contract';
 import { ChannelLink, ErrorText, Loading, SeverityBadge, UserName } from './common';
 import { DeclareForm } from './declare_form';
 import { IncidentDetail } from './incident_detail';
@@ -16,12 +16,12 @@ export function IncidentsTab({ now = Date.now }: { now?: () => number }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
   const draft = useSelector(getDeclareDraft);
-  const openId = useSelector(getOpenIncidentId);
+  const open = useSelector(getOpenIncident);
   const incidents = useSelector((s: GlobalState) => getActiveIncidents(s, teamId));
   const [declared, setDeclared] = useState<{ incident: Incident; warnings: string[] } | null>(null);
-  const load = useLoad(async () => dispatch(incidentsReceived((await listIncidents(teamId, { state: 'active', perPage: 100 })).items)), `incidents:${teamId}`);
+  const load = useLoad(async () => dispatch(incidentsReceived((await listIncidents(teamId, { state: 'active', per_page: 100 })).items)), `incidents:${teamId}`);
 
-  if (openId) return <IncidentDetail incidentId={openId} now={now} />;
+  if (open) return <IncidentDetail target={open} now={now} />;
   if (draft) return <DeclareForm draft={draft} onDeclared={(incident, warnings) => setDeclared({ incident, warnings })} />;
 
   return (
@@ -51,7 +51,7 @@ export function IncidentsTab({ now = Date.now }: { now?: () => number }) {
           <li key={incident.id} className='io-item' data-incident-id={incident.id}>
             <div>
               <SeverityBadge severity={incident.severity} />
-              <button className='io-link io-item-title' type='button' onClick={() => dispatch(openIncident(incident.id))}>
+              <button className='io-link io-item-title' type='button' onClick={() => dispatch(openIncident(incident))}>
                 {incident.reference} {incident.title}
               </button>
             </div>

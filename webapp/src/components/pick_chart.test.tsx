@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { fixtureIdea, fixtureRevealed } from '../testing/fixtures';
-import { decodeIdea } from '../types/model';
+import type { RoundResult } from '../contract';
 import { PickChart } from './pick_chart';
 
-const idea = (number: number, title: string, payoff: number, cost: number, over: Record<string, unknown> = {}) =>
-  decodeIdea(fixtureIdea({ number, title, reference: `IDEA-${number}`, status: 'revealed', revealed: fixtureRevealed(payoff, cost, over) }));
+const idea = (number: number, title: string, payoff: number, cost: number, over: Partial<RoundResult> = {}) =>
+  fixtureIdea({ number, title, reference: `IDEA-${number}`, status: 'revealed', revealed: fixtureRevealed(payoff, cost, over) });
 
 describe('PickChart', () => {
   const html = renderToStaticMarkup(<PickChart ideas={[idea(1, 'Cache builds', 8, 2), idea(2, 'Rewrite in Rust', 7, 9, { disputed: true })]} threshold={5.5} />);

@@ -4,19 +4,12 @@
 import React, { useMemo, useState } from 'react';
 import { formatScore } from '../format';
 import { defaultLayout, plotIdeas, quadrantRects, scaleFor, ticks, type PlottedIdea } from '../pick/geometry';
-import { QUADRANTS, type Idea, type Quadrant } from '../types/model';
-
-export const QUADRANT_TEXT: Record<Quadrant, string> = {
-  possible: 'Possible',
-  implement: 'Implement',
-  challenge: 'Challenge',
-  kill: 'Kill',
-};
+import { QUADRANTS, QUADRANT_LABELS, teamNumberKey, type Idea } from '../contract';
 
 export function ideaSummary(p: PlottedIdea): string {
   const r = p.result;
   return (
-    `${p.idea.reference} ${p.idea.title}: ${QUADRANT_TEXT[r.quadrant]}, payoff ${formatScore(r.payoff.median)} ` +
+    `${p.idea.reference} ${p.idea.title}: ${QUADRANT_LABELS[r.quadrant]}, payoff ${formatScore(r.payoff.median)} ` +
     `(IQR ${formatScore(r.payoff.q1)}–${formatScore(r.payoff.q3)}), cost ${formatScore(r.cost.median)} ` +
     `(IQR ${formatScore(r.cost.q1)}–${formatScore(r.cost.q3)}), ${r.count} scorer${r.count === 1 ? '' : 's'}` +
     (r.disputed ? ', disputed' : '')
@@ -29,7 +22,7 @@ export function PickChart({ ideas, threshold, onSelect }: { ideas: readonly Idea
   const rects = useMemo(() => quadrantRects(layout), [layout]);
   const points = useMemo(() => plotIdeas(ideas, layout), [ideas, layout]);
   const [active, setActive] = useState<string | null>(null);
-  const shown = points.find((p) => p.idea.id === active);
+  const shown = points.find((p) => teamNumberKey(p.idea) === active);
   const { plot } = scale;
   const bottom = plot.y + plot.height;
 
@@ -47,7 +40,7 @@ export function PickChart({ ideas, threshold, onSelect }: { ideas: readonly Idea
             <g key={q} data-quadrant={q}>
               <rect className={`io-q-${q}`} x={r.x} y={r.y} width={r.width} height={r.height} />
               <text className='io-qlabel' x={q === 'implement' || q === 'possible' ? r.x + 6 : r.x + r.width - 6} y={q === 'implement' || q === 'challenge' ? r.y + 16 : r.y + r.height - 6} textAnchor={q === 'implement' || q === 'possible' ? 'start' : 'end'}>
-                {QUADRANT_TEXT[q]}
+                {QUADRANT_LABELS[q]}
               </text>
             </g>
           );
@@ -73,15 +66,15 @@ export function PickChart({ ideas, threshold, onSelect }: { ideas: readonly Idea
         <line className='io-threshold' x1={scale.x(threshold)} y1={plot.y} x2={scale.x(threshold)} y2={bottom} />
         <line className='io-threshold' x1={plot.x} y1={scale.y(threshold)} x2={plot.x + plot.width} y2={scale.y(threshold)} />
         {points.map((p) => (
-          <g key={p.idea.id}>
+          <g key={teamNumberKey(p.idea)}>
             <line className='io-whisker' x1={p.costWhisker[0]} y1={p.cy} x2={p.costWhisker[1]} y2={p.cy} aria-hidden='true' />
             <line className='io-whisker' x1={p.cx} y1={p.payoffWhisker[0]} x2={p.cx} y2={p.payoffWhisker[1]} aria-hidden='true' />
           </g>
         ))}
         {points.map((p) => (
           <circle
-            key={p.idea.id}
-            className={`io-point io-${p.result.quadrant}${active === p.idea.id ? ' io-selected' : ''}`}
+            key={teamNumberKey(p.idea)}
+            className={`io-point io-${p.result.quadrant}${active === teamNumberKey(p.idea) ? ' io-selected' : ''}`}
             cx={p.cx}
             cy={p.cy}
             r={p.result.disputed ? 7 : 6}
@@ -89,10 +82,10 @@ export function PickChart({ ideas, threshold, onSelect }: { ideas: readonly Idea
             tabIndex={0}
             role='button'
             aria-label={ideaSummary(p)}
-            data-idea-id={p.idea.id}
+            data-idea-id={teamNumberKey(p.idea)}
             data-quadrant={p.result.quadrant}
-            onMouseEnter={() => setActive(p.idea.id)}
-            onFocus={() => setActive(p.idea.id)}
+            onMouseEnter={() => setActive(teamNumberKey(p.idea))}
+            onFocus={() => setActive(teamNumberKey(p.idea))}
             onClick={() => onSelect?.(p.idea)}
             onKeyDown={(e) => {
               if (e.key === 'Enter' || e.key === ' ') {

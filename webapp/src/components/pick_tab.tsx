@@ -4,11 +4,10 @@ import type { GlobalState } from '@mattermost/types/store';
 import { boardReceived, ideaReceived, rfcReceived, showNotice } from '../actions';
 import { addIdea, createRfc, getIdea, listIdeas, revealIdea, scoreIdea } from '../client';
 import { getChartIdeas, getCurrentChannelId, getCurrentTeamId, getCurrentUserId, getIdeasBeingScored, getPickThreshold } from '../selectors';
-import type { Idea } from '../types/model';
-import { rfcReference } from '../format';
+import { PICK_LIMITS, QUADRANT_LABELS, rfcReference, teamNumberKey, type Idea } from '../contract';
 import { ErrorText, Loading } from './common';
 import { useLoad } from './hooks';
-import { PickChart, QUADRANT_TEXT } from './pick_chart';
+import { PickChart } from './pick_chart';
 
 const SCORES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 /** The chart shows the newest ideas in scope; the server caps a page at 100. */
@@ -16,8 +15,9 @@ const BOARD_PAGE = 100;
 
 function ScoreForm({ idea }: { idea: Idea }) {
   const dispatch = useDispatch();
-  const [payoff, setPayoff] = useState(idea.myScore?.payoff ?? 5);
-  const [cost, setCost] = useState(idea.myScore?.cost ?? 5);
+  const myScore = idea.viewer?.myScore ?? null;
+  const [payoff, setPayoff] = useState(myScore?.payoff ?? 5);
+  const [cost, setCost] = useState(myScore?.cost ?? 5);
   const [state, setState] = useState<{ busy: boolean; error: string | null; done: boolean }>({ busy: false, error: null, done: false });
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -46,7 +46,7 @@ function ScoreForm({ idea }: { idea: Idea }) {
       {select('Payoff', payoff, setPayoff)}
       {select('Cost', cost, setCost)}
       <button className='io-btn io-btn--ghost' type='submit' disabled={state.busy}>
-        {state.done || idea.myScore ? 'Change score' : 'Score'}
+        {state.done || myScore ? 'Change score' : 'Score'}
       </button>
       <ErrorText error={state.error} />
     </form>
@@ -103,7 +103,7 @@ function OpenRfc({ idea }: { idea: Idea }) {
   );
 }
 
-function AddIdea({ channelId }: { channelId: string }) {
+function AddIdea({ teamId, channelId }: { teamId: string; channelId: string }) {
   const dispatch = useDispatch();
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -111,7 +111,7 @@ function AddIdea({ channelId }: { channelId: string }) {
     e.preventDefault();
     if (!title.trim()) return;
     try {
-      dispatch(ideaReceived(await addIdea({ channel_id: channelId, title: title.trim() })));
+      dispatch(ideaReceived(await addIdea(teamId, { channel_id: channelId, title: title.trim() })));
       setTitle('');
       setError(null);
     } catch (err) {
@@ -121,7 +121,7 @@ function AddIdea({ channelId }: { channelId: string }) {
   return (
     <form onSubmit={submit} aria-label='Add a PICK idea'>
       <div className='io-row'>
-        <input className='io-input' type='text' value={title} onChange={(e) => setTitle(e.target.value)} placeholder='New idea for this channel' aria-label='Idea title' maxLength={200} />
+        <input className='io-input' type='text' value={title} onChange={(e) => setTitle(e.target.value)} placeholder='New idea for this channel' aria-label='Idea title' maxLength={PICK_LIMITS.title} />
         <button className='io-btn' type='submit' disabled={!title.trim()}>
           Add
         </button>
@@ -140,11 +140,11 @@ export function PickTab() {
   const scoring = useSelector(getIdeasBeingScored);
   const threshold = useSelector((s: GlobalState) => getPickThreshold(s));
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const selected = chartIdeas.find((i) => i.id === selectedId) ?? null;
+  const selected = chartIdeas.find((i) => teamNumberKey(i) === selectedId) ?? null;
   const me = useSelector(getCurrentUserId);
   const scopeChannel = teamWide ? null : channelId;
   const load = useLoad(async () => {
-    const page = await listIdeas(teamId, { channelId: scopeChannel ?? undefined, filter: 'all', perPage: BOARD_PAGE });
+    const page = await listIdeas(teamId, { channel_id: scopeChannel ?? undefined, filter: 'all', per_page: BOARD_PAGE });
     dispatch(boardReceived({ teamId, channelId: scopeChannel }, page));
   }, `board:${teamId}:${scopeChannel ?? '*'}`);
 
@@ -158,14 +158,14 @@ export function PickTab() {
       </div>
       <Loading loading={load.loading} label='the board' />
       <ErrorText error={load.error} />
-      <PickChart ideas={chartIdeas} threshold={threshold} onSelect={(idea) => setSelectedId(idea.id)} />
+      <PickChart ideas={chartIdeas} threshold={threshold} onSelect={(idea) => setSelectedId(teamNumberKey(idea))} />
       {selected?.revealed && (
         <div className='io-item' aria-label='Selected idea'>
           <div className='io-item-title'>
             {selected.reference} {selected.title}
           </div>
           <div className='io-muted'>
-            {QUADRANT_TEXT[selected.revealed.quadrant]}
+            {QUADRANT_LABELS[selected.revealed.quadrant]}
             {selected.revealed.disputed ? ' · wide spread: discuss' : ''}
             {selected.rfcNumber !== null ? ` · ${rfcReference(selected.rfcNumber)}` : ''}
           </div>
@@ -176,22 +176,22 @@ export function PickTab() {
       {scoring.length === 0 && <div className='io-muted'>No ideas waiting for scores.</div>}
       <ul className='io-list' aria-label='Ideas being scored'>
         {scoring.map((idea) => (
-          <li key={idea.id} className='io-item' data-idea-id={idea.id}>
+          <li key={teamNumberKey(idea)} className='io-item' data-idea-id={teamNumberKey(idea)}>
             <div className='io-item-title'>
               {idea.reference} {idea.title}
             </div>
             <div className='io-muted'>
               round {idea.round} · {idea.scoredCount}
               {idea.askedCount ? `/${idea.askedCount}` : ''} scored (hidden until revealed)
-              {idea.myScore ? ` · your score: payoff ${idea.myScore.payoff}, cost ${idea.myScore.cost}` : ''}
-              {idea.awaitingMyScore ? ' · waiting for your score' : ''}
+              {idea.viewer?.myScore ? ` · your score: payoff ${idea.viewer.myScore.payoff}, cost ${idea.viewer.myScore.cost}` : ''}
+              {idea.viewer?.awaitingMyScore ? ' · waiting for your score' : ''}
             </div>
             <ScoreForm idea={idea} />
             {idea.ownerId === me && <RevealButton idea={idea} />}
           </li>
         ))}
       </ul>
-      <AddIdea channelId={channelId} />
+      <AddIdea teamId={teamId} channelId={channelId} />
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import React from 'react';
+import type { GlobalState } from '@mattermost/types/store';
 import { useDispatch, useSelector } from 'react-redux';
 import { rfcsReceived } from '../actions';
 import { listRfcs } from '../client';
-import { daysLeft, rfcReference, rfcStatusText } from '../format';
+import { RFC_STATUS_LABELS, teamNumberKey } from '../contract';
+import { daysLeft } from '../format';
 import { getCurrentTeamId, getRfcs } from '../selectors';
 import { ErrorText, Loading, UserName } from './common';
 import { useLoad } from './hooks';
@@ -10,8 +12,8 @@ import { useLoad } from './hooks';
 export function RfcsTab({ now = Date.now }: { now?: () => number }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
-  const rfcs = useSelector(getRfcs);
-  const load = useLoad(async () => dispatch(rfcsReceived((await listRfcs(teamId, { perPage: 50 })).rfcs)), `rfcs:${teamId}`);
+  const rfcs = useSelector((s: GlobalState) => getRfcs(s, teamId));
+  const load = useLoad(async () => dispatch(rfcsReceived((await listRfcs(teamId, { per_page: 50 })).items)), `rfcs:${teamId}`);
 
   return (
     <div>
@@ -24,11 +26,11 @@ export function RfcsTab({ now = Date.now }: { now?: () => number }) {
           const left = daysLeft(rfc.commentPeriod?.endsAt ?? null, now());
           const signed = rfc.reviewers.filter((r) => r.signedOffAt !== null).length;
           return (
-            <li key={rfc.id} className='io-item' data-rfc-id={rfc.id}>
+            <li key={teamNumberKey(rfc)} className='io-item' data-rfc-id={teamNumberKey(rfc)}>
               <div>
-                <span className='io-badge'>{rfcStatusText(rfc.status)}</span>
+                <span className='io-badge'>{RFC_STATUS_LABELS[rfc.status]}</span>
                 <span className='io-item-title'>
-                  {rfcReference(rfc.number)} {rfc.title}
+                  {rfc.reference} {rfc.title}
                 </span>
               </div>
               <div className='io-muted'>

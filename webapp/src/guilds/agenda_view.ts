@@ -1,11 +1,11 @@
 // A guild agenda as the ordered lines the sidebar shows: carried-over items first (they were
 // promised last time), then what people queued, then what live data brought in.
-import { daysLeft, duration, severityName } from '../format';
-import type { Agenda } from '../types/model';
+import { severityName, type Agenda } from '../contract';
+import { daysLeft, duration } from '../format';
 
 export interface AgendaLine {
   key: string;
-  source: 'carried' | 'queued' | 'incidents' | 'rfcs' | 'pick';
+  source: 'carried' | 'queued' | 'incidents' | 'rfcs' | 'pick' | 'private';
   title: string;
   detail: string;
 }
@@ -31,5 +31,8 @@ export function agendaLines(agenda: Agenda, now: number): AgendaLine[] {
   for (const idea of agenda.ideas) {
     lines.push({ key: `p${idea.ideaId}`, source: 'pick', title: `${idea.reference} ${idea.title}`, detail: idea.disputed ? 'disputed: scores disagree' : 'new Challenge idea' });
   }
+  // Private work the caller may not see is only counted, never named.
+  const hidden = agenda.hidden.incidents + agenda.hidden.rfcs + agenda.hidden.ideas;
+  if (hidden > 0) lines.push({ key: 'hidden', source: 'private', title: `${hidden} more item${hidden === 1 ? '' : 's'} from channels you cannot see`, detail: '' });
   return lines;
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixtureIncident } from '../testing/fixtures';
-import { decodeIncident } from '../types/model';
 import { cardView, readCardProps } from './card_view';
 
 const cardData = {
   id: 'inc1',
   teamId: 'team1',
+  number: 42,
   channelId: 'chInc',
   reference: 'INC-042',
   title: 'Database latency',
@@ -38,12 +38,12 @@ describe('incident card view', () => {
     assert.equal(props.ok, false);
     assert.equal(!props.ok && props.incidentId, 'inc1');
     assert.equal(readCardProps(undefined).ok, false);
+    const extra = readCardProps({ infra_incident: JSON.stringify({ ...cardData, v: 1 }) });
+    assert.ok(!extra.ok && /unexpected field v/.test(extra.error), 'a field the contract does not have is a damaged card');
   });
 
   it('prefers the live record, reusing snapshot usernames only for the same holder', () => {
-    const live = decodeIncident(
-      fixtureIncident({ phase: 'resolved', roles: { commander: 'u2', scribe: null, comms: null }, milestones: { detected: null, acknowledged: null, mitigated: null, resolved: 20_000 } }),
-    );
+    const live = fixtureIncident({ phase: 'resolved', roles: { commander: 'u2', scribe: null, comms: null }, milestones: { detected: null, acknowledged: null, mitigated: null, resolved: 20_000 } });
     const snapshot = readCardProps({ infra_incident: JSON.stringify(cardData) });
     const view = cardView(snapshot.ok ? snapshot.card : null, live)!;
     assert.equal(view.phase, 'resolved');

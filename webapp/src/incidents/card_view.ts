@@ -1,7 +1,6 @@
 // What the incident card shows, from either the snapshot in the post's props (written when the
 // card was posted or last edited) or the live record (REST or websocket). The newer one wins.
-import { CARD_PROP, decodeCardData, type CardData, type Incident } from '../types/model';
-import { json } from '../decode';
+import { CARD_PROPS, cardData, decodeJson, type CardData, type Incident, type Severity } from '../contract';
 
 export interface RoleView {
   userId: string;
@@ -11,11 +10,13 @@ export interface RoleView {
 
 export interface CardView {
   id: string;
+  teamId: string;
+  number: number;
   reference: string;
   title: string;
   summary: string;
   type: string;
-  severity: number;
+  severity: Severity;
   severityLabel: string;
   phase: CardData['phase'];
   private: boolean;
@@ -35,9 +36,10 @@ export type CardProps = { ok: true; card: CardData } | { ok: false; error: strin
 
 /** Reads the card snapshot from post props; a damaged prop is reported, never thrown. */
 export function readCardProps(props: Record<string, unknown> | undefined | null): CardProps {
-  const incidentId = typeof props?.incident_id === 'string' ? props.incident_id : null;
+  const id = props?.[CARD_PROPS.incidentId];
+  const incidentId = typeof id === 'string' ? id : null;
   try {
-    return { ok: true, card: json(decodeCardData)(props?.[CARD_PROP], CARD_PROP) };
+    return { ok: true, card: decodeJson(cardData, props?.[CARD_PROPS.card], CARD_PROPS.card) };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err), incidentId };
   }
@@ -47,6 +49,8 @@ export function viewFromCard(card: CardData): CardView {
   const role = (r: CardData['roles']['commander']): RoleView | null => (r ? { userId: r.userId, username: r.username } : null);
   return {
     id: card.id,
+    teamId: card.teamId,
+    number: card.number,
     reference: card.reference,
     title: card.title,
     summary: card.summary,
@@ -73,6 +77,8 @@ export function viewFromIncident(incident: Incident, snapshot: CardData | null):
     userId ? { userId, username: known && known.userId === userId ? known.username : null } : null;
   return {
     id: incident.id,
+    teamId: incident.teamId,
+    number: incident.number,
     reference: incident.reference,
     title: incident.title,
     summary: incident.summary,

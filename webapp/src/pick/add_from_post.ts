@@ -5,10 +5,11 @@ import { ideaReceived, showNotice } from '../actions';
 import { addIdea } from '../client';
 import { showSidebar } from '../sidebar_control';
 
-export async function addIdeaFromPost(dispatch: Dispatch<Action>, channelId: string, title: string): Promise<void> {
+/** teamId: the team being looked at; the server refuses a channel of another team. */
+export async function addIdeaFromPost(dispatch: Dispatch<Action>, teamId: string, channelId: string, title: string): Promise<void> {
   showSidebar(dispatch, 'pick');
   try {
-    const idea = await addIdea({ channel_id: channelId, title });
+    const idea = await addIdea(teamId, { channel_id: channelId, title });
     dispatch(ideaReceived(idea));
     dispatch(showNotice({ kind: 'ok', text: `${idea.reference} added: score it below.` }));
   } catch (err) {

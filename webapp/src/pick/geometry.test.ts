@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { quadrantOf as serverQuadrantOf } from '../../../server/src/product/pick/stats';
 import { fixtureIdea, fixtureRevealed } from '../testing/fixtures';
-import { decodeIdea, QUADRANTS } from '../types/model';
+import { QUADRANTS, type RoundResult } from '../contract';
 import { contains, defaultLayout, plotIdeas, quadrantOf, quadrantRects, scaleFor } from './geometry';
 
-const revealedIdea = (number: number, payoff: number, cost: number, over: Record<string, unknown> = {}) =>
-  decodeIdea(fixtureIdea({ number, status: 'revealed', revealed: fixtureRevealed(payoff, cost, over) }));
+const revealedIdea = (number: number, payoff: number, cost: number, over: Partial<RoundResult> = {}) =>
+  fixtureIdea({ number, status: 'revealed', revealed: fixtureRevealed(payoff, cost, over) });
 
 describe('quadrantOf', () => {
   it('names the four regions', () => {
@@ -71,7 +71,7 @@ describe('plotIdeas', () => {
   });
 
   it('skips ideas that are not revealed', () => {
-    assert.equal(plotIdeas([decodeIdea(fixtureIdea())], layout).length, 0);
+    assert.equal(plotIdeas([fixtureIdea()], layout).length, 0);
   });
 
   it('draws the inter-quartile whiskers through the point, in order', () => {

@@ -3,10 +3,7 @@
 // scale. The threshold splits each axis; the four regions are:
 //   Implement (high payoff, low cost)   top-left    | Challenge (high payoff, high cost) top-right
 //   Possible  (low payoff, low cost)    bottom-left | Kill      (low payoff, high cost)  bottom-right
-import type { Idea, Quadrant, RoundResult, Spread } from '../types/model';
-
-export const SCORE_MIN = 1;
-export const SCORE_MAX = 10;
+import { SCORE_MAX, SCORE_MIN, type Idea, type Quadrant, type RoundResult, type Spread } from '../contract';
 
 export interface Rect {
   x: number;
@@ -43,9 +40,9 @@ const clampScore = (v: number): number => Math.min(SCORE_MAX, Math.max(SCORE_MIN
 export interface Scale {
   plot: Rect;
   /** Cost score → x pixel. */
-  x(cost: number): number;
+  x: (cost: number) => number;
   /** Payoff score → y pixel (SVG y grows downwards). */
-  y(payoff: number): number;
+  y: (payoff: number) => number;
 }
 
 export function scaleFor(layout: ChartLayout): Scale {

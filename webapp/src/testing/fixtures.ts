@@ -1,5 +1,8 @@
-// Server-shaped records for tests (the JSON the routes send, before decoding).
-export function fixtureIdea(over: Record<string, unknown> = {}): Record<string, unknown> {
+// Views as the server sends them, typed by the contract: a field renamed there fails the webapp's
+// type check here, and every fixture decodes with the contract's strict schemas (fixtures.test.ts).
+import type { Agenda, Guild, Idea, Incident, Rfc, RoundResult } from '../contract';
+
+export function fixtureIdea(over: Partial<Idea> = {}): Idea {
   return {
     teamId: 'team1',
     number: 1,
@@ -17,11 +20,12 @@ export function fixtureIdea(over: Record<string, unknown> = {}): Record<string, 
     history: [],
     rfcNumber: null,
     archived: null,
+    viewer: null,
     ...over,
   };
 }
 
-export function fixtureRevealed(payoff: number, cost: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function fixtureRevealed(payoff: number, cost: number, over: Partial<RoundResult> = {}): RoundResult {
   const axis = (m: number) => ({ median: m, q1: Math.max(1, m - 1), q3: Math.min(10, m + 1), iqr: 2 });
   const high = (v: number) => v >= 5.5;
   const quadrant = high(payoff) ? (high(cost) ? 'challenge' : 'implement') : high(cost) ? 'kill' : 'possible';
@@ -39,7 +43,7 @@ export function fixtureRevealed(payoff: number, cost: number, over: Record<strin
   };
 }
 
-export function fixtureIncident(over: Record<string, unknown> = {}): Record<string, unknown> {
+export function fixtureIncident(over: Partial<Incident> = {}): Incident {
   return {
     id: 'inc1',
     teamId: 'team1',
@@ -72,29 +76,73 @@ export function fixtureIncident(over: Record<string, unknown> = {}): Record<stri
   };
 }
 
-export function fixtureRfc(over: Record<string, unknown> = {}): Record<string, unknown> {
+export function fixtureRfc(over: Partial<Rfc> = {}): Rfc {
   return {
-    v: 1,
     teamId: 'team1',
     number: 7,
+    reference: 'RFC-007',
     title: 'Adopt OpenTelemetry',
     docUrl: null,
     ownerId: 'u1',
     status: 'draft',
     createdAt: 1_000,
     updatedAt: 1_000,
-    ordinal: 0,
     channelId: null,
-    rootPostId: null,
     reviewers: [],
     commentPeriod: null,
     concerns: [],
+    openConcerns: 0,
     outcome: null,
     supersededBy: null,
     supersedes: [],
     lastReviewedAt: null,
     ideaNumber: null,
-    history: [],
+    ...over,
+  };
+}
+
+export function fixtureGuild(over: Partial<Guild> = {}): Guild {
+  return {
+    slug: 'infrastructure-guild',
+    name: 'Infrastructure Guild',
+    purpose: 'Cross-org collaboration',
+    teamId: 'team1',
+    channelId: 'chGuild',
+    members: [{ kind: 'label', text: 'SRE' }],
+    day: 4,
+    time: '10:00',
+    timeZone: 'Europe/Berlin',
+    everyWeeks: 1,
+    sources: ['rfcs', 'pick'],
+    seeded: true,
+    createdBy: null,
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    queue: [],
+    notes: [],
+    lastMeeting: null,
+    nextMeetingAt: 5_000,
+    ...over,
+  };
+}
+
+export function fixtureAgenda(over: Partial<Agenda> = {}): Agenda {
+  return {
+    slug: 'infrastructure-guild',
+    name: 'Infrastructure Guild',
+    teamId: 'team1',
+    channelId: 'chGuild',
+    sources: ['rfcs', 'pick'],
+    scheduledFor: 5_000,
+    timeZone: 'Europe/Berlin',
+    since: null,
+    carried: [],
+    queued: [],
+    incidents: [],
+    rfcs: [],
+    ideas: [],
+    notes: [],
+    hidden: { incidents: 0, rfcs: 0, ideas: 0 },
     ...over,
   };
 }

@@ -9,7 +9,7 @@ import type { Theme } from 'mattermost-redux/selectors/entities/preferences';
 import type { Action, Store } from 'redux';
 
 /** A React element or a component type; the host creates elements from types itself. */
-export type ReactResolvable = React.ReactNode | React.ElementType;
+export type ReactResolvable = React.ReactNode | React.JSXElementConstructor<never>;
 
 export interface WebSocketMessage<T = unknown> {
   event: string;

@@ -37,7 +37,7 @@ export function errorFrom(value: unknown): AppError | null {
   return new AppError('plugin.api.error', text, '', 500);
 }
 
-const MISSING_METHOD = /^rpc: can't find method (\S+)$/;
+const MISSING_METHOD = /^rpc: can't find method \S+$/;
 
 /** A rejected RPC call → AppError: "not supported" for methods the server lacks. */
 export function rpcFailure(method: string, err: unknown): AppError {

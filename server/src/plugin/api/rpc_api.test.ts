@@ -8,14 +8,15 @@ import { RpcPluginAPI } from './rpc_api';
 interface Call { method: string; type: GoType; args: Record<string, unknown> }
 
 /** Answers every call from `replies` (by method) and records what was sent. */
-function fakeRpc(replies: Record<string, unknown | ((args: Record<string, unknown>) => unknown)>): { rpc: RpcCaller; calls: Call[] } {
+/** A reply per method: a value, an Error to reject with, or a function of the call's args. */
+function fakeRpc(replies: Record<string, unknown>): { rpc: RpcCaller; calls: Call[] } {
   const calls: Call[] = [];
   const rpc: RpcCaller = {
     call(method, type, args) {
       calls.push({ method, type, args: args as Record<string, unknown> });
       const reply = replies[method];
       if (reply instanceof Error) return Promise.reject(reply);
-      return Promise.resolve(typeof reply === 'function' ? reply(args as Record<string, unknown>) : (reply ?? {}));
+      return Promise.resolve(typeof reply === 'function' ? (reply as (a: Record<string, unknown>) => unknown)(args as Record<string, unknown>) : (reply ?? {}));
     },
     close() {},
   };

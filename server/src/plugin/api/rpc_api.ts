@@ -351,10 +351,12 @@ function stringifyLogValue(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (value === undefined) return '';
   try {
-    return JSON.stringify(value) ?? String(value);
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
   } catch {
-    return String(value);
+    // A cycle or a BigInt inside: fall back to naming the kind of value.
   }
+  return Object.prototype.toString.call(value);
 }
 
 /** AutocompleteArg.Data is a Go interface: each argument kind travels under its registered name. */

@@ -97,7 +97,7 @@ describe('HooksServer', () => {
       httpHandler: (req, res) => {
         const parts: Buffer[] = [];
         req.on('data', (c: Buffer) => parts.push(c));
-        req.on('end', () => res.end(`${req.method} ${req.url} ${req.headers['mattermost-user-id']}: ${Buffer.concat(parts).toString()}`));
+        req.on('end', () => res.end(`${req.method} ${req.url} ${String(req.headers['mattermost-user-id'])}: ${Buffer.concat(parts).toString()}`));
       },
     }, transport);
     await call(server, 'ServeHTTP', {

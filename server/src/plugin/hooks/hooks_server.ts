@@ -12,7 +12,7 @@ import type { RpcCaller, RpcMethod, RpcService } from '../../runtime/rpc/types';
 import { AppError } from '../api/app_error';
 import type { PluginAPI } from '../api/plugin_api';
 import { RpcPluginAPI } from '../api/rpc_api';
-import { serveBridged, type RequestSubset } from '../http/bridge';
+import { serveBridged } from '../http/bridge';
 import { remoteReader } from '../http/remote_reader';
 import { ResponseWriterClient } from '../http/response_writer';
 import * as M from '../model/gob_types';
@@ -48,6 +48,7 @@ const EXECUTE_COMMAND_REPLY = zStruct('Z_ExecuteCommandReturns', [ptr(M.CommandR
 
 type Args = Record<string, unknown>;
 const record = (v: unknown): Args => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Args) : {});
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0);
 
 /** A thrown value → the `error` interface value Mattermost's glue would send (encodableError). */
@@ -93,20 +94,20 @@ export class HooksServer {
   /** Hook names as Mattermost's Hooks interface spells them, for `Implemented`. */
   implemented(): string[] {
     const h = this.hooks;
-    const names: Array<[string, unknown]> = [
-      ['OnActivate', h.onActivate],
-      ['OnDeactivate', h.onDeactivate],
-      ['OnConfigurationChange', h.onConfigurationChange],
-      ['OnInstall', h.onInstall],
-      ['ExecuteCommand', h.executeCommand],
-      ['ServeHTTP', h.httpHandler],
-      ['MessageHasBeenPosted', h.messageHasBeenPosted],
-      ['UserHasJoinedChannel', h.userHasJoinedChannel],
-      ['UserHasLeftChannel', h.userHasLeftChannel],
-      ['ChannelHasBeenCreated', h.channelHasBeenCreated],
-      ['OnPluginClusterEvent', h.onPluginClusterEvent],
+    const names: Array<[string, boolean]> = [
+      ['OnActivate', h.onActivate !== undefined],
+      ['OnDeactivate', h.onDeactivate !== undefined],
+      ['OnConfigurationChange', h.onConfigurationChange !== undefined],
+      ['OnInstall', h.onInstall !== undefined],
+      ['ExecuteCommand', h.executeCommand !== undefined],
+      ['ServeHTTP', h.httpHandler !== undefined],
+      ['MessageHasBeenPosted', h.messageHasBeenPosted !== undefined],
+      ['UserHasJoinedChannel', h.userHasJoinedChannel !== undefined],
+      ['UserHasLeftChannel', h.userHasLeftChannel !== undefined],
+      ['ChannelHasBeenCreated', h.channelHasBeenCreated !== undefined],
+      ['OnPluginClusterEvent', h.onPluginClusterEvent !== undefined],
     ];
-    return names.filter(([, fn]) => fn !== undefined).map(([name]) => name);
+    return names.filter(([, implemented]) => implemented).map(([name]) => name);
   }
 
   /** The `Plugin` service for the dispensed hooks stream. */
@@ -145,7 +146,7 @@ export class HooksServer {
 
     if (h.onDeactivate) withError('OnDeactivate', () => h.onDeactivate!());
     if (h.onConfigurationChange) withError('OnConfigurationChange', () => h.onConfigurationChange!());
-    if (h.onInstall) withError('OnInstall', (a) => h.onInstall!(ctx(a), { UserId: String(record(a['B'])['UserId'] ?? '') }));
+    if (h.onInstall) withError('OnInstall', (a) => h.onInstall!(ctx(a), { UserId: str(record(a['B'])['UserId']) }));
     if (h.executeCommand) {
       methods['ExecuteCommand'] = { reply: EXECUTE_COMMAND_REPLY, handle: (a) => this.executeCommand(record(a)) };
     }
@@ -163,7 +164,7 @@ export class HooksServer {
     if (h.onPluginClusterEvent) {
       noReply('OnPluginClusterEvent', (a) => {
         const ev = record(a['B']);
-        const event: PluginClusterEvent = { Id: String(ev['Id'] ?? ''), Data: ev['Data'] instanceof Uint8Array ? ev['Data'] : new Uint8Array() };
+        const event: PluginClusterEvent = { Id: str(ev['Id']), Data: ev['Data'] instanceof Uint8Array ? ev['Data'] : new Uint8Array() };
         return h.onPluginClusterEvent!(ctx(a), event);
       });
     }
@@ -231,7 +232,7 @@ export class HooksServer {
       if (bodyDial.status === 'rejected') throw bodyDial.reason;
       bodyStream = bodyDial.value;
       const body = bodyStream ? remoteReader(bodyStream) : null;
-      const err = await serveBridged(this.hooks.httpHandler!, record(args['Request']) as RequestSubset, ctx(args, 'Context'), body, writer);
+      const err = await serveBridged(this.hooks.httpHandler!, record(args['Request']), ctx(args, 'Context'), body, writer);
       if (err) this.reportError(`ServeHTTP response could not be delivered: ${err.message}`);
     } finally {
       bodyStream?.destroy();
@@ -248,6 +249,6 @@ export class HooksServer {
 }
 
 function ctx(args: Args, field = 'A'): PluginContext {
-  return record(args[field]) as PluginContext;
+  return record(args[field]);
 }
 

@@ -114,7 +114,7 @@ for (const pinned of SERVER_PUBLIC_VERSIONS) {
         const state = await host.send({ op: 'state' });
         const commands = state['commands'] as Record<string, { autocomplete_data?: { Trigger: string } }>;
         assert.ok(commands['infra'], 'the /infra command is registered');
-        assert.equal(commands['infra']!.autocomplete_data?.Trigger, 'infra', 'with autocomplete data the server accepted');
+        assert.equal(commands['infra'].autocomplete_data?.Trigger, 'infra', 'with autocomplete data the server accepted');
         assert.ok((state['bots'] as Record<string, unknown>)['infra-ops']);
       });
 
@@ -136,7 +136,7 @@ for (const pinned of SERVER_PUBLIC_VERSIONS) {
       it('rejects a request without Mattermost-User-Id with 401', async () => {
         const r = await host.send({ op: 'http', method: 'GET', path: '/api/v1/incidents' });
         assert.equal(r['status'], 401);
-        assert.ok(JSON.parse(String(r['body'])).error);
+        assert.ok((JSON.parse(String(r['body'])) as { error?: unknown }).error);
       });
 
       it('takes MessageHasBeenPosted', async () => {

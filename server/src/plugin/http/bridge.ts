@@ -204,7 +204,7 @@ class ResponseBridge {
       applyHeaders(res, headers);
       this.commit();
       return res;
-    }) as ServerResponse['writeHead'];
+    });
     res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
       if (typeof encoding === 'function') return this.write(chunk, undefined, encoding as Callback);
       return this.write(chunk, encoding as BufferEncoding | undefined, cb as Callback | undefined);

@@ -53,7 +53,7 @@ export class ResponseWriterClient {
 export function canonicalHeaderKey(key: string): string {
   let canonical = canonicalKeys.get(key);
   if (canonical === undefined) {
-    canonical = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/.test(key)
+    canonical = /^[\w!#$%&'*+\-.^`|~]+$/.test(key)
       ? key.toLowerCase().replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase())
       : key;
     // Header names repeat across requests; bound the cache in case a client sends endless new ones.

@@ -270,7 +270,7 @@ export class MemoryApi implements PluginAPI {
     if (taken) {
       throw new AppError('store.sql_channel.save_channel.exists.app_error', 'A channel with that name already exists on the same team.', '', 400);
     }
-    const created: Channel = { ...channel, Id: newId(), CreateAt: this.world.now() } as Channel;
+    const created: Channel = { ...channel, Id: newId(), CreateAt: this.world.now() };
     this.world.channels.set(created.Id, created);
     if (created.CreatorId) this.world.addChannelMember(created.Id, created.CreatorId, 'channel_user channel_admin');
     return structuredClone(created);

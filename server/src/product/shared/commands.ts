@@ -267,9 +267,13 @@ function toResponse(result: CommandResult): CommandResponse {
   };
 }
 
+/** The one help renderer: one line per runnable subcommand, `- \`/trigger sub usage\` — help`. */
+export function commandHelpLines(spec: CommandSpec): string[] {
+  return spec.subcommands.flatMap((s) => helpLines(`/${spec.trigger}`, s));
+}
+
 function renderHelp(spec: CommandSpec): string {
-  const lines = spec.subcommands.flatMap((s) => helpLines(`/${spec.trigger}`, s));
-  return [`**/${spec.trigger}** — ${spec.description}`, '', ...lines].join('\n');
+  return [`**/${spec.trigger}** — ${spec.description}`, '', ...commandHelpLines(spec)].join('\n');
 }
 
 function renderSubcommandHelp(path: string, spec: SubcommandSpec): string {

@@ -7,14 +7,11 @@ import type { EventPublisher } from './events';
 import type { KvRepository } from './kv';
 import type { Scheduler } from './scheduler';
 
-export const PLUGIN_ID = 'infra-ops';
+import type { Logger } from './logger';
 
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export { PLUGIN_ID } from '../contract/api';
+/** Re-exported while modules still import it from here; new code imports './logger'. */
+export type { Logger } from './logger';
 
 /** Everything a feature needs, built once the plugin API is connected. */
 export interface ProductContext {

@@ -1,5 +1,6 @@
 import type { PluginAPI } from '../../plugin/api/plugin_api';
-import type { Logger } from './context';
+import { eventData, type EventName, type EventPayload } from '../contract/events';
+import type { Logger } from './logger';
 
 /**
  * Who receives a websocket event: a channel's members or one user — never a whole team, since a
@@ -16,11 +17,12 @@ export class EventPublisher {
     private readonly log: Logger,
   ) {}
 
-  async publish(event: string, payload: Record<string, unknown>, audience: Audience): Promise<void> {
+  /** Payloads are typed by the shared contract, so the webapp decodes exactly what is sent. */
+  async publish<E extends EventName>(event: E, payload: EventPayload<E>, audience: Audience): Promise<void> {
     const broadcast = 'channelId' in audience ? { ChannelId: audience.channelId } : { UserId: audience.userId };
     try {
       // Nested values travel as JSON text: gob carries them, but a string keeps the client simple.
-      await this.api.publishWebSocketEvent(event, { data: JSON.stringify(payload) }, broadcast);
+      await this.api.publishWebSocketEvent(event, eventData(event, payload), broadcast);
     } catch (err) {
       this.log.warn('websocket event not published', { event, error: err instanceof Error ? err.message : String(err) });
     }

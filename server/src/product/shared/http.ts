@@ -2,6 +2,9 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 import { z } from 'zod';
 import { CorruptRecordError, UserError } from './errors';
 
+// The contract's zod/mini schemas carry no messages of their own: answer every 400 in English.
+z.config(z.locales.en());
+
 export const USER_ID_HEADER = 'mattermost-user-id';
 
 /** The caller's Mattermost user id; set by the server after it authenticated the session. */
@@ -17,10 +20,10 @@ export const requireUser: RequestHandler = (req, _res, next) => {
   next(new UserError('Not logged in.', 401));
 };
 
-/** Validates a body or query with zod; failures become a 400 naming each problem. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data as z.output<S>;
+/** Validates a body, query or path with zod (classic or mini); failures become a 400 naming each problem. */
+export function parseInput<S extends z.core.$ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = z.safeParse(schema, input);
+  if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
   throw UserError.badRequest(`Invalid request: ${problems.join('; ')}`);
 }

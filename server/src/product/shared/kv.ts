@@ -116,7 +116,7 @@ function parseRecord<S extends z.ZodType>(key: string, raw: Uint8Array, schema: 
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new CorruptRecordError(key, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return parsed.data as z.output<S>;
+  return parsed.data;
 }
 
 function encodeRecord<S extends z.ZodType>(
@@ -129,7 +129,7 @@ function encodeRecord<S extends z.ZodType>(
     // A bug in our code, not bad user input: refuse to store something we could not read back.
     throw new Error(`refusing to store invalid record ${key}: ${parsed.error.message}`);
   }
-  return { bytes: encoder.encode(JSON.stringify(parsed.data)), record: parsed.data as z.output<S> };
+  return { bytes: encoder.encode(JSON.stringify(parsed.data)), record: parsed.data };
 }
 
 function backoff(attempt: number): Promise<void> {

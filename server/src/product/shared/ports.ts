@@ -1,7 +1,21 @@
 /**
- * What the guilds feature reads from the other features to build agendas from live data.
- * Each source is implemented by its feature; guilds depends only on these shapes.
+ * The small ports through which one feature reads another (guild agendas read incidents, RFCs and
+ * ideas; RFCs read and link ideas). Each port is implemented by its feature and handed over in
+ * product/index.ts; no feature builds another's stores.
+ *
+ * Every read names its reader, and the implementing feature filters with the access policy:
+ * - `{ userId }`: a person asking (command, HTTP): only items they may see now.
+ * - `{ channelId }`: a bot post into a channel (a guild agenda): only items every reader of that
+ *   channel may see — items of open channels of the same team — and the rest only as a count.
  */
+
+export type Reader = { readonly userId: string } | { readonly channelId: string };
+
+/** Items a reader may see, and how many more exist that it may not (counted, never described). */
+export interface Listed<T> {
+  readonly items: readonly T[];
+  readonly hidden: number;
+}
 
 export interface IncidentReviewItem {
   readonly incidentId: string;
@@ -18,9 +32,12 @@ export interface IncidentReviewItem {
 
 export interface IncidentReviewSource {
   /** Resolved incidents of the team marked for review and not yet reviewed, oldest first. */
-  pendingReview(teamId: string): Promise<IncidentReviewItem[]>;
-  /** Called when a guild meeting closes with these incidents reviewed. */
-  markReviewed(teamId: string, incidentIds: readonly string[], reviewedAt: number): Promise<void>;
+  pendingReview(teamId: string, reader: Reader): Promise<Listed<IncidentReviewItem>>;
+  /**
+   * A guild meeting closed by `actorUserId` reviewed these incidents: marks those the actor may
+   * mark reviewed (see the incidents policy) and returns their ids; the others stay pending.
+   */
+  markReviewed(actorUserId: string, teamId: string, incidentIds: readonly string[], reviewedAt: number): Promise<string[]>;
 }
 
 export interface RfcReviewItem {
@@ -33,10 +50,31 @@ export interface RfcReviewItem {
   readonly openConcerns: number;
 }
 
+export interface RfcReviewSource {
+  /** RFCs of the team in review, for the reader. */
+  inReview(teamId: string, reader: Reader): Promise<Listed<RfcReviewItem>>;
+}
+
 export interface IdeaAgendaItem {
   readonly ideaId: string;
   readonly reference: string;
   readonly title: string;
   readonly quadrant: 'possible' | 'implement' | 'challenge' | 'kill' | null;
   readonly disputed: boolean;
+}
+
+export interface IdeaAgendaSource {
+  /** Live Challenge and disputed ideas of the team, for the reader. */
+  challengeAgenda(teamId: string, reader: Reader): Promise<Listed<IdeaAgendaItem>>;
+}
+
+/** What RFCs need of PICK: an idea's title and linking it, both as the acting user. */
+export interface IdeaLinkPort {
+  title(actorUserId: string, teamId: string, ideaNumber: number): Promise<string>;
+  link(actorUserId: string, teamId: string, ideaNumber: number, rfcNumber: number): Promise<void>;
+}
+
+/** What PICK needs of RFCs: the title of a linked RFC, if the reader may see it. */
+export interface RfcTitlePort {
+  title(actorUserId: string, teamId: string, rfcNumber: number): Promise<string | null>;
 }

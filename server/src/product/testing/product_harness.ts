@@ -70,7 +70,7 @@ export class ProductHarness {
 
   /** One server per harness, however many calls race to start it. */
   private listen(): Promise<number> {
-    const server = createServer(this.product.httpHandler!);
+    const server = createServer(this.product.httpHandler);
     this.server = server;
     return new Promise<number>((resolve) =>
       server.listen(0, '127.0.0.1', () => {

@@ -45,6 +45,7 @@ export function compileStruct(
         }
       }
     };`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated codec; names enter only as JSON literals (header)
   const make = new Function('r', 'fd', 'setKey', 'GobError', 'maxDepth', 'name', source) as (
     r: MessageReader, fd: Decode[], set: typeof setKey, err: typeof GobError, max: number, n: string,
   ) => Decode;

@@ -195,6 +195,7 @@ export class GobDecoder {
 
   private needMore(end: number): never {
     this.neededEnd = end;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a sentinel caught two frames up; an Error would capture a stack per partial read
     throw NEED_MORE;
   }
 
@@ -455,9 +456,9 @@ export class GobDecoder {
         const s: { kind: 'slice' | 'array'; elem: GoType; len: number; name: string } = {
           kind: t.kind, elem: iface, len: t.kind === 'array' ? t.len : 0, name: t.name,
         };
-        this.goTypes.set(id, s as GoType);
+        this.goTypes.set(id, s);
         s.elem = this.goTypeOf(t.elem);
-        return s as GoType;
+        return s;
       }
       case 'map': {
         const m: { kind: 'map'; key: GoType; elem: GoType; name: string } = { kind: 'map', key: iface, elem: iface, name: t.name };

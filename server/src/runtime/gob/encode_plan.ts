@@ -225,6 +225,7 @@ function generateStruct(name: string, fields: ReturnType<StructType['fields']>):
   const omit = fields.map((f) => (x: unknown) => isOmitted(f.type, x));
   const at = (err: unknown, i: number): EncodePathError => pathError(err).within(fields[i]?.name ?? '?');
   const notStruct = (v: unknown): EncodePathError => new EncodePathError(`expected struct ${name}, got ${describeJs(v)}`);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated codec; names enter only as JSON literals (compile.ts)
   const make = new Function('fe', 'omit', 'at', 'notStruct', 'EMPTY', source) as (
     fe: EncodeFn[], omit: Array<(x: unknown) => boolean>, at: (err: unknown, i: number) => EncodePathError,
     notStruct: (v: unknown) => EncodePathError, empty: object,

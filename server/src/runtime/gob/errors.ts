@@ -42,7 +42,7 @@ export function describeJs(value: unknown): string {
   if (value instanceof Uint8Array) return 'Uint8Array';
   if (value instanceof Map) return 'Map';
   const t = typeof value;
-  if (t === 'number') return Number.isInteger(value) ? 'number' : `non-integer number ${String(value)}`;
+  if (t === 'number') return Number.isInteger(value) ? 'number' : `non-integer number ${value as number}`;
   if (t === 'object') {
     const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
     return ctor && ctor !== 'Object' ? ctor : 'object';

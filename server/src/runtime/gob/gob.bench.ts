@@ -24,12 +24,12 @@ const ints = [1700000000000, 1700000000001, 3, -4, 5, 600, 70000, 8, 9, 10, 11, 
 const floats = [1.5, 2.25, -3.125, 1e10, 0.1];
 const lists = [['x', 'y'], ['z'], ['p', 'q', 'r'], ['s'], ['t', 'u']];
 
-export const value60: Record<string, unknown> = Object.fromEntries([
-  ...names('S', 20).map((n, i) => [n, strings[i]]),
-  ...names('I', 20).map((n, i) => [n, ints[i]]),
-  ...names('B', 10).map((n) => [n, true]),
-  ...names('F', 5).map((n, i) => [n, floats[i]]),
-  ...names('L', 5).map((n, i) => [n, lists[i]]),
+export const value60: Record<string, unknown> = Object.fromEntries<unknown>([
+  ...names('S', 20).map((n, i): [string, unknown] => [n, strings[i]]),
+  ...names('I', 20).map((n, i): [string, unknown] => [n, ints[i]]),
+  ...names('B', 10).map((n): [string, unknown] => [n, true]),
+  ...names('F', 5).map((n, i): [string, unknown] => [n, floats[i]]),
+  ...names('L', 5).map((n, i): [string, unknown] => [n, lists[i]]),
 ]);
 
 function seconds(run: () => void): number {

@@ -13,7 +13,7 @@ import { MuxBroker } from './broker';
 import { listenAndHandshake } from './handshake';
 import { serveListening } from './server';
 
-async function start(): Promise<{ exited: Promise<number>; host: ReturnType<typeof client>; control: RpcClient; socketPath: string; cleanup(): void }> {
+async function start(): Promise<{ exited: Promise<number>; host: ReturnType<typeof client>; control: RpcClient; socketPath: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'goplugin-'));
   const outFd = openSync(join(dir, 'stdout'), 'w');
   const listening = await listenAndHandshake(

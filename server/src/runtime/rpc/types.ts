@@ -4,7 +4,7 @@ import type { GoType } from '../gob/types';
 export interface RpcMethod {
   readonly reply: GoType;
   /** `args` is the generically decoded gob value. Throwing sends the error's message as Response.Error. */
-  readonly handle: (args: unknown) => Promise<unknown> | unknown;
+  readonly handle: (args: unknown) => unknown;
 }
 
 /** A net/rpc service: method name (without the service prefix) → method. */

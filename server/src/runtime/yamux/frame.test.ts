@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { Duplex } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -85,7 +86,7 @@ describe('FrameReader', () => {
       fc.property(fc.uint8Array({ maxLength: 2048 }), fc.array(fc.nat(), { maxLength: 10 }), (bytes, cuts) => {
         const { parsed, error } = parse(split(bytes, cuts));
         if (error !== undefined) {
-          assert.ok(error instanceof YamuxError, String(error));
+          assert.ok(error instanceof YamuxError, inspect(error));
           assert.equal(error.code, ErrorCode.Protocol);
           assert.match(error.message, /invalid (protocol version|message type)/);
         }

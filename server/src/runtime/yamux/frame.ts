@@ -170,6 +170,6 @@ export class FrameReader {
     const streamId = buf.readUInt32BE(at + 4);
     const length = buf.readUInt32BE(at + 8);
     if (type === FrameType.Data) this.payloadLeft = length;
-    this.sink.header(type as FrameType, flags, streamId, length);
+    this.sink.header(type, flags, streamId, length);
   }
 }

@@ -125,7 +125,7 @@ async function goToTs(dir: string): Promise<Latency> {
 /** bench/main.go serving net/rpc over yamux on `addr`, once it listens. */
 async function goServer(addr: string): Promise<ChildProcess> {
   const child = spawn(goBinary(), ['serve', '-addr', addr], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   if ((await lines.next()).value !== 'ready') {
     child.kill();
     throw new Error('yamuxbench serve did not start');
