@@ -18,7 +18,8 @@ export const RFC_STATUS_LABELS: Record<RfcStatus, string> = {
 export const RFC_DECISIONS = ['accept', 'reject', 'postpone', 'withdraw'] as const;
 export type RfcDecision = (typeof RFC_DECISIONS)[number];
 
-export const RFC_LIMITS = { title: 300, docUrl: 2000, text: 2000, reviewers: 50, commentPeriodDays: 90 } as const;
+/** Every text and list of an RFC is bounded; the server refuses more with an error naming the limit. */
+export const RFC_LIMITS = { title: 300, docUrl: 2000, text: 2000, reviewers: 50, concerns: 100, commentPeriodDays: 90 } as const;
 
 /** RFC-007: per-team numbers, three digits at least. */
 export const rfcReference = (n: number): string => `RFC-${String(n).padStart(3, '0')}`;
@@ -49,7 +50,7 @@ export const rfcView = z.strictObject({
   status: z.enum(RFC_STATUSES),
   createdAt: z.number(),
   updatedAt: z.number(),
-  /** The discussion channel, when the RFC was opened from one. */
+  /** The channel it belongs to (null only for RFCs made before RFCs belonged to channels). */
   channelId: z.nullable(z.string()),
   reviewers: z.array(z.strictObject({ userId: z.string(), signedOffAt: z.nullable(z.number()) })),
   commentPeriod: z.nullable(z.strictObject({ startedAt: z.number(), endsAt: z.number() })),
@@ -66,6 +67,19 @@ export const rfcView = z.strictObject({
 });
 export type RfcView = z.output<typeof rfcView>;
 
+/**
+ * What `rfc_changed` carries: enough to name the RFC and update a list row, nothing of its text
+ * (the event goes to the RFC's channel; a client fetches the full view with `GET …/rfcs/:number`).
+ */
+export const rfcChangedView = z.strictObject({
+  teamId: z.string(),
+  number: z.number(),
+  reference: z.string(),
+  status: z.enum(RFC_STATUSES),
+  updatedAt: z.number(),
+});
+export type RfcChangedView = z.output<typeof rfcChangedView>;
+
 // ---- requests ----
 
 /** Omitted: every status, everyone's. */
@@ -79,8 +93,11 @@ export type RfcListQuery = z.output<typeof rfcListQuery>;
 export const createRfcBody = z.strictObject({
   title: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(RFC_LIMITS.title)),
   doc_url: z.optional(z.string().check(z.maxLength(RFC_LIMITS.docUrl))),
-  /** Where the discussion thread goes; must be in the path's team. */
-  channel_id: z.optional(mmId),
+  /**
+   * The channel the RFC belongs to: a channel of the path's team the caller may post in. Its
+   * readers see the RFC (live), and its discussion thread and events go there.
+   */
+  channel_id: mmId,
   /** The PICK idea number it comes from. */
   idea: z.optional(z.number().check(z.int(), z.positive())),
 });

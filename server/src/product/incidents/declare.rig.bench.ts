@@ -47,9 +47,9 @@ export default async function bench(): Promise<BenchResult[]> {
         purpose: `Floor ${i}`,
       });
       await alice.client.addToChannel(bob.id, channel.id);
-      const card = await alice.client.createPost({ channel_id: channel.id, message: `### FLOOR-${i}: Bench incident ${i}`, props: { infra_incident: '{}' } } as never);
+      const card = await alice.client.createPost({ channel_id: channel.id, message: `### FLOOR-${i}: Bench incident ${i}`, props: { infra_incident: '{}' } });
       await alice.client.pinPost(card.id);
-      await alice.client.createPost({ channel_id: feed.id, message: `FLOOR-${i} declared` } as never);
+      await alice.client.createPost({ channel_id: feed.id, message: `FLOOR-${i} declared` });
       const floorMs = performance.now() - start;
       if (i >= WARMUP) {
         plugin.push(pluginMs);

@@ -1,27 +1,31 @@
-import { randomBytes } from 'node:crypto';
 import { AppError } from '../../plugin/api/app_error';
-import type { Channel } from '../../plugin/model/types';
+import type { Access } from '../shared/access/policy';
+import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import type { JobPayload } from '../shared/scheduler';
-import { announcement, cardPost, permalink } from './card';
-import { candidateNames, channelNameFor, displayNameFor } from './naming';
-import type { Reminders } from './reminders';
-import { EVENTS, type IncidentRuntime, setupKey } from './runtime';
-import { type Incident, reference, type Severity } from './schema';
-import { withTimeline } from './store';
-import { ROLE_BRIEFS } from './service';
-import type { Access } from './access';
 import { UNCHANGED } from '../shared/kv';
-import { severityName } from './settings';
+import { People } from '../shared/people';
+import type { JobPayload } from '../shared/scheduler';
+import { checkCount, checkText } from '../shared/text/limits';
+import type { IncidentChannels } from './channels';
+import type { IncidentEffects } from './effects';
+import type { ServerFacts } from './facts';
+import { withTimeline } from './lifecycle';
+import { ACTION_WORDS, announcement, declareWords, input as inputWords, reference, severityWithLabel } from './messages';
+import { channelNameFor } from './naming';
+import { type Caller, teamPolicy } from './policy';
+import { type Incident, LIMITS, newIncidentId, type Severity } from './records';
+import type { Reminders } from './reminders';
+import type { IncidentSettings } from './settings';
+import type { IncidentStore } from './store';
 
 export const SETUP_JOB = 'incidents.finishSetup';
+export const setupKey = (incidentId: string): string => `incident-setup:${incidentId}`;
 /** How long a declaration may stay half set up before the setup job finishes (or removes) it. */
 export const SETUP_RETRY_MS = 2 * 60_000;
-const GROUP_PAGE = 200;
 
 export interface DeclareInput {
+  /** The team, as the entry point found it: from a channel's live team or the URL, never a form's say-so. */
   teamId: string;
-  declarerId: string;
   title: string;
   severity: Severity;
   type: string;
@@ -47,11 +51,7 @@ export interface Declared {
   warnings: string[];
 }
 
-/** Mattermost ids: 26 lower-case base32 characters. */
-export const newId = (): string => {
-  const alphabet = 'abcdefghijkmnopqrstuwxyz13456789';
-  return [...randomBytes(26)].map((b) => alphabet[b % 32]).join('');
-};
+type DeclareContext = Pick<ProductContext, 'api' | 'scheduler' | 'log' | 'now' | 'access'>;
 
 /**
  * Declaration, in steps that can each be resumed: reserve the number and store the record as
@@ -63,29 +63,32 @@ export const newId = (): string => {
  */
 export class Declarer {
   constructor(
-    private readonly rt: IncidentRuntime,
+    private readonly ctx: DeclareContext,
+    private readonly store: IncidentStore,
+    private readonly channels: IncidentChannels,
+    private readonly effects: IncidentEffects,
+    private readonly facts: ServerFacts,
     private readonly reminders: Reminders,
+    private readonly settings: () => IncidentSettings,
   ) {}
 
   register(): void {
-    this.rt.ctx.scheduler.register(SETUP_JOB, (payload) => this.resume(payload));
+    this.ctx.scheduler.register(SETUP_JOB, (payload) => this.resume(payload));
   }
 
-  async declare(input: DeclareInput): Promise<Declared> {
-    const { ctx, store } = this.rt;
-    const access = this.rt.access();
-    await access.requireTeamMember(input.declarerId, input.teamId);
-    const commanderId = input.commanderId ?? input.declarerId;
-    const others = [...new Set([commanderId, ...input.inviteeIds])].filter((u) => u !== input.declarerId);
-    const outsiders = (await Promise.all(others.map(async (u) => ((await access.people.isTeamMember(u, input.teamId)) ? null : u)))).filter(
-      (u): u is string => u !== null,
-    );
-    if (outsiders.length) throw UserError.badRequest(`${await access.people.mentions(outsiders)} ${outsiders.length > 1 ? 'are' : 'is'} not on this team.`);
+  async declare(caller: Caller, input: DeclareInput): Promise<Declared> {
+    const { access, userId: declarerId } = caller;
+    await teamPolicy.require(access, declarerId, 'declare', { scope: { teamId: input.teamId, channelId: null } }, ACTION_WORDS.declare);
+    const title = checkText(input.title.replace(/\s+/g, ' '), LIMITS.title, 'the title');
+    if (!title) throw UserError.badRequest(inputWords.noTitle);
+    const summary = checkText(input.summary, LIMITS.summary, 'the summary');
+    checkCount(input.inviteeIds.length, LIMITS.invitees, 'people can be invited');
+    const commanderId = input.commanderId ?? declarerId;
+    await this.requireTeamMembers(access, input.teamId, [commanderId, ...input.inviteeIds].filter((u) => u !== declarerId));
 
-    const now = ctx.now();
-    const id = newId();
-    const number = await store.reserveNumber(input.teamId);
-    const settings = this.rt.settings();
+    const now = this.ctx.now();
+    const id = newIncidentId();
+    const number = await this.store.reserveNumber(input.teamId);
     const pending: Incident = {
       v: 1,
       id,
@@ -93,22 +96,17 @@ export class Declarer {
       number,
       rev: 0,
       phase: 'pending',
-      title: input.title,
-      summary: input.summary,
+      title,
+      summary,
       type: input.type,
       severity: input.severity,
       private: input.private,
       channelId: '',
       // The first name to try, recorded before the channel exists: an interrupted setup finds it by this name.
-      channelName: channelNameFor(settings.channelNameTemplate, { number, title: input.title, severity: input.severity, type: input.type }),
+      channelName: channelNameFor(this.settings().channelNameTemplate, { number, title, severity: input.severity, type: input.type }),
       cardPostId: '',
-      setup: {
-        invitees: [...new Set([input.declarerId, commanderId, ...input.inviteeIds])],
-        membersAdded: false,
-        announced: false,
-        startedAt: now,
-      },
-      declaredBy: input.declarerId,
+      setup: { invitees: [...new Set([declarerId, commanderId, ...input.inviteeIds])], membersAdded: false, announced: false, startedAt: now },
+      declaredBy: declarerId,
       declaredAt: now,
       updatedAt: now,
       roles: { commander: commanderId, scribe: null, comms: null },
@@ -121,10 +119,10 @@ export class Declarer {
       timelineCount: 0,
       outbox: [],
     };
-    await store.insert(pending);
+    await this.store.insert(pending);
     // The safety net is written alongside the setup rather than before it; finish() cancels it
     // only once it is written, or a late write would leave it pending.
-    const safetyNet = ctx.scheduler.schedule(setupKey(id), SETUP_JOB, now + SETUP_RETRY_MS, { incidentId: id });
+    const safetyNet = this.ctx.scheduler.schedule(setupKey(id), SETUP_JOB, now + SETUP_RETRY_MS, { incidentId: id });
     try {
       return await this.finish(pending, access, safetyNet);
     } catch (err) {
@@ -133,43 +131,57 @@ export class Declarer {
     }
   }
 
+  /** Commander and invitees must be on the team (at most LIMITS.invitees + 1 lookups, memoised). */
+  private async requireTeamMembers(access: Access, teamId: string, userIds: readonly string[]): Promise<void> {
+    const unique = [...new Set(userIds)];
+    const members = await Promise.all(unique.map((u) => access.isTeamMember(u, teamId)));
+    const outsiders = unique.filter((_, n) => !members[n]);
+    if (outsiders.length) throw UserError.badRequest(inputWords.notOnTeam(await new People(this.ctx.api).mentions(outsiders), outsiders.length > 1));
+  }
+
   /**
    * Runs every setup step not yet done, from the record's own notes; idempotent. Independent
    * steps run concurrently (each is a server round trip). The two posts (card, feed) are recorded
    * the moment each succeeds, not with the final write, so a resume repeats a post only if its
    * node died within that one KV write: the plugin API offers no way to find a post by its props.
    */
-  async finish(known: Incident, access: Access = this.rt.access(), safetyNet: Promise<void> = Promise.resolve()): Promise<Declared> {
+  async finish(known: Incident, access: Access = this.ctx.access(), safetyNet: Promise<void> = Promise.resolve()): Promise<Declared> {
     if (known.phase !== 'pending') return { incident: known, warnings: [] };
-    const channel = known.channelId ? { Id: known.channelId, Name: known.channelName } : await this.createChannel(known);
+    const people = new People(this.ctx.api);
+    const channel = known.channelId
+      ? { Id: known.channelId, Name: known.channelName }
+      : await this.channels.create(known, (name) => this.store.update(known.id, (i) => ({ ...i, channelName: name })).then(() => undefined));
     const withChannel: Incident = { ...known, channelId: channel.Id, channelName: channel.Name };
-    const outcome = await this.runSteps(withChannel, access);
-    const { incident: active, activated } = await this.recordOutcome(withChannel, outcome, await access.people.username(known.declaredBy));
+    const outcome = await this.runSteps(withChannel, access, people);
+    const { incident: active, activated } = await this.recordOutcome(withChannel, outcome, await people.username(known.declaredBy));
     if (outcome.failure) throw outcome.failure.reason;
     await Promise.all([
-      activated ? this.briefNamedCommander(active, access) : null,
-      this.rt.step('setup job cancel', active, () => safetyNet.then(() => this.rt.ctx.scheduler.cancel(setupKey(active.id)))),
+      activated ? this.briefNamedCommander(active, people) : null,
+      this.effects.step('setup job cancel', active, () => safetyNet.then(() => this.ctx.scheduler.cancel(setupKey(active.id)))),
       this.reminders.reset(active),
-      this.rt.step('index sync', active, () => this.rt.store.sync(active, { justDeclared: true })),
-      this.rt.step('event', active, () => this.rt.publish(EVENTS.declared, active, 'declared')),
+      this.effects.step('index sync', active, () => this.store.sync(active, { justDeclared: true })),
+      this.effects.step('event', active, () => this.effects.publish(active, access, 'declared')),
     ]);
     return { incident: active, warnings: outcome.warnings };
   }
 
   /** The setup steps not yet done, concurrently; each reports done or failed, none stops the others. */
-  private async runSteps(incident: Incident, access: Access): Promise<SetupOutcome> {
+  private async runSteps(incident: Incident, access: Access, people: People): Promise<SetupOutcome> {
+    const responders = this.settings().responders[incident.severity];
     const [linked, added, card, announced] = await Promise.allSettled([
-      this.rt.store.linkChannel(incident.channelId, incident.id),
-      incident.setup.membersAdded ? Promise.resolve([]) : this.addPeople(incident, this.peopleFor(incident), access),
+      this.store.linkChannel(incident.channelId, incident.id),
+      incident.setup.membersAdded
+        ? Promise.resolve([])
+        : this.channels.addPeople(incident.channelId, { userIds: incident.setup.invitees, ...responders }, people),
       incident.cardPostId
         ? Promise.resolve(incident.cardPostId)
-        : this.postCard(incident, access).then(async (postId) => {
+        : this.postCard(incident, access, people).then(async (postId) => {
             await this.recordStep(incident, (i) => ({ ...i, cardPostId: i.cardPostId || postId }));
             return postId;
           }),
       incident.setup.announced
         ? Promise.resolve({ warnings: [], done: true })
-        : this.announce(incident, access).then(async (result) => {
+        : this.announce(incident, access, people).then(async (result) => {
             if (result.done) await this.recordStep(incident, (i) => ({ ...i, setup: { ...i.setup, announced: true } }));
             return result;
           }),
@@ -186,42 +198,29 @@ export class Declarer {
 
   /** One write records every step done and, when all went well, activates the incident. */
   private async recordOutcome(incident: Incident, outcome: SetupOutcome, declarer: string): Promise<{ incident: Incident; activated: boolean }> {
-    const { before, after } = await this.rt.store.update(incident.id, (i) => {
+    const severity = severityWithLabel(this.settings(), incident.severity);
+    const { before, after } = await this.store.update(incident.id, (i) => {
       if (i.phase !== 'pending') return UNCHANGED;
       const progressed: Incident = {
         ...i,
         channelId: incident.channelId,
         channelName: incident.channelName,
         cardPostId: i.cardPostId || outcome.cardPostId,
-        setup: {
-          ...i.setup,
-          membersAdded: i.setup.membersAdded || outcome.membersAdded,
-          announced: i.setup.announced || outcome.announced,
-        },
+        setup: { ...i.setup, membersAdded: i.setup.membersAdded || outcome.membersAdded, announced: i.setup.announced || outcome.announced },
       };
       if (outcome.failure) return progressed;
-      return withTimeline(
-        { ...progressed, phase: 'active' },
-        i.declaredAt,
-        i.declaredBy,
-        'declared',
-        `@${declarer} declared ${reference(i.number)} (${severityName(this.rt.settings(), i.severity)}): ${i.title}`,
-      );
+      return withTimeline({ ...progressed, phase: 'active' }, i.declaredAt, i.declaredBy, 'declared', declareWords.timeline(declarer, i, severity));
     });
     return { incident: after, activated: before.phase === 'pending' && after.phase === 'active' };
   }
 
   /** A commander named by someone else learns it (and what the role asks) by DM, as on a handoff. */
-  private async briefNamedCommander(incident: Incident, access: Access): Promise<void> {
+  private async briefNamedCommander(incident: Incident, people: People): Promise<void> {
     const commander = incident.roles.commander;
     if (commander === incident.declaredBy) return;
-    const declarer = await access.people.username(incident.declaredBy);
-    await this.rt.step('commander brief', incident, () =>
-      this.rt.directMessage(
-        commander,
-        `@${declarer} declared ${reference(incident.number)} (~${incident.channelName}) and made you commander. ${ROLE_BRIEFS.commander}`,
-        incident.channelId,
-      ),
+    const declarer = await people.username(incident.declaredBy);
+    await this.effects.step('commander brief', incident, () =>
+      this.effects.directMessage(commander, declareWords.commanderBrief(declarer, incident), incident.channelId),
     );
   }
 
@@ -230,17 +229,15 @@ export class Declarer {
    * in). Best effort: the final write of finish() records the step again.
    */
   private async recordStep(incident: Incident, step: (i: Incident) => Incident): Promise<void> {
-    await this.rt.step('setup progress', incident, () =>
-      this.rt.store.update(incident.id, (i) =>
-        i.phase === 'pending' ? step({ ...i, channelId: incident.channelId, channelName: incident.channelName }) : UNCHANGED,
-      ),
+    await this.effects.step('setup progress', incident, () =>
+      this.store.update(incident.id, (i) => (i.phase === 'pending' ? step({ ...i, channelId: incident.channelId, channelName: incident.channelName }) : UNCHANGED)),
     );
   }
 
   /** The setup job: an interrupted declaration is finished, or removed if it never got a channel. */
   private async resume(payload: JobPayload): Promise<void> {
     const id = typeof payload['incidentId'] === 'string' ? payload['incidentId'] : '';
-    const incident = await this.rt.store.get(id);
+    const incident = await this.store.get(id);
     if (!incident || incident.phase !== 'pending') return;
     try {
       await this.finish(incident);
@@ -251,140 +248,48 @@ export class Declarer {
 
   /** Without a channel the record goes; with one it stays pending for the setup job to retry. */
   private async failed(id: string, err: unknown): Promise<never> {
-    const incident = await this.rt.store.get(id);
-    const reason = err instanceof UserError || err instanceof AppError ? err.message : 'an internal error (logged)';
-    this.rt.ctx.log.error('incident setup failed', { incidentId: id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    if (incident && !incident.channelId && !(await this.findOwnChannel(incident)) && (await this.rt.store.removeUnsetUp(id))) {
-      await this.rt.ctx.scheduler.cancel(setupKey(id));
-      throw new UserError(`The incident could not be declared: creating its channel failed (${reason}). Nothing was kept; please try again.`, 409);
+    const incident = await this.store.get(id);
+    const reason = err instanceof UserError || err instanceof AppError ? err.message : declareWords.internal;
+    this.ctx.log.error('incident setup failed', { incidentId: id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    if (incident && !incident.channelId && !(await this.channels.findOwn(incident, incident.channelName)) && (await this.store.removeUnsetUp(id))) {
+      await this.ctx.scheduler.cancel(setupKey(id));
+      throw new UserError(declareWords.channelFailed(reason), 409);
     }
-    const ref = incident ? reference(incident.number) : 'The incident';
-    throw new UserError(
-      `${ref} was created but its setup did not finish (${reason}). It will be completed automatically within a few minutes.`,
-      409,
-    );
+    throw new UserError(declareWords.setupUnfinished(incident ? reference(incident.number) : 'The incident', reason), 409);
   }
 
-  private async createChannel(incident: Incident): Promise<{ Id: string; Name: string }> {
-    const { ctx, store } = this.rt;
-    const adopted = await this.findOwnChannel(incident);
-    if (adopted) return adopted;
-    for (const name of candidateNames(incident.channelName, incident.id)) {
-      // Record a new name before trying it: if this node dies right after creating the channel,
-      // the setup job finds the channel by this name (and our id in its purpose).
-      if (name !== incident.channelName) await store.update(incident.id, (i) => ({ ...i, channelName: name }));
-      try {
-        return await ctx.api.createChannel({
-          TeamId: incident.teamId,
-          Type: incident.private ? 'P' : 'O',
-          Name: name,
-          DisplayName: displayNameFor(reference(incident.number), incident.title),
-          Purpose: `${reference(incident.number)}: ${incident.title.slice(0, 150)} (Infra Ops incident ${incident.id})`,
-          CreatorId: ctx.botUserId,
-        });
-      } catch (err) {
-        if (!isNameTaken(err)) throw err;
-      }
-    }
-    throw UserError.conflict(`Every channel name tried for ${reference(incident.number)} is taken.`);
-  }
-
-  private async findOwnChannel(incident: Incident): Promise<Channel | null> {
-    const latest = (await this.rt.store.get(incident.id)) ?? incident;
-    if (!latest.channelName) return null;
-    const channel = await this.rt.ctx.api.getChannelByName(incident.teamId, latest.channelName, false).catch(() => null);
-    return channel && (channel.Purpose ?? '').includes(incident.id) ? channel : null;
-  }
-
-  /** Declarer, commander, invitees and the severity's responders (users and groups). */
-  private peopleFor(incident: Incident): { userIds: string[]; usernames: string[]; groupIds: string[] } {
-    const responders = this.rt.settings().responders[incident.severity as Severity];
-    return { userIds: incident.setup.invitees, usernames: responders.usernames, groupIds: responders.groupIds };
-  }
-
-  /**
-   * Adds people to the incident channel, all at once; returns warnings for those who could not
-   * be added (Mattermost refuses users who are not on the team or are deactivated).
-   */
-  async addPeople(
-    incident: Incident,
-    who: { userIds: string[]; usernames: string[]; groupIds: string[] },
-    access: Access = this.rt.access(),
-  ): Promise<string[]> {
-    const { api } = this.rt.ctx;
-    const warnings: string[] = [];
-    const ids = new Set(who.userIds);
-    const [byName, ...groups] = await Promise.all([
-      who.usernames.length ? api.getUsersByUsernames(who.usernames) : Promise.resolve([]),
-      ...who.groupIds.map((groupId) => this.groupMembers(groupId).catch((err: unknown) => err)),
-    ]);
-    for (const u of byName) ids.add(u.Id);
-    const found = new Set(byName.map((u) => u.Username.toLowerCase()));
-    for (const name of who.usernames) if (!found.has(name)) warnings.push(`responder @${name} does not exist`);
-    groups.forEach((members, n) => {
-      if (Array.isArray(members)) for (const id of members) ids.add(id);
-      else warnings.push(`responder group ${who.groupIds[n]} could not be read (${members instanceof Error ? members.message : String(members)})`);
-    });
-    const results = await Promise.allSettled([...ids].map((userId) => api.addChannelMember(incident.channelId, userId)));
-    for (const [n, result] of results.entries()) {
-      if (result.status === 'rejected') {
-        const userId = [...ids][n]!;
-        warnings.push(`@${await access.people.username(userId)} could not be added (${result.reason instanceof Error ? result.reason.message : String(result.reason)})`);
-      }
-    }
-    return warnings;
-  }
-
-  private async groupMembers(groupId: string): Promise<string[]> {
-    const ids: string[] = [];
-    for (let page = 0; ; page++) {
-      const members = await this.rt.ctx.api.getGroupMemberUsers(groupId, page, GROUP_PAGE);
-      for (const u of members) if (!u.DeleteAt) ids.push(u.Id);
-      if (members.length < GROUP_PAGE) return ids;
-    }
-  }
-
-  private async postCard(incident: Incident, access: Access): Promise<string> {
-    const { ctx } = this.rt;
-    const post = await ctx.api.createPost(await cardPost(incident, this.rt.settings(), access.people, ctx.botUserId));
+  private async postCard(incident: Incident, access: Access, people: People): Promise<string> {
+    const post = await this.ctx.api.createPost(await this.effects.cardPost(incident, access, people));
     // Servers that ignore IsPinned on create get it through an update.
-    if (!post.IsPinned) await ctx.api.updatePost({ ...post, IsPinned: true });
+    if (!post.IsPinned) await this.ctx.api.updatePost({ ...post, IsPinned: true });
     return post.Id ?? '';
   }
 
-  private async announce(incident: Incident, access: Access): Promise<{ warnings: string[]; done: boolean }> {
-    const settings = this.rt.settings();
+  /** The feed hears of every declaration; of a private one (the channel's type now) only that it exists. */
+  private async announce(incident: Incident, access: Access, people: People): Promise<{ warnings: string[]; done: boolean }> {
+    const settings = this.settings();
     if (!settings.feedChannel) return { warnings: [], done: true };
     try {
-      const [declarer, feed, teamName, siteUrl] = await Promise.all([
-        access.people.username(incident.declaredBy),
-        this.feedChannel(incident.teamId, settings.feedChannel),
-        this.rt.teamName(incident.teamId),
-        this.rt.siteUrl(),
+      const [declarer, feed, teamName, siteUrl, isPrivate] = await Promise.all([
+        people.username(incident.declaredBy),
+        this.channels.feedChannel(incident.teamId, settings.feedChannel),
+        this.facts.teamName(incident.teamId),
+        this.facts.siteUrl(),
+        access.isPrivate(incident.channelId),
       ]);
-      if (!feed) return { warnings: [`the feed channel "${settings.feedChannel}" was not found in this team`], done: false };
+      if (!feed) return { warnings: [declareWords.feedMissing(settings.feedChannel)], done: false };
       // A private channel's name carries its title, so its link uses the id (Mattermost accepts both).
-      const link = permalink(siteUrl, teamName, incident.private ? incident.channelId : incident.channelName);
-      await this.rt.post(feed.Id, announcement(incident, settings, declarer, link), { Props: { incident_id: incident.id } });
+      const link = permalink(siteUrl, teamName, isPrivate ? incident.channelId : incident.channelName);
+      await this.effects.relay(access, null, feed.Id, announcement(incident, isPrivate, settings, declarer, link, incident.title), { incident_id: incident.id });
       return { warnings: [], done: true };
     } catch (err) {
-      return { warnings: [`the feed announcement failed (${err instanceof Error ? err.message : String(err)})`], done: false };
+      return { warnings: [declareWords.feedFailed(err instanceof Error ? err.message : String(err))], done: false };
     }
-  }
-
-  /** The configured feed channel in this team (by name), or by id when an id was configured. */
-  feedChannel(teamId: string, configured: string): Promise<Channel | null> {
-    return this.rt.cached(`feed:${teamId}:${configured}`, async () => {
-      const { api } = this.rt.ctx;
-      const byName = await api.getChannelByName(teamId, configured.toLowerCase(), false).catch(() => null);
-      if (byName) return byName;
-      if (!/^[a-z0-9]{26}$/.test(configured)) return null;
-      const byId = await api.getChannel(configured).catch(() => null);
-      return byId && byId.TeamId === teamId ? byId : null;
-    });
   }
 }
 
-function isNameTaken(err: unknown): boolean {
-  return err instanceof AppError && (err.id === 'store.sql_channel.save_channel.exists.app_error' || /already exists/i.test(err.message));
+function permalink(siteUrl: string, teamName: string, channelName: string): string {
+  let end = siteUrl.length;
+  while (end > 0 && siteUrl[end - 1] === '/') end--;
+  return `${siteUrl.slice(0, end)}/${teamName}/channels/${channelName}`;
 }

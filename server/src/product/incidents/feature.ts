@@ -1,34 +1,44 @@
-import type { IncidentReviewSource } from '../shared/agenda_sources';
 import type { Feature, ProductContext } from '../shared/context';
+import { corruptRecordsFor } from '../shared/corrupt_records';
+import type { IncidentReviewSource } from '../shared/ports';
+import { IncidentChannels } from './channels';
 import { incidentCommand } from './commands';
 import { Declarer } from './declare';
-import { incidentRoutes } from './http';
-import { IncidentQueries, IncidentReviews } from './queries';
+import { IncidentEffects } from './effects';
+import { ServerFacts } from './facts';
+import { mountIncidentRoutes } from './http';
+import { IncidentQueries } from './queries';
 import { Reminders } from './reminders';
-import { IncidentRuntime } from './runtime';
+import { IncidentReviews } from './reviews';
 import { IncidentService } from './service';
+import { parseSettings } from './settings';
 import { IncidentStore, SCHEMA_VERSION } from './store';
 
 export interface IncidentsFeature extends Feature {
-  /** For the guilds feature: resolved incidents awaiting review. */
+  /** For the guilds feature: resolved incidents awaiting review, as a reader may see them. */
   readonly reviews: IncidentReviewSource;
 }
 
-/** Incidents: declare → channel → respond → resolve → review. */
+/** Incidents: declare → channel → respond → resolve → review. Wiring only. */
 export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
-  const store = new IncidentStore(ctx.kv, (err) => ctx.log.error('unreadable incident record skipped', { key: err.key, error: err.message }));
-  const rt = new IncidentRuntime(ctx, store);
-  const reminders = new Reminders(rt);
-  const declarer = new Declarer(rt, reminders);
-  const service = new IncidentService(rt, reminders, declarer);
-  const queries = new IncidentQueries(rt);
-  const reviews = new IncidentReviews(rt, service);
+  const settings = () => parseSettings(ctx.settings());
+  // Unreadable records are skipped by lists and reported once, for `/infra doctor`.
+  const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
+  const store = new IncidentStore(ctx.kv, (err) => void corrupt.reportError(err));
+  const facts = new ServerFacts(ctx.api);
+  const channels = new IncidentChannels(ctx.api, facts, ctx.botUserId);
+  const effects = new IncidentEffects(ctx, store, settings);
+  const reminders = new Reminders(ctx, store, settings);
+  const declarer = new Declarer(ctx, store, channels, effects, facts, reminders, settings);
+  const service = new IncidentService(ctx, store, channels, effects, reminders, settings);
+  const queries = new IncidentQueries(ctx, store, settings);
+  const reviews = new IncidentReviews(ctx, store, service);
 
   return {
     name: 'incidents',
     reviews,
-    commands: [incidentCommand(rt, declarer, service, queries)],
-    routes: incidentRoutes(rt, declarer, service, queries),
+    commands: [incidentCommand({ ctx, declarer, service, queries, settings })],
+    routes: mountIncidentRoutes({ ctx, declarer, service, queries, effects, settings }),
     activate: async () => {
       reminders.register();
       declarer.register();
@@ -41,6 +51,6 @@ export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },
-    owedBy: (userId, teamId) => queries.owedBy(userId, teamId),
+    owedBy: (userId, teamId) => queries.owedBy({ userId, access: ctx.access() }, teamId),
   };
 }

@@ -8,7 +8,7 @@ import { percentile, type BenchResult } from '../../../../bench/result';
 import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
 import { IncidentQueries } from './queries';
-import { IncidentRuntime } from './runtime';
+import { parseSettings } from './settings';
 import { IncidentStore } from './store';
 
 const STORED = 2000;
@@ -28,15 +28,14 @@ export default async function bench(): Promise<BenchResult[]> {
   const seedStart = performance.now();
   let before: number | null = null;
   for (let n = 1; n <= STORED; n++) {
-    const res = await h.http('POST', '/api/v1/incidents', alice, {
-      team_id: team.Id,
+    const res = await h.http('POST', `/api/v1/teams/${team.Id}/incidents`, alice, {
       title: `Incident number ${n}`,
       severity: (n % 4) + 1,
       private: n % 7 === 0,
     });
     if (res.status !== 201) throw new Error(`seeding failed: ${JSON.stringify(res.body)}`);
-    const id = (res.body as { incident: { id: string } }).incident.id;
-    if (n % ACTIVE_EVERY !== 0) await h.http('POST', `/api/v1/incidents/${id}/resolve`, alice, { summary: 'ok' });
+    const number = (res.body as { incident: { number: number } }).incident.number;
+    if (n % ACTIVE_EVERY !== 0) await h.http('POST', `/api/v1/teams/${team.Id}/incidents/${number}/resolve`, alice, { summary: 'ok' });
     if (n === STORED / 2) before = n - 1;
   }
   const seedMs = performance.now() - seedStart;
@@ -66,22 +65,22 @@ export default async function bench(): Promise<BenchResult[]> {
   };
 
   // The same page without HTTP: the store and permission checks alone.
-  const queries = new IncidentQueries(new IncidentRuntime(h.ctx, new IncidentStore(h.ctx.kv)));
+  const queries = new IncidentQueries(h.ctx, new IncidentStore(h.ctx.kv), () => parseSettings(h.ctx.settings()));
   const direct = await sample(async () => {
-    const page = await queries.list(viewer.Id, { teamId: team.Id, state: 'all', severity: null, commanderId: null, before: null, perPage: 20 });
+    const page = await queries.list({ userId: viewer.Id, access: h.ctx.access() }, { teamId: team.Id, state: 'all', severity: null, commanderId: null, before: null, perPage: 20 });
     if (page.items.length !== 20) throw new Error(`expected a full page, got ${page.items.length}`);
   });
 
-  const base = `/api/v1/incidents?team_id=${team.Id}`;
+  const base = `/api/v1/teams/${team.Id}/incidents?per_page=20`;
   const results: BenchResult[] = [
     { name: `incidents list page of 20 in process (no HTTP) p50 (${STORED} stored)`, value: percentile(direct.samples, 50), unit: 'ms' },
     { name: `incidents list page of 20 in process (no HTTP) p95 (${STORED} stored)`, value: percentile(direct.samples, 95), unit: 'ms' },
     { name: 'incidents list page of 20 in process KV calls', value: Math.max(...direct.calls), unit: 'calls' },
-    ...(await measure('list page of 20, newest, via HTTP', `${base}&per_page=20`)),
-    ...(await measure('list page of 20, middle (cursor), via HTTP', `${base}&per_page=20&before=${before}`)),
-    ...(await measure('list active (100 of 2000) via HTTP', `${base}&state=active&per_page=20`)),
-    ...(await measure('list resolved SEV1 via HTTP', `${base}&state=resolved&severity=1&per_page=20`)),
-    ...(await measure('metrics (all 2000, tags only)', `/api/v1/incidents/metrics?team_id=${team.Id}&days=3650`)),
+    ...(await measure('list page of 20, newest, via HTTP', base)),
+    ...(await measure('list page of 20, middle (cursor), via HTTP', `${base}&cursor=${before}`)),
+    ...(await measure('list active (100 of 2000) via HTTP', `${base}&state=active`)),
+    ...(await measure('list resolved SEV1 via HTTP', `${base}&state=resolved&severity=1`)),
+    ...(await measure('metrics (all 2000, tags only)', `/api/v1/teams/${team.Id}/incidents/metrics?days=3650`)),
     { name: `incidents seeding: declare+resolve ${STORED} (in-memory)`, value: seedMs, unit: 'ms' },
   ];
   h.close();

@@ -10,6 +10,7 @@ const rig: Rig = connectRig();
 const [alice, bob, carol, dave] = rig.users as [RigUser, RigUser, RigUser, RigUser];
 const tag = Date.now().toString(36);
 const feedName = `incidents-${tag}`;
+const incidents = `/api/v1/teams/${rig.team.id}/incidents`;
 let feedId = '';
 
 async function text(user: RigUser, channelId: string, command: string): Promise<string> {
@@ -46,7 +47,7 @@ after(() => rig.close());
 
 describe('incidents on a real server', () => {
   let channel: { id: string; name: string; type: string };
-  let incidentId = '';
+  let incidentNumber = 0;
 
   test('declare by command: private channel, members, pinned card, feed announcement', async () => {
     const events = await rig.listen(alice);
@@ -61,8 +62,8 @@ describe('incidents on a real server', () => {
     const card = Object.values(pinned.posts).find((p) => p.type === ('custom_infra_incident' as Post['type']));
     assert.ok(card, 'the card is pinned');
     assert.match(card.message, /\*\*Commander\*\* @alice/);
-    const data = JSON.parse(String(card.props['infra_incident'])) as { id: string; reference: string };
-    incidentId = data.id;
+    const data = JSON.parse(String(card.props['infra_incident'])) as { id: string; number: number; reference: string };
+    incidentNumber = data.number;
     const feed = await posts(feedId);
     assert.ok(feed.some((p) => p.message.includes(data.reference) && p.message.includes('private')), 'announced in the feed');
     assert.ok(!feed.some((p) => p.message.includes(`latency ${tag}`)), 'the private title stays out of the feed');
@@ -77,7 +78,7 @@ describe('incidents on a real server', () => {
     const answer = await alice.client.submitInteractiveDialog({
       url: `/plugins/${rig.pluginId}/api/v1/incidents/dialog`,
       callback_id: 'incident-declare',
-      state: JSON.stringify({ teamId: rig.team.id, channelId: rig.channelId }),
+      state: JSON.stringify({ channelId: rig.channelId }),
       user_id: alice.id,
       channel_id: rig.channelId,
       team_id: rig.team.id,
@@ -86,7 +87,7 @@ describe('incidents on a real server', () => {
     });
     assert.deepEqual(answer, {}, 'no field or form errors');
     const name = await waitFor('the incident declared by the dialog', async () => {
-      const list = await rig.pluginFetch(alice, `/api/v1/incidents?team_id=${rig.team.id}&state=active&per_page=50`);
+      const list = await rig.pluginFetch(alice, `${incidents}?state=active&per_page=50`);
       const body = (await list.json()) as { items: Array<{ title: string; channelName: string }> };
       return body.items.find((i) => i.title === `Login failures ${tag}`)?.channelName;
     });
@@ -109,32 +110,32 @@ describe('incidents on a real server', () => {
     await carolEvents.waitFor('posted', (e) => e.data['channel_type'] === 'D' && String(e.data['post']).includes('Failover started'));
     await carolEvents.waitFor(`custom_${rig.pluginId}_incident_status_posted`);
     assert.match(await text(bob, channel.id, '/incident resolve Replica promoted'), /resolved/);
-    const res = await rig.pluginFetch(alice, `/api/v1/incidents/${incidentId}`);
-    const view = (await res.json()) as { phase: string; mttrMinutes: number | null; roles: { commander: string } };
+    const res = await rig.pluginFetch(alice, `${incidents}/${incidentNumber}`);
+    const { incident: view } = (await res.json()) as { incident: { phase: string; mttrMinutes: number | null; roles: { commander: string } } };
     assert.equal(view.phase, 'resolved');
     assert.equal(view.roles.commander, bob.id);
     assert.notEqual(view.mttrMinutes, null);
-    const metrics = (await (await rig.pluginFetch(alice, `/api/v1/incidents/metrics?team_id=${rig.team.id}`)).json()) as { resolved: number };
+    const { metrics } = (await (await rig.pluginFetch(alice, `${incidents}/metrics`)).json()) as { metrics: { resolved: number } };
     assert.ok(metrics.resolved >= 1);
   });
 
   test('a non-member gets 404 for a private incident; malformed input gets clear errors', async () => {
-    assert.equal((await rig.pluginFetch(dave, `/api/v1/incidents/${incidentId}`)).status, 404);
-    assert.equal((await rig.pluginFetch(dave, `/api/v1/incidents/${incidentId}/timeline`)).status, 404);
-    const bad = await rig.pluginFetch(alice, '/api/v1/incidents', { method: 'POST', body: JSON.stringify({ team_id: rig.team.id }) });
+    assert.equal((await rig.pluginFetch(dave, `${incidents}/${incidentNumber}`)).status, 404);
+    assert.equal((await rig.pluginFetch(dave, `${incidents}/${incidentNumber}/timeline`)).status, 404);
+    const bad = await rig.pluginFetch(alice, incidents, { method: 'POST', body: JSON.stringify({}) });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: string }).error, /title/);
     assert.match(await text(alice, rig.channelId, '/incident declare sev7 x'), /"sev7" is not a severity/);
     // A webapp-style JSON POST through the plugin HTTP bridge.
-    const made = await rig.pluginFetch(alice, '/api/v1/incidents', {
+    const made = await rig.pluginFetch(alice, incidents, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ team_id: rig.team.id, title: `Via HTTP ${tag}`, severity: 4, private: false }),
+      body: JSON.stringify({ title: `Via HTTP ${tag}`, severity: 4, private: false }),
     });
     assert.equal(made.status, 201);
-    const { incident } = (await made.json()) as { incident: { id: string; channelId: string; severity: number } };
+    const { incident } = (await made.json()) as { incident: { number: number; channelId: string; severity: number } };
     assert.equal(incident.severity, 4);
-    const note = await rig.pluginFetch(alice, `/api/v1/incidents/${incident.id}/timeline`, { method: 'POST', body: JSON.stringify({ text: 'from the webapp' }) });
+    const note = await rig.pluginFetch(alice, `${incidents}/${incident.number}/timeline`, { method: 'POST', body: JSON.stringify({ text: 'from the webapp' }) });
     assert.equal(note.status, 200);
     assert.ok((await posts(incident.channelId)).some((p) => p.message.includes('from the webapp')));
     assert.match(await text(alice, rig.channelId, '/incident status hello'), /not an incident channel/);

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { AppError } from '../../plugin/api/app_error';
 import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
-import type { IncidentsFeature } from './feature';
 import { createIncidentsFeature } from './feature';
 import { IncidentStore } from './store';
 import { fixture, messages } from './test_fixture';
@@ -22,7 +21,7 @@ test('20 declarations at once on 3 nodes sharing one KV → 20 unique numbers an
       // Same title everywhere: the names must still come out distinct.
       return n % 2
         ? node.command(user, f.town.Id, '/incident declare Checkout errors', f.team).then((r) => r.Text ?? '')
-        : node.http('POST', '/api/v1/incidents', user, { team_id: f.team.Id, title: 'Checkout errors' }).then((r) => JSON.stringify(r.body));
+        : node.http('POST', f.url(), user, { title: 'Checkout errors' }).then((r) => JSON.stringify(r.body));
     }),
   );
   const numbers = replies.map((r) => Number(/INC-(\d+)/.exec(r)?.[1]));
@@ -31,8 +30,8 @@ test('20 declarations at once on 3 nodes sharing one KV → 20 unique numbers an
   assert.equal(channels.length, 20);
   assert.equal(new Set(channels.map((c) => c.Name)).size, 20);
   for (const c of channels) assert.equal(world.postsIn(c.Id).filter((p) => p.Type === 'custom_infra_incident').length, 1, `one card in ${c.Name}`);
-  const list = await f.h.http('GET', `/api/v1/incidents?team_id=${f.team.Id}&state=active&per_page=100`, f.admin);
-  assert.equal((list.body as { items: unknown[] }).items.length, 0, 'admin is in no incident channel and they are private');
+  const list = await f.h.http('GET', f.url('?state=active&per_page=100'), f.dave);
+  assert.equal((list.body as { items: unknown[] }).items.length, 5, 'dave sees the five he declared: the channels are private');
   const store = new IncidentStore(f.h.ctx.kv);
   assert.equal((await store.setMembers(f.team.Id, 'active')).length, 20);
   assert.equal(await store.index(f.team.Id).count(), 20);
@@ -53,8 +52,7 @@ test('concurrent changes from two nodes are all kept (compare-and-set), timeline
   await Promise.all([f.cmd(f.bob, '/incident follow', ch), other.command(f.alice, ch.Id, '/incident follow', f.team)]);
   const info = await f.cmd(f.alice, '/incident info', ch);
   assert.match(info, /\*\*Followers\*\* 2/);
-  const id = (await new IncidentStore(f.h.ctx.kv).incidentIdForChannel(ch.Id))!;
-  const tl = await f.h.http('GET', `/api/v1/incidents/${id}/timeline?per_page=200`, f.alice);
+  const tl = await f.h.http('GET', f.url(`/${f.numberOf(ch)}/timeline?per_page=100`), f.alice);
   const texts = (tl.body as { items: Array<{ text: string; seq: number }> }).items;
   for (let n = 0; n < 12; n++) assert.ok(texts.some((e) => e.text.endsWith(`: note ${n}`)), `note ${n} kept`);
   assert.deepEqual(texts.map((e) => e.seq), texts.map((_, i) => i), 'no gaps, no duplicates');
@@ -103,7 +101,7 @@ test('a channel that cannot be created leaves nothing behind', async () => {
   assert.deepEqual(tags.map((t) => t.tags['ph']), ['void']);
   assert.equal(await store.get(tags[0]!.id), null);
   assert.equal(await f.h.ctx.scheduler.dueAt(`incident-setup:${tags[0]!.id}`), null);
-  const list = await f.h.http('GET', `/api/v1/incidents?team_id=${f.team.Id}`, f.alice);
+  const list = await f.h.http('GET', f.url(), f.alice);
   assert.deepEqual((list.body as { items: unknown[] }).items, []);
   f.h.close();
 });
@@ -120,7 +118,7 @@ test('an interrupted declaration is finished by the setup job (on any node), wit
   const reply = await f.cmd(f.alice, '/incident declare Lost reply');
   assert.match(reply, /INC-001 was created but its setup did not finish .* completed automatically/);
   assert.equal([...world.channels.values()].filter((c) => c.Name.startsWith('inc-')).length, 1);
-  const list = async () => ((await f.h.http('GET', `/api/v1/incidents?team_id=${f.team.Id}`, f.alice)).body as { items: Array<{ reference: string }> }).items;
+  const list = async () => ((await f.h.http('GET', f.url(), f.alice)).body as { items: Array<{ reference: string }> }).items;
   assert.deepEqual(await list(), [], 'pending incidents are not listed');
 
   const node2 = await new ProductHarness(world).activate();
@@ -153,9 +151,9 @@ test('a failed card post is retried by the setup job', async () => {
   f.h.close();
 });
 
-test('review source: resolved incidents await review oldest first, private titles withheld, marked by the guild', async () => {
+test('review source: oldest first, each reader sees what it may; a meeting marks only what its closer may review', async () => {
   const f = await fixture({ IncidentPrivateByDefault: false });
-  const reviews = (createIncidentsFeature(f.h.ctx) as IncidentsFeature).reviews;
+  const reviews = createIncidentsFeature(f.h.ctx).reviews;
   const a = f.channelOf(await f.cmd(f.alice, '/incident declare sev1 Public one'));
   const b = f.channelOf(await f.cmd(f.alice, '/incident declare sev2 Secret one --private'));
   await f.cmd(f.alice, '/incident declare Still open');
@@ -164,19 +162,28 @@ test('review source: resolved incidents await review oldest first, private title
   await f.cmd(f.alice, '/incident resolve', b);
   f.h.clock += 60_000;
   await f.cmd(f.alice, '/incident resolve', a);
-  const pending = await reviews.pendingReview(f.team.Id);
-  assert.deepEqual(pending.map((p) => [p.reference, p.title, p.openFollowups]), [
-    ['INC-002', 'Private incident (details in its channel)', 1],
+  const forAlice = await reviews.pendingReview(f.team.Id, { userId: f.alice.Id });
+  assert.deepEqual(forAlice.items.map((p) => [p.reference, p.title, p.openFollowups]), [
+    ['INC-002', 'Secret one', 1],
     ['INC-001', 'Public one', 0],
   ]);
-  assert.equal(pending[1]!.mttrMinutes, 2);
-  await reviews.markReviewed(f.team.Id, [pending[1]!.incidentId, 'unknown-id'], f.h.clock);
-  assert.deepEqual((await reviews.pendingReview(f.team.Id)).map((p) => p.reference), ['INC-002']);
-  assert.match(messages(f.world, a.Id).at(-1)!, /The Reliability Engineering Guild reviewed this incident/);
+  assert.equal(forAlice.hidden, 0);
+  assert.equal(forAlice.items[1]!.mttrMinutes, 2);
+  const forDave = await reviews.pendingReview(f.team.Id, { userId: f.dave.Id });
+  assert.deepEqual([forDave.items.map((p) => p.reference), forDave.hidden], [['INC-001'], 1], 'a private incident is only counted');
+  const inTown = await reviews.pendingReview(f.team.Id, { channelId: f.town.Id });
+  assert.deepEqual([inTown.items.map((p) => p.reference), inTown.hidden], [['INC-001'], 1], 'an agenda post shows only open channels');
+
+  const [secret, open] = [forAlice.items[0]!.incidentId, forAlice.items[1]!.incidentId];
+  assert.deepEqual(await reviews.markReviewed(f.dave.Id, f.team.Id, [secret, open], f.h.clock), [], 'dave is in neither channel');
+  assert.deepEqual(await reviews.markReviewed(f.alice.Id, f.team.Id, [open, 'unknown-id'], f.h.clock), [open]);
+  assert.deepEqual((await reviews.pendingReview(f.team.Id, { userId: f.alice.Id })).items.map((p) => p.reference), ['INC-002']);
+  assert.match(messages(f.world, a.Id).at(-1)!, /The Reliability Engineering Guild meeting \(closed by @alice\) reviewed this incident/);
   const other = f.world.addTeam('elsewhere');
-  assert.deepEqual(await reviews.pendingReview(other.Id), []);
-  await reviews.markReviewed(other.Id, [pending[0]!.incidentId], f.h.clock);
-  assert.equal((await reviews.pendingReview(f.team.Id)).length, 1, 'another team cannot mark it');
+  f.world.addTeamMember(other.Id, f.alice.Id);
+  assert.deepEqual(await reviews.pendingReview(other.Id, { userId: f.alice.Id }), { items: [], hidden: 0 });
+  assert.deepEqual(await reviews.markReviewed(f.alice.Id, other.Id, [secret], f.h.clock), [], 'another team cannot mark it');
+  assert.equal((await reviews.pendingReview(f.team.Id, { userId: f.alice.Id })).items.length, 1);
   f.h.close();
 });
 
@@ -190,11 +197,11 @@ test('activation writes the schema marker once and is idempotent; corrupt record
   const id = (await store.incidentIdForChannel(ch.Id))!;
   await f.h.api.kvSet(`inc:r:${id}`, new TextEncoder().encode('{"v":1,"id":'));
   assert.match(await f.cmd(f.alice, '/incident info', ch), /Something went wrong on our side; it has been logged/);
-  assert.equal(new TextDecoder().decode((await f.h.api.kvGet(`inc:r:${id}`))!), '{"v":1,"id":');
+  assert.equal(new TextDecoder().decode((await f.h.api.kvGet(`inc:r:${id}`))), '{"v":1,"id":');
   // Lists skip it (and log it) instead of failing for every other incident.
   await f.cmd(f.alice, '/incident declare Healthy one');
-  const list = await f.h.http('GET', `/api/v1/incidents?team_id=${f.team.Id}`, f.alice);
+  const list = await f.h.http('GET', f.url(), f.alice);
   assert.deepEqual((list.body as { items: Array<{ title: string }> }).items.map((i) => i.title), ['Healthy one']);
-  assert.ok(f.world.logs.some((l) => l.message === 'unreadable incident record skipped' && l.fields?.['key'] === `inc:r:${id}`));
+  assert.ok(f.world.logs.some((l) => l.message === 'unreadable KV record skipped' && l.fields?.['key'] === `inc:r:${id}`));
   f.h.close();
 });

@@ -1,4 +1,11 @@
+import type { DurationStats, IncidentMetricsView } from '../contract/incidents';
 import type { IndexTags } from '../shared/chunked_index';
+
+/**
+ * Team metrics from the index tags alone (no record reads). The caller keeps only the rows of
+ * incidents the reader may see now (their channel, asked live), so the figures never count
+ * incidents the reader could not open.
+ */
 
 /** One incident as metrics see it: the team index tags (no record reads needed). */
 export interface MetricsRow {
@@ -9,29 +16,6 @@ export interface MetricsRow {
   mttrMinutes: number | null;
   openFollowups: number;
   awaitingReview: boolean;
-}
-
-export interface DurationStats {
-  count: number;
-  meanMinutes: number | null;
-  medianMinutes: number | null;
-  p90Minutes: number | null;
-}
-
-export interface IncidentMetrics {
-  teamId: string;
-  since: number;
-  until: number;
-  total: number;
-  active: number;
-  resolved: number;
-  bySeverity: Record<'1' | '2' | '3' | '4', { total: number; active: number; mtta: DurationStats; mttr: DurationStats }>;
-  /** Acknowledged − (detected or declared). */
-  mtta: DurationStats;
-  /** Resolved − (detected or declared): measured from impact, not only from declaration. */
-  mttr: DurationStats;
-  openFollowups: number;
-  awaitingReview: number;
 }
 
 export function rowFromTags(tags: IndexTags): MetricsRow | null {
@@ -59,13 +43,13 @@ export function durationStats(values: readonly number[]): DurationStats {
   return { count: sorted.length, meanMinutes: round(mean), medianMinutes: round(median), p90Minutes: round(at(0.9)) };
 }
 
-export function computeMetrics(teamId: string, rows: readonly MetricsRow[], since: number, until: number): IncidentMetrics {
+export function computeMetrics(teamId: string, rows: readonly MetricsRow[], since: number, until: number): IncidentMetricsView {
   const inWindow = rows.filter((r) => r.declaredAt >= since && r.declaredAt <= until);
   const summarise = (set: readonly MetricsRow[]) => ({
     mtta: durationStats(set.flatMap((r) => (r.mttaMinutes === null ? [] : [r.mttaMinutes]))),
     mttr: durationStats(set.flatMap((r) => (r.mttrMinutes === null || r.phase !== 'resolved' ? [] : [r.mttrMinutes]))),
   });
-  const bySeverity = {} as IncidentMetrics['bySeverity'];
+  const bySeverity = {} as IncidentMetricsView['bySeverity'];
   for (const s of [1, 2, 3, 4] as const) {
     const set = inWindow.filter((r) => r.severity === s);
     bySeverity[String(s) as '1'] = { total: set.length, active: set.filter((r) => r.phase === 'active').length, ...summarise(set) };

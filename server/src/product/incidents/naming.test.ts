@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { candidateNames, channelNameFor, displayNameFor, slugify } from './naming';
+import { slugify } from '../shared/text/slug';
+import { candidateNames, channelNameFor, displayNameFor } from './naming';
 import { parseDueInput, parseMomentInput } from './time_input';
 import { parseSettings } from './settings';
 
 const VALID = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
 
-test('slugify transliterates Latin, Cyrillic and Greek and drops what it cannot', () => {
+test('channel names use the one slugify: Latin, Cyrillic and Greek transliterated, the rest dropped', () => {
   assert.equal(slugify('Ünïcödé Straße — Ærø'), 'unicode-strasse-aero');
   assert.equal(slugify('Сбой базы данных'), 'sboi-bazy-dannykh');
   assert.equal(slugify('Σφάλμα δικτύου'), 'sfalma-diktyoy');
@@ -58,6 +59,18 @@ test('times for milestones and due dates', () => {
   assert.equal(parseDueInput('2027-02-28', now, null), '2027-02-28');
   assert.equal(parseDueInput('@bob', now, null), null);
   assert.throws(() => parseDueInput('2027-02-29', now, null), /not a real date/);
+});
+
+test('times convert through the one time-zone module; absurd input is a clear error, never a RangeError', () => {
+  const now = Date.UTC(2027, 0, 4, 9, 0);
+  assert.equal(parseMomentInput('2027-03-28 02:30', now, 'Europe/Berlin'), Date.UTC(2027, 2, 28, 1, 30), 'a spring-forward gap moves forward (03:30 CEST)');
+  assert.equal(parseMomentInput('2027-10-31 02:30', now, 'Europe/Berlin'), Date.UTC(2027, 9, 31, 0, 30), 'an autumn overlap means the first');
+  assert.equal(parseMomentInput('8.40', now, null), Date.UTC(2027, 0, 4, 8, 40), 'the one clock grammar');
+  assert.equal(parseMomentInput('-999999d', now, null), now - 999_999 * 86_400_000, 'far back is the use case’s to refuse');
+  for (const bad of ['-9999999999d', '99999999999m ago', '+275760-09-13T00:00:00.001Z', '2027-01-04T99:99']) {
+    assert.throws(() => parseMomentInput(bad, now, null), (e: Error) => e.name === 'UserError' && /not a (?:time I understand|valid time of day)/.test(e.message), bad);
+  }
+  assert.equal(parseDueInput('today', Date.UTC(2027, 0, 4, 23, 30), 'Asia/Tokyo'), '2027-01-05', 'today in the user’s zone');
 });
 
 test('settings: defaults, coercion, lower-cased keys, bad values fall back', () => {

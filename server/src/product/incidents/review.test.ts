@@ -55,16 +55,16 @@ test('a commander who handed over command meanwhile cannot still steer on the re
   world.addChannelMember(ch.Id, bob.Id);
   const id = await idOf(f.h, ch.Id);
   const store = new IncidentStore(f.h.ctx.kv);
-  // The handoff to bob lands (on another node) after alice's resolve read the record and checked her role.
-  const realMember = f.h.api.getChannelMember.bind(f.h.api);
-  // Alice's membership is looked up twice: finding the channel's incident, then by the use case
-  // right after it read the record; the handoff lands between that read and the write.
-  let lookups = 0;
-  f.h.api.getChannelMember = async (channelId, userId) => {
-    if (userId === alice.Id && ++lookups === 2) {
+  // The handoff to bob lands (on another node) after alice's resolve read the record and the
+  // policy allowed her as its commander: the last thing it asks is whether she may post there.
+  const realPermission = f.h.api.hasPermissionToChannel.bind(f.h.api);
+  let handedOver = false;
+  f.h.api.hasPermissionToChannel = async (userId, channelId, permission) => {
+    if (userId === alice.Id && permission === 'create_post' && !handedOver) {
+      handedOver = true;
       await store.update(id, (i) => ({ ...i, roles: { ...i.roles, commander: bob.Id } }));
     }
-    return realMember(channelId, userId);
+    return realPermission(userId, channelId, permission);
   };
   assert.match(await f.cmd(alice, '/incident resolve done', ch), /You handed over the commander role meanwhile, so you can no longer resolve the incident/);
   assert.equal((await store.get(id))!.phase, 'active');
@@ -162,22 +162,30 @@ test('garbage in every command gets a clear error, and nothing is changed', asyn
   const store = new IncidentStore(f.h.ctx.kv);
   const before = await store.get(id);
   const cases: Array<[string, RegExp]> = [
-    ['/incident declare "unclosed', /A quote is not closed/],
+    ['/incident declare --type', /--type needs a value/],
     ['/incident declare sev9 Title', /"sev9" is not a severity[\s\S]*Usage/],
     ['/incident declare --severity', /--severity needs a value/],
     ['/incident declare T --bogus', /Unknown option --bogus/],
     ['/incident severity 1 2', /Give one severity/],
     ['/incident role commander @alice @bob', /Name a role and one user/],
     ['/incident role scribe @mallory', /@mallory is not a member of this team/],
-    ['/incident timeline garbage', /`\/incident timeline` takes no arguments; "garbage" is not expected\. Did you mean `\/incident timeline add`\?/],
-    ['/incident follow x', /`\/incident follow` takes no arguments/],
-    ['/incident unfollow now', /`\/incident unfollow` takes no arguments/],
+    ['/incident timeline garbage', /"garbage" is not an incident\. Name one as INC-7, inc-007 or 7\.[\s\S]*Usage: `\/incident timeline \[INC-n\]`/],
+    ['/incident follow x', /"x" is not an incident/],
+    ['/incident unfollow INC-1 INC-2', /Name at most one incident/],
     ['/incident reopen now', /`\/incident reopen` takes no arguments/],
-    ['/incident info x', /`\/incident info` takes no arguments/],
+    ['/incident info INC-0', /"INC-0" is not an incident/],
+    ['/incident info 99', /^\*\*Error:\*\* No such incident\.$/],
+    ['/incident milestone detected -99999d', /more than 30 days before the declaration/],
+    ['/incident milestone detected -9999999999d', /not a time I understand/],
+    ['/incident milestone detected 2027-01-05 10:00', /cannot be in the future/],
+    ['/incident followup add Check @bob next-week', /"next-week" is not a due date I understand/],
+    ['/incident followup add Backfill 31/12/2027', /"31\/12\/2027" is not a due date I understand/],
+    ['/incident followup add Old thing 2027-01-01', /The due date 2027-01-01 is in the past \(today is 2027-01-04\)/],
     ['/incident followup list x', /`\/incident followup list` takes no arguments/],
     ['/incident milestone detected 2027-13-45 10:00', /2027-13-45 10:00 is not a real date/],
     ['/incident milestone detected 2027-02-30 10:00', /is not a real date/],
-    [`/incident resolve ${'y'.repeat(4001)}`, /The summary is too long \(4001 characters; at most 4000\)[\s\S]*Usage: `\/incident resolve \[summary\]`/],
+    [`/incident resolve ${'y'.repeat(4001)}`, /The summary can be at most 4000 characters \(this one has 4001\)/],
+    [`/incident status ${'s'.repeat(4001)}`, /The status update can be at most 4000 characters/],
     ['/incident followup done -1', /Give the follow-up number/],
     ['/incident followup add thing 2027-00-10', /2027-00-10 is not a real date/],
     ['/incident list x y', /Unknown filter "x y"/],
@@ -266,7 +274,7 @@ test('a commander named in the declare form gets the commander brief by DM; a se
   f.h.close();
 });
 
-test('settings shape what users see; public status updates reach the feed and the team, private ones stay in the channel', async () => {
+test('settings shape what users see; public status updates reach the feed, private ones stay in the channel; events go to the channel', async () => {
   const f = await fixture({
     IncidentChannelNameTemplate: '{severity}-{number}-{type}-{title}',
     IncidentSeverityLabels: 'Fire, Smoke, Smell, Whiff',
@@ -283,7 +291,7 @@ test('settings shape what users see; public status updates reach the feed and th
   assert.ok(messages(world, ch.Id).includes(expected), 'the configured template in the channel');
   assert.equal(messages(world, f.feed.Id).at(-1), `${expected}\n\n~sev2-001-outage-queue-stuck`, 'and in the feed');
   const updated = world.events.filter((e) => e.event === 'incident_updated');
-  assert.ok(updated.length > 0 && updated.every((e) => e.broadcast.TeamId === f.team.Id && !e.broadcast.ChannelId), 'public: team-wide events');
+  assert.ok(updated.length > 0 && updated.every((e) => e.broadcast.ChannelId === ch.Id && !e.broadcast.TeamId), 'never team-wide, not even when public');
 
   const priv = f.channelOf(await f.cmd(alice, '/incident declare sev1 Quiet one --private'));
   const feedBefore = messages(world, f.feed.Id).length;
@@ -293,5 +301,31 @@ test('settings shape what users see; public status updates reach the feed and th
   const later = world.events.slice(eventsBefore).filter((e) => e.event === 'incident_updated');
   assert.ok(later.length > 0 && later.every((e) => e.broadcast.ChannelId === priv.Id && !e.broadcast.TeamId), 'private: channel-scoped events');
   assert.ok(!JSON.stringify(world.events.slice(eventsBefore).filter((e) => e.broadcast.TeamId)).includes('secret progress'));
+  f.h.close();
+});
+
+test('a reminder run again after its node died mid-job (post made, job not finished) nudges once', async () => {
+  const f = await fixture({ IncidentUpdateIntervalSev2: 15 });
+  const ch = f.channelOf(await f.cmd(f.alice, '/incident declare sev2 Flaky nudge'));
+  const nudges = () => messages(f.world, ch.Id).filter((m) => m.startsWith('⏰'));
+  // The node posts the nudge, then dies before it can schedule the next one: the job fails and is retried.
+  const realSchedule = f.h.ctx.scheduler.schedule.bind(f.h.ctx.scheduler);
+  let failOnce = true;
+  f.h.ctx.scheduler.schedule = async (key, kind, dueAt, payload) => {
+    if (failOnce && payload['nudge'] === 1) {
+      failOnce = false;
+      throw new Error('node died');
+    }
+    return realSchedule(key, kind, dueAt, payload);
+  };
+  f.h.clock += 16 * 60_000;
+  await f.h.ctx.scheduler.runDue();
+  assert.equal(nudges().length, 1);
+  f.h.clock += 60_000;
+  await f.h.ctx.scheduler.runDue();
+  assert.equal(nudges().length, 1, 'the retry finds the nudge already posted');
+  f.h.clock += 15 * 60_000;
+  await f.h.ctx.scheduler.runDue();
+  assert.equal(nudges().length, 2, 'the next occurrence nudges again');
   f.h.close();
 });

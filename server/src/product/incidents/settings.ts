@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Severity } from './schema';
+import type { Severity } from '../contract/incidents';
 
 /**
  * The incidents settings from plugin.json's settings_schema. Mattermost hands keys to the plugin
@@ -78,10 +78,6 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): IncidentS
     statusTemplate: text(raw['incidentstatustemplate']) || DEFAULT_STATUS_TEMPLATE,
   };
 }
-
-/** "SEV2 (Major)" */
-export const severityName = (settings: IncidentSettings, severity: number): string =>
-  `SEV${severity} (${settings.severityLabels[severity as Severity] ?? '?'})`;
 
 /** The System Console entries, merged into plugin.json's settings_schema.settings. */
 export const SETTINGS_SCHEMA = [

@@ -2,15 +2,9 @@ import { z } from 'zod';
 import { ChunkedIndex, type IndexPage, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
-import {
-  type Incident,
-  incidentSchema,
-  mttaMinutes,
-  mttrMinutes,
-  openFollowups,
-  type TimelineEntry,
-  timelineEntrySchema,
-} from './schema';
+import { needsReview, tagsOf } from './lifecycle';
+import { state } from './messages';
+import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
 
 /**
  * Where the incidents feature keeps its data in the plugin KV store.
@@ -20,7 +14,7 @@ import {
  * | `inc:schema`                     | `{v, version}` schema version of the records below           | activation (migration)            |
  * | `inc:t:<teamId>:h`               | ChunkedIndex head `{v, count}`: the team's INC sequence       | declaration (number reserved)     |
  * | `inc:t:<teamId>:c<k>`            | ChunkedIndex chunk: `{id, o = number-1, t: tags}` ×100        | every change (tags re-synced)     |
- * | `inc:r:<incidentId>`             | the incident record (schema.ts `incidentSchema`)              | every change (compare-and-set)    |
+ * | `inc:r:<incidentId>`             | the incident record (records.ts `incidentSchema`)             | every change (compare-and-set)    |
  * | `inc:ch:<channelId>`             | `{v, incidentId}`: which incident a channel belongs to       | declaration                       |
  * | `inc:tl:<incidentId>:<k>`        | `{v, entries}`: timeline entries with seq k*50 … k*50+49      | from the record's outbox, by 10s  |
  * | `inc:set:<teamId>:active`        | `{v, members: [{id, n}]}`: the team's active incidents       | declare, resolve, reopen          |
@@ -28,11 +22,13 @@ import {
  * | `sched:job:incident-reminder:<id>` | scheduler job: the next status-update reminder             | declare, status, severity, resolve|
  * | `sched:job:incident-setup:<id>`  | scheduler job: finishes or removes an interrupted declaration | declaration                       |
  *
- * Tags in the team index (`t`): ph phase, sev severity, priv private, ch channel id, cmd
- * commander, at declared at, ack MTTA minutes, ttr MTTR minutes, fu open follow-ups, rv awaiting
- * review. A page opens only the records it returns (O(page) keys); metrics read tags only
- * (one key per 100 incidents). The record is the truth: tags and sets are derived and re-synced
- * after every write; readers re-check the record.
+ * Tags in the team index (`t`, lifecycle.ts `tagsOf`): ph phase, sev severity, ch channel id,
+ * cmd commander, at declared at, ack MTTA minutes, ttr MTTR minutes, fu open follow-ups, rv
+ * awaiting review. A page opens only the records it returns (O(page) keys); metrics read tags
+ * only (one key per 100 incidents) and ask the channel of each whether the reader may see it.
+ * The record is the truth: tags and sets are derived and re-synced after every write; readers
+ * re-check the record. Entries written by older versions also carry `priv`, which nothing reads:
+ * privacy is always the channel's live type.
  */
 
 export const TIMELINE_CHUNK = 50;
@@ -95,7 +91,7 @@ export class IncidentStore {
   async update(id: string, mutate: (current: Incident) => Incident | typeof UNCHANGED): Promise<{ before: Incident; after: Incident }> {
     let before: Incident | null = null;
     const after = await this.kv.update(recordKey(id), incidentSchema, (current) => {
-      if (!current) throw UserError.notFound('That incident no longer exists.');
+      if (!current) throw UserError.notFound(state.gone);
       before = current;
       const next = mutate(current);
       return next === UNCHANGED ? UNCHANGED : { ...next, rev: current.rev + 1 };
@@ -125,6 +121,15 @@ export class IncidentStore {
       if (current && current.incidentId !== incidentId) throw new Error(`channel ${channelId} already belongs to ${current.incidentId}`);
       return current ? UNCHANGED : { v: 1 as const, incidentId };
     });
+  }
+
+  /** The id of the team's incident with this number (one chunk read), or null. */
+  async idForNumber(teamId: string, number: number): Promise<string | null> {
+    if (!Number.isSafeInteger(number) || number < 1) return null;
+    // The newest entry below `number` is the number's own when it was filed (head + one chunk read).
+    const { entries } = await this.index(teamId).page({ before: number, limit: 1, maxChunks: 1 });
+    const entry = entries[0];
+    return entry && entry.o === number - 1 && entry.t['ph'] !== 'void' ? entry.id : null;
   }
 
   async incidentIdForChannel(channelId: string): Promise<string | null> {
@@ -224,27 +229,4 @@ export class IncidentStore {
       current && current.version >= version ? UNCHANGED : { v: 1 as const, version },
     );
   }
-}
-
-export const needsReview = (i: Incident): boolean => i.phase === 'resolved' && i.review.needed && i.review.reviewedAt === null;
-
-export function tagsOf(i: Incident): IndexTags {
-  return {
-    ph: i.phase,
-    sev: i.severity,
-    priv: i.private,
-    ch: i.channelId,
-    cmd: i.roles.commander,
-    at: i.declaredAt,
-    ack: mttaMinutes(i),
-    ttr: mttrMinutes(i),
-    fu: openFollowups(i),
-    rv: needsReview(i),
-  };
-}
-
-/** Appends a timeline entry to the record (it reaches its chunk through the outbox). */
-export function withTimeline(i: Incident, at: number, actorId: string, kind: string, text: string): Incident {
-  const entry: TimelineEntry = { seq: i.timelineCount, at, actorId, kind, text: text.slice(0, 4200) };
-  return { ...i, timelineCount: i.timelineCount + 1, outbox: [...i.outbox, entry], updatedAt: Math.max(i.updatedAt, at) };
 }

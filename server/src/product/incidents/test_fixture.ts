@@ -3,7 +3,7 @@ import type { Channel, CommandResponse, Post, Team, User } from '../../plugin/mo
 import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
 import { seedTeam } from '../testing/team_seed';
-import { CARD_PROP, type CardData } from './card';
+import { CARD_PROPS, type CardData } from '../contract/incidents';
 
 export interface Fixture {
   h: ProductHarness;
@@ -26,6 +26,10 @@ export interface Fixture {
   cardData(channelId: string): CardData;
   /** What the bot sent `user` by direct message, oldest first. */
   dms(user: User): string[];
+  /** `/api/v1/teams/<team>/incidents<path>` */
+  url(path?: string): string;
+  /** The INC number of the incident whose channel this is (from its card). */
+  numberOf(channel: Channel): number;
 }
 
 export async function fixture(settings: Record<string, unknown> = {}, world = new MemoryWorld()): Promise<Fixture> {
@@ -60,7 +64,9 @@ export async function fixture(settings: Record<string, unknown> = {}, world = ne
       if (!card) throw new Error('no card');
       return card;
     },
-    cardData: (channelId) => JSON.parse(String(f.card(channelId).Props?.[CARD_PROP])) as CardData,
+    cardData: (channelId) => JSON.parse(String(f.card(channelId).Props?.[CARD_PROPS.card])) as CardData,
+    url: (path = '') => `/api/v1/teams/${team.Id}/incidents${path}`,
+    numberOf: (channel) => f.cardData(channel.Id).number,
     dms: (user) => {
       const name = [h.ctx.botUserId, user.Id].sort().join('__');
       const dm = [...world.channels.values()].find((c) => c.Type === 'D' && c.Name === name);

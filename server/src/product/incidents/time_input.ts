@@ -1,126 +1,81 @@
 import { UserError } from '../shared/errors';
+import { DAY_MS, epochDayOf, isoDateOf, isRealDate, localEpochDay, localToUtc, parseClock } from '../shared/time/zone';
+import { input } from './messages';
 
 /**
  * Times typed in commands: milestones ("now", "15m ago", "-2h", "09:40", "2027-01-04 09:40",
  * ISO 8601) and follow-up due dates ("2027-01-31", "+3d", "tomorrow"). Wall-clock forms are read
- * in the user's time zone when Mattermost knows it, else UTC.
+ * in the user's time zone when Mattermost knows it, else UTC, and converted by the product's one
+ * time-zone module (shared/time/zone.ts: its clock grammar and its daylight-saving policy).
  */
 
-const RELATIVE = /^(?:-(\d+)\s*([mhd])|(\d+)\s*([mhd])\s*ago)$/i;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-const CLOCK = /^(\d{1,2}):(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ t](\d{1,2}):(\d{2})$/i;
+const RELATIVE = /^(?:-(\d{1,6})\s*([mhd])|(\d{1,6})\s*([mhd])\s*ago)$/i;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: DAY_MS };
+/** Looks like a clock time (so a wrong one gets "not a valid time of day", not "not a time"). */
+const CLOCK_SHAPE = /^\d{1,2}[:.h]\d{2}$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ t](\d{1,2}[:.h]\d{2})$/i;
+const ISO = /^\d{4}-\d{2}-\d{2}T/i;
+/** Date's own range (±100,000,000 days around 1970); anything outside is not an instant. */
+const MAX_INSTANT = 8.64e15;
 
-export const TIME_HELP = 'now, 15m ago, -2h, 09:40, 2027-01-04 09:40 or an ISO time such as 2027-01-04T09:40Z';
-
-export function parseMomentInput(input: string, now: number, timeZone: string | null): number {
-  const text = input.trim();
-  if (text === '' || text.toLowerCase() === 'now') return now;
-  const relative = RELATIVE.exec(text);
+export function parseMomentInput(text: string, now: number, timeZone: string | null): number {
+  const typed = text.trim();
+  const zone = timeZone ?? 'UTC';
+  if (typed === '' || typed.toLowerCase() === 'now') return now;
+  const relative = RELATIVE.exec(typed);
   if (relative) {
     const amount = Number(relative[1] ?? relative[3]);
     const unit = (relative[2] ?? relative[4])!.toLowerCase();
     return now - amount * UNIT_MS[unit]!;
   }
-  const clock = CLOCK.exec(text);
-  if (clock) {
-    const [hour, minute] = [Number(clock[1]), Number(clock[2])];
-    checkClock(hour, minute, text);
-    const today = wallDate(now, timeZone);
-    let at = zonedToUtc(today.y, today.m, today.d, hour, minute, timeZone);
+  if (CLOCK_SHAPE.test(typed)) {
+    const clock = parseClock(typed);
+    if (!clock) throw UserError.badRequest(input.notTimeOfDay(typed));
+    let at = localToUtc(zone, localEpochDay(zone, now), clock.hour, clock.minute);
     // "09:40" typed at 09:10 means yesterday's 09:40: milestones are never in the future.
-    if (at > now + 60_000) at -= 86_400_000;
+    if (at > now + 60_000) at = localToUtc(zone, localEpochDay(zone, now) - 1, clock.hour, clock.minute);
     return at;
   }
-  const dateTime = DATE_TIME.exec(text);
+  const dateTime = DATE_TIME.exec(typed);
   if (dateTime) {
-    const [y, m, d, hour, minute] = dateTime.slice(1).map(Number) as [number, number, number, number, number];
-    checkDate(y, m, d, text);
-    checkClock(hour, minute, text);
-    return zonedToUtc(y, m, d, hour, minute, timeZone);
+    const [y, m, d] = dateTime.slice(1, 4).map(Number) as [number, number, number];
+    if (!isRealDate(y, m, d)) throw UserError.badRequest(input.notRealDate(typed));
+    const clock = parseClock(dateTime[4]!);
+    if (!clock) throw UserError.badRequest(input.notTimeOfDay(typed));
+    return localToUtc(zone, epochDayOf(`${dateTime[1]}-${dateTime[2]}-${dateTime[3]}`), clock.hour, clock.minute);
   }
-  if (/^\d{4}-\d{2}-\d{2}T/i.test(text)) {
-    const parsed = Date.parse(text);
-    if (!Number.isNaN(parsed)) return parsed;
+  if (ISO.test(typed) && typed.length <= 40) {
+    const parsed = Date.parse(typed);
+    if (Number.isFinite(parsed) && Math.abs(parsed) <= MAX_INSTANT) return parsed;
   }
-  throw UserError.badRequest(`"${text}" is not a time I understand. Use ${TIME_HELP}.`);
-}
-
-/** Date.UTC rolls 2027-02-30 over to March: refuse dates that do not exist instead. */
-function checkDate(y: number, m: number, d: number, text: string): void {
-  const check = new Date(Date.UTC(y, m - 1, d));
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
-    throw UserError.badRequest(`${text} is not a real date.`);
-  }
-}
-
-function checkClock(hour: number, minute: number, text: string): void {
-  if (hour > 23 || minute > 59) throw UserError.badRequest(`"${text}" is not a valid time of day.`);
+  throw UserError.badRequest(input.notATime(typed.slice(0, 64)));
 }
 
 /** A due date as YYYY-MM-DD, or null when the token is not a date. */
 export function parseDueInput(token: string, now: number, timeZone: string | null): string | null {
-  const text = token.trim().toLowerCase();
-  const today = wallDate(now, timeZone);
-  const fromToday = (days: number): string => {
-    const d = new Date(Date.UTC(today.y, today.m - 1, today.d + days));
-    return d.toISOString().slice(0, 10);
-  };
-  if (text === 'today') return fromToday(0);
-  if (text === 'tomorrow') return fromToday(1);
-  const plus = /^\+(\d{1,3})([dw])$/.exec(text);
-  if (plus) return fromToday(Number(plus[1]) * (plus[2] === 'w' ? 7 : 1));
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const typed = token.trim().toLowerCase();
+  const today = localEpochDay(timeZone ?? 'UTC', now);
+  if (typed === 'today') return isoDateOf(today);
+  if (typed === 'tomorrow') return isoDateOf(today + 1);
+  const plus = /^\+(\d{1,3})([dw])$/.exec(typed);
+  if (plus) return isoDateOf(today + Number(plus[1]) * (plus[2] === 'w' ? 7 : 1));
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(typed);
   if (date) {
     const [y, m, d] = date.slice(1).map(Number) as [number, number, number];
-    checkDate(y, m, d, token);
-    return text;
+    if (!isRealDate(y, m, d)) throw UserError.badRequest(input.notRealDate(token));
+    return typed;
   }
   return null;
 }
 
-/** The user's IANA zone from Mattermost's timezone props, if it is one Node knows. */
-export function timeZoneOf(timezone: Record<string, string> | undefined): string | null {
-  if (!timezone) return null;
-  const zone = timezone['useAutomaticTimezone'] === 'false' ? timezone['manualTimezone'] : timezone['automaticTimezone'];
-  if (!zone) return null;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone;
-  } catch {
-    return null;
-  }
+/**
+ * Refuses a due date before the user's today. Without a known zone (HTTP), the earliest "today"
+ * on Earth is allowed, a day behind UTC.
+ */
+export function checkDueNotPast(due: string, now: number, timeZone: string | null): void {
+  const today = timeZone ? localEpochDay(timeZone, now) : localEpochDay('UTC', now) - 1;
+  if (epochDayOf(due) < today) throw UserError.badRequest(input.duePast(due, isoDateOf(timeZone ? today : today + 1)));
 }
 
-function wallDate(at: number, timeZone: string | null): { y: number; m: number; d: number } {
-  const parts = wallParts(at, timeZone);
-  return { y: parts.year, m: parts.month, d: parts.day };
-}
-
-function wallParts(at: number, timeZone: string | null) {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: timeZone ?? 'UTC',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  const get = (type: string): number => Number(format.formatToParts(at).find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
-}
-
-/** The UTC instant at which the wall clock in `timeZone` shows the given date and time. */
-function zonedToUtc(y: number, m: number, d: number, hour: number, minute: number, timeZone: string | null): number {
-  const guess = Date.UTC(y, m - 1, d, hour, minute);
-  if (!timeZone) return guess;
-  // Two rounds converge across DST changes: offset at the guess, then at the corrected time.
-  let at = guess;
-  for (let i = 0; i < 2; i++) {
-    const p = wallParts(at, timeZone);
-    const shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-    at += guess - shown;
-  }
-  return at;
-}
+/** Whether a word that is neither an owner nor a due date still looks like someone meant a date. */
+export const looksLikeDate = (word: string): boolean => /\d/.test(word) || /^(?:next|in|on|by|due)[-\w]*$/i.test(word);
