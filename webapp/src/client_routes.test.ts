@@ -34,6 +34,7 @@ const metrics = {
 
 type Case = [name: string, call: () => Promise<unknown>, route: Route, url: string, body: unknown, answer: unknown];
 const T = 'team1';
+const C = 'channel1';
 const inc = `/teams/${T}/incidents/42`;
 const cases: Case[] = [
   ['listIncidents', () => c.listIncidents(T, { state: 'active', per_page: 100, cursor: '5' }), incidentRoutes.list, `/teams/${T}/incidents?state=active&per_page=100&cursor=5`, undefined, { items: [incident], nextCursor: null }],
@@ -58,7 +59,7 @@ const cases: Case[] = [
   ['revealIdea', () => c.revealIdea(T, 3), pickRoutes.reveal, `/teams/${T}/ideas/3/reveal`, {}, { idea: fixtureIdea() }],
   ['listRfcs', () => c.listRfcs(T, { status: 'in_review', mine: true }), rfcRoutes.list, `/teams/${T}/rfcs?status=in_review&mine=true`, undefined, { items: [fixtureRfc()], nextCursor: null }],
   ['getRfc', () => c.getRfc(T, 7), rfcRoutes.get, `/teams/${T}/rfcs/7`, undefined, { rfc: fixtureRfc() }],
-  ['createRfc', () => c.createRfc(T, { title: 'x', idea: 3 }), rfcRoutes.create, `/teams/${T}/rfcs`, { title: 'x', idea: 3 }, { rfc: fixtureRfc() }],
+  ['createRfc', () => c.createRfc(T, { title: 'x', channel_id: C, idea: 3 }), rfcRoutes.create, `/teams/${T}/rfcs`, { title: 'x', channel_id: C, idea: 3 }, { rfc: fixtureRfc() }],
   ['listGuilds', () => c.listGuilds(T), guildRoutes.list, `/teams/${T}/guilds`, undefined, { items: [guild], nextCursor: null }],
   ['getGuild', () => c.getGuild(T, 'infra'), guildRoutes.get, `/teams/${T}/guilds/infra`, undefined, { guild }],
   ['getAgenda', () => c.getAgenda(T, 'infra'), guildRoutes.agenda, `/teams/${T}/guilds/infra/agenda`, undefined, { agenda: fixtureAgenda() }],

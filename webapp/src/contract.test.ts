@@ -130,7 +130,7 @@ describe('contract with the server', () => {
     const other = (await ok(pickRoutes.add, { teamId: teamId() }, bob, { body: { channel_id: town.Id, title: 'Rewrite in Rust' } })).idea;
     assert.equal((await ok(pickRoutes.archive, { teamId: teamId(), number: other.number }, bob, { body: { reason: 'duplicate' } })).idea.status, 'archived');
 
-    const { rfc } = await ok(rfcRoutes.create, { teamId: teamId() }, alice, { body: { title: 'Build cache service', idea: idea.number } });
+    const { rfc } = await ok(rfcRoutes.create, { teamId: teamId() }, alice, { body: { title: 'Build cache service', channel_id: town.Id, idea: idea.number } });
     assert.equal((await ok(pickRoutes.link, at, alice, { body: { rfc: rfc.number } })).idea.rfcNumber, rfc.number);
   });
 
@@ -148,7 +148,7 @@ describe('contract with the server', () => {
     await ok(rfcRoutes.approve, at, bob, { body: {} });
     assert.equal((await ok(rfcRoutes.decide, at, alice, { body: { action: 'accept' } })).rfc.status, 'accepted');
     assert.notEqual((await ok(rfcRoutes.reviewed, at, alice, { body: {} })).rfc.lastReviewedAt, null);
-    const next = (await ok(rfcRoutes.create, { teamId: teamId() }, alice, { body: { title: 'Adopt OpenTelemetry, v2' } })).rfc;
+    const next = (await ok(rfcRoutes.create, { teamId: teamId() }, alice, { body: { title: 'Adopt OpenTelemetry, v2', channel_id: town.Id } })).rfc;
     assert.equal((await ok(rfcRoutes.supersede, at, alice, { body: { by: next.number } })).rfc.supersededBy, next.number);
   });
 

@@ -94,9 +94,26 @@ export const handlePickIdeaChanged = (dispatch: Dispatch<PluginAction>, fetch: (
     warn,
   );
 
-/** `rfc_changed` {rfc}. */
-export const handleRfcChanged = (dispatch: Dispatch<PluginAction>, fetch: (ref: RecordRef) => Promise<Rfc>, warn: Warn): Handler =>
-  recordEventHandler<'rfc_changed', Rfc, RecordRef>({ event: 'rfc_changed', field: 'rfc', recordOf: (p) => p.rfc, refOf: teamNumberRef, fetch, received: rfcReceived }, dispatch, warn);
+/**
+ * `rfc_changed` {rfc: {teamId, number, reference, status, updatedAt}}: a small notice (an RFC's
+ * view depends on who reads it), so the RFC is always fetched as this user sees it.
+ */
+export const handleRfcChanged =
+  (dispatch: Dispatch<PluginAction>, fetch: (ref: RecordRef) => Promise<Rfc>, warn: Warn): Handler =>
+  (msg) => {
+    let ref: RecordRef;
+    try {
+      const { rfc } = payloadOf('rfc_changed', msg);
+      ref = { teamId: rfc.teamId, number: rfc.number };
+    } catch (err) {
+      warn(`ignored ${msg.event}: payload did not decode`, err);
+      return;
+    }
+    fetch(ref).then(
+      (rfc) => dispatch(rfcReceived(rfc)),
+      (err: unknown) => warn(`${msg.event}: could not fetch the rfc`, err),
+    );
+  };
 
 /** `guild_changed` {guild}, with its next meeting time. */
 export const handleGuildChanged = (dispatch: Dispatch<PluginAction>, fetch: (ref: GuildRef) => Promise<Guild>, warn: Warn): Handler =>

@@ -9,10 +9,10 @@ import { PLUGIN_ID } from './api';
 import { guildView } from './guilds';
 import { INCIDENT_CHANGES, incidentView } from './incidents';
 import { ideaView } from './pick';
-import { rfcView } from './rfc';
+import { rfcChangedView } from './rfc';
 
 export const EVENT_PAYLOADS = {
-  /** To the incident's channel (private) or the feed audience (public). */
+  /** To the incident's channel only. */
   incident_declared: z.strictObject({ change: z.literal('declared'), incident: incidentView }),
   incident_updated: z.strictObject({ change: z.enum(INCIDENT_CHANGES), incident: incidentView }),
   /** To each follower who may see the incident; they also get the update as a DM. */
@@ -21,7 +21,8 @@ export const EVENT_PAYLOADS = {
   pick_idea_changed: z.strictObject({ idea: ideaView }),
   /** To the caller of `/pick board`: open the chart in the sidebar. */
   pick_board_opened: z.strictObject({ teamId: z.string(), channelId: z.nullable(z.string()) }),
-  rfc_changed: z.strictObject({ rfc: rfcView }),
+  /** To the RFC's channel: which RFC changed; clients fetch it as their user sees it. */
+  rfc_changed: z.strictObject({ rfc: rfcChangedView }),
   /** To the guild's channel, or to the caller while the guild has none. */
   guild_changed: z.strictObject({ guild: guildView }),
 } as const;

@@ -1,142 +1,145 @@
 import type { CommandInvocation, CommandResult, CommandSpec, SubcommandSpec } from '../shared/commands';
 import { ephemeral, parsePositiveInt } from '../shared/commands';
 import { UserError } from '../shared/errors';
-import { humanDuration, type People, utcStamp } from '../shared/people';
 import { IDEA_NUMBER_PATTERN, RFC_NUMBER_PATTERN } from '../shared/references';
+import { checkCount } from '../shared/text/limits';
 import { RFC_STATUSES, type RfcStatus, STATUS_LABEL } from './lifecycle';
-import { type Rfc, rfcReference } from './schema';
-import type { Decision, RfcService } from './service';
+import { ERR, HELP, listText, reply, showText, USAGE } from './messages';
+import { LIMITS } from './records';
+import type { RfcService } from './service';
+import { missingSignoffs } from './views';
 
-/** `/rfc …`: parsing and wording only; the lifecycle rules live in lifecycle.ts and the service. */
+/** `/rfc …`: parsing and replies only; the rules live in lifecycle.ts, policy.ts and the service. */
 export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
-  const decision = (name: Decision, help: string): SubcommandSpec => ({
+  const decision = (name: 'accept' | 'reject' | 'postpone' | 'withdraw'): SubcommandSpec => ({
     name,
-    usage: '<n> [reason]',
-    help,
+    usage: USAGE.decision,
+    help: HELP[name],
     run: async (inv) => {
       const n = rfcNumber(inv);
-      const reason = afterFirst(inv.rest) || null;
-      const rfc = await rfcs.decide(inv.userId, inv.teamId, n, name, reason);
-      return ephemeral(`${rfcReference(n)} is now **${STATUS_LABEL[rfc.status]}**.`);
+      const rfc = await rfcs.decide(inv.userId, inv.teamId, n, name, afterFirst(inv.text) || null);
+      return ephemeral(reply.decided(n, rfc.status));
     },
   });
 
   return {
     trigger: 'rfc',
-    description: 'RFCs: propose, review with sign-offs and concerns, decide, supersede',
+    description: HELP.command,
     subcommands: [
       {
         name: 'new',
-        usage: '<title> [doc link] [--idea <n>] [--no-thread]',
-        help: 'Open a Draft RFC (team-numbered) with a discussion thread in this channel',
+        usage: USAGE.new,
+        help: HELP.new,
         valueFlags: ['idea'],
+        booleanFlags: ['no-thread'],
         run: async (inv) => {
-          const words = [...inv.positional];
-          const docUrl = words.length && /^https?:\/\//i.test(words.at(-1)!) ? words.pop()! : null;
+          const { title, docUrl } = splitDocLink(inv.text);
           const idea = inv.flags.get('idea');
-          const ideaNumber = idea === undefined ? null : parsePositiveInt(String(idea), IDEA_NUMBER_PATTERN, 'an idea number', `${inv.path} <title> --idea <n>`);
-          const rfc = await rfcs.create(inv.userId, inv.teamId, { title: words.join(' '), docUrl, channelId: inv.flags.has('no-thread') ? null : inv.channelId, ideaNumber });
-          return ephemeral(
-            `Opened ${rfcReference(rfc.number)} “${rfc.title}” as Draft.${ideaNumber ? ` Linked to IDEA-${ideaNumber}.` : ''}\nStart the review: \`/rfc review ${rfc.number} @reviewer … [--days N]\``,
-          );
+          const ideaNumber = idea === undefined ? null : parsePositiveInt(String(idea), IDEA_NUMBER_PATTERN, ERR.notIdeaNumber, `${inv.path} <title> --idea <n>`);
+          const thread = !inv.flags.has('no-thread');
+          const { rfc, warnings } = await rfcs.open(inv.userId, inv.teamId, { title, docUrl, channelId: inv.channelId, thread, ideaNumber });
+          return ephemeral([reply.opened(rfc.number, rfc.title, warnings.length ? null : ideaNumber, thread), ...warnings].join('\n'));
         },
       },
       {
         name: 'review',
-        usage: '<n> @reviewer… [--days N]',
-        help: 'Put it in review with a comment period; reviewers are asked in the thread',
+        usage: USAGE.review,
+        help: HELP.review,
         valueFlags: ['days'],
         run: async (inv) => {
           const n = rfcNumber(inv);
-          const usage = `${inv.path} <n> @reviewer… [--days N]`;
+          const usage = `${inv.path} ${USAGE.review}`;
           const days = inv.flags.get('days');
-          const period = days === undefined ? null : parsePositiveInt(String(days), /^(\d+)$/, 'a number of days', usage);
+          const period = days === undefined ? null : parsePositiveInt(String(days), /^(\d{1,6})$/, ERR.notDays, usage);
           const names = inv.positional.slice(1);
-          const bad = names.find((t) => !/^@?[a-z0-9._-]+,?$/i.test(t));
-          if (bad) throw UserError.badRequest(`"${bad}" is not a @username.`, usage);
-          const reviewers = await rfcs.people().resolveUsernames(names);
-          const rfc = await rfcs.startReview(inv.userId, inv.teamId, n, reviewers, period);
-          return ephemeral(`${rfcReference(n)} is In review until ${utcStamp(rfc.commentPeriod!.endsAt)} with ${rfc.reviewers.length} reviewer${rfc.reviewers.length > 1 ? 's' : ''}.`);
+          checkCount(names.length, LIMITS.reviewers, 'reviewers per RFC');
+          const bad = names.find((t) => !/^@?[\w.-]{1,64},?$/.test(t));
+          if (bad !== undefined) throw UserError.badRequest(ERR.notUsername(bad.slice(0, 80)), usage);
+          const people = rfcs.people();
+          const reviewers = await people.resolveUsernames(names);
+          const r = await rfcs.review(inv.userId, inv.teamId, n, reviewers, period);
+          const endsAt = r.rfc.commentPeriod!.endsAt;
+          if (r.started) return ephemeral(reply.reviewStarted(n, endsAt, r.rfc.reviewers.length));
+          if (r.added.length === 0 && !r.periodMoved) return ephemeral(reply.reviewUnchanged(n, endsAt));
+          return ephemeral(reply.reviewChanged(n, await Promise.all(r.added.map((id) => people.username(id))), endsAt, r.periodMoved));
         },
       },
       {
         name: 'approve',
-        usage: '<n>',
-        help: 'Sign off as a reviewer',
+        usage: USAGE.approve,
+        help: HELP.approve,
         run: async (inv) => {
-          const n = rfcNumber(inv);
-          const rfc = await rfcs.approve(inv.userId, inv.teamId, n);
-          const missing = rfc.reviewers.filter((r) => r.signedOffAt === null).length;
-          return ephemeral(`Signed off on ${rfcReference(n)}. ${missing ? `${missing} reviewer${missing > 1 ? 's' : ''} still to sign off.` : 'All reviewers have signed off.'}`);
+          const n = onlyNumber(inv);
+          const { rfc, already } = await rfcs.signOff(inv.userId, inv.teamId, n);
+          return ephemeral(already ? reply.alreadySignedOff(n) : reply.signedOff(n, missingSignoffs(rfc).length));
         },
       },
       {
         name: 'concern',
-        usage: '<n> <text>',
-        help: 'Raise a concern; open concerns block acceptance',
+        usage: USAGE.concern,
+        help: HELP.concern,
         run: async (inv) => {
           const n = rfcNumber(inv);
-          const { concernId } = await rfcs.raiseConcern(inv.userId, inv.teamId, n, afterFirst(inv.rest));
-          return ephemeral(`Raised concern #${concernId} on ${rfcReference(n)}.`);
+          const { concernId } = await rfcs.raiseConcern(inv.userId, inv.teamId, n, afterFirst(inv.text));
+          return ephemeral(reply.concernRaised(n, concernId));
         },
       },
       {
         name: 'resolve',
-        usage: '<n> <concern-id> [resolution]',
-        help: 'Resolve a concern (whoever raised it, the owner or an approver)',
+        usage: USAGE.resolve,
+        help: HELP.resolve,
         run: async (inv) => {
           const n = rfcNumber(inv);
-          const usage = `${inv.path} <n> <concern-id> [resolution]`;
-          if (!inv.positional[1]) throw UserError.badRequest('Say which concern (its number).', usage);
-          const id = parsePositiveInt(inv.positional[1], /^#?(\d+)$/, 'a concern number such as 2', usage);
-          const rfc = await rfcs.resolveConcern(inv.userId, inv.teamId, n, id, afterFirst(afterFirst(inv.rest)) || null);
-          const open = rfc.concerns.filter((c) => c.resolvedAt === null).length;
-          return ephemeral(`Resolved concern #${id} on ${rfcReference(n)}. ${open ? `${open} still open.` : 'No open concerns remain.'}`);
+          const usage = `${inv.path} ${USAGE.resolve}`;
+          if (!inv.positional[1]) throw UserError.badRequest(ERR.sayWhichConcern, usage);
+          const id = parsePositiveInt(inv.positional[1], /^#?(\d{1,6})$/, ERR.notConcernNumber, usage);
+          const rfc = await rfcs.resolveConcern(inv.userId, inv.teamId, n, id, afterFirst(afterFirst(inv.text)) || null);
+          return ephemeral(reply.concernResolved(n, id, rfc.openConcerns));
         },
       },
-      decision('accept', 'Accept (owner or approver): needs no open concerns, and all sign-offs or the comment period over'),
-      decision('reject', 'Reject (owner or approver)'),
-      decision('postpone', 'Postpone (owner or approver); review it again later'),
-      decision('withdraw', 'Withdraw (owner)'),
+      decision('accept'),
+      decision('reject'),
+      decision('postpone'),
+      decision('withdraw'),
       {
         name: 'supersede',
-        usage: '<n> by <m>',
-        help: 'Mark an accepted RFC superseded by a newer one (lineage kept on both)',
+        usage: USAGE.supersede,
+        help: HELP.supersede,
         run: async (inv) => {
-          const usage = `${inv.path} <n> by <m>`;
-          if (inv.positional.length !== 3 || inv.positional[1]!.toLowerCase() !== 'by') throw UserError.badRequest('Say which RFC supersedes it.', usage);
+          const usage = `${inv.path} ${USAGE.supersede}`;
+          if (inv.positional.length !== 3 || inv.positional[1]!.toLowerCase() !== 'by') throw UserError.badRequest(ERR.sayWhichSuccessor, usage);
           const n = rfcNumber(inv);
-          const m = parsePositiveInt(inv.positional[2]!, RFC_NUMBER_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
+          const m = parsePositiveInt(inv.positional[2]!, RFC_NUMBER_PATTERN, ERR.notRfcNumber, usage);
           await rfcs.supersede(inv.userId, inv.teamId, n, m);
-          return ephemeral(`${rfcReference(n)} is superseded by ${rfcReference(m)}.`);
+          return ephemeral(reply.superseded(n, m));
         },
       },
       {
         name: 'reviewed',
-        usage: '<n>',
-        help: 'Confirm an accepted RFC still describes the current state (sets "last reviewed")',
+        usage: USAGE.reviewed,
+        help: HELP.reviewed,
         run: async (inv) => {
-          const n = rfcNumber(inv);
+          const n = onlyNumber(inv);
           await rfcs.markReviewed(inv.userId, inv.teamId, n);
-          return ephemeral(`${rfcReference(n)} marked as reviewed today.`);
+          return ephemeral(reply.markedReviewed(n));
         },
       },
       {
         name: 'list',
-        usage: '[status] [--mine] [--before <cursor>]',
-        help: "List the team's RFCs, newest first",
+        usage: USAGE.list,
+        help: HELP.list,
         valueFlags: ['before'],
+        booleanFlags: ['mine'],
         choices: RFC_STATUSES.map((s) => ({ item: s, help: STATUS_LABEL[s] })),
         run: (inv) => listRfcs(rfcs, inv, now()),
       },
       {
         name: 'show',
-        usage: '<n>',
-        help: 'Show an RFC: status, reviewers, concerns, outcome, lineage',
+        usage: USAGE.show,
+        help: HELP.show,
         run: async (inv) => {
-          const people = rfcs.people();
-          const rfc = await rfcs.load(inv.userId, inv.teamId, rfcNumber(inv), people);
-          return ephemeral(await showRfc(rfc, people, now()));
+          const rfc = await rfcs.get(inv.userId, inv.teamId, onlyNumber(inv));
+          return ephemeral(await showText(rfc, rfcs.people(), now()));
         },
       },
     ],
@@ -144,58 +147,43 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
 }
 
 async function listRfcs(rfcs: RfcService, inv: CommandInvocation, now: number): Promise<CommandResult> {
-  const usage = `${inv.path} [${RFC_STATUSES.join('|')}] [--mine] [--before <cursor>]`;
-  const word = inv.positional.join(' ').toLowerCase().replace(/[\s-]+/g, '_');
+  const usage = `${inv.path} ${USAGE.list}`;
+  const typed = inv.positional.join(' ');
+  const word = typed.toLowerCase().replace(/[\s-]+/g, '_');
   const status = word === '' || word === 'all' ? null : (RFC_STATUSES as readonly string[]).includes(word) ? (word as RfcStatus) : undefined;
-  if (status === undefined) throw UserError.badRequest(`Unknown status "${inv.positional.join(' ')}".`, usage);
+  if (status === undefined) throw UserError.badRequest(ERR.unknownStatus(typed.slice(0, 80)), usage);
   const before = inv.flags.get('before');
-  const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
+  const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d{1,15})$/, ERR.notCursor, usage);
   const mine = inv.flags.has('mine');
-  const { rfcs: found, next } = await rfcs.list(inv.userId, inv.teamId, { status, mine, before: cursor });
+  const page = await rfcs.list(inv.userId, inv.teamId, { status, mine, cursor });
   const people = rfcs.people();
-  const lines = await Promise.all(found.map(async (r) => `- ${rfcReference(r.number)} ${r.title} — ${STATUS_LABEL[r.status]} · @${await people.username(r.ownerId)}${periodNote(r, now)}`));
-  if (lines.length === 0) lines.push('None.');
-  if (next !== null) lines.push(`More: \`/rfc list ${status ?? 'all'}${mine ? ' --mine' : ''} --before ${next}\``);
-  return ephemeral([`**RFCs${status ? ` — ${STATUS_LABEL[status]}` : ''}${mine ? ' (yours)' : ''}**`, ...lines].join('\n'));
-}
-
-function periodNote(r: Rfc, now: number): string {
-  if (r.status !== 'in_review' || !r.commentPeriod) return '';
-  const left = r.commentPeriod.endsAt - now;
-  return left > 0 ? ` · ${humanDuration(left)} left` : ' · comment period over';
-}
-
-async function showRfc(r: Rfc, people: People, now: number): Promise<string> {
-  const lines = [
-    `#### ${rfcReference(r.number)} ${r.title}`,
-    `**${STATUS_LABEL[r.status]}** · owner @${await people.username(r.ownerId)} · opened ${utcStamp(r.createdAt)}${r.docUrl ? ` · [document](${r.docUrl})` : ''}`,
-  ];
-  if (r.commentPeriod) {
-    const left = r.commentPeriod.endsAt - now;
-    lines.push(`Comment period: ${utcStamp(r.commentPeriod.startedAt)} → ${utcStamp(r.commentPeriod.endsAt)}${r.status === 'in_review' ? (left > 0 ? ` (${humanDuration(left)} left)` : ' (over)') : ''}`);
-  }
-  if (r.reviewers.length) {
-    const marks = await Promise.all(r.reviewers.map(async (x) => `@${await people.username(x.userId)} ${x.signedOffAt ? '✅ signed off' : '⏳ pending'}`));
-    lines.push(`Reviewers: ${marks.join(', ')}`);
-  }
-  for (const c of r.concerns) {
-    const state = c.resolvedAt ? `resolved by @${await people.username(c.resolvedBy!)}${c.resolution ? `: ${c.resolution}` : ''}` : '**open — blocks acceptance**';
-    lines.push(`Concern #${c.id} (@${await people.username(c.raisedBy)}): ${c.text} — ${state}`);
-  }
-  if (r.outcome) lines.push(`Outcome: ${STATUS_LABEL[r.outcome.status]} by @${await people.username(r.outcome.by)} on ${utcStamp(r.outcome.at)}${r.outcome.reason ? ` — ${r.outcome.reason}` : ''}`);
-  if (r.supersedes.length) lines.push(`Supersedes ${r.supersedes.map(rfcReference).join(', ')}`);
-  if (r.supersededBy) lines.push(`Superseded by ${rfcReference(r.supersededBy)}`);
-  if (r.lastReviewedAt) lines.push(`Last reviewed ${utcStamp(r.lastReviewedAt)} (${humanDuration(now - r.lastReviewedAt)} ago)`);
-  if (r.ideaNumber) lines.push(`From idea IDEA-${r.ideaNumber}`);
-  return lines.join('\n');
+  const owners = new Map(await Promise.all([...new Set(page.items.map((r) => r.ownerId))].map(async (id) => [id, await people.username(id)] as const)));
+  return ephemeral(listText(page.items, owners, { status, mine, next: page.nextCursor }, now));
 }
 
 function rfcNumber(inv: CommandInvocation): number {
   const usage = `${inv.path} <n>`;
   const token = inv.positional[0];
-  if (!token) throw UserError.badRequest('Say which RFC (its number).', usage);
-  return parsePositiveInt(token, RFC_NUMBER_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
+  if (!token) throw UserError.badRequest(ERR.sayWhichRfc, usage);
+  return parsePositiveInt(token, RFC_NUMBER_PATTERN, ERR.notRfcNumber, usage);
 }
 
+/** For subcommands that take the number and nothing else. */
+function onlyNumber(inv: CommandInvocation): number {
+  const n = rfcNumber(inv);
+  if (inv.positional.length > 1) throw UserError.badRequest(ERR.onlyTheNumber(inv.path, inv.positional[1]!.slice(0, 80)), `${inv.path} <n>`);
+  return n;
+}
 
+/** The free text after its first word, as typed. */
 const afterFirst = (text: string): string => text.replace(/^\s*\S+\s*/, '').trim();
+
+/** "Adopt OpenTofu https://docs…" → the title and, when the last word is an http(s) link, the doc link. */
+export function splitDocLink(text: string): { title: string; docUrl: string | null } {
+  const trimmed = text.trim();
+  let cut = trimmed.length;
+  while (cut > 0 && !/\s/.test(trimmed[cut - 1]!)) cut--;
+  const last = trimmed.slice(cut);
+  if (!/^https?:\/\/\S+$/i.test(last)) return { title: trimmed, docUrl: null };
+  return { title: trimmed.slice(0, cut).trim(), docUrl: last };
+}

@@ -1,16 +1,22 @@
 import type { Feature, ProductContext } from '../shared/context';
+import type { IdeaLinkPort, RfcReviewSource, RfcTitlePort } from '../shared/ports';
 import { rfcCommand } from './commands';
 import { rfcRoutes } from './http';
-import { type IdeaLinks, RfcService } from './service';
+import { RfcService } from './service';
 
-/** RFCs: numbered proposals through a data-driven lifecycle with sign-offs and blocking concerns. */
-export function createRfcFeature(ctx: ProductContext, ideas: IdeaLinks): Feature & { service: RfcService } {
+/**
+ * RFCs: numbered proposals that belong to the channel they were opened in, through a data-driven
+ * lifecycle (lifecycle.ts) with a rule table of who may do what (policy.ts). Wiring only.
+ */
+export function createRfcFeature(ctx: ProductContext, ideas: IdeaLinkPort): Feature & { reviews: RfcReviewSource; titles: RfcTitlePort } {
   const service = new RfcService(ctx, ideas);
   return {
     name: 'rfc',
-    service,
     commands: [rfcCommand(service, ctx.now)],
     routes: (router) => rfcRoutes(router, service),
+    activate: async () => service.registerJobs(),
     owedBy: (userId, teamId) => service.owedBy(userId, teamId),
+    reviews: service,
+    titles: service,
   };
 }

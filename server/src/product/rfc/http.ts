@@ -1,104 +1,122 @@
 /**
- * RFC HTTP API for the webapp, under /plugins/infra-ops/api/v1 (caller = Mattermost-User-Id).
- * Errors are {error} with 400/403/404/409 (409 = the lifecycle refuses, e.g. an open concern).
- *
- * | method | path                                         | body / query                                 | answer          |
- * |--------|----------------------------------------------|----------------------------------------------|-----------------|
- * | GET    | /rfc/teams/:teamId/rfcs                      | ?status&mine=true&before&per_page(≤100)      | {rfcs, next}    |
- * | POST   | /rfc/teams/:teamId/rfcs                      | {title, doc_url?, channel_id?, idea?}        | {rfc}           |
- * | GET    | /rfc/teams/:teamId/rfcs/:n                   |                                              | {rfc}           |
- * | POST   | /rfc/teams/:teamId/rfcs/:n/review            | {reviewers: userId[], days?}                 | {rfc}           |
- * | POST   | /rfc/teams/:teamId/rfcs/:n/approve           |                                              | {rfc}           |
- * | POST   | /rfc/teams/:teamId/rfcs/:n/concerns          | {text}                                       | {rfc, concernId}|
- * | POST   | /rfc/teams/:teamId/rfcs/:n/concerns/:id/resolve | {resolution?}                             | {rfc}           |
- * | POST   | /rfc/teams/:teamId/rfcs/:n/decision          | {action: accept|reject|postpone|withdraw, reason?} | {rfc}     |
- * | POST   | /rfc/teams/:teamId/rfcs/:n/supersede         | {by: number}                                 | {rfc}           |
- * | POST   | /rfc/teams/:teamId/rfcs/:n/reviewed          |                                              | {rfc}           |
- * | GET    | /rfc/lifecycle                               |                                              | {statuses, rules} (the state machine as data) |
- *
- * Websocket event (custom_infra-ops_<name>, payload {data: JSON text}):
- * - rfc_changed  {rfc}  to the RFC's team, on every change
+ * The RFC HTTP API: exactly the routes of contract/rfc.ts (`rfcRoutes`), under the convention of
+ * contract/api.ts — team in the path, strict snake_case bodies and queries, `{rfc}` answers made by
+ * views.ts, lists as `{items, nextCursor}`, errors as `{error}` (404 also for an RFC the caller
+ * may not see). Websocket: `rfc_changed` {rfc: {teamId, number, reference, status, updatedAt}} to
+ * the RFC's channel on every change; clients fetch the full view.
  */
-import type { Router } from 'express';
-import { z } from 'zod';
-import { parseInput, userIdOf } from '../shared/http';
-import { RFC_RULES, RFC_STATUSES } from './lifecycle';
+import type { Request, Response, Router } from 'express';
+import * as z from 'zod/mini';
+import { type AnswerOf, pathParamsSchema, PAGE_SIZE_DEFAULT, type Route, type Schema } from '../contract/api';
+import { rfcRoutes as routes } from '../contract/rfc';
+import { UserError } from '../shared/errors';
+import { userIdOf } from '../shared/http';
 import type { RfcService } from './service';
 
-const id = z.string().min(1).max(64);
-const params = z.object({ teamId: id, n: z.coerce.number().int().positive() });
-
 export function rfcRoutes(router: Router, rfcs: RfcService): void {
-  router.get('/rfc/lifecycle', (_req, res) => {
-    res.json({ statuses: RFC_STATUSES, rules: RFC_RULES });
+  serve(router, routes.list, async ({ userId, params, query }) =>
+    rfcs.list(userId, params.teamId, {
+      status: query.status ?? null,
+      mine: query.mine ?? false,
+      cursor: query.cursor === undefined ? null : cursorOf(query.cursor),
+      limit: query.per_page ?? PAGE_SIZE_DEFAULT,
+    }),
+  );
+
+  serve(router, routes.create, async ({ userId, params, body }) => {
+    const { rfc } = await rfcs.open(userId, params.teamId, { title: body.title, docUrl: body.doc_url ?? null, channelId: body.channel_id, thread: true, ideaNumber: body.idea ?? null });
+    return { rfc };
   });
 
-  router.get('/rfc/teams/:teamId/rfcs', async (req, res) => {
-    const { teamId } = parseInput(z.object({ teamId: id }), req.params);
-    const q = parseInput(
-      z.object({
-        status: z.enum(RFC_STATUSES).optional(),
-        mine: z.enum(['true', 'false']).optional(),
-        before: z.coerce.number().int().positive().optional(),
-        per_page: z.coerce.number().int().min(1).max(100).default(20),
-      }),
-      req.query,
-    );
-    res.json(await rfcs.list(userIdOf(req), teamId, { status: q.status ?? null, mine: q.mine === 'true', before: q.before ?? null, limit: q.per_page }));
-  });
+  serve(router, routes.get, async ({ userId, params }) => ({ rfc: await rfcs.get(userId, params.teamId, params.number) }));
 
-  router.post('/rfc/teams/:teamId/rfcs', async (req, res) => {
-    const { teamId } = parseInput(z.object({ teamId: id }), req.params);
-    const body = parseInput(
-      z.object({ title: z.string().max(300).default(''), doc_url: z.string().max(2000).optional(), channel_id: id.optional(), idea: z.number().int().positive().optional() }),
-      req.body,
-    );
-    const rfc = await rfcs.create(userIdOf(req), teamId, { title: body.title, docUrl: body.doc_url ?? null, channelId: body.channel_id ?? null, ideaNumber: body.idea ?? null });
-    res.status(201).json({ rfc });
-  });
+  serve(router, routes.review, async ({ userId, params, body }) => ({
+    rfc: (await rfcs.review(userId, params.teamId, params.number, body.reviewers, body.days ?? null)).rfc,
+  }));
 
-  router.get('/rfc/teams/:teamId/rfcs/:n', async (req, res) => {
-    const p = parseInput(params, req.params);
-    res.json({ rfc: await rfcs.load(userIdOf(req), p.teamId, p.n) });
-  });
+  serve(router, routes.approve, async ({ userId, params }) => ({ rfc: (await rfcs.signOff(userId, params.teamId, params.number)).rfc }));
 
-  router.post('/rfc/teams/:teamId/rfcs/:n/review', async (req, res) => {
-    const p = parseInput(params, req.params);
-    const body = parseInput(z.object({ reviewers: z.array(id).max(50).default([]), days: z.number().int().min(1).max(90).optional() }), req.body);
-    res.json({ rfc: await rfcs.startReview(userIdOf(req), p.teamId, p.n, body.reviewers, body.days ?? null) });
-  });
+  serve(router, routes.raiseConcern, async ({ userId, params, body }) => rfcs.raiseConcern(userId, params.teamId, params.number, body.text));
 
-  router.post('/rfc/teams/:teamId/rfcs/:n/approve', async (req, res) => {
-    const p = parseInput(params, req.params);
-    res.json({ rfc: await rfcs.approve(userIdOf(req), p.teamId, p.n) });
-  });
+  serve(router, routes.resolveConcern, async ({ userId, params, body }) => ({
+    rfc: await rfcs.resolveConcern(userId, params.teamId, params.number, params.concernId, body.resolution ?? null),
+  }));
 
-  router.post('/rfc/teams/:teamId/rfcs/:n/concerns', async (req, res) => {
-    const p = parseInput(params, req.params);
-    const body = parseInput(z.object({ text: z.string().min(1).max(2000) }), req.body);
-    res.status(201).json(await rfcs.raiseConcern(userIdOf(req), p.teamId, p.n, body.text));
-  });
+  serve(router, routes.decide, async ({ userId, params, body }) => ({ rfc: await rfcs.decide(userId, params.teamId, params.number, body.action, body.reason ?? null) }));
 
-  router.post('/rfc/teams/:teamId/rfcs/:n/concerns/:id/resolve', async (req, res) => {
-    const p = parseInput(params.extend({ id: z.coerce.number().int().positive() }), req.params);
-    const body = parseInput(z.object({ resolution: z.string().max(2000).optional() }), req.body ?? {});
-    res.json({ rfc: await rfcs.resolveConcern(userIdOf(req), p.teamId, p.n, p.id, body.resolution ?? null) });
-  });
+  serve(router, routes.supersede, async ({ userId, params, body }) => ({ rfc: await rfcs.supersede(userId, params.teamId, params.number, body.by) }));
 
-  router.post('/rfc/teams/:teamId/rfcs/:n/decision', async (req, res) => {
-    const p = parseInput(params, req.params);
-    const body = parseInput(z.object({ action: z.enum(['accept', 'reject', 'postpone', 'withdraw']), reason: z.string().max(2000).optional() }), req.body);
-    res.json({ rfc: await rfcs.decide(userIdOf(req), p.teamId, p.n, body.action, body.reason ?? null) });
-  });
+  serve(router, routes.reviewed, async ({ userId, params }) => ({ rfc: await rfcs.markReviewed(userId, params.teamId, params.number) }));
+}
 
-  router.post('/rfc/teams/:teamId/rfcs/:n/supersede', async (req, res) => {
-    const p = parseInput(params, req.params);
-    const body = parseInput(z.object({ by: z.number().int().positive() }), req.body);
-    res.json({ rfc: await rfcs.supersede(userIdOf(req), p.teamId, p.n, body.by) });
-  });
+/** The list cursor is an index position (opaque to clients). */
+function cursorOf(cursor: string): number {
+  const n = /^\d{1,15}$/.test(cursor) ? Number(cursor) : NaN;
+  if (!Number.isSafeInteger(n)) throw UserError.badRequest('Invalid request: cursor: not a cursor from a previous page');
+  return n;
+}
 
-  router.post('/rfc/teams/:teamId/rfcs/:n/reviewed', async (req, res) => {
-    const p = parseInput(params, req.params);
-    res.json({ rfc: await rfcs.markReviewed(userIdOf(req), p.teamId, p.n) });
-  });
+// ---- one contract route → one express handler (parsing, the caller, status, JSON answer) ----
+
+type Output<S> = S extends Schema ? z.output<S> : null;
+
+interface Input<R extends Route> {
+  readonly userId: string;
+  readonly params: z.output<ReturnType<typeof pathParamsSchema<R['path']>>>;
+  readonly query: Output<R['query']>;
+  readonly body: Output<R['body']>;
+}
+
+function serve<R extends Route>(router: Router, route: R, run: (input: Input<R>) => Promise<AnswerOf<R>>): void {
+  const paramsSchema = pathParamsSchema(route.path);
+  const handler = async (req: Request, res: Response): Promise<void> => {
+    const input = {
+      userId: userIdOf(req),
+      params: decode(paramsSchema, req.params, 'path'),
+      query: route.query ? decode(route.query, req.query, 'query') : null,
+      body: route.body ? decode(route.body, req.body ?? {}, 'body') : null,
+    } as Input<R>;
+    res.status(route.status).json(await run(input));
+  };
+  switch (route.method) {
+    case 'GET':
+      router.get(route.path, handler);
+      break;
+    case 'POST':
+      router.post(route.path, handler);
+      break;
+    case 'PATCH':
+      router.patch(route.path, handler);
+      break;
+    case 'DELETE':
+      router.delete(route.path, handler);
+      break;
+  }
+}
+
+/** Parses with the contract's schema; a failure is a 400 naming each problem. */
+function decode<S extends Schema>(schema: S, input: unknown, where: string): z.output<S> {
+  const parsed = z.safeParse(schema, input);
+  if (parsed.success) return parsed.data;
+  throw UserError.badRequest(`Invalid request: ${parsed.error.issues.map((issue) => describe(issue, where)).join('; ')}`);
+}
+
+/** zod/mini carries no message texts: problems are described from the issue itself. */
+function describe(issue: z.core.$ZodIssue, where: string): string {
+  const at = issue.path.length ? issue.path.map(String).join('.') : where;
+  if (issue.message && issue.message !== 'Invalid input') return `${at}: ${issue.message}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${at}: expected ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => k.slice(0, 40)).join(', ')}`;
+    case 'too_big':
+      return `${at}: at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
+    case 'too_small':
+      return `${at}: at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
+    case 'invalid_value':
+      return `${at}: must be one of ${issue.values.map(String).join(', ')}`;
+    default:
+      return `${at}: invalid (${issue.code})`;
+  }
 }

@@ -1,90 +1,48 @@
 /**
  * The RFC lifecycle, written down as data (after rust-lang/rfcbot): every action, the states it
- * may start from, the state it leads to, who may trigger it and the guards that must hold. The
- * service only looks actions up here, so the rules are visible in one place and tested alone.
+ * may start from, the state it leads to and the guards that must hold. *Who* may trigger each
+ * action is the other half of the same table, in policy.ts (enforced by shared/access/policy.ts);
+ * a test keeps the two tables over the same actions. The use cases only look actions up here.
  */
+import { RFC_STATUS_LABELS, RFC_STATUSES, type RfcStatus } from '../contract/rfc';
 
-export const RFC_STATUSES = ['draft', 'in_review', 'accepted', 'rejected', 'postponed', 'withdrawn', 'superseded'] as const;
-export type RfcStatus = (typeof RFC_STATUSES)[number];
-
-export const STATUS_LABEL: Record<RfcStatus, string> = {
-  draft: 'Draft',
-  in_review: 'In review',
-  accepted: 'Accepted',
-  rejected: 'Rejected',
-  postponed: 'Postponed',
-  withdrawn: 'Withdrawn',
-  superseded: 'Superseded',
-};
-
-/**
- * owner: the RFC's owner · approver: named in the RfcApprovers setting · reviewer: asked to sign
- * off on this RFC · raiser: the person who raised the concern in question · member: anyone on
- * the team.
- */
-export type RfcRole = 'owner' | 'approver' | 'reviewer' | 'raiser' | 'member';
+export { RFC_STATUSES, type RfcStatus };
+/** The contract's labels ("In review"), under the name this feature has always used. */
+export const STATUS_LABEL = RFC_STATUS_LABELS;
 
 export type RfcGuard = 'noOpenConcerns' | 'signedOffOrPeriodOver' | 'hasReviewers';
 
-export const RFC_ACTIONS = [
-  'review',
-  'approve',
-  'concern',
-  'resolve',
-  'accept',
-  'reject',
-  'postpone',
-  'withdraw',
-  'supersede',
-  'reviewed',
-] as const;
+export const RFC_ACTIONS = ['review', 'approve', 'concern', 'resolve', 'accept', 'reject', 'postpone', 'withdraw', 'supersede', 'reviewed'] as const;
 export type RfcAction = (typeof RFC_ACTIONS)[number];
 
-export interface RfcRule {
+export interface Transition {
   readonly from: readonly RfcStatus[];
   /** null: the action records something without changing the status. */
   readonly to: RfcStatus | null;
-  readonly who: readonly RfcRole[];
   readonly guards: readonly RfcGuard[];
-  readonly describe: string;
 }
 
 const OPEN: readonly RfcStatus[] = ['draft', 'in_review', 'postponed'];
 
-export const RFC_RULES: Readonly<Record<RfcAction, RfcRule>> = {
-  review: { from: ['draft', 'in_review', 'postponed'], to: 'in_review', who: ['owner', 'approver'], guards: ['hasReviewers'], describe: 'start (or extend) the review with a comment period' },
-  approve: { from: ['in_review'], to: null, who: ['reviewer'], guards: [], describe: 'sign off as a reviewer' },
-  concern: { from: ['draft', 'in_review'], to: null, who: ['member'], guards: [], describe: 'raise a concern that blocks acceptance' },
-  resolve: { from: ['draft', 'in_review', 'postponed'], to: null, who: ['raiser', 'owner', 'approver'], guards: [], describe: 'resolve a concern' },
-  accept: { from: ['in_review'], to: 'accepted', who: ['owner', 'approver'], guards: ['noOpenConcerns', 'signedOffOrPeriodOver'], describe: 'accept the RFC' },
-  reject: { from: OPEN, to: 'rejected', who: ['owner', 'approver'], guards: [], describe: 'reject the RFC' },
-  postpone: { from: ['draft', 'in_review'], to: 'postponed', who: ['owner', 'approver'], guards: [], describe: 'postpone the RFC' },
-  withdraw: { from: OPEN, to: 'withdrawn', who: ['owner'], guards: [], describe: 'withdraw the RFC' },
-  supersede: { from: ['accepted'], to: 'superseded', who: ['owner', 'approver'], guards: [], describe: 'mark it superseded by a newer RFC' },
-  reviewed: { from: ['accepted'], to: null, who: ['owner', 'approver'], guards: [], describe: 'confirm it still describes the current state' },
+export const RFC_TRANSITIONS: Readonly<Record<RfcAction, Transition>> = {
+  /** Starts the review, or adds reviewers / moves the end of a running one. */
+  review: { from: OPEN, to: 'in_review', guards: ['hasReviewers'] },
+  approve: { from: ['in_review'], to: null, guards: [] },
+  concern: { from: ['draft', 'in_review'], to: null, guards: [] },
+  resolve: { from: OPEN, to: null, guards: [] },
+  accept: { from: ['in_review'], to: 'accepted', guards: ['noOpenConcerns', 'signedOffOrPeriodOver'] },
+  reject: { from: OPEN, to: 'rejected', guards: [] },
+  postpone: { from: ['draft', 'in_review'], to: 'postponed', guards: [] },
+  withdraw: { from: OPEN, to: 'withdrawn', guards: [] },
+  supersede: { from: ['accepted'], to: 'superseded', guards: [] },
+  reviewed: { from: ['accepted'], to: null, guards: [] },
 };
 
-/** Why `action` may not happen now, or null if it may (roles and state only; guards separately). */
-export function refusal(action: RfcAction, status: RfcStatus, roles: ReadonlySet<RfcRole>): string | null {
-  const rule = RFC_RULES[action];
-  if (!rule.from.includes(status)) {
-    return `You cannot ${rule.describe} while it is ${STATUS_LABEL[status]}; that needs ${rule.from.map((s) => STATUS_LABEL[s]).join(' or ')}.`;
-  }
-  if (!rule.who.some((r) => roles.has(r))) return `Only ${rule.who.map(roleLabel).join(' or ')} may ${rule.describe}.`;
-  return null;
-}
+/** Statuses nothing leads out of (an accepted RFC can still be superseded or re-confirmed). */
+export const FINAL_STATUSES: readonly RfcStatus[] = RFC_STATUSES.filter((s) => !RFC_ACTIONS.some((a) => RFC_TRANSITIONS[a].from.includes(s)));
 
-function roleLabel(role: RfcRole): string {
-  switch (role) {
-    case 'owner':
-      return 'the owner';
-    case 'approver':
-      return 'an approver (RfcApprovers setting)';
-    case 'reviewer':
-      return 'a reviewer';
-    case 'raiser':
-      return 'whoever raised the concern';
-    case 'member':
-      return 'a team member';
-  }
-}
+/** Statuses in which an RFC may still change course: what `/infra owe` looks at. */
+export const OPEN_STATUSES = OPEN;
+
+/** Whether `action` may start from `status` (guards are judged separately, on the changed RFC). */
+export const allowedFrom = (action: RfcAction, status: RfcStatus): boolean => RFC_TRANSITIONS[action].from.includes(status);

@@ -1,63 +1,110 @@
-import type { RfcReviewItem } from '../shared/agenda_sources';
+import { PAGE_SIZE_DEFAULT } from '../contract/api';
+import type { RfcDecision, RfcView } from '../contract/rfc';
+import type { EventPayload } from '../contract/events';
+import type { Access, Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
-import { UserError } from '../shared/errors';
+import { corruptRecordsFor } from '../shared/corrupt_records';
+import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
-import { humanDuration, People, utcStamp } from '../shared/people';
-import { postAsBot } from '../shared/posts';
-import { type RfcAction, type RfcGuard, RFC_RULES, type RfcRole, type RfcStatus, refusal, STATUS_LABEL } from './lifecycle';
-import { type Rfc, rfcReference, rfcSettings } from './schema';
+import { People } from '../shared/people';
+import type { IdeaLinkPort, Listed, Reader, RfcReviewItem, RfcReviewSource, RfcTitlePort } from '../shared/ports';
+import { checkCount, checkText } from '../shared/text/limits';
+import { withoutChannelMentions } from '../shared/text/mentions';
+import { Approvers } from './approvers';
+import { allowedFrom, OPEN_STATUSES, type RfcAction, type RfcGuard, type RfcStatus, RFC_TRANSITIONS } from './lifecycle';
+import { ACTION_WORDS, blocked, ERR, guardText, NO_SUCH_CHANNEL, NO_SUCH_TEAM, noSuchRfc, owe, rfcReference, stateRefusal, thread, USAGE } from './messages';
+import { RFC_RULES, type RfcRole, rfcPolicy } from './policy';
+import { LIMITS, type Rfc } from './records';
+import { rfcSettings } from './settings';
 import { RfcStore } from './store';
+import { RfcThread } from './thread';
+import { type Lineage, missingSignoffs, openConcerns, reviewItem, rfcChangedView, rfcView } from './views';
 
 const DAY = 86_400_000;
-const HISTORY_LIMIT = 100;
 export const JOB_KIND = 'rfc.comment_period';
-export const PAGE_SIZE = 20;
+/** A list page skips RFCs the reader may not see; it reads at most this many index pages to fill up. */
+const LIST_ROUNDS = 5;
 
-/** What RFCs need from PICK: check an idea the actor can see, and link it. */
-export interface IdeaLinks {
-  title(actor: string, teamId: string, ideaNumber: number): Promise<string>;
-  link(actor: string, teamId: string, ideaNumber: number, rfcNumber: number): Promise<void>;
-}
-
-export interface NewRfcInput {
+export interface OpenInput {
   title: string;
   docUrl: string | null;
-  /** Where to open the discussion thread (and post review notices); null = no thread. */
-  channelId: string | null;
+  /** The channel it is opened in: it belongs there. */
+  channelId: string;
+  /** Post its discussion thread in the channel (false: `--no-thread`). */
+  thread: boolean;
   ideaNumber: number | null;
 }
 
-export type Decision = 'accept' | 'reject' | 'postpone' | 'withdraw';
+export interface ListQuery {
+  status: RfcStatus | null;
+  /** Owned or reviewed by the caller. */
+  mine: boolean;
+  /** The `nextCursor` of the previous page. */
+  cursor: number | null;
+  limit?: number;
+}
 
-export class RfcService {
+/** One command or request: who acts, in which team, and Mattermost's answers memoised for it. */
+interface Call {
+  readonly actor: string;
+  readonly teamId: string;
+  readonly access: Access;
+  readonly people: People;
+}
+
+/**
+ * The RFC use cases, in the order an RFC lives them: opened in a channel (it belongs there: its
+ * readers see it, its thread and events go there), put in review with reviewers and a comment
+ * period, signed off or met with concerns that block acceptance, decided by its owner or an
+ * approver, later superseded or re-confirmed. Every step is checked against policy.ts (who) and
+ * lifecycle.ts (when), on the record as it is now, under compare-and-set.
+ */
+export class RfcService implements RfcReviewSource, RfcTitlePort {
   readonly store: RfcStore;
+  /** Unreadable records: logged once with their key and listed by `/infra doctor`; reads skip them. */
+  private readonly report: (err: CorruptRecordError) => void;
+  private readonly approvers: Approvers;
+  private readonly thread: RfcThread;
 
   constructor(
     private readonly ctx: ProductContext,
-    private readonly ideas: IdeaLinks,
+    private readonly ideas: IdeaLinkPort,
   ) {
-    this.store = new RfcStore(ctx.kv, (err) => ctx.log.error('unreadable record skipped', { key: err.key, error: err.message }));
-    ctx.scheduler.register(JOB_KIND, (payload) => this.onCommentPeriodJob(payload));
+    const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
+    this.report = (err) => void corrupt.reportError(err);
+    this.store = new RfcStore(ctx.kv, this.report);
+    this.approvers = new Approvers(this.store, () => rfcSettings(ctx.settings()), ctx.api, ctx.log, ctx.now);
+    this.thread = new RfcThread(ctx);
+  }
+
+  /** Called once by the feature's activate. */
+  registerJobs(): void {
+    this.ctx.scheduler.register(JOB_KIND, (payload) => this.onCommentPeriodJob(payload));
   }
 
   people(): People {
     return new People(this.ctx.api);
   }
 
-  async create(actor: string, teamId: string, input: NewRfcInput): Promise<Rfc> {
-    const people = this.people();
-    await this.requireTeam(people, actor, teamId);
-    let title = input.title.trim().replace(/\s+/g, ' ');
-    if (input.ideaNumber !== null) {
-      const ideaTitle = await this.ideas.title(actor, teamId, input.ideaNumber);
-      title ||= ideaTitle;
+  // ---- opening and reading ----
+
+  async open(actor: string, teamId: string, input: OpenInput): Promise<{ rfc: RfcView; warnings: string[] }> {
+    const c = this.call(actor, teamId);
+    if (input.docUrl !== null) {
+      checkText(input.docUrl, LIMITS.docUrl, 'the doc link');
+      if (!/^https?:\/\/\S+$/i.test(input.docUrl)) throw UserError.badRequest(ERR.badDocUrl);
     }
-    if (!title) throw UserError.badRequest('Give the RFC a title.', '/rfc new <title> [doc link]');
-    if (title.length > 300) throw UserError.badRequest('Keep the title under 300 characters.');
-    if (input.docUrl !== null && !/^https?:\/\/\S+$/i.test(input.docUrl)) throw UserError.badRequest('The doc link must be an http(s) URL.');
-    if (input.channelId && !(await people.canSeeChannel(actor, input.channelId))) throw UserError.forbidden('You are not a member of that channel.');
+    // The RFC belongs to the channel it is opened in: a team channel of this team the actor may post in.
+    const scope = await c.access.scopeOfChannel(actor, input.channelId);
+    if (scope.teamId !== teamId) throw UserError.notFound(NO_SUCH_CHANNEL);
+    await rfcPolicy.require(c.access, actor, 'open', { scope }, ACTION_WORDS.open);
+    let title = input.title.trim().replace(/\s+/g, ' ');
+    if (input.ideaNumber !== null) title ||= (await this.ideas.title(actor, teamId, input.ideaNumber)).trim();
+    if (!title) throw UserError.badRequest(ERR.noTitle, `/rfc new ${USAGE.new}`);
+    title = checkText(title, LIMITS.title, 'an RFC title');
+
     const now = this.ctx.now();
-    const rfc = await this.store.create({
+    let rfc = await this.store.create({
       teamId,
       title,
       docUrl: input.docUrl,
@@ -77,230 +124,320 @@ export class RfcService {
       ideaNumber: input.ideaNumber,
       history: [{ at: now, by: actor, action: 'new', note: null }],
     });
-    let stored = rfc;
-    if (input.channelId) {
-      const root = await this.post(input.channelId, null, `#### ${rfcReference(rfc.number)} ${title}\n${STATUS_LABEL.draft} · owner @${await people.username(actor)}${input.docUrl ? ` · [document](${input.docUrl})` : ''}\nDiscuss it in this thread.`);
-      if (root) stored = await this.store.update(teamId, rfc.number, (r) => ({ ...r, rootPostId: root }));
+    if (input.thread) {
+      const root = await this.thread.open(input.channelId, thread.root(rfc, await this.relay(c, rfc, title), await c.people.username(actor)));
+      if (root) rfc = (await this.store.update(teamId, rfc.number, (r) => ({ ...r, rootPostId: root }))).after;
     }
-    if (input.ideaNumber !== null) await this.ideas.link(actor, teamId, input.ideaNumber, rfc.number);
-    await this.changed(stored);
-    return stored;
+    const warnings: string[] = [];
+    if (input.ideaNumber !== null) {
+      try {
+        await this.ideas.link(actor, teamId, input.ideaNumber, rfc.number);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        warnings.push(`Not linked to IDEA-${input.ideaNumber}: ${err.message}`);
+      }
+    }
+    await this.publish(c, rfc);
+    return { rfc: await this.view(c, rfc), warnings };
   }
 
-  async load(actor: string, teamId: string, n: number, people = this.people()): Promise<Rfc> {
-    await this.requireTeam(people, actor, teamId);
-    const rfc = await this.store.get(teamId, n);
-    if (!rfc) throw UserError.notFound(`There is no ${rfcReference(n)} in this team.`);
-    return rfc;
+  async get(actor: string, teamId: string, n: number): Promise<RfcView> {
+    const c = this.call(actor, teamId);
+    return this.view(c, await this.find(c, n));
   }
 
-  /** Starts the review (or adds reviewers / extends it): reviewers are asked in the thread. */
-  async startReview(actor: string, teamId: string, n: number, reviewerIds: readonly string[], days: number | null): Promise<Rfc> {
-    const people = this.people();
-    const settings = rfcSettings(this.ctx.settings());
-    const period = days ?? settings.commentPeriodDays;
-    if (!Number.isInteger(period) || period < 1 || period > 90) throw UserError.badRequest('The comment period is 1 to 90 days.');
-    for (const id of reviewerIds) {
-      if (!(await people.isTeamMember(id, teamId))) throw UserError.badRequest(`@${await people.username(id)} is not on this team.`);
+  /** The team's RFCs the caller may see now, newest first. */
+  async list(actor: string, teamId: string, query: ListQuery): Promise<{ items: RfcView[]; nextCursor: string | null }> {
+    const c = this.call(actor, teamId);
+    await this.requireMember(c);
+    const limit = query.limit ?? PAGE_SIZE_DEFAULT;
+    const wanted = (status: unknown, owner: unknown, reviewers: readonly string[]): boolean =>
+      (query.status === null || status === query.status) && (!query.mine || owner === actor || reviewers.includes(actor));
+    const index = this.store.teamIndex(teamId);
+    const found: Rfc[] = [];
+    let before = query.cursor;
+    for (let round = 0; round < LIST_ROUNDS && found.length < limit; round++) {
+      const page = await index.page({ before, limit: limit - found.length, match: (t) => wanted(t.s, t.o, String(t.r ?? '').split(',')) });
+      const records = await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)));
+      const candidates = records.filter((r): r is Rfc => r !== null && wanted(r.status, r.ownerId, r.reviewers.map((x) => x.userId)));
+      found.push(...(await c.access.filterVisible(actor, candidates, (r) => this.scopeOf(teamId, r))));
+      before = page.next;
+      if (before === null) break;
     }
+    return { items: await Promise.all(found.map((r) => this.view(c, r))), nextCursor: before === null ? null : String(before) };
+  }
+
+  // ---- review ----
+
+  /**
+   * Starts the review (from Draft or Postponed: the comment period starts now and every pending
+   * reviewer is asked), or changes a running one: new reviewers are added and only they are asked;
+   * the comment period moves only when `days` is given.
+   */
+  async review(
+    actor: string,
+    teamId: string,
+    n: number,
+    reviewerIds: readonly string[],
+    days: number | null,
+  ): Promise<{ rfc: RfcView; started: boolean; added: string[]; periodMoved: boolean }> {
+    const c = this.call(actor, teamId);
+    if (days !== null && (!Number.isInteger(days) || days < 1 || days > LIMITS.commentPeriodDays)) throw UserError.badRequest(ERR.period(LIMITS.commentPeriodDays));
+    const named = [...new Set(reviewerIds)];
+    checkCount(named.length, LIMITS.reviewers, 'reviewers per RFC');
+    const loaded = await this.find(c, n);
+    const scope = this.scopeOf(teamId, loaded);
+    await this.requireRule(c, loaded, 'review');
+    for (const id of named) await this.requireReviewer(c, loaded, scope, id);
+
+    const defaultDays = rfcSettings(this.ctx.settings()).commentPeriodDays;
     const now = this.ctx.now();
-    const rfc = await this.act(people, actor, teamId, n, 'review', (current) => {
+    const { before, after } = await this.act(c, loaded, 'review', (current) => {
       const known = new Set(current.reviewers.map((r) => r.userId));
-      const reviewers = [...current.reviewers, ...reviewerIds.filter((id) => !known.has(id)).map((userId) => ({ userId, signedOffAt: null }))];
-      return {
-        ...current,
-        reviewers,
-        commentPeriod: { startedAt: current.commentPeriod?.startedAt ?? now, endsAt: now + period * DAY },
-      };
+      const adding = named.filter((id) => !known.has(id));
+      if (current.reviewers.length + adding.length > LIMITS.reviewers) {
+        throw UserError.badRequest(ERR.tooManyReviewers(LIMITS.reviewers, n, current.reviewers.length, adding.length));
+      }
+      const starting = current.status !== 'in_review' || current.commentPeriod === null;
+      const commentPeriod = starting
+        ? { startedAt: now, endsAt: now + (days ?? defaultDays) * DAY }
+        : { startedAt: current.commentPeriod!.startedAt, endsAt: days === null ? current.commentPeriod!.endsAt : now + days * DAY };
+      if (!starting && adding.length === 0 && commentPeriod.endsAt === current.commentPeriod!.endsAt) return UNCHANGED;
+      return { ...current, reviewers: [...current.reviewers, ...adding.map((userId) => ({ userId, signedOffAt: null }))], commentPeriod };
     });
-    const endsAt = rfc.commentPeriod!.endsAt;
-    const key = `${teamId}:${n}`;
-    if (endsAt - DAY > now) await this.ctx.scheduler.schedule(`rfc-remind:${key}`, JOB_KIND, endsAt - DAY, { teamId, number: n, endsAt, phase: 'reminder' });
-    else await this.ctx.scheduler.cancel(`rfc-remind:${key}`);
-    await this.ctx.scheduler.schedule(`rfc-end:${key}`, JOB_KIND, endsAt, { teamId, number: n, endsAt, phase: 'end' });
-    const waiting = rfc.reviewers.filter((r) => r.signedOffAt === null).map((r) => r.userId);
-    await this.notify(rfc, `${await people.mentions(waiting)}: please review ${rfcReference(n)} “${rfc.title}” by ${utcStamp(endsAt)} — \`/rfc approve ${n}\` to sign off or \`/rfc concern ${n} <text>\`.`);
-    return rfc;
+    const started = before.status !== 'in_review' || before.commentPeriod === null;
+    const known = new Set(before.reviewers.map((r) => r.userId));
+    const added = after.reviewers.filter((r) => !known.has(r.userId)).map((r) => r.userId);
+    const endsAt = after.commentPeriod!.endsAt;
+    const periodMoved = started || endsAt !== before.commentPeriod?.endsAt;
+    if (after !== before) {
+      if (periodMoved) await this.scheduleJobs(teamId, n, endsAt, now);
+      const ask = started ? missingSignoffs(after) : added;
+      const title = await this.relay(c, after, after.title);
+      if (ask.length) await this.thread.notify(c.access, teamId, after, thread.reviewRequest(await c.people.mentions(ask), n, title, endsAt), true);
+      if (periodMoved && !started) await this.thread.notify(c.access, teamId, after, thread.periodMoved(n, endsAt, await c.people.username(actor)), false);
+    }
+    return { rfc: await this.view(c, after), started, added, periodMoved: after !== before && periodMoved };
   }
 
-  async approve(actor: string, teamId: string, n: number): Promise<Rfc> {
+  /** A reviewer signs off; signing off twice changes nothing. */
+  async signOff(actor: string, teamId: string, n: number): Promise<{ rfc: RfcView; already: boolean }> {
+    const c = this.call(actor, teamId);
     const now = this.ctx.now();
-    return this.act(this.people(), actor, teamId, n, 'approve', (current) => {
-      const mine = current.reviewers.find((r) => r.userId === actor)!;
-      if (mine.signedOffAt !== null) return UNCHANGED;
+    const loaded = await this.find(c, n);
+    await this.requireRule(c, loaded, 'approve');
+    const { before, after } = await this.act(c, loaded, 'approve', (current) => {
+      const mine = current.reviewers.find((r) => r.userId === actor);
+      if (!mine || mine.signedOffAt !== null) return UNCHANGED;
       return { ...current, reviewers: current.reviewers.map((r) => (r.userId === actor ? { ...r, signedOffAt: now } : r)) };
     });
+    if (after !== before) await this.thread.notify(c.access, teamId, after, thread.signedOff(await c.people.username(actor), n, missingSignoffs(after).length), false);
+    return { rfc: await this.view(c, after), already: after === before };
   }
 
-  async raiseConcern(actor: string, teamId: string, n: number, text: string): Promise<{ rfc: Rfc; concernId: number }> {
-    const clean = text.trim();
-    if (!clean) throw UserError.badRequest('Say what the concern is.', '/rfc concern <n> <text>');
-    if (clean.length > 2000) throw UserError.badRequest('Keep a concern under 2000 characters.');
-    const now = this.ctx.now();
-    const people = this.people();
-    const rfc = await this.act(people, actor, teamId, n, 'concern', (current) => {
-      const id = current.concerns.reduce((max, c) => Math.max(max, c.id), 0) + 1;
-      const concern = { id, text: clean, raisedBy: actor, raisedAt: now, resolvedBy: null, resolvedAt: null, resolution: null };
-      return { ...current, concerns: [...current.concerns, concern] };
-    }, clean);
-    const concernId = rfc.concerns.filter((c) => c.raisedBy === actor && c.text === clean).at(-1)!.id;
-    await this.notify(rfc, `@${await people.username(actor)} raised concern #${concernId} on ${rfcReference(n)}: ${clean}\nIt blocks acceptance until resolved (\`/rfc resolve ${n} ${concernId}\`).`);
-    return { rfc, concernId };
-  }
+  // ---- concerns ----
 
-  async resolveConcern(actor: string, teamId: string, n: number, concernId: number, resolution: string | null): Promise<Rfc> {
+  async raiseConcern(actor: string, teamId: string, n: number, text: string): Promise<{ rfc: RfcView; concernId: number }> {
+    const c = this.call(actor, teamId);
+    const clean = checkText(text, LIMITS.text, 'a concern');
+    if (!clean) throw UserError.badRequest(ERR.noConcernText, `/rfc concern ${USAGE.concern}`);
     const now = this.ctx.now();
-    const people = this.people();
-    const loaded = await this.load(actor, teamId, n, people);
-    if (!loaded.concerns.some((c) => c.id === concernId)) throw UserError.notFound(`${rfcReference(n)} has no concern #${concernId}.`);
-    const rfc = await this.act(people, actor, teamId, n, 'resolve', (current) => {
-      const concern = current.concerns.find((c) => c.id === concernId);
-      if (!concern) throw UserError.notFound(`${rfcReference(n)} has no concern #${concernId}.`);
-      if (concern.resolvedAt !== null) throw UserError.conflict(`Concern #${concernId} is already resolved.`);
-      return {
-        ...current,
-        concerns: current.concerns.map((c) => (c.id === concernId ? { ...c, resolvedBy: actor, resolvedAt: now, resolution } : c)),
-      };
-    }, resolution, (current) => (current.concerns.find((c) => c.id === concernId)?.raisedBy === actor ? ['raiser'] : []));
-    const open = rfc.concerns.filter((c) => c.resolvedAt === null).length;
-    await this.notify(rfc, `Concern #${concernId} on ${rfcReference(n)} resolved by @${await people.username(actor)}. ${open ? `${open} still open.` : 'No open concerns remain.'}`);
-    return rfc;
-  }
-
-  async decide(actor: string, teamId: string, n: number, action: Decision, reason: string | null): Promise<Rfc> {
-    const people = this.people();
-    const now = this.ctx.now();
-    const rfc = await this.act(people, actor, teamId, n, action, (current) => ({
-      ...current,
-      outcome: { status: RFC_RULES[action].to!, reason, by: actor, at: now },
-      lastReviewedAt: action === 'accept' ? now : current.lastReviewedAt,
-    }), reason);
-    await this.cancelJobs(teamId, n);
-    await this.notify(rfc, `${rfcReference(n)} is now **${STATUS_LABEL[rfc.status]}** (@${await people.username(actor)})${reason ? `: ${reason}` : '.'}`);
-    return rfc;
-  }
-
-  /** `n` is superseded by `m`: the old one records its successor, then the new one its predecessor. */
-  async supersede(actor: string, teamId: string, n: number, by: number): Promise<Rfc> {
-    if (n === by) throw UserError.badRequest('An RFC cannot supersede itself.');
-    const people = this.people();
-    const successor = await this.load(actor, teamId, by, people);
-    if (successor.supersededBy === n) throw UserError.conflict(`${rfcReference(by)} is itself superseded by ${rfcReference(n)}.`);
-    if (['rejected', 'withdrawn'].includes(successor.status)) throw UserError.conflict(`${rfcReference(by)} is ${STATUS_LABEL[successor.status]}; it cannot supersede anything.`);
-    const now = this.ctx.now();
-    const old = await this.act(people, actor, teamId, n, 'supersede', (current) => ({
-      ...current,
-      supersededBy: by,
-      outcome: { status: 'superseded' as const, reason: `superseded by ${rfcReference(by)}`, by: actor, at: now },
-    }), rfcReference(by));
-    const newer = await this.store.update(teamId, by, (current) =>
-      current.supersedes.includes(n) ? UNCHANGED : { ...current, supersedes: [...current.supersedes, n], updatedAt: now },
+    const loaded = await this.find(c, n);
+    await this.requireRule(c, loaded, 'concern');
+    let concernId = 0;
+    const { after } = await this.act(
+      c,
+      loaded,
+      'concern',
+      (current) => {
+        if (current.concerns.length >= LIMITS.concerns) throw UserError.conflict(ERR.tooManyConcerns(LIMITS.concerns, n));
+        concernId = current.concerns.reduce((max, x) => Math.max(max, x.id), 0) + 1;
+        const concern = { id: concernId, text: clean, raisedBy: actor, raisedAt: now, resolvedBy: null, resolvedAt: null, resolution: null };
+        return { ...current, concerns: [...current.concerns, concern] };
+      },
+      clean,
     );
-    await this.changed(newer);
-    return old;
+    await this.thread.notify(c.access, teamId, after, thread.concern(await c.people.username(actor), concernId, n, await this.relay(c, after, clean)), true);
+    return { rfc: await this.view(c, after), concernId };
+  }
+
+  async resolveConcern(actor: string, teamId: string, n: number, concernId: number, resolution: string | null): Promise<RfcView> {
+    const c = this.call(actor, teamId);
+    const note = resolution === null ? null : checkText(resolution, LIMITS.text, 'a resolution') || null;
+    const now = this.ctx.now();
+    const loaded = await this.find(c, n);
+    const concern = loaded.concerns.find((x) => x.id === concernId);
+    if (!concern) throw UserError.notFound(ERR.noSuchConcern(n, concernId));
+    await this.requireRule(c, loaded, 'resolve', { raiser: concern.raisedBy });
+    const { after } = await this.act(
+      c,
+      loaded,
+      'resolve',
+      (current) => {
+        const found = current.concerns.find((x) => x.id === concernId);
+        if (!found) throw UserError.notFound(ERR.noSuchConcern(n, concernId));
+        if (found.resolvedAt !== null) throw UserError.conflict(ERR.concernResolved(n, concernId));
+        return { ...current, concerns: current.concerns.map((x) => (x.id === concernId ? { ...x, resolvedBy: actor, resolvedAt: now, resolution: note } : x)) };
+      },
+      note,
+    );
+    const said = note === null ? null : await this.relay(c, after, note);
+    await this.thread.notify(c.access, teamId, after, thread.resolved(concernId, n, await c.people.username(actor), said, openConcerns(after).length), note !== null);
+    return this.view(c, after);
+  }
+
+  // ---- decisions ----
+
+  async decide(actor: string, teamId: string, n: number, decision: RfcDecision, reason: string | null): Promise<RfcView> {
+    const c = this.call(actor, teamId);
+    const why = reason === null ? null : checkText(reason, LIMITS.text, 'a reason') || null;
+    const now = this.ctx.now();
+    const loaded = await this.find(c, n);
+    await this.requireRule(c, loaded, decision);
+    const { after } = await this.act(
+      c,
+      loaded,
+      decision,
+      (current) => ({
+        ...current,
+        outcome: { status: RFC_TRANSITIONS[decision].to!, reason: why, by: actor, at: now },
+        lastReviewedAt: decision === 'accept' ? now : current.lastReviewedAt,
+      }),
+      why,
+    );
+    await this.cancelJobs(teamId, n);
+    const said = why === null ? null : await this.relay(c, after, why);
+    await this.thread.notify(c.access, teamId, after, thread.decided(n, after.status, await c.people.username(actor), said), why !== null);
+    return this.view(c, after);
+  }
+
+  /**
+   * `n` is superseded by `by`. Two records change: the new link is written first (`by` lists `n`
+   * in `supersedes`), then `n` records its successor and becomes Superseded. Until the second write
+   * lands the link is unconfirmed and no view shows it (views.ts: Lineage); if the second write is
+   * refused the first is taken back, and a supersede that stopped half-way is completed by running
+   * it again. A cycle (`by` already superseded by `n`, however far down the chain) is refused.
+   */
+  async supersede(actor: string, teamId: string, n: number, by: number): Promise<RfcView> {
+    if (n === by) throw UserError.badRequest(ERR.supersedeItself);
+    const c = this.call(actor, teamId);
+    const old = await this.find(c, n);
+    await this.requireRule(c, old, 'supersede');
+    const successor = await this.find(c, by);
+    await this.refuseCycle(teamId, n, successor);
+    if (['rejected', 'withdrawn', 'superseded'].includes(successor.status)) throw UserError.conflict(ERR.successorClosed(by, successor.status));
+    if (!allowedFrom('supersede', old.status)) throw UserError.conflict(stateRefusal('supersede', old.status, n));
+
+    // The new link first: until `n` confirms it, no view shows it.
+    await this.store.update(teamId, by, (current) => {
+      if (current.supersedes.includes(n)) return UNCHANGED;
+      if (current.supersedes.length >= LIMITS.lineage) throw UserError.conflict(ERR.lineageFull(by, LIMITS.lineage));
+      return { ...current, supersedes: [...current.supersedes, n], updatedAt: this.ctx.now() };
+    });
+    const now = this.ctx.now();
+    let after: Rfc;
+    try {
+      ({ after } = await this.act(
+        c,
+        old,
+        'supersede',
+        (current) => ({ ...current, supersededBy: by, outcome: { status: 'superseded' as const, reason: `superseded by ${rfcReference(by)}`, by: actor, at: now } }),
+        rfcReference(by),
+      ));
+    } catch (err) {
+      await this.unlink(teamId, n, by);
+      throw err;
+    }
+    const newer = await this.find(c, by);
+    await this.publish(c, newer);
+    const name = await c.people.username(actor);
+    // Each thread names the other RFC only where its readers may see that one too.
+    const oldThreadSees = await this.readerSees(c.access, teamId, { channelId: after.channelId ?? '' }, newer);
+    await this.thread.notify(c.access, teamId, after, oldThreadSees ? thread.superseded(n, by, name) : thread.supersededElsewhere(n, name), false);
+    const newThreadSees = await this.readerSees(c.access, teamId, { channelId: newer.channelId ?? '' }, after);
+    if (newThreadSees && newer.channelId && (await c.access.canPost(actor, newer.channelId))) {
+      await this.thread.notify(c.access, teamId, newer, thread.supersedes(by, n, name), false);
+    }
+    return this.view(c, after);
   }
 
   /** Confirms that an accepted RFC still describes the current state of its topic. */
-  async markReviewed(actor: string, teamId: string, n: number): Promise<Rfc> {
+  async markReviewed(actor: string, teamId: string, n: number): Promise<RfcView> {
+    const c = this.call(actor, teamId);
     const now = this.ctx.now();
-    return this.act(this.people(), actor, teamId, n, 'reviewed', (current) => ({ ...current, lastReviewedAt: now }));
+    const loaded = await this.find(c, n);
+    await this.requireRule(c, loaded, 'reviewed');
+    const { after } = await this.act(c, loaded, 'reviewed', (current) => ({ ...current, lastReviewedAt: now }));
+    return this.view(c, after);
   }
 
-  async list(actor: string, teamId: string, query: { status: RfcStatus | null; mine: boolean; before?: number | null; limit?: number }): Promise<{ rfcs: Rfc[]; next: number | null }> {
-    await this.requireTeam(this.people(), actor, teamId);
-    const match = (s: unknown, o: unknown, r: unknown): boolean =>
-      (query.status === null || s === query.status) && (!query.mine || o === actor || String(r).split(',').includes(actor));
-    const page = await this.store.teamIndex(teamId).page({ before: query.before ?? null, limit: query.limit ?? PAGE_SIZE, match: (t) => match(t.s, t.o, t.r) });
-    const rfcs = (await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)))).filter(
-      (r): r is Rfc => r !== null && match(r.status, r.ownerId, r.reviewers.map((x) => x.userId).join(',')),
-    );
-    return { rfcs, next: page.next };
-  }
+  // ---- what other features and `/infra owe` read ----
 
-  /** RFCs in review for a guild agenda, soonest deadline first. */
-  async inReview(teamId: string): Promise<RfcReviewItem[]> {
+  /** RFCs of the team in review, soonest deadline first, as `reader` may see them (guild agendas). */
+  async inReview(teamId: string, reader: Reader): Promise<Listed<RfcReviewItem>> {
+    const access = this.ctx.access();
     const entries = await this.store.teamIndex(teamId).all((t) => t.s === 'in_review');
-    const rfcs = await this.store.getMany(teamId, entries.map((e) => Number(e.id)));
-    return rfcs
-      .filter((r): r is Rfc => r !== null && r.status === 'in_review')
-      .map((r) => ({
-        rfcId: `${teamId}:${r.number}`,
-        reference: rfcReference(r.number),
-        title: r.title,
-        commentPeriodEndsAt: r.commentPeriod?.endsAt ?? null,
-        missingSignoffs: r.reviewers.filter((x) => x.signedOffAt === null).map((x) => x.userId),
-        openConcerns: r.concerns.filter((c) => c.resolvedAt === null).length,
-      }))
+    const rfcs = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Rfc => r !== null && r.status === 'in_review');
+    const seen = await Promise.all(rfcs.map((r) => this.readerSees(access, teamId, reader, r)));
+    const items = rfcs
+      .filter((_, i) => seen[i])
+      .map((r) => reviewItem(r, teamId))
       .sort((a, b) => (a.commentPeriodEndsAt ?? Infinity) - (b.commentPeriodEndsAt ?? Infinity));
+    return { items, hidden: rfcs.length - items.length };
   }
 
-  /** Reviews the user owes, concerns on their RFCs to answer, their own open concerns. */
+  /** An RFC's title for PICK, or null when there is none the caller may see. */
+  async title(actorUserId: string, teamId: string, rfcNumber: number): Promise<string | null> {
+    const c = this.call(actorUserId, teamId);
+    const rfc = await this.store.get(teamId, rfcNumber).catch(nullIfCorrupt(this.report));
+    return rfc && (await c.access.canSee(actorUserId, this.scopeOf(teamId, rfc))) ? rfc.title : null;
+  }
+
+  /** Reviews the user owes, concerns on their RFCs to answer, their own open concerns — of RFCs they see. */
   async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const entries = await this.store.teamIndex(teamId).all((t) => t.s === 'draft' || t.s === 'in_review' || t.s === 'postponed');
-    const rfcs = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Rfc => r !== null);
+    const c = this.call(userId, teamId);
+    const entries = await this.store.teamIndex(teamId).all((t) => OPEN_STATUSES.includes(t.s as RfcStatus));
+    const records = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Rfc => r !== null);
+    const rfcs = await c.access.filterVisible(userId, records, (r) => this.scopeOf(teamId, r));
     const now = this.ctx.now();
     const lines: string[] = [];
     for (const r of rfcs) {
-      const ref = `${rfcReference(r.number)} “${r.title}”`;
       const mine = r.reviewers.find((x) => x.userId === userId);
-      if (r.status === 'in_review' && mine && mine.signedOffAt === null) {
-        const left = r.commentPeriod ? ` (comment period ${r.commentPeriod.endsAt > now ? `ends in ${humanDuration(r.commentPeriod.endsAt - now)}` : 'has ended'})` : '';
-        lines.push(`Review ${ref}${left}: \`/rfc approve ${r.number}\` or \`/rfc concern ${r.number} <text>\``);
-      }
-      const open = r.concerns.filter((c) => c.resolvedAt === null);
-      if (r.ownerId === userId && open.length) lines.push(`Answer ${open.length} open concern${open.length > 1 ? 's' : ''} on ${ref}`);
-      for (const c of open.filter((c) => c.raisedBy === userId)) lines.push(`Your concern #${c.id} on ${ref} is open: \`/rfc resolve ${r.number} ${c.id}\` once addressed`);
+      if (r.status === 'in_review' && mine && mine.signedOffAt === null) lines.push(owe.review(r.number, r.title, r.commentPeriod?.endsAt ?? null, now));
+      const open = openConcerns(r);
+      if (r.ownerId === userId && open.length) lines.push(owe.answer(r.number, r.title, open.length));
+      for (const x of open.filter((x) => x.raisedBy === userId)) lines.push(owe.yourConcern(r.number, r.title, x.id));
     }
     return lines;
   }
 
-  /**
-   * Runs one lifecycle action under compare-and-set: roles and state are checked against the
-   * current record inside the update, so two nodes can never both, say, accept and withdraw.
-   */
-  private async act(
-    people: People,
-    actor: string,
-    teamId: string,
-    n: number,
-    action: RfcAction,
-    apply: (rfc: Rfc) => Rfc | typeof UNCHANGED,
-    note: string | null = null,
-    extraRoles: (rfc: Rfc) => RfcRole[] = () => [],
-  ): Promise<Rfc> {
-    const loaded = await this.load(actor, teamId, n, people);
-    const isApprover = rfcSettings(this.ctx.settings()).approvers.includes((await people.username(actor)).toLowerCase());
-    const names = new Map(await Promise.all(loaded.reviewers.map(async (r) => [r.userId, await people.username(r.userId)] as const)));
-    const rule = RFC_RULES[action];
-    const now = this.ctx.now();
-    const stored = await this.store.update(teamId, n, (current) => {
-      const roles = new Set<RfcRole>(['member', ...extraRoles(current)]);
-      if (current.ownerId === actor) roles.add('owner');
-      if (isApprover) roles.add('approver');
-      if (current.reviewers.some((r) => r.userId === actor)) roles.add('reviewer');
-      const refused = refusal(action, current.status, roles);
-      // The wrong role is forbidden (403); the right role at the wrong moment is a conflict (409).
-      if (refused) throw new UserError(`${rfcReference(n)}: ${refused}`, rule.from.includes(current.status) ? 403 : 409);
-      const next = apply(current);
-      if (next === UNCHANGED) return UNCHANGED;
-      // Guards judge the RFC as the action would leave it (e.g. review with its new reviewers).
-      for (const guard of rule.guards) {
-        const blocked = checkGuard(guard, next, now, names);
-        if (blocked) throw UserError.conflict(`${rfcReference(n)} cannot be ${action === 'accept' ? 'accepted' : 'changed'} yet: ${blocked}`);
-      }
-      return {
-        ...next,
-        status: rule.to ?? next.status,
-        updatedAt: now,
-        history: [...next.history, { at: now, by: actor, action, note }].slice(-HISTORY_LIMIT),
-      };
-    });
-    if (stored !== loaded) await this.changed(stored);
-    return stored;
+  // ---- the comment-period job ----
+
+  /** The reminder a day before the comment period ends, and the notice when it has; stale jobs do nothing. */
+  private async onCommentPeriodJob(payload: Record<string, unknown>): Promise<void> {
+    const { teamId, number, endsAt, phase } = payload;
+    if (typeof teamId !== 'string' || typeof number !== 'number' || typeof endsAt !== 'number') return;
+    const rfc = await this.store.get(teamId, number).catch(nullIfCorrupt(this.report));
+    if (!rfc || rfc.status !== 'in_review' || rfc.commentPeriod?.endsAt !== endsAt) return;
+    const access = this.ctx.access();
+    const people = this.people();
+    const missing = missingSignoffs(rfc);
+    // No one stands behind a timed post: channel-wide mentions in the title never fire.
+    const title = withoutChannelMentions(rfc.title);
+    const once = `rfc-period:${teamId}:${number}:${endsAt}:${phase === 'reminder' ? 'reminder' : 'end'}`;
+    if (phase === 'reminder') {
+      if (missing.length) await this.thread.notifyOnce(access, teamId, rfc, thread.reminder(number, title, endsAt - this.ctx.now(), await people.mentions(missing)), once);
+      return;
+    }
+    const state = { open: openConcerns(rfc).length, missing: missing.length, mentions: await people.mentions(missing), owner: await people.username(rfc.ownerId) };
+    await this.thread.notifyOnce(access, teamId, rfc, thread.ended(number, title, state), once);
   }
 
-  private async requireTeam(people: People, actor: string, teamId: string): Promise<void> {
-    if (!teamId || !(await people.isTeamMember(actor, teamId))) throw UserError.forbidden('RFCs belong to a team; you are not a member of this one.');
+  private async scheduleJobs(teamId: string, n: number, endsAt: number, now: number): Promise<void> {
+    const key = `${teamId}:${n}`;
+    if (endsAt - DAY > now) await this.ctx.scheduler.schedule(`rfc-remind:${key}`, JOB_KIND, endsAt - DAY, { teamId, number: n, endsAt, phase: 'reminder' });
+    else await this.ctx.scheduler.cancel(`rfc-remind:${key}`);
+    await this.ctx.scheduler.schedule(`rfc-end:${key}`, JOB_KIND, endsAt, { teamId, number: n, endsAt, phase: 'end' });
   }
 
   private async cancelJobs(teamId: string, n: number): Promise<void> {
@@ -308,57 +445,165 @@ export class RfcService {
     await this.ctx.scheduler.cancel(`rfc-end:${teamId}:${n}`);
   }
 
-  /** The comment-period reminder and end notice; stale jobs (period changed, review over) do nothing. */
-  private async onCommentPeriodJob(payload: Record<string, unknown>): Promise<void> {
-    const { teamId, number, endsAt, phase } = payload as { teamId: string; number: number; endsAt: number; phase: string };
-    const rfc = await this.store.get(teamId, number);
-    if (!rfc || rfc.status !== 'in_review' || rfc.commentPeriod?.endsAt !== endsAt) return;
-    const people = this.people();
-    const missing = rfc.reviewers.filter((r) => r.signedOffAt === null).map((r) => r.userId);
-    const open = rfc.concerns.filter((c) => c.resolvedAt === null);
-    const ref = `${rfcReference(number)} “${rfc.title}”`;
-    if (phase === 'reminder') {
-      if (missing.length === 0) return;
-      await this.notify(rfc, `Reminder: the comment period of ${ref} ends in ${humanDuration(endsAt - this.ctx.now())}. Still waiting for ${await people.mentions(missing)}.`);
-      return;
+  // ---- the machinery every use case shares ----
+
+  private call(actor: string, teamId: string): Call {
+    return { actor, teamId, access: this.ctx.access(), people: this.people() };
+  }
+
+  /** An RFC belongs to its channel; its team is the one whose numbers it uses, checked live against the channel. */
+  private scopeOf(teamId: string, rfc: Pick<Rfc, 'channelId'>): Scope {
+    return { teamId, channelId: rfc.channelId };
+  }
+
+  /** The RFC if the caller may see it now; otherwise the same not-found as for a number never used. */
+  private async find(c: Call, n: number): Promise<Rfc> {
+    const rfc = await this.store.get(c.teamId, n).catch((err: unknown) => {
+      // An unreadable record is listed for `/infra doctor` (logged once) and fails this call only.
+      if (err instanceof CorruptRecordError) this.report(err);
+      throw err;
+    });
+    if (!rfc || !(await rfcPolicy.allows(c.access, c.actor, 'view', { scope: this.scopeOf(c.teamId, rfc) }))) throw UserError.notFound(noSuchRfc(n));
+    return rfc;
+  }
+
+  /** Lists need a member of the team (guests too: they then see the RFCs of their channels). */
+  private async requireMember(c: Call): Promise<void> {
+    if (!(await c.access.isTeamMember(c.actor, c.teamId)) && !(await c.access.isSystemAdmin(c.actor))) throw UserError.notFound(NO_SUCH_TEAM);
+  }
+
+  /** policy.ts's rule for `action` on this RFC, with the roles as its record (and settings) say now. */
+  private async requireRule(c: Call, rfc: Rfc, action: RfcAction, extra: { raiser?: string } = {}): Promise<void> {
+    const holders: Holders<RfcRole> = {
+      owner: rfc.ownerId,
+      reviewer: rfc.reviewers.map((r) => r.userId),
+      raiser: extra.raiser ?? null,
+      approver: RFC_RULES[action].who.includes('approver') ? await this.approvers.ids() : [],
+    };
+    await rfcPolicy.require(c.access, c.actor, action, { scope: this.scopeOf(c.teamId, rfc), holders }, ACTION_WORDS[action]);
+  }
+
+  /** A reviewer must be able to see the RFC and to post where they would sign off; never its owner. */
+  private async requireReviewer(c: Call, rfc: Rfc, scope: Scope, userId: string): Promise<void> {
+    if (userId === rfc.ownerId) throw UserError.badRequest(ERR.ownerReviews(await c.people.username(userId), rfc.number));
+    if (!(await c.access.canSee(userId, scope))) throw UserError.badRequest(ERR.reviewerCannotSee(await c.people.username(userId), rfc.number));
+    if (scope.channelId && !(await c.access.canPost(userId, scope.channelId))) throw UserError.badRequest(ERR.reviewerCannotPost(await c.people.username(userId), rfc.number));
+  }
+
+  /**
+   * Runs one lifecycle action under compare-and-set, after requireRule: the state and the guards
+   * are judged on the record as it is at the write (so two nodes can never both, say, accept and
+   * withdraw), the guards on the RFC as the action would leave it.
+   */
+  private async act(c: Call, loaded: Rfc, action: RfcAction, change: (rfc: Rfc) => Rfc | typeof UNCHANGED, note: string | null = null): Promise<{ before: Rfc; after: Rfc }> {
+    const transition = RFC_TRANSITIONS[action];
+    const names = transition.guards.includes('signedOffOrPeriodOver')
+      ? new Map(await Promise.all(loaded.reviewers.map(async (r) => [r.userId, await c.people.username(r.userId)] as const)))
+      : new Map<string, string>();
+    const now = this.ctx.now();
+    const result = await this.store.update(c.teamId, loaded.number, (current) => {
+      if (!allowedFrom(action, current.status)) throw UserError.conflict(stateRefusal(action, current.status, current.number));
+      const next = change(current);
+      if (next === UNCHANGED) return UNCHANGED;
+      for (const guard of transition.guards) {
+        const why = guardRefusal(guard, next, now, names);
+        if (why) throw UserError.conflict(blocked(action, current.number, why));
+      }
+      return {
+        ...next,
+        status: transition.to ?? next.status,
+        updatedAt: now,
+        history: [...next.history, { at: now, by: c.actor, action, note }].slice(-LIMITS.history),
+      };
+    });
+    if (result.after !== result.before) await this.changed(c, result.before, result.after);
+    return result;
+  }
+
+  /** After every change: the event to the RFC's channel, and the thread root brought up to date. */
+  private async changed(c: Call, before: Rfc, after: Rfc): Promise<void> {
+    await this.publish(c, after);
+    if (after.rootPostId && (before.status !== after.status || before.supersededBy !== after.supersededBy)) {
+      // The successor is named only where the thread's readers may see it.
+      const successor = after.supersededBy === null ? null : await this.store.get(c.teamId, after.supersededBy).catch(nullIfCorrupt(this.report));
+      const named = successor !== null && (await this.readerSees(c.access, c.teamId, { channelId: after.channelId ?? '' }, successor));
+      const root = thread.root({ ...after, supersededBy: named ? after.supersededBy : null }, withoutChannelMentions(after.title), await c.people.username(after.ownerId));
+      await this.thread.refreshRoot(c.access, c.teamId, after, root);
     }
-    const state = open.length
-      ? `${open.length} open concern${open.length > 1 ? 's' : ''} block${open.length > 1 ? '' : 's'} acceptance.`
-      : missing.length
-        ? `No open concerns; ${missing.length} reviewer${missing.length > 1 ? 's' : ''} did not sign off (${await people.mentions(missing)}). @${await people.username(rfc.ownerId)} may now accept.`
-        : `Everyone signed off and no concerns are open. @${await people.username(rfc.ownerId)} may now accept.`;
-    await this.notify(rfc, `The comment period of ${ref} has ended. ${state}`);
   }
 
-  private async notify(rfc: Rfc, message: string): Promise<void> {
-    if (rfc.channelId) await this.post(rfc.channelId, rfc.rootPostId, message);
+  /**
+   * `rfc_changed` goes to the RFC's channel (whoever can read it now; a small payload, M6), or to
+   * the actor alone for an RFC without a channel.
+   */
+  private async publish(c: Call, rfc: Rfc): Promise<void> {
+    await this.ctx.events.publish('rfc_changed', { rfc: rfcChangedView(rfc, c.teamId) }, rfc.channelId ? { channelId: rfc.channelId } : { userId: c.actor });
   }
 
-  private post(channelId: string, rootId: string | null, message: string): Promise<string | null> {
-    return postAsBot(this.ctx, { channelId, rootId, message }, 'RFC notice');
+  private async view(c: Call, rfc: Rfc): Promise<RfcView> {
+    return rfcView(rfc, c.teamId, await this.lineage(c, rfc));
   }
 
-  private async changed(rfc: Rfc): Promise<void> {
-    await this.ctx.events.publish('rfc_changed', { rfc }, { teamId: rfc.teamId });
+  /** Lineage as the caller may see it, and only links both RFCs confirm (see supersede). */
+  private async lineage(c: Call, rfc: Rfc): Promise<Lineage> {
+    const visible = async (n: number): Promise<Rfc | null> => {
+      const other = await this.store.get(c.teamId, n).catch(nullIfCorrupt(this.report));
+      return other && (await c.access.canSee(c.actor, this.scopeOf(c.teamId, other))) ? other : null;
+    };
+    const [successor, ...older] = await Promise.all([rfc.supersededBy === null ? null : visible(rfc.supersededBy), ...rfc.supersedes.map(visible)]);
+    return {
+      supersededBy: successor ? successor.number : null,
+      supersedes: older.filter((o): o is Rfc => o !== null && o.supersededBy === rfc.number).map((o) => o.number),
+    };
+  }
+
+  /** Refuses `n` superseded by `successor` when that would close a loop: walks the successor's chain, bounded. */
+  private async refuseCycle(teamId: string, n: number, successor: Rfc): Promise<void> {
+    let current: Rfc | null = successor;
+    for (let step = 0; current && current.supersededBy !== null && step < LIMITS.lineage; step++) {
+      if (current.supersededBy === n) throw UserError.conflict(ERR.supersedeCycle(n, successor.number));
+      current = await this.store.get(teamId, current.supersededBy).catch(nullIfCorrupt(this.report));
+    }
+  }
+
+  /** Takes back the new link of a supersede whose second write was refused (unless it did land). */
+  private async unlink(teamId: string, n: number, by: number): Promise<void> {
+    const old = await this.store.get(teamId, n).catch(nullIfCorrupt(this.report));
+    if (old?.supersededBy === by) return;
+    await this.store.update(teamId, by, (current) =>
+      current.supersedes.includes(n) ? { ...current, supersedes: current.supersedes.filter((x) => x !== n) } : UNCHANGED,
+    );
+  }
+
+  /** Who sees an agenda line: a person as the policy says; a channel only RFCs of its own or open channels of the team. */
+  private async readerSees(access: Access, teamId: string, reader: Reader, rfc: Rfc): Promise<boolean> {
+    if ('userId' in reader) return access.canSee(reader.userId, this.scopeOf(teamId, rfc));
+    const where = await access.channel(reader.channelId);
+    if (!where || where.TeamId !== teamId) return false;
+    if (rfc.channelId === null || rfc.channelId === reader.channelId) return true;
+    const home = await access.channel(rfc.channelId);
+    return home !== null && !home.DeleteAt && home.TeamId === teamId && home.Type === 'O';
+  }
+
+  /** User text the bot relays into the RFC's channel: channel-wide mentions only if the actor may fire them there. */
+  private async relay(c: Call, rfc: Pick<Rfc, 'channelId'>, text: string): Promise<string> {
+    return rfc.channelId && (await c.access.canMentionChannel(c.actor, rfc.channelId)) ? text : withoutChannelMentions(text);
   }
 }
 
-function checkGuard(guard: RfcGuard, rfc: Rfc, now: number, names: ReadonlyMap<string, string>): string | null {
+function guardRefusal(guard: RfcGuard, rfc: Rfc, now: number, names: ReadonlyMap<string, string>): string | null {
   switch (guard) {
     case 'hasReviewers':
-      return rfc.reviewers.length === 0 ? 'name at least one reviewer (`/rfc review <n> @reviewer …`).' : null;
+      return rfc.reviewers.length === 0 ? guardText.hasReviewers() : null;
     case 'noOpenConcerns': {
-      const open = rfc.concerns.filter((c) => c.resolvedAt === null);
-      if (open.length === 0) return null;
-      const list = open.map((c) => `#${c.id} “${c.text.slice(0, 80)}”`).join(', ');
-      return `${open.length} open concern${open.length > 1 ? 's' : ''} block${open.length > 1 ? '' : 's'} acceptance: ${list}. Resolve with \`/rfc resolve ${rfc.number} <concern-id>\`.`;
+      const open = openConcerns(rfc);
+      return open.length === 0 ? null : guardText.noOpenConcerns(rfc.number, open);
     }
     case 'signedOffOrPeriodOver': {
-      const missing = rfc.reviewers.filter((r) => r.signedOffAt === null);
+      const missing = missingSignoffs(rfc);
       const endsAt = rfc.commentPeriod?.endsAt ?? 0;
       if (missing.length === 0 || now >= endsAt) return null;
-      const who = missing.map((r) => `@${names.get(r.userId) ?? r.userId}`).join(', ');
-      return `waiting for sign-off from ${who}; without it, acceptance opens when the comment period ends (${utcStamp(endsAt)}).`;
+      return guardText.signedOffOrPeriodOver(missing.map((id) => `@${names.get(id) ?? id}`).join(', '), endsAt);
     }
   }
 }

@@ -2,20 +2,26 @@
  * RFC KV layout. Every write is a compare-and-set through KvRepository; the record is the truth
  * and the team index is derived from it (tags synced right after each record write).
  *
- * | key                         | record        | purpose                                            |
- * |-----------------------------|---------------|----------------------------------------------------|
- * | rfc:seq:<teamId>            | {v,last}      | team-scoped numbers (RFC-007)                      |
- * | rfc:r:<teamId>:<n>          | rfcSchema     | the RFC: status, reviewers, concerns, lineage      |
- * | rfc:tm:<teamId>:h / :c<k>   | ChunkedIndex  | the team's RFCs, tags {s: status, o: owner, r: reviewer ids joined by ","} |
- * | sched:job:rfc-remind:<teamId>:<n> | scheduler job | reminder a day before the comment period ends |
- * | sched:job:rfc-end:<teamId>:<n>    | scheduler job | announcement when the comment period ends     |
+ * | key                               | record            | purpose                                          |
+ * |-----------------------------------|-------------------|--------------------------------------------------|
+ * | rfc:seq:<teamId>                  | {v,last}          | team-scoped numbers (RFC-007)                    |
+ * | rfc:r:<teamId>:<n>                | rfcSchema         | the RFC: channel, status, reviewers, concerns, lineage |
+ * | rfc:tm:<teamId>:h / :c<k>         | ChunkedIndex      | the team's RFCs, tags {s: status, o: owner, r: reviewer ids joined by ","} |
+ * | rfc:approvers                     | approverPinsSchema| RfcApprovers names pinned to user ids (L12)      |
+ * | sched:job:rfc-remind:<teamId>:<n> | scheduler job     | reminder a day before the comment period ends    |
+ * | sched:job:rfc-end:<teamId>:<n>    | scheduler job     | notice when the comment period ends              |
+ *
+ * Which team's numbers an RFC uses is its key; who may see it is decided live from its channel
+ * (never from the stored `teamId`).
  */
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
-import { type Rfc, rfcReference, rfcSchema } from './schema';
+import { noSuchRfc } from './messages';
+import { type ApproverPins, approverPinsSchema, type Rfc, rfcSchema } from './records';
 
 const rfcKey = (teamId: string, n: number): string => `rfc:r:${teamId}:${n}`;
+const APPROVERS_KEY = 'rfc:approvers';
 
 export type NewRfc = Omit<Rfc, 'v' | 'number' | 'ordinal'>;
 
@@ -47,17 +53,30 @@ export class RfcStore {
     return Promise.all(numbers.map((n) => this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt))));
   }
 
-  /** Compare-and-set; `mutate` may run several times and throws UserError to refuse. */
-  async update(teamId: string, n: number, mutate: (rfc: Rfc) => Rfc | typeof UNCHANGED): Promise<Rfc> {
-    let before: Rfc | null = null;
+  /**
+   * Compare-and-set; `mutate` may run several times and throws UserError to refuse. Resolves
+   * with the record before and after (the same object when nothing changed).
+   */
+  async update(teamId: string, n: number, mutate: (rfc: Rfc) => Rfc | typeof UNCHANGED): Promise<{ before: Rfc; after: Rfc }> {
+    // Assigned inside the update callback (the last attempt's record is the one that was replaced).
+    let before = null as Rfc | null;
     const after = await this.kv.update(rfcKey(teamId, n), rfcSchema, (current) => {
-      if (!current) throw UserError.notFound(`There is no ${rfcReference(n)} in this team.`);
+      if (!current) throw UserError.notFound(noSuchRfc(n));
       before = current;
       return mutate(current);
     });
-    if (!after) throw UserError.notFound(`There is no ${rfcReference(n)} in this team.`);
+    if (!after || !before) throw UserError.notFound(noSuchRfc(n));
     if (after !== before) await this.teamIndex(teamId).put(after.ordinal, String(after.number), tagsOf(after));
-    return after;
+    return { before, after };
+  }
+
+  approverPins(): Promise<ApproverPins | null> {
+    return this.kv.get(APPROVERS_KEY, approverPinsSchema);
+  }
+
+  /** Compare-and-set of the pins; `mutate` may run several times. */
+  async updateApproverPins(mutate: (current: ApproverPins | null) => ApproverPins | typeof UNCHANGED): Promise<ApproverPins | null> {
+    return this.kv.update(APPROVERS_KEY, approverPinsSchema, mutate);
   }
 }
 

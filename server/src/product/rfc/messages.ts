@@ -1,0 +1,261 @@
+/**
+ * Every user-facing text of the RFC feature: command replies and usage, errors, bot posts in the
+ * RFC thread, `/infra owe` lines. The use cases and entry points only pick and fill these.
+ */
+import { type RfcView, rfcReference } from '../contract/rfc';
+import { humanDuration, utcStamp } from '../shared/time/duration';
+import { type RfcAction, RFC_TRANSITIONS, STATUS_LABEL, type RfcStatus } from './lifecycle';
+
+export { rfcReference };
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+// ---- usage ----
+
+export const USAGE = {
+  new: '<title> [doc link] [--idea <n>] [--no-thread]',
+  review: '<n> @reviewer… [--days N]',
+  approve: '<n>',
+  concern: '<n> <text>',
+  resolve: '<n> <concern-id> [resolution]',
+  decision: '<n> [reason]',
+  supersede: '<n> by <m>',
+  reviewed: '<n>',
+  list: '[status] [--mine] [--before <cursor>]',
+  show: '<n>',
+} as const;
+
+export const HELP = {
+  command: 'RFCs: propose, review with sign-offs and concerns, decide, supersede',
+  new: 'Open a Draft RFC in this channel, with a discussion thread; it belongs to the channel: whoever can read the channel sees it',
+  review: 'Put it in review with a comment period, or add reviewers (only they are asked) / move the end with --days',
+  approve: 'Sign off as a reviewer',
+  concern: 'Raise a concern; open concerns block acceptance',
+  resolve: 'Resolve a concern (whoever raised it, the owner or an approver)',
+  accept: 'Accept (owner or approver): needs no open concerns, and all sign-offs or the comment period over',
+  reject: 'Reject (owner or approver)',
+  postpone: 'Postpone (owner or approver); review it again later',
+  withdraw: 'Withdraw (owner)',
+  supersede: 'Mark an accepted RFC superseded by a newer one (lineage kept on both)',
+  reviewed: 'Confirm an accepted RFC still describes the current state (sets "last reviewed")',
+  list: "List the team's RFCs you can see, newest first",
+  show: 'Show an RFC: status, reviewers, concerns, outcome, lineage',
+} as const;
+
+// ---- policy wording ----
+
+/**
+ * How refusals name each role of policy.ts ("Only its owner and approvers (RfcApprovers setting)
+ * can …"); its keys are the roles.
+ */
+export const ROLE_WORDS = {
+  owner: 'its owner',
+  approver: 'approvers (RfcApprovers setting)',
+  reviewer: 'its reviewers',
+  raiser: 'whoever raised the concern',
+} as const;
+
+/** What each action of policy.ts is called in refusals ("… can accept the RFC."). */
+export const ACTION_WORDS: Readonly<Record<RfcAction | 'open' | 'view', string>> = {
+  open: 'open an RFC here',
+  view: 'see it',
+  review: 'start or change the review',
+  approve: 'sign off',
+  concern: 'raise a concern',
+  resolve: 'resolve a concern',
+  accept: 'accept the RFC',
+  reject: 'reject the RFC',
+  postpone: 'postpone the RFC',
+  withdraw: 'withdraw the RFC',
+  supersede: 'mark it superseded',
+  reviewed: 'confirm it still describes the current state',
+};
+
+export const RFC_NOT_FOUND = 'No such RFC.';
+
+// ---- errors ----
+
+/** Also the answer for an RFC the caller may not see: the two are never told apart. */
+export const noSuchRfc = (n: number): string => `There is no ${rfcReference(n)} in this team.`;
+export const NO_SUCH_CHANNEL = 'No such channel.';
+export const NO_SUCH_TEAM = 'No such team.';
+
+/** The lifecycle refuses: the RFC is in the wrong state for `action`. */
+export function stateRefusal(action: RfcAction, status: RfcStatus, n: number): string {
+  const t = RFC_TRANSITIONS[action];
+  if (t.to === status && action !== 'review') return `${rfcReference(n)} is already ${STATUS_LABEL[status]}.`;
+  return `${rfcReference(n)}: You cannot ${ACTION_WORDS[action]} while it is ${STATUS_LABEL[status]}; that needs ${t.from.map((s) => STATUS_LABEL[s]).join(' or ')}.`;
+}
+
+export const blocked = (action: RfcAction, n: number, why: string): string =>
+  `${rfcReference(n)} cannot be ${action === 'accept' ? 'accepted' : 'changed'} yet: ${why}`;
+
+export const guardText = {
+  hasReviewers: (): string => 'name at least one reviewer (`/rfc review <n> @reviewer …`).',
+  noOpenConcerns: (n: number, open: ReadonlyArray<{ id: number; text: string }>): string => {
+    const list = open.map((c) => `#${c.id} “${c.text.slice(0, 80)}”`).join(', ');
+    const how = open.length === 1 ? `\`/rfc resolve ${n} ${open[0]!.id}\`` : `\`/rfc resolve ${n} <concern-id>\``;
+    return `${plural(open.length, 'open concern')} block${open.length > 1 ? '' : 's'} acceptance: ${list}. Resolve with ${how}.`;
+  },
+  signedOffOrPeriodOver: (who: string, endsAt: number): string =>
+    `waiting for sign-off from ${who}; without it, acceptance opens when the comment period ends (${utcStamp(endsAt)}).`,
+};
+
+export const ERR = {
+  noTitle: 'Give the RFC a title.',
+  badDocUrl: 'The doc link must be an http(s) URL.',
+  period: (max: number): string => `The comment period is 1 to ${max} days.`,
+  ownerReviews: (name: string, n: number): string => `@${name} owns ${rfcReference(n)} and cannot review it; name someone else.`,
+  reviewerCannotSee: (name: string, n: number): string => `@${name} cannot see ${rfcReference(n)} (they are not in its channel), so they could not review it.`,
+  reviewerCannotPost: (name: string, n: number): string => `@${name} cannot post in ${rfcReference(n)}'s channel, so they could not sign off or raise concerns there.`,
+  tooManyReviewers: (max: number, n: number, now: number, adding: number): string =>
+    `At most ${max} reviewers per RFC: ${rfcReference(n)} has ${now} and ${adding} more would be ${now + adding}.`,
+  tooManyConcerns: (max: number, n: number): string => `At most ${max} concerns per RFC: ${rfcReference(n)} has that many; resolve or discuss the ones it has.`,
+  noConcernText: 'Say what the concern is.',
+  noSuchConcern: (n: number, id: number): string => `${rfcReference(n)} has no concern #${id}.`,
+  concernResolved: (n: number, id: number): string => `Concern #${id} on ${rfcReference(n)} is already resolved.`,
+  supersedeItself: 'An RFC cannot supersede itself.',
+  supersedeCycle: (n: number, by: number): string =>
+    `${rfcReference(by)} is itself superseded by ${rfcReference(n)} (directly or through others), so it cannot supersede it.`,
+  successorClosed: (by: number, status: RfcStatus): string => `${rfcReference(by)} is ${STATUS_LABEL[status]}; it cannot supersede anything.`,
+  lineageFull: (by: number, max: number): string => `${rfcReference(by)} already supersedes ${max} RFCs, the most one RFC can.`,
+  sayWhichRfc: 'Say which RFC (its number).',
+  sayWhichConcern: 'Say which concern (its number).',
+  sayWhichSuccessor: 'Say which RFC supersedes it.',
+  notRfcNumber: 'an RFC number such as 7, #7 or RFC-007',
+  notIdeaNumber: 'an idea number',
+  notConcernNumber: 'a concern number such as 2',
+  notDays: 'a number of days',
+  notCursor: 'a cursor from the previous page',
+  notUsername: (token: string): string => `"${token}" is not a @username.`,
+  onlyTheNumber: (path: string, extra: string): string => `\`${path}\` takes only the RFC number; "${extra}" is not expected.`,
+  unknownStatus: (word: string): string => `Unknown status "${word}".`,
+} as const;
+
+// ---- command replies ----
+
+export const reply = {
+  opened: (n: number, title: string, ideaNumber: number | null, thread: boolean): string =>
+    `Opened ${rfcReference(n)} “${title}” as Draft${thread ? ', with its discussion thread in this channel' : ''}.${ideaNumber ? ` Linked to IDEA-${ideaNumber}.` : ''}\nStart the review: \`/rfc review ${n} @reviewer … [--days N]\``,
+  reviewStarted: (n: number, endsAt: number, reviewers: number): string => `${rfcReference(n)} is in review until ${utcStamp(endsAt)} with ${plural(reviewers, 'reviewer')}.`,
+  reviewChanged: (n: number, added: readonly string[], endsAt: number, moved: boolean): string =>
+    [
+      added.length ? `Added ${added.map((a) => `@${a}`).join(', ')} as reviewer${added.length > 1 ? 's' : ''} of ${rfcReference(n)} (only they were asked).` : '',
+      moved ? `The comment period now ends ${utcStamp(endsAt)}.` : `The comment period still ends ${utcStamp(endsAt)}.`,
+    ]
+      .filter(Boolean)
+      .join(' '),
+  reviewUnchanged: (n: number, endsAt: number): string =>
+    `Nothing changed: everyone named already reviews ${rfcReference(n)}, and its comment period still ends ${utcStamp(endsAt)} (\`--days N\` moves it).`,
+  signedOff: (n: number, missing: number): string =>
+    `Signed off on ${rfcReference(n)}. ${missing ? `${plural(missing, 'reviewer')} still to sign off.` : 'All reviewers have signed off.'}`,
+  alreadySignedOff: (n: number): string => `You had already signed off on ${rfcReference(n)}.`,
+  concernRaised: (n: number, id: number): string => `Raised concern #${id} on ${rfcReference(n)}.`,
+  concernResolved: (n: number, id: number, open: number): string =>
+    `Resolved concern #${id} on ${rfcReference(n)}. ${open ? `${open} still open.` : 'No open concerns remain.'}`,
+  decided: (n: number, status: RfcStatus): string => `${rfcReference(n)} is now **${STATUS_LABEL[status]}**.`,
+  superseded: (n: number, by: number): string => `${rfcReference(n)} is superseded by ${rfcReference(by)}.`,
+  markedReviewed: (n: number): string => `${rfcReference(n)} marked as reviewed today.`,
+};
+
+// ---- bot posts in the RFC thread (user text in them is passed in already made safe) ----
+
+export const thread = {
+  root: (r: Pick<RfcView, 'number' | 'status' | 'docUrl' | 'supersededBy'>, title: string, owner: string): string =>
+    [
+      `#### ${rfcReference(r.number)} ${title}`,
+      `${STATUS_LABEL[r.status]}${r.supersededBy ? ` by ${rfcReference(r.supersededBy)}` : ''} · owner @${owner}${r.docUrl ? ` · [document](${r.docUrl})` : ''}`,
+      'Discuss it in this thread.',
+    ].join('\n'),
+  reviewRequest: (mentions: string, n: number, title: string, endsAt: number): string =>
+    `${mentions}: please review ${rfcReference(n)} “${title}” by ${utcStamp(endsAt)} — \`/rfc approve ${n}\` to sign off or \`/rfc concern ${n} <text>\`.`,
+  periodMoved: (n: number, endsAt: number, by: string): string => `The comment period of ${rfcReference(n)} now ends ${utcStamp(endsAt)} (@${by}).`,
+  signedOff: (by: string, n: number, missing: number): string =>
+    `@${by} signed off on ${rfcReference(n)}. ${missing ? `${plural(missing, 'reviewer')} still to sign off.` : 'All reviewers have signed off.'}`,
+  concern: (by: string, id: number, n: number, text: string): string =>
+    `@${by} raised concern #${id} on ${rfcReference(n)}: ${text}\nIt blocks acceptance until resolved (\`/rfc resolve ${n} ${id}\`).`,
+  resolved: (id: number, n: number, by: string, resolution: string | null, open: number): string =>
+    `Concern #${id} on ${rfcReference(n)} resolved by @${by}${resolution ? `: ${resolution}` : '.'}\n${open ? `${open} still open.` : 'No open concerns remain.'}`,
+  decided: (n: number, status: RfcStatus, by: string, reason: string | null): string =>
+    `${rfcReference(n)} is now **${STATUS_LABEL[status]}** (@${by})${reason ? `: ${reason}` : '.'}`,
+  superseded: (n: number, by: number, actor: string): string => `${rfcReference(n)} is superseded by ${rfcReference(by)} (@${actor}).`,
+  supersededElsewhere: (n: number, actor: string): string => `${rfcReference(n)} is superseded by a newer RFC (@${actor}); see \`/rfc show ${n}\`.`,
+  supersedes: (by: number, n: number, actor: string): string => `${rfcReference(by)} now supersedes ${rfcReference(n)} (@${actor}).`,
+  reminder: (n: number, title: string, left: number, mentions: string): string =>
+    `Reminder: the comment period of ${rfcReference(n)} “${title}” ends in ${humanDuration(left)}. Still waiting for ${mentions}.`,
+  ended: (n: number, title: string, state: { open: number; missing: number; mentions: string; owner: string }): string => {
+    const what = state.open
+      ? `${plural(state.open, 'open concern')} block${state.open > 1 ? '' : 's'} acceptance.`
+      : state.missing
+        ? `No open concerns; ${plural(state.missing, 'reviewer')} did not sign off (${state.mentions}). @${state.owner} may now accept.`
+        : `Everyone signed off and no concerns are open. @${state.owner} may now accept.`;
+    return `The comment period of ${rfcReference(n)} “${title}” has ended. ${what}`;
+  },
+};
+
+// ---- `/infra owe` ----
+
+export const owe = {
+  review: (n: number, title: string, endsAt: number | null, now: number): string => {
+    const left = endsAt === null ? '' : ` (comment period ${endsAt > now ? `ends in ${humanDuration(endsAt - now)}` : 'has ended'})`;
+    return `Review ${rfcReference(n)} “${title}”${left}: \`/rfc approve ${n}\` or \`/rfc concern ${n} <text>\``;
+  },
+  answer: (n: number, title: string, open: number): string => `Answer ${plural(open, 'open concern')} on ${rfcReference(n)} “${title}”`,
+  yourConcern: (n: number, title: string, id: number): string => `Your concern #${id} on ${rfcReference(n)} “${title}” is open: \`/rfc resolve ${n} ${id}\` once addressed`,
+};
+
+// ---- `/rfc list` and `/rfc show` ----
+
+export interface Names {
+  username(userId: string): Promise<string>;
+}
+
+export function listText(
+  rfcs: readonly RfcView[],
+  owners: ReadonlyMap<string, string>,
+  query: { status: RfcStatus | null; mine: boolean; next: string | null },
+  now: number,
+): string {
+  const heading = `**RFCs${query.status ? ` — ${STATUS_LABEL[query.status]}` : ''}${query.mine ? ' (yours: owned or reviewing)' : ''}**`;
+  const lines = rfcs.map((r) => `- ${rfcReference(r.number)} ${r.title} — ${STATUS_LABEL[r.status]} · @${owners.get(r.ownerId) ?? r.ownerId}${periodNote(r, now)}`);
+  if (lines.length === 0) lines.push('None you can see.');
+  if (query.next !== null) lines.push(`More: \`/rfc list ${query.status ?? 'all'}${query.mine ? ' --mine' : ''} --before ${query.next}\``);
+  return [heading, ...lines].join('\n');
+}
+
+function periodNote(r: RfcView, now: number): string {
+  if (r.status !== 'in_review' || !r.commentPeriod) return '';
+  const left = r.commentPeriod.endsAt - now;
+  return left > 0 ? ` · ${humanDuration(left)} left` : ' · comment period over';
+}
+
+export async function showText(r: RfcView, people: Names, now: number): Promise<string> {
+  const lines = [
+    `#### ${rfcReference(r.number)} ${r.title}`,
+    `**${STATUS_LABEL[r.status]}** · owner @${await people.username(r.ownerId)} · opened ${utcStamp(r.createdAt)}${r.docUrl ? ` · [document](${r.docUrl})` : ''}`,
+  ];
+  if (r.commentPeriod) {
+    const left = r.commentPeriod.endsAt - now;
+    const state = r.status === 'in_review' ? (left > 0 ? ` (${humanDuration(left)} left)` : ' (over)') : '';
+    lines.push(`Comment period: ${utcStamp(r.commentPeriod.startedAt)} → ${utcStamp(r.commentPeriod.endsAt)}${state}`);
+  }
+  if (r.reviewers.length) {
+    const marks = await Promise.all(r.reviewers.map(async (x) => `@${await people.username(x.userId)} ${x.signedOffAt ? '✅ signed off' : '⏳ pending'}`));
+    lines.push(`Reviewers: ${marks.join(', ')}`);
+  }
+  for (const c of r.concerns) {
+    const state = c.resolvedAt ? `resolved by @${await people.username(c.resolvedBy ?? '')}${c.resolution ? `: ${c.resolution}` : ''}` : '**open — blocks acceptance**';
+    lines.push(`Concern #${c.id} (@${await people.username(c.raisedBy)}): ${c.text} — ${state}`);
+  }
+  if (r.outcome) {
+    lines.push(`Outcome: ${STATUS_LABEL[r.outcome.status]} by @${await people.username(r.outcome.by)} on ${utcStamp(r.outcome.at)}${r.outcome.reason ? ` — ${r.outcome.reason}` : ''}`);
+  }
+  if (r.supersedes.length) lines.push(`Supersedes ${r.supersedes.map(rfcReference).join(', ')}`);
+  if (r.supersededBy) lines.push(`Superseded by ${rfcReference(r.supersededBy)}`);
+  if (r.lastReviewedAt) {
+    const ago = now - r.lastReviewedAt;
+    lines.push(`Last reviewed ${utcStamp(r.lastReviewedAt)}${ago >= 60_000 ? ` (${humanDuration(ago)} ago)` : ' (just now)'}`);
+  }
+  if (r.ideaNumber) lines.push(`From idea IDEA-${r.ideaNumber}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { RFC_LIMITS } from '../contract/rfc';
+import { boundedList, boundedText } from '../shared/text/limits';
+import { APPROVERS_MAX } from './settings';
+import { RFC_ACTIONS, RFC_STATUSES } from './lifecycle';
+
+/**
+ * Versioned storage records of the RFC feature (store.ts says where each lives). Every string and
+ * list has a limit here, so a record can never grow past it, whichever path wrote it; the use
+ * cases check the same limits first and answer with an error that names them.
+ */
+export const LIMITS = {
+  ...RFC_LIMITS,
+  /** History entries kept (oldest dropped). */
+  history: 100,
+  /** RFCs one RFC may supersede, and how far `supersede` walks a chain looking for a cycle. */
+  lineage: 50,
+} as const;
+
+const text = boundedText(LIMITS.text);
+const id = z.string().max(64);
+
+export const concernSchema = z.object({
+  id: z.number().int().positive(),
+  text: text.min(1),
+  raisedBy: id,
+  raisedAt: z.number(),
+  resolvedBy: id.nullable(),
+  resolvedAt: z.number().nullable(),
+  resolution: text.nullable(),
+});
+export type Concern = z.output<typeof concernSchema>;
+
+export const reviewerSchema = z.object({ userId: id, signedOffAt: z.number().nullable() });
+export type Reviewer = z.output<typeof reviewerSchema>;
+
+export const rfcSchema = z.object({
+  v: z.literal(1),
+  /** The team whose numbers it uses (its key); where it is visible comes from its channel, live. */
+  teamId: id,
+  number: z.number().int().positive(),
+  title: boundedText(LIMITS.title).min(1),
+  docUrl: boundedText(LIMITS.docUrl).nullable(),
+  ownerId: id,
+  status: z.enum(RFC_STATUSES),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Position in the team's list index. */
+  ordinal: z.number().int().nonnegative(),
+  /**
+   * The channel it was opened in: it belongs there (who sees it, where its thread and events go).
+   * null only for RFCs made before RFCs belonged to channels: those are the team's.
+   */
+  channelId: id.nullable(),
+  /** The discussion thread's root post; null when opened with --no-thread or the post failed. */
+  rootPostId: id.nullable(),
+  reviewers: boundedList(reviewerSchema, LIMITS.reviewers),
+  commentPeriod: z.object({ startedAt: z.number(), endsAt: z.number() }).nullable(),
+  concerns: boundedList(concernSchema, LIMITS.concerns),
+  outcome: z.object({ status: z.enum(RFC_STATUSES), reason: text.nullable(), by: id, at: z.number() }).nullable(),
+  supersededBy: z.number().int().positive().nullable(),
+  /**
+   * Written first by `supersede` (the new link), then the old RFC records its successor; a link
+   * the old RFC does not confirm is an unfinished supersede and is never shown (views.ts).
+   */
+  supersedes: boundedList(z.number().int().positive(), LIMITS.lineage),
+  lastReviewedAt: z.number().nullable(),
+  ideaNumber: z.number().int().positive().nullable(),
+  /** What happened, newest last; capped so the record stays small. */
+  history: boundedList(z.object({ at: z.number(), by: id, action: z.enum([...RFC_ACTIONS, 'new']), note: text.nullable() }), LIMITS.history),
+});
+export type Rfc = z.output<typeof rfcSchema>;
+
+/**
+ * RfcApprovers names pinned to the accounts that held them when the setting was first seen
+ * (security review L12): a renamed approver keeps the role, and whoever takes the freed name
+ * does not get it. `names` is the setting the pins were made for.
+ */
+export const approverPinsSchema = z.object({
+  v: z.literal(1),
+  names: boundedList(z.string().max(64), APPROVERS_MAX),
+  /** name → user id; null while the name matches no account (pinned the first time it does). */
+  pins: z.record(z.string().max(64), id.nullable()),
+});
+export type ApproverPins = z.output<typeof approverPinsSchema>;
