@@ -1,34 +1,27 @@
-import type { Idea } from './schema';
-import { ideaReference } from './schema';
-import { capital, resultLine } from './service';
-import { type Quadrant, QUADRANT_HELP } from './stats';
+import { ideaReference, type Quadrant } from '../contract/pick';
+import { BOARD, resultNumbers } from './messages';
+import type { Idea } from './records';
+import { statusOf } from './store';
 
 /**
  * The `/pick board` chart as text: a 10×10 grid (payoff up, cost right) split at the threshold,
- * each revealed idea a letter, with the quadrant lists and the ideas still being scored below.
+ * each revealed idea a letter (oldest idea first, so a letter stays put as others are revealed),
+ * with the quadrant lists and the ideas still being scored below.
  */
 export function renderBoard(channelName: string, ideas: readonly Idea[], threshold: number): string {
-  const revealed = ideas.filter((i) => i.revealed && !i.archived);
-  const open = ideas.filter((i) => !i.revealed && !i.archived);
+  const revealed = ideas.filter((i) => statusOf(i) === 'revealed').sort((a, b) => a.number - b.number);
+  const open = ideas.filter((i) => statusOf(i) === 'open');
   const letters = new Map(revealed.map((idea, k) => [idea.number, markerFor(k)]));
-  const lines = [
-    `#### PICK board — ~${channelName} · threshold ${threshold} · ${revealed.length} revealed, ${open.length} being scored`,
-  ];
+  const lines = [BOARD.heading(channelName, threshold, revealed.length, open.length)];
   if (revealed.length > 0) lines.push('```', ...grid(revealed, letters, threshold), '```');
-  for (const q of ['implement', 'challenge', 'possible', 'kill'] as const satisfies readonly Quadrant[]) {
+  for (const q of BOARD_ORDER) {
     const inQ = revealed.filter((i) => i.revealed!.quadrant === q);
     if (inQ.length === 0) continue;
-    lines.push(`**${capital(q)}** (${QUADRANT_HELP[q]})`);
-    for (const idea of inQ) lines.push(`- \`${letters.get(idea.number)}\` ${ideaReference(idea.number)} ${idea.title} — ${resultLine(idea.revealed!)}`);
+    lines.push(BOARD.quadrantHeading(q));
+    for (const idea of inQ) lines.push(`- \`${letters.get(idea.number)}\` ${ideaReference(idea.number)} ${idea.title} — ${resultNumbers(idea.revealed!)}`);
   }
-  if (open.length > 0) {
-    lines.push('**Being scored**');
-    for (const idea of open) {
-      const asked = idea.asked.length ? `/${idea.asked.length}` : '';
-      lines.push(`- ${ideaReference(idea.number)} ${idea.title} — ${Object.keys(idea.scores).length}${asked} scored`);
-    }
-  }
-  if (ideas.length === 0) lines.push('No ideas yet: `/pick add <idea>`.');
+  if (open.length > 0) lines.push(BOARD.beingScored, ...open.map(BOARD.scoringLine));
+  if (ideas.length === 0) lines.push(BOARD.empty);
   return lines.join('\n');
 }
 
@@ -40,19 +33,25 @@ function grid(ideas: readonly Idea[], letters: Map<number, string>, threshold: n
     cells.set(key, [...(cells.get(key) ?? []), letters.get(idea.number)!]);
   }
   const split = Math.ceil(threshold);
-  const rows: string[] = ['payoff   Possible→Implement (low cost)  |  Challenge/Kill (high cost)'];
+  const rows: string[] = [BOARD.axes];
   for (let payoff = 10; payoff >= 1; payoff--) {
     let row = `${String(payoff).padStart(3)} |`;
     for (let cost = 1; cost <= 10; cost++) {
       if (cost === split) row += '|';
-      const here = cells.get(`${payoff}:${cost}`) ?? [];
-      row += here.length === 0 ? ' · ' : here.length <= 2 ? here.join('').padStart(2).padEnd(3) : ` ${Math.min(here.length, 9)}+`.slice(0, 3);
+      row += cell(cells.get(`${payoff}:${cost}`) ?? []);
     }
     rows.push(row);
     if (payoff === split) rows.push(`    +${'-'.repeat(31)}`);
   }
   rows.push(`     ${Array.from({ length: 10 }, (_, i) => String(i + 1).padStart(2).padEnd(3)).join('')} cost`);
   return rows;
+}
+
+/** Three characters: a dot, one or two letters, or how many share the cell. */
+function cell(here: readonly string[]): string {
+  if (here.length === 0) return ' · ';
+  if (here.length <= 2) return here.join('').padStart(2).padEnd(3);
+  return here.length <= 9 ? ` ${here.length} ` : ' 9+';
 }
 
 /** Grid cell for a median, always on the same side of the threshold as the median itself. */
@@ -62,5 +61,6 @@ function cellOf(value: number, threshold: number): number {
   return value >= threshold ? Math.max(rounded, split) : Math.min(rounded, split - 1);
 }
 
+const BOARD_ORDER: readonly Quadrant[] = ['implement', 'challenge', 'possible', 'kill'];
 const MARKERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const markerFor = (k: number): string => MARKERS[k % MARKERS.length]!;

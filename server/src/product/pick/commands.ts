@@ -1,167 +1,176 @@
+import { IDEA_FILTERS, type IdeaFilter } from '../contract/pick';
 import type { CommandInvocation, CommandResult, CommandSpec } from '../shared/commands';
 import { ephemeral, parsePositiveInt } from '../shared/commands';
+import type { Access } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { utcStamp } from '../shared/people';
-import { IDEA_NUMBER_PATTERN, RFC_NUMBER_PATTERN, rfcReference } from '../shared/references';
+import { People } from '../shared/people';
+import { IDEA_NUMBER_PATTERN, RFC_NUMBER_PATTERN } from '../shared/references';
 import { renderBoard } from './board';
-import { type Idea, ideaReference, pickSettings } from './schema';
-import { capital, type ListFilter, nextStepFor, type PickService, resultLine } from './service';
-import { QUADRANTS } from './stats';
-import { statusOf } from './store';
+import * as text from './messages';
+import { ERRORS, HELP, USAGE } from './messages';
+import type { PickService } from './service';
+import { PAGE_SIZE } from './service';
+import { pickSettings } from './settings';
 
-const LIST_FILTERS: readonly ListFilter[] = [...QUADRANTS, 'open', 'all', 'archived'];
-
-/** `/pick …`: parsing and wording only; every rule lives in PickService. */
+/** `/pick …`: parsing and wording only; every rule lives in the use cases and policy.ts. */
 export function pickCommand(ctx: ProductContext, pick: PickService): CommandSpec {
   return {
     trigger: 'pick',
-    description: 'PICK prioritisation: add ideas, score payoff and cost privately, reveal, chart',
+    description: HELP.description,
     subcommands: [
       {
         name: 'add',
         usage: '<idea>',
-        help: 'Add an idea in this channel; its members are asked to score it',
-        run: async (inv) => {
-          const idea = await pick.add(inv.userId, inv.channelId, inv.rest);
-          const asked = idea.asked.length ? `${idea.asked.length === 1 ? '1 channel member is' : `${idea.asked.length} channel members are`} asked to score it; it reveals itself once all have.` : 'Reveal it with `/pick reveal` once enough people have scored.';
-          return ephemeral(`Added ${ideaReference(idea.number)} “${idea.title}”. ${asked}\nScore it: \`/pick score ${idea.number} payoff=<1-10> cost=<1-10>\``);
-        },
+        help: HELP.add,
+        // No flags: the title is the text as typed (apostrophes, `--words` and all).
+        run: async (inv) => ephemeral(text.added(await pick.add(ctx.access(), inv.userId, inv.channelId, inv.text))),
       },
       {
         name: 'score',
         usage: '<id> payoff=<1-10> cost=<1-10>',
-        help: 'Score an idea privately (cost means cost/risk); you may change it until the reveal',
+        help: HELP.score,
         run: async (inv) => {
-          const n = ideaNumber(inv, 'score');
-          const { payoff, cost } = parseScore(inv.positional.slice(1), `${inv.path} <id> payoff=<1-10> cost=<1-10>`);
-          const { idea, autoRevealed } = await pick.score(inv.userId, inv.teamId, n, payoff, cost);
-          const status = autoRevealed ? 'Everyone asked has scored, so it is revealed now.' : `${Object.keys(idea.scores).length}${idea.asked.length ? `/${idea.asked.length}` : ''} scored so far; scores stay private until the reveal.`;
-          return ephemeral(`Your score for ${ideaReference(n)}: payoff ${payoff}, cost ${cost}. ${status}`);
+          const n = ideaNumber(inv, USAGE.score);
+          const { payoff, cost } = parseScore(inv.positional.slice(1), USAGE.score);
+          const { access, teamId } = await caller(ctx, inv);
+          const { idea, autoRevealed, previous } = await pick.score(access, inv.userId, teamId, n, payoff, cost);
+          return ephemeral(text.scored(idea, payoff, cost, autoRevealed, previous));
         },
       },
       {
         name: 'reveal',
         usage: '<id>',
-        help: "Reveal an idea's scores (owner or admin): median, spread and quadrant",
+        help: HELP.reveal,
         run: async (inv) => {
-          const idea = await pick.reveal(inv.userId, inv.teamId, ideaNumber(inv, 'reveal'));
-          return ephemeral(`Revealed ${ideaReference(idea.number)}: ${resultLine(idea.revealed!)}\n${nextStepFor(idea)}`.trim());
+          const n = onlyIdeaNumber(inv, USAGE.reveal);
+          const { access, teamId } = await caller(ctx, inv);
+          return ephemeral(text.revealed(await pick.reveal(access, inv.userId, teamId, n)));
         },
       },
       {
         name: 'list',
-        usage: '[possible|implement|challenge|kill|open|archived] [--team] [--before <cursor>]',
-        help: "List this channel's ideas (or the team's with --team), newest first",
+        usage: '[possible|implement|challenge|kill|open|all|archived] [--team] [--before <cursor>]',
+        help: HELP.list,
         valueFlags: ['before'],
-        choices: LIST_FILTERS.map((f) => ({ item: f })),
-        run: async (inv) => list(pick, inv),
+        booleanFlags: ['team'],
+        choices: IDEA_FILTERS.map((f) => ({ item: f })),
+        run: async (inv) => list(ctx, pick, inv),
       },
       {
         name: 'show',
         usage: '<id>',
-        help: 'Show an idea: status, your score, results of every round',
+        help: HELP.show,
         run: async (inv) => {
-          const people = pick.people();
-          const idea = await pick.load(inv.userId, inv.teamId, ideaNumber(inv, 'show'), people);
-          return ephemeral(showIdea(idea, inv.userId, await people.username(idea.ownerId)));
+          const n = onlyIdeaNumber(inv, USAGE.show);
+          const { access, teamId } = await caller(ctx, inv);
+          const idea = await pick.get(access, inv.userId, teamId, n);
+          const [owner, rfcTitle] = await Promise.all([new People(ctx.api).username(idea.ownerId), pick.rfcTitle(inv.userId, idea)]);
+          return ephemeral(text.showIdea(idea, inv.userId, owner, rfcTitle));
         },
       },
       {
         name: 'board',
         usage: '',
-        help: "The channel's PICK chart (opens the sidebar chart where the webapp is present)",
+        help: HELP.board,
+        noArguments: true,
         run: async (inv) => {
-          const channel = await pick.people().channel(inv.channelId);
-          const ideas = await pick.board(inv.userId, inv.teamId, inv.channelId);
-          await ctx.events.publish('pick_board_opened', { teamId: inv.teamId, channelId: inv.channelId }, { userId: inv.userId });
-          return ephemeral(renderBoard(channel?.Name ?? inv.channelId, ideas, pickSettings(ctx.settings()).threshold));
+          const { channelName, teamId, ideas } = await pick.board(ctx.access(), inv.userId, inv.channelId);
+          await ctx.events.publish('pick_board_opened', { teamId, channelId: inv.channelId }, { userId: inv.userId });
+          return ephemeral(renderBoard(channelName, ideas, pickSettings(ctx.settings()).threshold));
         },
       },
       {
         name: 'link',
-        usage: '<id> rfc <n>',
-        help: 'Link an idea to the RFC that takes it forward',
+        usage: '<id> <rfc>',
+        help: HELP.link,
         run: async (inv) => {
-          const n = ideaNumber(inv, 'link');
-          const usage = `${inv.path} <id> rfc <n>`;
-          if (inv.positional[1]?.toLowerCase() !== 'rfc' || inv.positional.length !== 3) throw UserError.badRequest('Say which RFC.', usage);
-          const rfc = parsePositiveInt(inv.positional[2]!, RFC_NUMBER_PATTERN, 'an RFC number such as 7 or RFC-007', usage);
-          const { rfcTitle } = await pick.link(inv.userId, inv.teamId, n, rfc);
-          return ephemeral(`Linked ${ideaReference(n)} to ${rfcReference(rfc)} “${rfcTitle}”.`);
+          const n = ideaNumber(inv, USAGE.link);
+          const rfc = rfcNumber(inv.positional.slice(1));
+          const { access, teamId } = await caller(ctx, inv);
+          const { rfcTitle, previous, changed } = await pick.link(access, inv.userId, teamId, n, rfc);
+          return ephemeral(text.linked(n, rfc, rfcTitle, previous, changed));
         },
       },
       {
         name: 'archive',
         usage: '<id> <reason>',
-        help: 'Archive an idea with a reason (owner or admin)',
+        help: HELP.archive,
         run: async (inv) => {
-          const n = ideaNumber(inv, 'archive');
-          const reason = inv.rest.replace(/^\s*\S+\s*/, '');
-          await pick.archive(inv.userId, inv.teamId, n, reason);
-          return ephemeral(`Archived ${ideaReference(n)}.`);
+          const n = ideaNumber(inv, USAGE.archive);
+          const { access, teamId } = await caller(ctx, inv);
+          await pick.archive(access, inv.userId, teamId, n, afterFirstWord(inv.text));
+          return ephemeral(text.archivedReply(n));
         },
       },
       {
         name: 'rescore',
         usage: '<id>',
-        help: 'Start a new scoring round (owner or admin); earlier rounds stay in the history',
+        help: HELP.rescore,
         run: async (inv) => {
-          const idea = await pick.rescore(inv.userId, inv.teamId, ideaNumber(inv, 'rescore'));
-          return ephemeral(`Round ${idea.round} of ${ideaReference(idea.number)} is open: \`/pick score ${idea.number} payoff=<1-10> cost=<1-10>\``);
+          const n = onlyIdeaNumber(inv, USAGE.rescore);
+          const { access, teamId } = await caller(ctx, inv);
+          return ephemeral(text.rescored(await pick.rescore(access, inv.userId, teamId, n)));
         },
       },
     ],
   };
 }
 
-async function list(pick: PickService, inv: CommandInvocation): Promise<CommandResult> {
-  const usage = `${inv.path} [${LIST_FILTERS.join('|')}] [--team] [--before <cursor>]`;
+async function list(ctx: ProductContext, pick: PickService, inv: CommandInvocation): Promise<CommandResult> {
   const word = (inv.positional[0] ?? 'all').toLowerCase();
-  if (!LIST_FILTERS.includes(word as ListFilter) || inv.positional.length > 1) throw UserError.badRequest(`Unknown filter "${inv.positional.join(' ')}".`, usage);
+  if (!(IDEA_FILTERS as readonly string[]).includes(word) || inv.positional.length > 1) throw UserError.badRequest(ERRORS.unknownFilter(inv.positional.join(' ')), USAGE.list);
+  const filter = word as IdeaFilter;
   const before = inv.flags.get('before');
-  const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d+)$/, 'a cursor from the previous page', usage);
+  const cursor = before === undefined ? null : parsePositiveInt(String(before), /^(\d{1,15})$/, ERRORS.notACursor, USAGE.list);
   const team = inv.flags.has('team');
-  const { ideas, next } = await pick.list(inv.userId, { teamId: inv.teamId, channelId: team ? null : inv.channelId, filter: word as ListFilter, before: cursor });
-  const title = `**Ideas${word === 'all' ? '' : ` — ${word}`} ${team ? 'in this team' : 'in this channel'}**`;
-  const lines = ideas.map((i) => `- ${ideaReference(i.number)} ${i.title} — ${summary(i)}`);
-  if (lines.length === 0) lines.push(next === null ? 'None.' : 'None among the newest ideas looked at; older ones may match.');
-  if (next !== null) lines.push(`More: \`/pick list ${word}${team ? ' --team' : ''} --before ${next}\``);
-  return ephemeral([title, ...lines].join('\n'));
+  const query = { filter, before: cursor, limit: PAGE_SIZE };
+  const { access, teamId } = await caller(ctx, inv);
+  const { ideas, next } = team ? await pick.teamPage(access, inv.userId, teamId, query) : await pick.channelPage(access, inv.userId, inv.channelId, null, query);
+  const lines = [text.listTitle(filter, team), ...ideas.map(text.listLine)];
+  if (ideas.length === 0) lines.push(text.listEmpty(next !== null));
+  if (next !== null) lines.push(text.listMore(filter, team, String(next)));
+  return ephemeral(lines.join('\n'));
 }
 
-function summary(idea: Idea): string {
-  const status = statusOf(idea);
-  if (status === 'archived') return `archived: ${idea.archived!.reason}`;
-  if (status === 'open') return `being scored (${Object.keys(idea.scores).length}${idea.asked.length ? `/${idea.asked.length}` : ''})`;
-  const r = idea.revealed!;
-  return `${capital(r.quadrant)} · payoff ${r.payoff.median} · cost ${r.cost.median} · n=${r.count}${r.disputed ? ' · ⚠ disputed' : ''}`;
+/**
+ * One Access for the invocation, and the team numbers resolve in: the channel's own team (a team
+ * channel's team is the channel's, whatever the client says), or the client's current team in a
+ * direct message.
+ */
+async function caller(ctx: ProductContext, inv: CommandInvocation): Promise<{ access: Access; teamId: string }> {
+  const access = ctx.access();
+  const channel = await access.channel(inv.channelId);
+  return { access, teamId: channel?.TeamId || inv.teamId };
 }
 
-function showIdea(idea: Idea, viewer: string, owner: string): string {
-  const mine = idea.scores[viewer];
-  const lines = [
-    `#### ${ideaReference(idea.number)} ${idea.title}`,
-    `Owner @${owner} · added ${utcStamp(idea.createdAt)} · round ${idea.round} · ${statusOf(idea)}`,
-  ];
-  if (!idea.revealed && !idea.archived) {
-    lines.push(`Scored: ${Object.keys(idea.scores).length}${idea.asked.length ? ` of ${idea.asked.length} asked` : ''}. Scores stay private until the reveal.`);
-  }
-  lines.push(mine ? `Your score: payoff ${mine.payoff}, cost ${mine.cost}` : 'You have not scored this round.');
-  if (idea.revealed) lines.push(`Round ${idea.revealed.round}: ${resultLine(idea.revealed)}`);
-  for (const r of [...idea.history].reverse()) lines.push(`Round ${r.round} (earlier): ${resultLine(r)}`);
-  if (idea.rfcNumber) lines.push(`Linked to ${rfcReference(idea.rfcNumber)}`);
-  if (idea.archived) lines.push(`Archived ${utcStamp(idea.archived.at)}: ${idea.archived.reason}`);
-  const next = nextStepFor(idea);
-  if (next && !idea.archived) lines.push(next);
-  return lines.join('\n');
-}
-
-function ideaNumber(inv: CommandInvocation, sub: string): number {
-  const usage = `/pick ${sub} <id>`;
+/** The idea's number from the first word: 12, #12 or IDEA-12. */
+function ideaNumber(inv: CommandInvocation, usage: string): number {
   const token = inv.positional[0];
-  if (!token) throw UserError.badRequest('Say which idea (its number).', usage);
-  return parsePositiveInt(token, IDEA_NUMBER_PATTERN, 'an idea number such as 12 or IDEA-12', usage);
+  if (!token) throw UserError.badRequest(ERRORS.sayWhichIdea, usage);
+  return parsePositiveInt(token, IDEA_NUMBER_PATTERN, ERRORS.notAnIdeaNumber, usage);
+}
+
+/** For subcommands that take the number and nothing else. */
+function onlyIdeaNumber(inv: CommandInvocation, usage: string): number {
+  const n = ideaNumber(inv, usage);
+  if (inv.positional.length > 1) throw UserError.badRequest(ERRORS.didNotUnderstand(inv.positional.slice(1).join(' ')), usage);
+  return n;
+}
+
+/** `RFC-001`, `rfc-1`, `7`, or `rfc 1` / `rfc RFC-001` as two words. */
+export function rfcNumber(words: readonly string[]): number {
+  const tokens = words[0]?.toLowerCase() === 'rfc' ? words.slice(1) : words;
+  if (tokens.length === 0) throw UserError.badRequest(ERRORS.sayWhichRfc, USAGE.link);
+  if (tokens.length > 1) throw UserError.badRequest(ERRORS.didNotUnderstand(tokens.slice(1).join(' ')), USAGE.link);
+  return parsePositiveInt(tokens[0]!, RFC_NUMBER_PATTERN, ERRORS.notAnRfcNumber, USAGE.link);
+}
+
+/** The text as typed after its first word (the idea number): the archive reason. */
+function afterFirstWord(typed: string): string {
+  const trimmed = typed.trimStart();
+  const space = trimmed.search(/\s/);
+  return space < 0 ? '' : trimmed.slice(space).trim();
 }
 
 /** `payoff=7 cost=3` in any order (also p=7 c=3), or two bare numbers: payoff then cost. */
@@ -169,7 +178,7 @@ export function parseScore(tokens: readonly string[], usage: string): { payoff: 
   const values: { payoff?: number; cost?: number } = {};
   const bare: string[] = [];
   for (const token of tokens) {
-    const m = /^(payoff|p|cost|c|risk)\s*[=:]\s*(.*)$/i.exec(token);
+    const m = /^(payoff|p|cost|c|risk)[=:](.*)$/i.exec(token);
     if (!m) {
       bare.push(token);
       continue;
@@ -180,13 +189,13 @@ export function parseScore(tokens: readonly string[], usage: string): { payoff: 
   if (bare.length === 2 && values.payoff === undefined && values.cost === undefined) {
     return { payoff: toScore(bare[0]!, 'payoff', usage), cost: toScore(bare[1]!, 'cost', usage) };
   }
-  if (bare.length > 0) throw UserError.badRequest(`Did not understand "${bare.join(' ')}".`, usage);
-  if (values.payoff === undefined || values.cost === undefined) throw UserError.badRequest('Give both payoff and cost.', usage);
+  if (bare.length > 0) throw UserError.badRequest(ERRORS.didNotUnderstand(bare.join(' ')), usage);
+  if (values.payoff === undefined || values.cost === undefined) throw UserError.badRequest(ERRORS.giveBothScores, usage);
   return { payoff: values.payoff, cost: values.cost };
 }
 
-function toScore(text: string, axis: string, usage: string): number {
-  const n = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= 10)) throw UserError.badRequest(`${axis} must be a whole number from 1 to 10, not "${text}".`, usage);
+function toScore(value: string, axis: string, usage: string): number {
+  const n = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 10)) throw UserError.badRequest(ERRORS.scoreRange(axis, value.slice(0, 20)), usage);
   return n;
 }

@@ -1,17 +1,38 @@
 import type { Feature, ProductContext } from '../shared/context';
+import { corruptRecordsFor } from '../shared/corrupt_records';
+import type { IdeaAgendaSource, IdeaLinkPort, RfcTitlePort } from '../shared/ports';
 import { pickCommand } from './commands';
-import { pickRoutes } from './http';
-import { PickService, type RfcLookup } from './service';
+import { pickHttp } from './http';
+import { PickService } from './service';
+import { PickStore } from './store';
+
+export interface PickFeature extends Feature {
+  /** For guild agendas. */
+  readonly ideaAgenda: IdeaAgendaSource;
+  /** For RFCs opened from an idea. */
+  readonly ideaLinks: IdeaLinkPort;
+}
 
 /** PICK: ideas scored privately on payoff and cost, revealed as medians on a quadrant chart. */
-export function createPickFeature(ctx: ProductContext, rfcTitle: RfcLookup): Feature & { service: PickService } {
-  const service = new PickService(ctx, rfcTitle);
+export function createPickFeature(ctx: ProductContext, rfcs: RfcTitlePort): PickFeature {
+  // Unreadable records are skipped by lists and reported once, for `/infra doctor`.
+  const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
+  const store = new PickStore(ctx.kv, (err) => void corrupt.reportError(err), (message, fields) => ctx.log.warn(message, fields));
+  const service = new PickService(ctx, store, rfcs, (err) => void corrupt.reportError(err));
   return {
     name: 'pick',
-    service,
     commands: [pickCommand(ctx, service)],
-    routes: (router) => pickRoutes(router, service, ctx.settings),
+    routes: (router) => pickHttp(router, ctx, service),
+    activate: async () => {
+      const moved = await store.migrateLegacyOpenSets(ctx.now());
+      if (moved > 0) ctx.log.info('PICK: open ideas moved to per-person owed sets', { ideas: moved });
+    },
     owedBy: (userId, teamId) => service.owedBy(userId, teamId),
     userHasLeftChannel: (member) => service.memberLeft(member.ChannelId, member.UserId),
+    ideaAgenda: { challengeAgenda: (teamId, reader) => service.challengeAgenda(teamId, reader) },
+    ideaLinks: {
+      title: async (actor, teamId, n) => (await service.mayLink(ctx.access(), actor, teamId, n)).title,
+      link: async (actor, teamId, n, rfc) => void (await service.link(ctx.access(), actor, teamId, n, rfc)),
+    },
   };
 }

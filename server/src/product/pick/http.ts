@@ -1,82 +1,87 @@
 /**
- * PICK HTTP API for the webapp, under /plugins/infra-ops/api/v1 (caller = Mattermost-User-Id).
- * Bodies and answers are JSON; errors are {error} with 400/403/404/409.
+ * PICK's HTTP API, as contract/pick.ts declares it (`pickRoutes`) under the convention of
+ * contract/api.ts: the team is in the path, a channel's list takes its team from the channel (which
+ * must be the path's), and a number resolves only in the path's team.
  *
- * | method | path                                        | body / query                                         | answer                          |
- * |--------|---------------------------------------------|------------------------------------------------------|---------------------------------|
- * | GET    | /pick/ideas                                 | ?team_id&channel_id?&filter?&before?&per_page?(≤100) | {ideas: IdeaView[], next, threshold} (the chart: medians, IQR, quadrant per revealed idea) |
- * | POST   | /pick/ideas                                 | {channel_id, title}                                  | {idea}                          |
- * | GET    | /pick/teams/:teamId/ideas/:n                |                                                      | {idea} (myScore = caller's own) |
- * | POST   | /pick/teams/:teamId/ideas/:n/score          | {payoff: 1-10, cost: 1-10}                           | {idea, autoRevealed}            |
- * | POST   | /pick/teams/:teamId/ideas/:n/reveal         |                                                      | {idea}                          |
- * | POST   | /pick/teams/:teamId/ideas/:n/rescore        |                                                      | {idea}                          |
- * | POST   | /pick/teams/:teamId/ideas/:n/archive        | {reason}                                             | {idea}                          |
- * | POST   | /pick/teams/:teamId/ideas/:n/link           | {rfc: number}                                        | {idea}                          |
+ * | method | path                                   | body / query                               | answer                        |
+ * |--------|----------------------------------------|--------------------------------------------|-------------------------------|
+ * | GET    | /teams/:teamId/ideas                   | ?channel_id&filter&cursor&per_page(≤100)   | {items, nextCursor, threshold} |
+ * | POST   | /teams/:teamId/ideas                   | {channel_id, title}                        | 201 {idea}                    |
+ * | GET    | /teams/:teamId/ideas/:number           |                                            | {idea} (viewer = the caller)  |
+ * | POST   | /teams/:teamId/ideas/:number/score     | {payoff: 1-10, cost: 1-10}                 | {idea, autoRevealed}          |
+ * | POST   | /teams/:teamId/ideas/:number/reveal    | {}                                         | {idea}                        |
+ * | POST   | /teams/:teamId/ideas/:number/rescore   | {}                                         | {idea}                        |
+ * | POST   | /teams/:teamId/ideas/:number/archive   | {reason}                                   | {idea}                        |
+ * | POST   | /teams/:teamId/ideas/:number/link      | {rfc: number}                              | {idea}                        |
  *
- * filter: possible|implement|challenge|kill|open|all (default, not archived)|archived. Without
- * channel_id the list is team-wide, limited to channels the caller can see.
- *
- * Websocket events (custom_infra-ops_<name>, payload {data: JSON text}):
- * - pick_idea_changed  {idea: IdeaView without myScore}  to the idea's channel, on every change
- * - pick_board_opened  {teamId, channelId}               to the caller of `/pick board` (open the RHS chart)
+ * Without channel_id the list is team-wide, limited to ideas the caller can see now.
+ * Websocket events (contract/events.ts): `pick_idea_changed {idea}` to the idea's channel on every
+ * change (viewer null, no scores); `pick_board_opened {teamId, channelId}` to the caller of `/pick board`.
  */
-import type { Router } from 'express';
-import { z } from 'zod';
+import type { Request, Router } from 'express';
+import type * as z from 'zod/mini';
+import { type AnswerOf, PAGE_SIZE_DEFAULT, pathParamsSchema, type Route, type Schema } from '../contract/api';
+import { pickRoutes } from '../contract/pick';
+import type { ProductContext } from '../shared/context';
+import { UserError } from '../shared/errors';
 import { parseInput, userIdOf } from '../shared/http';
-import { type Idea, pickSettings } from './schema';
+import type { Idea } from './records';
 import type { PickService } from './service';
-import { QUADRANTS } from './stats';
+import { pickSettings } from './settings';
+import { ideaView } from './views';
 
-const id = z.string().min(1).max(64);
-const listQuery = z.object({
-  team_id: id,
-  channel_id: id.optional(),
-  filter: z.enum([...QUADRANTS, 'open', 'all', 'archived']).default('all'),
-  before: z.coerce.number().int().positive().optional(),
-  per_page: z.coerce.number().int().min(1).max(100).default(40),
-});
-const ideaParams = z.object({ teamId: id, n: z.coerce.number().int().positive() });
-const score = z.object({ payoff: z.number().int().min(1).max(10), cost: z.number().int().min(1).max(10) });
+export function pickHttp(router: Router, ctx: ProductContext, pick: PickService): void {
+  const R = pickRoutes;
 
-export function pickRoutes(router: Router, pick: PickService, settings: () => Readonly<Record<string, unknown>>): void {
-  router.get('/pick/ideas', async (req, res) => {
-    const user = userIdOf(req);
-    const q = parseInput(listQuery, req.query);
-    const { ideas, next } = await pick.list(user, { teamId: q.team_id, channelId: q.channel_id ?? null, filter: q.filter, before: q.before ?? null, limit: q.per_page });
-    res.json({ ideas: ideas.map((i) => pick.view(i, user)), next, threshold: pickSettings(settings()).threshold });
+  handle(router, R.list, async (req, user, { teamId }, query) => {
+    const access = ctx.access();
+    const page = { filter: query.filter ?? 'all', before: cursorOf(query.cursor), limit: query.per_page ?? PAGE_SIZE_DEFAULT } as const;
+    const { ideas, next } = query.channel_id
+      ? await pick.channelPage(access, user, query.channel_id, teamId, page)
+      : await pick.teamPage(access, user, teamId, page);
+    return { items: ideas.map((i) => ideaView(i, user)), nextCursor: next === null ? null : String(next), threshold: pickSettings(ctx.settings()).threshold };
   });
 
-  router.post('/pick/ideas', async (req, res) => {
-    const body = parseInput(z.object({ channel_id: id, title: z.string().min(1).max(300) }), req.body);
-    const user = userIdOf(req);
-    res.status(201).json({ idea: pick.view(await pick.add(user, body.channel_id, body.title), user) });
+  handle(router, R.add, async (_req, user, { teamId }, _q, body) => view(await pick.add(ctx.access(), user, body.channel_id, body.title, teamId), user));
+
+  handle(router, R.get, async (_req, user, { teamId, number }) => view(await pick.get(ctx.access(), user, teamId, number), user));
+
+  handle(router, R.score, async (_req, user, { teamId, number }, _q, body) => {
+    const { idea, autoRevealed } = await pick.score(ctx.access(), user, teamId, number, body.payoff, body.cost);
+    return { idea: ideaView(idea, user), autoRevealed };
   });
 
-  router.get('/pick/teams/:teamId/ideas/:n', async (req, res) => {
-    const p = parseInput(ideaParams, req.params);
-    const user = userIdOf(req);
-    res.json({ idea: pick.view(await pick.load(user, p.teamId, p.n), user) });
-  });
+  handle(router, R.reveal, async (_req, user, { teamId, number }) => view(await pick.reveal(ctx.access(), user, teamId, number), user));
+  handle(router, R.rescore, async (_req, user, { teamId, number }) => view(await pick.rescore(ctx.access(), user, teamId, number), user));
+  handle(router, R.archive, async (_req, user, { teamId, number }, _q, body) => view(await pick.archive(ctx.access(), user, teamId, number, body.reason), user));
+  handle(router, R.link, async (_req, user, { teamId, number }, _q, body) => view((await pick.link(ctx.access(), user, teamId, number, body.rfc)).idea, user));
+}
 
-  router.post('/pick/teams/:teamId/ideas/:n/score', async (req, res) => {
-    const p = parseInput(ideaParams, req.params);
-    const body = parseInput(score, req.body);
-    const user = userIdOf(req);
-    const { idea, autoRevealed } = await pick.score(user, p.teamId, p.n, body.payoff, body.cost);
-    res.json({ idea: pick.view(idea, user), autoRevealed });
-  });
+const view = (idea: Idea, user: string) => ({ idea: ideaView(idea, user) });
 
-  // The actions on one idea share their shape: params, a body, the service call, the idea as the caller sees it.
-  const ideaAction = <S extends z.ZodType>(action: string, body: S, run: (user: string, teamId: string, n: number, body: z.output<S>) => Promise<Idea>): void => {
-    router.post(`/pick/teams/:teamId/ideas/:n/${action}`, async (req, res) => {
-      const p = parseInput(ideaParams, req.params);
-      const input = parseInput(body, req.body ?? {});
-      const user = userIdOf(req);
-      res.json({ idea: pick.view(await run(user, p.teamId, p.n, input), user) });
-    });
-  };
-  ideaAction('reveal', z.object({}), (user, teamId, n) => pick.reveal(user, teamId, n));
-  ideaAction('rescore', z.object({}), (user, teamId, n) => pick.rescore(user, teamId, n));
-  ideaAction('archive', z.object({ reason: z.string().min(1).max(500) }), (user, teamId, n, b) => pick.archive(user, teamId, n, b.reason));
-  ideaAction('link', z.object({ rfc: z.number().int().positive() }), async (user, teamId, n, b) => (await pick.link(user, teamId, n, b.rfc)).idea);
+type Out<S> = S extends Schema ? z.output<S> : undefined;
+type Params<R extends Route> = z.output<ReturnType<typeof pathParamsSchema<R['path']>>>;
+
+/** One route of the contract: parsed params, query and body in, the contract's answer out. */
+function handle<R extends Route>(
+  router: Router,
+  route: R,
+  run: (req: Request, user: string, params: Params<R>, query: Out<R['query']>, body: Out<R['body']>) => Promise<AnswerOf<R>>,
+): void {
+  const params = pathParamsSchema(route.path);
+  const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+  router[method](route.path, async (req, res) => {
+    const user = userIdOf(req);
+    const p = parseInput(params, req.params) as Params<R>;
+    const query = (route.query ? parseInput(route.query, req.query) : undefined) as Out<R['query']>;
+    const body = (route.body ? parseInput(route.body, req.body ?? {}) : undefined) as Out<R['body']>;
+    res.status(route.status).json(await run(req, user, p, query, body));
+  });
+}
+
+/** The opaque cursor is an index ordinal as text. */
+function cursorOf(cursor: string | undefined): number | null {
+  if (cursor === undefined) return null;
+  if (!/^\d{1,15}$/.test(cursor) || Number(cursor) < 1) throw UserError.badRequest('Invalid request: cursor: not a cursor from a previous page');
+  return Number(cursor);
 }

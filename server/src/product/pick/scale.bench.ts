@@ -9,7 +9,7 @@ import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { RfcStore } from '../rfc/store';
 import { GuildStore } from '../guilds/store';
 import { ProductHarness } from '../testing/product_harness';
-import type { Idea } from './schema';
+import type { Idea } from './records';
 import { resultOf } from './service';
 import { PickStore } from './store';
 
@@ -85,10 +85,10 @@ export default async function bench(): Promise<BenchResult[]> {
     });
   }
 
-  const guilds = new GuildStore(kv);
+  const guilds = new GuildStore(kv, h.ctx.log, () => h.clock);
   for (let g = 0; g < GUILDS - 2; g++) {
     await guilds.create({
-      v: 1, slug: `guild-${g}`, name: `Guild ${g}`, purpose: '', teamId: team.Id, channelId: channel.Id, members: [],
+      v: 2, slug: `guild-${g}`, name: `Guild ${g}`, purpose: '', teamId: team.Id, channelId: channel.Id, members: [], facilitators: [],
       day: g % 7, time: '10:00', timeZone: g % 2 ? 'Europe/Berlin' : 'America/New_York', everyWeeks: 1 + (g % 3), anchorDate: '2027-01-04',
       sources: ['incidents', 'rfcs', 'pick'], createdBy: users[0]!.Id, seeded: false, createdAt: h.clock, updatedAt: h.clock,
       queue: Array.from({ length: 10 }, (_, k) => ({ id: k + 1, text: `Item ${k}`, by: users[k % users.length]!.Id, at: h.clock, carried: k % 2 })),

@@ -1,80 +1,75 @@
+import { type IdeaFilter, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCORE_MAX, SCORE_MIN, ideaReference } from '../contract/pick';
+import type { Access, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
-import type { IdeaAgendaItem } from '../shared/agenda_sources';
-import { UserError } from '../shared/errors';
-import { People } from '../shared/people';
+import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
+import { People } from '../shared/people';
+import type { IdeaAgendaItem, Listed, Reader, RfcTitlePort } from '../shared/ports';
 import { postAsBot } from '../shared/posts';
-import { rfcReference } from '../shared/references';
-import { type Idea, type RoundResult, ideaReference, pickSettings } from './schema';
-import { axisStats, isDisputed, type Quadrant, quadrantOf, QUADRANT_HELP } from './stats';
-import { type IdeaStatus, PickStore, statusOf } from './store';
+import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/mentions';
+import { checkText } from '../shared/text/limits';
+import { ERRORS, OWED, POSTS, USAGE } from './messages';
+import { type PickAction, pickPolicy } from './policy';
+import type { Idea, RoundResult } from './records';
+import { type PickSettings, pickSettings } from './settings';
+import { roundResult } from './stats';
+import { onAgenda, type PickStore, quadrantOfIdea, statusOf, waitingOn } from './store';
+import { ideaView } from './views';
 
-/** Channels larger than this are not snapshotted as "asked": reveal is then up to the owner. */
-export const ASK_LIMIT = 100;
+/**
+ * PICK's use cases, in the order an idea lives them: added in a channel (its members are asked),
+ * scored privately, revealed (by its owner or an admin, or automatically once everyone asked has
+ * scored — never with fewer than MIN_SCORES_TO_REVEAL scores), then rescored, linked to the RFC
+ * that takes it forward, or archived. Every call names its Access (one per request or command)
+ * and is checked against policy.ts; every read re-checks the idea against its live channel.
+ */
+
 export const PAGE_SIZE = 20;
 export const BOARD_SIZE = 40;
-/** A meeting discusses a handful of ideas; the newest of the rest wait for the next one. */
-export const AGENDA_IDEAS = 25;
+/** `/infra owe` lists the newest asks; older ones are counted, not dropped. */
+export const OWED_LINES = 50;
+/**
+ * A meeting's agenda weighs the newest this many Challenge and disputed ideas (each re-read, so
+ * an agenda costs O(window), not O(team)); older ones wait until these are decided.
+ */
+export const AGENDA_WINDOW = 40;
+/** When a person's owed set overflowed, a leave also scans this many of the channel's open ideas. */
+const LEAVE_SCAN = 200;
 
-/** What a client may see of an idea: aggregates only, and the viewer's own score. */
-export interface IdeaView {
-  teamId: string;
-  number: number;
-  reference: string;
-  channelId: string;
-  title: string;
-  ownerId: string;
-  createdAt: number;
-  updatedAt: number;
-  status: IdeaStatus;
-  round: number;
-  askedCount: number;
-  scoredCount: number;
-  revealed: RoundResult | null;
-  history: RoundResult[];
-  rfcNumber: number | null;
-  archived: Idea['archived'];
-  myScore?: { payoff: number; cost: number } | null;
-  awaitingMyScore?: boolean;
+export interface PageQuery {
+  filter: IdeaFilter;
+  /** An ordinal from the previous page's `next`. */
+  before: number | null;
+  limit: number;
+}
+export interface IdeaPage {
+  ideas: Idea[];
+  next: number | null;
 }
 
-export type ListFilter = Quadrant | 'open' | 'all' | 'archived';
-export interface ListQuery {
-  teamId: string;
-  /** null = team-wide (only ideas from channels the viewer can see). */
-  channelId: string | null;
-  filter: ListFilter;
-  before?: number | null;
-  limit?: number;
-}
-
-export type RfcLookup = (teamId: string, rfcNumber: number) => Promise<string | null>;
+/** Where an idea lives: its team and its channel (checked against the live channel on every read). */
+export const scopeOf = (idea: Idea): Scope => ({ teamId: idea.teamId, channelId: idea.channelId });
 
 export class PickService {
-  readonly store: PickStore;
-
   constructor(
     private readonly ctx: ProductContext,
-    private readonly rfcTitle: RfcLookup,
-  ) {
-    this.store = new PickStore(ctx.kv, (err) => ctx.log.error('unreadable record skipped', { key: err.key, error: err.message }));
-  }
+    readonly store: PickStore,
+    private readonly rfcs: RfcTitlePort,
+    /** Hears about unreadable ideas a hook skips (they are never overwritten). */
+    private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
+  ) {}
 
-  people(): People {
-    return new People(this.ctx.api);
-  }
+  // ---- the story ----
 
-  async add(actor: string, channelId: string, title: string): Promise<Idea> {
-    const clean = title.trim().replace(/\s+/g, ' ');
-    if (!clean) throw UserError.badRequest('Say what the idea is.', '/pick add <idea>');
-    if (clean.length > 300) throw UserError.badRequest('Keep the idea under 300 characters; link a doc for details.');
-    const people = this.people();
-    const channel = await people.channel(channelId);
-    if (!channel || !channel.TeamId) throw UserError.badRequest('Ideas belong to a team channel; run this in one.');
-    if (!(await people.canSeeChannel(actor, channelId))) throw UserError.forbidden('You are not a member of this channel.');
+  /** A new idea in a channel the actor can post in; the idea's team is the channel's. */
+  async add(access: Access, actor: string, channelId: string, title: string, pathTeamId: string | null = null): Promise<Idea> {
+    const clean = cleanTitle(title);
+    const scope = await access.scopeOfChannel(actor, channelId);
+    if (pathTeamId !== null && scope.teamId !== pathTeamId) throw UserError.notFound(ERRORS.noSuchChannel);
+    await this.require(access, actor, 'add', scope, null);
     const now = this.ctx.now();
     const idea = await this.store.create({
-      teamId: channel.TeamId,
+      teamId: scope.teamId,
       channelId,
       title: clean,
       ownerId: actor,
@@ -89,277 +84,324 @@ export class PickService {
       archived: null,
     });
     await this.changed(idea);
+    const owner = await new People(this.ctx.api).username(actor);
+    await this.announce(access, actor, idea, 'PICK idea added', (safe) => POSTS.added(idea, safe(idea.title), owner));
     return idea;
   }
 
-  /** The idea if the actor may see it (a private channel's ideas only for its members). */
-  async load(actor: string, teamId: string, n: number, people = this.people()): Promise<Idea> {
+  /** The idea if the actor may see it now; otherwise not-found, exactly as for a missing one. */
+  async get(access: Access, actor: string, teamId: string, n: number): Promise<Idea> {
     const idea = await this.store.get(teamId, n);
-    if (!idea || !(await people.canSeeChannel(actor, idea.channelId))) {
-      throw UserError.notFound(`There is no ${ideaReference(n)} you can see in this team.`);
+    if (!idea || idea.teamId !== teamId || !(await pickPolicy.allows(access, actor, 'view', { scope: scopeOf(idea) }))) {
+      throw UserError.notFound(ERRORS.noSuchIdea(n));
     }
     return idea;
   }
 
-  async score(actor: string, teamId: string, n: number, payoff: number, cost: number): Promise<{ idea: Idea; autoRevealed: boolean }> {
-    for (const [name, value] of [['payoff', payoff], ['cost', cost]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 10) throw UserError.badRequest(`${name} must be a whole number from 1 to 10.`);
+  /**
+   * A private score; it may change until the reveal. The last score asked for reveals the round
+   * (when there are enough scores). `previous` is the actor's earlier score this round.
+   */
+  async score(
+    access: Access,
+    actor: string,
+    teamId: string,
+    n: number,
+    payoff: number,
+    cost: number,
+  ): Promise<{ idea: Idea; autoRevealed: boolean; previous: { payoff: number; cost: number } | null }> {
+    for (const [axis, value] of [['payoff', payoff], ['cost', cost]] as const) {
+      if (!Number.isInteger(value) || value < SCORE_MIN || value > SCORE_MAX) throw UserError.badRequest(ERRORS.scoreRange(axis, String(value)));
     }
-    await this.load(actor, teamId, n);
+    const idea = await this.get(access, actor, teamId, n);
+    await this.require(access, actor, 'score', scopeOf(idea), idea);
     const settings = pickSettings(this.ctx.settings());
     const now = this.ctx.now();
-    const { after } = await this.store.update(teamId, n, (idea) => {
-      if (idea.archived) throw UserError.conflict(`${ideaReference(n)} is archived.`);
-      if (idea.revealed) {
-        throw UserError.conflict(`Round ${idea.round} of ${ideaReference(n)} is already revealed; \`/pick rescore ${n}\` starts a new round.`);
-      }
-      const scores = { ...idea.scores, [actor]: { payoff, cost, at: now } };
-      const everyone = idea.asked.length > 0 && idea.asked.every((id) => scores[id]);
-      const next: Idea = { ...idea, scores, updatedAt: now };
-      return everyone ? { ...next, revealed: resultOf(next, settings, now, null) } : next;
+    const { before, after } = await this.store.update(teamId, n, (current) => {
+      if (current.archived) throw UserError.conflict(ERRORS.archived(n));
+      if (current.revealed) throw new UserError(ERRORS.alreadyRevealed(n, current.round), 409, USAGE.rescoreThis(n));
+      if (!current.scores[actor] && Object.keys(current.scores).length >= PICK_LIMITS.scores) throw UserError.conflict(ERRORS.tooManyScores(n));
+      const next: Idea = { ...current, scores: { ...current.scores, [actor]: { payoff, cost, at: now } }, updatedAt: now };
+      return everyoneAskedScored(next) ? { ...next, revealed: resultOf(next, settings, now, null) } : next;
     });
-    const autoRevealed = after.revealed !== null;
+    const mine = before.scores[actor];
+    const autoRevealed = before.revealed === null && after.revealed !== null;
     await this.changed(after);
-    if (autoRevealed) await this.announceReveal(after);
-    return { idea: after, autoRevealed };
+    if (autoRevealed) await this.announceAutomaticReveal(access, after);
+    return { idea: after, autoRevealed, previous: mine ? { payoff: mine.payoff, cost: mine.cost } : null };
   }
 
-  async reveal(actor: string, teamId: string, n: number): Promise<Idea> {
-    const people = this.people();
-    const idea = await this.load(actor, teamId, n, people);
-    await this.requireOwnerOrAdmin(people, actor, idea, 'reveal');
+  async reveal(access: Access, actor: string, teamId: string, n: number): Promise<Idea> {
+    const idea = await this.get(access, actor, teamId, n);
+    await this.require(access, actor, 'reveal', scopeOf(idea), idea);
     const settings = pickSettings(this.ctx.settings());
     const now = this.ctx.now();
     const { after } = await this.store.update(teamId, n, (current) => {
-      if (current.archived) throw UserError.conflict(`${ideaReference(n)} is archived.`);
-      if (current.revealed) throw UserError.conflict(`Round ${current.round} of ${ideaReference(n)} is already revealed.`);
-      if (Object.keys(current.scores).length === 0) throw UserError.conflict(`Nobody has scored ${ideaReference(n)} yet.`);
+      if (current.archived) throw UserError.conflict(ERRORS.archived(n));
+      if (current.revealed) throw new UserError(ERRORS.alreadyRevealed(n, current.round), 409, USAGE.rescoreThis(n));
+      const count = Object.keys(current.scores).length;
+      if (count < MIN_SCORES_TO_REVEAL) throw UserError.conflict(ERRORS.tooFewScores(n, count));
       return { ...current, revealed: resultOf(current, settings, now, actor), updatedAt: now };
     });
     await this.changed(after);
-    await this.announceReveal(after);
+    await this.announce(access, actor, after, 'PICK reveal', (safe) => POSTS.revealed(after, safe(after.title)));
     return after;
   }
 
-  /** A new round: the last result moves to history and everyone scores again. */
-  async rescore(actor: string, teamId: string, n: number): Promise<Idea> {
-    const people = this.people();
-    const idea = await this.load(actor, teamId, n, people);
-    await this.requireOwnerOrAdmin(people, actor, idea, 'rescore');
+  /** A new round: the last result moves to the history and the channel's members are asked again. */
+  async rescore(access: Access, actor: string, teamId: string, n: number): Promise<Idea> {
+    const idea = await this.get(access, actor, teamId, n);
+    await this.require(access, actor, 'rescore', scopeOf(idea), idea);
     const asked = await this.askedIn(idea.channelId);
     const now = this.ctx.now();
     const { after } = await this.store.update(teamId, n, (current) => {
-      if (current.archived) throw UserError.conflict(`${ideaReference(n)} is archived.`);
-      if (!current.revealed) throw UserError.conflict(`Round ${current.round} of ${ideaReference(n)} is still being scored; reveal it first.`);
-      return {
-        ...current,
-        history: [...current.history, current.revealed],
-        revealed: null,
-        scores: {},
-        asked,
-        round: current.round + 1,
-        updatedAt: now,
-      };
+      if (current.archived) throw UserError.conflict(ERRORS.archived(n));
+      if (!current.revealed) throw UserError.conflict(ERRORS.stillScoring(n, current.round));
+      if (current.history.length + 1 >= PICK_LIMITS.rounds) throw UserError.conflict(ERRORS.tooManyRounds(n));
+      return { ...current, history: [...current.history, current.revealed], revealed: null, scores: {}, asked, round: current.round + 1, updatedAt: now };
     });
     await this.changed(after);
+    await this.announce(access, actor, after, 'PICK rescore', (safe) => POSTS.rescored(after, safe(after.title)));
     return after;
   }
 
-  async archive(actor: string, teamId: string, n: number, reason: string): Promise<Idea> {
-    const why = reason.trim();
-    if (!why) throw UserError.badRequest('Give a reason for archiving.', '/pick archive <id> <reason>');
-    if (why.length > 500) throw UserError.badRequest('Keep the reason under 500 characters.');
-    const people = this.people();
-    const idea = await this.load(actor, teamId, n, people);
-    await this.requireOwnerOrAdmin(people, actor, idea, 'archive');
+  async archive(access: Access, actor: string, teamId: string, n: number, reason: string): Promise<Idea> {
+    const why = checkText(reason, PICK_LIMITS.archiveReason, 'the reason');
+    if (!why) throw UserError.badRequest(ERRORS.giveReason, USAGE.archive);
+    const idea = await this.get(access, actor, teamId, n);
+    await this.require(access, actor, 'archive', scopeOf(idea), idea);
     const now = this.ctx.now();
     const { after } = await this.store.update(teamId, n, (current) => {
-      if (current.archived) throw UserError.conflict(`${ideaReference(n)} is already archived.`);
+      if (current.archived) throw UserError.conflict(ERRORS.alreadyArchived(n));
       return { ...current, archived: { reason: why, by: actor, at: now }, updatedAt: now };
     });
     await this.changed(after);
+    await this.announce(access, actor, after, 'PICK archive', (safe) => POSTS.archived(after, safe(after.title), safe(why)));
     return after;
   }
 
-  async link(actor: string, teamId: string, n: number, rfcNumber: number): Promise<{ idea: Idea; rfcTitle: string }> {
-    await this.load(actor, teamId, n);
-    const title = await this.rfcTitle(teamId, rfcNumber);
-    if (title === null) throw UserError.notFound(`There is no ${rfcReference(rfcNumber)} in this team.`);
+  /**
+   * Links the idea to an RFC of its team that the actor can see. Linking the same pair again
+   * changes nothing (and says so); replacing another link is reported as `previous`.
+   */
+  async link(
+    access: Access,
+    actor: string,
+    teamId: string,
+    n: number,
+    rfc: number,
+  ): Promise<{ idea: Idea; rfcTitle: string; previous: number | null; changed: boolean }> {
+    const idea = await this.mayLink(access, actor, teamId, n);
+    const rfcTitle = await this.rfcs.title(actor, idea.teamId, rfc);
+    if (rfcTitle === null) throw UserError.notFound(ERRORS.noSuchRfc(rfc));
     const now = this.ctx.now();
-    const { after } = await this.store.update(teamId, n, (current) =>
-      current.rfcNumber === rfcNumber ? UNCHANGED : { ...current, rfcNumber, updatedAt: now },
-    );
-    await this.changed(after);
-    return { idea: after, rfcTitle: title };
+    const { before, after } = await this.store.update(teamId, n, (current) => {
+      if (current.archived) throw UserError.conflict(ERRORS.archived(n));
+      return current.rfcNumber === rfc ? UNCHANGED : { ...current, rfcNumber: rfc, updatedAt: now };
+    });
+    const changed = before !== after;
+    if (changed) {
+      await this.changed(after);
+      await this.announce(access, actor, after, 'PICK link', (safe) => POSTS.linked(after, safe(after.title), rfc));
+    }
+    return { idea: after, rfcTitle, previous: before.rfcNumber, changed };
   }
 
-  /** One page, newest first; team-wide pages skip channels the viewer cannot see. */
-  async list(actor: string, query: ListQuery): Promise<{ ideas: Idea[]; next: number | null }> {
-    const people = this.people();
-    if (query.channelId && !(await people.canSeeChannel(actor, query.channelId))) {
-      throw UserError.notFound('There is no such channel you can see.');
-    }
-    const index = query.channelId ? this.store.channelIndex(query.channelId) : this.store.teamIndex(query.teamId);
-    const match = tagFilter(query.filter);
-    const page = await index.page({ before: query.before ?? null, limit: query.limit ?? PAGE_SIZE, match: (t) => match(t.s as IdeaStatus, t.q as Quadrant | null) });
-    const records = await this.store.getMany(query.teamId, page.entries.map((e) => Number(e.id)));
-    const ideas: Idea[] = [];
-    for (const idea of records) {
-      if (!idea || !match(statusOf(idea), idea.archived ? null : (idea.revealed?.quadrant ?? null))) continue;
-      if (!query.channelId && !(await people.canSeeChannel(actor, idea.channelId))) continue;
-      ideas.push(idea);
-    }
-    return { ideas, next: page.next };
+  /** The idea, if the actor may link it (RFCs read its title to open an RFC from it, which links it). */
+  async mayLink(access: Access, actor: string, teamId: string, n: number): Promise<Idea> {
+    const idea = await this.get(access, actor, teamId, n);
+    await this.require(access, actor, 'link', scopeOf(idea), idea);
+    if (idea.archived) throw UserError.conflict(ERRORS.archived(n));
+    return idea;
+  }
+
+  /** The linked RFC's title, only if the viewer may see the RFC (RFCs decide). */
+  rfcTitle(actor: string, idea: Idea): Promise<string | null> {
+    return idea.rfcNumber === null ? Promise.resolve(null) : this.rfcs.title(actor, idea.teamId, idea.rfcNumber);
+  }
+
+  // ---- reading ----
+
+  /** One page of a channel's ideas, newest first; the list's team is the channel's. */
+  async channelPage(access: Access, actor: string, channelId: string, pathTeamId: string | null, query: PageQuery): Promise<IdeaPage & { teamId: string }> {
+    const scope = await access.scopeOfChannel(actor, channelId);
+    if (pathTeamId !== null && scope.teamId !== pathTeamId) throw UserError.notFound(ERRORS.noSuchChannel);
+    const page = await this.page(access, actor, scope.teamId, channelId, query);
+    return { ...page, teamId: scope.teamId };
+  }
+
+  /**
+   * One page of the team's ideas, newest first, limited to those the actor can see now. Guests
+   * may ask too (they see their own channels' ideas); people outside the team get not-found.
+   */
+  async teamPage(access: Access, actor: string, teamId: string, query: PageQuery): Promise<IdeaPage> {
+    if (!(await access.isTeamMember(actor, teamId)) && !(await access.isSystemAdmin(actor))) throw UserError.notFound(ERRORS.noSuchTeam);
+    return this.page(access, actor, teamId, null, query);
   }
 
   /** The channel's live ideas for the chart: the newest BOARD_SIZE that are not archived. */
-  async board(actor: string, teamId: string, channelId: string): Promise<Idea[]> {
-    return (await this.list(actor, { teamId, channelId, filter: 'all', limit: BOARD_SIZE })).ideas;
+  async board(access: Access, actor: string, channelId: string): Promise<{ channelName: string; teamId: string; ideas: Idea[] }> {
+    const { ideas, teamId } = await this.channelPage(access, actor, channelId, null, { filter: 'all', before: null, limit: BOARD_SIZE });
+    const channel = await access.channel(channelId);
+    return { channelName: channel?.Name ?? channelId, teamId, ideas };
   }
 
-  view(idea: Idea, viewer: string | null): IdeaView {
-    const view: IdeaView = {
-      teamId: idea.teamId,
-      number: idea.number,
-      reference: ideaReference(idea.number),
-      channelId: idea.channelId,
-      title: idea.title,
-      ownerId: idea.ownerId,
-      createdAt: idea.createdAt,
-      updatedAt: idea.updatedAt,
-      status: statusOf(idea),
-      round: idea.round,
-      askedCount: idea.asked.length,
-      scoredCount: Object.keys(idea.scores).length,
-      revealed: idea.revealed,
-      history: idea.history,
-      rfcNumber: idea.rfcNumber,
-      archived: idea.archived,
-    };
-    if (viewer) {
-      const mine = idea.scores[viewer];
-      view.myScore = mine ? { payoff: mine.payoff, cost: mine.cost } : null;
-      view.awaitingMyScore = statusOf(idea) === 'open' && !mine && idea.asked.includes(viewer);
-    }
-    return view;
+  /**
+   * The index gives numbers; every record is loaded from the list's own team and kept only when
+   * it belongs to that team (and channel), matches the filter, and the actor can see it now.
+   */
+  private async page(access: Access, actor: string, teamId: string, channelId: string | null, query: PageQuery): Promise<IdeaPage> {
+    const index = channelId ? this.store.channelIndex(channelId) : this.store.teamIndex(teamId);
+    const match = filterOf(query.filter);
+    const page = await index.page({ before: query.before, limit: query.limit, match: (t) => match(String(t.s), typeof t.q === 'string' ? t.q : null) });
+    const records = await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)));
+    const candidates = records.filter(
+      (idea): idea is Idea =>
+        idea !== null && idea.teamId === teamId && (channelId === null || idea.channelId === channelId) && match(statusOf(idea), quadrantOfIdea(idea)),
+    );
+    return { ideas: await access.filterVisible(actor, candidates, scopeOf), next: page.next };
   }
+
+  /** `/infra owe`: the newest asks waiting for the user's score that they can still see, oldest of them first. */
+  async owedBy(userId: string, teamId: string): Promise<string[]> {
+    const access = this.ctx.access();
+    const set = await this.store.owedBy(teamId, userId);
+    const newest = set.ideas.slice(-OWED_LINES);
+    const ideas = (await this.store.getMany(teamId, newest.map((r) => r.number))).filter(
+      (i): i is Idea => i !== null && i.teamId === teamId && waitingOn(i).includes(userId),
+    );
+    const visible = await access.filterVisible(userId, ideas, scopeOf);
+    const lines = visible.map(OWED.score);
+    const more = set.ideas.length - newest.length + set.overflow;
+    if (more > 0) lines.push(OWED.more(more));
+    return lines;
+  }
+
+  /**
+   * Live Challenge ideas without an RFC yet, and disputed ones, newest reveal first (the newest
+   * AGENDA_WINDOW). A person sees those they can see now; a post into a channel shows those of the
+   * team's open channels and of that channel itself — the rest only as a count.
+   */
+  async challengeAgenda(teamId: string, reader: Reader): Promise<Listed<IdeaAgendaItem>> {
+    const access = this.ctx.access();
+    const refs = (await this.store.agendaIdeas(teamId)).sort((a, b) => (b.revealedAt ?? 0) - (a.revealedAt ?? 0)).slice(0, AGENDA_WINDOW);
+    const ideas = (await this.store.getMany(teamId, refs.map((r) => r.number))).filter((i): i is Idea => i !== null && i.teamId === teamId && onAgenda(i));
+    const readable = await Promise.all(ideas.map((idea) => this.readerSees(access, reader, idea)));
+    const items = ideas.filter((_, k) => readable[k]).map(agendaItem);
+    return { items, hidden: ideas.length - items.length };
+  }
+
+  private async readerSees(access: Access, reader: Reader, idea: Idea): Promise<boolean> {
+    if ('userId' in reader) return access.canSee(reader.userId, scopeOf(idea));
+    const [target, home] = await Promise.all([access.channel(reader.channelId), access.channel(idea.channelId)]);
+    if (!target || !home || target.TeamId !== idea.teamId || home.TeamId !== idea.teamId) return false;
+    return idea.channelId === reader.channelId || home.Type === 'O';
+  }
+
+  // ---- hooks ----
 
   /**
    * Someone left a channel: they are no longer asked to score its open ideas, so a round they
    * held up reveals itself once everyone still asked has scored.
    */
   async memberLeft(channelId: string, userId: string): Promise<void> {
-    const channel = await this.people().channel(channelId);
+    const access = this.ctx.access();
+    const channel = await access.channel(channelId);
     if (!channel?.TeamId) return;
-    const waiting = (await this.store.openIdeas(channel.TeamId)).filter((r) => r.channelId === channelId && r.asked?.includes(userId));
+    const teamId = channel.TeamId;
+    const set = await this.store.owedBy(teamId, userId);
+    const numbers = new Set(set.ideas.filter((r) => r.channelId === channelId).map((r) => r.number));
+    if (set.overflow > 0) {
+      const open = await this.store.channelIndex(channelId).page({ limit: LEAVE_SCAN, match: (t) => t.s === 'open' });
+      for (const e of open.entries) numbers.add(Number(e.id));
+    }
     const settings = pickSettings(this.ctx.settings());
-    for (const ref of waiting) {
+    for (const n of numbers) {
       const now = this.ctx.now();
-      const { before, after } = await this.store.update(channel.TeamId, ref.number, (idea) => {
-        if (idea.revealed || idea.archived || !idea.asked.includes(userId) || idea.scores[userId]) return UNCHANGED;
-        const asked = idea.asked.filter((id) => id !== userId);
-        const next: Idea = { ...idea, asked, updatedAt: now };
-        const everyone = asked.length > 0 && asked.every((id) => idea.scores[id]);
-        return everyone ? { ...next, revealed: resultOf(next, settings, now, null) } : next;
-      });
-      if (before === after) continue;
+      const updated = await this.store
+        .update(teamId, n, (idea) => {
+          if (idea.channelId !== channelId || !waitingOn(idea).includes(userId)) return UNCHANGED;
+          const next: Idea = { ...idea, asked: idea.asked.filter((id) => id !== userId), updatedAt: now };
+          return everyoneAskedScored(next) ? { ...next, revealed: resultOf(next, settings, now, null) } : next;
+        })
+        .catch(skipUnusable(this.onCorrupt)); // one unreadable or missing idea must not stop the others
+      if (!updated || updated.before === updated.after) continue;
+      const { before, after } = updated;
       await this.changed(after);
-      if (after.revealed) await this.announceReveal(after);
+      if (before.revealed === null && after.revealed !== null) await this.announceAutomaticReveal(access, after);
     }
   }
 
-  /** Ideas waiting for the user's score (for /infra owe). */
-  async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const asked = (await this.store.openIdeas(teamId)).filter((r) => r.asked?.includes(userId)).slice(-50);
-    const ideas = await this.store.getMany(teamId, asked.map((r) => r.number));
-    return ideas
-      .filter((i): i is Idea => i !== null && statusOf(i) === 'open' && i.asked.includes(userId) && !i.scores[userId])
-      .map((i) => `Score ${ideaReference(i.number)} “${i.title}”: \`/pick score ${i.number} payoff=<1-10> cost=<1-10>\``);
+  // ---- helpers ----
+
+  private async require(access: Access, actor: string, action: PickAction, scope: Scope, idea: Idea | null): Promise<void> {
+    await pickPolicy.require(access, actor, action, { scope, holders: { owner: idea?.ownerId } }, idea ? `${action} ${ideaReference(idea.number)}` : undefined);
   }
 
-  /**
-   * Challenge ideas for a guild agenda, newest first and at most AGENDA_IDEAS: new ones (revealed
-   * since `since`) and disputed ones. Only ideas from open channels or from the guild's own
-   * channel, since the agenda is posted there.
-   */
-  async challengeAgenda(teamId: string, since: number, guildChannelId: string | null): Promise<IdeaAgendaItem[]> {
-    const people = this.people();
-    const items: IdeaAgendaItem[] = [];
-    const newestFirst = (await this.store.challengeIdeas(teamId)).sort((a, b) => (b.revealedAt ?? 0) - (a.revealedAt ?? 0));
-    for (const ref of newestFirst) {
-      if (items.length === AGENDA_IDEAS) break;
-      const isNew = (ref.revealedAt ?? 0) > since;
-      if (!isNew && !ref.disputed) continue;
-      if (ref.channelId !== guildChannelId && (await people.channel(ref.channelId))?.Type !== 'O') continue;
-      items.push({ ideaId: `${teamId}:${ref.number}`, reference: ideaReference(ref.number), title: ref.title, quadrant: 'challenge', disputed: ref.disputed ?? false });
-    }
-    return items;
-  }
-
-  private async requireOwnerOrAdmin(people: People, actor: string, idea: Idea, what: string): Promise<void> {
-    if (idea.ownerId === actor || (await people.isAdmin(actor, idea.teamId))) return;
-    throw UserError.forbidden(`Only the idea's owner (${await people.mentions([idea.ownerId])}) or an admin may ${what} ${ideaReference(idea.number)}.`);
-  }
-
-  /** Channel members at this moment, as the people asked to score (bots aside). */
+  /** Channel members at this moment, as the people asked to score (bots aside); none in a large channel. */
   private async askedIn(channelId: string): Promise<string[]> {
     const ids: string[] = [];
     for (let page = 0; ; page++) {
       const members = await this.ctx.api.getChannelMembers(channelId, page, 200);
       ids.push(...members.map((m) => m.UserId).filter((id) => id !== this.ctx.botUserId));
-      if (ids.length > ASK_LIMIT) return [];
+      if (ids.length > PICK_LIMITS.asked) return [];
       if (members.length < 200) return ids;
     }
   }
 
+  /** Every change goes to the idea's channel only, without anyone's score. */
   private async changed(idea: Idea): Promise<void> {
-    await this.ctx.events.publish('pick_idea_changed', { idea: this.view(idea, null) }, { channelId: idea.channelId });
+    await this.ctx.events.publish('pick_idea_changed', { idea: ideaView(idea, null) }, { channelId: idea.channelId });
   }
 
-  private async announceReveal(idea: Idea): Promise<void> {
-    await postAsBot(this.ctx, { channelId: idea.channelId, message: revealMessage(idea) }, `PICK reveal of ${ideaReference(idea.number)}`);
+  /** A bot post the actor caused (the policy checked they may post there); their text relayed safely. */
+  private async announce(access: Access, actor: string, idea: Idea, what: string, message: (safe: (text: string) => string) => string): Promise<void> {
+    const mayMention = await access.canMentionChannel(actor, idea.channelId);
+    const safe = mayMention ? (t: string) => t : withoutChannelMentions;
+    await postAsBot(this.ctx, { channelId: idea.channelId, message: message(safe), props: { ...RELAYED_TEXT_PROPS } }, `${what} of ${ideaReference(idea.number)}`);
+  }
+
+  /**
+   * An automatic reveal has no actor who chose to post: it is announced where the idea's owner
+   * (who added it there) may still post, and never fires a channel-wide mention.
+   */
+  private async announceAutomaticReveal(access: Access, idea: Idea): Promise<void> {
+    if (!(await access.canPost(idea.ownerId, idea.channelId))) {
+      this.ctx.log.info('PICK automatic reveal not announced: the owner may no longer post there', { channelId: idea.channelId, idea: idea.number });
+      return;
+    }
+    await postAsBot(
+      this.ctx,
+      { channelId: idea.channelId, message: POSTS.revealed(idea, withoutChannelMentions(idea.title)), props: { ...RELAYED_TEXT_PROPS } },
+      `PICK reveal of ${ideaReference(idea.number)}`,
+    );
   }
 }
 
-export function resultOf(idea: Idea, settings: { threshold: number; disagreementIqr: number }, now: number, by: string | null): RoundResult {
-  const scores = Object.values(idea.scores);
-  const payoff = axisStats(scores.map((s) => s.payoff));
-  const cost = axisStats(scores.map((s) => s.cost));
-  return {
-    round: idea.round,
-    payoff,
-    cost,
-    count: scores.length,
-    quadrant: quadrantOf(payoff.median, cost.median, settings.threshold),
-    disputed: isDisputed(payoff, cost, settings.disagreementIqr),
-    threshold: settings.threshold,
-    revealedAt: now,
-    revealedBy: by,
-  };
+/** Collapsed whitespace, 1–300 characters. */
+export function cleanTitle(title: string): string {
+  if (title.length > PICK_LIMITS.title * 4) checkText(title, PICK_LIMITS.title, 'the title'); // refuse hostile sizes before any regex
+  const clean = checkText(title.replace(/\s+/g, ' '), PICK_LIMITS.title, 'the title');
+  if (!clean) throw UserError.badRequest(ERRORS.sayWhatIdea, USAGE.add);
+  return clean;
 }
 
-export function resultLine(r: RoundResult): string {
-  return (
-    `**${capital(r.quadrant)}** (${QUADRANT_HELP[r.quadrant]}) — payoff ${r.payoff.median} (IQR ${r.payoff.iqr}), ` +
-    `cost ${r.cost.median} (IQR ${r.cost.iqr}), ${r.count} scorer${r.count === 1 ? '' : 's'}` +
-    (r.disputed ? ' — ⚠ wide spread: discuss before deciding' : '')
-  );
+/** For loops over derived entries: a missing idea is skipped, an unreadable one reported and skipped. */
+function skipUnusable(onCorrupt: (err: CorruptRecordError) => void): (err: unknown) => null {
+  const corrupt = nullIfCorrupt(onCorrupt);
+  return (err) => (err instanceof UserError && err.status === 404 ? null : corrupt(err));
 }
 
-export function nextStepFor(idea: Idea): string {
-  const q = idea.revealed?.quadrant;
-  if (q === 'challenge' && idea.rfcNumber === null) return `This is a Challenge: open an RFC with \`/rfc new --idea ${idea.number} ${idea.title.slice(0, 60)}\`.`;
-  if (q === 'kill') return `This is a Kill: archive it with \`/pick archive ${idea.number} <reason>\`.`;
-  return '';
+/** Everyone asked has scored and there are enough scores for a reveal that exposes no one. */
+function everyoneAskedScored(idea: Idea): boolean {
+  return idea.asked.length > 0 && idea.asked.every((id) => idea.scores[id]) && Object.keys(idea.scores).length >= MIN_SCORES_TO_REVEAL;
 }
 
-function revealMessage(idea: Idea): string {
-  const r = idea.revealed!;
-  const how = r.revealedBy ? 'revealed' : 'revealed automatically: everyone asked has scored';
-  return [`#### ${ideaReference(idea.number)} “${idea.title}” — round ${r.round} ${how}`, resultLine(r), nextStepFor(idea)].filter(Boolean).join('\n');
+export function resultOf(idea: Idea, settings: PickSettings, now: number, by: string | null): RoundResult {
+  return roundResult(idea.round, Object.values(idea.scores), settings, now, by);
 }
 
-function tagFilter(filter: ListFilter): (status: IdeaStatus, quadrant: Quadrant | null) => boolean {
+function filterOf(filter: IdeaFilter): (status: string, quadrant: string | null) => boolean {
   switch (filter) {
     case 'all':
       return (s) => s !== 'archived';
@@ -372,4 +414,10 @@ function tagFilter(filter: ListFilter): (status: IdeaStatus, quadrant: Quadrant 
   }
 }
 
-export const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const agendaItem = (idea: Idea): IdeaAgendaItem => ({
+  ideaId: `${idea.teamId}:${idea.number}`,
+  reference: ideaReference(idea.number),
+  title: idea.title,
+  quadrant: quadrantOfIdea(idea),
+  disputed: idea.revealed?.disputed ?? false,
+});

@@ -3,22 +3,12 @@
  * the disagreement flag. Pure functions, so they are tested without any store.
  */
 
-export const QUADRANTS = ['possible', 'implement', 'challenge', 'kill'] as const;
-export type Quadrant = (typeof QUADRANTS)[number];
+import type { Quadrant, Spread } from '../contract/pick';
+import type { RoundResult } from './records';
 
-export const QUADRANT_HELP: Record<Quadrant, string> = {
-  possible: 'low payoff, low cost',
-  implement: 'high payoff, low cost',
-  challenge: 'high payoff, high cost',
-  kill: 'low payoff, high cost',
-};
+export { QUADRANTS, type Quadrant } from '../contract/pick';
 
-export interface AxisStats {
-  median: number;
-  q1: number;
-  q3: number;
-  iqr: number;
-}
+export type AxisStats = Spread;
 
 /**
  * Quartiles by linear interpolation between closest ranks (the "R-7"/spreadsheet QUARTILE.INC
@@ -52,3 +42,26 @@ export function isDisputed(payoff: AxisStats, cost: AxisStats, iqrLimit: number)
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** The aggregate a reveal shows: never a person's score, only medians, spreads and the count. */
+export function roundResult(
+  round: number,
+  scores: ReadonlyArray<{ payoff: number; cost: number }>,
+  settings: { threshold: number; disagreementIqr: number },
+  revealedAt: number,
+  revealedBy: string | null,
+): RoundResult {
+  const payoff = axisStats(scores.map((s) => s.payoff));
+  const cost = axisStats(scores.map((s) => s.cost));
+  return {
+    round,
+    payoff,
+    cost,
+    count: scores.length,
+    quadrant: quadrantOf(payoff.median, cost.median, settings.threshold),
+    disputed: isDisputed(payoff, cost, settings.disagreementIqr),
+    threshold: settings.threshold,
+    revealedAt,
+    revealedBy,
+  };
+}

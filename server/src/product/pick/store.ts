@@ -1,31 +1,58 @@
 /**
  * PICK's KV layout. Every write is a compare-and-set through KvRepository; records are the truth
- * and the indexes and sets below are derived from them (synced right after each record write).
+ * and the indexes and sets below are derived from them (synced right after each record write;
+ * readers re-check the record, so a crash between the two writes never shows wrong data).
  *
- * | key                          | record                  | purpose                                        |
- * |------------------------------|-------------------------|------------------------------------------------|
- * | pick:seq:<teamId>            | {v,last}                | team-scoped idea numbers (IDEA-12)             |
- * | pick:i:<teamId>:<n>          | ideaSchema              | the idea: scores, rounds, link, archive        |
- * | pick:ch:<channelId>:h / :c<k>| ChunkedIndex            | the channel's ideas, tags {s,q}                |
- * | pick:tm:<teamId>:h / :c<k>   | ChunkedIndex            | the team's ideas, tags {s,q,ch}                |
- * | pick:open:<teamId>           | ideaSetSchema           | ideas still being scored (for /infra owe)      |
- * | pick:chal:<teamId>           | ideaSetSchema           | live Challenge ideas (for guild agendas)       |
+ * | key                          | record          | purpose                                                   |
+ * |------------------------------|-----------------|-----------------------------------------------------------|
+ * | pick:seq:<teamId>            | {v,last}        | team-scoped idea numbers (IDEA-12)                        |
+ * | pick:i:<teamId>:<n>          | ideaSchema      | the idea: scores, rounds, link, archive                   |
+ * | pick:ch:<channelId>:h / :c<k>| ChunkedIndex    | the channel's ideas, tags {s,q}                           |
+ * | pick:tm:<teamId>:h / :c<k>   | ChunkedIndex    | the team's ideas, tags {s,q,ch}                           |
+ * | pick:owe:<teamId>:<userId>   | owedSetSchema   | ideas waiting for this person's score (/infra owe, leaves)|
+ * | pick:chal:<teamId>           | agendaSetSchema | live Challenges without an RFC and disputed ideas (agendas)|
+ * | pick:migrated:owe            | {v,at}          | the per-team open sets of earlier versions are migrated   |
  *
  * Tags: s = open|revealed|archived, q = quadrant or null, ch = channel id.
+ *
+ * Why per-person owed sets: a score touches only the scorer's own key (no team-wide hot key for
+ * every scorer to contend on), /infra owe reads one small key, and a leave reads the leaver's.
  */
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
-import { type Idea, type IdeaRef, ideaReference, ideaSchema, ideaSetSchema } from './schema';
+import { ideaReference, type IdeaStatus } from '../contract/pick';
+import {
+  AGENDA_SET_LIMIT,
+  type AgendaRef,
+  agendaSetSchema,
+  type Idea,
+  ideaSchema,
+  legacyOpenSetSchema,
+  migrationMarkSchema,
+  OWED_SET_LIMIT,
+  type OwedRef,
+  type OwedSet,
+  owedSetSchema,
+  REF_TITLE_MAX,
+} from './records';
+import type { Quadrant } from './stats';
 
 const ideaKey = (teamId: string, n: number): string => `pick:i:${teamId}:${n}`;
-const openKey = (teamId: string): string => `pick:open:${teamId}`;
-const challengeKey = (teamId: string): string => `pick:chal:${teamId}`;
-/** Bounds on the derived sets: they serve reminders and agendas, not archives. */
-const SET_LIMIT = 500;
+const owedKey = (teamId: string, userId: string): string => `pick:owe:${teamId}:${userId}`;
+const agendaKey = (teamId: string): string => `pick:chal:${teamId}`;
+const LEGACY_OPEN_PREFIX = 'pick:open:';
+const MIGRATED_KEY = 'pick:migrated:owe';
+/** Owed-set writes in flight at once when a round asks a whole channel. */
+const FAN_OUT = 8;
 
-export type IdeaStatus = 'open' | 'revealed' | 'archived';
 export const statusOf = (idea: Idea): IdeaStatus => (idea.archived ? 'archived' : idea.revealed ? 'revealed' : 'open');
+export const quadrantOfIdea = (idea: Idea): Quadrant | null => (idea.archived ? null : (idea.revealed?.quadrant ?? null));
+/** People asked this round who have not scored yet. */
+export const waitingOn = (idea: Idea): string[] => (statusOf(idea) === 'open' ? idea.asked.filter((id) => !idea.scores[id]) : []);
+/** On the guild agenda: a live Challenge nobody has taken to an RFC yet, or a disputed result. */
+export const onAgenda = (idea: Idea): boolean =>
+  !idea.archived && idea.revealed !== null && ((idea.revealed.quadrant === 'challenge' && idea.rfcNumber === null) || idea.revealed.disputed);
 
 export type NewIdea = Omit<Idea, 'v' | 'number' | 'channelOrdinal' | 'teamOrdinal'>;
 
@@ -34,6 +61,7 @@ export class PickStore {
   constructor(
     private readonly kv: KvRepository,
     private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
+    private readonly warn: (message: string, fields: Record<string, unknown>) => void = () => {},
   ) {}
 
   channelIndex(channelId: string): ChunkedIndex {
@@ -53,7 +81,7 @@ export class PickStore {
     if (!(await this.kv.insert(ideaKey(draft.teamId, number), ideaSchema, idea))) {
       throw new Error(`${ideaKey(draft.teamId, number)} already exists`);
     }
-    await this.syncSets(null, idea);
+    await this.syncDerived(null, idea);
     return idea;
   }
 
@@ -68,61 +96,121 @@ export class PickStore {
 
   /**
    * Compare-and-set on the idea; `mutate` may run several times and throws UserError to refuse.
-   * Returns the stored idea and the one it replaced, then re-syncs the derived indexes.
+   * Returns the stored idea and the one it replaced, then re-syncs the derived indexes and sets.
    */
   async update(teamId: string, n: number, mutate: (idea: Idea) => Idea | typeof UNCHANGED): Promise<{ before: Idea; after: Idea }> {
     let before: Idea | null = null;
     const after = await this.kv.update(ideaKey(teamId, n), ideaSchema, (current) => {
-      if (!current) throw UserError.notFound(`There is no ${ideaReference(n)} in this team.`);
+      if (!current) throw UserError.notFound(`No such idea: ${ideaReference(n)}.`);
       before = current;
       return mutate(current);
     });
     const previous = before as Idea | null;
-    if (!after || !previous) throw UserError.notFound(`There is no ${ideaReference(n)} in this team.`);
+    if (!after || !previous) throw UserError.notFound(`No such idea: ${ideaReference(n)}.`);
     if (previous !== after) await this.sync(previous, after);
     return { before: previous, after };
   }
 
   private async sync(before: Idea, after: Idea): Promise<void> {
+    // Always put (a read when nothing changed): it also repairs tags a crash left behind.
     const tags = tagsOf(after);
     await this.channelIndex(after.channelId).put(after.channelOrdinal, String(after.number), tags);
     await this.teamIndex(after.teamId).put(after.teamOrdinal, String(after.number), { ...tags, ch: after.channelId });
-    await this.syncSets(before, after);
+    await this.syncDerived(before, after);
   }
 
-  /** Keeps the small per-team sets in step; a no-op read when the idea's membership is unchanged. */
-  private async syncSets(before: Idea | null, after: Idea): Promise<void> {
-    const wasOpen = before !== null && statusOf(before) === 'open';
-    const isOpen = statusOf(after) === 'open';
-    if (wasOpen || isOpen) {
-      await this.updateSet(openKey(after.teamId), after.number, isOpen ? { ...refOf(after), asked: after.asked } : null);
-    }
-    const wasChallenge = before !== null && isLiveChallenge(before);
-    const isChallenge = isLiveChallenge(after);
-    if (wasChallenge || isChallenge) {
-      const ref = isChallenge ? { ...refOf(after), revealedAt: after.revealed!.revealedAt, disputed: after.revealed!.disputed } : null;
-      await this.updateSet(challengeKey(after.teamId), after.number, ref);
+  /** Owed sets of the people whose ask changed, and the agenda set when the idea's place on it did. */
+  private async syncDerived(before: Idea | null, after: Idea): Promise<void> {
+    const was = new Set(before ? waitingOn(before) : []);
+    const is = new Set(waitingOn(after));
+    const ref: OwedRef = { number: after.number, channelId: after.channelId };
+    const changes: Array<[string, boolean]> = [
+      ...[...is].filter((u) => !was.has(u)).map((u): [string, boolean] => [u, true]),
+      ...[...was].filter((u) => !is.has(u)).map((u): [string, boolean] => [u, false]),
+    ];
+    await inBatches(changes, FAN_OUT, ([userId, add]) => this.updateOwed(after.teamId, userId, ref, add));
+
+    const wasOn = before !== null && onAgenda(before);
+    const isOn = onAgenda(after);
+    if (wasOn || isOn) {
+      const entry = isOn ? agendaRefOf(after) : null;
+      if (!(wasOn && isOn && sameAgendaRef(agendaRefOf(before), entry!))) await this.updateAgenda(after.teamId, after.number, entry);
     }
   }
 
-  private async updateSet(key: string, number: number, ref: IdeaRef | null): Promise<void> {
-    await this.kv.update(key, ideaSetSchema, (set) => {
-      const ideas = (set?.ideas ?? []).filter((i) => i.number !== number);
-      if (ref) ideas.push(ref);
-      if (!ref && ideas.length === (set?.ideas.length ?? 0)) return UNCHANGED;
-      return { v: 1 as const, ideas: ideas.slice(-SET_LIMIT) };
+  private async updateOwed(teamId: string, userId: string, ref: OwedRef, add: boolean): Promise<void> {
+    await this.kv.update(owedKey(teamId, userId), owedSetSchema, (set) => {
+      const ideas = set?.ideas ?? [];
+      const present = ideas.some((i) => i.number === ref.number);
+      if (add === present) return UNCHANGED;
+      if (!add) {
+        const left = ideas.filter((i) => i.number !== ref.number);
+        // Once every listed ask is answered, the overflow count is as stale as it can get.
+        return { v: 1 as const, ideas: left, overflow: left.length === 0 ? 0 : (set?.overflow ?? 0) };
+      }
+      // Full: the oldest ask leaves the list and is counted (reported by /infra owe, never silent).
+      const full = ideas.length >= OWED_SET_LIMIT;
+      return { v: 1 as const, ideas: [...(full ? ideas.slice(1) : ideas), ref], overflow: (set?.overflow ?? 0) + (full ? 1 : 0) };
     });
   }
 
-  async openIdeas(teamId: string): Promise<IdeaRef[]> {
-    return (await this.kv.get(openKey(teamId), ideaSetSchema))?.ideas ?? [];
+  private async updateAgenda(teamId: string, number: number, ref: AgendaRef | null): Promise<void> {
+    await this.kv.update(agendaKey(teamId), agendaSetSchema, (set) => {
+      const ideas = (set?.ideas ?? []).filter((i) => i.number !== number);
+      if (!ref && ideas.length === (set?.ideas.length ?? 0)) return UNCHANGED;
+      if (ref) ideas.push(ref);
+      if (ideas.length > AGENDA_SET_LIMIT) {
+        this.warn('PICK agenda set full: the oldest entries leave it', { key: agendaKey(teamId), dropped: ideas.length - AGENDA_SET_LIMIT });
+      }
+      return { v: 1 as const, ideas: ideas.slice(-AGENDA_SET_LIMIT) };
+    });
   }
 
-  async challengeIdeas(teamId: string): Promise<IdeaRef[]> {
-    return (await this.kv.get(challengeKey(teamId), ideaSetSchema))?.ideas ?? [];
+  /** The ideas waiting for this person's score in the team (derived: re-check each record). */
+  async owedBy(teamId: string, userId: string): Promise<OwedSet> {
+    return (await this.kv.get(owedKey(teamId, userId), owedSetSchema).catch(nullIfCorrupt(this.onCorrupt))) ?? { v: 1, ideas: [], overflow: 0 };
+  }
+
+  /** The team's agenda candidates (derived: re-check each record). */
+  async agendaIdeas(teamId: string): Promise<AgendaRef[]> {
+    return (await this.kv.get(agendaKey(teamId), agendaSetSchema).catch(nullIfCorrupt(this.onCorrupt)))?.ideas ?? [];
+  }
+
+  /**
+   * Once per installation: earlier versions kept every open idea with its asked list in one
+   * per-team key (`pick:open:<team>`). Their asks move to the per-person sets, then the key goes.
+   * Idempotent (adding to a set twice is a no-op), so nodes racing on activation do no harm.
+   */
+  async migrateLegacyOpenSets(now: number): Promise<number> {
+    if (await this.kv.get(MIGRATED_KEY, migrationMarkSchema).catch(() => null)) return 0;
+    let moved = 0;
+    for (const key of await this.kv.listKeys(LEGACY_OPEN_PREFIX)) {
+      const teamId = key.slice(LEGACY_OPEN_PREFIX.length);
+      const legacy = await this.kv.get(key, legacyOpenSetSchema).catch(nullIfCorrupt(this.onCorrupt));
+      for (const idea of await this.getMany(teamId, (legacy?.ideas ?? []).map((r) => r.number))) {
+        if (!idea) continue;
+        await this.syncDerived(null, idea);
+        moved++;
+      }
+      await this.kv.delete(key);
+    }
+    await this.kv.update(MIGRATED_KEY, migrationMarkSchema, (cur) => cur ?? { v: 1 as const, at: now });
+    return moved;
   }
 }
 
-const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: idea.archived ? null : (idea.revealed?.quadrant ?? null) });
-const refOf = (idea: Idea): IdeaRef => ({ number: idea.number, channelId: idea.channelId, title: idea.title.slice(0, 120) });
-const isLiveChallenge = (idea: Idea): boolean => !idea.archived && idea.revealed?.quadrant === 'challenge';
+const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: quadrantOfIdea(idea) });
+
+const agendaRefOf = (idea: Idea): AgendaRef => ({
+  number: idea.number,
+  channelId: idea.channelId,
+  title: idea.title.slice(0, REF_TITLE_MAX),
+  revealedAt: idea.revealed?.revealedAt,
+  disputed: idea.revealed?.disputed ?? false,
+});
+const sameAgendaRef = (a: AgendaRef, b: AgendaRef): boolean =>
+  a.channelId === b.channelId && a.title === b.title && a.revealedAt === b.revealedAt && a.disputed === b.disputed;
+
+async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+}

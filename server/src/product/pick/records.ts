@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { PICK_LIMITS, QUADRANTS, SCORE_MAX, SCORE_MIN } from '../contract/pick';
+
+/**
+ * PICK's stored records (see store.ts for where each lives). Every string and list has a bound,
+ * so a record written by an old version or by hand can never grow past it unnoticed.
+ */
+
+export const scoreValue = z.number().int().min(SCORE_MIN).max(SCORE_MAX);
+
+const axis = z.object({ median: z.number(), q1: z.number(), q3: z.number(), iqr: z.number() });
+const userId = z.string().max(64);
+
+export const roundResultSchema = z.object({
+  round: z.number().int().positive(),
+  payoff: axis,
+  cost: axis,
+  count: z.number().int().nonnegative(),
+  quadrant: z.enum(QUADRANTS),
+  disputed: z.boolean(),
+  threshold: z.number(),
+  revealedAt: z.number(),
+  /** null when revealed automatically because everyone asked had scored. */
+  revealedBy: userId.nullable(),
+});
+export type RoundResult = z.output<typeof roundResultSchema>;
+
+const scoreSchema = z.object({ payoff: scoreValue, cost: scoreValue, at: z.number() });
+
+export const ideaSchema = z.object({
+  v: z.literal(1),
+  teamId: z.string().max(64),
+  number: z.number().int().positive(),
+  channelId: z.string().max(64),
+  title: z.string().min(1).max(PICK_LIMITS.title),
+  ownerId: userId,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Where the idea sits in the channel's and the team's list indexes. */
+  channelOrdinal: z.number().int().nonnegative(),
+  teamOrdinal: z.number().int().nonnegative(),
+  round: z.number().int().positive(),
+  /** Who is asked to score this round (channel members when added); all scored → auto reveal. */
+  asked: z.array(userId).max(PICK_LIMITS.asked),
+  /** Private per person until revealed; only the aggregate is ever shown to others. */
+  scores: z
+    .record(userId, scoreSchema)
+    .refine((s) => Object.keys(s).length <= PICK_LIMITS.scores, `at most ${PICK_LIMITS.scores} scores per round`),
+  revealed: roundResultSchema.nullable(),
+  /** Results of earlier rounds, oldest first. */
+  history: z.array(roundResultSchema).max(PICK_LIMITS.rounds - 1),
+  rfcNumber: z.number().int().positive().nullable(),
+  archived: z.object({ reason: z.string().max(PICK_LIMITS.archiveReason), by: userId, at: z.number() }).nullable(),
+});
+export type Idea = z.output<typeof ideaSchema>;
+
+/** Titles kept in the derived sets are cut to this (the record has the full title). */
+export const REF_TITLE_MAX = 120;
+
+/** One entry of a team's agenda set: a live Challenge without an RFC, or a disputed idea. */
+export const agendaRefSchema = z.object({
+  number: z.number().int().positive(),
+  channelId: z.string().max(64),
+  title: z.string().max(REF_TITLE_MAX),
+  revealedAt: z.number().optional(),
+  disputed: z.boolean().optional(),
+  // Written by earlier versions (the open set's refs); ignored.
+  asked: z.array(z.string()).optional(),
+});
+export type AgendaRef = z.output<typeof agendaRefSchema>;
+export const AGENDA_SET_LIMIT = 500;
+export const agendaSetSchema = z.object({ v: z.literal(1), ideas: z.array(agendaRefSchema).max(AGENDA_SET_LIMIT) });
+
+/**
+ * One person's open asks in a team: the ideas waiting for their score. `overflow` counts asks that
+ * did not fit (reported in /infra owe, never dropped silently).
+ */
+export const OWED_SET_LIMIT = 200;
+export const owedRefSchema = z.object({ number: z.number().int().positive(), channelId: z.string().max(64) });
+export type OwedRef = z.output<typeof owedRefSchema>;
+export const owedSetSchema = z.object({
+  v: z.literal(1),
+  ideas: z.array(owedRefSchema).max(OWED_SET_LIMIT),
+  overflow: z.number().int().nonnegative(),
+});
+export type OwedSet = z.output<typeof owedSetSchema>;
+
+/** The set earlier versions kept per team (every open idea with its asked list); migrated away. */
+export const legacyOpenSetSchema = z.object({
+  v: z.literal(1),
+  ideas: z.array(z.object({ number: z.number().int().positive(), channelId: z.string(), asked: z.array(z.string()).optional() }).loose()),
+});
+export const migrationMarkSchema = z.object({ v: z.literal(1), at: z.number() });
