@@ -190,6 +190,7 @@ const guild = (slug: string, name: string, over: Partial<Guild>): Guild => ({
   teamId: TEAM,
   channelId: null,
   members: [],
+  facilitators: [],
   day: 1,
   time: '10:00',
   timeZone: 'Europe/Berlin',

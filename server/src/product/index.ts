@@ -8,12 +8,13 @@ import { EventPublisher } from './shared/events';
 import { UserError } from './shared/errors';
 import { errorHandler, jsonBody, requireUser } from './shared/http';
 import { KvRepository } from './shared/kv';
+import type { RfcTitlePort } from './shared/ports';
 import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
+import { listCorruptRecords } from './shared/corrupt_records';
 import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
-import { RfcStore } from './rfc/store';
 import { createGuildsFeature } from './guilds/feature';
 import { PRODUCT_VERSION } from './version';
 
@@ -134,14 +135,14 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 /** The features, in dependency order (a feature may read the ones before it). */
 function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
   const incidents = createIncidentsFeature(ctx);
-  const rfcStore = new RfcStore(ctx.kv);
-  const pick = createPickFeature(ctx, async (teamId, n) => (await rfcStore.get(teamId, n))?.title ?? null);
-  const rfc = createRfcFeature(ctx, {
-    title: async (actor, teamId, n) => (await pick.service.load(actor, teamId, n)).title,
-    link: async (actor, teamId, n, rfcNumber) => void (await pick.service.link(actor, teamId, n, rfcNumber)),
-  });
-  const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.service, ideas: pick.service });
-  const features: Feature[] = [createInfraFeature(ctx, commands, () => features), incidents, pick, rfc, guilds];
+  // PICK reads RFC titles under RFCs' own visibility rules (null = no RFC the reader can see);
+  // RFCs are built after PICK, so the port is late-bound.
+  const rfcTitles: RfcTitlePort = { title: (actor, teamId, n) => rfc.titles.title(actor, teamId, n) };
+  const pick = createPickFeature(ctx, rfcTitles);
+  const rfc = createRfcFeature(ctx, pick.ideaLinks);
+  const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
+  const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
+  const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds];
   return features;
 }
 

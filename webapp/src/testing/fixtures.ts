@@ -109,6 +109,7 @@ export function fixtureGuild(over: Partial<Guild> = {}): Guild {
     teamId: 'team1',
     channelId: 'chGuild',
     members: [{ kind: 'label', text: 'SRE' }],
+    facilitators: [],
     day: 4,
     time: '10:00',
     timeZone: 'Europe/Berlin',

@@ -82,7 +82,8 @@ test('a guild meeting minutes away: one reminder a minute before, one start post
     // One more poll interval: nothing is posted twice.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     assert.deepEqual((await cadencePosts(alice, channel.id, slug)).map((p) => p.kind), ['reminder', 'start']);
-    assert.match((await rig.runCommand(bob, channel.id, `/guild next ${slug}`)).text ?? '', new RegExp(`meets next .* ${time} UTC`));
+    // The meeting has started and is not closed: `next` says so rather than "in N minutes".
+    assert.match((await rig.runCommand(bob, channel.id, `/guild next ${slug}`)).text ?? '', new RegExp(`is meeting now: it started .* ago \\(\\w{3} \\d{4}-\\d{2}-\\d{2} ${time} UTC\\)`));
   } finally {
     await setReminderLead(previous ?? '60');
   }

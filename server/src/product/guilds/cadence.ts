@@ -1,39 +1,41 @@
 /**
  * The guild cadence engine: reminders before each meeting and a "meeting started" post at its
- * time, both carrying the agenda computed from live data at that moment.
+ * time, both carrying the agenda computed from live data at that moment, as the guild's channel
+ * may see it (items of private channels only as a count).
  *
- * One scheduler job per active guild (`guild-cadence:<slug>`) always points at the guild's next
- * cadence event. When it fires it posts, then schedules the event after it, computed afresh from
- * the stored guild with nextMeeting() — so DST and every-N-weeks are honoured by the one schedule
- * function, edits take effect at the next event, and nothing lives in memory: any node may run
- * any event, and the scheduler's compare-and-set claim makes it run on exactly one.
+ * One scheduler job per active guild (`guild-cadence:<team>:<slug>`) always points at the guild's
+ * next cadence event. It is a recurring kind (shared/scheduler.ts): the scheduler computes the
+ * event after this one *before* the post is attempted, from the stored guild with the one schedule
+ * function (DST, every N weeks, edits, the last close), retries a failing post with back-off while
+ * it is still useful and then moves on to that next event — so a chain never dies. Posts go
+ * through postOnce with a key naming the event, so a node killed mid-post or a retry never posts
+ * it twice. Nothing lives in memory: any node may run any event.
  *
- * A job also re-checks, when it fires, that its event is still what the guild's current schedule,
- * reminder setting and last meeting say is due at that time; a stale one posts nothing. A small
- * "sent" record (compare-and-set) keeps a retried job from posting the same event twice.
+ * A job re-checks, when it fires, that its event is still what the guild's schedule, reminder
+ * setting and last meeting say is due, and that it is still timely; otherwise it posts nothing.
  */
 import { z } from 'zod';
+import { CADENCE_PROPS } from '../contract/guilds';
 import type { ProductContext } from '../shared/context';
-import { UNCHANGED } from '../shared/kv';
-import { humanDuration, type People } from '../shared/people';
-import type { JobPayload } from '../shared/scheduler';
-import { agendaSections } from './agenda_text';
-import { describeMeeting, nextMeeting } from './schedule';
-import type { Guild } from './schema';
-import type { Agenda } from './service';
-import type { GuildStore } from './store';
+import { CorruptRecordError } from '../shared/errors';
+import { postOnce } from '../shared/posts';
+import type { JobPayload, Occurrence } from '../shared/scheduler';
+import { RELAYED_TEXT_PROPS } from '../shared/text/mentions';
+import type { Reader } from '../shared/ports';
+import { closedUpTo } from './meetings';
+import { type AgendaText, cadenceMessage, type Names } from './messages';
+import type { Guild } from './records';
+import { nextMeeting } from './schedule';
+import type { GuildSettings } from './settings';
+import { type GuildStore, reportCorrupt } from './store';
 
 export const CADENCE_JOB = 'guilds.cadence';
-export const cadenceJobKey = (slug: string): string => `guild-cadence:${slug}`;
-const sentKey = (slug: string): string => `guild:sent:${slug}`;
+export const cadenceJobKey = (teamId: string, slug: string): string => `guild-cadence:${teamId}:${slug}`;
+/** The job key of v1 (installation-wide guilds); migrate.ts cancels these. */
+export const legacyCadenceJobKey = (slug: string): string => `guild-cadence:${slug}`;
 
-/** Longest reminder lead: a week, so one meeting's reminders never pass the previous meeting. */
-export const MAX_LEAD_MINUTES = 7 * 24 * 60;
-export const DEFAULT_LEAD_MINUTES: readonly number[] = [60];
 /** A "meeting started" post later than this after the start (a cluster that was down) is skipped. */
 const START_POST_GRACE_MS = 30 * 60_000;
-/** Enough to recognise retries of recent events; older ones can no longer be due. */
-const SENT_KEPT = 20;
 
 export interface CadenceEvent {
   readonly kind: 'reminder' | 'start';
@@ -46,13 +48,14 @@ export interface CadenceEvent {
 }
 
 const eventSchema = z.object({
-  slug: z.string(),
+  teamId: z.string().min(1),
+  slug: z.string().min(1),
   kind: z.enum(['reminder', 'start']),
   meetingAt: z.number(),
   at: z.number(),
   leadMinutes: z.number().int().nonnegative(),
 });
-const sentSchema = z.object({ v: z.literal(1), events: z.array(z.string()) });
+type Payload = z.output<typeof eventSchema>;
 
 /**
  * The first cadence event strictly after `after`, for meetings after `usedUpTo` (a meeting closed
@@ -69,50 +72,37 @@ export function nextCadenceEvent(guild: Pick<Guild, 'day' | 'time' | 'timeZone' 
   return events.filter((e) => e.at > after).sort((a, b) => a.at - b.at || b.leadMinutes - a.leadMinutes)[0]!;
 }
 
-/**
- * The GuildReminderLeadMinutes setting: minutes before a meeting, several separated by commas
- * ("1440, 60" = a day and an hour before); "0" or "none" turns reminders off. An unreadable
- * value falls back to the default and says why, rather than silently dropping reminders.
- */
-export function parseLeadMinutes(raw: unknown): { leads: number[]; problem: string | null } {
-  const text = raw === undefined || raw === null ? '' : String(raw).trim();
-  if (text === '') return { leads: [...DEFAULT_LEAD_MINUTES], problem: null };
-  if (/^(0|none|off)$/i.test(text)) return { leads: [], problem: null };
-  const words = text.split(/[\s,;]+/).filter(Boolean);
-  const leads = words.map(Number);
-  if (leads.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_LEAD_MINUTES)) {
-    return { leads: [...DEFAULT_LEAD_MINUTES], problem: `GuildReminderLeadMinutes "${text}" is not a list of whole minutes from 1 to ${MAX_LEAD_MINUTES}; using ${DEFAULT_LEAD_MINUTES.join(', ')}.` };
-  }
-  return { leads: [...new Set(leads)].sort((a, b) => b - a), problem: null };
-}
-
-/** What the cadence needs from the guilds service (kept narrow so the two do not entangle). */
+/** What the cadence needs from the guilds use cases (kept narrow so the two do not entangle). */
 export interface CadenceHost {
   readonly store: GuildStore;
-  people(): People;
-  computeAgenda(guild: Guild, teamId: string, meetingAt?: number): Promise<Agenda>;
+  names(): Names;
+  settings(): GuildSettings;
+  /** The agenda of `meetingAt` as `reader` may see it. */
+  agendaFor(guild: Guild, reader: Reader, meetingAt: number): Promise<AgendaText>;
 }
 
 export class GuildCadence {
   constructor(
     private readonly ctx: ProductContext,
     private readonly host: CadenceHost,
-  ) {
-    ctx.scheduler.register(CADENCE_JOB, (payload) => this.fire(payload));
+  ) {}
+
+  /** Called from the feature's activate (every node registers the handler). */
+  register(): void {
+    this.ctx.scheduler.register(CADENCE_JOB, (payload) => this.fire(payload), { next: (payload) => this.following(payload) });
   }
 
   /** Reminder leads from the settings (read at every use, so a settings change applies at once). */
-  leads(): number[] {
-    const { leads, problem } = parseLeadMinutes(this.ctx.settings()['guildreminderleadminutes']);
-    if (problem) this.ctx.log.warn(problem);
-    return leads;
+  leads(): readonly number[] {
+    const settings = this.host.settings();
+    if (settings.problem) this.ctx.log.warn(settings.problem);
+    return settings.reminderLeadMinutes;
   }
 
   /** The guild's next cadence event after `after`, or null when the guild is inactive. */
   nextEvent(guild: Guild, after: number): CadenceEvent | null {
-    if (!guild.channelId || !guild.teamId) return null;
-    const last = guild.lastMeeting;
-    return nextCadenceEvent(guild, this.leads(), after, last ? Math.max(last.closedAt, last.scheduledFor ?? 0) : 0);
+    if (!guild.channelId) return null;
+    return nextCadenceEvent(guild, this.leads(), after, closedUpTo(guild));
   }
 
   /**
@@ -121,117 +111,91 @@ export class GuildCadence {
    */
   async reschedule(guild: Guild): Promise<void> {
     const now = this.ctx.now();
-    const pendingAt = await this.ctx.scheduler.dueAt(cadenceJobKey(guild.slug));
+    const pendingAt = await this.ctx.scheduler.dueAt(cadenceJobKey(guild.teamId, guild.slug));
     const event = this.nextEvent(guild, pendingAt !== null && pendingAt <= now ? pendingAt - 1 : now);
-    await this.scheduleEvent(guild.slug, event);
+    await this.scheduleEvent(guild, event);
   }
 
-  /** At activation on every node: schedules guilds that have no job yet, leaves running chains alone. */
-  async ensureAll(): Promise<void> {
-    for (const guild of await this.host.store.all()) {
-      const pending = await this.ctx.scheduler.dueAt(cadenceJobKey(guild.slug));
-      const active = guild.channelId !== null && guild.teamId !== null;
-      if (active !== (pending !== null)) await this.reschedule(guild);
+  async cancel(teamId: string, slug: string): Promise<void> {
+    await this.ctx.scheduler.cancel(cadenceJobKey(teamId, slug));
+  }
+
+  /** At activation on every node: schedules active guilds that have no job, cancels jobs of inactive ones. */
+  async ensure(guilds: readonly Guild[]): Promise<void> {
+    for (const guild of guilds) {
+      const pending = await this.ctx.scheduler.dueAt(cadenceJobKey(guild.teamId, guild.slug));
+      if ((guild.channelId !== null) !== (pending !== null)) await this.reschedule(guild);
     }
   }
 
-  private async scheduleEvent(slug: string, event: CadenceEvent | null): Promise<void> {
-    if (!event) {
-      await this.ctx.scheduler.cancel(cadenceJobKey(slug));
-      return;
-    }
-    await this.ctx.scheduler.schedule(cadenceJobKey(slug), CADENCE_JOB, event.at, { slug, ...event });
+  private async scheduleEvent(guild: Pick<Guild, 'teamId' | 'slug'>, event: CadenceEvent | null): Promise<void> {
+    const key = cadenceJobKey(guild.teamId, guild.slug);
+    if (!event) await this.ctx.scheduler.cancel(key);
+    else await this.ctx.scheduler.schedule(key, CADENCE_JOB, event.at, payloadOf(guild, event));
   }
 
+  /** The event after this one, from the guild as stored now (null: inactive or gone); the scheduler keeps the chain with it. */
+  private async following(payload: JobPayload): Promise<Occurrence | null> {
+    const parsed = eventSchema.safeParse(payload);
+    if (!parsed.success) return null;
+    const guild = await this.load(parsed.data);
+    const event = guild ? this.nextEvent(guild, Math.max(this.ctx.now(), parsed.data.at)) : null;
+    return guild && event ? { dueAt: event.at, payload: payloadOf(guild, event) } : null;
+  }
+
+  private async load(p: Pick<Payload, 'teamId' | 'slug'>): Promise<Guild | null> {
+    try {
+      return await this.host.store.get(p.teamId, p.slug);
+    } catch (err) {
+      if (!(err instanceof CorruptRecordError)) throw err;
+      reportCorrupt(this.ctx, err);
+      return null;
+    }
+  }
+
+  /** Posts the event if it is still the one due and still timely; a failure throws, so the scheduler retries. */
   private async fire(payload: JobPayload): Promise<void> {
     const parsed = eventSchema.safeParse(payload);
     if (!parsed.success) {
-      this.ctx.log.error('guild cadence job with an unreadable payload dropped', { payload: JSON.stringify(payload) });
+      // v1 jobs (no team) are cancelled by the migration; anything else unreadable is dropped.
+      this.ctx.log.warn('guild cadence job with an unreadable payload dropped', { payload: JSON.stringify(payload).slice(0, 500) });
       return;
     }
-    const { slug, ...event } = parsed.data;
-    const guild = await this.host.store.get(slug);
+    const { teamId, slug, ...event } = parsed.data;
+    const guild = await this.load(parsed.data);
     if (!guild) return;
     // What the guild as stored now says is due at the event's time (a retry runs later than
     // that, so not the job's due time); anything else is a stale job.
     const expected = this.nextEvent(guild, event.at - 1);
-    if (expected && sameEvent(expected, event) && this.stillTimely(event)) await this.announceOnce(guild, event);
-    else this.ctx.log.info('guild cadence event skipped', { slug, kind: event.kind, meetingAt: event.meetingAt });
-    await this.scheduleEvent(slug, this.nextEvent(guild, Math.max(this.ctx.now(), event.at)));
+    if (!expected || !sameEvent(expected, event) || !this.stillTimely(event, this.ctx.now())) {
+      this.ctx.log.info('guild cadence event skipped', { teamId, slug, kind: event.kind, meetingAt: event.meetingAt });
+      return;
+    }
+    await this.post(guild, event);
   }
 
   /** A reminder after the meeting began, or a start post long after it, would only confuse. */
-  private stillTimely(event: CadenceEvent): boolean {
-    const now = this.ctx.now();
-    return event.kind === 'reminder' ? now < event.meetingAt : now < event.meetingAt + START_POST_GRACE_MS;
-  }
-
-  /** Records the event as sent, then posts; a failed post un-records it so the retry posts. */
-  private async announceOnce(guild: Guild, event: CadenceEvent): Promise<void> {
-    const id = `${event.kind}:${event.meetingAt}:${event.leadMinutes}`;
-    let fresh = false;
-    await this.ctx.kv.update(sentKey(guild.slug), sentSchema, (sent) => {
-      fresh = !sent?.events.includes(id);
-      return fresh ? { v: 1 as const, events: [...(sent?.events ?? []), id].slice(-SENT_KEPT) } : UNCHANGED;
-    });
-    if (!fresh) return;
-    try {
-      await this.post(guild, event);
-    } catch (err) {
-      await this.ctx.kv.update(sentKey(guild.slug), sentSchema, (sent) =>
-        sent?.events.includes(id) ? { ...sent, events: sent.events.filter((e) => e !== id) } : UNCHANGED,
-      );
-      throw err;
-    }
+  private stillTimely(event: CadenceEvent, at: number): boolean {
+    return event.kind === 'reminder' ? at < event.meetingAt : at < event.meetingAt + START_POST_GRACE_MS;
   }
 
   private async post(guild: Guild, event: CadenceEvent): Promise<void> {
     const channelId = guild.channelId!;
-    const channel = await this.ctx.api.getChannel(channelId).catch(() => null);
-    if (!channel || channel.DeleteAt) {
-      this.ctx.log.warn('guild channel is gone; cadence post skipped', { slug: guild.slug, channelId });
+    const channel = await this.ctx.access().channel(channelId);
+    if (!channel || channel.DeleteAt || channel.TeamId !== guild.teamId) {
+      this.ctx.log.warn('guild channel is gone or in another team; cadence post skipped', { teamId: guild.teamId, slug: guild.slug, channelId });
       return;
     }
-    const people = this.host.people();
-    const agenda = await this.host.computeAgenda(guild, guild.teamId!, event.meetingAt);
-    const message = await cadenceMessage(guild, event, agenda, people, this.ctx.now());
-    await this.ctx.api.createPost({
-      ChannelId: channelId,
-      UserId: this.ctx.botUserId,
-      Message: message,
-      Props: { infra_ops_guild: guild.slug, infra_ops_cadence: event.kind, infra_ops_meeting_at: event.meetingAt },
-    });
+    // The channel is the reader: only items of open channels of the team, the rest as a count.
+    const agenda = await this.host.agendaFor(guild, { channelId }, event.meetingAt);
+    const message = await cadenceMessage(guild, event, agenda, this.host.names(), this.ctx.now());
+    const props = { ...RELAYED_TEXT_PROPS, [CADENCE_PROPS.guild]: guild.slug, [CADENCE_PROPS.cadence]: event.kind, [CADENCE_PROPS.meetingAt]: event.meetingAt };
+    // One key per event of this guild: a retry, a takeover or a rescheduled job never posts it twice.
+    await postOnce(this.ctx, { channelId, message, props }, `guild:${guild.teamId}:${guild.slug}:${event.kind}:${event.meetingAt}:${event.leadMinutes}`);
   }
 }
 
+const payloadOf = (guild: Pick<Guild, 'teamId' | 'slug'>, event: CadenceEvent): JobPayload => ({ teamId: guild.teamId, slug: guild.slug, ...event });
+
 const sameEvent = (a: CadenceEvent, b: CadenceEvent): boolean =>
   a.kind === b.kind && a.meetingAt === b.meetingAt && a.at === b.at && a.leadMinutes === b.leadMinutes;
-
-/** The reminder or start post: a headline, who is expected, then the agenda in sections. */
-export async function cadenceMessage(guild: Guild, event: CadenceEvent, agenda: Agenda, people: People, now: number): Promise<string> {
-  const when = describeMeeting(event.meetingAt, guild.timeZone);
-  const headline =
-    event.kind === 'reminder'
-      ? `#### ⏰ ${guild.name} meets in ${humanDuration(event.meetingAt - now)} — ${when}`
-      : `#### 📣 ${guild.name} starts now — ${when}`;
-  const lines = [headline];
-  const who = await expected(guild, people);
-  if (who) lines.push(`${who}${guild.purpose ? ` · ${guild.purpose}` : ''}`);
-  lines.push('', ...(await agendaSections(agenda, people, now)));
-  lines.push(
-    '',
-    event.kind === 'reminder'
-      ? `_Add to the agenda with \`/guild queue ${guild.slug} <item>\`._`
-      : `_Record with \`/guild notes ${guild.slug} [decision|action] <text>\`; close with \`/guild close ${guild.slug} [--done Q1,INC-042…|all] [--carry Q2…]\`._`,
-  );
-  return lines.join('\n');
-}
-
-/** Users as @mentions; `@group` labels as written, so Mattermost notifies the group; other labels as words. */
-async function expected(guild: Guild, people: People): Promise<string> {
-  const users = guild.members.flatMap((m) => (m.kind === 'user' ? [m.userId] : []));
-  const labels = guild.members.flatMap((m) => (m.kind === 'label' ? [m.text] : []));
-  const mentions = [...(users.length ? [await people.mentions(users)] : []), ...labels.filter((l) => l.startsWith('@'))];
-  const words = labels.filter((l) => !l.startsWith('@'));
-  return [mentions.join(', '), words.join(', ')].filter(Boolean).join(' · ');
-}

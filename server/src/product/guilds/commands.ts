@@ -1,226 +1,217 @@
+/** `/guild …`: the words of each subcommand turned into a use case call, and its reply. */
 import type { CommandInvocation, CommandSpec } from '../shared/commands';
 import { ephemeral, tokenize } from '../shared/commands';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { humanDuration, type People } from '../shared/people';
-import { renderAgenda } from './agenda_text';
-import { describeMeeting, parseWeekday, WEEKDAYS } from './schedule';
-import { type Guild, GUILD_SOURCES, type GuildMember, type GuildNote, type GuildSource } from './schema';
-import { GUILD_CREATE_USAGE, type GuildInput, type GuildService } from './service';
+import { leadingGuild } from './find';
+import { GUILD_TEXT, renderAgenda, USAGE } from './messages';
+import { GUILD_SOURCES, type GuildNote, type GuildSource, LIMITS } from './records';
+import { describeMeeting, parseWeekday } from './schedule';
+import type { GuildInput, GuildService } from './service';
 
-export { renderAgenda };
+const SETTING_FLAGS = ['day', 'time', 'tz', 'every', 'channel', 'members', 'facilitators', 'sources', 'purpose'] as const;
 
-const SETTING_FLAGS = ['day', 'time', 'tz', 'every', 'channel', 'members', 'sources', 'purpose'] as const;
-
-/** `/guild …`: parsing and wording only; schedules and agendas live in the service. */
 export function guildCommand(ctx: ProductContext, guilds: GuildService): CommandSpec {
+  const describeNext = (g: Parameters<GuildService['nextMeetingAt']>[0]): string => describeMeeting(guilds.nextMeetingAt(g), g.timeZone);
+  const channelName = async (channelId: string | null): Promise<string | null> =>
+    channelId ? ((await ctx.access().channel(channelId))?.Name ?? null) : null;
   return {
     trigger: 'guild',
-    description: 'Guilds: schedules, agendas built from live incidents, RFCs and ideas, meeting notes',
+    description: GUILD_TEXT.help,
     subcommands: [
       {
         name: 'create',
-        usage: '<name> --day <weekday> --time HH:MM --tz <IANA zone> [--every N weeks] [--channel ~name] [--members @user @group …] [--sources incidents,rfcs,pick] [--purpose <text>]',
-        help: 'Create a guild with its meeting schedule',
+        usage: USAGE.create.replace('/guild create ', ''),
+        help: GUILD_TEXT.subcommandHelp.create,
+        valueFlags: SETTING_FLAGS,
         run: async (inv) => {
-          const { head, flags } = parseFlags(inv.rest, [...SETTING_FLAGS], GUILD_CREATE_USAGE);
-          const input = await settingsFrom(ctx, guilds.people(), inv, flags, GUILD_CREATE_USAGE);
-          const guild = await guilds.create(inv.userId, inv.teamId, { ...input, name: head.join(' ') });
-          return ephemeral(`Created **${guild.name}** (\`${guild.slug}\`). Next meeting: ${guilds.describeNext(guild)}.${guild.channelId ? '' : '\nIt is inactive until it has a channel: `/guild edit ' + guild.slug + ' --channel ~name`.'}`);
+          const input = settingsFrom(inv, USAGE.create);
+          const { guild, warnings } = await guilds.create(inv.userId, inv.teamId, { ...input, name: inv.text });
+          return ephemeral(GUILD_TEXT.created(guild, describeNext(guild), warnings));
         },
       },
       {
         name: 'edit',
-        usage: '<name> [--name <new name>] [--day …] [--time …] [--tz …] [--every N] [--channel ~name | --no-channel] [--members …] [--sources …] [--purpose …]',
-        help: 'Change a guild (its creator or an admin; the default guilds: admins)',
+        usage: USAGE.edit.replace('/guild edit ', ''),
+        help: GUILD_TEXT.subcommandHelp.edit,
+        valueFlags: [...SETTING_FLAGS, 'name'],
+        booleanFlags: ['no-channel'],
         run: async (inv) => {
-          const usage = '/guild edit <name> [--name …] [--day …] [--time …] [--tz …] [--every N] [--channel ~name | --no-channel] [--members …] [--sources …] [--purpose …]';
-          const { head, flags } = parseFlags(inv.rest, [...SETTING_FLAGS, 'name', 'no-channel'], usage);
-          if (flags.size === 0) throw UserError.badRequest('Say what to change.', usage);
-          if (flags.has('channel') && flags.has('no-channel')) throw UserError.badRequest('Use either --channel or --no-channel, not both.', usage);
-          const input = await settingsFrom(ctx, guilds.people(), inv, flags, usage);
-          if (flags.has('name')) input.name = (flags.get('name') ?? []).join(' ');
-          if (flags.has('no-channel')) input.channelId = null;
-          const guild = await guilds.edit(inv.userId, inv.teamId, head.join(' '), input);
-          return ephemeral(`Updated **${guild.name}**. Next meeting: ${guilds.describeNext(guild)}${guild.channelId ? ` in ~${(await guilds.people().channel(guild.channelId))?.Name ?? guild.channelId}` : ' (inactive: no channel)'}.`);
+          if (inv.flags.size === 0) throw UserError.badRequest(GUILD_TEXT.sayWhatToChange, USAGE.edit);
+          if (inv.flags.has('channel') && inv.flags.has('no-channel')) throw UserError.badRequest(GUILD_TEXT.channelOrNoChannel, USAGE.edit);
+          const input = settingsFrom(inv, USAGE.edit);
+          const name = valueOf(inv, 'name');
+          if (name !== undefined) input.name = name;
+          if (inv.flags.has('no-channel')) input.channel = null;
+          const { guild, warnings, renamedFrom } = await guilds.edit(inv.userId, inv.teamId, nameOf(inv), input);
+          return ephemeral(GUILD_TEXT.updated(guild, describeNext(guild), await channelName(guild.channelId), renamedFrom, warnings));
         },
       },
       {
         name: 'list',
         usage: '',
-        help: "The team's guilds and when each meets next",
+        help: GUILD_TEXT.subcommandHelp.list,
+        noArguments: true,
         run: async (inv) => {
-          const people = guilds.people();
           const all = await guilds.list(inv.userId, inv.teamId);
-          const lines = await Promise.all(all.map(async (g) => `- **${g.name}** (\`${g.slug}\`) — ${g.purpose || 'no purpose set'} · ${cadence(g)} · ${g.channelId ? `~${(await people.channel(g.channelId))?.Name ?? '?'}` : 'inactive (no channel)'} · next ${guilds.describeNext(g)}`));
-          return ephemeral(['**Guilds**', ...(lines.length ? lines : ['None yet: `/guild create`.'])].join('\n'));
+          const lines = await Promise.all(all.map(async (g) => GUILD_TEXT.listLine(g, await channelName(g.channelId), describeNext(g))));
+          const orphans = await guilds.orphansOf(inv.userId);
+          return ephemeral(
+            [
+              GUILD_TEXT.listHeading,
+              ...(lines.length ? lines : [GUILD_TEXT.listEmpty]),
+              ...(orphans.length ? [GUILD_TEXT.legacyHeading, ...orphans.map(GUILD_TEXT.legacyLine)] : []),
+            ].join('\n'),
+          );
         },
       },
       {
         name: 'next',
         usage: '<name>',
-        help: 'When the guild meets next',
+        help: GUILD_TEXT.subcommandHelp.next,
         run: async (inv) => {
-          const guild = await guilds.get(inv.userId, inv.teamId, nameOf(inv));
-          const at = guilds.nextMeetingAt(guild);
-          return ephemeral(`**${guild.name}** meets next ${describeMeeting(at, guild.timeZone)} — in ${humanDuration(at - ctx.now())} (${cadence(guild)}).`);
+          const { guild, at, following } = await guilds.next(inv.userId, inv.teamId, nameOf(inv));
+          return ephemeral(GUILD_TEXT.next(guild, at, ctx.now(), following));
         },
       },
       {
         name: 'agenda',
         usage: '<name>',
-        help: 'The next meeting’s agenda: carried and queued items plus live incidents, RFCs and ideas',
+        help: GUILD_TEXT.subcommandHelp.agenda,
         run: async (inv) => {
           const agenda = await guilds.agenda(inv.userId, inv.teamId, nameOf(inv));
-          return ephemeral(await renderAgenda(agenda, guilds.people(), ctx.now()));
+          return ephemeral(await renderAgenda(agenda, guilds.names(), ctx.now()));
         },
       },
       {
         name: 'queue',
         usage: '<name> <item>',
-        help: 'Put an item on the next agenda (quote multi-word guild names)',
+        help: GUILD_TEXT.subcommandHelp.queue,
         run: async (inv) => {
-          const [name, item] = splitFirst(inv.rest, '/guild queue <name> <item>');
-          const { guild, item: queued } = await guilds.queue(inv.userId, inv.teamId, name, item);
-          return ephemeral(`Queued Q${queued.id} for ${guild.name} (${guilds.describeNext(guild)}).`);
+          const { guild: target, rest } = await leading(guilds, inv);
+          const { guild, item } = await guilds.queue(inv.userId, inv.teamId, target, rest);
+          return ephemeral(GUILD_TEXT.queued(guild, item, describeNext(guild)));
+        },
+      },
+      {
+        name: 'unqueue',
+        usage: '<name> <item id>',
+        help: GUILD_TEXT.subcommandHelp.unqueue,
+        run: async (inv) => {
+          const words = inv.positional;
+          if (words.length < 2) throw UserError.badRequest(words.length ? GUILD_TEXT.sayWhichItem : GUILD_TEXT.sayWhich, USAGE.unqueue);
+          const { guild, item } = await guilds.unqueue(inv.userId, inv.teamId, words.slice(0, -1).join(' '), words.at(-1)!);
+          return ephemeral(GUILD_TEXT.unqueued(guild, item));
         },
       },
       {
         name: 'notes',
         usage: '<name> [decision|action] <text>',
-        help: 'Record a note, decision or action item for the current meeting',
+        help: GUILD_TEXT.subcommandHelp.notes,
         run: async (inv) => {
-          const usage = '/guild notes <name> [decision|action] <text>';
-          const [name, text] = splitFirst(inv.rest, usage);
-          const m = /^(decision|action|note)s?\s*:?\s+([\s\S]*)$/i.exec(text);
+          const { guild: target, rest } = await leading(guilds, inv);
+          const m = /^(decision|action|note)s?:?(?:\s+|$)/i.exec(rest);
           const kind = (m ? m[1]!.toLowerCase() : 'note') as GuildNote['kind'];
-          const guild = await guilds.addNote(inv.userId, inv.teamId, name, kind, m ? m[2]! : text);
-          return ephemeral(`Recorded ${kind === 'action' ? 'an action item' : `a ${kind}`} for ${guild.name}.`);
+          const guild = await guilds.note(inv.userId, inv.teamId, target, kind, m ? rest.slice(m[0].length) : rest);
+          return ephemeral(GUILD_TEXT.noted(guild, kind));
         },
       },
       {
         name: 'close',
         usage: '<name> [--done Q1,INC-042…|all] [--carry Q2…]',
-        help: 'Close the meeting: record notes, finish items, carry the rest to the next meeting',
+        help: GUILD_TEXT.subcommandHelp.close,
+        valueFlags: ['done', 'carry'],
         run: async (inv) => {
-          const usage = '/guild close <name> [--done Q1,INC-042…|all] [--carry Q2…]';
-          const { head, flags } = parseFlags(inv.rest, ['done', 'carry'], usage);
-          const list = (f: string): string[] | undefined => (flags.has(f) ? (flags.get(f) ?? []).flatMap((v) => v.split(',')).filter(Boolean) : undefined);
-          const { guild, meeting } = await guilds.close(inv.userId, inv.teamId, head.join(' '), { done: list('done'), carry: list('carry') });
-          return ephemeral(
-            `Closed the ${guild.name} meeting: ${meeting.done.length} item${meeting.done.length === 1 ? '' : 's'} done, ${meeting.reviewedIncidents.length} incident${meeting.reviewedIncidents.length === 1 ? '' : 's'} reviewed, ${meeting.carried.length} carried over, ${meeting.notes.length} note${meeting.notes.length === 1 ? '' : 's'} recorded.`,
-          );
+          const list = (flag: string): string[] | undefined => {
+            const value = valueOf(inv, flag);
+            if (value === undefined) return undefined;
+            const items = value.split(/[\s,]+/).filter(Boolean);
+            if (items.length > LIMITS.selectors) throw UserError.badRequest(GUILD_TEXT.tooManySelectors(flag));
+            return items;
+          };
+          const selection = { done: list('done'), carry: list('carry') };
+          const { guild, meeting, notReviewed } = await guilds.close(inv.userId, inv.teamId, nameOf(inv), selection);
+          return ephemeral(GUILD_TEXT.closed(guild, meeting, notReviewed, selection.done !== undefined || selection.carry !== undefined));
         },
+      },
+      {
+        name: 'delete',
+        usage: '<name> --confirm',
+        help: GUILD_TEXT.subcommandHelp.delete,
+        booleanFlags: ['confirm'],
+        run: async (inv) => {
+          if (!inv.flags.has('confirm')) return ephemeral(GUILD_TEXT.confirmDelete(await guilds.preview(inv.userId, inv.teamId, nameOf(inv), 'delete')));
+          return ephemeral(GUILD_TEXT.deleted(await guilds.delete(inv.userId, inv.teamId, nameOf(inv))));
+        },
+      },
+      {
+        name: 'adopt',
+        usage: '<name>',
+        help: GUILD_TEXT.subcommandHelp.adopt,
+        run: async (inv) => ephemeral(GUILD_TEXT.adopted(await guilds.adopt(inv.userId, inv.teamId, nameOf(inv)))),
       },
     ],
   };
 }
 
-function cadence(g: Guild): string {
-  const day = WEEKDAYS[g.day]!;
-  return `${g.everyWeeks === 1 ? 'every' : `every ${g.everyWeeks} weeks on`} ${day.charAt(0).toUpperCase()}${day.slice(1)} ${g.time} ${g.timeZone}`;
-}
-
+/** The guild named as typed, up to the first flag. */
 function nameOf(inv: CommandInvocation): string {
-  const name = inv.positional.join(' ');
-  if (!name) throw UserError.badRequest('Say which guild.', `${inv.path} <name>`);
+  const name = inv.text.trim();
+  if (!name) throw UserError.badRequest(GUILD_TEXT.sayWhich, `${inv.path} <name>`);
   return name;
 }
 
-/** The first (possibly quoted) token, and the raw text after it. */
-function splitFirst(rest: string, usage: string): [string, string] {
-  const tokens = tokenize(rest);
-  if (tokens.length < 2) throw UserError.badRequest(tokens.length ? 'Say what to add.' : 'Say which guild.', usage);
-  return [tokens[0]!.text, rest.slice(tokens[1]!.start).trim()];
+const valueOf = (inv: CommandInvocation, flag: string): string | undefined => {
+  const value = inv.flags.get(flag);
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** `<name> <text…>`: the guild named by the leading words, and the text after it as typed. */
+async function leading(guilds: GuildService, inv: CommandInvocation): Promise<{ guild: string; rest: string }> {
+  const words = tokenize(inv.rest);
+  if (words.length === 0) throw UserError.badRequest(GUILD_TEXT.sayWhich, `${inv.path} <name> <text>`);
+  const found = leadingGuild(await guilds.list(inv.userId, inv.teamId), words, inv.rest);
+  return { guild: found.guild.slug, rest: found.rest };
 }
 
-/** `--flag value words…` up to the next flag, so members and purposes may span several words. */
-export function parseFlags(rest: string, allowed: readonly string[], usage: string): { head: string[]; flags: Map<string, string[]> } {
-  const head: string[] = [];
-  const flags = new Map<string, string[]>();
-  let current: string[] | null = null;
-  for (const { text } of tokenize(rest)) {
-    const m = /^--([a-z][a-z-]*)(?:=(.*))?$/i.exec(text);
-    if (m) {
-      const name = m[1]!.toLowerCase();
-      if (!allowed.includes(name)) throw UserError.badRequest(`Unknown option --${name}.`, usage);
-      current = [];
-      if (m[2] !== undefined) current.push(m[2]);
-      flags.set(name, current);
-    } else if (current) current.push(text);
-    else head.push(text);
-  }
-  return { head, flags };
-}
-
-async function settingsFrom(ctx: ProductContext, people: People, inv: CommandInvocation, flags: Map<string, string[]>, usage: string): Promise<GuildInput> {
+function settingsFrom(inv: CommandInvocation, usage: string): GuildInput {
   const input: GuildInput = {};
-  const one = (flag: string): string | undefined => {
-    const values = flags.get(flag);
-    if (values === undefined) return undefined;
-    if (values.length === 0) throw UserError.badRequest(`--${flag} needs a value.`, usage);
-    return values.join(' ');
-  };
-  const day = one('day');
+  const day = valueOf(inv, 'day');
   if (day !== undefined) {
     const d = parseWeekday(day);
-    if (d === null) throw UserError.badRequest(`"${day}" is not a weekday.`, usage);
+    if (d === null) throw UserError.badRequest(GUILD_TEXT.notAWeekday(day), usage);
     input.day = d;
   }
-  input.time = one('time');
-  input.timeZone = one('tz');
-  const every = one('every');
+  const time = valueOf(inv, 'time');
+  if (time !== undefined) input.time = time;
+  const tz = valueOf(inv, 'tz');
+  if (tz !== undefined) input.timeZone = tz;
+  const every = valueOf(inv, 'every');
   if (every !== undefined) input.everyWeeks = weeksFrom(every, usage);
-  input.purpose = one('purpose');
-  const channel = one('channel');
-  if (channel !== undefined) input.channelId = await channelIdFrom(ctx, inv.teamId, channel);
-  const members = flags.get('members');
-  if (members !== undefined) input.members = await membersFrom(people, members);
-  const sources = one('sources');
+  const purpose = valueOf(inv, 'purpose');
+  if (purpose !== undefined) input.purpose = purpose;
+  const channel = valueOf(inv, 'channel');
+  if (channel !== undefined) input.channel = { name: channel };
+  const members = valueOf(inv, 'members');
+  if (members !== undefined) input.memberWords = members.split(/\s+/).filter(Boolean);
+  const facilitators = valueOf(inv, 'facilitators');
+  if (facilitators !== undefined) input.facilitatorNames = facilitators.split(/\s+/).filter(Boolean);
+  const sources = valueOf(inv, 'sources');
   if (sources !== undefined) input.sources = sourcesFrom(sources, usage);
-  for (const key of Object.keys(input) as Array<keyof GuildInput>) if (input[key] === undefined) delete input[key];
   return input;
 }
 
 function weeksFrom(every: string, usage: string): number {
-  const m = /^(\d{1,2})\s*(?:w|wk|wks|week|weeks)?$/i.exec(every);
-  if (!m) throw UserError.badRequest(`"--every ${every}" is not a number of weeks.`, usage);
+  const m = /^(\d{1,2})\s*(?:w|wk|wks|week|weeks)?$/i.exec(every.trim());
+  if (!m) throw UserError.badRequest(GUILD_TEXT.notWeeks(every), usage);
   return Number(m[1]);
-}
-
-async function channelIdFrom(ctx: ProductContext, teamId: string, channel: string): Promise<string> {
-  const name = channel.replace(/^~/, '').toLowerCase();
-  const found = await ctx.api.getChannelByName(teamId, name, false).catch(() => null);
-  if (!found) throw UserError.notFound(`There is no channel ~${name} in this team.`);
-  return found.Id;
 }
 
 /** "incidents,rfcs" or "none" (no live items, only what people queue). */
 function sourcesFrom(text: string, usage: string): GuildSource[] {
   const words = text.toLowerCase().split(/[\s,]+/).filter(Boolean);
   const bad = words.filter((w) => w !== 'none' && !(GUILD_SOURCES as readonly string[]).includes(w));
-  if (bad.length) throw UserError.badRequest(`Unknown source${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; use ${GUILD_SOURCES.join(', ')} or none.`, usage);
-  return words.filter((w) => w !== 'none') as GuildSource[];
+  if (bad.length) throw UserError.badRequest(GUILD_TEXT.unknownSources(bad.slice(0, 5), GUILD_SOURCES), usage);
+  return words.filter((w): w is GuildSource => w !== 'none');
 }
 
-/** `@alice` becomes a user if one exists, otherwise (like `@sre-team` or `Leadership`) a label. */
-async function membersFrom(people: People, values: readonly string[]): Promise<GuildMember[]> {
-  const words = values.flatMap((v) => v.split(',')).map((w) => w.trim()).filter(Boolean);
-  if (words.length > 50) throw UserError.badRequest('At most 50 members or groups.');
-  const members: GuildMember[] = [];
-  for (const word of words) {
-    if (word.startsWith('@')) {
-      const id = await people.resolveUsernames([word]).then(
-        (ids) => ids[0]!,
-        () => null,
-      );
-      if (id) {
-        members.push({ kind: 'user', userId: id });
-        continue;
-      }
-    }
-    if (word.length > 100) throw UserError.badRequest('A member or group name is at most 100 characters.');
-    members.push({ kind: 'label', text: word });
-  }
-  return members;
-}

@@ -1,107 +1,123 @@
 /**
- * Guilds HTTP API for the webapp, under /plugins/infra-ops/api/v1 (caller = Mattermost-User-Id).
- * Guilds are found by slug (or name / unique slug prefix); team_id is the caller's current team.
+ * Guilds HTTP API, under /plugins/infra-ops/api/v1 (the convention is in contract/api.ts; the
+ * routes, bodies and answers are contract/guilds.ts `guildRoutes`). A guild is found by its slug,
+ * its name or a unique prefix, among the team's guilds the caller may see; the same 404 answers a
+ * guild that does not exist and one the caller may not see.
  *
- * | method | path                    | body / query                                                        | answer                         |
- * |--------|-------------------------|---------------------------------------------------------------------|--------------------------------|
- * | GET    | /guilds                 | ?team_id                                                            | {guilds: (Guild & {nextMeetingAt})[]} |
- * | POST   | /guilds                 | {team_id, name, day 0-6, time "HH:MM", time_zone, every_weeks?, channel_id?, members?, sources?, purpose?} | {guild} |
- * | GET    | /guilds/:slug           | ?team_id                                                            | {guild, nextMeetingAt}         |
- * | PATCH  | /guilds/:slug           | {team_id, …any field of POST; channel_id null = no channel}         | {guild}                        |
- * | GET    | /guilds/:slug/agenda    | ?team_id                                                            | {agenda} (carried, queued, incidents, rfcs, ideas, notes) |
- * | POST   | /guilds/:slug/queue     | {team_id, text}                                                     | {guild, item}                  |
- * | POST   | /guilds/:slug/notes     | {team_id, kind: note|decision|action, text}                         | {guild}                        |
- * | POST   | /guilds/:slug/close     | {team_id, done?: string[], carry?: string[]}                        | {guild, meeting}               |
+ * | method | path                                       | body                                  | answer            |
+ * |--------|--------------------------------------------|---------------------------------------|-------------------|
+ * | GET    | /teams/:teamId/guilds                      |                                       | {items, nextCursor: null} |
+ * | POST   | /teams/:teamId/guilds                      | createGuildBody                       | 201 {guild}       |
+ * | GET    | /teams/:teamId/guilds/:slug                |                                       | {guild}           |
+ * | PATCH  | /teams/:teamId/guilds/:slug                | editGuildBody (channel_id null: none) | {guild}           |
+ * | DELETE | /teams/:teamId/guilds/:slug                |                                       | {guild} (as it was) |
+ * | GET    | /teams/:teamId/guilds/:slug/agenda         |                                       | {agenda}          |
+ * | POST   | /teams/:teamId/guilds/:slug/queue          | {text}                                | 201 {guild, item} |
+ * | DELETE | /teams/:teamId/guilds/:slug/queue/:n       |                                       | {guild, item}     |
+ * | POST   | /teams/:teamId/guilds/:slug/notes          | {kind?, text}                         | 201 {guild}       |
+ * | POST   | /teams/:teamId/guilds/:slug/close          | {done?, carry?}                       | {guild, meeting}  |
  *
- * Websocket event (custom_infra-ops_<name>, payload {data: JSON text}):
- * - guild_changed  {guild}  to the guild's channel members (or to the caller while the guild has no channel)
- *
- * Cadence posts (by the bot, in the guild's channel; see cadence.ts) carry props
- * {infra_ops_guild: slug, infra_ops_cadence: "reminder"|"start", infra_ops_meeting_at: ms}.
+ * Websocket event: guild_changed {guild} to the guild's channel, or to the caller while it has none.
+ * Cadence posts (by the bot, in the guild's channel; cadence.ts) carry the CADENCE_PROPS props.
  */
 import type { Router } from 'express';
-import { z } from 'zod';
+import { pathParamsSchema } from '../contract/api';
+import { guildRoutes } from '../contract/guilds';
 import { parseInput, userIdOf } from '../shared/http';
-import { GUILD_SOURCES, memberSchema } from './schema';
 import type { GuildInput, GuildService } from './service';
+import { agendaView, guildView, meetingView, queueItemView } from './views';
 
-const id = z.string().min(1).max(64);
-const teamQuery = z.object({ team_id: id });
-const slugParam = z.object({ slug: z.string().min(1).max(100) });
-const settings = z.object({
-  name: z.string().min(1).max(100).optional(),
-  purpose: z.string().max(300).optional(),
-  day: z.number().int().min(0).max(6).optional(),
-  time: z.string().max(5).optional(),
-  time_zone: z.string().max(64).optional(),
-  every_weeks: z.number().int().min(1).max(12).optional(),
-  channel_id: id.nullable().optional(),
-  members: z.array(memberSchema).max(50).optional(),
-  sources: z.array(z.enum(GUILD_SOURCES)).optional(),
-});
+interface SettingsBody {
+  name?: string;
+  purpose?: string;
+  day?: number;
+  time?: string;
+  time_zone?: string;
+  every_weeks?: number;
+  channel_id?: string | null;
+  members?: GuildInput['members'];
+  facilitators?: readonly string[];
+  sources?: GuildInput['sources'];
+}
 
-function toInput(body: z.output<typeof settings>): GuildInput {
-  const input: GuildInput = {
-    name: body.name,
-    purpose: body.purpose,
-    day: body.day,
-    time: body.time,
-    timeZone: body.time_zone,
-    everyWeeks: body.every_weeks,
-    channelId: body.channel_id,
-    members: body.members,
-    sources: body.sources,
-  };
-  for (const key of Object.keys(input) as Array<keyof GuildInput>) if (input[key] === undefined) delete input[key];
+function toInput(body: SettingsBody): GuildInput {
+  const input: GuildInput = {};
+  if (body.name !== undefined) input.name = body.name;
+  if (body.purpose !== undefined) input.purpose = body.purpose;
+  if (body.day !== undefined) input.day = body.day;
+  if (body.time !== undefined) input.time = body.time;
+  if (body.time_zone !== undefined) input.timeZone = body.time_zone;
+  if (body.every_weeks !== undefined) input.everyWeeks = body.every_weeks;
+  if (body.channel_id !== undefined) input.channel = body.channel_id === null ? null : { id: body.channel_id };
+  if (body.members !== undefined) input.members = body.members;
+  if (body.facilitators !== undefined) input.facilitators = body.facilitators;
+  if (body.sources !== undefined) input.sources = body.sources;
   return input;
 }
 
-export function guildRoutes(router: Router, guilds: GuildService): void {
-  router.get('/guilds', async (req, res) => {
-    const q = parseInput(teamQuery, req.query);
-    const all = await guilds.list(userIdOf(req), q.team_id);
-    res.json({ guilds: all.map((g) => ({ ...g, nextMeetingAt: guilds.nextMeetingAt(g) })) });
+export function guildHttpRoutes(router: Router, guilds: GuildService): void {
+  const R = guildRoutes;
+  const view = (g: Parameters<typeof guildView>[0]) => guildView(g, guilds.nextMeetingAt(g));
+
+  router.get(R.list.path, async (req, res) => {
+    const { teamId } = parseInput(pathParamsSchema(R.list.path), req.params);
+    const all = await guilds.list(userIdOf(req), teamId);
+    res.json({ items: all.map(view), nextCursor: null });
   });
 
-  router.post('/guilds', async (req, res) => {
-    const body = parseInput(settings.extend({ team_id: id }), req.body);
-    res.status(201).json({ guild: await guilds.create(userIdOf(req), body.team_id, toInput(body)) });
+  router.post(R.create.path, async (req, res) => {
+    const { teamId } = parseInput(pathParamsSchema(R.create.path), req.params);
+    const body = parseInput(R.create.body, req.body);
+    const { guild } = await guilds.create(userIdOf(req), teamId, toInput(body));
+    res.status(201).json({ guild: view(guild) });
   });
 
-  router.get('/guilds/:slug', async (req, res) => {
-    const { slug } = parseInput(slugParam, req.params);
-    const q = parseInput(teamQuery, req.query);
-    const guild = await guilds.get(userIdOf(req), q.team_id, slug);
-    res.json({ guild, nextMeetingAt: guilds.nextMeetingAt(guild) });
+  router.get(R.get.path, async (req, res) => {
+    const { teamId, slug } = parseInput(pathParamsSchema(R.get.path), req.params);
+    res.json({ guild: view(await guilds.get(userIdOf(req), teamId, slug)) });
   });
 
-  router.patch('/guilds/:slug', async (req, res) => {
-    const { slug } = parseInput(slugParam, req.params);
-    const body = parseInput(settings.extend({ team_id: id }), req.body);
-    res.json({ guild: await guilds.edit(userIdOf(req), body.team_id, slug, toInput(body)) });
+  router.patch(R.edit.path, async (req, res) => {
+    const { teamId, slug } = parseInput(pathParamsSchema(R.edit.path), req.params);
+    const body = parseInput(R.edit.body, req.body);
+    const { guild } = await guilds.edit(userIdOf(req), teamId, slug, toInput(body));
+    res.json({ guild: view(guild) });
   });
 
-  router.get('/guilds/:slug/agenda', async (req, res) => {
-    const { slug } = parseInput(slugParam, req.params);
-    const q = parseInput(teamQuery, req.query);
-    res.json({ agenda: await guilds.agenda(userIdOf(req), q.team_id, slug) });
+  router.delete(R.delete.path, async (req, res) => {
+    const { teamId, slug } = parseInput(pathParamsSchema(R.delete.path), req.params);
+    const guild = await guilds.delete(userIdOf(req), teamId, slug);
+    res.json({ guild: guildView(guild, null) });
   });
 
-  router.post('/guilds/:slug/queue', async (req, res) => {
-    const { slug } = parseInput(slugParam, req.params);
-    const body = parseInput(z.object({ team_id: id, text: z.string().min(1).max(1000) }), req.body);
-    res.status(201).json(await guilds.queue(userIdOf(req), body.team_id, slug, body.text));
+  router.get(R.agenda.path, async (req, res) => {
+    const { teamId, slug } = parseInput(pathParamsSchema(R.agenda.path), req.params);
+    res.json({ agenda: agendaView(await guilds.agenda(userIdOf(req), teamId, slug)) });
   });
 
-  router.post('/guilds/:slug/notes', async (req, res) => {
-    const { slug } = parseInput(slugParam, req.params);
-    const body = parseInput(z.object({ team_id: id, kind: z.enum(['note', 'decision', 'action']).default('note'), text: z.string().min(1).max(2000) }), req.body);
-    res.status(201).json({ guild: await guilds.addNote(userIdOf(req), body.team_id, slug, body.kind, body.text) });
+  router.post(R.queue.path, async (req, res) => {
+    const { teamId, slug } = parseInput(pathParamsSchema(R.queue.path), req.params);
+    const body = parseInput(R.queue.body, req.body);
+    const { guild, item } = await guilds.queue(userIdOf(req), teamId, slug, body.text);
+    res.status(201).json({ guild: view(guild), item: queueItemView(item) });
   });
 
-  router.post('/guilds/:slug/close', async (req, res) => {
-    const { slug } = parseInput(slugParam, req.params);
-    const body = parseInput(z.object({ team_id: id, done: z.array(z.string().max(40)).max(200).optional(), carry: z.array(z.string().max(40)).max(200).optional() }), req.body);
-    res.json(await guilds.close(userIdOf(req), body.team_id, slug, { done: body.done, carry: body.carry }));
+  router.delete(R.unqueue.path, async (req, res) => {
+    const { teamId, slug, n } = parseInput(pathParamsSchema(R.unqueue.path), req.params);
+    const { guild, item } = await guilds.unqueue(userIdOf(req), teamId, slug, `Q${n}`);
+    res.json({ guild: view(guild), item: queueItemView(item) });
+  });
+
+  router.post(R.note.path, async (req, res) => {
+    const { teamId, slug } = parseInput(pathParamsSchema(R.note.path), req.params);
+    const body = parseInput(R.note.body, req.body);
+    res.status(201).json({ guild: view(await guilds.note(userIdOf(req), teamId, slug, body.kind ?? 'note', body.text)) });
+  });
+
+  router.post(R.close.path, async (req, res) => {
+    const { teamId, slug } = parseInput(pathParamsSchema(R.close.path), req.params);
+    const body = parseInput(R.close.body, req.body);
+    const { guild, meeting } = await guilds.close(userIdOf(req), teamId, slug, { done: body.done, carry: body.carry });
+    res.json({ guild: view(guild), meeting: meetingView(meeting) });
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeMeeting, firstMeetingDate, localToUtc, epochDayOf, nextMeeting, parseTime, parseWeekday, zoneOffset } from './schedule';
+import { epochDayOf, localToUtc, parseClock, zoneOffset } from '../shared/time/zone';
+import { describeMeeting, firstMeetingDate, nextMeeting, parseWeekday, previousMeeting } from './schedule';
 
 const utc = (iso: string): number => Date.parse(iso);
 const weekly = (day: number, time: string, timeZone: string) => ({ day, time, timeZone, everyWeeks: 1, anchorDate: null });
@@ -59,11 +60,22 @@ test('offsets, local conversion and parsing helpers', () => {
   assert.equal(zoneOffset('Europe/Berlin', utc('2027-07-10T12:00:00Z')), 7_200_000);
   assert.equal(zoneOffset('America/New_York', utc('2027-07-10T12:00:00Z')), -4 * 3_600_000);
   assert.equal(localToUtc('Asia/Kolkata', epochDayOf('2027-03-28'), 9, 0), utc('2027-03-28T03:30:00Z'));
-  assert.deepEqual(parseTime('9:05'), { hour: 9, minute: 5 });
-  assert.equal(parseTime('24:00'), null);
-  assert.equal(parseTime('10:60'), null);
+  assert.deepEqual(parseClock('9:05'), { hour: 9, minute: 5 });
+  assert.equal(parseClock('24:00'), null);
+  assert.equal(parseClock('10:60'), null);
   assert.equal(parseWeekday('thu'), 4);
   assert.equal(parseWeekday('Monday'), 1);
   assert.equal(parseWeekday('x'), null);
   assert.equal(firstMeetingDate({ day: 4, time: '10:00', timeZone: 'Europe/Berlin' }, utc('2027-03-22T00:00:00Z')), '2027-03-25');
+});
+
+test('the previous meeting: the latest at or before an instant, within the schedule, across DST and every N weeks', () => {
+  const berlin = weekly(1, '10:00', 'Europe/Berlin');
+  assert.equal(previousMeeting(berlin, utc('2027-03-29T08:00:00Z')), utc('2027-03-29T08:00:00Z'), 'at its start');
+  assert.equal(previousMeeting(berlin, utc('2027-03-29T07:59:59Z')), utc('2027-03-22T09:00:00Z'), 'the week before, in CET');
+  assert.equal(previousMeeting(berlin, utc('2027-04-01T12:00:00Z')), utc('2027-03-29T08:00:00Z'), 'Thursday: Monday’s');
+  const biweekly = { day: 4, time: '09:00', timeZone: 'America/New_York', everyWeeks: 2, anchorDate: '2027-03-04' };
+  assert.equal(previousMeeting(biweekly, utc('2027-03-17T00:00:00Z')), utc('2027-03-04T14:00:00Z'), 'skips the off week');
+  assert.equal(previousMeeting(biweekly, utc('2027-03-03T00:00:00Z')), null, 'before its anchor the schedule had not started');
+  assert.match(describeMeeting(utc('2027-03-04T14:00:00Z'), 'UTC'), /^Thu 2027-03-04 14:00 UTC$/, 'no "(14:00 UTC)" twice');
 });

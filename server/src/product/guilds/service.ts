@@ -1,24 +1,45 @@
-import type { IdeaAgendaItem, IncidentReviewItem, IncidentReviewSource, RfcReviewItem } from '../shared/agenda_sources';
+/**
+ * The guilds' use cases. A guild belongs to one team; the team's two handbook guilds appear the
+ * first time a member of the team uses guilds. Each use case finds the guild among those the actor
+ * may see now, asks the rule table (policy.ts) whether the actor may do it, then changes the
+ * record with one compare-and-set on its fresh value.
+ *
+ * Agendas are read through the ports with a reader: a person sees what they may see, a channel
+ * post shows only items of the team's open channels and counts the rest.
+ */
+import type { Access } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { People } from '../shared/people';
+import { People, usernameOf } from '../shared/people';
 import { postAsBot } from '../shared/posts';
-import { canonicalTimeZone, describeMeeting, firstMeetingDate, isTimeZone, nextMeeting, parseTime } from './schedule';
-import { type Guild, type GuildMember, type GuildNote, type GuildSource, type Meeting, type QueueItem, slugify } from './schema';
-import { GuildCadence } from './cadence';
+import type { IdeaAgendaSource, IncidentReviewSource, Listed, Reader, RfcReviewSource } from '../shared/ports';
+import { checkCount, checkText } from '../shared/text/limits';
+import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/mentions';
+import { formatClock, parseClock, requireTimeZone } from '../shared/time/zone';
+import { type CadenceHost, GuildCadence } from './cadence';
+import { exactGuild, guildSlugOf, matchGuild } from './find';
+import { agendaMeeting, closableMeeting, type CloseSelection, closedMeeting, planClose } from './meetings';
+import { GUILD_TEXT, meetingSummary, type Names, USAGE } from './messages';
+import { type LegacyGuild, LegacyGuilds } from './migrate';
+import { guildPolicy, holdersOf, scopeOf } from './policy';
+import { type Guild, type GuildMember, type GuildNote, type GuildSource, LIMITS, type Meeting, type QueueItem, withoutControlCharacters } from './records';
+import { firstMeetingDate, nextMeeting } from './schedule';
+import { blankGuild, handbookGuilds } from './seeds';
+import { type GuildSettings, parseSettings } from './settings';
 import { GuildStore } from './store';
+import { type Agenda, guildView } from './views';
 
-const MEETINGS_KEPT = 20;
-const QUEUE_LIMIT = 100;
-const MEETING_GRACE_MS = 3 * 3_600_000;
-
-/** Where live agenda items come from; each is implemented by its own feature. */
+/** Where live agenda items come from; each port is implemented by its own feature. */
 export interface GuildSources {
   readonly incidents: IncidentReviewSource;
-  readonly rfcs: { inReview(teamId: string): Promise<RfcReviewItem[]> };
-  readonly ideas: { challengeAgenda(teamId: string, since: number, guildChannelId: string | null): Promise<IdeaAgendaItem[]> };
+  readonly rfcs: RfcReviewSource;
+  readonly ideas: IdeaAgendaSource;
 }
 
+/** A channel to bind: by name as typed (`~ops`) or by id (HTTP). */
+export type ChannelRef = { readonly id: string } | { readonly name: string };
+
+/** What create and edit may set; absent fields are left alone. */
 export interface GuildInput {
   name?: string;
   purpose?: string;
@@ -27,453 +48,477 @@ export interface GuildInput {
   timeZone?: string;
   everyWeeks?: number;
   /** null removes the channel (the guild becomes inactive). */
-  channelId?: string | null;
-  members?: GuildMember[];
-  sources?: GuildSource[];
+  channel?: ChannelRef | null;
+  /** As the HTTP API gives them. */
+  members?: readonly GuildMember[];
+  /** As typed: `@alice`, `@sre-team`, `Leadership`. */
+  memberWords?: readonly string[];
+  /** User ids (HTTP). */
+  facilitators?: readonly string[];
+  /** As typed: `@alice @bob`. */
+  facilitatorNames?: readonly string[];
+  sources?: readonly GuildSource[];
 }
 
-export interface Agenda {
-  slug: string;
-  name: string;
-  teamId: string;
-  channelId: string | null;
-  /** Which live sources were read, so an empty one reads "none" rather than vanishing. */
-  sources: GuildSource[];
-  scheduledFor: number;
-  timeZone: string;
-  since: number | null;
-  carried: QueueItem[];
-  queued: QueueItem[];
-  incidents: IncidentReviewItem[];
-  rfcs: RfcReviewItem[];
-  ideas: IdeaAgendaItem[];
-  notes: GuildNote[];
+type Patch = Partial<Pick<Guild, 'name' | 'purpose' | 'day' | 'time' | 'timeZone' | 'everyWeeks' | 'channelId' | 'members' | 'facilitators' | 'sources'>>;
+
+export interface Changed {
+  readonly guild: Guild;
+  /** Things the actor should know (a member word kept as a label…). */
+  readonly warnings: readonly string[];
 }
 
-export interface CloseSelection {
-  /** Item selectors ("Q3", "INC-042"); "all" = everything. Default: everything is done. */
-  done?: readonly string[];
-  /** Everything is done except these. */
-  carry?: readonly string[];
-}
+const NONE: Listed<never> = { items: [], hidden: 0 };
 
-const DEFAULT_GUILDS: ReadonlyArray<Pick<Guild, 'slug' | 'name' | 'purpose' | 'members' | 'day' | 'sources'>> = [
-  {
-    slug: 'reliability-engineering-guild',
-    name: 'Reliability Engineering Guild',
-    purpose: 'Incident Review & Knowledge share',
-    members: ['Leadership', 'SRE', 'Delivery'].map((text) => ({ kind: 'label' as const, text })),
-    day: 1,
-    sources: ['incidents'],
-  },
-  {
-    slug: 'infrastructure-guild',
-    name: 'Infrastructure Guild',
-    purpose: 'Cross-org collaboration',
-    members: ['Leadership', 'Infrastructure', 'Product', 'Security'].map((text) => ({ kind: 'label' as const, text })),
-    day: 4,
-    sources: ['rfcs', 'pick'],
-  },
-];
-
-export class GuildService {
+export class GuildService implements CadenceHost {
   readonly store: GuildStore;
   readonly cadence: GuildCadence;
+  readonly legacy: LegacyGuilds;
 
   constructor(
     private readonly ctx: ProductContext,
     private readonly sources: GuildSources,
   ) {
-    this.store = new GuildStore(ctx.kv);
+    this.store = new GuildStore(ctx.kv, ctx.log, ctx.now);
     this.cadence = new GuildCadence(ctx, this);
+    this.legacy = new LegacyGuilds(ctx, this.store, this.cadence);
   }
 
-  people(): People {
+  names(): Names {
     return new People(this.ctx.api);
   }
 
+  settings(): GuildSettings {
+    return parseSettings(this.ctx.settings());
+  }
+
   /**
-   * At activation on every node: the handbook's two guilds, inactive until an admin gives them a
-   * channel, and a cadence job for every active guild that lacks one. Idempotent.
+   * At activation on every node: the cadence job handler, the move of v1's installation-wide
+   * guilds into their teams, and a cadence job for every active guild that lacks one. Idempotent.
    */
   async activate(): Promise<void> {
+    this.cadence.register();
+    await this.legacy.migrate();
+    for (const teamId of await this.store.teams()) {
+      try {
+        await this.cadence.ensure(await this.store.list(teamId));
+      } catch (err) {
+        this.ctx.log.error('guild cadences of a team not checked', { teamId, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  // ---- reading ----
+
+  /** The team's guilds the actor may see now (a guest: only those of channels they are in). */
+  async list(actor: string, teamId: string, access = this.ctx.access()): Promise<Guild[]> {
+    return access.filterVisible(actor, await this.teamGuilds(access, actor, teamId), scopeOf);
+  }
+
+  async get(actor: string, teamId: string, name: string): Promise<Guild> {
+    return this.find(this.ctx.access(), actor, teamId, name);
+  }
+
+  /** The meeting the agenda is for (running or next), and the one after it. */
+  async next(actor: string, teamId: string, name: string): Promise<{ guild: Guild; at: number; following: number }> {
+    const guild = await this.get(actor, teamId, name);
     const now = this.ctx.now();
-    for (const seed of DEFAULT_GUILDS) {
-      // Insert-if-absent keeps an admin's edits; create() also re-indexes a half-seeded guild.
-      await this.store.create({
-        ...blankGuild(null, now),
-        ...seed,
-        seeded: true,
-        time: '10:00',
-        anchorDate: firstMeetingDate({ day: seed.day, time: '10:00', timeZone: 'UTC' }, now),
-      });
-    }
-    await this.cadence.ensureAll();
+    const at = agendaMeeting(guild, now);
+    return { guild, at, following: nextMeeting(guild, Math.max(at, now)) };
   }
 
-  async create(actor: string, teamId: string, input: GuildInput): Promise<Guild> {
-    const people = this.people();
-    await this.requireTeam(people, actor, teamId);
-    if (!input.name?.trim()) throw UserError.badRequest('Name the guild.', GUILD_CREATE_USAGE);
-    for (const [flag, value] of [['--day', input.day], ['--time', input.time], ['--tz', input.timeZone]] as const) {
-      if (value === undefined) throw UserError.badRequest(`${flag} is required.`, GUILD_CREATE_USAGE);
-    }
-    const guild = await this.applyInput(people, actor, teamId, blankGuild(actor, this.ctx.now()), input, true);
-    if (!(await this.store.create(guild))) throw UserError.conflict(`A guild "${guild.slug}" already exists; pick another name.`);
-    await this.cadence.reschedule(guild);
-    await this.changed(guild, actor);
-    return guild;
+  nextMeetingAt(guild: Guild): number {
+    return agendaMeeting(guild, this.ctx.now());
   }
 
-  async edit(actor: string, teamId: string, text: string, input: GuildInput): Promise<Guild> {
-    const people = this.people();
-    const found = await this.find(people, actor, teamId, text);
-    await this.requireEditor(people, actor, teamId, found);
-    const patched = await this.applyInput(people, actor, teamId, found, input, false);
-    const stored = await this.store.update(found.slug, (current) => ({
-      ...current,
-      ...pickSchedule(patched),
-      updatedAt: this.ctx.now(),
-    }));
-    await this.cadence.reschedule(stored);
-    await this.changed(stored, actor);
-    return stored;
+  async agenda(actor: string, teamId: string, name: string): Promise<Agenda> {
+    const guild = await this.get(actor, teamId, name);
+    return this.agendaFor(guild, { userId: actor }, agendaMeeting(guild, this.ctx.now()));
   }
 
-  /**
-   * Guilds of this team plus the unassigned defaults, without those meeting in a channel the
-   * actor cannot see (a private channel's guild, its name and its channel stay with its members).
-   */
-  async list(actor: string, teamId: string, people = this.people()): Promise<Guild[]> {
-    await this.requireTeam(people, actor, teamId);
-    const ofTeam = (await this.store.all()).filter((g) => g.teamId === null || g.teamId === teamId);
-    const visible = await Promise.all(ofTeam.map((g) => g.channelId === null || people.canSeeChannel(actor, g.channelId)));
-    return ofTeam.filter((_, i) => visible[i]);
-  }
-
-  async get(actor: string, teamId: string, text: string): Promise<Guild> {
-    return this.find(this.people(), actor, teamId, text);
-  }
-
-  /**
-   * The meeting the agenda is for: one that started less than MEETING_GRACE ago still counts
-   * as current (people close it at its end), unless it has already been closed. Closing a
-   * meeting early (before its slot) uses up that slot.
-   */
-  nextMeetingAt(guild: Guild, now = this.ctx.now()): number {
-    const last = guild.lastMeeting;
-    return nextMeeting(guild, Math.max(last ? Math.max(last.closedAt, last.scheduledFor ?? 0) : 0, now - MEETING_GRACE_MS));
-  }
-
-  describeNext(guild: Guild): string {
-    return describeMeeting(this.nextMeetingAt(guild), guild.timeZone);
-  }
-
-  async agenda(actor: string, teamId: string, text: string): Promise<Agenda> {
-    const guild = await this.find(this.people(), actor, teamId, text);
-    return this.computeAgenda(guild, guild.teamId ?? teamId);
-  }
-
-  /**
-   * Queued and carried items plus live items from the guild's sources, read now, for the meeting
-   * at `meetingAt` (default: the next one).
-   */
-  async computeAgenda(guild: Guild, teamId: string, meetingAt = this.nextMeetingAt(guild)): Promise<Agenda> {
-    const since = guild.lastMeeting?.closedAt ?? null;
+  /** Queued and carried items plus live items from the guild's sources, read now for `reader`. */
+  async agendaFor(guild: Guild, reader: Reader, meetingAt: number): Promise<Agenda> {
     const wants = (s: GuildSource): boolean => guild.sources.includes(s);
     const [incidents, rfcs, ideas] = await Promise.all([
-      wants('incidents') ? this.sources.incidents.pendingReview(teamId) : Promise.resolve([]),
-      wants('rfcs') ? this.sources.rfcs.inReview(teamId) : Promise.resolve([]),
-      wants('pick') ? this.sources.ideas.challengeAgenda(teamId, since ?? 0, guild.channelId) : Promise.resolve([]),
+      wants('incidents') ? this.sources.incidents.pendingReview(guild.teamId, reader) : NONE,
+      wants('rfcs') ? this.sources.rfcs.inReview(guild.teamId, reader) : NONE,
+      wants('pick') ? this.sources.ideas.challengeAgenda(guild.teamId, reader) : NONE,
     ]);
     return {
       slug: guild.slug,
       name: guild.name,
-      teamId,
+      teamId: guild.teamId,
       channelId: guild.channelId,
       sources: guild.sources,
       scheduledFor: meetingAt,
       timeZone: guild.timeZone,
-      since,
+      since: guild.lastMeeting?.closedAt ?? null,
       carried: guild.queue.filter((q) => q.carried > 0),
       queued: guild.queue.filter((q) => q.carried === 0),
-      incidents,
-      rfcs,
-      ideas,
+      incidents: incidents.items,
+      rfcs: rfcs.items,
+      ideas: ideas.items,
       notes: guild.notes,
+      hidden: { incidents: incidents.hidden, rfcs: rfcs.hidden, ideas: ideas.hidden },
+      forChannel: 'channelId' in reader,
     };
   }
 
-  async queue(actor: string, teamId: string, text: string, item: string): Promise<{ guild: Guild; item: QueueItem }> {
-    const clean = item.trim();
-    if (!clean) throw UserError.badRequest('Say what to put on the agenda.', '/guild queue <name> <item>');
-    if (clean.length > 1000) throw UserError.badRequest('Keep an agenda item under 1000 characters.');
-    const found = await this.find(this.people(), actor, teamId, text);
+  /** Agenda items the user queued that are still open, in guilds they may still see (for /infra owe). */
+  async owedBy(userId: string, teamId: string): Promise<string[]> {
+    const access = this.ctx.access();
+    const visible = await access.filterVisible(userId, await this.store.list(teamId), scopeOf);
+    return visible.flatMap((g) => g.queue.filter((q) => q.by === userId).map((q) => GUILD_TEXT.owed(g, q))).slice(0, 50);
+  }
+
+  /** The actor's own v1 guilds that had no team, waiting for `/guild adopt`. */
+  async orphansOf(actor: string): Promise<LegacyGuild[]> {
+    return this.legacy.orphansOf(actor);
+  }
+
+  // ---- changing ----
+
+  async create(actor: string, teamId: string, input: GuildInput): Promise<Changed> {
+    const access = this.ctx.access();
+    const all = await this.teamGuilds(access, actor, teamId);
+    await this.requireCreator(access, actor, teamId, 'create a guild');
+    if (input.name === undefined || !input.name.trim()) throw UserError.badRequest(GUILD_TEXT.nameIt, USAGE.create);
+    for (const [flag, value] of [['--day', input.day], ['--time', input.time], ['--tz', input.timeZone]] as const) {
+      if (value === undefined) throw UserError.badRequest(GUILD_TEXT.required(flag), USAGE.create);
+    }
+    const { patch, warnings } = await this.checkInput(access, actor, teamId, input);
+    const name = patch.name!;
+    const base = guildSlugOf(name);
+    if (!base) throw UserError.badRequest(GUILD_TEXT.nameNeedsLetters);
+    const visible = await access.filterVisible(actor, all, scopeOf);
+    const clash = exactGuild(visible, name);
+    if (clash) throw UserError.conflict(clash.slug === base ? GUILD_TEXT.exists(clash.slug) : GUILD_TEXT.nameTaken(name, clash.slug));
+    // A guild the actor can't see may hold the slug: take a free one rather than reveal it.
+    const taken = new Set(all.flatMap((g) => [g.slug, guildSlugOf(g.name)]));
+    let slug = base;
+    for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, 56)}-${n}`;
     const now = this.ctx.now();
-    const guild = await this.store.update(found.slug, (current) => {
-      if (current.queue.length >= QUEUE_LIMIT) throw UserError.conflict(`${current.name} already has ${QUEUE_LIMIT} queued items; close a meeting first.`);
-      const queued = { id: current.nextItemId, text: clean, by: actor, at: now, carried: 0 };
+    const guild: Guild = { ...blankGuild(teamId, actor, now), ...patch, slug };
+    guild.anchorDate = firstMeetingDate(guild, now);
+    if (!(await this.store.create(guild))) throw UserError.conflict(GUILD_TEXT.exists(slug));
+    await this.store.registerTeam(teamId);
+    await this.cadence.reschedule(guild);
+    await this.changed(guild, actor);
+    return { guild, warnings };
+  }
+
+  /** The patch is applied inside the compare-and-set, to the fresh record: concurrent edits never undo each other. */
+  async edit(actor: string, teamId: string, name: string, input: GuildInput): Promise<Changed & { renamedFrom: string | null }> {
+    const access = this.ctx.access();
+    const visible = await this.list(actor, teamId, access);
+    const guild = matchGuild(visible, name);
+    await guildPolicy.require(access, actor, 'edit', { scope: scopeOf(guild), holders: holdersOf(guild) }, `change ${guild.name}`);
+    const { patch, warnings } = await this.checkInput(access, actor, teamId, input);
+    if (Object.keys(patch).length === 0) throw UserError.badRequest(GUILD_TEXT.sayWhatToChange, USAGE.edit);
+    if (patch.name !== undefined) {
+      if (!guildSlugOf(patch.name)) throw UserError.badRequest(GUILD_TEXT.nameNeedsLetters);
+      const clash = exactGuild(visible.filter((g) => g.slug !== guild.slug), patch.name);
+      if (clash) throw UserError.conflict(GUILD_TEXT.nameTaken(patch.name, clash.slug));
+    }
+    const now = this.ctx.now();
+    const stored = await this.store.update(teamId, guild.slug, (current) => applyPatch(current, patch, now));
+    await this.cadence.reschedule(stored);
+    await this.changed(stored, actor);
+    return { guild: stored, warnings, renamedFrom: patch.name !== undefined && patch.name !== guild.name ? guild.name : null };
+  }
+
+  async delete(actor: string, teamId: string, name: string): Promise<Guild> {
+    const access = this.ctx.access();
+    const guild = await this.find(access, actor, teamId, name);
+    await guildPolicy.require(access, actor, 'delete', { scope: scopeOf(guild), holders: holdersOf(guild) }, `delete ${guild.name}`);
+    await this.cadence.cancel(teamId, guild.slug);
+    await this.store.delete(teamId, guild.slug);
+    return guild;
+  }
+
+  /** A guild the actor may see (to show what a delete would remove). */
+  async preview(actor: string, teamId: string, name: string, action: 'delete'): Promise<Guild> {
+    const access = this.ctx.access();
+    const guild = await this.find(access, actor, teamId, name);
+    await guildPolicy.require(access, actor, action, { scope: scopeOf(guild), holders: holdersOf(guild) }, `${action} ${guild.name}`);
+    return guild;
+  }
+
+  async queue(actor: string, teamId: string, name: string, text: string): Promise<{ guild: Guild; item: QueueItem }> {
+    const clean = checkText(withoutControlCharacters(text), LIMITS.queueItem, 'an agenda item');
+    if (!clean) throw UserError.badRequest(GUILD_TEXT.sayWhatToQueue, USAGE.queue);
+    const access = this.ctx.access();
+    const found = await this.find(access, actor, teamId, name);
+    await guildPolicy.require(access, actor, 'queue', { scope: scopeOf(found), holders: holdersOf(found) }, `put items on the ${found.name} agenda`);
+    const now = this.ctx.now();
+    let queued: QueueItem | undefined;
+    const guild = await this.store.update(teamId, found.slug, (current) => {
+      if (current.queue.length >= LIMITS.queue) throw UserError.conflict(GUILD_TEXT.queueFull(current));
+      queued = { id: current.nextItemId, text: clean, by: actor, at: now, carried: 0 };
       return { ...current, queue: [...current.queue, queued], nextItemId: current.nextItemId + 1, updatedAt: now };
     });
     await this.changed(guild, actor);
-    return { guild, item: guild.queue.filter((q) => q.by === actor && q.text === clean).at(-1)! };
+    return { guild, item: queued! };
   }
 
-  async addNote(actor: string, teamId: string, text: string, kind: GuildNote['kind'], note: string): Promise<Guild> {
-    const clean = note.trim();
-    if (!clean) throw UserError.badRequest('Write the note.', '/guild notes <name> [decision|action] <text>');
-    if (clean.length > 2000) throw UserError.badRequest('Keep a note under 2000 characters.');
-    const found = await this.find(this.people(), actor, teamId, text);
+  async unqueue(actor: string, teamId: string, name: string, ref: string): Promise<{ guild: Guild; item: QueueItem }> {
+    const m = /^Q?(\d{1,9})$/i.exec(ref.trim());
+    if (!m) throw UserError.badRequest(GUILD_TEXT.notAnItemId(ref), USAGE.unqueue);
+    const id = Number(m[1]);
+    const access = this.ctx.access();
+    const found = await this.find(access, actor, teamId, name);
+    const item = found.queue.find((q) => q.id === id);
+    if (!item) throw UserError.notFound(GUILD_TEXT.noSuchItem(`Q${id}`, found));
+    await guildPolicy.require(access, actor, 'unqueue', { scope: scopeOf(found), holders: holdersOf(found, item) }, `remove Q${id}`);
     const now = this.ctx.now();
-    const guild = await this.store.update(found.slug, (current) => ({
-      ...current,
-      notes: [...current.notes, { kind, text: clean, by: actor, at: now }],
-      updatedAt: now,
-    }));
+    let removed: QueueItem | undefined;
+    const guild = await this.store.update(teamId, found.slug, (current) => {
+      removed = current.queue.find((q) => q.id === id);
+      if (!removed) throw UserError.notFound(GUILD_TEXT.noSuchItem(`Q${id}`, current));
+      return { ...current, queue: current.queue.filter((q) => q.id !== id), updatedAt: now };
+    });
+    await this.changed(guild, actor);
+    return { guild, item: removed! };
+  }
+
+  async note(actor: string, teamId: string, name: string, kind: GuildNote['kind'], text: string): Promise<Guild> {
+    const clean = checkText(withoutControlCharacters(text), LIMITS.note, 'a note');
+    if (!clean) throw UserError.badRequest(GUILD_TEXT.sayWhatToNote, USAGE.notes);
+    const access = this.ctx.access();
+    const found = await this.find(access, actor, teamId, name);
+    await guildPolicy.require(access, actor, 'note', { scope: scopeOf(found), holders: holdersOf(found) }, `take notes for ${found.name}`);
+    const now = this.ctx.now();
+    const guild = await this.store.update(teamId, found.slug, (current) => {
+      if (current.notes.length >= LIMITS.notes) throw UserError.conflict(GUILD_TEXT.notesFull(current));
+      return { ...current, notes: [...current.notes, { kind, text: clean, by: actor, at: now }], updatedAt: now };
+    });
     await this.changed(guild, actor);
     return guild;
   }
 
   /**
-   * Closes the current meeting: notes, decisions and actions are recorded, finished items leave
-   * the queue, unfinished ones carry over, and reviewed incidents are reported to their feature.
+   * Closes the meeting that is due (the latest one that has started, not closed yet): notes move
+   * to the meeting, finished items leave the queue, discussed ones carry over, and the incidents
+   * named as reviewed are reported to their feature, which marks those the closer may mark.
    */
-  async close(actor: string, teamId: string, text: string, selection: CloseSelection): Promise<{ guild: Guild; meeting: Meeting }> {
-    const people = this.people();
-    const found = await this.find(people, actor, teamId, text);
-    const agenda = await this.computeAgenda(found, found.teamId ?? teamId);
-    const isDone = doneSelector(selection, agenda);
+  async close(actor: string, teamId: string, name: string, selection: CloseSelection): Promise<{ guild: Guild; meeting: Meeting; notReviewed: string[] }> {
+    const access = this.ctx.access();
+    const found = await this.find(access, actor, teamId, name);
+    await guildPolicy.require(access, actor, 'close', { scope: scopeOf(found), holders: holdersOf(found) }, `close ${found.name} meetings`);
     const now = this.ctx.now();
-    const reviewed = agenda.incidents.filter((i) => isDone(i.reference));
-    const onAgenda = new Set([...agenda.carried, ...agenda.queued].map((q) => q.id));
-    const guild = await this.store.update(found.slug, (current) =>
-      closedMeeting(current, { actor, now, onAgenda, isDone, reviewed: reviewed.map((i) => i.reference), scheduledFor: this.nextMeetingAt(current, now) }),
+    const closable = closableMeeting(found, now);
+    if (closable.kind === 'closed') throw UserError.conflict(GUILD_TEXT.meetingClosed(found, closable.at, closable.next, now));
+    if (closable.kind === 'not_started') throw UserError.conflict(GUILD_TEXT.notStarted(found, closable.next, now));
+    // The agenda as the closer sees it: only incidents they can see can be named reviewed.
+    const agenda = await this.agendaFor(found, { userId: actor }, closable.at);
+    const items = [...agenda.carried, ...agenda.queued];
+    const plan = planClose(selection, items, agenda.incidents);
+    const onAgenda = new Set(items.map((q) => q.id));
+    let guild = await this.store.update(teamId, found.slug, (current) =>
+      closedMeeting(current, { actor, now, meetingAt: closable.at, onAgenda, doneItems: plan.doneItems }),
     );
-    if (reviewed.length) {
-      await this.sources.incidents.markReviewed(agenda.teamId, reviewed.map((i) => i.incidentId), now);
+    let notReviewed: string[] = [];
+    if (plan.reviewed.length) {
+      const marked = new Set(await this.sources.incidents.markReviewed(actor, teamId, plan.reviewed.map((i) => i.incidentId), now));
+      const reviewed = plan.reviewed.filter((i) => marked.has(i.incidentId)).map((i) => i.reference);
+      notReviewed = plan.reviewed.filter((i) => !marked.has(i.incidentId)).map((i) => i.reference);
+      if (reviewed.length) {
+        guild = await this.store.update(teamId, found.slug, (current) => ({
+          ...current,
+          meetings: current.meetings.map((m) => (m.closedAt === now && m.scheduledFor === closable.at ? { ...m, reviewedIncidents: reviewed } : m)),
+        }));
+      }
     }
-    const closed = guild.meetings.at(-1)!;
-    // Closing early uses up the meeting's slot: its start post must not follow.
+    const meeting = guild.meetings.find((m) => m.closedAt === now && m.scheduledFor === closable.at) ?? guild.meetings.at(-1)!;
+    // A close before the meeting's start uses up its slot: its start post must not follow.
     await this.cadence.reschedule(guild);
-    if (guild.channelId) await postAsBot(this.ctx, { channelId: guild.channelId, message: await meetingSummary(guild, closed, people) }, 'guild meeting summary');
+    if (guild.channelId) {
+      await postAsBot(this.ctx, { channelId: guild.channelId, message: await meetingSummary(guild, meeting, this.names()), props: { ...RELAYED_TEXT_PROPS } }, 'guild meeting summary');
+    }
     await this.changed(guild, actor);
-    return { guild, meeting: closed };
+    return { guild, meeting, notReviewed };
   }
 
-  /** Agenda items the user queued that are still open (for /infra owe). */
-  async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const guilds = (await this.store.all()).filter((g) => g.teamId === null || g.teamId === teamId);
-    return guilds.flatMap((g) =>
-      g.queue.filter((q) => q.by === userId).map((q) => `Your agenda item Q${q.id} for ${g.name}: ${q.text}${q.carried ? ` (carried ${q.carried}×)` : ''}`),
-    );
+  /** Moves one of the actor's team-less v1 guilds into this team. */
+  async adopt(actor: string, teamId: string, name: string): Promise<Guild> {
+    const access = this.ctx.access();
+    await this.teamGuilds(access, actor, teamId);
+    await this.requireCreator(access, actor, teamId, 'add a guild to this team');
+    const wanted = guildSlugOf(name);
+    const orphans = await this.legacy.orphansOf(actor);
+    const old = orphans.find((g) => g.slug === wanted || guildSlugOf(g.name) === wanted);
+    if (!old) throw UserError.notFound(GUILD_TEXT.noLegacy(name));
+    const guild = await this.legacy.adopt(old, teamId);
+    await this.changed(guild, actor);
+    return guild;
   }
 
-  /** By slug, name or unique slug prefix, among the guilds the actor may see (list() decides). */
-  private async find(people: People, actor: string, teamId: string, text: string): Promise<Guild> {
-    const wanted = slugify(text);
-    if (!wanted) throw UserError.badRequest('Say which guild.', '/guild <subcommand> <name>');
-    const guilds = await this.list(actor, teamId, people);
-    const exact = guilds.find((g) => g.slug === wanted || g.name.toLowerCase() === text.trim().toLowerCase());
-    const prefixed = guilds.filter((g) => g.slug.startsWith(wanted));
-    const guild = exact ?? (prefixed.length === 1 ? prefixed[0] : undefined);
-    if (guild) return guild;
-    if (prefixed.length > 1) throw UserError.badRequest(`"${text}" matches ${prefixed.map((g) => g.slug).join(', ')}; be more specific.`);
-    throw UserError.notFound(`There is no guild "${text}". \`/guild list\` shows them.`);
+  // ---- helpers ----
+
+  /**
+   * Every guild of the team (visible or not), for members and system admins; a member's first use
+   * seeds the handbook guilds (insert-if-absent, so nodes racing do it once). Outsiders: not-found.
+   */
+  private async teamGuilds(access: Access, actor: string, teamId: string): Promise<Guild[]> {
+    const member = await access.isTeamMember(actor, teamId);
+    if (!member && !(await access.isSystemAdmin(actor))) throw UserError.notFound(GUILD_TEXT.noTeam);
+    const team = await this.store.team(teamId);
+    if (team.seeded || !member) return team.guilds;
+    await this.store.seed(teamId, handbookGuilds(teamId, this.ctx.now()));
+    await this.store.registerTeam(teamId);
+    return this.store.list(teamId);
   }
 
-  /** The guild as `input` would leave it; every field is checked before anything is written. */
-  private async applyInput(people: People, actor: string, teamId: string, base: Guild, input: GuildInput, creating: boolean): Promise<Guild> {
-    const next: Guild = { ...base, ...namesFrom(input, creating), ...scheduleFrom(input) };
-    if (input.members !== undefined) next.members = await this.checkMembers(people, teamId, input.members);
-    if (input.sources !== undefined) next.sources = [...new Set(input.sources)];
-    if (input.channelId !== undefined) Object.assign(next, await this.channelFrom(people, actor, teamId, input.channelId));
-    // A new weekday, cadence or zone restarts the every-N-weeks count from the next meeting day.
-    const scheduleChanged = creating || input.day !== undefined || input.everyWeeks !== undefined || input.timeZone !== undefined;
-    if (scheduleChanged) next.anchorDate = firstMeetingDate(next, this.ctx.now());
-    return next;
+  /** A new guild is the team's: only its full members (guests see only their own channels). */
+  private async requireCreator(access: Access, actor: string, teamId: string, what: string): Promise<void> {
+    if (!(await access.canSeeTeam(actor, teamId))) throw UserError.forbidden(GUILD_TEXT.onlyMembersCreate(what));
+    await guildPolicy.require(access, actor, 'create', { scope: { teamId, channelId: null } }, what);
   }
 
-  /** Named users must be on the team (the HTTP API takes user ids as given); labels are free text. */
-  private async checkMembers(people: People, teamId: string, members: GuildMember[]): Promise<GuildMember[]> {
-    if (members.length > 50) throw UserError.badRequest('At most 50 members or groups.');
+  private async find(access: Access, actor: string, teamId: string, name: string): Promise<Guild> {
+    return matchGuild(await this.list(actor, teamId, access), name);
+  }
+
+  /** Every field of `input` checked and normalised; nothing is written here. */
+  private async checkInput(access: Access, actor: string, teamId: string, input: GuildInput): Promise<{ patch: Patch; warnings: string[] }> {
+    const patch: Patch = {};
+    const warnings: string[] = [];
+    if (input.name !== undefined) {
+      const name = checkText(withoutControlCharacters(input.name).replace(/\s+/g, ' '), LIMITS.name, 'a guild name');
+      if (!name) throw UserError.badRequest(GUILD_TEXT.nameIt);
+      patch.name = name;
+    }
+    if (input.purpose !== undefined) patch.purpose = checkText(withoutControlCharacters(input.purpose), LIMITS.purpose, 'the purpose');
+    if (input.day !== undefined) {
+      if (!Number.isInteger(input.day) || input.day < 0 || input.day > 6) throw UserError.badRequest(GUILD_TEXT.notAWeekday(String(input.day)));
+      patch.day = input.day;
+    }
+    if (input.time !== undefined) {
+      const t = parseClock(input.time.slice(0, 10));
+      if (!t) throw UserError.badRequest(GUILD_TEXT.notATime(input.time));
+      patch.time = formatClock(t.hour, t.minute);
+    }
+    if (input.timeZone !== undefined) patch.timeZone = requireTimeZone(input.timeZone);
+    if (input.everyWeeks !== undefined) {
+      if (!Number.isInteger(input.everyWeeks) || input.everyWeeks < 1 || input.everyWeeks > LIMITS.everyWeeks) throw UserError.badRequest(GUILD_TEXT.everyRange);
+      patch.everyWeeks = input.everyWeeks;
+    }
+    if (input.channel !== undefined) patch.channelId = input.channel === null ? null : await this.bindChannel(access, actor, teamId, input.channel);
+    if (input.members !== undefined) patch.members = await this.checkMembers(access, teamId, input.members);
+    if (input.memberWords !== undefined) {
+      const resolved = await this.membersFromWords(access, teamId, input.memberWords);
+      patch.members = resolved.members;
+      warnings.push(...resolved.warnings);
+    }
+    if (input.facilitators !== undefined) patch.facilitators = await this.checkFacilitators(access, teamId, input.facilitators);
+    if (input.facilitatorNames !== undefined) patch.facilitators = await this.checkFacilitators(access, teamId, await this.userIds(input.facilitatorNames));
+    if (input.sources !== undefined) patch.sources = [...new Set(input.sources)];
+    return { patch, warnings };
+  }
+
+  /**
+   * The binder must be able to post in the channel (the bot will post there for the guild), and
+   * the answer is the same whether the channel is missing, private to others, archived or
+   * read-only, so channel names can't be probed.
+   */
+  private async bindChannel(access: Access, actor: string, teamId: string, ref: ChannelRef): Promise<string> {
+    let channelId: string;
+    let label: string;
+    if ('name' in ref) {
+      const name = ref.name.trim().replace(/^~/, '').toLowerCase();
+      label = `~${name.slice(0, 64)}`;
+      const found = name && name.length <= 64 ? await this.ctx.api.getChannelByName(teamId, name, false).catch(() => null) : null;
+      if (!found) throw UserError.notFound(GUILD_TEXT.noPostableChannel(label));
+      channelId = found.Id;
+    } else {
+      channelId = ref.id;
+      label = 'with that id';
+    }
+    let scope;
+    try {
+      scope = await access.requirePostable(actor, channelId);
+    } catch (err) {
+      if (err instanceof UserError) throw UserError.notFound(GUILD_TEXT.noPostableChannel(label));
+      throw err;
+    }
+    if (scope.teamId !== teamId) throw UserError.badRequest(GUILD_TEXT.channelOfOtherTeam);
+    return channelId;
+  }
+
+  private async checkMembers(access: Access, teamId: string, members: readonly GuildMember[]): Promise<GuildMember[]> {
+    checkCount(members.length, LIMITS.members, 'members or groups');
+    const out: GuildMember[] = [];
     for (const m of members) {
-      if (m.kind === 'user' && !(await people.isTeamMember(m.userId, teamId))) throw UserError.badRequest(`Member ${m.userId} is not on this team.`);
+      if (m.kind === 'user') {
+        if (!(await access.isTeamMember(m.userId, teamId))) throw UserError.badRequest(GUILD_TEXT.memberNotOnTeam(`Member ${m.userId}`));
+        out.push({ kind: 'user', userId: m.userId });
+      } else out.push({ kind: 'label', text: checkLabel(m.text) });
     }
-    return members;
+    return dedupeMembers(out);
   }
 
-  private async channelFrom(people: People, actor: string, teamId: string, channelId: string | null): Promise<Pick<Guild, 'channelId' | 'teamId'>> {
-    if (channelId === null) return { channelId: null, teamId: null };
-    const channel = await people.channel(channelId);
-    if (!channel || !channel.TeamId || !(await people.canSeeChannel(actor, channelId))) throw UserError.notFound('There is no such channel you can see.');
-    if (channel.TeamId !== teamId) throw UserError.badRequest("The guild's channel must be in this team.");
-    return { channelId: channel.Id, teamId: channel.TeamId };
+  /** `@alice` becomes a user when one exists (and is on the team); other words are labels, said so when they look like a typo. */
+  private async membersFromWords(access: Access, teamId: string, values: readonly string[]): Promise<{ members: GuildMember[]; warnings: string[] }> {
+    const words = values.flatMap((v) => v.split(',')).map((w) => w.trim()).filter(Boolean);
+    checkCount(words.length, LIMITS.members, 'members or groups');
+    for (const w of words) checkLabel(w);
+    const wanted = words.filter((w) => w.startsWith('@')).map(usernameOf).filter((n) => n.length > 0 && n.length <= 64);
+    const users = wanted.length ? await this.ctx.api.getUsersByUsernames([...new Set(wanted)]).catch(() => []) : [];
+    const byName = new Map(users.map((u) => [u.Username.toLowerCase(), u]));
+    const members: GuildMember[] = [];
+    const warnings: string[] = [];
+    for (const word of words) {
+      const user = word.startsWith('@') ? byName.get(usernameOf(word)) : undefined;
+      if (user) {
+        if (!(await access.isTeamMember(user.Id, teamId))) throw UserError.badRequest(GUILD_TEXT.memberNotOnTeam(`@${user.Username}`));
+        members.push({ kind: 'user', userId: user.Id });
+        continue;
+      }
+      if (word.startsWith('@')) warnings.push(GUILD_TEXT.labelNotUser(word));
+      members.push({ kind: 'label', text: word });
+    }
+    return { members: dedupeMembers(members), warnings };
   }
 
-  private async requireTeam(people: People, actor: string, teamId: string): Promise<void> {
-    if (!teamId || !(await people.isTeamMember(actor, teamId))) throw UserError.forbidden('Guilds belong to a team; you are not a member of this one.');
+  private async userIds(words: readonly string[]): Promise<string[]> {
+    const names = [...new Set(words.flatMap((v) => v.split(',')).map(usernameOf).filter(Boolean))];
+    checkCount(names.length, LIMITS.facilitators, 'facilitators');
+    return new People(this.ctx.api).resolveUsernames(names);
   }
 
-  private async requireEditor(people: People, actor: string, teamId: string, guild: Guild): Promise<void> {
-    if (guild.createdBy === actor || (await people.isAdmin(actor, guild.teamId ?? teamId))) return;
-    throw UserError.forbidden(guild.seeded ? `${guild.name} is a default guild; only an admin may change it.` : `Only whoever created ${guild.name} or an admin may change it.`);
+  private async checkFacilitators(access: Access, teamId: string, ids: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    checkCount(unique.length, LIMITS.facilitators, 'facilitators');
+    for (const id of unique) if (!(await access.isTeamMember(id, teamId))) throw UserError.badRequest(GUILD_TEXT.unknownFacilitators);
+    return unique;
   }
 
+  /** guild_changed to the guild's channel, or to the actor alone while it has none. */
   private async changed(guild: Guild, actor: string): Promise<void> {
-    // The guild's channel is its audience: a private channel's guild stays with its members.
-    await this.ctx.events.publish('guild_changed', { guild }, guild.channelId ? { channelId: guild.channelId } : { userId: actor });
+    await this.ctx.events.publish('guild_changed', { guild: guildView(guild, this.nextMeetingAt(guild)) }, guild.channelId ? { channelId: guild.channelId } : { userId: actor });
   }
 }
 
-function namesFrom(input: GuildInput, creating: boolean): Partial<Guild> {
-  const out: Partial<Guild> = {};
-  if (input.name !== undefined) {
-    const name = input.name.trim().replace(/\s+/g, ' ');
-    if (!name || name.length > 100) throw UserError.badRequest('A guild name is 1 to 100 characters.');
-    out.name = name;
-    // The slug is the guild's key: fixed at creation, so renaming keeps jobs and links working.
-    if (creating) {
-      out.slug = slugify(name);
-      if (!out.slug) throw UserError.badRequest('The guild name needs letters or digits.');
-    }
-  }
-  if (input.purpose !== undefined) {
-    if (input.purpose.length > 300) throw UserError.badRequest('Keep the purpose under 300 characters.');
-    out.purpose = input.purpose.trim();
-  }
-  return out;
+/** A label within its limit that fires no channel-wide mention. */
+function checkLabel(text: string): string {
+  const clean = checkText(withoutControlCharacters(text), LIMITS.label, 'a member label');
+  if (withoutChannelMentions(clean) !== clean) throw UserError.badRequest(GUILD_TEXT.channelWideMember(clean));
+  return clean;
 }
 
-function scheduleFrom(input: GuildInput): Partial<Guild> {
-  const out: Partial<Guild> = {};
-  if (input.day !== undefined) out.day = input.day;
-  if (input.time !== undefined) {
-    const t = parseTime(input.time);
-    if (!t) throw UserError.badRequest(`"${input.time}" is not a time; use HH:MM (24-hour).`);
-    out.time = `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
-  }
-  if (input.timeZone !== undefined) {
-    if (!isTimeZone(input.timeZone)) throw UserError.badRequest(`"${input.timeZone}" is not an IANA time zone (e.g. Europe/Berlin).`);
-    out.timeZone = canonicalTimeZone(input.timeZone);
-  }
-  if (input.everyWeeks !== undefined) {
-    if (!Number.isInteger(input.everyWeeks) || input.everyWeeks < 1 || input.everyWeeks > 12) throw UserError.badRequest('--every is 1 to 12 weeks.');
-    out.everyWeeks = input.everyWeeks;
-  }
-  return out;
+function dedupeMembers(members: readonly GuildMember[]): GuildMember[] {
+  const seen = new Set<string>();
+  return members.filter((m) => {
+    const key = m.kind === 'user' ? `u:${m.userId}` : `l:${m.text.toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-/** A guild with every field at its empty value, for create and seeding to fill in. */
-function blankGuild(createdBy: string | null, now: number): Guild {
-  return {
-    v: 1,
-    slug: '',
-    name: '',
-    purpose: '',
-    teamId: null,
-    channelId: null,
-    members: [],
-    day: 0,
-    time: '00:00',
-    timeZone: 'UTC',
-    everyWeeks: 1,
-    anchorDate: null,
-    sources: [],
-    createdBy,
-    seeded: false,
-    createdAt: now,
-    updatedAt: now,
-    queue: [],
-    notes: [],
-    nextItemId: 1,
-    lastMeeting: null,
-    meetings: [],
-  };
+/** The guild with the patch applied to its fresh value; a new weekday, cadence or zone restarts the every-N-weeks count. */
+export function applyPatch(current: Guild, patch: Patch, now: number): Guild {
+  const next: Guild = { ...current, ...patch, updatedAt: now };
+  if (patch.day !== undefined || patch.everyWeeks !== undefined || patch.timeZone !== undefined) next.anchorDate = firstMeetingDate(next, now);
+  return next;
 }
-
-export const GUILD_CREATE_USAGE =
-  '/guild create <name> --day <weekday> --time HH:MM --tz <IANA zone> [--every N weeks] [--channel ~name] [--members @user @group …] [--sources incidents,rfcs,pick] [--purpose <text>]';
-
-function pickSchedule(g: Guild): Partial<Guild> {
-  return {
-    name: g.name,
-    purpose: g.purpose,
-    teamId: g.teamId,
-    channelId: g.channelId,
-    members: g.members,
-    day: g.day,
-    time: g.time,
-    timeZone: g.timeZone,
-    everyWeeks: g.everyWeeks,
-    anchorDate: g.anchorDate,
-    sources: g.sources,
-  };
-}
-
-interface Closing {
-  actor: string;
-  now: number;
-  /** Queue item ids on the agenda the meeting saw. */
-  onAgenda: ReadonlySet<number>;
-  isDone: (ref: string) => boolean;
-  reviewed: string[];
-  scheduledFor: number;
-}
-
-/** The guild after its meeting closed: the meeting recorded last in `meetings`, the queue carried on. */
-function closedMeeting(current: Guild, c: Closing): Guild {
-  const discussed = current.queue.filter((q) => c.onAgenda.has(q.id));
-  const done = discussed.filter((q) => c.isDone(`Q${q.id}`));
-  const carried = discussed.filter((q) => !c.isDone(`Q${q.id}`));
-  // Items queued after the agenda was read were not discussed: they stay queued as they are.
-  const late = current.queue.filter((q) => !c.onAgenda.has(q.id));
-  const meeting: Meeting = {
-    closedAt: c.now,
-    closedBy: c.actor,
-    scheduledFor: c.scheduledFor,
-    notes: current.notes,
-    done: done.map((q) => `Q${q.id} ${q.text}`),
-    carried: carried.map((q) => `Q${q.id} ${q.text}`),
-    reviewedIncidents: c.reviewed,
-  };
-  return {
-    ...current,
-    queue: [...carried.map((q) => ({ ...q, carried: q.carried + 1 })), ...late],
-    notes: [],
-    lastMeeting: { closedAt: c.now, scheduledFor: c.scheduledFor },
-    meetings: [...current.meetings, meeting].slice(-MEETINGS_KEPT),
-    updatedAt: c.now,
-  };
-}
-
-/** Which agenda items count as done at close; unknown selectors are refused before anything is written. */
-function doneSelector(selection: CloseSelection, agenda: Agenda): (ref: string) => boolean {
-  if (selection.done && selection.carry) throw UserError.badRequest('Use either --done or --carry, not both.');
-  const known = new Set([...agenda.carried, ...agenda.queued].map((q) => `Q${q.id}`).concat(agenda.incidents.map((i) => i.reference)).map((s) => s.toUpperCase()));
-  const listed = (selection.done ?? selection.carry ?? []).map((s) => s.trim().toUpperCase()).filter(Boolean);
-  if (selection.done && listed.length === 1 && listed[0] === 'ALL') return () => true;
-  const unknown = listed.filter((s) => !known.has(s));
-  if (unknown.length) throw UserError.badRequest(`Not on this agenda: ${unknown.join(', ')}. Use the item ids shown by \`/guild agenda\` (Q1, INC-042…).`);
-  const set = new Set(listed);
-  if (selection.done) return (ref) => set.has(ref.toUpperCase());
-  if (selection.carry) return (ref) => !set.has(ref.toUpperCase());
-  return () => true;
-}
-
-async function meetingSummary(guild: Guild, m: Meeting, people: People): Promise<string> {
-  const lines = [`#### ${guild.name} — meeting closed`];
-  const section = async (title: string, kind: GuildNote['kind']): Promise<void> => {
-    const notes = m.notes.filter((n) => n.kind === kind);
-    if (!notes.length) return;
-    lines.push(`**${title}**`);
-    for (const n of notes) lines.push(`- ${n.text} (@${await people.username(n.by)})`);
-  };
-  await section('Decisions', 'decision');
-  await section('Action items', 'action');
-  await section('Notes', 'note');
-  if (m.done.length) lines.push(`**Done:** ${m.done.join('; ')}`);
-  if (m.reviewedIncidents.length) lines.push(`**Incidents reviewed:** ${m.reviewedIncidents.join(', ')}`);
-  if (m.carried.length) lines.push(`**Carried to the next meeting:** ${m.carried.join('; ')}`);
-  return lines.join('\n');
-}
-

@@ -1,53 +1,128 @@
 /**
- * Guilds KV layout. Guilds are few (tens), so one small index lists them all. Every write is a
- * compare-and-set through KvRepository. No meeting state lives in memory, so the cadence engine
- * (cadence.ts) posts reminders and agendas exactly once from whichever node runs its job.
+ * Guilds KV layout. Every guild belongs to one team and lives under that team's prefix, so a slug
+ * of one team never resolves in another and a team's `/guild` reads only its own (at most
+ * LIMITS.guildsPerTeam) records. Every write is a compare-and-set through KvRepository; no meeting
+ * state lives in memory, so any node may serve any command or cadence event.
  *
- * | key               | record          | purpose                                                  |
- * |-------------------|-----------------|----------------------------------------------------------|
- * | guild:index       | guildIndexSchema| slugs of every guild (installation-wide)                 |
- * | guild:g:<slug>    | guildSchema     | the guild: schedule, channel, sources, queue, notes, meetings |
- * | guild:sent:<slug> | {v, events}     | the last cadence events posted (kept so a retried job never posts twice) |
- * | sched:job:guild-cadence:<slug> | scheduler job | the guild's next cadence event: a reminder or the meeting's start |
+ * | key                              | record          | purpose                                                   |
+ * |----------------------------------|-----------------|-----------------------------------------------------------|
+ * | guild:teams                      | teamsSchema     | the teams that use guilds (activation re-checks their cadences) |
+ * | guild:t:<team>:index             | teamIndexSchema | the team's guild slugs, and whether the handbook guilds were seeded |
+ * | guild:t:<team>:g:<slug>          | guildSchema     | the guild: schedule, channel, people, queue, notes, meetings |
+ * | sched:job:guild-cadence:<team>:<slug> | scheduler job | the guild's next cadence event (cadence.ts)          |
+ * | guild:index, guild:g:<slug>, guild:sent:<slug> | legacy | installation-wide records of v1, moved by migrate.ts |
  */
-import { UserError } from '../shared/errors';
-import { type KvRepository, UNCHANGED } from '../shared/kv';
-import { type Guild, guildIndexSchema, guildSchema } from './schema';
+import { corruptRecordsFor } from '../shared/corrupt_records';
+import type { Logger } from '../shared/logger';
+import { GUILD_TEXT } from './messages';
+import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
+import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
+import { type Guild, guildSchema, LIMITS, type TeamIndex, teamIndexSchema, teamsSchema } from './records';
 
-const INDEX_KEY = 'guild:index';
-const guildKey = (slug: string): string => `guild:g:${slug}`;
+export const guildKeys = {
+  teams: 'guild:teams',
+  index: (teamId: string): string => `guild:t:${teamId}:index`,
+  guild: (teamId: string, slug: string): string => `guild:t:${teamId}:g:${slug}`,
+  legacyIndex: 'guild:index',
+  legacyGuild: (slug: string): string => `guild:g:${slug}`,
+  legacySent: (slug: string): string => `guild:sent:${slug}`,
+} as const;
+
+/** An unreadable record is skipped by reads, logged once with its key and listed for `/infra doctor`. */
+export function reportCorrupt(ctx: { kv: KvRepository; log: Logger; now: () => number }, err: CorruptRecordError): void {
+  void corruptRecordsFor(ctx.kv, ctx.log, ctx.now).reportError(err);
+}
+
+const TEAMS_MAX = 20_000;
 
 export class GuildStore {
-  constructor(private readonly kv: KvRepository) {}
+  constructor(
+    private readonly kv: KvRepository,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {}
 
-  /** Record first, then the index: a crash between leaves a record the next create/seed re-indexes. */
-  async create(guild: Guild): Promise<boolean> {
-    const inserted = await this.kv.insert(guildKey(guild.slug), guildSchema, guild);
-    await this.index(guild.slug);
-    return inserted;
+  private readonly skip = (): ((err: unknown) => null) => nullIfCorrupt((err) => reportCorrupt({ kv: this.kv, log: this.log, now: this.now }, err));
+
+  /** The teams that use guilds; an unreadable registry reads as empty (and is logged). */
+  async teams(): Promise<string[]> {
+    return (await this.kv.get(guildKeys.teams, teamsSchema).catch(this.skip()))?.teamIds ?? [];
   }
 
-  private async index(slug: string): Promise<void> {
-    await this.kv.update(INDEX_KEY, guildIndexSchema, (index) =>
-      index?.slugs.includes(slug) ? UNCHANGED : { v: 1 as const, slugs: [...(index?.slugs ?? []), slug] },
+  async registerTeam(teamId: string): Promise<void> {
+    await this.kv.update(guildKeys.teams, teamsSchema, (current) =>
+      current?.teamIds.includes(teamId) ? UNCHANGED : { v: 1 as const, teamIds: [...(current?.teamIds ?? []), teamId].slice(-TEAMS_MAX) },
     );
   }
 
-  get(slug: string): Promise<Guild | null> {
-    return this.kv.get(guildKey(slug), guildSchema);
+  /**
+   * The team's readable guilds in index order, and whether its handbook guilds were seeded.
+   * Unreadable guilds are skipped and logged; an unreadable index reads as an empty, seeded team
+   * (so nothing writes over it) until an admin repairs it.
+   */
+  async team(teamId: string): Promise<{ seeded: boolean; guilds: Guild[] }> {
+    let index: TeamIndex | null;
+    try {
+      index = await this.kv.get(guildKeys.index(teamId), teamIndexSchema);
+    } catch (err) {
+      this.skip()(err);
+      return { seeded: true, guilds: [] };
+    }
+    const guilds = await Promise.all((index?.slugs ?? []).map((slug) => this.get(teamId, slug).catch(this.skip())));
+    return { seeded: index?.seeded ?? false, guilds: guilds.filter((g): g is Guild => g !== null && g.teamId === teamId) };
   }
 
-  async all(): Promise<Guild[]> {
-    const index = await this.kv.get(INDEX_KEY, guildIndexSchema);
-    const guilds = await this.kv.getMany((index?.slugs ?? []).map(guildKey), guildSchema);
-    return guilds.filter((g): g is Guild => g !== null);
+  async list(teamId: string): Promise<Guild[]> {
+    return (await this.team(teamId)).guilds;
   }
 
-  async update(slug: string, mutate: (guild: Guild) => Guild | typeof UNCHANGED): Promise<Guild> {
-    const stored = await this.kv.update(guildKey(slug), guildSchema, (current) => {
-      if (!current) throw UserError.notFound(`There is no guild "${slug}".`);
+  get(teamId: string, slug: string): Promise<Guild | null> {
+    return this.kv.get(guildKeys.guild(teamId, slug), guildSchema);
+  }
+
+  /**
+   * Reserves the slug in the team's index (where the per-team limit is enforced atomically), then
+   * inserts the record. A crash between the two leaves an index entry without a record, which
+   * reads skip and a later create of that slug fills. False when the slug is taken.
+   */
+  async create(guild: Guild, options: { ignoreLimit?: boolean } = {}): Promise<boolean> {
+    if (await this.get(guild.teamId, guild.slug).catch(() => true)) return false;
+    await this.kv.update(guildKeys.index(guild.teamId), teamIndexSchema, (index) => {
+      const slugs = index?.slugs ?? [];
+      if (slugs.includes(guild.slug)) return UNCHANGED;
+      if (!options.ignoreLimit && slugs.length >= LIMITS.guildsPerTeam) {
+        throw UserError.conflict(GUILD_TEXT.tooManyGuilds);
+      }
+      return { v: 1 as const, slugs: [...slugs, guild.slug].slice(0, LIMITS.guildsPerTeam + 2), seeded: index?.seeded ?? false };
+    });
+    return this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild);
+  }
+
+  /** Inserts the handbook guilds that are missing and marks the team seeded; safe to race. */
+  async seed(teamId: string, guilds: readonly Guild[]): Promise<void> {
+    for (const guild of guilds) await this.kv.insert(guildKeys.guild(teamId, guild.slug), guildSchema, guild);
+    await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) => {
+      if (index?.seeded) return UNCHANGED;
+      const existing = index?.slugs ?? [];
+      const slugs = [...guilds.map((g) => g.slug).filter((slug) => !existing.includes(slug)), ...existing];
+      return { v: 1 as const, slugs: slugs.slice(0, LIMITS.guildsPerTeam + 2), seeded: true };
+    });
+  }
+
+  /** Read → mutate → compare-and-set on the fresh record; a missing guild is not-found. */
+  async update(teamId: string, slug: string, mutate: (guild: Guild) => Guild | typeof UNCHANGED): Promise<Guild> {
+    const stored = await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => {
+      if (!current) throw UserError.notFound(GUILD_TEXT.noGuild);
       return mutate(current);
     });
     return stored!;
+  }
+
+  /** The record first, then the index entry: a crash leaves only a dangling entry, which reads skip. */
+  async delete(teamId: string, slug: string): Promise<void> {
+    await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => (current ? DELETE : UNCHANGED));
+    await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) =>
+      index?.slugs.includes(slug) ? { ...index, slugs: index.slugs.filter((s) => s !== slug) } : UNCHANGED,
+    );
   }
 }

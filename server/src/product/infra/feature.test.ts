@@ -61,9 +61,37 @@ test('/infra help lists every command; /infra owe gathers what the caller owes f
   await f.cmd(f.bob, '/pick score 1 payoff=5 cost=5');
   assert.doesNotMatch(await f.cmd(f.bob, '/infra owe'), /IDEA-1/);
 
-  const http = await f.h.http('GET', `/api/v1/owe?team_id=${f.team.Id}`, f.bob);
+  const http = await f.h.http('GET', `/api/v1/teams/${f.team.Id}/owe`, f.bob);
   assert.equal(http.status, 200);
   assert.deepEqual((http.body as { sections: Array<{ feature: string }> }).sections.map((s) => s.feature), ['pick', 'rfc', 'guilds']);
-  assert.equal((await f.h.http('GET', '/api/v1/owe', f.bob)).status, 400);
+  assert.equal((await f.h.http('GET', '/api/v1/teams/not-an-id/owe', f.bob)).status, 400);
+  f.h.close();
+});
+
+test('/infra owe answers only for a team the caller belongs to (not another team, not as a guest)', async () => {
+  const { teamFixture } = await import('../pick/test_fixture');
+  const f = await teamFixture();
+  const other = f.h.world.addTeam('elsewhere');
+  assert.equal((await f.h.http('GET', `/api/v1/teams/${other.Id}/owe`, f.bob)).status, 404);
+  assert.equal((await f.h.http('GET', `/api/v1/teams/${f.team.Id}/owe`, f.outsider)).status, 404);
+  const guest = f.h.world.addUser('guest', { Roles: 'system_guest' });
+  f.h.world.addTeamMember(f.team.Id, guest.Id, 'team_guest');
+  assert.equal((await f.h.http('GET', `/api/v1/teams/${f.team.Id}/owe`, guest)).status, 404);
+  f.h.close();
+});
+
+test('/infra doctor is for system admins and lists unreadable records', async () => {
+  const { teamFixture } = await import('../pick/test_fixture');
+  const f = await teamFixture();
+  assert.match(await f.cmd(f.bob, '/infra doctor'), /Only system admins can list unreadable records/);
+  assert.match(await f.cmd(f.admin, '/infra doctor'), /healthy/);
+  await f.cmd(f.alice, '/pick add One idea');
+  const [key] = (await f.h.api.kvList(0, 1_000)).filter((k) => /^pick:i:/.test(k));
+  assert.ok(key, 'the idea is stored');
+  await f.h.api.kvSet(key, Buffer.from('{"v":1,"broken'));
+  assert.doesNotMatch(await f.cmd(f.alice, '/pick list'), /went wrong/, 'the list skips it');
+  const doctor = await f.cmd(f.admin, '/infra doctor');
+  assert.match(doctor, /1 stored record could not be read/);
+  assert.ok(doctor.includes(`\`${key}\``), doctor);
   f.h.close();
 });
