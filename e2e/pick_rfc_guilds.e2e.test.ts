@@ -54,8 +54,8 @@ test('PICK: add, score privately by several users, automatic reveal with median 
   assert.match(announcement, /\*\*Challenge\*\* \(high payoff, high cost\) — payoff 8 \(IQR 1\), cost 8 \(IQR 1\), 3 scorers/);
   assert.match(announcement, new RegExp(`open an RFC with \`/rfc new --idea ${n}`));
 
-  const changed = await events.waitFor('custom_infra-ops_pick_idea_changed', (e) => JSON.parse(String(e.data.data)).idea.revealed !== null);
-  const idea = JSON.parse(String(changed.data.data)).idea as { number: number; myScore?: unknown; revealed: { quadrant: string } };
+  const changed = await events.waitFor('custom_infra-ops_pick_idea_changed', (e) => (JSON.parse(String(e.data.data)) as { idea: { revealed: unknown } }).idea.revealed !== null);
+  const idea = (JSON.parse(String(changed.data.data)) as { idea: unknown }).idea as { number: number; myScore?: unknown; revealed: { quadrant: string } };
   assert.equal(idea.number, n);
   assert.equal(idea.revealed.quadrant, 'challenge');
   assert.equal('myScore' in idea, false, 'channel events never carry anyone’s score');

@@ -20,7 +20,7 @@ async function as(rig: Rig, user: RigUser, command: string, channelId = rig.chan
   return text;
 }
 
-const ideaNumber = (reply: string): string | undefined => /\bIDEA-0*(\d+)\b/i.exec(reply)?.[1];
+const ideaNumber = (reply: string): string | undefined => /\bIDEA-0*([1-9]\d*)\b/i.exec(reply)?.[1];
 
 export const SEED_STEPS: SeedStep[] = [
   {
@@ -73,7 +73,7 @@ export const SEED_STEPS: SeedStep[] = [
       const [alice, bob, carol] = rig.users;
       if (!alice || !bob || !carol) throw new Error('the RFC seed needs three users');
       const reply = await as(rig, alice, '/rfc new Adopt OpenTelemetry for service tracing');
-      const number = /\bRFC-0*(\d+)\b/i.exec(reply)?.[1];
+      const number = /\bRFC-0*([1-9]\d*)\b/i.exec(reply)?.[1];
       if (!number) throw new Error(`/rfc new gave no RFC number: ${reply}`);
       await as(rig, alice, `/rfc review ${number} @${bob.username} @${carol.username} --days 7`);
       say(`RFC-${number} in review by @${bob.username} and @${carol.username}`);

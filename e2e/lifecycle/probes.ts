@@ -26,7 +26,7 @@ const pickProbe: DataProbe = {
     const alice = rig.users[0]!;
     const title = `lifecycle idea ${tag}`;
     const added = await text(rig, alice, rig.channelId, `/pick add ${title}`);
-    const number = /\bIDEA-0*(\d+)\b/i.exec(added)?.[1] ?? /#(\d+)\b/.exec(added)?.[1];
+    const number = /\bIDEA-0*([1-9]\d*)\b/i.exec(added)?.[1] ?? /#(\d+)\b/.exec(added)?.[1];
     assert.ok(number, `/pick add answered without an idea number: ${added}`);
     const scored = await text(rig, alice, rig.channelId, `/pick score ${number} payoff=8 cost=3`);
     assert.match(scored, /payoff 8, cost 3/);
@@ -70,7 +70,7 @@ const rfcProbe: DataProbe = {
     assert.ok(alice && bob && carol, 'the RFC probe needs three users');
     const title = `lifecycle rfc ${tag}`;
     const opened = await text(rig, alice, rig.channelId, `/rfc new ${title} --no-thread`);
-    const number = /\bRFC-0*(\d+)\b/.exec(opened)?.[1];
+    const number = /\bRFC-0*([1-9]\d*)\b/.exec(opened)?.[1];
     assert.ok(number, `/rfc new answered without an RFC number: ${opened}`);
     assert.match(await text(rig, alice, rig.channelId, `/rfc review ${number} @${bob.username} --days 9`), /In review until/);
     assert.match(await text(rig, carol, rig.channelId, `/rfc concern ${number} Rollback plan for ${tag}?`), /Raised concern #1/);
