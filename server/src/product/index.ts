@@ -11,7 +11,7 @@ import { KvRepository } from './shared/kv';
 import type { RfcTitlePort } from './shared/ports';
 import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
-import { listCorruptRecords } from './shared/corrupt_records';
+import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
 import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
@@ -60,7 +60,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
     async onActivate(api) {
       await reloadSettings(api);
       const log = loggerFor(api);
-      const kv = new KvRepository(api);
+      const kv: KvRepository = new KvRepository(api, (err) => void corruptRecordsFor(kv, log, now).reportError(err));
       const botUserId = await api.ensureBotUser(BOT);
       const context: ProductContext = {
         api,

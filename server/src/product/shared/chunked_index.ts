@@ -80,8 +80,9 @@ export class ChunkedIndex {
     });
   }
 
+  /** An unreadable head reads as an empty index for readers (reported); writers still refuse it. */
   async count(): Promise<number> {
-    return (await this.kv.get(this.headKey, headSchema))?.count ?? 0;
+    return (await this.kv.get(this.headKey, headSchema).catch(this.kv.orSkip))?.count ?? 0;
   }
 
   /** Newest first. */
@@ -92,7 +93,8 @@ export class ChunkedIndex {
     const found: IndexEntry[] = [];
     let chunk = Math.floor((start - 1) / this.chunkSize);
     for (let read = 0; chunk >= 0 && read < maxChunks; read++, chunk--) {
-      const stored = await this.kv.get(this.chunkKey(chunk), chunkSchema);
+      // An unreadable chunk costs its hundred entries on this page, never the whole page.
+      const stored = await this.kv.get(this.chunkKey(chunk), chunkSchema).catch(this.kv.orSkip);
       const entries = (stored?.entries ?? []).filter((e) => e.o < start).sort((a, b) => b.o - a.o);
       for (const entry of entries) {
         if (options.match && !options.match(entry.t)) continue;
@@ -111,7 +113,7 @@ export class ChunkedIndex {
     const total = await this.count();
     const chunks = Math.ceil(total / this.chunkSize);
     const keys = Array.from({ length: chunks }, (_, i) => this.chunkKey(chunks - 1 - i));
-    const stored = await this.kv.getMany(keys, chunkSchema);
+    const stored = await Promise.all(keys.map((key) => this.kv.get(key, chunkSchema).catch(this.kv.orSkip)));
     return stored
       .flatMap((c) => c?.entries ?? [])
       .filter((e) => !match || match(e.t))

@@ -30,7 +30,21 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * backoff, re-running the update function on the fresh value.
  */
 export class KvRepository {
-  constructor(private readonly api: KvApi) {}
+  /**
+   * `onCorrupt` hears of every unreadable record that a reader chose to skip (`orSkip`), so one
+   * place (shared/corrupt_records.ts) logs it once and lists it for `/infra doctor`.
+   */
+  constructor(
+    private readonly api: KvApi,
+    private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
+  ) {}
+
+  /** For reads that serve many records: an unreadable record reads as absent, and is reported. */
+  readonly orSkip = (err: unknown): null => {
+    if (!(err instanceof CorruptRecordError)) throw err;
+    this.onCorrupt(err);
+    return null;
+  };
 
   async get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | null> {
     const raw = await this.api.kvGet(key);
