@@ -4,7 +4,7 @@ import type { Channel } from '../../plugin/model/types';
 import { UserError } from '../shared/errors';
 import type { People } from '../shared/people';
 import type { ServerFacts } from './facts';
-import { declareWords, reference } from './messages';
+import { declareWords, purposePrefix, reference } from './messages';
 import { candidateNames, displayNameFor } from './naming';
 import type { Incident } from './records';
 
@@ -50,7 +50,7 @@ export class IncidentChannels {
   /**
    * Creates the incident's channel under the first free candidate name. `recordName` runs before
    * each new name is tried, so a node that dies right after creating the channel leaves the name
-   * behind for the setup job to find (with the incident id in the purpose).
+   * behind for the setup job to find (see findOwn).
    */
   async create(incident: Incident, recordName: (name: string) => Promise<void>): Promise<{ Id: string; Name: string }> {
     const adopted = await this.findOwn(incident, incident.channelName);
@@ -73,11 +73,17 @@ export class IncidentChannels {
     throw UserError.conflict(declareWords.namesTaken(reference(incident.number)));
   }
 
-  /** The channel this incident's setup created under `name`, recognised by the id in its purpose. */
-  async findOwn(incident: Pick<Incident, 'id' | 'teamId'>, name: string): Promise<Channel | null> {
+  /**
+   * The channel this incident's setup created under `name`: the name was recorded by this incident
+   * before it was tried, and the channel was made by the bot with a purpose that starts with the
+   * incident's reference (its number is the team's, so no other incident gives that start). No
+   * internal id is shown to people in the purpose for this.
+   */
+  async findOwn(incident: Pick<Incident, 'number' | 'teamId'>, name: string): Promise<Channel | null> {
     if (!name) return null;
     const channel = await this.api.getChannelByName(incident.teamId, name, false).catch(() => null);
-    return channel && (channel.Purpose ?? '').includes(incident.id) ? channel : null;
+    const ours = channel && channel.CreatorId === this.botUserId && (channel.Purpose ?? '').startsWith(purposePrefix(incident.number));
+    return ours ? channel : null;
   }
 
   /**

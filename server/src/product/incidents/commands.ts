@@ -4,12 +4,26 @@ import { type CommandInvocation, type CommandResult, type CommandSpec, ephemeral
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
 import { People } from '../shared/people';
-import { userTimeZone } from '../shared/time/zone';
+import { isoDateOf, localEpochDay, userTimeZone } from '../shared/time/zone';
 import type { Declarer } from './declare';
 import { declareDialog, DIALOG_URL } from './dialog';
 import { mttaMinutes, mttrMinutes, nextUpdateDue, openFollowups } from './lifecycle';
-import { HELP, infoText, input, NOT_HERE, reference, replies, severityWithLabel, SUB_USAGE, USAGE } from './messages';
-import { looksLikeSeverity, parseMilestone, parseReference, parseRole, parseSeverity, parseType } from './parse';
+import {
+  HELP,
+  infoText,
+  input,
+  localTime,
+  metricsText,
+  nextUpdate,
+  NOT_HERE,
+  notHereText,
+  reference,
+  replies,
+  severityWithLabel,
+  SUB_USAGE,
+  USAGE,
+} from './messages';
+import { leadingReference, looksLikeSeverity, nearly, parseMilestone, parseRole, parseSeverity, parseType, suggestion } from './parse';
 import type { Caller } from './policy';
 import type { IncidentQueries } from './queries';
 import type { Incident } from './records';
@@ -30,11 +44,30 @@ export interface IncidentCommandDeps {
 const OWNER = /^@[\w.-]{1,64}$/;
 /** 31/12/2026, 12.31, 2026-1-5: clearly meant as a date, though not one we read. */
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,4})?$/;
+/** `/incident milestone <name> clear`: removes a milestone set by mistake. */
+const CLEAR = /^(?:clear|none|unset)$/i;
+/** "30", "30d", "30 days" */
+const DAYS = /^(\d{1,4})\s*(?:d|days?)?$/i;
+const METRICS_DAYS_DEFAULT = 90;
+const METRICS_DAYS_MAX = 3650;
+const DAY_MS = 86_400_000;
+
+const isMilestone = (word: string | undefined): boolean => word !== undefined && (MILESTONES as readonly string[]).includes(word.toLowerCase());
 
 /**
- * `/incident …`: thin glue from slash-command text to the use cases. Commands about one incident
- * act on the channel's own incident; `info`, `timeline`, `follow` and `unfollow` also take a
- * reference (INC-16, inc-016, 16) to reach one from anywhere in its team.
+ * `/incident …`: thin glue from slash-command text to the use cases. Where each command works
+ * (help says it too, messages.ts HELP):
+ * - In an incident's channel every command acts on that incident without naming it.
+ * - Anywhere in the team, a command names the incident first, in any form (INC-16, INC-016,
+ *   inc 16, #16, 16): `info`, `timeline`, `follow`, `unfollow`, `followup list`, and the commands
+ *   with structured arguments `severity`, `role`, `milestone`, `reopen`, `followup done` — the
+ *   number of words tells a reference from the argument (`severity 2` vs `severity 16 2`).
+ * - Commands whose argument is free text (`status`, `timeline add`, `resolve`, `followup add`)
+ *   take a reference only outside an incident channel, and only a form that says INC (INC-16,
+ *   inc 16): "3 pods restarted" or "#2 is down" are sentences, not references. In an incident
+ *   channel their text is always text.
+ * Acting from elsewhere needs the same rights as in the channel (policy.ts); the bot still posts
+ * in the incident's channel.
  *
  * In the web client, `/incident declare` with no words at all never reaches the server: the
  * webapp opens its sidebar form instead. Any other declaration without a title (e.g.
@@ -44,6 +77,10 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
   const { ctx, service, queries, settings } = deps;
   const callerOf = (inv: CommandInvocation): Caller => ({ userId: inv.userId, access: ctx.access() });
   const reply = (text: string): CommandResult => ephemeral(text);
+  const zoneOf = async (userId: string): Promise<string | null> => userTimeZone((await ctx.api.getUser(userId).catch(() => null))?.Timezone);
+  const interval = (i: Incident): number => settings().updateIntervalMinutes[i.severity];
+  const nextOf = (i: Incident, zone: string | null): string => nextUpdate(nextUpdateDue(i, interval(i)), ctx.now(), zone);
+  const name = async (userId: string): Promise<string> => `@${await new People(ctx.api).username(userId)}`;
 
   /** The incident of the channel the command was typed in. */
   const here = async (inv: CommandInvocation, caller: Caller): Promise<Incident> => {
@@ -51,14 +88,55 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
     if (!incident) throw UserError.badRequest(NOT_HERE);
     return incident;
   };
-  /** The named incident of the command's team, or the channel's own. */
-  const target = async (inv: CommandInvocation, caller: Caller, usage: string): Promise<Incident> => {
-    if (inv.positional.length > 1) throw UserError.badRequest(input.oneReference, usage);
-    const named = inv.positional[0];
-    if (named === undefined) return here(inv, caller);
-    return queries.byNumber(caller, await teamOf(inv, caller), parseReference(named, usage));
+  const numbered = async (inv: CommandInvocation, caller: Caller, n: number): Promise<Incident> => queries.byNumber(caller, await teamOf(inv, caller), n);
+
+  /**
+   * Structured arguments, optionally after a reference: the reference is taken when the words
+   * after it are what the command expects (`fits`), else all the words go to the channel's own
+   * incident; `mismatch` explains what is wrong when neither reading fits.
+   */
+  const structured = async (
+    inv: CommandInvocation,
+    caller: Caller,
+    fits: (args: readonly string[]) => boolean,
+    mismatch: (words: readonly string[], afterReference: readonly string[] | null) => UserError,
+  ): Promise<{ incident: Incident; args: readonly string[] }> => {
+    const words = inv.positional;
+    const ref = leadingReference(words);
+    const afterReference = ref ? words.slice(ref.used) : null;
+    if (ref && afterReference && fits(afterReference)) return { incident: await numbered(inv, caller, ref.number), args: afterReference };
+    if (fits(words)) return { incident: await here(inv, caller), args: words };
+    throw mismatch(words, afterReference);
   };
-  const zoneOf = async (userId: string): Promise<string | null> => userTimeZone((await ctx.api.getUser(userId).catch(() => null))?.Timezone);
+  /** Commands that take nothing but an optional reference. */
+  const referenceOnly = (inv: CommandInvocation, caller: Caller, usage: string, child?: { name: string; usage: string }): Promise<{ incident: Incident }> =>
+    structured(
+      inv,
+      caller,
+      (args) => args.length === 0,
+      (words, after) =>
+        after
+          ? UserError.badRequest(input.noArguments(after.join(' ').slice(0, 64)), usage)
+          : UserError.badRequest(
+              child && nearly(words[0]!, child.name)
+                ? input.notReferenceOrChild(words.join(' ').slice(0, 64), child.usage)
+                : input.notReference(words.join(' ').slice(0, 64)),
+              usage,
+            ),
+    );
+  /**
+   * Free text: in an incident channel all of it; elsewhere after a leading INC-n (the explicit
+   * forms only, so a sentence that starts with a number is never taken for a reference).
+   */
+  const freeText = async (inv: CommandInvocation, caller: Caller, usage: string): Promise<{ incident: Incident; text: string }> => {
+    const own = await queries.forChannel(caller, inv.channelId);
+    if (own) return { incident: own, text: inv.text };
+    const words = tokenize(inv.text);
+    const ref = leadingReference(words.map((w) => w.text), true);
+    if (!ref) throw UserError.badRequest(notHereText(usage));
+    const next = words[ref.used];
+    return { incident: await numbered(inv, caller, ref.number), text: next ? inv.text.slice(next.start) : '' };
+  };
 
   return {
     trigger: 'incident',
@@ -78,10 +156,11 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         help: HELP.status,
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await here(inv, caller);
-          if (!inv.text.trim()) throw UserError.badRequest(input.noStatusText, USAGE.status);
-          await service.status(caller, incident.id, inv.text);
-          return reply(replies.statusPosted);
+          const { incident, text } = await freeText(inv, caller, USAGE.status);
+          if (!text.trim()) throw UserError.badRequest(input.noStatusText, USAGE.status);
+          const [{ before, after }, zone] = await Promise.all([service.status(caller, incident.id, text), zoneOf(inv.userId)]);
+          const acknowledgedNow = before.milestones.acknowledged === null && after.milestones.acknowledged !== null;
+          return reply(replies.statusPosted(after, nextOf(after, zone), acknowledgedNow ? localTime(after.milestones.acknowledged!, zone) : null));
         },
       },
       {
@@ -91,10 +170,15 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         choices: [1, 2, 3, 4].map((s) => ({ item: `sev${s}`, help: `SEV${s}` })),
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await here(inv, caller);
-          if (inv.positional.length !== 1) throw UserError.badRequest(input.giveOneSeverity, USAGE.severity);
-          const after = await service.severity(caller, incident.id, parseSeverity(inv.positional[0]!, settings(), USAGE.severity));
-          return reply(replies.severityNow(severityWithLabel(settings(), after.severity)));
+          const { incident, args } = await structured(
+            inv,
+            caller,
+            (a) => a.length === 1 || (a.length === 2 && /^sev$/i.test(a[0]!)),
+            () => UserError.badRequest(input.giveOneSeverity, USAGE.severity),
+          );
+          const s = settings();
+          const { before, after } = await service.severity(caller, incident.id, parseSeverity(args.join(' '), s, USAGE.severity));
+          return reply(replies.severityNow(after, severityWithLabel(s, before.severity), severityWithLabel(s, after.severity), nextOf(after, await zoneOf(inv.userId))));
         },
       },
       {
@@ -104,13 +188,17 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         choices: ROLES.map((r) => ({ item: r })),
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await here(inv, caller);
-          if (inv.positional.length !== 2) throw UserError.badRequest(input.roleAndUser, USAGE.role);
-          const role = parseRole(inv.positional[0]!, USAGE.role);
-          const [userId] = await new People(ctx.api).resolveUsernames([inv.positional[1]!], 1);
+          const { incident, args } = await structured(
+            inv,
+            caller,
+            (a) => a.length === 2,
+            () => UserError.badRequest(input.roleAndUser, USAGE.role),
+          );
+          const role = parseRole(args[0]!, USAGE.role);
+          const [userId] = await new People(ctx.api).resolveUsernames([args[1]!], 1);
           if (!userId) throw UserError.badRequest(input.roleAndUser, USAGE.role);
-          await service.role(caller, incident.id, role, userId);
-          return reply(replies.roleNow(`@${await new People(ctx.api).username(userId)}`, role));
+          const after = await service.role(caller, incident.id, role, userId);
+          return reply(replies.roleNow(after, await name(userId), role));
         },
       },
       {
@@ -118,10 +206,10 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         usage: SUB_USAGE.timeline,
         help: HELP.timeline,
         run: async (inv) => {
-          const incident = await target(inv, callerOf(inv), USAGE.timeline);
-          const entries = await queries.recentTimeline(incident, 20);
-          const lines = entries.map((e) => replies.timelineLine(e.at, e.text));
-          return reply(replies.timeline(incident, lines, incident.timelineCount - entries.length));
+          const { incident } = await referenceOnly(inv, callerOf(inv), USAGE.timeline, { name: 'add', usage: USAGE.timelineAdd });
+          const [entries, zone] = await Promise.all([queries.recentTimeline(incident, 20), zoneOf(inv.userId)]);
+          const lines = entries.map((e) => replies.timelineLine(e.at, e.text, zone));
+          return reply(replies.timeline(incident, lines, incident.timelineCount - entries.length, zone));
         },
         subcommands: [
           {
@@ -130,10 +218,10 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
             help: HELP.timelineAdd,
             run: async (inv) => {
               const caller = callerOf(inv);
-              const incident = await here(inv, caller);
-              if (!inv.text.trim()) throw UserError.badRequest(input.noNoteText, USAGE.timelineAdd);
-              await service.note(caller, incident.id, inv.text);
-              return reply(replies.noted);
+              const { incident, text } = await freeText(inv, caller, USAGE.timelineAdd);
+              if (!text.trim()) throw UserError.badRequest(input.noNoteText, USAGE.timelineAdd);
+              const after = await service.note(caller, incident.id, text);
+              return reply(replies.noted(after, text.trim()));
             },
           },
         ],
@@ -145,12 +233,24 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         choices: MILESTONES.map((m) => ({ item: m })),
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await here(inv, caller);
-          if (inv.positional.length === 0) throw UserError.badRequest(input.nameMilestone, USAGE.milestone);
-          const name = parseMilestone(inv.positional[0]!, USAGE.milestone);
-          const at = parseMomentInput(inv.positional.slice(1).join(' '), ctx.now(), await zoneOf(inv.userId));
-          await service.milestone(caller, incident.id, name, at);
-          return reply(replies.milestoneSet(name, at));
+          const { incident, args } = await structured(
+            inv,
+            caller,
+            (a) => isMilestone(a[0]),
+            (words, after) => {
+              const first = after ? after[0] : words[0];
+              if (first === undefined) return UserError.badRequest(input.nameMilestone, USAGE.milestone);
+              return UserError.badRequest(input.notMilestone(first.slice(0, 64), suggestion(first.toLowerCase(), MILESTONES)), USAGE.milestone);
+            },
+          );
+          const milestone = parseMilestone(args[0]!, USAGE.milestone);
+          const zone = await zoneOf(inv.userId);
+          const when = args.slice(1).join(' ');
+          const at = CLEAR.test(when.trim()) ? null : parseMomentInput(when, ctx.now(), zone);
+          const { before, after } = await service.milestone(caller, incident.id, milestone, at);
+          const shown = at === null ? null : localTime(at, zone);
+          if (after.rev === before.rev) return reply(replies.milestoneUnchanged(after, milestone, shown));
+          return reply(replies.milestoneSet(after, milestone, shown, mttaMinutes(after), mttrMinutes(after)));
         },
       },
       {
@@ -159,7 +259,7 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         help: HELP.follow,
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await target(inv, caller, USAGE.follow);
+          const { incident } = await referenceOnly(inv, caller, USAGE.follow);
           await service.follow(caller, incident.id, true);
           return reply(replies.following(incident));
         },
@@ -170,7 +270,7 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         help: HELP.unfollow,
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await target(inv, caller, USAGE.unfollow);
+          const { incident } = await referenceOnly(inv, caller, USAGE.unfollow);
           await service.follow(caller, incident.id, false);
           return reply(replies.notFollowing(incident));
         },
@@ -181,19 +281,29 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         help: HELP.resolve,
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await here(inv, caller);
-          return reply(replies.resolved(await service.resolve(caller, incident.id, inv.text)));
+          const { incident, text } = await freeText(inv, caller, USAGE.resolve);
+          const [{ after }, zone] = await Promise.all([service.resolve(caller, incident.id, text), zoneOf(inv.userId)]);
+          const at = after.milestones.resolved ?? ctx.now();
+          return reply(
+            replies.resolved(after, localTime(at, zone), {
+              at,
+              mttrMinutes: mttrMinutes(after),
+              typed: text.trim(),
+              accumulated: after.resolution?.summary ?? '',
+              acknowledged: after.milestones.acknowledged !== null,
+            }),
+          );
         },
       },
       {
         name: 'reopen',
         usage: SUB_USAGE.reopen,
-        noArguments: true,
         help: HELP.reopen,
         run: async (inv) => {
           const caller = callerOf(inv);
-          const incident = await here(inv, caller);
-          return reply(replies.reopened(await service.reopen(caller, incident.id)));
+          const { incident } = await referenceOnly(inv, caller, USAGE.reopen);
+          const [{ after }, zone] = await Promise.all([service.reopen(caller, incident.id), zoneOf(inv.userId)]);
+          return reply(replies.reopened(after, nextOf(after, zone), after.resolutions.some((r) => r.summary.trim() !== '')));
         },
       },
       {
@@ -207,14 +317,14 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
             help: HELP.followupAdd,
             run: async (inv) => {
               const caller = callerOf(inv);
-              const incident = await here(inv, caller);
+              const { incident, text: typed } = await freeText(inv, caller, USAGE.followupAdd);
               const zone = await zoneOf(inv.userId);
-              const { text, owner, due } = trailingOwnerAndDue(inv.rest, ctx.now(), zone);
+              const { text, owner, due } = trailingOwnerAndDue(typed, ctx.now(), zone);
               if (!text) throw UserError.badRequest(input.noFollowupText, USAGE.followupAdd);
               if (due) checkDueNotPast(due, ctx.now(), zone);
               const ownerId = owner ? (await new People(ctx.api).resolveUsernames([owner], 1))[0]! : null;
-              const { followup } = await service.addFollowup(caller, incident.id, text, ownerId, due);
-              return reply(replies.followupAdded(followup.n, owner ? `@${owner.slice(1)}` : null, due));
+              const { incident: after, followup } = await service.addFollowup(caller, incident.id, text, ownerId, due);
+              return reply(replies.followupAdded(after, followup.n, followup.text, ownerId ? await name(ownerId) : null, due));
             },
           },
           {
@@ -223,23 +333,29 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
             help: HELP.followupDone,
             run: async (inv) => {
               const caller = callerOf(inv);
-              const incident = await here(inv, caller);
-              const n = Number((inv.positional[0] ?? '').replace(/^#/, ''));
-              if (inv.positional.length !== 1 || !Number.isSafeInteger(n) || n < 1) throw UserError.badRequest(input.giveFollowupNumber, USAGE.followupDone);
-              await service.completeFollowup(caller, incident.id, n);
-              return reply(replies.followupDone(n));
+              const { incident, args } = await structured(
+                inv,
+                caller,
+                (a) => a.length === 1 && followupNumber(a[0]!) !== null,
+                () => UserError.badRequest(input.giveFollowupNumber, USAGE.followupDone),
+              );
+              const n = followupNumber(args[0]!)!;
+              const { incident: after, followup } = await service.completeFollowup(caller, incident.id, n);
+              return reply(replies.followupDone(after, n, followup.text));
             },
           },
           {
             name: 'list',
             usage: SUB_USAGE.followupList,
-            noArguments: true,
             help: HELP.followupList,
             run: async (inv) => {
-              const incident = await here(inv, callerOf(inv));
+              const { incident } = await referenceOnly(inv, callerOf(inv), USAGE.followupList);
               const people = new People(ctx.api);
+              const today = isoDateOf(localEpochDay((await zoneOf(inv.userId)) ?? 'UTC', ctx.now()));
               const lines = await Promise.all(
-                incident.followups.map(async (f) => replies.followupLine(f, f.ownerId ? `@${await people.username(f.ownerId)}` : null)),
+                incident.followups.map(async (f) =>
+                  replies.followupLine(f, f.ownerId ? `@${await people.username(f.ownerId)}` : null, f.doneAt === null && f.due !== null && f.due < today),
+                ),
               );
               return reply(replies.followups(incident, lines));
             },
@@ -252,7 +368,8 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
         help: HELP.info,
         run: async (inv) => {
           const caller = callerOf(inv);
-          return reply(await info(ctx.api, caller, settings(), await target(inv, caller, USAGE.info)));
+          const { incident } = await referenceOnly(inv, caller, USAGE.info);
+          return reply(await info(ctx.api, caller, settings(), incident, ctx.now(), await zoneOf(inv.userId)));
         },
       },
       {
@@ -264,16 +381,41 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
           const caller = callerOf(inv);
           const filter = (inv.positional[0] ?? 'active').toLowerCase();
           if (!(INCIDENT_STATES as readonly string[]).includes(filter) || inv.positional.length > 1) {
-            throw UserError.badRequest(input.unknownFilter(inv.positional.join(' ').slice(0, 64)), USAGE.list);
+            throw UserError.badRequest(input.unknownFilter(inv.positional.join(' ').slice(0, 64), suggestion(filter, INCIDENT_STATES)), USAGE.list);
           }
           const teamId = await teamOf(inv, caller);
-          const page = await queries.list(caller, { teamId, state: filter as IncidentState, severity: null, commanderId: null, before: null, perPage: 20 });
+          const [page, hidden] = await Promise.all([
+            queries.list(caller, { teamId, state: filter as IncidentState, severity: null, commanderId: null, before: null, perPage: 20 }),
+            filter === 'active' ? queries.hiddenActive(caller, teamId) : 0,
+          ]);
           const lines = page.items.map((i) => replies.listLine(reference(i.number), severityWithLabel(settings(), i.severity), i.phase, i.title, i.channelName));
-          return reply(replies.list(filter, lines, page.next !== null));
+          return reply(replies.list(filter, lines, page.next !== null, hidden));
+        },
+      },
+      {
+        name: 'metrics',
+        usage: SUB_USAGE.metrics,
+        help: HELP.metrics,
+        run: async (inv) => {
+          const caller = callerOf(inv);
+          const typed = inv.positional.join(' ').trim();
+          const m = DAYS.exec(typed);
+          const days = typed === '' ? METRICS_DAYS_DEFAULT : m ? Number(m[1]) : NaN;
+          if (!Number.isSafeInteger(days) || days < 1 || days > METRICS_DAYS_MAX) throw UserError.badRequest(input.notDays(typed.slice(0, 32)), USAGE.metrics);
+          const until = ctx.now();
+          const view = await queries.metrics(caller, await teamOf(inv, caller), until - days * DAY_MS, until);
+          return reply(metricsText(view, days, settings()));
         },
       },
     ],
   };
+}
+
+/** "3", "#3": a follow-up's number, or null. */
+function followupNumber(word: string): number | null {
+  const m = /^#?(\d{1,6})$/.exec(word);
+  const n = m ? Number(m[1]) : 0;
+  return n >= 1 ? n : null;
 }
 
 /**
@@ -291,15 +433,20 @@ async function declareByCommand(deps: IncidentCommandDeps, inv: CommandInvocatio
   const settings = deps.settings();
   if (inv.flags.has('public') && inv.flags.has('private')) throw UserError.badRequest(input.publicAndPrivate, USAGE.declare);
   const severityFlag = inv.flags.get('severity');
-  const first = inv.positional[0];
-  // A leading "sev2" is the severity (unless --severity says it); the title is the rest, as typed.
-  const leading = severityFlag === undefined && first !== undefined && looksLikeSeverity(first) && inv.text.toLowerCase().startsWith(first.toLowerCase());
-  const severityText = typeof severityFlag === 'string' ? severityFlag : leading ? first : null;
+  // A leading "sev2" or "sev 2" (unquoted) is the severity, unless --severity says it; the title is the rest, as typed.
+  const words = tokenize(inv.text);
+  const first = words[0]?.text ?? '';
+  const split = /^sev$/i.test(first) && /^\d{1,2}$/.test(words[1]?.text ?? '') ? 2 : 1;
+  const severityWords = words.slice(0, split).map((w) => w.text).join('');
+  const unquoted = first !== '' && inv.text.slice(0, first.length).toLowerCase() === first.toLowerCase();
+  const leading = severityFlag === undefined && unquoted && looksLikeSeverity(severityWords);
+  const severityText = typeof severityFlag === 'string' ? severityFlag : leading ? severityWords : null;
   const severity = severityText ? parseSeverity(severityText, settings, USAGE.declare) : 3;
   const typeFlag = inv.flags.get('type');
   const type = parseType(typeof typeFlag === 'string' ? typeFlag : '', settings);
   const isPrivate = inv.flags.has('public') ? false : inv.flags.has('private') ? true : settings.privateByDefault;
-  const title = (leading ? inv.text.slice(first.length) : inv.text).trim();
+  const afterSeverity = words[split];
+  const title = (leading ? (afterSeverity ? inv.text.slice(afterSeverity.start) : '') : inv.text).trim();
   const { teamId } = await caller.access.scopeOfChannel(caller.userId, inv.channelId);
   if (!title) {
     if (!inv.triggerId) throw UserError.badRequest(input.noTitle, USAGE.declare);
@@ -320,7 +467,7 @@ async function declareByCommand(deps: IncidentCommandDeps, inv: CommandInvocatio
     commanderId: null,
     inviteeIds: [],
   });
-  return ephemeral(replies.declared(incident, severityWithLabel(settings, incident.severity), warnings));
+  return ephemeral(replies.declared(incident, severityWithLabel(settings, incident.severity), await caller.access.isPrivate(incident.channelId), warnings));
 }
 
 /**
@@ -349,7 +496,7 @@ function trailingOwnerAndDue(rest: string, now: number, zone: string | null): { 
   return { text, owner, due };
 }
 
-async function info(api: PluginAPI, caller: Caller, settings: IncidentSettings, i: Incident): Promise<string> {
+async function info(api: PluginAPI, caller: Caller, settings: IncidentSettings, i: Incident, now: number, zone: string | null): Promise<string> {
   const people = new People(api);
   const who = async (id: string | null): Promise<string> => (id ? `@${await people.username(id)}` : '—');
   const [commander, scribe, comms, lastUpdateBy, isPrivate] = await Promise.all([
@@ -370,5 +517,7 @@ async function info(api: PluginAPI, caller: Caller, settings: IncidentSettings, 
     mttrMinutes: mttrMinutes(i),
     openFollowups: openFollowups(i),
     nextUpdateDueAt: nextUpdateDue(i, settings.updateIntervalMinutes[i.severity]),
+    now,
+    zone,
   });
 }

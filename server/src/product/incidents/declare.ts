@@ -113,6 +113,7 @@ export class Declarer {
       milestones: { detected: null, acknowledged: null, mitigated: null, resolved: null },
       lastUpdate: null,
       resolution: null,
+      resolutions: [],
       followers: [],
       followups: [],
       review: { needed: false, reviewedAt: null },

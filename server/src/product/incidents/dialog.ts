@@ -6,7 +6,7 @@ import { UserError } from '../shared/errors';
 import { MAX_PEOPLE, type People } from '../shared/people';
 import { checkText } from '../shared/text/limits';
 import type { DeclareInput } from './declare';
-import { ACTION_WORDS, dialogWords, input, severityWithLabel } from './messages';
+import { ACTION_WORDS, dialogWords, input, severityOption } from './messages';
 import { parseSeverity, parseType } from './parse';
 import { type Caller, teamPolicy } from './policy';
 import { LIMITS, type Severity } from './records';
@@ -40,7 +40,7 @@ export function declareDialog(
         Name: 'severity',
         Type: 'select',
         Default: String(defaults.severity),
-        Options: ([1, 2, 3, 4] as const).map((s) => ({ Text: severityWithLabel(settings, s).replace(' (', ' — ').replace(/\)$/, ''), Value: String(s) })),
+        Options: ([1, 2, 3, 4] as const).map((s) => ({ Text: severityOption(settings, s), Value: String(s) })),
       },
       {
         DisplayName: 'Type',

@@ -108,7 +108,7 @@ export class IncidentEffects {
       ChannelId: incident.channelId,
       UserId: this.ctx.botUserId,
       Type: INCIDENT_POST_TYPE,
-      Message: withoutChannelMentions(cardMessage(card, settings)),
+      Message: withoutChannelMentions(cardMessage(card, settings, incident.resolution?.summary ?? '')),
       IsPinned: true,
       Props: { [CARD_PROPS.card]: JSON.stringify(card), [CARD_PROPS.incidentId]: incident.id, ...RELAYED_TEXT_PROPS },
     };

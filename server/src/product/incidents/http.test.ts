@@ -171,7 +171,7 @@ test('dialog submission declares; field errors come back per field; cancel does 
   const members = f.world.membersOf(channel.Id);
   for (const u of [alice, bob, carol]) assert.ok(members.includes(u.Id));
   assert.equal(f.cardData(channel.Id).roles.commander?.username, 'bob');
-  assert.match(f.world.ephemeralPosts.at(-1)!.post.Message ?? '', /Declared \*\*INC-001\*\*: ~inc-001-login-failures/);
+  assert.match(f.world.ephemeralPosts.at(-1)!.post.Message ?? '', /Declared \*\*INC-001\*\* — SEV1 \(Critical\), public, type Security: ~inc-001-login-failures\. @bob is the commander\./);
 
   const cancelled = await submit({}, { cancelled: true });
   assert.deepEqual(cancelled.body, {});

@@ -35,7 +35,7 @@ import type { ProductContext } from '../shared/context';
 import type { Declarer } from './declare';
 import { DECLARE_CALLBACK, DialogFieldErrors, parseSubmission, submissionSchema } from './dialog';
 import type { IncidentEffects } from './effects';
-import { CHANNEL_HAS_NONE, dialogWords, replies } from './messages';
+import { CHANNEL_HAS_NONE, dialogWords, replies, severityWithLabel } from './messages';
 import { parseType } from './parse';
 import type { Caller } from './policy';
 import type { IncidentQueries } from './queries';
@@ -154,15 +154,15 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
         return (await answer(call.caller, await run(call.caller, incident.id, call))) as AnswerOf<R>;
       });
 
-    act(incidentRoutes.status, (caller, id, { body }) => service.status(caller, id, body.text));
-    act(incidentRoutes.severity, (caller, id, { body }) => service.severity(caller, id, body.severity));
+    act(incidentRoutes.status, async (caller, id, { body }) => (await service.status(caller, id, body.text)).after);
+    act(incidentRoutes.severity, async (caller, id, { body }) => (await service.severity(caller, id, body.severity)).after);
     act(incidentRoutes.role, (caller, id, { body }) => service.role(caller, id, body.role, body.user_id));
     act(incidentRoutes.note, (caller, id, { body }) => service.note(caller, id, body.text));
-    act(incidentRoutes.milestone, (caller, id, { body }) => service.milestone(caller, id, body.milestone, body.at ?? ctx.now()));
+    act(incidentRoutes.milestone, async (caller, id, { body }) => (await service.milestone(caller, id, body.milestone, body.at ?? ctx.now())).after);
     act(incidentRoutes.follow, (caller, id) => service.follow(caller, id, true));
     act(incidentRoutes.unfollow, (caller, id) => service.follow(caller, id, false));
-    act(incidentRoutes.resolve, (caller, id, { body }) => service.resolve(caller, id, body.summary ?? ''));
-    act(incidentRoutes.reopen, (caller, id) => service.reopen(caller, id));
+    act(incidentRoutes.resolve, async (caller, id, { body }) => (await service.resolve(caller, id, body.summary ?? '')).after);
+    act(incidentRoutes.reopen, async (caller, id) => (await service.reopen(caller, id)).after);
     act(incidentRoutes.reviewed, (caller, id) => service.markReviewed(caller, id, ctx.now(), 'hand'));
 
     on(incidentRoutes.addFollowup, async ({ caller, params, body }) => {
@@ -193,9 +193,15 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
       try {
         const form = await parseSubmission(caller, submission, settings(), new People(ctx.api));
         const { incident, warnings } = await declarer.declare(caller, form);
-        await effects.step('dialog reply', incident, () =>
-          ctx.api.sendEphemeralPost(caller.userId, { ChannelId: form.channelId, UserId: ctx.botUserId, Message: replies.declaredByForm(incident, warnings) }),
-        );
+        await effects.step('dialog reply', incident, async () => {
+          const s = settings();
+          const [isPrivate, commander] = await Promise.all([
+            caller.access.isPrivate(incident.channelId),
+            incident.roles.commander === caller.userId ? null : new People(ctx.api).username(incident.roles.commander).then((u) => `@${u}`),
+          ]);
+          const message = replies.declared(incident, severityWithLabel(s, incident.severity), isPrivate, warnings, commander);
+          await ctx.api.sendEphemeralPost(caller.userId, { ChannelId: form.channelId, UserId: ctx.botUserId, Message: message });
+        });
         res.json({});
       } catch (err) {
         // Mattermost shows `errors` beside the fields and `error` above the form.

@@ -52,7 +52,7 @@ describe('incidents on a real server', () => {
   test('declare by command: private channel, members, pinned card, feed announcement', async () => {
     const events = await rig.listen(alice);
     const reply = await text(alice, rig.channelId, `/incident declare sev2 DB latency ${tag}`);
-    assert.match(reply, /^Declared \*\*INC-\d+\*\* \(SEV2 \(Major\)\): ~inc-\d+-db-latency-/);
+    assert.match(reply, /^Declared \*\*INC-\d+\*\* — SEV2 \(Major\), private: ~inc-\d+-db-latency-/);
     channel = await channelFrom(reply);
     assert.equal(channel.type, 'P');
     const members = (await rig.admin.client.getChannelMembers(channel.id)).map((m) => m.user_id);
@@ -105,7 +105,7 @@ describe('incidents on a real server', () => {
     assert.ok(brief, 'the brief arrives in the DM channel with the bot');
     assert.match(await text(alice, channel.id, '/incident severity 1'), /Only the commander/);
     assert.match(await text(carol, channel.id, '/incident follow'), /You follow INC-\d+/);
-    assert.equal(await text(bob, channel.id, '/incident status Failover started'), 'Status update posted.');
+    assert.match(await text(bob, channel.id, '/incident status Failover started'), /^Status update for INC-\d+ posted in ~inc-\d+-db-latency-/);
     assert.ok((await posts(channel.id)).some((p) => p.message.includes('Failover started')));
     await carolEvents.waitFor('posted', (e) => e.data['channel_type'] === 'D' && String(e.data['post']).includes('Failover started'));
     await carolEvents.waitFor(`custom_${rig.pluginId}_incident_status_posted`);

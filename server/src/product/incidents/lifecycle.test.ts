@@ -70,7 +70,10 @@ test('status-update reminders: due per severity, reset by updates, repeated, can
   assert.equal(await h.ctx.scheduler.runDue(), 0);
   h.clock += 2 * 60_000;
   assert.equal(await h.ctx.scheduler.runDue(), 1);
-  assert.match(messages(f.world, ch.Id).at(-1)!, /⏰ @alice, INC-001 has had no status update for 16 minutes \(SEV2 \(Major\) expects one every 15 minutes\)/);
+  assert.equal(
+    messages(f.world, ch.Id).at(-1),
+    '⏰ @alice, INC-001 needs a status update: SEV2 (Major) expects one every 15 minutes, and there has been none since the declaration 16 minutes ago. It was due at 2027-01-04 09:15 UTC: post one with `/incident status <text>`.',
+  );
   assert.equal(await h.ctx.scheduler.dueAt(`incident-reminder:${id}`), h.clock + 15 * 60_000, 'nudged again one interval later');
 
   h.clock += 5 * 60_000;
@@ -147,7 +150,7 @@ test('a failed card post is retried by the setup job', async () => {
   assert.equal(await f.h.ctx.scheduler.runDue(), 1);
   const ch = [...f.world.channels.values()].find((c) => c.Name === 'inc-001-card-trouble')!;
   assert.equal(f.world.postsIn(ch.Id).filter((p) => p.Type === 'custom_infra_incident').length, 1);
-  assert.match(await f.cmd(f.alice, '/incident info', ch), /active/);
+  assert.match(await f.cmd(f.alice, '/incident info', ch), /🔴 Active/);
   f.h.close();
 });
 

@@ -2,7 +2,7 @@ import type { IndexTags } from '../shared/chunked_index';
 import { UserError } from '../shared/errors';
 import { MILESTONES, type Milestone } from '../contract/incidents';
 import { type Incident, LIMITS, type TimelineEntry } from './records';
-import { milestoneWords } from './messages';
+import { milestoneWords, summaryLine } from './messages';
 
 /**
  * The incident's rules that need no server: how its clock is measured (MTTA/MTTR from the
@@ -52,15 +52,57 @@ export function checkMilestoneTime(name: Milestone, at: number, incident: Pick<I
   if (at < earliest) throw UserError.badRequest(milestoneWords.tooEarly(name, at, earliest));
 }
 
-/** detected ≤ acknowledged ≤ mitigated ≤ resolved, for the ones that are set. */
-export function checkMilestoneOrder(m: Incident['milestones']): void {
-  let previous: { name: Milestone; at: number } | null = null;
-  for (const name of MILESTONES) {
-    const at = m[name];
-    if (at === null) continue;
-    if (previous && at < previous.at) throw UserError.badRequest(milestoneWords.outOfOrder(name, at, previous.name, previous.at));
-    previous = { name, at };
+/**
+ * detected ≤ acknowledged ≤ mitigated ≤ resolved, for the ones that are set. With `changed` (the
+ * milestone just set), the refusal names that one and the milestone it clashes with, and says how
+ * to correct the other one: a milestone set earlier (by hand or implied by the first status
+ * update) must never block a correction without saying so.
+ */
+export function checkMilestoneOrder(m: Incident['milestones'], changed?: Milestone): void {
+  const set = MILESTONES.filter((name) => m[name] !== null);
+  if (changed !== undefined && m[changed] !== null) {
+    const at = m[changed];
+    const position = MILESTONES.indexOf(changed);
+    // The nearest clash first: setting mitigated too early names acknowledged before detected.
+    const byDistance = [...set].sort((x, y) => Math.abs(MILESTONES.indexOf(x) - position) - Math.abs(MILESTONES.indexOf(y) - position));
+    for (const other of byDistance) {
+      const otherAt = m[other]!;
+      const before = MILESTONES.indexOf(other) < position;
+      if (other !== changed && (before ? otherAt > at : otherAt < at)) {
+        throw UserError.badRequest(milestoneWords.clash(changed, at, other, otherAt, before ? 'before' : 'after'));
+      }
+    }
+    // Only the changed one is judged: an older record already out of order elsewhere stays correctable, one milestone at a time.
+    return;
   }
+  for (let k = 1; k < set.length; k++) {
+    const [previous, name] = [set[k - 1]!, set[k]!];
+    if (m[name]! < m[previous]!) throw UserError.badRequest(milestoneWords.outOfOrder(name, m[name]!, previous, m[previous]!));
+  }
+}
+
+/** One resolve as the record keeps it. */
+export type ResolutionStamp = Incident['resolutions'][number];
+
+/**
+ * The summaries of every resolve in one text, within the summary limit: a single summary as typed;
+ * several as dated lines, oldest first (the oldest give way first when they no longer fit).
+ */
+export function accumulatedSummary(history: readonly ResolutionStamp[]): string {
+  const given = history.filter((r) => r.summary.trim() !== '');
+  if (given.length <= 1) return given[0]?.summary ?? '';
+  const lines = given.map((r) => summaryLine(r.at, r.summary));
+  while (lines.length > 1 && lines.join('\n').length > LIMITS.summary) lines.shift();
+  return lines.join('\n').slice(0, LIMITS.summary);
+}
+
+/**
+ * Resolving appends to the history; a record written before the history existed starts it from
+ * its last resolution, so the summary it carries is not lost by the next resolve.
+ */
+export function historyOf(i: Pick<Incident, 'resolutions' | 'resolution'>): ResolutionStamp[] {
+  if (i.resolutions.length > 0) return [...i.resolutions];
+  return i.resolution ? [{ at: i.resolution.at, by: i.resolution.by, summary: i.resolution.summary }] : [];
 }
 
 /**

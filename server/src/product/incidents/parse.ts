@@ -20,14 +20,34 @@ export const looksLikeSeverity = (word: string): boolean => /^sev-?\d{1,2}$/i.te
 export function parseRole(text: string, usage?: string): RoleName {
   const role = text.trim().toLowerCase();
   if ((ROLES as readonly string[]).includes(role)) return role as RoleName;
-  throw UserError.badRequest(input.notRole(text.slice(0, 64)), usage);
+  throw UserError.badRequest(input.notRole(text.slice(0, 64), suggestion(role, ROLES)), usage);
 }
 
 export function parseMilestone(text: string, usage?: string): Milestone {
   const name = text.trim().toLowerCase();
   if ((MILESTONES as readonly string[]).includes(name)) return name as Milestone;
-  throw UserError.badRequest(input.notMilestone(text.slice(0, 64)), usage);
+  throw UserError.badRequest(input.notMilestone(text.slice(0, 64), suggestion(name, MILESTONES)), usage);
 }
+
+/** The one word of `words` that `typed` is a typo of, if exactly one is that close. */
+export function suggestion(typed: string, words: readonly string[]): string | null {
+  const close = words.filter((w) => nearly(typed, w));
+  return close.length === 1 ? close[0]! : null;
+}
+
+/** A typo of `word` (one or two letters off, e.g. "ad" or "addd" for "add"): worth a "did you mean". */
+export function nearly(typed: string, word: string): boolean {
+  const a = typed.toLowerCase();
+  if (a.length < 2 || Math.abs(a.length - word.length) > 2 || a.length > 32) return false;
+  let row = Array.from({ length: word.length + 1 }, (_, k) => k);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= word.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === word[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[word.length]! <= 2;
+}
+
 
 export function parseType(text: string, settings: IncidentSettings): string {
   const typed = text.trim();
@@ -37,12 +57,39 @@ export function parseType(text: string, settings: IncidentSettings): string {
   return known;
 }
 
-/** Accepts INC-16, inc-016, INC16, #16 and 16 (digits only, at most 9: no backtracking, no huge numbers). */
-const REFERENCE = /^(?:inc-?|#)?(\d{1,9})$/i;
+/**
+ * One incident reference in every form people type: INC-16, INC-016, inc-16, INC16, "inc 16",
+ * #16 and 16 (digits only, at most 9: no backtracking, no huge numbers).
+ */
+const REFERENCE = /^(?:inc[-\s]?|#)?(\d{1,9})$/i;
+/** The forms that can only be a reference (not a number that starts a sentence): INC-16, inc 16, INC016. */
+const EXPLICIT = /^inc[-\s]?\d{1,9}$/i;
 
 export function parseReference(text: string, usage?: string): number {
   const m = REFERENCE.exec(text.trim());
   const n = m ? Number(m[1]) : 0;
   if (n < 1) throw UserError.badRequest(input.notReference(text.slice(0, 64)), usage);
   return n;
+}
+
+/** Whether the text is an incident reference (any form). */
+export const isReference = (text: string): boolean => {
+  const m = REFERENCE.exec(text.trim());
+  return m !== null && Number(m[1]) > 0;
+};
+
+/**
+ * A reference at the start of the words: "INC-16 …", "16 …", and "inc 16 …" over two words.
+ * `explicitOnly` takes only the forms that name an incident by its prefix (INC-16, inc 16), for
+ * free text that may well start with a number ("3 pods restarted", "#2 is down").
+ */
+export function leadingReference(words: readonly string[], explicitOnly = false): { number: number; used: number } | null {
+  const [first, second] = words;
+  if (first === undefined) return null;
+  if (/^inc$/i.test(first) && second !== undefined && /^\d{1,9}$/.test(second)) {
+    const n = Number(second);
+    return n > 0 ? { number: n, used: 2 } : null;
+  }
+  if (explicitOnly && !EXPLICIT.test(first)) return null;
+  return isReference(first) ? { number: parseReference(first), used: 1 } : null;
 }

@@ -14,7 +14,7 @@ import type { Incident } from './records';
  * |-------------------|-------------------------------------------------------|--------------------------|
  * | see               | anyone who can read the incident channel now          |                          |
  * | follow            | anyone who can see it (updates then come by DM)       |                          |
- * | respond           | members of the channel (status, timeline, milestones, follow-ups) | yes          |
+ * | respond           | members of the channel, system admins (status, timeline, milestones, follow-ups) | yes |
  * | steer             | the commander, channel admins, system admins (severity, roles, resolve, reopen) | yes |
  * | review            | the commander, channel admins, system admins (mark reviewed by hand) | yes       |
  * | review_at_meeting | a guild meeting's closer who is in the channel, team admins, system admins | yes |
@@ -29,7 +29,8 @@ export type IncidentRole = 'commander';
 const RULES: RuleTable<IncidentAction, IncidentRole> = {
   see: { who: ['anyone'] },
   follow: { who: ['anyone'] },
-  respond: { who: ['channel_member'], writesToChannel: true },
+  // System admins read every channel and may steer without joining it; responding is no different.
+  respond: { who: ['channel_member', 'system_admin'], writesToChannel: true },
   steer: { who: ['commander', 'channel_admin', 'system_admin'], writesToChannel: true },
   review: { who: ['commander', 'channel_admin', 'system_admin'], writesToChannel: true },
   review_at_meeting: { who: ['channel_member', 'team_admin', 'system_admin'], writesToChannel: true },

@@ -32,7 +32,11 @@ test('a public incident converted to private: hidden from non-members at once, a
   const eventsBefore = world.events.length;
   await f.cmd(alice, '/incident status Root cause: leaked AWS keys in repo X', ch);
   await f.cmd(alice, '/incident severity 1', ch);
-  assert.equal(messages(world, f.feed.Id).length, feedBefore, 'no status update and no severity line in the feed');
+  assert.deepEqual(
+    messages(world, f.feed.Id).slice(feedBefore),
+    ['⚠️ **INC-001** (private) changed from SEV2 (Major) to **SEV1 (Critical)**.'],
+    'no status update in the feed; the severity change without the title (usability A5)',
+  );
   const later = world.events.slice(eventsBefore);
   assert.ok(later.length > 0);
   for (const e of later) assert.ok(e.broadcast.ChannelId === ch.Id || e.broadcast.UserId, `${e.event} goes to the channel or a follower`);
@@ -63,7 +67,7 @@ test('guests see only incidents whose channel they are in; they cannot declare',
   assert.equal((await h.http('GET', f.url('/1'), guest)).status, 200);
   assert.equal(((await h.http('GET', f.url('/metrics'), guest)).body as { metrics: IncidentMetricsView }).metrics.total, 1);
   assert.match(await f.cmd(guest, '/incident declare Guest incident', theirs), /No such team/);
-  assert.match(await f.cmd(guest, '/incident status Guest update', theirs), /Status update posted/, 'a guest in the channel responds like any member');
+  assert.match(await f.cmd(guest, '/incident status Guest update', theirs), /Status update for INC-001 posted/, 'a guest in the channel responds like any member');
   h.close();
 });
 

@@ -1,10 +1,11 @@
-import type { IncidentMetricsView, IncidentState } from '../contract/incidents';
+import { type IncidentMetricsView, type IncidentState, ROLES } from '../contract/incidents';
 import type { Access } from '../shared/access/policy';
 import type { IndexTags } from '../shared/chunked_index';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
+import { isoDateOf, localEpochDay, userTimeZone } from '../shared/time/zone';
 import { nextUpdateDue } from './lifecycle';
-import { NOT_FOUND, owed } from './messages';
+import { NOT_FOUND, owed, severityWithLabel } from './messages';
 import { computeMetrics, type MetricsRow, rowFromTags } from './metrics';
 import { type Caller, canSee, requireTeamReader, requireVisible } from './policy';
 import type { Incident, TimelineEntry } from './records';
@@ -32,7 +33,7 @@ const MAX_ROUNDS = 4;
 /** Channels asked about at once when metrics check what the reader may see. */
 const CHECK_BATCH = 32;
 
-type QueriesContext = Pick<ProductContext, 'now'>;
+type QueriesContext = Pick<ProductContext, 'now' | 'api'>;
 
 /** Reads: one incident, pages of incidents, timelines, metrics, what one owes; each item as the caller may see it now. */
 export class IncidentQueries {
@@ -108,6 +109,20 @@ export class IncidentQueries {
     return { items, next: before };
   }
 
+  /**
+   * How many of the team's active incidents the caller may not see (private channels they are not
+   * in): `/incident list` says so, so an empty list during an outage is not false comfort. Only a
+   * count, as the feed already announces every declaration; the active set is small.
+   */
+  async hiddenActive(caller: Caller, teamId: string): Promise<number> {
+    await requireTeamReader(caller.access, caller.userId, teamId);
+    const records = (await this.store.getMany((await this.store.setMembers(teamId, 'active')).map((m) => m.id))).filter(
+      (i) => i.teamId === teamId && i.phase === 'active',
+    );
+    const seen = await Promise.all(records.map((i) => canSee(caller.access, caller.userId, i)));
+    return seen.filter((s) => !s).length;
+  }
+
   /** Entries from seq `from` on, oldest first; `next` is the seq to ask for next, or null at the end. */
   async timeline(incident: Incident, from: number, limit: number): Promise<{ items: TimelineEntry[]; next: number | null }> {
     const items = await this.store.timeline(incident, from, limit);
@@ -121,28 +136,44 @@ export class IncidentQueries {
   }
 
   /**
-   * Lines for `/infra owe`: overdue status updates of the incidents the user commands and their
-   * open follow-ups. Tags pick the candidates, so only those records are opened; an incident the
-   * user may not see now (they left its channel, it turned private) is left out.
+   * Lines for `/infra owe`, in the user's time zone: every role the user holds in an active
+   * incident (commander, scribe, comms), with the commander's status update — overdue or when due;
+   * then the user's open follow-ups, the overdue ones marked. Candidates come from the team's
+   * active set and the index tags (open follow-ups), so only those records are opened; an incident
+   * the user may not see now (they left its channel, it turned private) is left out.
    */
   async owedBy(caller: Caller, teamId: string): Promise<string[]> {
     const userId = caller.userId;
-    const candidates = (await this.store.allTags(teamId)).filter(
-      (e) => (typeof e.tags['fu'] === 'number' && e.tags['fu'] > 0) || (e.tags['ph'] === 'active' && e.tags['cmd'] === userId),
-    );
+    const [active, tags, user] = await Promise.all([
+      this.store.setMembers(teamId, 'active'),
+      this.store.allTags(teamId),
+      this.ctx.api.getUser(userId).catch(() => null),
+    ]);
+    const zone = userTimeZone(user?.Timezone);
+    const withFollowups = tags.filter((e) => typeof e.tags['fu'] === 'number' && e.tags['fu'] > 0).map((e) => e.id);
+    const records = (await this.store.getMany([...new Set([...active.map((m) => m.id), ...withFollowups])]))
+      .filter((i) => i.teamId === teamId)
+      .sort((a, b) => a.number - b.number);
     const now = this.ctx.now();
+    const today = isoDateOf(localEpochDay(zone ?? 'UTC', now));
     const settings = this.settings();
-    const lines: string[] = [];
-    for (const i of await this.store.getMany(candidates.map((c) => c.id))) {
-      if (i.teamId !== teamId) continue;
+    const roleLines: string[] = [];
+    const followupLines: string[] = [];
+    for (const i of records) {
+      const roles = i.phase === 'active' ? ROLES.filter((r) => i.roles[r] === userId) : [];
       const open = i.followups.filter((f) => f.ownerId === userId && f.doneAt === null);
-      const due = i.roles.commander === userId ? nextUpdateDue(i, settings.updateIntervalMinutes[i.severity]) : null;
-      const updateDue = due !== null && due <= now;
-      if ((!updateDue && open.length === 0) || !(await canSee(caller.access, userId, i))) continue;
-      if (updateDue) lines.push(owed.updateDue(i, due));
-      for (const f of open) lines.push(owed.followup(i, f));
+      if ((roles.length === 0 && open.length === 0) || !(await canSee(caller.access, userId, i))) continue;
+      if (roles.length > 0) {
+        const due = roles.includes('commander') ? nextUpdateDue(i, settings.updateIntervalMinutes[i.severity]) : null;
+        const update = due === null ? null : due <= now ? owed.updateOverdue(due, zone) : owed.updateDue(due, zone);
+        roleLines.push(owed.roles(i, severityWithLabel(settings, i.severity), roles, update));
+      }
+      for (const f of open) {
+        const when = f.due === null ? 'none' : f.due < today ? 'overdue' : f.due === today ? 'today' : 'later';
+        followupLines.push(owed.followup(i, f, when));
+      }
     }
-    return lines;
+    return [...roleLines, ...followupLines];
   }
 
   /** The team's figures over the incidents the caller may see now (each one's channel, asked live). */

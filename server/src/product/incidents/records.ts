@@ -19,6 +19,8 @@ export const LIMITS = {
   outbox: 200,
   /** People added at declaration besides responders: declarer, commander and the invitees. */
   setupInvitees: INCIDENT_LIMITS.invitees + 2,
+  /** Resolves remembered (resolve → reopen → resolve …); the oldest go first beyond this. */
+  resolutions: 50,
 } as const;
 
 const id = z.string().max(64);
@@ -93,7 +95,13 @@ export const incidentSchema = z.object({
   roles: z.object({ commander: id, scribe: id.nullable(), comms: id.nullable() }),
   milestones: milestoneStamps,
   lastUpdate: stamp.extend({ text: z.string().max(LIMITS.text) }).nullable(),
+  /**
+   * The current resolution (null while active): when and by whom it was last resolved, and the
+   * summaries of every resolve so far in one text (lifecycle.ts `accumulatedSummary`).
+   */
   resolution: stamp.extend({ summary: z.string().max(LIMITS.summary) }).nullable(),
+  /** Every resolve with the summary typed then, oldest first; kept across reopens. Records from before it read as []. */
+  resolutions: z.array(stamp.extend({ summary: z.string().max(LIMITS.summary) })).max(LIMITS.resolutions).default([]),
   followers: z.array(id).max(LIMITS.followers),
   followups: z.array(followupSchema).max(LIMITS.followups),
   review: z.object({ needed: z.boolean(), reviewedAt: z.number().nullable() }),

@@ -93,8 +93,8 @@ test('reminders: one nudge across three nodes, saying what is due; escalation ti
   assert.equal(nudges().length, 1);
   assert.equal(
     nudges()[0],
-    '⏰ @alice, INC-001 has had no status update for 30 minutes (SEV1 (Critical) expects one every 10 minutes). ' +
-      'A status update was due at 2027-01-04 09:10 UTC: post one with `/incident status <text>`.',
+    '⏰ @alice, INC-001 needs a status update: SEV1 (Critical) expects one every 10 minutes, and there has been none since the declaration 30 minutes ago. ' +
+      'It was due at 2027-01-04 09:10 UTC: post one with `/incident status <text>`.',
   );
 
   // A status update written without its reminder reset (its node died between the two): the
@@ -134,7 +134,7 @@ test('a node dying after the card and feed posts but before the final setup writ
   assert.equal(world.postsIn(ch.Id).filter((p) => p.Type === 'custom_infra_incident').length, 1, 'one card');
   assert.equal(world.postsIn(f.feed.Id).length, 1, 'one feed post');
   assert.ok(world.membersOf(ch.Id).includes(f.alice.Id));
-  assert.match(await node2.command(f.alice, ch.Id, '/incident info', f.team).then((r) => r.Text ?? ''), /· active/);
+  assert.match(await node2.command(f.alice, ch.Id, '/incident info', f.team).then((r) => r.Text ?? ''), /· 🔴 Active/);
   f.h.close();
   node2.close();
 });
@@ -145,11 +145,15 @@ test('/infra owe lists overdue updates and open follow-ups, only of incidents th
   const ch = f.channelOf(await f.cmd(alice, '/incident declare sev2 Disk full'));
   world.addChannelMember(ch.Id, bob.Id);
   await f.cmd(alice, '/incident followup add Alert on disk @bob 2027-01-20', ch);
-  assert.match(await f.cmd(alice, '/infra owe'), /You owe nothing/, 'nothing due yet; the follow-up is bob\'s');
+  assert.equal(
+    await f.cmd(alice, '/infra owe'),
+    '#### What you owe now\n**Incidents**\n- INC-001 · SEV2 (Major) · ~inc-001-disk-full: you are the commander. Next status update due 2027-01-04 09:15 UTC.',
+    'the role, with the update not yet due; the follow-up is bob\'s',
+  );
   f.h.clock += 20 * 60_000;
   const owed = await f.cmd(alice, '/infra owe');
-  assert.match(owed, /\*\*Incidents\*\*\n- INC-001: a status update is due since 2027-01-04 09:15 UTC \(~inc-001-disk-full\)/);
-  assert.match(await f.cmd(bob, '/infra owe'), /- INC-001 follow-up #1: Alert on disk \(due 2027-01-20\)/);
+  assert.match(owed, /\*\*Incidents\*\*\n- INC-001 · SEV2 \(Major\) · ~inc-001-disk-full: you are the commander\. A status update is \*\*overdue\*\* since 2027-01-04 09:15 UTC\./);
+  assert.match(await f.cmd(bob, '/infra owe'), /- INC-001 follow-up #1: Alert on disk — due 2027-01-20$/);
   world.channelMembers.delete(`${ch.Id}:${bob.Id}`);
   assert.match(await f.cmd(bob, '/infra owe'), /You owe nothing/, 'bob left the private channel: its follow-up text is not shown');
   f.h.close();
@@ -166,13 +170,14 @@ test('garbage in every command gets a clear error, and nothing is changed', asyn
     ['/incident declare sev9 Title', /"sev9" is not a severity[\s\S]*Usage/],
     ['/incident declare --severity', /--severity needs a value/],
     ['/incident declare T --bogus', /Unknown option --bogus/],
-    ['/incident severity 1 2', /Give one severity/],
+    ['/incident severity 1 2 3', /Give one severity/],
     ['/incident role commander @alice @bob', /Name a role and one user/],
     ['/incident role scribe @mallory', /@mallory is not a member of this team/],
-    ['/incident timeline garbage', /"garbage" is not an incident\. Name one as INC-7, inc-007 or 7\.[\s\S]*Usage: `\/incident timeline \[INC-n\]`/],
+    ['/incident timeline garbage', /"garbage" is not an incident\. Name one as INC-7, INC-007, inc 7, #7 or 7\.[\s\S]*Usage: `\/incident timeline \[INC-n\]`/],
+    ['/incident timeline ad x', /"ad x" is not an incident\. Name one as INC-7, or did you mean `\/incident timeline add \[INC-n\] <text>`\?/],
     ['/incident follow x', /"x" is not an incident/],
     ['/incident unfollow INC-1 INC-2', /Name at most one incident/],
-    ['/incident reopen now', /`\/incident reopen` takes no arguments/],
+    ['/incident reopen now', /"now" is not an incident/],
     ['/incident info INC-0', /"INC-0" is not an incident/],
     ['/incident info 99', /^\*\*Error:\*\* No such incident\.$/],
     ['/incident milestone detected -99999d', /more than 30 days before the declaration/],
@@ -181,7 +186,7 @@ test('garbage in every command gets a clear error, and nothing is changed', asyn
     ['/incident followup add Check @bob next-week', /"next-week" is not a due date I understand/],
     ['/incident followup add Backfill 31/12/2027', /"31\/12\/2027" is not a due date I understand/],
     ['/incident followup add Old thing 2027-01-01', /The due date 2027-01-01 is in the past \(today is 2027-01-04\)/],
-    ['/incident followup list x', /`\/incident followup list` takes no arguments/],
+    ['/incident followup list x', /"x" is not an incident/],
     ['/incident milestone detected 2027-13-45 10:00', /2027-13-45 10:00 is not a real date/],
     ['/incident milestone detected 2027-02-30 10:00', /is not a real date/],
     [`/incident resolve ${'y'.repeat(4001)}`, /The summary can be at most 4000 characters \(this one has 4001\)/],
@@ -283,13 +288,13 @@ test('settings shape what users see; public status updates reach the feed, priva
   });
   const { world, alice } = f;
   const reply = await f.cmd(alice, '/incident declare sev2 Queue stuck --type Outage');
-  assert.match(reply, /^Declared \*\*INC-001\*\* \(SEV2 \(Smoke\)\): ~sev2-001-outage-queue-stuck\./);
+  assert.match(reply, /^Declared \*\*INC-001\*\* — SEV2 \(Smoke\), public, type Outage: ~sev2-001-outage-queue-stuck\./);
   const ch = f.channelOf(reply);
   f.h.clock += 10 * 60_000;
   await f.cmd(alice, '/incident status draining', ch);
   const expected = '[INC-001 SEV2 (Smoke)] draining (next 2027-01-04 10:10 UTC, cmd @alice)';
   assert.ok(messages(world, ch.Id).includes(expected), 'the configured template in the channel');
-  assert.equal(messages(world, f.feed.Id).at(-1), `${expected}\n\n~sev2-001-outage-queue-stuck`, 'and in the feed');
+  assert.equal(messages(world, f.feed.Id).at(-1), `${expected}\n\nQueue stuck · ~sev2-001-outage-queue-stuck`, 'and in the feed, with the title');
   const updated = world.events.filter((e) => e.event === 'incident_updated');
   assert.ok(updated.length > 0 && updated.every((e) => e.broadcast.ChannelId === ch.Id && !e.broadcast.TeamId), 'never team-wide, not even when public');
 

@@ -7,7 +7,7 @@ import { utcStamp } from '../shared/time/duration';
 import type { Milestone, RoleName } from '../contract/incidents';
 import type { IncidentChannels } from './channels';
 import type { AfterWrite, IncidentEffects } from './effects';
-import { checkMilestoneOrder, checkMilestoneTime, nextUpdateDue, withTimeline } from './lifecycle';
+import { accumulatedSummary, checkMilestoneOrder, checkMilestoneTime, historyOf, nextUpdateDue, withTimeline } from './lifecycle';
 import {
   ACTION_WORDS,
   changes,
@@ -21,6 +21,7 @@ import {
   renderStatus,
   severityWithLabel,
   state,
+  statusAuthor,
 } from './messages';
 import { type Caller, canSee, type IncidentAction, requireAction } from './policy';
 import { type Followup, type Incident, LIMITS, type Severity } from './records';
@@ -42,6 +43,12 @@ interface Change {
 }
 
 type ServiceContext = Pick<ProductContext, 'api' | 'now' | 'log' | 'events'>;
+
+/** The record before and after a change (equal revs: nothing changed). */
+export interface Changed {
+  before: Incident;
+  after: Incident;
+}
 
 /**
  * What people do with an incident once it is declared: status updates, severity, roles, the
@@ -80,29 +87,37 @@ export class IncidentService {
     return `@${await new People(this.ctx.api).username(userId)}`;
   }
 
-  async status(caller: Caller, incidentId: string, text: string): Promise<Incident> {
+  /**
+   * A status update. The first one also acknowledges an incident nobody acknowledged by hand (and
+   * not yet mitigated): someone is evidently responding. The lifecycle implies it, the timeline
+   * records it, and the command's reply says so with how to correct it.
+   */
+  async status(caller: Caller, incidentId: string, text: string): Promise<Changed> {
     const body = requiredText(text, input.noStatusText, 'the status update');
     const actor = await this.name(caller.userId);
-    const { after } = await this.act(caller, incidentId, 'respond', ACTION_WORDS.status, {
+    const result = await this.act(caller, incidentId, 'respond', ACTION_WORDS.status, {
       mutate: (i, now) => {
         requireActive(i);
-        const acknowledged = i.milestones.acknowledged ?? now;
-        const updated = { ...i, lastUpdate: { text: body, at: now, by: caller.userId }, milestones: { ...i.milestones, acknowledged } };
-        return withTimeline(updated, now, caller.userId, 'status', changes.statusTimeline(actor, body));
+        const updated = { ...i, lastUpdate: { text: body, at: now, by: caller.userId } };
+        const posted = withTimeline(updated, now, caller.userId, 'status', changes.statusTimeline(actor, body));
+        // Implied only where it fits the order: once mitigated is set, when it was acknowledged is anyone's guess.
+        if (i.milestones.acknowledged !== null || i.milestones.mitigated !== null) return posted;
+        const acknowledged = { ...posted, milestones: { ...i.milestones, acknowledged: now } };
+        return withTimeline(acknowledged, now, caller.userId, 'milestone', changes.acknowledgedByUpdate(actor, now));
       },
       card: true,
       change: 'status',
     });
-    await this.reminders.reset(after);
-    await this.broadcastStatus(caller, after, body);
-    return after;
+    await this.reminders.reset(result.after);
+    await this.broadcastStatus(caller, result.after, body);
+    return result;
   }
 
   /** The update itself in the channel, in the feed (while the channel is open) and to followers. */
   private async broadcastStatus(caller: Caller, incident: Incident, text: string): Promise<void> {
     const settings = this.settings();
     const due = nextUpdateDue(incident, settings.updateIntervalMinutes[incident.severity]);
-    const message = renderStatus(settings.statusTemplate, {
+    const rendered = renderStatus(settings.statusTemplate, {
       reference: reference(incident.number),
       title: incident.title,
       severity: severityWithLabel(settings, incident.severity),
@@ -110,9 +125,11 @@ export class IncidentService {
       commander: await this.name(incident.roles.commander),
       next: due === null ? noNextUpdate : utcStamp(due),
     });
+    const byOther = caller.userId !== incident.roles.commander;
+    const message = byOther ? `${rendered}\n${statusAuthor(await this.name(caller.userId))}` : rendered;
     await this.effects.step('status post', incident, () => this.effects.relay(caller.access, caller.userId, incident.channelId, message));
     await this.toFeed(caller, incident, 'feed status', feed.status(message, incident));
-    await this.notifyFollowers(caller, incident, message);
+    await this.notifyFollowers(caller, incident, `${message}\n\n${followerFooter(incident)}`, message);
   }
 
   /** A line for the team's feed, only while the incident channel is open (its type now). */
@@ -126,17 +143,19 @@ export class IncidentService {
   }
 
   /**
-   * Each follower who may still see the incident gets the update as a DM (the bot's DM channel
-   * with them) and as a websocket event for a live client; the author is not told their own update.
+   * Each follower who may still see the incident gets a DM (the bot's DM channel with them) of
+   * every status update, severity change, resolve and reopen; a status update also comes as a
+   * websocket event (`statusMessage`) for a live client. The actor is not told of their own change.
    */
-  private async notifyFollowers(caller: Caller, incident: Incident, message: string): Promise<void> {
+  private async notifyFollowers(caller: Caller, incident: Incident, dm: string, statusMessage?: string): Promise<void> {
     const ref = reference(incident.number);
-    const dm = `${message}\n\n${followerFooter(incident)}`;
     const notify = async (follower: string): Promise<void> => {
       if (follower === caller.userId || !(await canSee(caller.access, follower, incident))) return;
       await Promise.all([
         this.effects.step('follower DM', incident, () => this.effects.directMessage(follower, dm)),
-        this.ctx.events.publish('incident_status_posted', { incidentId: incident.id, reference: ref, message }, { userId: follower }),
+        statusMessage === undefined
+          ? null
+          : this.ctx.events.publish('incident_status_posted', { incidentId: incident.id, reference: ref, message: statusMessage }, { userId: follower }),
       ]);
     };
     // A few at a time: hundreds of followers must not put hundreds of calls in flight at once.
@@ -145,7 +164,7 @@ export class IncidentService {
     }
   }
 
-  async severity(caller: Caller, incidentId: string, severity: Severity): Promise<Incident> {
+  async severity(caller: Caller, incidentId: string, severity: Severity): Promise<Changed> {
     const settings = this.settings();
     const actor = await this.name(caller.userId);
     const { before, after } = await this.act(caller, incidentId, 'steer', ACTION_WORDS.severity, {
@@ -159,16 +178,16 @@ export class IncidentService {
       change: 'severity',
     });
     await this.reminders.reset(after);
-    if (after.phase === 'active') {
-      const line = feed.severity(after, actor, severityWithLabel(settings, before.severity), severityWithLabel(settings, after.severity));
-      await this.toFeed(caller, after, 'feed severity', line);
-    }
+    const [from, to] = [severityWithLabel(settings, before.severity), severityWithLabel(settings, after.severity)];
+    // The feed announced the incident with its severity, so it hears every change (a private one without its title).
+    await this.toFeedEvenPrivate(caller, after, 'feed severity', (isPrivate) => feed.severity(after, isPrivate, actor, from, to));
+    await this.notifyFollowers(caller, after, changes.forFollowers(after, changes.severityForFollowers(actor, from, to)));
     if (severity < before.severity && after.phase === 'active') {
       // Escalation pulls in the responders of the new severity.
       const warnings = await this.channels.addPeople(after.channelId, { userIds: [], ...settings.responders[severity] }, new People(this.ctx.api));
       for (const w of warnings) this.ctx.log.warn('escalation responder not added', { incidentId, warning: w });
     }
-    return after;
+    return { before, after };
   }
 
   async role(caller: Caller, incidentId: string, role: RoleName, userId: string): Promise<Incident> {
@@ -204,21 +223,29 @@ export class IncidentService {
     return after;
   }
 
-  async milestone(caller: Caller, incidentId: string, name: Milestone, at: number): Promise<Incident> {
+  /**
+   * Sets a milestone (or clears it: `at` null), for corrections at any time, before or after the
+   * resolve. The resolved time exists exactly while the incident is resolved: resolving sets it,
+   * this corrects it, reopening clears it. Setting the time it already has changes nothing.
+   */
+  async milestone(caller: Caller, incidentId: string, name: Milestone, at: number | null): Promise<Changed> {
     const actor = await this.name(caller.userId);
-    const { after } = await this.act(caller, incidentId, 'respond', ACTION_WORDS.milestone, {
-      check: async (i) => checkMilestoneTime(name, at, i, this.ctx.now()),
+    return this.act(caller, incidentId, 'respond', ACTION_WORDS.milestone, {
+      check: async (i) => {
+        if (at !== null) checkMilestoneTime(name, at, i, this.ctx.now());
+      },
       mutate: (i, now) => {
         if (name === 'resolved' && i.phase !== 'resolved') throw UserError.badRequest(milestoneWords.resolveFirst);
+        if (name === 'resolved' && at === null) throw UserError.badRequest(milestoneWords.resolvedStays);
+        if (i.milestones[name] === at) return UNCHANGED;
         const milestones = { ...i.milestones, [name]: at };
-        checkMilestoneOrder(milestones);
+        checkMilestoneOrder(milestones, name);
         return withTimeline({ ...i, milestones }, now, caller.userId, 'milestone', changes.milestoneTimeline(actor, name, at));
       },
       notice: () => changes.milestoneNotice(actor, name, at),
       card: true,
       change: 'milestone',
     });
-    return after;
   }
 
   /** Following posts nothing in the channel: the follower may not be able to post there. */
@@ -237,17 +264,24 @@ export class IncidentService {
     return after;
   }
 
-  async resolve(caller: Caller, incidentId: string, summary: string): Promise<Incident> {
+  /**
+   * Resolving sets the resolved time (and only that: an incident nobody acknowledged keeps no
+   * acknowledged time, so its MTTA stays unknown rather than equal to its MTTR). Each resolve's
+   * summary joins the ones before it, across reopens; an empty one keeps what was said before.
+   */
+  async resolve(caller: Caller, incidentId: string, summary: string): Promise<Changed> {
     const text = checkText(summary, LIMITS.summary, 'the summary');
     const actor = await this.name(caller.userId);
-    const { after } = await this.act(caller, incidentId, 'steer', ACTION_WORDS.resolve, {
+    const result = await this.act(caller, incidentId, 'steer', ACTION_WORDS.resolve, {
       mutate: (i, now) => {
         if (i.phase === 'resolved') throw UserError.conflict(state.alreadyResolved(i));
+        const resolutions = [...historyOf(i), { at: now, by: caller.userId, summary: text }].slice(-LIMITS.resolutions);
         const resolved: Incident = {
           ...i,
           phase: 'resolved',
-          resolution: { summary: text, at: now, by: caller.userId },
-          milestones: { ...i.milestones, resolved: now, acknowledged: i.milestones.acknowledged ?? now },
+          resolutions,
+          resolution: { summary: accumulatedSummary(resolutions), at: now, by: caller.userId },
+          milestones: { ...i.milestones, resolved: now },
           review: { needed: true, reviewedAt: null },
         };
         return withTimeline(resolved, now, caller.userId, 'resolved', changes.resolveTimeline(actor, text));
@@ -256,29 +290,41 @@ export class IncidentService {
       card: true,
       change: 'resolved',
     });
+    const { after } = result;
     await this.reminders.cancel(after.id);
     await this.toFeedEvenPrivate(caller, after, 'feed resolve', (isPrivate) => feed.resolved(after, isPrivate, actor, text));
-    return after;
+    await this.notifyFollowers(caller, after, changes.forFollowers(after, changes.resolvedForFollowers(actor, text)));
+    return result;
   }
 
-  async reopen(caller: Caller, incidentId: string): Promise<Incident> {
+  /** Reopening clears the resolved time; the summaries so far stay (in the history) for the next resolve. */
+  async reopen(caller: Caller, incidentId: string): Promise<Changed> {
     const actor = await this.name(caller.userId);
-    const { after } = await this.act(caller, incidentId, 'steer', ACTION_WORDS.reopen, {
+    const result = await this.act(caller, incidentId, 'steer', ACTION_WORDS.reopen, {
       mutate: (i, now) => {
         if (i.phase !== 'resolved') throw UserError.conflict(state.notResolved(i));
-        const reopened: Incident = { ...i, phase: 'active', resolution: null, milestones: { ...i.milestones, resolved: null }, review: { needed: false, reviewedAt: null } };
+        const reopened: Incident = {
+          ...i,
+          phase: 'active',
+          resolutions: historyOf(i),
+          resolution: null,
+          milestones: { ...i.milestones, resolved: null },
+          review: { needed: false, reviewedAt: null },
+        };
         return withTimeline(reopened, now, caller.userId, 'reopened', changes.reopenTimeline(actor));
       },
       notice: () => changes.reopenNotice(actor),
       card: true,
       change: 'reopened',
     });
+    const { after } = result;
     await this.reminders.reset(after);
     await this.toFeedEvenPrivate(caller, after, 'feed reopen', (isPrivate) => feed.reopened(after, isPrivate, actor));
-    return after;
+    await this.notifyFollowers(caller, after, changes.forFollowers(after, changes.reopenedForFollowers(actor)));
+    return result;
   }
 
-  /** Declarations, resolves and reopens reach the feed for every incident; a private one (now) without its title. */
+  /** Declarations, severity changes, resolves and reopens reach the feed for every incident; a private one (now) without its title. */
   private async toFeedEvenPrivate(caller: Caller, incident: Incident, step: string, line: (isPrivate: boolean) => string): Promise<void> {
     const configured = this.settings().feedChannel;
     if (!configured) return;

@@ -3,14 +3,57 @@ import { DAY_MS, epochDayOf, isoDateOf, isRealDate, localEpochDay, localToUtc, p
 import { input } from './messages';
 
 /**
- * Times typed in commands: milestones ("now", "15m ago", "-2h", "09:40", "2027-01-04 09:40",
- * ISO 8601) and follow-up due dates ("2027-01-31", "+3d", "tomorrow"). Wall-clock forms are read
+ * Times typed in commands: milestones ("now", "15m ago", "1h30m ago", "-2h", "09:40",
+ * "yesterday 22:10", "2027-01-04 09:40", ISO 8601) and follow-up due dates ("2027-01-31", "+3d", "tomorrow"). Wall-clock forms are read
  * in the user's time zone when Mattermost knows it, else UTC, and converted by the product's one
  * time-zone module (shared/time/zone.ts: its clock grammar and its daylight-saving policy).
  */
 
-const RELATIVE = /^(?:-(\d{1,6})\s*([mhd])|(\d{1,6})\s*([mhd])\s*ago)$/i;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: DAY_MS };
+const MIN_MS = 60_000;
+const HOUR_MS = 3_600_000;
+/** Units of a relative time: 15m, 2 hours, 1 day… */
+const UNIT_MS: Record<string, number> = {
+  m: MIN_MS,
+  min: MIN_MS,
+  mins: MIN_MS,
+  minute: MIN_MS,
+  minutes: MIN_MS,
+  h: HOUR_MS,
+  hr: HOUR_MS,
+  hrs: HOUR_MS,
+  hour: HOUR_MS,
+  hours: HOUR_MS,
+  d: DAY_MS,
+  day: DAY_MS,
+  days: DAY_MS,
+};
+/** One part of a duration ("1h", "30 min"), read from where the last one ended. */
+const DURATION_PART = /\s*(\d{1,6})\s*([a-z]{1,7})/iy;
+/** "yesterday 22:10", "today 09:40" */
+const DAY_AND_CLOCK = /^(yesterday|today)\s+(\S{1,8})$/i;
+
+/** "1h30m", "2 hours", "90 min": at most four parts; null when it is not a duration. */
+function durationMs(text: string): number | null {
+  let total = 0;
+  let parts = 0;
+  let position = 0;
+  const typed = text.trim();
+  while (position < typed.length) {
+    DURATION_PART.lastIndex = position;
+    const m = DURATION_PART.exec(typed);
+    const unit = m ? UNIT_MS[m[2]!.toLowerCase()] : undefined;
+    if (!m || unit === undefined || ++parts > 4) return null;
+    total += Number(m[1]) * unit;
+    position = DURATION_PART.lastIndex;
+  }
+  return parts > 0 ? total : null;
+}
+
+/** "15m ago", "1h30m ago", "-2h": how long ago, or null when it is not a relative time. */
+function relativeMs(typed: string): number | null {
+  if (typed.startsWith('-')) return durationMs(typed.slice(1));
+  return typed.toLowerCase().endsWith('ago') ? durationMs(typed.slice(0, -3)) : null;
+}
 /** Looks like a clock time (so a wrong one gets "not a valid time of day", not "not a time"). */
 const CLOCK_SHAPE = /^\d{1,2}[:.h]\d{2}$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ t](\d{1,2}[:.h]\d{2})$/i;
@@ -22,11 +65,14 @@ export function parseMomentInput(text: string, now: number, timeZone: string | n
   const typed = text.trim();
   const zone = timeZone ?? 'UTC';
   if (typed === '' || typed.toLowerCase() === 'now') return now;
-  const relative = RELATIVE.exec(typed);
-  if (relative) {
-    const amount = Number(relative[1] ?? relative[3]);
-    const unit = (relative[2] ?? relative[4])!.toLowerCase();
-    return now - amount * UNIT_MS[unit]!;
+  const ago = relativeMs(typed);
+  if (ago !== null) return now - ago;
+  const dayAndClock = DAY_AND_CLOCK.exec(typed);
+  if (dayAndClock) {
+    const clock = parseClock(dayAndClock[2]!);
+    if (!clock) throw UserError.badRequest(input.notTimeOfDay(typed));
+    const day = localEpochDay(zone, now) - (dayAndClock[1]!.toLowerCase() === 'yesterday' ? 1 : 0);
+    return localToUtc(zone, day, clock.hour, clock.minute);
   }
   if (CLOCK_SHAPE.test(typed)) {
     const clock = parseClock(typed);
