@@ -104,6 +104,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
       bundlePath,
       bundleVersion: manifest.version,
       team: { id: team.id, name: team.name, displayName: team.display_name },
+      node: { dsn: postgres.dsn, filesDir: server.filesDir, binary: build.binary, moduleDir: build.moduleDir },
       channelId,
       admin: toRecord(admin),
       users: users.map(toRecord),

@@ -7,3 +7,5 @@ export type { RigState } from './state';
 export { corruptedCopy, notABundle, readManifest, repackWithVersion, truncatedCopy } from './bundle';
 export { waitFor, sleep } from './net';
 export { isAlive, type ProcessInfo } from './processes';
+export { startSecondNode, type SecondNode } from './second_node';
+export { createUser } from './users';

@@ -6,10 +6,16 @@ import type { MattermostBuild } from './mattermost_build';
 import { freePort, waitFor } from './net';
 
 export interface ServerOptions {
-  build: MattermostBuild;
+  build: Pick<MattermostBuild, 'binary' | 'moduleDir'>;
   dsn: string;
   /** Keeps config, files and plugins here; created when absent (default: a new temp dir). */
   runDir?: string;
+  /**
+   * The file store (FileSettings.Directory; default `<runDir>/data`). Servers sharing one
+   * database share it too, as an HA cluster shares its file store: uploaded plugin bundles live
+   * there, and a server installs them from it when it starts.
+   */
+  filesDir?: string;
   port?: number;
   log?: (line: string) => void;
 }
@@ -19,7 +25,7 @@ export interface ServerOptions {
  * writes itself. Overridden settings cannot be changed through the API, so only what the rig
  * needs fixed is here: plugin state (enable/disable) stays changeable.
  */
-function serverEnv(runDir: string, port: number, dsn: string): Record<string, string> {
+function serverEnv(runDir: string, filesDir: string, port: number, dsn: string): Record<string, string> {
   const url = `http://127.0.0.1:${port}`;
   return {
     MM_SQLSETTINGS_DRIVERNAME: 'postgres',
@@ -43,8 +49,10 @@ function serverEnv(runDir: string, port: number, dsn: string): Record<string, st
     MM_PLUGINSETTINGS_AUTOMATICPREPACKAGEDPLUGINS: 'false',
     MM_PLUGINSETTINGS_DIRECTORY: join(runDir, 'plugins'),
     MM_PLUGINSETTINGS_CLIENTDIRECTORY: join(runDir, 'client', 'plugins'),
-    MM_FILESETTINGS_DIRECTORY: join(runDir, 'data'),
+    MM_FILESETTINGS_DIRECTORY: filesDir,
     MM_TEAMSETTINGS_ENABLEOPENSERVER: 'true',
+    // The default of 50 members per team is less than a load scenario needs (e2e/ha.e2e.test.ts).
+    MM_TEAMSETTINGS_MAXUSERSPERTEAM: '1000',
     MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS: 'false',
     MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION: 'false',
     MM_LOGSETTINGS_ENABLECONSOLE: 'true',
@@ -76,6 +84,7 @@ export class MattermostServer {
   readonly url: string;
   readonly socketPath: string;
   readonly logFile: string;
+  readonly filesDir: string;
   private child: ChildProcess | undefined;
   private readonly log: (line: string) => void;
 
@@ -85,6 +94,7 @@ export class MattermostServer {
     this.url = `http://127.0.0.1:${port}`;
     this.socketPath = join(runDir, 'local.socket');
     this.logFile = join(runDir, 'mattermost.log');
+    this.filesDir = options.filesDir ?? join(runDir, 'data');
     this.log = options.log ?? (() => {});
   }
 
@@ -109,7 +119,7 @@ export class MattermostServer {
 
   private async spawn(): Promise<void> {
     const out = createWriteStream(this.logFile, { flags: 'a' });
-    const env = { ...process.env, ...serverEnv(this.runDir, this.port, this.options.dsn) };
+    const env = { ...process.env, ...serverEnv(this.runDir, this.filesDir, this.port, this.options.dsn) };
     const child = spawn(this.options.build.binary, ['server', '--config', join(this.runDir, 'config', 'config.json')], {
       cwd: this.runDir,
       env,

@@ -21,6 +21,16 @@ export interface RigState {
   bundlePath: string;
   bundleVersion: string;
   team: { id: string; name: string; displayName: string };
+  /** What another server needs to join this one as a second HA node (e2e/rig/second_node.ts). */
+  node: {
+    /** The database every node shares. */
+    dsn: string;
+    /** The file store every node shares (uploaded plugin bundles live there). */
+    filesDir: string;
+    /** The Mattermost build in use, and the module holding its i18n/, templates/ and fonts/. */
+    binary: string;
+    moduleDir: string;
+  };
   /** town-square of the team: every user is a member. */
   channelId: string;
   admin: RigUserRecord;

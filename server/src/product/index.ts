@@ -12,6 +12,7 @@ import type { RfcTitlePort } from './shared/ports';
 import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
 import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
+import { withCallTimeouts } from './shared/server_calls';
 import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
@@ -57,7 +58,9 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
   return {
     context: () => ctx,
 
-    async onActivate(api) {
+    async onActivate(hostApi) {
+      // Every call to Mattermost is bounded, so one hung call never stops a request or a node's scheduler.
+      const api = withCallTimeouts(hostApi);
       await reloadSettings(api);
       const log = loggerFor(api);
       const kv: KvRepository = new KvRepository(api, (err) => void corruptRecordsFor(kv, log, now).reportError(err));

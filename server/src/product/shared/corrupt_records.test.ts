@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
-import type { Logger } from './context';
+import type { Logger } from './logger';
 import { CORRUPT_RECORDS_KEY, CorruptRecords, corruptRecordsFor, listCorruptRecords, MAX_CORRUPT_RECORDS } from './corrupt_records';
 import { KvRepository } from './kv';
 

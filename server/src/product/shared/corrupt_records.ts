@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from './context';
+import type { Logger } from './logger';
 import { CorruptRecordError } from './errors';
 import { type KvRepository, UNCHANGED } from './kv';
 
@@ -8,6 +8,8 @@ export const CORRUPT_RECORDS_KEY = 'doctor:corrupt';
 /** Bounded: a store full of bad records needs a human anyway, and the list must stay one small record. */
 export const MAX_CORRUPT_RECORDS = 100;
 const MAX_DETAIL = 300;
+/** Keys this process remembers having logged; past this the oldest are forgotten (and may log again). */
+const MAX_REMEMBERED = 1_000;
 
 const entrySchema = z.object({
   key: z.string(),
@@ -41,7 +43,9 @@ export class CorruptRecords {
   report(key: string, detail: string): Promise<void> {
     const short = detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL - 1)}…` : detail;
     if (this.seen.get(key) === short) return this.writes;
+    this.seen.delete(key);
     this.seen.set(key, short);
+    if (this.seen.size > MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
     this.log.error('unreadable KV record skipped', { key, detail: short });
     return this.enqueue(() => this.persist(key, short));
   }

@@ -7,7 +7,7 @@ import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import type { Logger, ProductContext } from './context';
 import { KvRepository } from './kv';
 import { IDEMPOTENCY_PROP, POST_IN_FLIGHT_MS, PostInFlightError, postOnce } from './posts';
-import { Scheduler } from './scheduler';
+import { SCHEDULER_DEFAULTS, Scheduler } from './scheduler';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 type PostContext = Pick<ProductContext, 'api' | 'kv' | 'botUserId' | 'log' | 'now'>;
@@ -128,4 +128,10 @@ test('a long idempotency key still fits Mattermost’s 150-character KV keys', a
   assert.equal((await postOnce(node(), { channelId, message: 'm' }, key)).outcome, 'posted');
   assert.equal((await postOnce(node(), { channelId, message: 'm' }, key)).outcome, 'already-posted');
   assert.equal(botPosts(world, channelId).length, 1);
+});
+
+test('a takeover of a dead node’s job comes after the in-flight window, so it settles the post at once', () => {
+  // The dead node renewed its claim at most one heartbeat before it wrote its mark.
+  const earliestTakeover = SCHEDULER_DEFAULTS.claimMs - SCHEDULER_DEFAULTS.heartbeatMs;
+  assert.ok(POST_IN_FLIGHT_MS <= earliestTakeover, `${POST_IN_FLIGHT_MS} ms in flight vs a takeover after ${earliestTakeover} ms`);
 });

@@ -6,7 +6,7 @@ import type { ProductContext } from './context';
 import { corruptRecordsFor } from './corrupt_records';
 import { CorruptRecordError } from './errors';
 import { DELETE, UNCHANGED } from './kv';
-import { SERVER_CALL_TIMEOUT_MS, withTimeout } from './server_calls';
+import { withTimeout } from './server_calls';
 
 export interface BotPost {
   channelId: string;
@@ -34,11 +34,14 @@ export async function postAsBot(ctx: Pick<ProductContext, 'api' | 'botUserId' | 
 /** The prop every postOnce post carries: its idempotency key. */
 export const IDEMPOTENCY_PROP = 'infra_ops_key';
 
+/** How long postOnce waits for createPost (a healthy one takes milliseconds). */
+const POST_TIMEOUT_MS = 15_000;
 /**
- * A "posting" mark younger than this may belong to an attempt still waiting for Mattermost
- * (its createPost is bounded by SERVER_CALL_TIMEOUT_MS); older, its attempt is over.
+ * A "posting" mark younger than this may belong to an attempt still waiting for Mattermost;
+ * older, that attempt is over. Shorter than the 20 s a takeover of a dead node's job takes at
+ * least (a 30 s claim renewed every 10 s), so the takeover settles the post at its first try.
  */
-export const POST_IN_FLIGHT_MS = SERVER_CALL_TIMEOUT_MS + 15_000;
+export const POST_IN_FLIGHT_MS = POST_TIMEOUT_MS + 5_000;
 /** Marks outlive any retry of the occurrence they guard, then expire on their own. */
 const MARK_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -146,7 +149,7 @@ export async function postOnce(
         Message: post.message,
         Props: { ...post.props, [IDEMPOTENCY_PROP]: idempotencyKey },
       }),
-      SERVER_CALL_TIMEOUT_MS,
+      POST_TIMEOUT_MS,
       `post ${idempotencyKey}`,
     );
     postId = created.Id ?? '';

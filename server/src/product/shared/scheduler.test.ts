@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
-import type { Logger } from './context';
+import type { Logger } from './logger';
 import { listCorruptRecords } from './corrupt_records';
 import { KvRepository } from './kv';
 import { Scheduler, schedulerKeys } from './scheduler';

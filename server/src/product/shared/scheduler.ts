@@ -67,7 +67,7 @@ export interface SchedulerOptions {
   random?: () => number;
 }
 
-const DEFAULTS = {
+export const SCHEDULER_DEFAULTS = {
   claimMs: 30_000,
   heartbeatMs: 10_000,
   handlerTimeoutMs: 60_000,
@@ -141,7 +141,7 @@ export class Scheduler {
   private runs = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
-  private readonly config: typeof DEFAULTS;
+  private readonly config: typeof SCHEDULER_DEFAULTS;
   private readonly corrupt: CorruptRecords;
   private readonly random: () => number;
   /** Unreadable index shards → when this node last scanned for their jobs. */
@@ -158,7 +158,7 @@ export class Scheduler {
     options: SchedulerOptions = {},
   ) {
     const { corrupt, random, ...timings } = options;
-    this.config = { ...DEFAULTS, ...timings };
+    this.config = { ...SCHEDULER_DEFAULTS, ...timings };
     this.corrupt = corrupt ?? corruptRecordsFor(kv, log, now);
     this.random = random ?? Math.random;
   }
@@ -328,6 +328,10 @@ export class Scheduler {
     );
     const job = claimed as Job | null;
     if (!job) {
+      if (stored?.state === 'pending' && !this.kinds.has(stored.kind) && !this.unknownKinds.has(stored.kind)) {
+        this.unknownKinds.add(stored.kind);
+        this.log.warn('scheduled job of a kind this node does not run; left to the other nodes', { key, kind: stored.kind });
+      }
       await this.tidyIndex(key, entry, stored, now);
       return false;
     }
