@@ -73,10 +73,11 @@ export const SEED_STEPS: SeedStep[] = [
       const [alice, bob, carol] = rig.users;
       if (!alice || !bob || !carol) throw new Error('the RFC seed needs three users');
       const reply = await as(rig, alice, '/rfc new Adopt OpenTelemetry for service tracing');
-      const number = /\bRFC-0*([1-9]\d*)\b/i.exec(reply)?.[1];
-      if (!number) throw new Error(`/rfc new gave no RFC number: ${reply}`);
+      const found = /\b(RFC-0*([1-9]\d*))\b/i.exec(reply);
+      if (!found) throw new Error(`/rfc new gave no RFC number: ${reply}`);
+      const [, reference, number] = found;
       await as(rig, alice, `/rfc review ${number} @${bob.username} @${carol.username} --days 7`);
-      say(`RFC-${number} in review by @${bob.username} and @${carol.username}`);
+      say(`${reference} in review by @${bob.username} and @${carol.username}`);
     },
   },
   {

@@ -72,7 +72,7 @@ const rfcProbe: DataProbe = {
     const opened = await text(rig, alice, rig.channelId, `/rfc new ${title} --no-thread`);
     const number = /\bRFC-0*([1-9]\d*)\b/.exec(opened)?.[1];
     assert.ok(number, `/rfc new answered without an RFC number: ${opened}`);
-    assert.match(await text(rig, alice, rig.channelId, `/rfc review ${number} @${bob.username} --days 9`), /In review until/);
+    assert.match(await text(rig, alice, rig.channelId, `/rfc review ${number} @${bob.username} --days 9`), /\bin review until /i);
     assert.match(await text(rig, carol, rig.channelId, `/rfc concern ${number} Rollback plan for ${tag}?`), /Raised concern #1/);
     return { number, title, tag, bob: bob.username, carol: carol.username };
   },

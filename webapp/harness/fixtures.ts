@@ -9,6 +9,8 @@ export const TEAM = mmId('team');
 export const ME = mmId('alice');
 export const BOB = mmId('bob');
 export const TOWN = mmId('townsquare');
+/** A second channel of the team, to move to (lists are fetched again on a channel change). */
+export const OFFTOPIC = mmId('offtopic');
 export const INC_CHANNEL = mmId('inc042');
 // The real clock: "days left" and staleness checks in the webapp compare against Date.now().
 export const NOW = Date.now();
@@ -215,6 +217,16 @@ export const GUILDS: Guild[] = [
     nextMeetingAt: Date.UTC(2026, 10, 30, 9, 0),
   }),
   guild('infrastructure-guild', 'Infrastructure Guild', { purpose: 'Cross-org collaboration', day: 4, sources: ['rfcs', 'pick'], nextMeetingAt: Date.UTC(2026, 10, 26, 9, 0) }),
+  // Made by the harness user (who may therefore delete it), run by bob.
+  guild('platform-sync', 'Platform Sync', {
+    channelId: TOWN,
+    day: 3,
+    time: '15:00',
+    facilitators: [BOB],
+    createdBy: ME,
+    seeded: false,
+    nextMeetingAt: Date.UTC(2026, 11, 2, 14, 0),
+  }),
 ];
 
 export const AGENDA: Agenda = {
@@ -280,7 +292,7 @@ export function hostState(siteURL = '', disableAppBar = 'false'): HostEntities {
       profiles: { [ME]: { id: ME, username: 'alice' }, [BOB]: { id: BOB, username: 'bob' } },
     },
     teams: { currentTeamId: TEAM, teams: { [TEAM]: { id: TEAM, name: 'platform' } } },
-    channels: { currentChannelId: TOWN, channels: { [TOWN]: { id: TOWN, name: 'town-square' } } },
+    channels: { currentChannelId: TOWN, channels: { [TOWN]: { id: TOWN, name: 'town-square' }, [OFFTOPIC]: { id: OFFTOPIC, name: 'off-topic' } } },
     posts: { posts: Object.fromEntries(posts.map((p) => [p.id, p])), order: posts.map((p) => p.id) },
   };
 }

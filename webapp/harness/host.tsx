@@ -40,6 +40,9 @@ function entities(
   state: HostEntities = hostState(`${window.location.origin}/mm`, params.get('appbar') === 'disabled' ? 'true' : 'false'),
   action: AnyAction,
 ): HostEntities {
+  if (action.type === 'HARNESS_SWITCH_CHANNEL') {
+    return { ...state, channels: { ...state.channels, currentChannelId: action.channelId as string } };
+  }
   if (action.type === 'HARNESS_ADD_POST') {
     const post = action.post as HostPost;
     return { ...state, posts: { posts: { ...state.posts.posts, [post.id]: post }, order: [...state.posts.order, post.id] } };
@@ -280,6 +283,8 @@ interface Harness {
   reconnect: () => void;
   slash: (message: string) => Promise<unknown>;
   addPost: (post: HostPost) => void;
+  /** The user moves to another channel of the team, as the host's channel switcher does. */
+  switchChannel: (channelId: string) => void;
   pluginState: () => unknown;
   uninitialize: () => void;
   registeredCounts: () => Record<string, number>;
@@ -315,6 +320,7 @@ window.harness = {
     return result;
   },
   addPost: (post) => store.dispatch({ type: 'HARNESS_ADD_POST', post }),
+  switchChannel: (channelId) => store.dispatch({ type: 'HARNESS_SWITCH_CHANNEL', channelId }),
   pluginState: () => (store.getState() as Record<string, unknown>)['plugins-infra-ops'],
   uninitialize: () => plugin?.uninitialize?.(),
   registeredCounts: () => ({

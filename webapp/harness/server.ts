@@ -5,7 +5,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod/mini';
-import { guildRoutes, incidentRoutes, pickRoutes, rfcRoutes, type Agenda, type Idea, type Incident, type Rfc, type Route, type Schema, type TimelineEntry } from '../src/contract';
+import {
+  MIN_SCORES_TO_REVEAL,
+  guildRoutes,
+  incidentRoutes,
+  pickRoutes,
+  rfcRoutes,
+  type Agenda,
+  type Guild,
+  type Idea,
+  type Incident,
+  type Rfc,
+  type Route,
+  type Schema,
+  type TimelineEntry,
+} from '../src/contract';
 import { AGENDA, CSRF, GUILDS, IDEAS, ME, RFCS, TEAM, incident, mmId, rfc } from './fixtures';
 
 export interface RecordedRequest {
@@ -19,6 +33,8 @@ export interface RecordedRequest {
 export interface HarnessServer {
   url: string;
   requests: RecordedRequest[];
+  /** The fake backend's state, for a test to change what the server has (as another user would). */
+  backend: Backend;
   close(): Promise<void>;
 }
 
@@ -89,7 +105,7 @@ function invalid(schema: Schema | null, value: unknown): string | null {
 }
 
 /** The fake backend's state: fixtures, plus what the tests' actions created. */
-class Backend {
+export class Backend {
   incidents = new Map<string, Incident>([
     [mmId('incident42'), incident(42)],
     [mmId('incident41'), incident(41, { title: 'Payments failing', severity: 1, severityLabel: 'Critical', roles: { commander: mmId('bob'), scribe: null, comms: null }, channelName: 'inc-041-payments-failing' })],
@@ -97,6 +113,7 @@ class Backend {
   ideas: Idea[] = IDEAS.map((i) => ({ ...i }));
   timelines = new Map<string, TimelineEntry[]>([[mmId('incident42'), [{ seq: 0, at: Date.now() - 95 * 60_000, actorId: ME, kind: 'declared', text: 'Declared INC-042' }]]]);
   rfcs: Rfc[] = RFCS.map((r) => ({ ...r }));
+  guilds: Guild[] = GUILDS.map((g) => ({ ...g }));
   agenda: Agenda = { ...AGENDA, queued: [...AGENDA.queued] };
   nextIncident = 43;
   nextIdea = 7;
@@ -169,11 +186,13 @@ class Backend {
       if (!idea) return [404, { error: 'No such idea.' }];
       if (route === pickRoutes.get) return [200, { idea }];
       if (route === pickRoutes.reveal) {
+        // As the server: one score is never revealed (it would expose that person's score).
+        if (idea.scoredCount < MIN_SCORES_TO_REVEAL) return [409, { error: `${idea.reference} has ${idea.scoredCount} score; a reveal needs at least ${MIN_SCORES_TO_REVEAL}.` }];
         const mine = idea.viewer?.myScore ?? { payoff: 5, cost: 5 };
         const axis = (m: number) => ({ median: m, q1: m, q3: m, iqr: 0 });
         const high = (v: number) => v >= 5.5;
         const quadrant = high(mine.payoff) ? (high(mine.cost) ? 'challenge' : 'implement') : high(mine.cost) ? 'kill' : 'possible';
-        const revealed = { round: 1, payoff: axis(mine.payoff), cost: axis(mine.cost), count: 1, quadrant, disputed: false, threshold: 5.5, revealedAt: Date.now(), revealedBy: ME } as const;
+        const revealed = { round: 1, payoff: axis(mine.payoff), cost: axis(mine.cost), count: idea.scoredCount, quadrant, disputed: false, threshold: 5.5, revealedAt: Date.now(), revealedBy: ME } as const;
         Object.assign(idea, { status: 'revealed', revealed, updatedAt: Date.now() });
         return [200, { idea }];
       }
@@ -185,6 +204,10 @@ class Backend {
     }
 
     if (route === rfcRoutes.list) return [200, { items: this.rfcs, nextCursor: null }];
+    if (route === rfcRoutes.get) {
+      const found = this.rfcs.find((r) => r.number === number);
+      return found ? [200, { rfc: found }] : [404, { error: 'No such RFC.' }];
+    }
     if (route === rfcRoutes.create) {
       const created = rfc(this.rfcs.length + 7, String(b.title), { ownerId: ME, ideaNumber: typeof b.idea === 'number' ? b.idea : null, updatedAt: Date.now() });
       this.rfcs.push(created);
@@ -193,8 +216,14 @@ class Backend {
       return [201, { rfc: created }];
     }
 
-    const guild = GUILDS.find((g) => g.slug === params.slug);
-    if (route === guildRoutes.list) return [200, { items: GUILDS, nextCursor: null }];
+    const guild = this.guilds.find((g) => g.slug === params.slug);
+    if (route === guildRoutes.list) return [200, { items: this.guilds, nextCursor: null }];
+    if (route === guildRoutes.get && guild) return [200, { guild }];
+    if (route === guildRoutes.delete && guild) {
+      if (guild.createdBy !== ME) return [403, { error: `Only the guild's creator, team admins and system admins can delete ${guild.name}.` }];
+      this.guilds = this.guilds.filter((g) => g !== guild);
+      return [200, { guild }];
+    }
     if (route === guildRoutes.queue && guild && guild.slug === AGENDA.slug) {
       const item = { id: this.agenda.queued.length + 1, text: String(b.text), by: ME, at: Date.now(), carried: 0 };
       this.agenda.queued.push(item);
@@ -261,6 +290,7 @@ export async function startHarnessServer(files: { hostJs: string; mainJs: () => 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    backend,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -35,13 +35,18 @@ export type PluginAction =
   | { type: 'infra-ops/notice'; notice: Notice | null }
   /** Show one incident in the sidebar (null: back to the list). */
   | { type: 'infra-ops/incident-opened'; incident: OpenIncident | null }
-  | { type: 'infra-ops/incidents-received'; incidents: Incident[] }
+  /**
+   * A list answer replaces what it covers: the team's records (for incidents, its active ones)
+   * missing from it were deleted, resolved elsewhere, or are no longer visible to this user.
+   * Events reach only a record's channel, so lists are how changes elsewhere arrive.
+   */
+  | { type: 'infra-ops/incidents-received'; teamId: string; incidents: Incident[] }
   | { type: 'infra-ops/incident-received'; incident: Incident }
   | { type: 'infra-ops/board-received'; scope: PickScope; page: IdeaPage }
   | { type: 'infra-ops/idea-received'; idea: Idea }
-  | { type: 'infra-ops/rfcs-received'; rfcs: Rfc[] }
+  | { type: 'infra-ops/rfcs-received'; teamId: string; rfcs: Rfc[] }
   | { type: 'infra-ops/rfc-received'; rfc: Rfc }
-  | { type: 'infra-ops/guilds-received'; guilds: Guild[] }
+  | { type: 'infra-ops/guilds-received'; teamId: string; guilds: Guild[] }
   | { type: 'infra-ops/guild-received'; guild: Guild }
   | { type: 'infra-ops/agenda-received'; agenda: Agenda }
   /** The websocket reconnected: events may have been missed, so mounted views reload. */
@@ -50,13 +55,16 @@ export type PluginAction =
 export const selectRhsTab = (tab: RhsTab): PluginAction => ({ type: 'infra-ops/rhs-tab-selected', tab });
 export const openDeclareForm = (draft: DeclareDraft): PluginAction => ({ type: 'infra-ops/declare-form-opened', draft });
 export const closeDeclareForm = (): PluginAction => ({ type: 'infra-ops/declare-form-closed' });
-export const incidentsReceived = (incidents: Incident[]): PluginAction => ({ type: 'infra-ops/incidents-received', incidents });
+/** The team's active incidents, as listed. */
+export const incidentsReceived = (teamId: string, incidents: Incident[]): PluginAction => ({ type: 'infra-ops/incidents-received', teamId, incidents });
 export const incidentReceived = (incident: Incident): PluginAction => ({ type: 'infra-ops/incident-received', incident });
 export const boardReceived = (scope: PickScope, page: IdeaPage): PluginAction => ({ type: 'infra-ops/board-received', scope, page });
 export const ideaReceived = (idea: Idea): PluginAction => ({ type: 'infra-ops/idea-received', idea });
-export const rfcsReceived = (rfcs: Rfc[]): PluginAction => ({ type: 'infra-ops/rfcs-received', rfcs });
+/** The team's RFCs, as listed. */
+export const rfcsReceived = (teamId: string, rfcs: Rfc[]): PluginAction => ({ type: 'infra-ops/rfcs-received', teamId, rfcs });
 export const rfcReceived = (rfc: Rfc): PluginAction => ({ type: 'infra-ops/rfc-received', rfc });
-export const guildsReceived = (guilds: Guild[]): PluginAction => ({ type: 'infra-ops/guilds-received', guilds });
+/** The team's guilds, as listed (a deleted guild sends no event: the list is fetched again). */
+export const guildsReceived = (teamId: string, guilds: Guild[]): PluginAction => ({ type: 'infra-ops/guilds-received', teamId, guilds });
 export const guildReceived = (guild: Guild): PluginAction => ({ type: 'infra-ops/guild-received', guild });
 export const agendaReceived = (agenda: Agenda): PluginAction => ({ type: 'infra-ops/agenda-received', agenda });
 export const reconnected = (): PluginAction => ({ type: 'infra-ops/reconnected' });

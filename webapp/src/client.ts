@@ -186,3 +186,6 @@ export const getAgenda = async (teamId: string, slug: string): Promise<Agenda> =
 
 export const queueGuildItem = (teamId: string, slug: string, text: string): Promise<{ guild: Guild; item: QueueItem }> =>
   call(guildRoutes.queue, { teamId, slug }, { body: { text } });
+
+/** Deletes the guild (its creator or an admin); answers it as it was. No event follows: refetch the list. */
+export const deleteGuild = async (teamId: string, slug: string): Promise<Guild> => (await call(guildRoutes.delete, { teamId, slug }, {})).guild;

@@ -64,6 +64,7 @@ const cases: Case[] = [
   ['getGuild', () => c.getGuild(T, 'infra'), guildRoutes.get, `/teams/${T}/guilds/infra`, undefined, { guild }],
   ['getAgenda', () => c.getAgenda(T, 'infra'), guildRoutes.agenda, `/teams/${T}/guilds/infra/agenda`, undefined, { agenda: fixtureAgenda() }],
   ['queueGuildItem', () => c.queueGuildItem(T, 'infra', 'topic'), guildRoutes.queue, `/teams/${T}/guilds/infra/queue`, { text: 'topic' }, { guild, item: { id: 1, text: 'topic', by: 'u', at: 1, carried: 0 } }],
+  ['deleteGuild', () => c.deleteGuild(T, 'infra'), guildRoutes.delete, `/teams/${T}/guilds/infra`, undefined, { guild }],
 ];
 
 /** The route's path template matches the URL's path, segment by segment (`:name` matches any one). */

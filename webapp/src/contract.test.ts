@@ -89,8 +89,9 @@ describe('contract with the server', () => {
     assert.equal((await ok(incidentRoutes.role, at, alice, { body: { role: 'scribe', user_id: bob.Id } })).incident.roles.scribe, bob.Id);
     await ok(incidentRoutes.note, at, alice, { body: { text: 'Found the bad deploy' } });
     assert.notEqual((await ok(incidentRoutes.milestone, at, alice, { body: { milestone: 'mitigated' } })).incident.milestones.mitigated, null);
-    await ok(incidentRoutes.unfollow, at, alice);
+    // The declarer does not follow by declaring; unfollowing what one does not follow is refused (400).
     assert.ok((await ok(incidentRoutes.follow, at, alice, { body: {} })).incident.followers.includes(alice.Id));
+    assert.ok(!(await ok(incidentRoutes.unfollow, at, alice)).incident.followers.includes(alice.Id));
     const added = await ok(incidentRoutes.addFollowup, at, alice, { body: { text: 'Add a canary', due: '2027-02-01' } });
     assert.equal(added.incident.openFollowups, 1);
     const done = await ok(incidentRoutes.completeFollowup, { ...at, n: added.followup.n }, alice, { body: {} });
@@ -155,20 +156,36 @@ describe('contract with the server', () => {
   it('guilds: every route answers its contract shape', async () => {
     const seeded = await ok(guildRoutes.list, { teamId: teamId() }, alice);
     assert.ok(seeded.items.length >= 2, 'the two handbook guilds are seeded');
+    // The harness clock is Monday 2027-01-04 10:00 in Berlin: the guild meets at 10:05 today.
     const { guild } = await ok(guildRoutes.create, { teamId: teamId() }, alice, {
-      body: { name: 'Platform Guild', day: 2, time: '10:00', time_zone: 'Europe/Berlin', channel_id: town.Id, sources: ['incidents', 'rfcs', 'pick'] },
+      body: { name: 'Platform Guild', day: 1, time: '10:05', time_zone: 'Europe/Berlin', channel_id: town.Id, sources: ['incidents', 'rfcs', 'pick'] },
     });
     const at = { teamId: teamId(), slug: guild.slug };
     assert.notEqual((await ok(guildRoutes.get, at, alice)).guild.nextMeetingAt, null);
     assert.equal((await ok(guildRoutes.edit, at, alice, { body: { purpose: 'Paved roads' } })).guild.purpose, 'Paved roads');
     const queued = await ok(guildRoutes.queue, at, bob, { body: { text: 'Golden images' } });
     assert.equal(queued.item.text, 'Golden images');
+    const dropped = (await ok(guildRoutes.queue, at, bob, { body: { text: 'Typo, drop me' } })).item;
+    const unqueued = await ok(guildRoutes.unqueue, { ...at, n: dropped.id }, bob);
+    assert.equal(unqueued.item.id, dropped.id);
+    assert.deepEqual(unqueued.guild.queue.map((q) => q.text), ['Golden images']);
     await ok(guildRoutes.note, at, alice, { body: { kind: 'decision', text: 'Adopt Backstage' } });
+    const typo = (await ok(guildRoutes.note, at, alice, { body: { text: 'Typo, drop me too' } })).guild.notes.find((n) => n.text === 'Typo, drop me too');
+    assert.ok(typo, 'the note is on the guild');
+    const unnoted = await ok(guildRoutes.unnote, { ...at, n: typo.id }, alice);
+    assert.equal(unnoted.note.id, typo.id);
+    assert.deepEqual(unnoted.guild.notes.map((n) => n.text), ['Adopt Backstage']);
     const { agenda } = await ok(guildRoutes.agenda, at, alice);
     assert.ok(agenda.queued.some((q) => q.text === 'Golden images'));
-    const closed = await ok(guildRoutes.close, at, alice, { body: {} });
+    // A close closes the meeting that has started (before its start only with `early`).
+    h.clock += 10 * 60_000;
+    const closed = await ok(guildRoutes.close, at, alice, { body: { done: ['all'] } });
     assert.equal(closed.guild.queue.length, 0);
     assert.ok(closed.meeting.done.length > 0);
+    assert.notEqual(closed.guild.lastMeeting, null);
+    const deleted = await ok(guildRoutes.delete, at, alice);
+    assert.equal(deleted.guild.slug, guild.slug);
+    assert.ok(!(await ok(guildRoutes.list, { teamId: teamId() }, alice)).items.some((g) => g.slug === guild.slug));
   });
 
   it('infra: health and what the caller owes answer their contract shape', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as a from './actions';
 import { initialState, reducer, upsert } from './reducer';
-import { fixtureAgenda, fixtureGuild, fixtureIdea as idea, fixtureIncident as incident, fixtureRevealed } from './testing/fixtures';
+import { fixtureAgenda, fixtureGuild, fixtureIdea as idea, fixtureIncident as incident, fixtureRevealed, fixtureRfc } from './testing/fixtures';
 
 const byId = (r: { id: string }) => r.id;
 
@@ -42,8 +42,25 @@ describe('reducer', () => {
 
   it('does not let a stale list overwrite a newer websocket update', () => {
     let s = reducer(initialState, a.incidentReceived(incident({ updatedAt: 20, title: 'new title' })));
-    s = reducer(s, a.incidentsReceived([incident({ updatedAt: 10, title: 'old title' })]));
+    s = reducer(s, a.incidentsReceived('team1', [incident({ updatedAt: 10, title: 'old title' })]));
     assert.equal(s.incidents.inc1!.title, 'new title');
+  });
+
+  it("replaces the team's active incidents with a list: one resolved elsewhere or no longer visible goes, resolved ones and other teams stay", () => {
+    let s = reducer(initialState, a.incidentReceived(incident({ id: 'gone' })));
+    s = reducer(s, a.incidentReceived(incident({ id: 'done', phase: 'resolved' })));
+    s = reducer(s, a.incidentReceived(incident({ id: 'elsewhere', teamId: 'team2' })));
+    s = reducer(s, a.incidentsReceived('team1', [incident({ id: 'new' })]));
+    assert.deepEqual(Object.keys(s.incidents).sort(), ['done', 'elsewhere', 'new']);
+  });
+
+  it("replaces the team's RFCs with a list (an RFC whose channel turned private goes), keeping newer copies and other teams", () => {
+    let s = reducer(initialState, a.rfcReceived(fixtureRfc({ number: 1, updatedAt: 50, title: 'newer' })));
+    s = reducer(s, a.rfcReceived(fixtureRfc({ number: 2 })));
+    s = reducer(s, a.rfcReceived(fixtureRfc({ number: 2, teamId: 'team2' })));
+    s = reducer(s, a.rfcsReceived('team1', [fixtureRfc({ number: 1, updatedAt: 40 }), fixtureRfc({ number: 3 })]));
+    assert.deepEqual(Object.keys(s.rfcs).sort(), ['team1:1', 'team1:3', 'team2:2']);
+    assert.equal(s.rfcs['team1:1']!.title, 'newer');
   });
 
   it('replaces the ideas with a board and records its scope and threshold, keeping newer copies', () => {
@@ -74,10 +91,19 @@ describe('reducer', () => {
   });
 
   it('keys guilds and agendas by team and slug, so equal slugs of two teams never collide', () => {
-    let s = reducer(initialState, a.guildsReceived([fixtureGuild({ teamId: 't1', name: 'one' }), fixtureGuild({ teamId: 't2', name: 'two' })]));
+    let s = reducer(initialState, a.guildsReceived('t1', [fixtureGuild({ teamId: 't1', name: 'one' })]));
+    s = reducer(s, a.guildsReceived('t2', [fixtureGuild({ teamId: 't2', name: 'two' })]));
     assert.deepEqual(Object.keys(s.guilds).sort(), ['t1:infrastructure-guild', 't2:infrastructure-guild']);
     s = reducer(s, a.agendaReceived(fixtureAgenda({ teamId: 't2' })));
     assert.deepEqual(Object.keys(s.agendas), ['t2:infrastructure-guild']);
+  });
+
+  it('drops a deleted guild and its agenda when the list is fetched again (a delete sends no event)', () => {
+    let s = reducer(initialState, a.guildsReceived('t1', [fixtureGuild({ teamId: 't1', slug: 'keep' }), fixtureGuild({ teamId: 't1', slug: 'infrastructure-guild' })]));
+    s = reducer(s, a.agendaReceived(fixtureAgenda({ teamId: 't1' })));
+    s = reducer(s, a.guildsReceived('t1', [fixtureGuild({ teamId: 't1', slug: 'keep' })]));
+    assert.deepEqual(Object.keys(s.guilds), ['t1:keep']);
+    assert.deepEqual(s.agendas, {});
   });
 
   it('shows and clears notices, and counts reconnects', () => {

@@ -65,6 +65,29 @@ export function withViewer(incoming: Idea, current: Idea | undefined): Idea {
   return { ...incoming, viewer: { myScore, awaitingMyScore: awaitingMyScore && incoming.status === 'open' } };
 }
 
+/**
+ * A list answer as the team's current set: records of `teamId` that `covers` (default: all of the
+ * team's) and that are missing from the list are dropped; listed records replace stored ones
+ * unless the stored copy is newer (an event may have overtaken the list); other teams' records
+ * and records the list does not cover stay as they are.
+ */
+export function replaceTeam<T extends Versioned & { teamId: string }>(
+  byKey: Record<string, T>,
+  teamId: string,
+  records: readonly T[],
+  keyOf: (record: T) => string,
+  covers: (record: T) => boolean = () => true,
+): Record<string, T> {
+  const next: Record<string, T> = {};
+  for (const [key, record] of Object.entries(byKey)) if (record.teamId !== teamId || !covers(record)) next[key] = record;
+  for (const record of records) {
+    const key = keyOf(record);
+    const current = byKey[key];
+    next[key] = current && current.updatedAt > record.updatedAt ? current : record;
+  }
+  return next;
+}
+
 function isPluginAction(action: Action): action is PluginAction {
   return typeof action.type === 'string' && action.type.startsWith('infra-ops/');
 }
@@ -83,7 +106,8 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
     case 'infra-ops/notice':
       return { ...state, rhs: { ...state.rhs, notice: action.notice } };
     case 'infra-ops/incidents-received':
-      return { ...state, incidents: upsert(state.incidents, action.incidents, incidentKey) };
+      // The list is of active incidents: resolved ones (an open card or detail may show them) stay.
+      return { ...state, incidents: replaceTeam(state.incidents, action.teamId, action.incidents, incidentKey, (i) => i.phase === 'active') };
     case 'infra-ops/incident-received':
       return { ...state, incidents: upsert(state.incidents, [action.incident], incidentKey) };
     case 'infra-ops/board-received': {
@@ -100,11 +124,15 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
     case 'infra-ops/idea-received':
       return { ...state, ideas: upsert(state.ideas, [withViewer(action.idea, state.ideas[teamNumberKey(action.idea)])], teamNumberKey) };
     case 'infra-ops/rfcs-received':
-      return { ...state, rfcs: upsert(state.rfcs, action.rfcs, teamNumberKey) };
+      return { ...state, rfcs: replaceTeam(state.rfcs, action.teamId, action.rfcs, teamNumberKey) };
     case 'infra-ops/rfc-received':
       return { ...state, rfcs: upsert(state.rfcs, [action.rfc], teamNumberKey) };
-    case 'infra-ops/guilds-received':
-      return { ...state, guilds: upsert(state.guilds, action.guilds, guildKey) };
+    case 'infra-ops/guilds-received': {
+      const guilds = replaceTeam(state.guilds, action.teamId, action.guilds, guildKey);
+      // A deleted guild's agenda goes with it.
+      const agendas = Object.fromEntries(Object.entries(state.agendas).filter(([key, agenda]) => agenda.teamId !== action.teamId || key in guilds));
+      return { ...state, guilds, agendas };
+    }
     case 'infra-ops/guild-received':
       return { ...state, guilds: upsert(state.guilds, [action.guild], guildKey) };
     case 'infra-ops/agenda-received':

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { GlobalState } from '@mattermost/types/store';
 import * as a from './actions';
 import { initialState, reducer, type PluginState } from './reducer';
-import { getActiveIncidents, getChartIdeas, getGuilds, getIdeasBeingScored, getRfcs, getSiteURL, pluginState } from './selectors';
+import { canDeleteGuild, getActiveIncidents, getChartIdeas, getGuilds, getIdeasBeingScored, getRfcs, getSiteURL, pluginState } from './selectors';
 import { fixtureGuild, fixtureIdea, fixtureIncident, fixtureRevealed, fixtureRfc } from './testing/fixtures';
 
 function host(plugin: PluginState): GlobalState {
@@ -30,7 +30,7 @@ describe('selectors', () => {
       fixtureIncident({ id: 'd', severity: 1, phase: 'resolved' }),
       fixtureIncident({ id: 'e', severity: 1, teamId: 'team2' }),
     ];
-    const state = host(reducer(initialState, a.incidentsReceived(incidents)));
+    const state = host(reducer(initialState, a.incidentsReceived('team1', incidents)));
     const first = getActiveIncidents(state, 'team1');
     assert.deepEqual(first.map((i) => i.id), ['b', 'c', 'a']);
     assert.equal(getActiveIncidents(state, 'team1'), first, 'same inputs give the same array (no re-render)');
@@ -64,7 +64,7 @@ describe('selectors', () => {
       fixtureRfc({ number: 4, status: 'draft' }),
       fixtureRfc({ number: 3, status: 'in_review', teamId: 'team2' }),
     ];
-    assert.deepEqual(getRfcs(host(reducer(initialState, a.rfcsReceived(rfcs))), 'team1').map((r) => r.number), [3, 4, 2, 1]);
+    assert.deepEqual(getRfcs(host(reducer(initialState, a.rfcsReceived('team1', rfcs))), 'team1').map((r) => r.number), [3, 4, 2, 1]);
   });
 
   it("lists the team's guilds by next meeting, inactive ones last", () => {
@@ -74,6 +74,23 @@ describe('selectors', () => {
       fixtureGuild({ slug: 'soon', name: 'Soon', nextMeetingAt: 2 }),
       fixtureGuild({ slug: 'other', name: 'Other', teamId: 'team2', nextMeetingAt: 1 }),
     ];
-    assert.deepEqual(getGuilds(host(reducer(initialState, a.guildsReceived(guilds))), 'team1').map((g) => g.slug), ['soon', 'late', 'idle']);
+    assert.deepEqual(getGuilds(host(reducer(initialState, a.guildsReceived('team1', guilds))), 'team1').map((g) => g.slug), ['soon', 'late', 'idle']);
+  });
+  it("offers a guild's deletion to its creator, team admins and system admins only (as the server's rule)", () => {
+    const stateOf = (userId: string, roles: { system?: string; team?: string } = {}) =>
+      ({
+        entities: {
+          users: { currentUserId: userId, profiles: { [userId]: { id: userId, roles: roles.system ?? 'system_user' } } },
+          teams: { currentTeamId: 'team1', myMembers: { team1: { roles: roles.team ?? 'team_user' } } },
+        },
+      }) as unknown as GlobalState;
+    const mine = fixtureGuild({ teamId: 'team1', createdBy: 'u1' });
+    const seeded = fixtureGuild({ teamId: 'team1', createdBy: null });
+    assert.equal(canDeleteGuild(stateOf('u1'), mine), true);
+    assert.equal(canDeleteGuild(stateOf('u2'), mine), false, 'a facilitator or member may not');
+    assert.equal(canDeleteGuild(stateOf('u2'), seeded), false);
+    assert.equal(canDeleteGuild(stateOf('u2', { team: 'team_user team_admin' }), seeded), true);
+    assert.equal(canDeleteGuild(stateOf('u2', { system: 'system_user system_admin' }), seeded), true);
+    assert.equal(canDeleteGuild(stateOf('u2', { team: 'team_user team_admin' }), fixtureGuild({ teamId: 'team2', createdBy: 'u1' })), false, 'admin of another team');
   });
 });

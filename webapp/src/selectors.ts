@@ -87,3 +87,16 @@ const guildsOf = memo((byKey: Record<string, Guild>, teamId: string) =>
 );
 /** A team's guilds by their next meeting; inactive guilds (no channel) last. */
 export const getGuilds = (state: GlobalState, teamId: string): Guild[] => guildsOf(pluginState(state).guilds, teamId);
+
+const hasRole = (roles: string | undefined, role: string): boolean => (roles ?? '').split(' ').includes(role);
+
+/** A system admin, or an admin of the team, as the host knows the current user. */
+export function isAdminOf(state: GlobalState, teamId: string): boolean {
+  const me = getCurrentUserId(state);
+  const teams = state.entities.teams as { myMembers?: Record<string, { roles?: string } | undefined> };
+  return hasRole(state.entities.users.profiles[me]?.roles, 'system_admin') || hasRole(teams.myMembers?.[teamId]?.roles, 'team_admin');
+}
+
+/** As the server's rule for deleting a guild: its creator, team admins and system admins (the server decides; this only hides the button). */
+export const canDeleteGuild = (state: GlobalState, guild: Pick<Guild, 'teamId' | 'createdBy'>): boolean =>
+  (guild.createdBy !== null && guild.createdBy === getCurrentUserId(state)) || isAdminOf(state, guild.teamId);

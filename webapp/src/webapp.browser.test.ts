@@ -11,8 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { BOB, CSRF, TEAM, TOWN, incident, mmId } from '../harness/fixtures';
+import { BOB, CSRF, OFFTOPIC, TEAM, TOWN, incident, mmId } from '../harness/fixtures';
 import { startHarnessServer, type HarnessServer } from '../harness/server';
+import { MIN_SCORES_TO_REVEAL } from './contract';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const webapp = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,6 +77,11 @@ describe('webapp in Chromium', { skip }, () => {
   };
   const tab = (name: string) => rhs().getByRole('tab', { name });
   const requestsTo = (method: string, path: string) => server.requests.filter((r) => r.method === method && r.path === path);
+  /** Waits (up to 5 s) for a condition on what the page has asked the server. */
+  const until = async (what: string, done: () => boolean) => {
+    for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(done(), what);
+  };
 
   before(async () => {
     ensureBundle();
@@ -199,6 +205,10 @@ describe('webapp in Chromium', { skip }, () => {
     assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/guilds/reliability-engineering-guild/queue`)[0]?.body, { text: 'Pager fatigue' });
     await rhs().screenshot({ path: join(SCREENSHOTS, 'light-guilds.png') });
     assert.match(await rhs().locator('li[data-guild="infrastructure-guild"]').innerText(), /inactive until an admin gives it a channel/);
+    const sync = rhs().locator('li[data-guild="platform-sync"]');
+    assert.match(await sync.innerText(), /run by @bob/, 'its facilitators are named');
+    assert.equal(await sync.getByRole('button', { name: 'Delete', exact: true }).count(), 1, 'its creator may delete it');
+    assert.equal(await guild.getByRole('button', { name: 'Delete', exact: true }).count(), 0, 'a handbook guild made by no one here is not offered for deletion');
     await tab('Guilds').focus();
     await page.keyboard.press('Home');
     assert.equal(await tab('Incidents').getAttribute('aria-selected'), 'true');
@@ -216,6 +226,52 @@ describe('webapp in Chromium', { skip }, () => {
     assert.match(focused, /^IDEA-\d+ /, 'a chart point takes focus and names itself');
     assert.match(await rhs().getByTestId('pick-details').innerText(), new RegExp(focused.slice(0, 10)), 'focus shows the details');
     await page.keyboard.press('Enter');
+  });
+
+  it('deletes a guild it made after asking, then fetches the list again (a delete sends no event)', async () => {
+    await tab('Guilds').click();
+    const sync = rhs().locator('li[data-guild="platform-sync"]');
+    await sync.waitFor();
+    await sync.getByRole('button', { name: 'Delete', exact: true }).click();
+    await sync.getByRole('button', { name: 'Keep it' }).click();
+    assert.equal(requestsTo('DELETE', `/teams/${TEAM}/guilds/platform-sync`).length, 0, 'nothing is deleted without the second click');
+    const lists = requestsTo('GET', `/teams/${TEAM}/guilds`).length;
+    await sync.getByRole('button', { name: 'Delete', exact: true }).click();
+    await sync.getByRole('button', { name: 'Delete Platform Sync' }).click();
+    await sync.waitFor({ state: 'detached' });
+    await rhs().getByText('Deleted Platform Sync.').waitFor();
+    const [deleted] = requestsTo('DELETE', `/teams/${TEAM}/guilds/platform-sync`);
+    assert.equal(deleted?.headers['x-csrf-token'], CSRF);
+    assert.equal(requestsTo('GET', `/teams/${TEAM}/guilds`).length, lists + 1, 'the list was fetched again');
+    assert.equal(await rhs().locator('li[data-guild]').count(), 2);
+    await rhs().getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('fetches an RFC an rfc_changed notice names, and lists again when the channel changes', async () => {
+    await tab('RFCs').click();
+    const item = rhs().locator(`li[data-rfc-id="${TEAM}:7"]`);
+    await item.waitFor();
+    // Someone accepts RFC-007: the server has the new state, the channel gets a small notice.
+    const rfc7 = server.backend.rfcs.find((r) => r.number === 7)!;
+    Object.assign(rfc7, { status: 'accepted', updatedAt: Date.now() });
+    await page.evaluate(
+      (payload) => window.harness.fireWebSocket('custom_infra-ops_rfc_changed', payload),
+      { rfc: { teamId: TEAM, number: 7, reference: 'RFC-007', status: 'accepted', updatedAt: rfc7.updatedAt } },
+    );
+    await item.getByText('Accepted', { exact: true }).waitFor();
+    assert.equal(requestsTo('GET', `/teams/${TEAM}/rfcs/7`).length, 1, 'the RFC was fetched as this user sees it');
+
+    // Events reach only a record's channel: moving to another channel fetches the lists again.
+    const rfcLists = requestsTo('GET', `/teams/${TEAM}/rfcs`).length;
+    await page.evaluate((id) => window.harness.switchChannel(id), OFFTOPIC);
+    await until('the RFC list is fetched again', () => requestsTo('GET', `/teams/${TEAM}/rfcs`).length === rfcLists + 1);
+    await tab('PICK').click();
+    await until('the board of the new channel is fetched', () => requestsTo('GET', `/teams/${TEAM}/ideas`).some((r) => r.query.channel_id === OFFTOPIC));
+    const boards = requestsTo('GET', `/teams/${TEAM}/ideas`).length;
+    await page.evaluate((id) => window.harness.switchChannel(id), TOWN);
+    await until('the board is fetched again', () => requestsTo('GET', `/teams/${TEAM}/ideas`).length === boards + 1);
+    assert.equal(requestsTo('GET', `/teams/${TEAM}/ideas`).at(-1)?.query.channel_id, TOWN);
+    await rhs().locator('circle[data-idea-id]').nth(4).waitFor();
   });
 
   it('renders the incident card from post props, then the live state from the server', async () => {
@@ -332,7 +388,7 @@ describe('webapp in Chromium', { skip }, () => {
     assert.equal(await card.getByRole('menuitem').count(), 0);
   });
 
-  it('scores an idea from the list and reveals it as its owner', async () => {
+  it('scores an idea from the list and reveals it as its owner once it has two scores', async () => {
     const item = rhs().locator(`li[data-idea-id="${TEAM}:7"]`);
     await item.getByLabel('Payoff for IDEA-7').selectOption('8');
     await item.getByLabel('Cost for IDEA-7').selectOption('3');
@@ -340,7 +396,18 @@ describe('webapp in Chromium', { skip }, () => {
     await item.getByText(/your score: payoff 8, cost 3/).waitFor();
     const [score] = requestsTo('POST', `/teams/${TEAM}/ideas/7/score`);
     assert.deepEqual(score?.body, { payoff: 8, cost: 3 });
-    await item.getByRole('button', { name: 'Reveal now' }).click();
+    // One score is never revealed (it would expose that person's score): the button waits for two.
+    const reveal = item.getByRole('button', { name: 'Reveal now' });
+    assert.equal(await reveal.isDisabled(), true);
+    assert.match(await item.innerText(), new RegExp(`A reveal needs at least ${MIN_SCORES_TO_REVEAL} scores`));
+    // Bob scores too; the channel's event carries no one's own score, so alice's stays shown.
+    const seven = server.backend.ideas.find((i) => i.number === 7)!;
+    Object.assign(seven, { scoredCount: 2, updatedAt: Date.now() });
+    await page.evaluate((payload) => window.harness.fireWebSocket('custom_infra-ops_pick_idea_changed', payload), { idea: { ...seven, viewer: null } });
+    await item.getByText(/round 1 · 2\/4 scored/).waitFor();
+    assert.match(await item.innerText(), /your score: payoff 8, cost 3/);
+    assert.equal(await reveal.isDisabled(), false);
+    await reveal.click();
     await rhs().locator(`circle[data-idea-id="${TEAM}:7"][data-quadrant="implement"]`).waitFor();
   });
 

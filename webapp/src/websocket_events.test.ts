@@ -111,11 +111,31 @@ describe('pick_idea_changed', () => {
 });
 
 describe('rfc_changed', () => {
-  it('stores the RFC as sent', () => {
+  const notice = { teamId: 'team1', number: 7, reference: 'RFC-007', status: 'in_review', updatedAt: 5_000 };
+
+  it('fetches the RFC the notice names, as this user sees it, and stores it', async () => {
     const r = recorder();
-    handleRfcChanged(r.dispatch, never, r.warn)(msg('rfc_changed', { rfc: fixtureRfc({ openConcerns: 1 }) }));
+    const refs: unknown[] = [];
+    const fetch = async (ref: { teamId: string; number: number }) => {
+      refs.push(ref);
+      return fixtureRfc({ number: ref.number, openConcerns: 1 });
+    };
+    handleRfcChanged(r.dispatch, fetch, r.warn)(msg('rfc_changed', { rfc: notice }));
+    await settle();
+    assert.deepEqual(refs, [{ teamId: 'team1', number: 7 }]);
+    assert.equal(r.actions.length, 1);
     const action = r.actions[0]!;
     assert.equal(action.type === 'infra-ops/rfc-received' && action.rfc.openConcerns, 1);
+  });
+
+  it('ignores a payload that is not a notice (a whole view is refused), and a failed fetch, never throwing', async () => {
+    const r = recorder();
+    handleRfcChanged(r.dispatch, never, r.warn)(msg('rfc_changed', { rfc: fixtureRfc() }));
+    handleRfcChanged(r.dispatch, never, r.warn)(msg('rfc_changed', { rfc: notice }));
+    await settle();
+    assert.equal(r.actions.length, 0);
+    assert.match(r.warnings[0]!, /did not decode/);
+    assert.match(r.warnings[1]!, /could not fetch/);
   });
 });
 

@@ -1,13 +1,13 @@
 import React, { useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
-import { agendaReceived, guildsReceived } from '../actions';
-import { getAgenda as fetchAgenda, listGuilds, queueGuildItem } from '../client';
+import { agendaReceived, guildsReceived, showNotice } from '../actions';
+import { deleteGuild, getAgenda as fetchAgenda, listGuilds, queueGuildItem } from '../client';
 import { meetingTime } from '../format';
 import { agendaLines } from '../guilds/agenda_view';
-import { getAgenda, getCurrentTeamId, getGuilds } from '../selectors';
+import { canDeleteGuild, getAgenda, getCurrentChannelId, getCurrentTeamId, getGuilds } from '../selectors';
 import { GUILD_LIMITS, WEEKDAYS, WEEKDAY_LABELS, guildKey, type Guild } from '../contract';
-import { ErrorText, Loading } from './common';
+import { ErrorText, Loading, UserName } from './common';
 import { useLoad } from './hooks';
 
 const weekday = (day: number): string => {
@@ -68,12 +68,72 @@ function AgendaView({ guild, now }: { guild: Guild; now: () => number }) {
   );
 }
 
+/**
+ * For the guild's creator and admins: deleting asks once more, then deletes; the server sends no
+ * event for a delete, so the list is fetched again (`onDeleted`), which drops the guild.
+ */
+function DeleteGuild({ guild, onDeleted }: { guild: Guild; onDeleted: () => void }) {
+  const dispatch = useDispatch();
+  const allowed = useSelector((s: GlobalState) => canDeleteGuild(s, guild));
+  const [state, setState] = useState<{ asking: boolean; busy: boolean; error: string | null }>({ asking: false, busy: false, error: null });
+  if (!allowed) return null;
+  if (!state.asking) {
+    return (
+      <button className='io-btn io-btn--ghost' type='button' onClick={() => setState({ asking: true, busy: false, error: null })}>
+        Delete
+      </button>
+    );
+  }
+  const remove = async () => {
+    setState({ asking: true, busy: true, error: null });
+    try {
+      await deleteGuild(guild.teamId, guild.slug);
+      dispatch(showNotice({ kind: 'ok', text: `Deleted ${guild.name}.` }));
+      onDeleted();
+    } catch (err) {
+      setState({ asking: true, busy: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  return (
+    <div role='group' aria-label={`Delete ${guild.name}`}>
+      <div className='io-muted'>Delete {guild.name} with its queue, notes and meeting history? There is no undo.</div>
+      <div className='io-actions'>
+        <button className='io-btn' type='button' disabled={state.busy} onClick={remove}>
+          Delete {guild.name}
+        </button>
+        <button className='io-btn io-btn--ghost' type='button' disabled={state.busy} onClick={() => setState({ asking: false, busy: false, error: null })}>
+          Keep it
+        </button>
+      </div>
+      <ErrorText error={state.error} />
+    </div>
+  );
+}
+
+function Facilitators({ ids }: { ids: readonly string[] }) {
+  if (ids.length === 0) return null;
+  return (
+    <div className='io-muted'>
+      run by{' '}
+      {ids.map((id, i) => (
+        <React.Fragment key={id}>
+          {i > 0 && ', '}
+          <UserName userId={id} />
+        </React.Fragment>
+      ))}
+    </div>
+  );
+}
+
 export function GuildsTab({ now = Date.now }: { now?: () => number }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
+  const channelId = useSelector(getCurrentChannelId);
   const guilds = useSelector((s: GlobalState) => getGuilds(s, teamId));
   const [open, setOpen] = useState<string | null>(null);
-  const load = useLoad(async () => dispatch(guildsReceived(await listGuilds(teamId))), `guilds:${teamId}`);
+  // Events reach only a guild's channel and a delete sends none: the list is fetched again when the
+  // tab opens, the user moves to another channel, or deletes a guild, and replaces what was shown.
+  const load = useLoad(async () => dispatch(guildsReceived(teamId, await listGuilds(teamId))), `guilds:${teamId}:${channelId}`);
 
   return (
     <div>
@@ -97,6 +157,7 @@ export function GuildsTab({ now = Date.now }: { now?: () => number }) {
               </button>
             </div>
             {guild.purpose && <div className='io-muted'>{guild.purpose}</div>}
+            <Facilitators ids={guild.facilitators} />
             <div className='io-muted'>
               {weekday(guild.day)}s {guild.time}
               {guild.everyWeeks > 1 ? `, every ${guild.everyWeeks} weeks` : ''}
@@ -108,6 +169,7 @@ export function GuildsTab({ now = Date.now }: { now?: () => number }) {
                   : 'no meeting scheduled'}
             </div>
             {open === guild.slug && <AgendaView guild={guild} now={now} />}
+            <DeleteGuild guild={guild} onDeleted={load.reload} />
           </li>
         ))}
       </ul>

@@ -4,7 +4,7 @@ import type { GlobalState } from '@mattermost/types/store';
 import { incidentsReceived, openDeclareForm, openIncident } from '../actions';
 import { listIncidents } from '../client';
 import { duration, severityText } from '../format';
-import { getActiveIncidents, getCurrentTeamId, getDeclareDraft, getOpenIncident } from '../selectors';
+import { getActiveIncidents, getCurrentChannelId, getCurrentTeamId, getDeclareDraft, getOpenIncident } from '../selectors';
 import type { Incident } from '../contract';
 import { ChannelLink, ErrorText, Loading, SeverityBadge, UserName } from './common';
 import { DeclareForm } from './declare_form';
@@ -15,11 +15,17 @@ import { useLoad } from './hooks';
 export function IncidentsTab({ now = Date.now }: { now?: () => number }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
+  const channelId = useSelector(getCurrentChannelId);
   const draft = useSelector(getDeclareDraft);
   const open = useSelector(getOpenIncident);
   const incidents = useSelector((s: GlobalState) => getActiveIncidents(s, teamId));
   const [declared, setDeclared] = useState<{ incident: Incident; warnings: string[] } | null>(null);
-  const load = useLoad(async () => dispatch(incidentsReceived((await listIncidents(teamId, { state: 'active', per_page: 100 })).items)), `incidents:${teamId}`);
+  // Events reach only an incident's own channel: the list is fetched again whenever the tab opens
+  // or the user moves to another channel, and replaces what was shown.
+  const load = useLoad(
+    async () => dispatch(incidentsReceived(teamId, (await listIncidents(teamId, { state: 'active', per_page: 100 })).items)),
+    `incidents:${teamId}:${channelId}`,
+  );
 
   if (open) return <IncidentDetail target={open} now={now} />;
   if (draft) return <DeclareForm draft={draft} onDeclared={(incident, warnings) => setDeclared({ incident, warnings })} />;

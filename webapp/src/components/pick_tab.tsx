@@ -4,7 +4,7 @@ import type { GlobalState } from '@mattermost/types/store';
 import { boardReceived, ideaReceived, rfcReceived, showNotice } from '../actions';
 import { addIdea, createRfc, getIdea, listIdeas, revealIdea, scoreIdea } from '../client';
 import { getChartIdeas, getCurrentChannelId, getCurrentTeamId, getCurrentUserId, getIdeasBeingScored, getPickThreshold } from '../selectors';
-import { PICK_LIMITS, QUADRANT_LABELS, rfcReference, teamNumberKey, type Idea } from '../contract';
+import { MIN_SCORES_TO_REVEAL, PICK_LIMITS, QUADRANT_LABELS, rfcReference, teamNumberKey, type Idea } from '../contract';
 import { ErrorText, Loading } from './common';
 import { useLoad } from './hooks';
 import { PickChart } from './pick_chart';
@@ -53,15 +53,22 @@ function ScoreForm({ idea }: { idea: Idea }) {
   );
 }
 
-/** The owner may reveal before everyone asked has scored. */
+/**
+ * The owner may reveal before everyone asked has scored, but never with fewer than
+ * MIN_SCORES_TO_REVEAL scores: a reveal of one would expose that person's private score.
+ */
 function RevealButton({ idea }: { idea: Idea }) {
   const dispatch = useDispatch();
   const [error, setError] = useState<string | null>(null);
+  const enough = idea.scoredCount >= MIN_SCORES_TO_REVEAL;
+  const hintId = `io-reveal-hint-${idea.number}`;
   return (
     <>
       <button
         className='io-btn io-btn--ghost'
         type='button'
+        disabled={!enough}
+        aria-describedby={enough ? undefined : hintId}
         onClick={async () => {
           try {
             dispatch(ideaReceived(await revealIdea(idea.teamId, idea.number)));
@@ -72,6 +79,11 @@ function RevealButton({ idea }: { idea: Idea }) {
       >
         Reveal now
       </button>
+      {!enough && (
+        <span className='io-muted' id={hintId}>
+          A reveal needs at least {MIN_SCORES_TO_REVEAL} scores, so no one&apos;s score is exposed.
+        </span>
+      )}
       <ErrorText error={error} />
     </>
   );
@@ -143,10 +155,12 @@ export function PickTab() {
   const selected = chartIdeas.find((i) => teamNumberKey(i) === selectedId) ?? null;
   const me = useSelector(getCurrentUserId);
   const scopeChannel = teamWide ? null : channelId;
+  // Idea events reach only the idea's channel: the whole-team board is fetched again when the user
+  // moves to another channel (and whenever the tab opens), not only when its scope changes.
   const load = useLoad(async () => {
     const page = await listIdeas(teamId, { channel_id: scopeChannel ?? undefined, filter: 'all', per_page: BOARD_PAGE });
     dispatch(boardReceived({ teamId, channelId: scopeChannel }, page));
-  }, `board:${teamId}:${scopeChannel ?? '*'}`);
+  }, `board:${teamId}:${scopeChannel ?? '*'}:${channelId}`);
 
   return (
     <div>

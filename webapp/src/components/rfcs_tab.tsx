@@ -5,15 +5,18 @@ import { rfcsReceived } from '../actions';
 import { listRfcs } from '../client';
 import { RFC_STATUS_LABELS, teamNumberKey } from '../contract';
 import { daysLeft } from '../format';
-import { getCurrentTeamId, getRfcs } from '../selectors';
+import { getCurrentChannelId, getCurrentTeamId, getRfcs } from '../selectors';
 import { ErrorText, Loading, UserName } from './common';
 import { useLoad } from './hooks';
 
 export function RfcsTab({ now = Date.now }: { now?: () => number }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
+  const channelId = useSelector(getCurrentChannelId);
   const rfcs = useSelector((s: GlobalState) => getRfcs(s, teamId));
-  const load = useLoad(async () => dispatch(rfcsReceived((await listRfcs(teamId, { per_page: 50 })).items)), `rfcs:${teamId}`);
+  // `rfc_changed` reaches only an RFC's channel: RFCs of other channels are fetched again when the
+  // tab opens or the user moves to another channel, and the list replaces what was shown.
+  const load = useLoad(async () => dispatch(rfcsReceived(teamId, (await listRfcs(teamId, { per_page: 50 })).items)), `rfcs:${teamId}:${channelId}`);
 
   return (
     <div>

@@ -45,6 +45,16 @@ export const API_BASE = `/plugins/${PLUGIN_ID}/api/v1`;
 export const PAGE_SIZE_DEFAULT = 20;
 export const PAGE_SIZE_MAX = 100;
 
+/**
+ * How every numbered record is named, in every message and view: its kind's prefix and its
+ * per-team number zero-padded to REFERENCE_DIGITS digits (more as numbers grow) — INC-042,
+ * RFC-007, IDEA-012. One style for all three kinds; the server reads every form people type
+ * (server/src/product/shared/references.ts).
+ */
+export const REFERENCE_DIGITS = 3;
+export type ReferencePrefix = 'INC' | 'RFC' | 'IDEA';
+export const numberedReference = (prefix: ReferencePrefix, n: number): string => `${prefix}-${String(n).padStart(REFERENCE_DIGITS, '0')}`;
+
 /** Any schema, mini or classic zod: the server may parse with either. */
 export type Schema = z.core.$ZodType;
 

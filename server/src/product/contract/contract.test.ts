@@ -105,7 +105,8 @@ describe('contract', () => {
   it('names things as the server always has', () => {
     assert.equal(contract.incidentReference(42), 'INC-042');
     assert.equal(contract.rfcReference(7), 'RFC-007');
-    assert.equal(contract.ideaReference(12), 'IDEA-12');
+    assert.equal(contract.ideaReference(12), 'IDEA-012');
+    assert.equal(contract.ideaReference(1234), 'IDEA-1234');
     assert.equal(contract.severityName(1), 'SEV1');
     assert.equal(contract.wsEventName('rfc_changed'), 'custom_infra-ops_rfc_changed');
     assert.deepEqual(Object.keys(contract.RFC_STATUS_LABELS), [...contract.RFC_STATUSES]);

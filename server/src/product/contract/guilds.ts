@@ -71,7 +71,8 @@ export const queueItemView = z.strictObject({
 });
 export type QueueItemView = z.output<typeof queueItemView>;
 
-export const noteView = z.strictObject({ kind: z.enum(NOTE_KINDS), text: z.string(), by: z.string(), at: z.number() });
+/** `id`: N3 within its meeting (what `/guild unnote` and `DELETE …/notes/:n` take). */
+export const noteView = z.strictObject({ id: z.number(), kind: z.enum(NOTE_KINDS), text: z.string(), by: z.string(), at: z.number() });
 export type NoteView = z.output<typeof noteView>;
 
 /** The guild without storage internals (record version, id counter, schedule anchor, meeting history). */
@@ -222,7 +223,8 @@ export const guildNoteBody = z.strictObject({
  * Omitted both: nothing is done and every discussed item carries over.
  */
 const selectors = z.array(z.string().check(z.maxLength(GUILD_LIMITS.selector))).check(z.maxLength(GUILD_LIMITS.selectors));
-export const closeBody = z.strictObject({ done: z.optional(selectors), carry: z.optional(selectors) });
+/** `early`: close the next meeting before it starts (only that one; without it a close before the start is refused). */
+export const closeBody = z.strictObject({ done: z.optional(selectors), carry: z.optional(selectors), early: z.optional(z.boolean()) });
 
 // ---- answers and routes ----
 
@@ -263,6 +265,15 @@ export const guildRoutes = {
     status: 200,
   }),
   note: route({ method: 'POST', path: '/teams/:teamId/guilds/:slug/notes', query: null, body: guildNoteBody, answer: guildAnswer, status: 201 }),
+  /** `:n` is the note's id (N3 → 3); its author, facilitators, the creator or an admin. */
+  unnote: route({
+    method: 'DELETE',
+    path: '/teams/:teamId/guilds/:slug/notes/:n',
+    query: null,
+    body: null,
+    answer: z.strictObject({ guild: guildView, note: noteView }),
+    status: 200,
+  }),
   close: route({
     method: 'POST',
     path: '/teams/:teamId/guilds/:slug/close',

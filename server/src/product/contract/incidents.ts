@@ -1,6 +1,6 @@
 /** Incidents as clients see them: views, request bodies, routes, constants, the card post. */
 import * as z from 'zod/mini';
-import { emptyBody, mmId, pageOf, pageQueryShape, route, wholeParam } from './api';
+import { emptyBody, mmId, numberedReference, pageOf, pageQueryShape, route, wholeParam } from './api';
 
 export const SEVERITIES = [1, 2, 3, 4] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -49,8 +49,8 @@ export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
 /** Longest accepted input, in characters (the server says which limit was exceeded). */
 export const INCIDENT_LIMITS = { title: 200, summary: 4000, text: 4000, type: 64, invitees: 100, followups: 200 } as const;
 
-/** INC-042: per-team numbers, three digits at least. */
-export const incidentReference = (n: number): string => `INC-${String(n).padStart(3, '0')}`;
+/** INC-042: per-team numbers, three digits at least (the one style, api.ts). */
+export const incidentReference = (n: number): string => numberedReference('INC', n);
 
 /** The pinned summary card: a custom post type the webapp renders; Message is the plain-text fallback. */
 export const INCIDENT_POST_TYPE = 'custom_infra_incident';

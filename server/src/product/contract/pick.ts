@@ -1,6 +1,6 @@
 /** PICK prioritisation as clients see it: ideas, score results, quadrants, routes. */
 import * as z from 'zod/mini';
-import { emptyBody, mmId, pageOf, pageQueryShape, route } from './api';
+import { emptyBody, mmId, numberedReference, pageOf, pageQueryShape, route } from './api';
 
 /**
  * From the medians against the threshold: Possible (low payoff, low cost), Implement (high, low),
@@ -32,8 +32,8 @@ export const PICK_LIMITS = { title: 300, archiveReason: 500, asked: 100, scores:
  */
 export const MIN_SCORES_TO_REVEAL = 2;
 
-/** IDEA-12 */
-export const ideaReference = (n: number): string => `IDEA-${n}`;
+/** IDEA-012: per-team numbers, three digits at least (the one style, api.ts). */
+export const ideaReference = (n: number): string => numberedReference('IDEA', n);
 
 // ---- views ----
 
@@ -62,7 +62,7 @@ const score = z.strictObject({ payoff: z.number(), cost: z.number() });
 export const ideaView = z.strictObject({
   teamId: z.string(),
   number: z.number(),
-  /** "IDEA-12" */
+  /** "IDEA-012" */
   reference: z.string(),
   channelId: z.string(),
   title: z.string(),

@@ -1,6 +1,6 @@
 /** RFCs as clients see them: the register's view, statuses and their labels, routes. */
 import * as z from 'zod/mini';
-import { emptyBody, mmId, pageOf, pageQueryShape, route } from './api';
+import { emptyBody, mmId, numberedReference, pageOf, pageQueryShape, route } from './api';
 
 export const RFC_STATUSES = ['draft', 'in_review', 'accepted', 'rejected', 'postponed', 'withdrawn', 'superseded'] as const;
 export type RfcStatus = (typeof RFC_STATUSES)[number];
@@ -21,8 +21,8 @@ export type RfcDecision = (typeof RFC_DECISIONS)[number];
 /** Every text and list of an RFC is bounded; the server refuses more with an error naming the limit. */
 export const RFC_LIMITS = { title: 300, docUrl: 2000, text: 2000, reviewers: 50, concerns: 100, commentPeriodDays: 90 } as const;
 
-/** RFC-007: per-team numbers, three digits at least. */
-export const rfcReference = (n: number): string => `RFC-${String(n).padStart(3, '0')}`;
+/** RFC-007: per-team numbers, three digits at least (the one style, api.ts). */
+export const rfcReference = (n: number): string => numberedReference('RFC', n);
 
 // ---- views ----
 
@@ -103,10 +103,16 @@ export const createRfcBody = z.strictObject({
 });
 export type CreateRfcBody = z.input<typeof createRfcBody>;
 
-/** Omitted days: the RfcCommentPeriodDays setting. */
+/**
+ * Starts the review, or changes a running one: new reviewers are added (only they are asked) and
+ * the comment period keeps its end. `days`: the period ends that many days from now (omitted when
+ * starting: the RfcCommentPeriodDays setting). `restart`: a running period starts again from now
+ * (sign-offs kept; whoever has not signed off is asked again).
+ */
 export const reviewBody = z.strictObject({
   reviewers: z.array(mmId).check(z.maxLength(RFC_LIMITS.reviewers)),
   days: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(RFC_LIMITS.commentPeriodDays))),
+  restart: z.optional(z.boolean()),
 });
 const reason = z.string().check(z.maxLength(RFC_LIMITS.text));
 export const concernBody = z.strictObject({ text: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(RFC_LIMITS.text)) });

@@ -82,11 +82,16 @@ test('closing closes the meeting that is due — even on the wrong day — never
   assert.match(await f.cmd(f.alice, '/guild close ops --done all'), /The Ops meeting of Mon 2027-01-04 10:00 UTC is already closed\. The next one is Mon 2027-01-11 10:00 UTC — in 4 days/);
   assert.match(await f.cmd(f.bob, '/guild next ops'), /Mon 2027-01-11 10:00 UTC/, 'repeated closes skip nothing');
   assert.match(await f.cmd(f.bob, '/guild agenda ops'), /\*\*Carried over\*\*\n- `Q1` Capacity planning \(@bob, carried 1×\)/);
-  // Fifteen minutes before the next start it may be closed (early starts); earlier it may not.
-  f.clock.now = Date.parse('2027-01-11T09:40:00Z');
-  assert.match(await f.cmd(f.alice, '/guild close ops'), /already closed/);
+  // Before the next start only `--early` closes it — that one meeting, and never a second.
   f.clock.now = Date.parse('2027-01-11T09:50:00Z');
-  assert.match(await f.cmd(f.alice, '/guild close ops --done Q1'), /Closed the Ops meeting of Mon 2027-01-11 10:00 UTC: 1 item done/);
+  assert.match(await f.cmd(f.alice, '/guild close ops --done Q1'), /already closed\. The next one is Mon 2027-01-11 10:00 UTC — in 10 minutes; close it once it has started, or before that with `--early`/);
+  assert.match(await f.cmd(f.alice, '/guild close ops --done Q1 --early'), /^Closed the Ops meeting of Mon 2027-01-11 10:00 UTC early, before its start \(it gets no start post\): 1 item done/);
+  for (const again of ['/guild close ops --early', '/guild close ops --early --done all', '/guild close ops']) {
+    assert.match(await f.cmd(f.alice, again), /The Ops meeting of Mon 2027-01-11 10:00 UTC was already closed early\. The next one is Mon 2027-01-18 10:00 UTC — in 7 days; close it once it has started\./, again);
+  }
+  assert.match(await f.cmd(f.bob, '/guild next ops'), /meets next Mon 2027-01-18 10:00 UTC/, 'one occurrence used up, not more');
+  f.clock.now = Date.parse('2027-01-18T11:00:00Z');
+  assert.match(await f.cmd(f.alice, '/guild close ops'), /^Closed the Ops meeting of Mon 2027-01-18 10:00 UTC: /);
   f.close();
 });
 

@@ -170,7 +170,8 @@ test('edits reschedule, closing just before the start skips the start post, remo
   assert.equal(cadencePosts(f, 'ops').length, 1);
 
   at(utc('2027-01-05T15:20:00Z'));
-  assert.match(await f.cmd(f.alice, '/guild close ops'), /Closed/); // 10 minutes before its 15:30 UTC start
+  assert.match(await f.cmd(f.alice, '/guild close ops'), /close it once it has started, or before that with `--early`/); // 10 minutes before its 15:30 UTC start
+  assert.match(await f.cmd(f.alice, '/guild close ops --early'), /Closed .* early, before its start/);
   assert.equal(iso((await f.ctx.scheduler.dueAt(key))!), '2027-01-12T14:30Z', 'next week, not today’s start');
   at(utc('2027-01-05T15:30:00Z'));
   assert.equal(await poll(), 0);

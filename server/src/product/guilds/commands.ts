@@ -3,6 +3,7 @@ import type { CommandInvocation, CommandSpec } from '../shared/commands';
 import { ephemeral, tokenize } from '../shared/commands';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
+import { leadingReference } from '../shared/references';
 import { leadingGuild } from './find';
 import { GUILD_TEXT, renderAgenda, USAGE } from './messages';
 import { GUILD_SOURCES, type GuildNote, type GuildSource, LIMITS } from './records';
@@ -112,26 +113,38 @@ export function guildCommand(ctx: ProductContext, guilds: GuildService): Command
           const { guild: target, rest } = await leading(guilds, inv);
           const m = /^(decision|action|note)s?:?(?:\s+|$)/i.exec(rest);
           const kind = (m ? m[1]!.toLowerCase() : 'note') as GuildNote['kind'];
-          const guild = await guilds.note(inv.userId, inv.teamId, target, kind, m ? rest.slice(m[0].length) : rest);
-          return ephemeral(GUILD_TEXT.noted(guild, kind));
+          const { guild, note, id } = await guilds.note(inv.userId, inv.teamId, target, kind, m ? rest.slice(m[0].length) : rest);
+          return ephemeral(GUILD_TEXT.noted(guild, note, id));
+        },
+      },
+      {
+        name: 'unnote',
+        usage: '<name> <note id>',
+        help: GUILD_TEXT.subcommandHelp.unnote,
+        run: async (inv) => {
+          const words = inv.positional;
+          if (words.length < 2) throw UserError.badRequest(words.length ? GUILD_TEXT.sayWhichNote : GUILD_TEXT.sayWhich, USAGE.unnote);
+          const { guild, note, id } = await guilds.unnote(inv.userId, inv.teamId, words.slice(0, -1).join(' '), words.at(-1)!);
+          return ephemeral(GUILD_TEXT.unnoted(guild, note, id));
         },
       },
       {
         name: 'close',
-        usage: '<name> [--done Q1,INC-042…|all] [--carry Q2…]',
+        usage: USAGE.close.replace('/guild close ', ''),
         help: GUILD_TEXT.subcommandHelp.close,
         valueFlags: ['done', 'carry'],
+        booleanFlags: ['early'],
         run: async (inv) => {
           const list = (flag: string): string[] | undefined => {
             const value = valueOf(inv, flag);
             if (value === undefined) return undefined;
-            const items = value.split(/[\s,]+/).filter(Boolean);
+            const items = selectors(value);
             if (items.length > LIMITS.selectors) throw UserError.badRequest(GUILD_TEXT.tooManySelectors(flag));
             return items;
           };
-          const selection = { done: list('done'), carry: list('carry') };
-          const { guild, meeting, notReviewed } = await guilds.close(inv.userId, inv.teamId, nameOf(inv), selection);
-          return ephemeral(GUILD_TEXT.closed(guild, meeting, notReviewed, selection.done !== undefined || selection.carry !== undefined));
+          const selection = { done: list('done'), carry: list('carry'), early: inv.flags.has('early') };
+          const { guild, meeting, notReviewed, early } = await guilds.close(inv.userId, inv.teamId, nameOf(inv), selection);
+          return ephemeral(GUILD_TEXT.closed(guild, meeting, notReviewed, selection.done !== undefined || selection.carry !== undefined, early));
         },
       },
       {
@@ -152,6 +165,23 @@ export function guildCommand(ctx: ProductContext, guilds: GuildService): Command
       },
     ],
   };
+}
+
+/**
+ * `Q1, INC-042 inc 16,Q3` → ["Q1", "INC-042", "inc 16", "Q3"]: items split on commas and spaces,
+ * an incident named over two words (`inc 16`) kept together.
+ */
+function selectors(value: string): string[] {
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const two = leadingReference('INC', words.slice(i, i + 2), { explicitOnly: true });
+    if (two?.used === 2) {
+      out.push(`${words[i]} ${words[i + 1]}`);
+      i++;
+    } else out.push(words[i]!);
+  }
+  return out;
 }
 
 /** The guild named as typed, up to the first flag. */

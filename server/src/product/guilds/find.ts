@@ -1,20 +1,30 @@
 /**
  * Finding a guild by what a person typed, among the guilds they may see: its slug, its name (also
- * after a rename: the new name's slug finds it too), or a unique prefix of either.
+ * after a rename: the new name's slug finds it too), a name it had before (aliases), or a unique
+ * prefix of its slug or name.
  */
 import { UserError } from '../shared/errors';
 import { slugify } from '../shared/text/slug';
 import { GUILD_TEXT } from './messages';
 import { type Guild, SLUG_MAX } from './records';
 
-export const guildSlugOf = (name: string): string => slugify(name, SLUG_MAX);
+/** A name's slug; an apostrophe inside a word goes (Bob's → bobs), as in incident channel names. */
+export const guildSlugOf = (name: string): string => slugify(name.replace(/(\p{L})['’](?=\p{L})/gu, '$1'), SLUG_MAX);
 
-/** The guild `text` names exactly (slug, name or the name's slug), or null. */
-export function exactGuild(guilds: readonly Guild[], text: string): Guild | null {
+/**
+ * The guild `text` names exactly (slug, name or the name's slug; then a former name), or null.
+ * `aliases: false` for "is this name taken?": a former name never blocks a new guild's name.
+ */
+export function exactGuild(guilds: readonly Guild[], text: string, options: { aliases?: boolean } = {}): Guild | null {
   const wanted = guildSlugOf(text);
   if (!wanted) return null;
   const lower = text.trim().toLowerCase();
-  return guilds.find((g) => g.slug === wanted) ?? guilds.find((g) => g.name.toLowerCase() === lower || guildSlugOf(g.name) === wanted) ?? null;
+  const named = (name: string): boolean => name.toLowerCase() === lower || guildSlugOf(name) === wanted;
+  return (
+    guilds.find((g) => g.slug === wanted) ??
+    guilds.find((g) => named(g.name)) ??
+    (options.aliases === false ? null : (guilds.find((g) => (g.aliases ?? []).some(named)) ?? null))
+  );
 }
 
 /** Exact match first, then a unique prefix; otherwise a clear error (the same for a guild the reader can't see). */

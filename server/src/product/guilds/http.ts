@@ -15,7 +15,8 @@
  * | POST   | /teams/:teamId/guilds/:slug/queue          | {text}                                | 201 {guild, item} |
  * | DELETE | /teams/:teamId/guilds/:slug/queue/:n       |                                       | {guild, item}     |
  * | POST   | /teams/:teamId/guilds/:slug/notes          | {kind?, text}                         | 201 {guild}       |
- * | POST   | /teams/:teamId/guilds/:slug/close          | {done?, carry?}                       | {guild, meeting}  |
+ * | DELETE | /teams/:teamId/guilds/:slug/notes/:n       |                                       | {guild, note}     |
+ * | POST   | /teams/:teamId/guilds/:slug/close          | {done?, carry?, early?}               | {guild, meeting}  |
  *
  * Websocket event: guild_changed {guild} to the guild's channel, or to the caller while it has none.
  * Cadence posts (by the bot, in the guild's channel; cadence.ts) carry the CADENCE_PROPS props.
@@ -25,7 +26,7 @@ import { pathParamsSchema } from '../contract/api';
 import { guildRoutes } from '../contract/guilds';
 import { parseInput, userIdOf } from '../shared/http';
 import type { GuildInput, GuildService } from './service';
-import { agendaView, guildView, meetingView, queueItemView } from './views';
+import { agendaView, guildView, meetingView, noteView, queueItemView } from './views';
 
 interface SettingsBody {
   name?: string;
@@ -111,13 +112,19 @@ export function guildHttpRoutes(router: Router, guilds: GuildService): void {
   router.post(R.note.path, async (req, res) => {
     const { teamId, slug } = parseInput(pathParamsSchema(R.note.path), req.params);
     const body = parseInput(R.note.body, req.body);
-    res.status(201).json({ guild: view(await guilds.note(userIdOf(req), teamId, slug, body.kind ?? 'note', body.text)) });
+    res.status(201).json({ guild: view((await guilds.note(userIdOf(req), teamId, slug, body.kind ?? 'note', body.text)).guild) });
+  });
+
+  router.delete(R.unnote.path, async (req, res) => {
+    const { teamId, slug, n } = parseInput(pathParamsSchema(R.unnote.path), req.params);
+    const { guild, note, id } = await guilds.unnote(userIdOf(req), teamId, slug, `N${n}`);
+    res.json({ guild: view(guild), note: noteView({ ...note, id }, id - 1) });
   });
 
   router.post(R.close.path, async (req, res) => {
     const { teamId, slug } = parseInput(pathParamsSchema(R.close.path), req.params);
     const body = parseInput(R.close.body, req.body);
-    const { guild, meeting } = await guilds.close(userIdOf(req), teamId, slug, { done: body.done, carry: body.carry });
+    const { guild, meeting } = await guilds.close(userIdOf(req), teamId, slug, { done: body.done, carry: body.carry, early: body.early ?? false });
     res.json({ guild: view(guild), meeting: meetingView(meeting) });
   });
 }

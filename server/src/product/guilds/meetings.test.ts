@@ -27,13 +27,19 @@ test('the agenda is for the running meeting (started < 3 h ago, not closed), els
   assert.equal(agendaMeeting(monday10(), utc('2027-01-01T00:00:00Z')), utc('2027-01-04T10:00:00Z'), 'before the anchor: the first');
 });
 
-test('a close closes the latest started meeting not yet closed, from 15 minutes before its start', () => {
-  assert.deepEqual(closableMeeting(monday10(), utc('2027-01-04T09:40:00Z')), { kind: 'not_started', next: utc('2027-01-04T10:00:00Z') });
-  assert.deepEqual(closableMeeting(monday10(), utc('2027-01-04T09:45:00Z')), { kind: 'open', at: utc('2027-01-04T10:00:00Z') });
+test('a close closes the latest started meeting not yet closed; before a start only the next one, early, and only once', () => {
+  assert.deepEqual(closableMeeting(monday10(), utc('2027-01-04T09:40:00Z')), { kind: 'upcoming', at: utc('2027-01-04T10:00:00Z'), last: null });
+  assert.deepEqual(closableMeeting(monday10(), utc('2027-01-04T09:59:00Z')), { kind: 'upcoming', at: utc('2027-01-04T10:00:00Z'), last: null }, 'a minute early is early');
+  assert.deepEqual(closableMeeting(monday10(), utc('2027-01-04T10:00:00Z')), { kind: 'open', at: utc('2027-01-04T10:00:00Z') });
   assert.deepEqual(closableMeeting(monday10(), utc('2027-01-07T15:00:00Z')), { kind: 'open', at: utc('2027-01-04T10:00:00Z') }, 'Thursday closes Monday’s');
   const closed = monday10({ closedAt: utc('2027-01-07T15:00:00Z'), scheduledFor: utc('2027-01-04T10:00:00Z') });
-  assert.deepEqual(closableMeeting(closed, utc('2027-01-07T16:00:00Z')), { kind: 'closed', at: utc('2027-01-04T10:00:00Z'), next: utc('2027-01-11T10:00:00Z') });
+  assert.deepEqual(closableMeeting(closed, utc('2027-01-07T16:00:00Z')), { kind: 'upcoming', at: utc('2027-01-11T10:00:00Z'), last: utc('2027-01-04T10:00:00Z') });
   assert.deepEqual(closableMeeting(closed, utc('2027-01-11T10:05:00Z')), { kind: 'open', at: utc('2027-01-11T10:00:00Z') });
+  // Closed early (Thursday, for next Monday): nothing more is closable until that Monday has passed.
+  const early = monday10({ closedAt: utc('2027-01-07T16:00:00Z'), scheduledFor: utc('2027-01-11T10:00:00Z') });
+  assert.deepEqual(closableMeeting(early, utc('2027-01-07T16:01:00Z')), { kind: 'closed_early', at: utc('2027-01-11T10:00:00Z'), next: utc('2027-01-18T10:00:00Z') });
+  assert.deepEqual(closableMeeting(early, utc('2027-01-11T10:30:00Z')), { kind: 'upcoming', at: utc('2027-01-18T10:00:00Z'), last: utc('2027-01-11T10:00:00Z') });
+  assert.deepEqual(closableMeeting(early, utc('2027-01-18T10:30:00Z')), { kind: 'open', at: utc('2027-01-18T10:00:00Z') });
   // Two weeks without a close: the latest one is closed (the older one is history).
   assert.deepEqual(closableMeeting(monday10(), utc('2027-01-12T00:00:00Z')), { kind: 'open', at: utc('2027-01-11T10:00:00Z') });
 });
@@ -57,6 +63,8 @@ test('what a close marks done: nothing by default, --done, --done all, --carry, 
   assert.throws(() => plan(['Q1'], ['Q1']), /Q1 can't be both done and carried over/);
   assert.throws(() => plan(['Q9', 'RFC-1']), /Not on this agenda: Q9, RFC-1/);
   assert.equal(canonicalRef('inc16'), 'INC-016');
+  assert.equal(canonicalRef('inc 16'), 'INC-016');
+  assert.equal(canonicalRef('16'), '16', 'a bare number could be an item or an incident: left for the agenda check to refuse');
   assert.equal(canonicalRef('INC-1234'), 'INC-1234');
   assert.equal(canonicalRef('q007'), 'Q7');
 });

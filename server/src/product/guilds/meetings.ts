@@ -4,21 +4,21 @@
  *
  * - A meeting that started less than AGENDA_GRACE ago and is not closed is the current one (people
  *   close it at its end); otherwise the agenda is for the next meeting.
- * - A close closes the latest meeting that has started (or starts within CLOSE_EARLY) and is not
- *   closed yet — the one that is due, even when someone closes Monday's meeting on Thursday — and
- *   never a later one: closing again does not use up further meetings.
+ * - A close closes the latest meeting that has started and is not closed yet — the one in
+ *   progress or just finished, even when someone closes Monday's meeting on Thursday.
+ * - Before a meeting has started, only an early close (`--early`) closes it, and only the very next
+ *   one: once it is closed early, no further meeting can be closed until the next has started. So
+ *   a close never uses up more than one occurrence, however often it is repeated.
  */
-import { incidentReference } from '../contract/incidents';
 import { UserError } from '../shared/errors';
 import type { IncidentReviewItem } from '../shared/ports';
-import { CLOSE_EARLY_MINUTES, GUILD_TEXT } from './messages';
+import { incidentReference, parseReference } from '../shared/references';
+import { GUILD_TEXT } from './messages';
 import { type Guild, LIMITS, type Meeting, type QueueItem } from './records';
 import { type MeetingSchedule, nextMeeting, previousMeeting, scheduleStart } from './schedule';
 
 /** How long after its start a meeting stays the agenda's meeting (unless closed). */
 export const AGENDA_GRACE_MS = 3 * 3_600_000;
-/** A meeting may be closed from this long before its start (clocks differ; some start early). */
-export const CLOSE_EARLY_MS = CLOSE_EARLY_MINUTES * 60_000;
 
 /** Meetings up to this instant are closed (or were used up by an early close). */
 export function closedUpTo(guild: Pick<Guild, 'lastMeeting'>): number {
@@ -36,17 +36,20 @@ export function agendaMeeting(guild: MeetingSchedule & Pick<Guild, 'lastMeeting'
 }
 
 export type Closable =
+  /** The latest meeting that has started is not closed: a close closes it. */
   | { readonly kind: 'open'; readonly at: number }
-  | { readonly kind: 'closed'; readonly at: number; readonly next: number }
-  | { readonly kind: 'not_started'; readonly next: number };
+  /** Nothing is due: the next meeting (at) may be closed before its start with `--early`. `last`: the latest meeting, closed. */
+  | { readonly kind: 'upcoming'; readonly at: number; readonly last: number | null }
+  /** The next meeting (at) was already closed early; `next` is the one after, closable once started. */
+  | { readonly kind: 'closed_early'; readonly at: number; readonly next: number };
 
-/** Which meeting `/guild close` closes now, or why none. */
+/** Which meeting `/guild close` closes now, or why none without `--early`. */
 export function closableMeeting(guild: MeetingSchedule & Pick<Guild, 'lastMeeting'>, now: number): Closable {
-  const latest = previousMeeting(guild, now + CLOSE_EARLY_MS);
   const closed = closedUpTo(guild);
-  if (latest === null) return { kind: 'not_started', next: nextMeeting(guild, Math.max(now, scheduleStart(guild) - 1)) };
-  if (latest <= closed) return { kind: 'closed', at: latest, next: nextMeeting(guild, Math.max(now, closed)) };
-  return { kind: 'open', at: latest };
+  const latest = previousMeeting(guild, now);
+  if (latest !== null && latest > closed) return { kind: 'open', at: latest };
+  if (closed > now) return { kind: 'closed_early', at: closed, next: nextMeeting(guild, closed) };
+  return { kind: 'upcoming', at: nextMeeting(guild, Math.max(now, closed, scheduleStart(guild) - 1)), last: latest };
 }
 
 /** What the closer said: `--done` items (or all), `--carry` items. Neither: nothing is done. */
@@ -79,7 +82,7 @@ export function planClose(selection: CloseSelection, items: readonly QueueItem[]
   const itemRef = (q: QueueItem): string => `Q${q.id}`;
   const known = new Set([...items.map(itemRef), ...incidents.map((i) => i.reference.toUpperCase())]);
   const named = [...(all ? [] : (done ?? [])), ...carry];
-  const unknown = [...new Set(named.filter((s) => !known.has(canonicalRef(s))))];
+  const unknown = [...new Set(named.map(canonicalRef).filter((s) => !known.has(s)))];
   if (unknown.length) throw UserError.badRequest(GUILD_TEXT.notOnAgenda(unknown));
   const carried = new Set(carry.map(canonicalRef));
   const both = (done ?? []).map(canonicalRef).filter((s) => carried.has(s));
@@ -93,11 +96,14 @@ export function planClose(selection: CloseSelection, items: readonly QueueItem[]
   };
 }
 
-/** "q3" → "Q3", "inc-16" → "INC-016" (references are zero-padded to three digits). */
+/**
+ * "q3" → "Q3"; an incident in any explicit form ("inc-16", "INC016", "inc 16") → "INC-016" (the
+ * one reference style). A bare "16" or "#16" stays as typed: it could be an item or an incident.
+ */
 export function canonicalRef(text: string): string {
   const upper = text.trim().toUpperCase();
-  const inc = /^INC-?(\d{1,12})$/.exec(upper);
-  if (inc) return incidentReference(Number(inc[1]));
+  const inc = parseReference('INC', upper, { explicitOnly: true });
+  if (inc !== null) return incidentReference(inc);
   const q = /^Q(\d{1,9})$/.exec(upper);
   if (q) return `Q${Number(q[1])}`;
   return upper;
@@ -138,6 +144,7 @@ export function closedMeeting(current: Guild, c: Closing): Guild {
     ...current,
     queue: [...carried.map((q) => ({ ...q, carried: q.carried + 1 })), ...late],
     notes: [],
+    nextNoteId: 1,
     lastMeeting: { closedAt: c.now, scheduledFor: c.meetingAt },
     meetings: [...current.meetings, meeting].slice(-LIMITS.meetingsKept),
     updatedAt: c.now,

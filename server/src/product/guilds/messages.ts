@@ -10,7 +10,7 @@ import { fitLines, POST_RUNES_MAX } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { clockDuration, humanDuration, utcStamp } from '../shared/time/duration';
 import type { Guild, GuildNote, Meeting, QueueItem } from './records';
-import { LIMITS } from './records';
+import { LIMITS, noteId } from './records';
 import { describeMeeting, WEEKDAYS } from './schedule';
 
 /** Usernames for display (shared/people.ts People fits). */
@@ -28,7 +28,8 @@ export const USAGE = {
   queue: '/guild queue <name> <item>',
   unqueue: '/guild unqueue <name> <item id>',
   notes: '/guild notes <name> [decision|action] <text>',
-  close: '/guild close <name> [--done Q1,INC-042…|all] [--carry Q2…]',
+  unnote: '/guild unnote <name> <note id>',
+  close: '/guild close <name> [--done Q1,INC-042…|all] [--carry Q2…] [--early]',
   delete: '/guild delete <name> --confirm',
   adopt: '/guild adopt <name>',
 } as const;
@@ -46,6 +47,9 @@ export function cadenceOf(g: Pick<Guild, 'day' | 'everyWeeks' | 'time' | 'timeZo
   const day = WEEKDAY_LABELS[WEEKDAYS[g.day]!];
   return `${g.everyWeeks === 1 ? 'every' : `every ${g.everyWeeks} weeks on`} ${day} ${g.time} ${g.timeZone}`;
 }
+
+/** How refusals name each role of policy.ts ("Only its author, the guild's creator, … can remove Q2."). */
+export const GUILD_ROLE_WORDS = { creator: "the guild's creator", facilitator: 'its facilitators', author: 'its author' } as const;
 
 export const GUILD_TEXT = {
   help: 'Guilds: schedules, agendas built from live incidents, RFCs and ideas, meeting notes',
@@ -81,6 +85,9 @@ export const GUILD_TEXT = {
   sayWhichItem: 'Say which item to remove (its id, e.g. Q3).',
   notAnItemId: (text: string): string => `"${one(text, 20)}" is not an item id (Q3).`,
   noSuchItem: (ref: string, guild: Pick<Guild, 'name'>): string => `There is no item ${ref} on the ${guild.name} agenda.`,
+  sayWhichNote: 'Say which note to remove (its id, e.g. N2, as `/guild agenda` shows).',
+  notANoteId: (text: string): string => `"${one(text, 20)}" is not a note id (N2).`,
+  noSuchNote: (ref: string, guild: Pick<Guild, 'name'>): string => `There is no note ${ref} in the current ${guild.name} meeting.`,
   queueFull: (guild: Pick<Guild, 'name'>): string =>
     `${guild.name} already has ${LIMITS.queue} queued items (the limit); close a meeting or remove one with \`/guild unqueue\` first.`,
   notesFull: (guild: Pick<Guild, 'name'>): string => `${guild.name} already has ${LIMITS.notes} notes for this meeting (the limit); close the meeting first.`,
@@ -89,9 +96,11 @@ export const GUILD_TEXT = {
   doneAndCarried: (refs: readonly string[]): string => `${refs.join(', ')} can't be both done and carried over.`,
   alreadyClosed: (guild: Guild): string => `That ${guild.name} meeting is already closed.`,
   meetingClosed: (guild: Guild, at: number, next: number, now: number): string =>
-    `The ${guild.name} meeting of ${describeMeeting(at, guild.timeZone)} is already closed. The next one is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; close it once it has started.`,
+    `The ${guild.name} meeting of ${describeMeeting(at, guild.timeZone)} is already closed. The next one is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; ${CLOSE_IT}`,
   notStarted: (guild: Guild, next: number, now: number): string =>
-    `No ${guild.name} meeting has taken place yet: the first is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}. A meeting can be closed from ${CLOSE_EARLY_MINUTES} minutes before its start.`,
+    `No ${guild.name} meeting has taken place yet: the first is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; ${CLOSE_IT}`,
+  closedEarly: (guild: Guild, at: number, next: number, now: number): string =>
+    `The ${guild.name} meeting of ${describeMeeting(at, guild.timeZone)} was already closed early. The next one is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; close it once it has started.`,
   confirmDelete: (guild: Guild): string =>
     `This deletes **${guild.name}** (\`${guild.slug}\`) with its ${plural(guild.queue.length, 'queued item')}, ${plural(guild.notes.length, 'note')} and meeting history, and stops its reminders. There is no undo. To go ahead: \`/guild delete ${guild.slug} --confirm\``,
   deleted: (guild: Guild): string => `Deleted **${guild.name}** (\`${guild.slug}\`).`,
@@ -103,17 +112,19 @@ export const GUILD_TEXT = {
     ].join('\n'),
   updated: (guild: Guild, next: string, channelName: string | null, renamedFrom: string | null, warnings: readonly string[]): string =>
     [
-      `Updated **${guild.name}**. Next meeting: ${next}${channelName ? ` in ~${channelName}` : ' (inactive: no channel)'}.`,
-      ...(renamedFrom ? [`Renamed from ${renamedFrom}; its id stays \`${guild.slug}\` and both the id and the new name find it.`] : []),
+      `Updated **${guild.name}**. Next meeting: ${next}${channelName ? ` in ~${channelName}.` : `. It is inactive until it has a channel: \`/guild edit ${guild.slug} --channel ~name\`.`}`,
+      ...(renamedFrom ? [`Renamed from ${renamedFrom}; its id stays \`${guild.slug}\`, and the id, the new name and the old name all find it.`] : []),
       ...warnings,
     ].join('\n'),
   labelNotUser: (word: string): string => `Note: ${one(word, 70)} is not a user here, so it is kept as a label (written, not looked up). Check the spelling if you meant a person.`,
   queued: (guild: Guild, item: QueueItem, next: string): string => `Queued Q${item.id} for ${guild.name} (${next}): ${relayed(one(item.text, 300))}`,
   unqueued: (guild: Guild, item: QueueItem): string => `Removed Q${item.id} from the ${guild.name} agenda: ${relayed(one(item.text, 300))}`,
-  noted: (guild: Guild, kind: GuildNote['kind']): string => `Recorded ${kind === 'action' ? 'an action item' : `a ${kind}`} for ${guild.name}.`,
-  closed: (guild: Guild, m: Meeting, notReviewed: readonly string[], selectionGiven: boolean): string =>
+  noted: (guild: Guild, note: GuildNote, id: number): string =>
+    `Recorded ${note.kind === 'action' ? 'an action item' : `a ${note.kind}`} N${id} for ${guild.name}: ${relayed(one(note.text, 300))}`,
+  unnoted: (guild: Guild, note: GuildNote, id: number): string => `Removed ${note.kind === 'action' ? 'action item' : note.kind} N${id} from the ${guild.name} meeting: ${relayed(one(note.text, 300))}`,
+  closed: (guild: Guild, m: Meeting, notReviewed: readonly string[], selectionGiven: boolean, early: boolean): string =>
     [
-      `Closed the ${guild.name} meeting of ${describeMeeting(m.scheduledFor ?? m.closedAt, guild.timeZone)}: ${plural(m.done.length, 'item')} done, ${plural(m.reviewedIncidents.length, 'incident')} reviewed, ${m.carried.length} carried over, ${plural(m.notes.length, 'note')} recorded.`,
+      `Closed the ${guild.name} meeting of ${describeMeeting(m.scheduledFor ?? m.closedAt, guild.timeZone)}${early ? ' early, before its start (it gets no start post)' : ''}: ${plural(m.done.length, 'item')} done, ${plural(m.reviewedIncidents.length, 'incident')} reviewed, ${m.carried.length} carried over, ${plural(m.notes.length, 'note')} recorded.`,
       ...(notReviewed.length ? [`Not marked reviewed (you may not mark these): ${notReviewed.join(', ')}; they stay on the agenda.`] : []),
       ...(selectionGiven || m.carried.length === 0 ? [] : ['Nothing was marked done; next time use `--done Q1,INC-042…`, `--done all` or `--carry Q2…`.']),
     ].join('\n'),
@@ -140,13 +151,16 @@ export const GUILD_TEXT = {
     queue: 'Put an item on the next agenda',
     unqueue: 'Take an item off the agenda (its author, facilitators, the creator or an admin)',
     notes: 'Record a note, decision or action item for the current meeting',
-    close: 'Close the meeting that is due: --done items are finished, --carry items carry over (the others are done); neither: everything carries over',
+    unnote: 'Remove a note of the current meeting (its author, facilitators, the creator or an admin)',
+    close:
+      'Close the meeting in progress or just finished: --done items are finished, --carry items carry over (the others are done); neither: everything carries over; --early closes the next meeting before it starts',
     delete: 'Delete a guild (its creator or an admin)',
     adopt: 'Move a guild you made before guilds belonged to a team into this team',
   },
 } as const;
 
-export const CLOSE_EARLY_MINUTES = 15;
+/** How to close a meeting that has not started: said wherever a close is refused for that. */
+const CLOSE_IT = 'close it once it has started, or before that with `--early` (it then gets no start post).';
 
 /** "in 3 days", "5 minutes ago", "now" */
 export function relative(at: number, now: number): string {
@@ -201,7 +215,7 @@ export async function agendaSections(a: AgendaText, names: Names, now: number): 
   );
   if (a.notes.length) {
     lines.push('**Notes so far**');
-    for (const n of a.notes) lines.push(`- ${n.kind === 'note' ? '' : `${n.kind}: `}${relayed(one(n.text))} (${await byWhom(n.by)})`);
+    for (const [k, n] of a.notes.entries()) lines.push(`- \`N${noteId(n, k)}\` ${n.kind === 'note' ? '' : `${n.kind}: `}${relayed(one(n.text))} (${await byWhom(n.by)})`);
   }
   return lines;
 }

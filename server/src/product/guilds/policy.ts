@@ -12,12 +12,13 @@
  * posted, so seeing the guild is enough.
  */
 import { FeaturePolicy, type Holders, type RuleTable, type Scope } from '../shared/access/policy';
-import type { Guild, QueueItem } from './records';
+import { GUILD_ROLE_WORDS, GUILD_TEXT } from './messages';
+import type { Guild } from './records';
 
-/** creator: made the guild · facilitator: listed in its facilitators · author: queued the item in question. */
+/** creator: made the guild · facilitator: listed in its facilitators · author: queued the item or wrote the note in question. */
 export type GuildRole = 'creator' | 'facilitator' | 'author';
 
-export type GuildAction = 'view' | 'create' | 'edit' | 'delete' | 'queue' | 'note' | 'unqueue' | 'close';
+export type GuildAction = 'view' | 'create' | 'edit' | 'delete' | 'queue' | 'note' | 'unqueue' | 'unnote' | 'close';
 
 export const GUILD_RULES: RuleTable<GuildAction, GuildRole> = {
   view: { who: ['anyone'] },
@@ -29,17 +30,17 @@ export const GUILD_RULES: RuleTable<GuildAction, GuildRole> = {
   note: { who: ['anyone'], writesToChannel: true },
   /** The creator may close meetings, which removes items anyway, so removing one is theirs too. */
   unqueue: { who: ['author', 'creator', 'facilitator', 'team_admin', 'system_admin'] },
+  /** A note of the current meeting: whoever wrote it, or whoever runs the meetings (before the close posts it). */
+  unnote: { who: ['author', 'creator', 'facilitator', 'team_admin', 'system_admin'] },
   close: { who: ['creator', 'facilitator', 'team_admin', 'system_admin'], writesToChannel: true },
 };
 
-export const guildPolicy = new FeaturePolicy(GUILD_RULES, {
-  notFound: 'No such guild.',
-  roles: { creator: "the guild's creator", facilitator: 'its facilitators', author: "the item's author" },
-});
+export const guildPolicy = new FeaturePolicy(GUILD_RULES, { notFound: GUILD_TEXT.noGuild, roles: GUILD_ROLE_WORDS });
 
 /** The guild's scope: its team, and its channel when it has one (visibility is then the channel's, live). */
 export const scopeOf = (guild: Pick<Guild, 'teamId' | 'channelId'>): Scope => ({ teamId: guild.teamId, channelId: guild.channelId });
 
-export function holdersOf(guild: Guild, item?: QueueItem): Holders<GuildRole> {
+/** `item`: the queued item or note acted on (its author). */
+export function holdersOf(guild: Guild, item?: { readonly by: string }): Holders<GuildRole> {
   return { creator: guild.createdBy, facilitator: guild.facilitators, author: item?.by ?? null };
 }

@@ -36,12 +36,20 @@ export const queueItemSchema = z.object({
 export type QueueItem = z.output<typeof queueItemSchema>;
 
 export const noteSchema = z.object({
+  /** Stable within the meeting ("N3", for `/guild unnote`); absent on notes from before ids (see noteId). */
+  id: z.number().int().positive().optional(),
   kind: z.enum(NOTE_KINDS),
   text: z.string().min(1).max(LIMITS.note),
   by: userId,
   at: z.number(),
 });
 export type GuildNote = z.output<typeof noteSchema>;
+
+/** A note's id (N3): stored with it; a note from before ids has its place in the list. */
+export const noteId = (note: Pick<GuildNote, 'id'>, index: number): number => note.id ?? index + 1;
+
+/** The notes with every id written down (done on each change, so places never shift an id). */
+export const withNoteIds = (notes: readonly GuildNote[]): GuildNote[] => notes.map((n, k) => ({ ...n, id: noteId(n, k) }));
 
 export const meetingSchema = z.object({
   closedAt: z.number(),
@@ -57,6 +65,9 @@ export const meetingSchema = z.object({
 });
 export type Meeting = z.output<typeof meetingSchema>;
 
+/** How many earlier names a guild keeps as aliases. */
+export const ALIASES_KEPT = 5;
+
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,59}$/;
 export const SLUG_MAX = 60;
 
@@ -66,6 +77,8 @@ export const guildSchema = z.object({
   slug: z.string().regex(SLUG_PATTERN),
   teamId: z.string().min(1).max(64),
   name: z.string().min(1).max(LIMITS.name),
+  /** Names it had before (newest last): they still find it after a rename. */
+  aliases: z.array(z.string().min(1).max(LIMITS.name)).max(ALIASES_KEPT).optional(),
   purpose: z.string().max(LIMITS.purpose),
   /** Where the agenda is posted; null = inactive. Must be a channel of `teamId`. */
   channelId: z.string().min(1).max(64).nullable(),
@@ -87,6 +100,8 @@ export const guildSchema = z.object({
   /** Taken since the last meeting closed. */
   notes: z.array(noteSchema).max(LIMITS.notes),
   nextItemId: z.number().int().positive(),
+  /** The id the next note of the current meeting gets (never reused within a meeting); absent: after the notes' highest. */
+  nextNoteId: z.number().int().positive().optional(),
   lastMeeting: z.object({ closedAt: z.number(), scheduledFor: z.number().nullable() }).nullable(),
   /** The latest meetings, oldest first. */
   meetings: z.array(meetingSchema).max(LIMITS.meetingsKept),

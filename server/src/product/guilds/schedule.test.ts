@@ -66,6 +66,10 @@ test('offsets, local conversion and parsing helpers', () => {
   assert.equal(parseWeekday('thu'), 4);
   assert.equal(parseWeekday('Monday'), 1);
   assert.equal(parseWeekday('x'), null);
+  assert.equal(parseWeekday('Weds'), 3);
+  assert.equal(parseWeekday('Tues'), 2);
+  assert.equal(parseWeekday('Thursdays'), 4);
+  assert.equal(parseWeekday('3'), null, 'a number could count from Sunday or Monday');
   assert.equal(firstMeetingDate({ day: 4, time: '10:00', timeZone: 'Europe/Berlin' }, utc('2027-03-22T00:00:00Z')), '2027-03-25');
 });
 

@@ -74,9 +74,11 @@ export function describeMeeting(at: number, timeZone: string): string {
   return timeZone === 'UTC' ? local : `${local} (${new Date(at).toISOString().slice(11, 16)} UTC)`;
 }
 
-/** "mon", "Monday", "thu" → 1, 1, 4; two letters at least. */
+/** "mon", "Monday", "thu", "Weds" → 1, 1, 4, 3; two letters at least (and the plural "Mondays"). */
 export function parseWeekday(text: string): number | null {
-  const t = text.trim().toLowerCase();
+  let t = text.trim().toLowerCase();
+  if (t === 'weds') t = 'wed';
+  if (t.length > 6 && t.endsWith('s')) t = t.slice(0, -1);
   if (t.length < 2) return null;
   const i = WEEKDAYS.findIndex((d) => d.startsWith(t));
   return i >= 0 ? i : null;

@@ -30,6 +30,7 @@ export function blankGuild(teamId: string, createdBy: string | null, now: number
     slug: 'x',
     teamId,
     name: 'x',
+    aliases: [],
     purpose: '',
     channelId: null,
     members: [],

@@ -22,7 +22,18 @@ import { agendaMeeting, closableMeeting, type CloseSelection, closedMeeting, pla
 import { GUILD_TEXT, meetingSummary, type Names, USAGE } from './messages';
 import { type LegacyGuild, LegacyGuilds } from './migrate';
 import { guildPolicy, holdersOf, scopeOf } from './policy';
-import { type Guild, type GuildMember, type GuildNote, type GuildSource, LIMITS, type Meeting, type QueueItem, withoutControlCharacters } from './records';
+import {
+  ALIASES_KEPT,
+  type Guild,
+  type GuildMember,
+  type GuildNote,
+  type GuildSource,
+  LIMITS,
+  type Meeting,
+  type QueueItem,
+  withNoteIds,
+  withoutControlCharacters,
+} from './records';
 import { firstMeetingDate, nextMeeting } from './schedule';
 import { blankGuild, handbookGuilds } from './seeds';
 import { type GuildSettings, parseSettings } from './settings';
@@ -191,7 +202,7 @@ export class GuildService implements CadenceHost {
     const base = guildSlugOf(name);
     if (!base) throw UserError.badRequest(GUILD_TEXT.nameNeedsLetters);
     const visible = await access.filterVisible(actor, all, scopeOf);
-    const clash = exactGuild(visible, name);
+    const clash = exactGuild(visible, name, { aliases: false });
     if (clash) throw UserError.conflict(clash.slug === base ? GUILD_TEXT.exists(clash.slug) : GUILD_TEXT.nameTaken(name, clash.slug));
     // A guild the actor can't see may hold the slug: take a free one rather than reveal it.
     const taken = new Set(all.flatMap((g) => [g.slug, guildSlugOf(g.name)]));
@@ -217,7 +228,7 @@ export class GuildService implements CadenceHost {
     if (Object.keys(patch).length === 0) throw UserError.badRequest(GUILD_TEXT.sayWhatToChange, USAGE.edit);
     if (patch.name !== undefined) {
       if (!guildSlugOf(patch.name)) throw UserError.badRequest(GUILD_TEXT.nameNeedsLetters);
-      const clash = exactGuild(visible.filter((g) => g.slug !== guild.slug), patch.name);
+      const clash = exactGuild(visible.filter((g) => g.slug !== guild.slug), patch.name, { aliases: false });
       if (clash) throw UserError.conflict(GUILD_TEXT.nameTaken(patch.name, clash.slug));
     }
     const now = this.ctx.now();
@@ -281,34 +292,70 @@ export class GuildService implements CadenceHost {
     return { guild, item: removed! };
   }
 
-  async note(actor: string, teamId: string, name: string, kind: GuildNote['kind'], text: string): Promise<Guild> {
+  /** A note of the current meeting, with its id (N3) for `/guild unnote`. */
+  async note(actor: string, teamId: string, name: string, kind: GuildNote['kind'], text: string): Promise<{ guild: Guild; note: GuildNote; id: number }> {
     const clean = checkText(withoutControlCharacters(text), LIMITS.note, 'a note');
     if (!clean) throw UserError.badRequest(GUILD_TEXT.sayWhatToNote, USAGE.notes);
     const access = this.ctx.access();
     const found = await this.find(access, actor, teamId, name);
     await guildPolicy.require(access, actor, 'note', { scope: scopeOf(found), holders: holdersOf(found) }, `take notes for ${found.name}`);
     const now = this.ctx.now();
+    let note: GuildNote | undefined;
     const guild = await this.store.update(teamId, found.slug, (current) => {
       if (current.notes.length >= LIMITS.notes) throw UserError.conflict(GUILD_TEXT.notesFull(current));
-      return { ...current, notes: [...current.notes, { kind, text: clean, by: actor, at: now }], updatedAt: now };
+      const notes = withNoteIds(current.notes);
+      const id = Math.max(current.nextNoteId ?? 1, notes.reduce((max, n) => Math.max(max, n.id!), 0) + 1);
+      note = { id, kind, text: clean, by: actor, at: now };
+      return { ...current, notes: [...notes, note], nextNoteId: id + 1, updatedAt: now };
     });
     await this.changed(guild, actor);
-    return guild;
+    return { guild, note: note!, id: note!.id! };
+  }
+
+  /** Takes a note out of the current meeting (before the close posts it): its author, or whoever runs the meetings. */
+  async unnote(actor: string, teamId: string, name: string, ref: string): Promise<{ guild: Guild; note: GuildNote; id: number }> {
+    const m = /^N?(\d{1,9})$/i.exec(ref.trim());
+    if (!m) throw UserError.badRequest(GUILD_TEXT.notANoteId(ref), USAGE.unnote);
+    const id = Number(m[1]);
+    const access = this.ctx.access();
+    const found = await this.find(access, actor, teamId, name);
+    const note = withNoteIds(found.notes).find((n) => n.id === id);
+    if (!note) throw UserError.notFound(GUILD_TEXT.noSuchNote(`N${id}`, found));
+    await guildPolicy.require(access, actor, 'unnote', { scope: scopeOf(found), holders: holdersOf(found, note) }, `remove N${id}`);
+    const now = this.ctx.now();
+    let removed: GuildNote | undefined;
+    const guild = await this.store.update(teamId, found.slug, (current) => {
+      const notes = withNoteIds(current.notes);
+      removed = notes.find((n) => n.id === id);
+      if (!removed) throw UserError.notFound(GUILD_TEXT.noSuchNote(`N${id}`, current));
+      return { ...current, notes: notes.filter((n) => n.id !== id), updatedAt: now };
+    });
+    await this.changed(guild, actor);
+    return { guild, note: removed!, id };
   }
 
   /**
-   * Closes the meeting that is due (the latest one that has started, not closed yet): notes move
-   * to the meeting, finished items leave the queue, discussed ones carry over, and the incidents
-   * named as reviewed are reported to their feature, which marks those the closer may mark.
+   * Closes the meeting in progress or just finished (the latest one that has started, not closed
+   * yet) — or, with `early`, the next one before it starts (only that one: meetings.ts): notes
+   * move to the meeting, finished items leave the queue, discussed ones carry over, and the
+   * incidents named as reviewed are reported to their feature, which marks those the closer may mark.
    */
-  async close(actor: string, teamId: string, name: string, selection: CloseSelection): Promise<{ guild: Guild; meeting: Meeting; notReviewed: string[] }> {
+  async close(
+    actor: string,
+    teamId: string,
+    name: string,
+    selection: CloseSelection & { readonly early?: boolean },
+  ): Promise<{ guild: Guild; meeting: Meeting; notReviewed: string[]; early: boolean }> {
     const access = this.ctx.access();
     const found = await this.find(access, actor, teamId, name);
     await guildPolicy.require(access, actor, 'close', { scope: scopeOf(found), holders: holdersOf(found) }, `close ${found.name} meetings`);
     const now = this.ctx.now();
     const closable = closableMeeting(found, now);
-    if (closable.kind === 'closed') throw UserError.conflict(GUILD_TEXT.meetingClosed(found, closable.at, closable.next, now));
-    if (closable.kind === 'not_started') throw UserError.conflict(GUILD_TEXT.notStarted(found, closable.next, now));
+    if (closable.kind === 'closed_early') throw UserError.conflict(GUILD_TEXT.closedEarly(found, closable.at, closable.next, now));
+    if (closable.kind === 'upcoming' && !selection.early) {
+      throw UserError.conflict(closable.last === null ? GUILD_TEXT.notStarted(found, closable.at, now) : GUILD_TEXT.meetingClosed(found, closable.last, closable.at, now));
+    }
+    const early = closable.kind === 'upcoming';
     // The agenda as the closer sees it: only incidents they can see can be named reviewed.
     const agenda = await this.agendaFor(found, { userId: actor }, closable.at);
     const items = [...agenda.carried, ...agenda.queued];
@@ -336,7 +383,7 @@ export class GuildService implements CadenceHost {
       await postAsBot(this.ctx, { channelId: guild.channelId, message: await meetingSummary(guild, meeting, this.names()), props: { ...RELAYED_TEXT_PROPS } }, 'guild meeting summary');
     }
     await this.changed(guild, actor);
-    return { guild, meeting, notReviewed };
+    return { guild, meeting, notReviewed, early };
   }
 
   /** Moves one of the actor's team-less v1 guilds into this team. */
@@ -519,6 +566,11 @@ function dedupeMembers(members: readonly GuildMember[]): GuildMember[] {
 /** The guild with the patch applied to its fresh value; a new weekday, cadence or zone restarts the every-N-weeks count. */
 export function applyPatch(current: Guild, patch: Patch, now: number): Guild {
   const next: Guild = { ...current, ...patch, updatedAt: now };
+  if (patch.name !== undefined && patch.name !== current.name) {
+    // The old name stays an alias (it still finds the guild); the new one is no alias of itself.
+    const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+    next.aliases = [...(current.aliases ?? []).filter((a) => !same(a, patch.name!) && !same(a, current.name)), current.name].slice(-ALIASES_KEPT);
+  }
   if (patch.day !== undefined || patch.everyWeeks !== undefined || patch.timeZone !== undefined) next.anchorDate = firstMeetingDate(next, now);
   return next;
 }

@@ -1,7 +1,7 @@
 /** Guild records → the contract's views (storage records never leave the server). */
 import type { AgendaView, GuildView, MeetingView, MemberView, NoteView, QueueItemView } from '../contract/guilds';
 import type { AgendaText } from './messages';
-import type { Guild, GuildMember, GuildNote, Meeting, QueueItem } from './records';
+import { type Guild, type GuildMember, type GuildNote, type Meeting, noteId, type QueueItem } from './records';
 
 /** The agenda of one meeting as one reader may see it (built by the service). */
 export interface Agenda extends AgendaText {
@@ -11,7 +11,7 @@ export interface Agenda extends AgendaText {
 
 export const queueItemView = (q: QueueItem): QueueItemView => ({ id: q.id, text: q.text, by: q.by, at: q.at, carried: q.carried });
 
-export const noteView = (n: GuildNote): NoteView => ({ kind: n.kind, text: n.text, by: n.by, at: n.at });
+export const noteView = (n: GuildNote, index: number): NoteView => ({ id: noteId(n, index), kind: n.kind, text: n.text, by: n.by, at: n.at });
 
 const memberView = (m: GuildMember): MemberView => (m.kind === 'user' ? { kind: 'user', userId: m.userId } : { kind: 'label', text: m.text });
 

@@ -50,7 +50,7 @@ test('/infra help lists every command; /infra owe gathers what the caller owes f
   await f.cmd(f.carol, '/rfc concern 1 What about contractors?');
   await f.cmd(f.bob, '/guild queue infrastructure Talk about VPN');
   const bob = await f.cmd(f.bob, '/infra owe');
-  assert.match(bob, /\*\*PICK ideas\*\*\n- Score IDEA-1 “Cache builds”: `\/pick score 1 payoff=<1-10> cost=<1-10>`\n- Score IDEA-2 “Private thing”/);
+  assert.match(bob, /\*\*PICK ideas\*\*\n- Score IDEA-001 “Cache builds”: `\/pick score 1 payoff=<1-10> cost=<1-10>`\n- Score IDEA-002 “Private thing”/);
   assert.match(bob, /\*\*RFCs\*\*\n- Review RFC-001 “Retire the VPN” \(comment period ends in 7 days\)/);
   assert.match(bob, /\*\*Guild agendas\*\*\n- Your agenda item Q1 for Infrastructure Guild: Talk about VPN/);
   const alice = await f.cmd(f.alice, '/infra owe');
@@ -59,7 +59,7 @@ test('/infra help lists every command; /infra owe gathers what the caller owes f
   assert.match(carol, /Your concern #1 on RFC-001 “Retire the VPN” is open/);
   assert.doesNotMatch(carol, /Private thing/, 'only ideas the user is asked to score');
   await f.cmd(f.bob, '/pick score 1 payoff=5 cost=5');
-  assert.doesNotMatch(await f.cmd(f.bob, '/infra owe'), /IDEA-1/);
+  assert.doesNotMatch(await f.cmd(f.bob, '/infra owe'), /IDEA-001/);
 
   const http = await f.h.http('GET', `/api/v1/teams/${f.team.Id}/owe`, f.bob);
   assert.equal(http.status, 200);

@@ -34,9 +34,9 @@ test('H1: a channel list takes its team from the channel; ideas of another team 
   const f = await teamFixture();
   const { teamB, vault } = secondTeam(f);
   const inB = async (text: string): Promise<string> => (await f.h.command(f.alice, vault.Id, text, teamB)).Text ?? '';
-  assert.match(await inB('/pick add Acquire Initech for $40M'), /Added IDEA-1/);
-  assert.match(await inB('/pick archive 1 Too soon'), /Archived IDEA-1/);
-  assert.match(await inB('/pick add Second secret'), /Added IDEA-2/);
+  assert.match(await inB('/pick add Acquire Initech for $40M'), /Added IDEA-001/);
+  assert.match(await inB('/pick archive 1 Too soon'), /Archived IDEA-001/);
+  assert.match(await inB('/pick add Second secret'), /Added IDEA-002/);
   await f.cmd(f.outsider, '/pick add x');
   await f.cmd(f.outsider, '/pick add y');
   const mallory = f.outsider;
@@ -61,13 +61,13 @@ test('H1: a channel list takes its team from the channel; ideas of another team 
   const missing = await f.h.http('GET', api(`/teams/${teamB.Id}/ideas/99`), mallory);
   const hidden = await f.h.http('GET', api(`/teams/${teamB.Id}/ideas/1`), mallory);
   assert.equal(hidden.status, 404);
-  assert.deepEqual(hidden.body, { error: (missing.body as { error: string }).error.replace('99', '1') }, 'hidden reads exactly like missing');
+  assert.deepEqual(hidden.body, { error: (missing.body as { error: string }).error.replace('099', '001') }, 'hidden reads exactly like missing');
   for (const verb of ['score', 'reveal', 'rescore', 'archive', 'link']) {
     const body = verb === 'score' ? { payoff: 5, cost: 5 } : verb === 'archive' ? { reason: 'r' } : verb === 'link' ? { rfc: 1 } : {};
     assert.equal((await f.h.http('POST', api(`/teams/${teamB.Id}/ideas/2/${verb}`), mallory, body)).status, 404, verb);
   }
-  // A number resolves only in its own team: IDEA-1 in team A is mallory's "x".
-  assert.match(await f.cmd(mallory, '/pick show 1'), /IDEA-1 x/);
+  // A number resolves only in its own team: IDEA-001 in team A is mallory's "x".
+  assert.match(await f.cmd(mallory, '/pick show 1'), /IDEA-001 x/);
   // Adding through team B's path into team A's channel is refused; the idea's team is the channel's.
   assert.equal((await f.h.http('POST', api(`/teams/${teamB.Id}/ideas`), mallory, { channel_id: f.town.Id, title: 'z' })).status, 404);
   // Someone outside team B gets not-found for its team-wide list.
@@ -120,7 +120,7 @@ test('the bot posts only where the actor may post; automatic reveals never fire 
   assert.match(await f.cmd(f.bob, '/pick add Read-only idea'), /You can't post in that channel/);
   assert.equal((await f.h.http('POST', api(`/teams/${f.team.Id}/ideas`), f.bob, { channel_id: f.town.Id, title: 'z' })).status, 403);
   assert.match(await f.cmd(f.alice, '/pick rescore 1'), /You can't post in that channel/, 'the owner may not make the bot post where she cannot');
-  assert.match(await f.cmd(f.bob, '/pick show 1'), /IDEA-1/, 'reading is unaffected');
+  assert.match(await f.cmd(f.bob, '/pick show 1'), /IDEA-001/, 'reading is unaffected');
   f.h.close();
 });
 
@@ -170,11 +170,11 @@ test('L5: /infra owe lists the newest asks and counts the rest instead of droppi
 test('L9: /infra owe re-checks that the user can still see each idea', async () => {
   const f = await teamFixture();
   await f.cmd(f.alice, '/pick add Still asked of carol');
-  assert.match(await f.cmd(f.carol, '/infra owe'), /Score IDEA-1/);
+  assert.match(await f.cmd(f.carol, '/infra owe'), /Score IDEA-001/);
   // Carol leaves while the plugin is down (no hook), and the channel becomes private.
   f.world.channelMembers.delete(`${f.town.Id}:${f.carol.Id}`);
   f.world.channels.get(f.town.Id)!.Type = 'P';
-  assert.doesNotMatch(await f.cmd(f.carol, '/infra owe'), /IDEA-1|Still asked/);
+  assert.doesNotMatch(await f.cmd(f.carol, '/infra owe'), /IDEA-001|Still asked/);
   f.h.close();
 });
 
@@ -197,10 +197,10 @@ test('the per-team open sets of earlier versions are migrated to per-person owed
   for (const key of f.world.kv.list(0, 10_000).filter((k) => k.startsWith('pick:owe:') || k === 'pick:migrated:owe')) f.world.kv.delete(key);
   const legacy = { v: 1, ideas: [{ number: 1, channelId: f.town.Id, title: 'Old open idea', asked: [f.alice.Id, f.bob.Id, f.carol.Id] }] };
   f.world.kv.set(`pick:open:${f.team.Id}`, new TextEncoder().encode(JSON.stringify(legacy)));
-  assert.doesNotMatch(await f.cmd(f.carol, '/infra owe'), /IDEA-1/);
+  assert.doesNotMatch(await f.cmd(f.carol, '/infra owe'), /IDEA-001/);
   const store = new PickStore(f.h.ctx.kv);
   assert.equal(await store.migrateLegacyOpenSets(0), 1);
-  assert.match(await f.cmd(f.carol, '/infra owe'), /Score IDEA-1 “Old open idea”/);
+  assert.match(await f.cmd(f.carol, '/infra owe'), /Score IDEA-001 “Old open idea”/);
   assert.equal(f.world.kv.get(`pick:open:${f.team.Id}`), null);
   assert.equal(await store.migrateLegacyOpenSets(0), 0, 'once');
   f.h.close();
@@ -231,9 +231,9 @@ test('agenda port: live Challenges without an RFC and disputed ideas, per reader
   await f.h.ctx.kv.update(`pick:i:${f.team.Id}:6`, ideaSchema, (idea) => ({ ...idea!, archived: { reason: 'x', by: f.alice.Id, at: 0 } }));
 
   const refs = (l: Listed<IdeaAgendaItem>) => ({ items: l.items.map((i) => `${i.reference}:${i.quadrant}:${i.disputed}`).sort(), hidden: l.hidden });
-  assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { channelId: f.town.Id })), { items: ['IDEA-1:challenge:false', 'IDEA-4:possible:true'], hidden: 1 });
-  assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { channelId: f.secret.Id })), { items: ['IDEA-1:challenge:false', 'IDEA-2:challenge:false', 'IDEA-4:possible:true'], hidden: 0 });
-  assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { userId: f.carol.Id })), { items: ['IDEA-1:challenge:false', 'IDEA-4:possible:true'], hidden: 1 });
+  assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { channelId: f.town.Id })), { items: ['IDEA-001:challenge:false', 'IDEA-004:possible:true'], hidden: 1 });
+  assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { channelId: f.secret.Id })), { items: ['IDEA-001:challenge:false', 'IDEA-002:challenge:false', 'IDEA-004:possible:true'], hidden: 0 });
+  assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { userId: f.carol.Id })), { items: ['IDEA-001:challenge:false', 'IDEA-004:possible:true'], hidden: 1 });
   assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { userId: f.bob.Id })).hidden, 0);
   assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { userId: f.outsider.Id })).items, []);
   const other = f.world.addChannel(f.world.addTeam('other').Id, 'elsewhere');
@@ -258,9 +258,9 @@ test('every stored list is bounded, and the errors name the limit', async () => 
   const key = `pick:i:${f.team.Id}:1`;
   const round = { round: 1, payoff: { median: 5, q1: 5, q3: 5, iqr: 0 }, cost: { median: 5, q1: 5, q3: 5, iqr: 0 }, count: 2, quadrant: 'possible' as const, disputed: false, threshold: 5.5, revealedAt: 0, revealedBy: null };
   await f.h.ctx.kv.update(key, ideaSchema, (idea) => ({ ...idea!, round: 49, history: Array.from({ length: 48 }, (_, k) => ({ ...round, round: k + 1 })), revealed: { ...round, round: 49 } }));
-  assert.match(await f.cmd(f.alice, '/pick rescore 1'), /Round 50 of IDEA-1 is open/);
+  assert.match(await f.cmd(f.alice, '/pick rescore 1'), /Round 50 of IDEA-001 is open/);
   await f.h.ctx.kv.update(key, ideaSchema, (idea) => ({ ...idea!, revealed: { ...round, round: 50 } }));
-  assert.match(await f.cmd(f.alice, '/pick rescore 1'), /IDEA-1 has had 50 rounds, the most an idea keeps/);
+  assert.match(await f.cmd(f.alice, '/pick rescore 1'), /IDEA-001 has had 50 rounds, the most an idea keeps/);
 
   await f.cmd(f.alice, '/pick add Crowded');
   const scores = Object.fromEntries(Array.from({ length: 500 }, (_, k) => [`user${k}`, { payoff: 5, cost: 5, at: 0 }]));

@@ -43,7 +43,10 @@ function grid(ideas: readonly Idea[], letters: Map<number, string>, threshold: n
     rows.push(row);
     if (payoff === split) rows.push(`    +${'-'.repeat(31)}`);
   }
-  rows.push(`     ${Array.from({ length: 10 }, (_, i) => String(i + 1).padStart(2).padEnd(3)).join('')} cost`);
+  // The cost labels under their cells: the threshold's column gets the same extra '|' the rows have.
+  let labels = '     ';
+  for (let cost = 1; cost <= 10; cost++) labels += `${cost === split ? ' ' : ''}${String(cost).padStart(2).padEnd(3)}`;
+  rows.push(`${labels} cost`);
   return rows;
 }
 

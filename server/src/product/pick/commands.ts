@@ -5,7 +5,7 @@ import type { Access } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
 import { People } from '../shared/people';
-import { IDEA_NUMBER_PATTERN, RFC_NUMBER_PATTERN } from '../shared/references';
+import { leadingReference, type ReferenceAt, type ReferenceKind, referenceKindOf, textAfter } from '../shared/references';
 import { renderBoard } from './board';
 import * as text from './messages';
 import { ERRORS, HELP, USAGE } from './messages';
@@ -31,8 +31,8 @@ export function pickCommand(ctx: ProductContext, pick: PickService): CommandSpec
         usage: '<id> payoff=<1-10> cost=<1-10>',
         help: HELP.score,
         run: async (inv) => {
-          const n = ideaNumber(inv, USAGE.score);
-          const { payoff, cost } = parseScore(inv.positional.slice(1), USAGE.score);
+          const { number: n, used } = leadingIdea(inv.positional, USAGE.score);
+          const { payoff, cost } = parseScore(inv.positional.slice(used), USAGE.score);
           const { access, teamId } = await caller(ctx, inv);
           const { idea, autoRevealed, previous } = await pick.score(access, inv.userId, teamId, n, payoff, cost);
           return ephemeral(text.scored(idea, payoff, cost, autoRevealed, previous));
@@ -85,8 +85,8 @@ export function pickCommand(ctx: ProductContext, pick: PickService): CommandSpec
         usage: '<id> <rfc>',
         help: HELP.link,
         run: async (inv) => {
-          const n = ideaNumber(inv, USAGE.link);
-          const rfc = rfcNumber(inv.positional.slice(1));
+          const { number: n, used } = leadingIdea(inv.positional, USAGE.link);
+          const rfc = rfcNumber(inv.positional.slice(used));
           const { access, teamId } = await caller(ctx, inv);
           const { rfcTitle, previous, changed } = await pick.link(access, inv.userId, teamId, n, rfc);
           return ephemeral(text.linked(n, rfc, rfcTitle, previous, changed));
@@ -97,10 +97,10 @@ export function pickCommand(ctx: ProductContext, pick: PickService): CommandSpec
         usage: '<id> <reason>',
         help: HELP.archive,
         run: async (inv) => {
-          const n = ideaNumber(inv, USAGE.archive);
+          const { number: n, used } = leadingIdea(inv.positional, USAGE.archive);
           const { access, teamId } = await caller(ctx, inv);
-          await pick.archive(access, inv.userId, teamId, n, afterFirstWord(inv.text));
-          return ephemeral(text.archivedReply(n));
+          const idea = await pick.archive(access, inv.userId, teamId, n, textAfter(inv.text, used));
+          return ephemeral(text.archivedReply(n, idea.archived!.reason));
         },
       },
       {
@@ -144,52 +144,70 @@ async function caller(ctx: ProductContext, inv: CommandInvocation): Promise<{ ac
   return { access, teamId: channel?.TeamId || inv.teamId };
 }
 
-/** The idea's number from the first word: 12, #12 or IDEA-12. */
-function ideaNumber(inv: CommandInvocation, usage: string): number {
-  const token = inv.positional[0];
-  if (!token) throw UserError.badRequest(ERRORS.sayWhichIdea, usage);
-  return parsePositiveInt(token, IDEA_NUMBER_PATTERN, ERRORS.notAnIdeaNumber, usage);
+/**
+ * The idea named at the start of the words, in any form (IDEA-7, IDEA-007, idea 7, #7, 7), and
+ * how many words it took; anything else is refused with the forms to type.
+ */
+function leadingIdea(words: readonly string[], usage: string): ReferenceAt {
+  if (words.length === 0) throw UserError.badRequest(ERRORS.sayWhichIdea, usage);
+  const found = leadingReference('IDEA', words);
+  if (!found) throw notA('IDEA', words, usage);
+  return found;
 }
 
-/** For subcommands that take the number and nothing else. */
+/** For subcommands that take the idea and nothing else. */
 function onlyIdeaNumber(inv: CommandInvocation, usage: string): number {
-  const n = ideaNumber(inv, usage);
-  if (inv.positional.length > 1) throw UserError.badRequest(ERRORS.didNotUnderstand(inv.positional.slice(1).join(' ')), usage);
-  return n;
+  const { number, used } = leadingIdea(inv.positional, usage);
+  if (inv.positional.length > used) throw UserError.badRequest(ERRORS.didNotUnderstand(inv.positional.slice(used).join(' ').slice(0, 80)), usage);
+  return number;
 }
 
-/** `RFC-001`, `rfc-1`, `7`, or `rfc 1` / `rfc RFC-001` as two words. */
+/** The RFC after the idea: `RFC-001`, `rfc 1`, `#1`, `1` (and `rfc RFC-001`); nothing after it. */
 export function rfcNumber(words: readonly string[]): number {
-  const tokens = words[0]?.toLowerCase() === 'rfc' ? words.slice(1) : words;
-  if (tokens.length === 0) throw UserError.badRequest(ERRORS.sayWhichRfc, USAGE.link);
-  if (tokens.length > 1) throw UserError.badRequest(ERRORS.didNotUnderstand(tokens.slice(1).join(' ')), USAGE.link);
-  return parsePositiveInt(tokens[0]!, RFC_NUMBER_PATTERN, ERRORS.notAnRfcNumber, USAGE.link);
+  if (words.length === 0) throw UserError.badRequest(ERRORS.sayWhichRfc, USAGE.link);
+  const found = leadingReference('RFC', words);
+  if (!found) throw notA('RFC', words, USAGE.link);
+  if (words.length > found.used) throw UserError.badRequest(ERRORS.didNotUnderstand(words.slice(found.used).join(' ').slice(0, 80)), USAGE.link);
+  return found.number;
 }
 
-/** The text as typed after its first word (the idea number): the archive reason. */
-function afterFirstWord(typed: string): string {
-  const trimmed = typed.trimStart();
-  const space = trimmed.search(/\s/);
-  return space < 0 ? '' : trimmed.slice(space).trim();
+/** "… is not an idea" (or "… is an RFC, not an idea"), quoting what was typed. */
+function notA(kind: 'IDEA' | 'RFC', words: readonly string[], usage: string): UserError {
+  const typed = (PREFIX_WORD.test(words[0]!) && words[1] !== undefined ? `${words[0]} ${words[1]}` : words[0]!).slice(0, 64);
+  const other: ReferenceKind | null = referenceKindOf(typed);
+  return UserError.badRequest(kind === 'IDEA' ? ERRORS.notAnIdea(typed, other) : ERRORS.notAnRfc(typed, other), usage);
 }
 
-/** `payoff=7 cost=3` in any order (also p=7 c=3), or two bare numbers: payoff then cost. */
+const PREFIX_WORD = /^(?:idea|rfc|inc)$/i;
+
+/**
+ * `payoff=7 cost=3` in any order (also `p=7 c=3`, `payoff: 7`, `payoff 7 cost 3`; `risk` is
+ * cost), or two bare numbers: payoff then cost. An axis given twice is refused, not guessed.
+ */
 export function parseScore(tokens: readonly string[], usage: string): { payoff: number; cost: number } {
   const values: { payoff?: number; cost?: number } = {};
   const bare: string[] = [];
-  for (const token of tokens) {
-    const m = /^(payoff|p|cost|c|risk)[=:](.*)$/i.exec(token);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!.replace(/,$/, '');
+    const m = /^(payoff|p|cost|c|risk)(?:[=:](.*))?$/i.exec(token);
     if (!m) {
       bare.push(token);
       continue;
     }
     const axis = m[1]!.toLowerCase().startsWith('p') ? 'payoff' : 'cost';
-    values[axis] = toScore(m[2]!, axis, usage);
+    let value = m[2];
+    if (!value) {
+      value = tokens[i + 1]?.replace(/,$/, '');
+      if (value === undefined) throw UserError.badRequest(ERRORS.giveBothScores, usage);
+      i++;
+    }
+    if (values[axis] !== undefined) throw UserError.badRequest(ERRORS.axisTwice(axis), usage);
+    values[axis] = toScore(value, axis, usage);
   }
   if (bare.length === 2 && values.payoff === undefined && values.cost === undefined) {
     return { payoff: toScore(bare[0]!, 'payoff', usage), cost: toScore(bare[1]!, 'cost', usage) };
   }
-  if (bare.length > 0) throw UserError.badRequest(ERRORS.didNotUnderstand(bare.join(' ')), usage);
+  if (bare.length > 0) throw UserError.badRequest(ERRORS.didNotUnderstand(bare.join(' ').slice(0, 80)), usage);
   if (values.payoff === undefined || values.cost === undefined) throw UserError.badRequest(ERRORS.giveBothScores, usage);
   return { payoff: values.payoff, cost: values.cost };
 }

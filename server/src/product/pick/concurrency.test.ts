@@ -22,7 +22,7 @@ test('50 users scoring one idea at once across 4 HA nodes: every score kept, med
   const replies = await Promise.all(
     users.map((u, i) => nodes[i % nodes.length]!.command(u, channel.Id, `/pick score 1 payoff=${payoff(i)} cost=${cost(i)}`, team)),
   );
-  for (const r of replies) assert.match(r.Text ?? '', /^Your score for IDEA-1/);
+  for (const r of replies) assert.match(r.Text ?? '', /^Your score for IDEA-001/);
   assert.equal(replies.filter((r) => /revealed now/.test(r.Text ?? '')).length, 1, 'exactly one scorer completes the round');
 
   const idea = await new PickStore(nodes[1]!.ctx.kv).get(team.Id, 1);

@@ -32,7 +32,10 @@ export function createPickFeature(ctx: ProductContext, rfcs: RfcTitlePort): Pick
     ideaAgenda: { challengeAgenda: (teamId, reader) => service.challengeAgenda(teamId, reader) },
     ideaLinks: {
       title: async (actor, teamId, n) => (await service.mayLink(ctx.access(), actor, teamId, n)).title,
-      link: async (actor, teamId, n, rfc) => void (await service.link(ctx.access(), actor, teamId, n, rfc)),
+      link: async (actor, teamId, n, rfc) => {
+        const { previous } = await service.link(ctx.access(), actor, teamId, n, rfc);
+        return { previous: previous === rfc ? null : previous };
+      },
     },
   };
 }

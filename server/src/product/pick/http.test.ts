@@ -39,7 +39,7 @@ test('HTTP follows the contract: team in the path, strict bodies, the caller’s
   assert.equal(body.threshold, 5.5);
   assert.equal(body.nextCursor, null);
   const [first] = body.items;
-  assert.equal(first!.reference, 'IDEA-1');
+  assert.equal(first!.reference, 'IDEA-001');
   assert.equal(first!.revealed!.quadrant, 'implement');
   assert.equal(first!.revealed!.payoff.median, 7);
   assert.equal(first!.revealed!.cost.median, 3);
@@ -63,7 +63,7 @@ test('HTTP pages: nextCursor walks back through a channel', async () => {
     seen.push(...page.items.map((i) => i.reference));
     cursor = page.nextCursor;
   } while (cursor !== null);
-  assert.deepEqual(seen, ['IDEA-5', 'IDEA-4', 'IDEA-3', 'IDEA-2', 'IDEA-1']);
+  assert.deepEqual(seen, ['IDEA-005', 'IDEA-004', 'IDEA-003', 'IDEA-002', 'IDEA-001']);
   f.h.close();
 });
 

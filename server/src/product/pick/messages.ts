@@ -1,5 +1,5 @@
-import { MIN_SCORES_TO_REVEAL, PICK_LIMITS, type Quadrant, QUADRANT_LABELS, ideaReference } from '../contract/pick';
-import { rfcReference } from '../shared/references';
+import { IDEA_FILTERS, MIN_SCORES_TO_REVEAL, PICK_LIMITS, type Quadrant, QUADRANT_LABELS, ideaReference } from '../contract/pick';
+import { type ReferenceKind, rfcReference } from '../shared/references';
 import { utcStamp } from '../shared/time/duration';
 import type { Idea, RoundResult } from './records';
 import { statusOf } from './store';
@@ -39,24 +39,38 @@ export const HELP = {
   list: "List this channel's ideas (or the team's with --team), newest first",
   show: 'Show an idea: status, your score, results of every round',
   board: "The channel's PICK chart (opens the sidebar chart where the webapp is present)",
-  link: 'Link an idea to the RFC that takes it forward (owner or admin): `7 RFC-001` or `7 rfc 1`',
+  link: 'Link an idea to the RFC that takes it forward (owner or admin): `7 RFC-001`, `IDEA-7 rfc 1`',
   archive: 'Archive an idea with a reason (owner or admin)',
   rescore: 'Start a new scoring round (owner or admin); earlier rounds stay in the history',
 } as const;
 
 /** Refusals and bad input. Usage hints for commands travel separately (UserError.usage). */
+/** How each kind of reference is called when someone names the wrong kind. */
+const KIND_WORDS: Readonly<Record<ReferenceKind, string>> = { INC: 'an incident', RFC: 'an RFC', IDEA: 'an idea' };
+const IDEA_FORMS = 'IDEA-7, IDEA-007, idea 7, #7 or 7';
+const RFC_FORMS = 'RFC-7, RFC-007, rfc 7, #7 or 7';
+
+/** How refusals name each role of policy.ts ("Only the idea's owner, team admins and system admins can …"). */
+export const ROLE_WORDS = { owner: "the idea's owner" } as const;
+
 export const ERRORS = {
-  sayWhichIdea: 'Say which idea (its number).',
-  notAnIdeaNumber: 'an idea number such as 12 or IDEA-12',
-  notAnRfcNumber: 'an RFC number such as 7 or RFC-007',
+  /** What the policy answers for an idea the caller may not see (the same as for none). */
+  noIdea: 'No such idea.',
+  sayWhichIdea: `Say which idea: ${IDEA_FORMS}.`,
+  /** `kind`: the text names another kind of thing (INC-3 where an idea was wanted). */
+  notAnIdea: (text: string, kind: ReferenceKind | null) =>
+    kind && kind !== 'IDEA' ? `"${text}" is ${KIND_WORDS[kind]}, not an idea. Name the idea as ${IDEA_FORMS}.` : `"${text}" is not an idea. Name one as ${IDEA_FORMS}.`,
+  notAnRfc: (text: string, kind: ReferenceKind | null) =>
+    kind && kind !== 'RFC' ? `"${text}" is ${KIND_WORDS[kind]}, not an RFC. Name the RFC as ${RFC_FORMS}.` : `"${text}" is not an RFC. Name one as ${RFC_FORMS}.`,
   notACursor: 'a cursor from the previous page',
   sayWhatIdea: 'Say what the idea is.',
-  sayWhichRfc: 'Say which RFC (e.g. `RFC-001` or `rfc 1`).',
+  sayWhichRfc: `Say which RFC: ${RFC_FORMS}.`,
   giveReason: 'Give a reason for archiving.',
-  giveBothScores: 'Give both payoff and cost.',
+  giveBothScores: 'Give both payoff and cost, e.g. `payoff=7 cost=3` or `7 3`.',
   scoreRange: (axis: string, text: string) => `${axis} must be a whole number from 1 to 10, not "${text}".`,
   didNotUnderstand: (words: string) => `Did not understand "${words}".`,
-  unknownFilter: (words: string) => `Unknown filter "${words}".`,
+  axisTwice: (axis: string) => `${axis} is given twice; give each score once.`,
+  unknownFilter: (words: string) => `Unknown filter "${words}". Filters: ${IDEA_FILTERS.join(', ')}.`,
   noSuchIdea: (n: number) => `There is no ${ref(n)} you can see in this team.`,
   noSuchChannel: 'No such channel.',
   noSuchTeam: 'No such team.',
@@ -95,12 +109,12 @@ export function revealed(idea: Idea): string {
   return `Revealed ${ref(idea.number)}: ${resultLine(idea.revealed!)}\n${nextStep(idea)}`.trim();
 }
 
-export const archivedReply = (n: number): string => `Archived ${ref(n)}.`;
+export const archivedReply = (n: number, reason: string): string => `Archived ${ref(n)}: ${reason}`;
 export const rescored = (idea: Idea): string => `Round ${idea.round} of ${ref(idea.number)} is open: \`${scoreHint(idea.number)}\``;
 
 export function linked(n: number, rfc: number, rfcTitle: string, previous: number | null, changed: boolean): string {
   if (!changed) return `${ref(n)} is already linked to ${rfcReference(rfc)} “${rfcTitle}”.`;
-  const was = previous !== null && previous !== rfc ? ` (it was linked to ${rfcReference(previous)})` : '';
+  const was = previous !== null && previous !== rfc ? `, replacing its link to ${rfcReference(previous)}` : '';
   return `Linked ${ref(n)} to ${rfcReference(rfc)} “${rfcTitle}”${was}.`;
 }
 

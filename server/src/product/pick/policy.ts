@@ -1,5 +1,6 @@
 import { MIN_SCORES_TO_REVEAL } from '../contract/pick';
 import { FeaturePolicy, type RuleTable } from '../shared/access/policy';
+import { ERRORS, ROLE_WORDS } from './messages';
 
 /**
  * Who may do what with an idea, as data; shared/access/policy.ts enforces it. Every action first
@@ -34,6 +35,6 @@ export const PICK_RULES: RuleTable<PickAction, PickRole> = {
   link: { who: ['owner', 'team_admin', 'system_admin'], writesToChannel: true },
 };
 
-export const pickPolicy = new FeaturePolicy(PICK_RULES, { notFound: 'No such idea.', roles: { owner: "the idea's owner" } });
+export const pickPolicy = new FeaturePolicy(PICK_RULES, { notFound: ERRORS.noIdea, roles: ROLE_WORDS });
 
 export { MIN_SCORES_TO_REVEAL };

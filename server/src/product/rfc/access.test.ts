@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { teamFixture } from '../pick/test_fixture';
 import { listCorruptRecords } from '../shared/corrupt_records';
-import { RFC_NUMBER_PATTERN } from '../shared/references';
 import { RfcStore } from './store';
 import { RfcService } from './service';
 
@@ -138,7 +137,7 @@ test('ports: agenda lines and titles follow the reader; a channel reader sees op
   await f.cmd(f.alice, '/rfc review 1 @bob --days 3');
   await f.cmd(f.alice, '/rfc new Private review', f.secret);
   await f.cmd(f.alice, '/rfc review 2 @bob --days 2', f.secret);
-  const rfcs = new RfcService(f.h.ctx, { title: async () => '', link: async () => undefined });
+  const rfcs = new RfcService(f.h.ctx, { title: async () => '', link: async () => ({ previous: null }) });
   const titles = async (r: Awaited<ReturnType<RfcService['inReview']>>) => r.items.map((i) => i.title);
 
   assert.deepEqual(await titles(await rfcs.inReview(f.team.Id, { userId: f.bob.Id })), ['Private review', 'Open review'], 'soonest deadline first');
@@ -233,16 +232,6 @@ test('M6/L8: concerns, reviewers and every text have limits, named in the error'
   f.h.close();
 });
 
-test('RFC numbers: 1, #1, RFC-1, rfc-001; a hostile token is refused in linear time', () => {
-  for (const token of ['1', '#1', 'RFC-1', 'rfc-001', 'RFC1', '0001']) assert.equal(Number(RFC_NUMBER_PATTERN.exec(token)?.[1]), 1, token);
-  for (const token of ['rfc--1', '#rfc-1', '1a', '', 'RFC-', '##1']) assert.equal(RFC_NUMBER_PATTERN.exec(token), null, token);
-  const hostile = '0'.repeat(1_000_000) + 'x';
-  const started = performance.now();
-  assert.equal(RFC_NUMBER_PATTERN.exec(hostile), null);
-  assert.equal(RFC_NUMBER_PATTERN.exec(`rfc-${hostile}`), null);
-  assert.ok(performance.now() - started < 50, `took ${performance.now() - started} ms`);
-});
-
 test('a corrupt RFC record is skipped by lists, agendas and /infra owe, and listed for /infra doctor', async () => {
   const f = await teamFixture();
   await f.cmd(f.alice, '/rfc new Broken');
@@ -254,7 +243,7 @@ test('a corrupt RFC record is skipped by lists, agendas and /infra owe, and list
   assert.match(listed, /RFC-002 Fine/);
   assert.doesNotMatch(listed, /RFC-001/);
   assert.match(await f.cmd(f.bob, '/infra owe'), /Review RFC-002/);
-  const agenda = await new RfcService(f.h.ctx, { title: async () => '', link: async () => undefined }).inReview(f.team.Id, { userId: f.bob.Id });
+  const agenda = await new RfcService(f.h.ctx, { title: async () => '', link: async () => ({ previous: null }) }).inReview(f.team.Id, { userId: f.bob.Id });
   assert.deepEqual(agenda.items.map((i) => i.reference), ['RFC-002']);
   assert.deepEqual((await listCorruptRecords(f.h.ctx.kv)).map((r) => r.key), [`rfc:r:${f.team.Id}:1`]);
   f.h.close();

@@ -20,7 +20,7 @@ test('RFC through review: a concern blocks acceptance until resolved; sign-offs 
   assert.match(await f.cmd(f.bob, '/rfc review 1 @carol'), /Only its owner and approvers \(RfcApprovers setting\) can start or change the review/);
   assert.match(await f.cmd(f.alice, '/rfc review 1 @alice'), /@alice owns RFC-001 and cannot review it/);
   const review = await f.cmd(f.alice, '/rfc review 1 @bob @carol --days 5');
-  assert.match(review, /RFC-001 is in review until 2027-01-09 09:00 UTC with 2 reviewers/);
+  assert.match(review, /RFC-001 is in review until 2027-01-09 09:00 UTC \(comment period: 5 days\); reviewers: @bob, @carol\./);
   const ask = f.world.postsIn(f.town.Id).at(-1)!;
   assert.equal(ask.RootId, root.Id, 'the review request goes to the RFC thread');
   assert.match(ask.Message!, /@bob, @carol: please review RFC-001/);
@@ -38,7 +38,7 @@ test('RFC through review: a concern blocks acceptance until resolved; sign-offs 
   assert.match(await f.cmd(f.alice, '/rfc show 1'), /Concern #1 \(@dave\): State migration plan is missing — \*\*open — blocks acceptance\*\*/);
   assert.match(await f.cmd(f.carol, '/rfc resolve 1 1'), /Only whoever raised the concern, its owner and approvers \(RfcApprovers setting\) can resolve a concern/);
   assert.match(await f.cmd(f.dave, '/rfc resolve 1 7'), /RFC-001 has no concern #7/);
-  assert.match(await f.cmd(f.dave, '/rfc resolve 1 #1 Plan added in section 4'), /Resolved concern #1 on RFC-001\. No open concerns remain/);
+  assert.match(await f.cmd(f.dave, '/rfc resolve 1 #1 Plan added in section 4'), /Resolved concern #1 on RFC-001: Plan added in section 4\nNo open concerns remain/);
   assert.match(f.world.postsIn(f.town.Id).at(-1)!.Message!, /Concern #1 on RFC-001 resolved by @dave: Plan added in section 4/, 'the resolution is in the thread');
   assert.match(await f.cmd(f.dave, '/rfc resolve 1 1'), /already resolved/);
 
@@ -75,6 +75,27 @@ test('re-running review adds reviewers without restarting the period or pinging 
   assert.match(await f.cmd(f.alice, '/rfc review 1 --days 10'), /The comment period now ends 2027-01-15 09:00 UTC/);
   assert.match(f.world.postsIn(f.town.Id).at(-1)!.Message!, /The comment period of RFC-001 now ends 2027-01-15 09:00 UTC \(@alice\)/);
   assert.equal(await f.h.ctx.scheduler.dueAt(`rfc-end:${f.team.Id}:1`), Date.UTC(2027, 0, 15, 9));
+  f.h.close();
+});
+
+test('--restart starts a running comment period again: sign-offs kept, whoever has not signed off asked again, said in the reply and the thread', async () => {
+  const f = await teamFixture();
+  f.world.addChannelMember(f.town.Id, f.dave.Id);
+  await f.cmd(f.alice, '/rfc new Shared runners');
+  await f.cmd(f.alice, '/rfc review 1 @bob @carol --days 3');
+  await f.cmd(f.bob, '/rfc approve 1');
+  f.h.clock += DAY;
+  assert.equal(
+    await f.cmd(f.alice, '/rfc review rfc 1 @dave --restart'),
+    'Added @dave as reviewer of RFC-001. The comment period of RFC-001 starts again now and ends 2027-01-12 09:00 UTC (7 days). ' +
+      'Sign-offs so far are kept; asked again: @carol, @dave.',
+  );
+  const [notice, ask] = f.world.postsIn(f.town.Id).slice(-2).map((p) => p.Message!);
+  assert.equal(notice, 'The comment period of RFC-001 starts again now and ends 2027-01-12 09:00 UTC (@alice). Sign-offs so far are kept.');
+  assert.match(ask!, /^@carol, @dave: please review RFC-001 “Shared runners” by 2027-01-12 09:00 UTC/);
+  assert.equal(await f.h.ctx.scheduler.dueAt(`rfc-end:${f.team.Id}:1`), Date.UTC(2027, 0, 12, 9));
+  assert.match(await f.cmd(f.alice, '/rfc show 1'), /Reviewers: @bob ✅ signed off, @carol ⏳ pending, @dave ⏳ pending/);
+  assert.match(await f.cmd(f.alice, '/rfc review 1 --restart --days 2'), /starts again now and ends 2027-01-07 09:00 UTC \(2 days\)/);
   f.h.close();
 });
 
@@ -168,7 +189,7 @@ test('list by status and --mine; pages; bad input everywhere', async () => {
   const cases: Array<[string, RegExp]> = [
     ['/rfc new', /Give the RFC a title/],
     ['/rfc new Ban --no-verify pushes', /Unknown option --no-verify; this command knows --idea, --no-thread/],
-    ['/rfc new T --idea x', /"x" is not an idea number/],
+    ['/rfc new T --idea x', /"x" is not an idea\. Name one as IDEA-7/],
     ['/rfc new ' + 'y'.repeat(301), /An RFC title can be at most 300 characters \(this one has 301\)/],
     ['/rfc review', /Say which RFC/],
     ['/rfc review 1 @nobody', /Unknown user: @nobody/],
@@ -181,7 +202,7 @@ test('list by status and --mine; pages; bad input everywhere', async () => {
     ['/rfc resolve 1', /Say which concern/],
     ['/rfc resolve 1 x', /"x" is not a concern number/],
     ['/rfc reject 1 ' + 'r'.repeat(2001), /A reason can be at most 2000 characters/],
-    ['/rfc accept abc', /"abc" is not an RFC number/],
+    ['/rfc accept abc', /"abc" is not an RFC\. Name one as RFC-7, RFC-007, rfc 7, #7 or 7\./],
     ['/rfc show 77', /There is no RFC-077/],
     ['/rfc show 1 extra', /takes only the RFC number; "extra" is not expected/],
     ['/rfc list weird', /Unknown status "weird"/],

@@ -1,7 +1,7 @@
 import type { CommandInvocation, CommandResult, CommandSpec, SubcommandSpec } from '../shared/commands';
-import { ephemeral, parsePositiveInt } from '../shared/commands';
+import { ephemeral, parsePositiveInt, tokenize } from '../shared/commands';
 import { UserError } from '../shared/errors';
-import { IDEA_NUMBER_PATTERN, RFC_NUMBER_PATTERN } from '../shared/references';
+import { leadingReference, parseReference, type ReferenceAt, referenceKindOf, textAfter } from '../shared/references';
 import { checkCount } from '../shared/text/limits';
 import { RFC_STATUSES, type RfcStatus, STATUS_LABEL } from './lifecycle';
 import { ERR, HELP, listText, reply, showText, USAGE } from './messages';
@@ -16,9 +16,9 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
     usage: USAGE.decision,
     help: HELP[name],
     run: async (inv) => {
-      const n = rfcNumber(inv);
-      const rfc = await rfcs.decide(inv.userId, inv.teamId, n, name, afterFirst(inv.text) || null);
-      return ephemeral(reply.decided(n, rfc.status));
+      const { number: n, used } = leadingRfc(inv, USAGE.decision);
+      const rfc = await rfcs.decide(inv.userId, inv.teamId, n, name, textAfter(inv.text, used) || null);
+      return ephemeral(reply.decided(n, rfc.status, rfc.outcome?.reason ?? null));
     },
   });
 
@@ -33,12 +33,14 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         valueFlags: ['idea'],
         booleanFlags: ['no-thread'],
         run: async (inv) => {
-          const { title, docUrl } = splitDocLink(inv.text);
+          // A title typed as one quoted group arrives without its quotes: it is all title.
+          const quotedWhole = inv.positional.length === 1 && inv.positional[0] === inv.text && /\s/.test(inv.text);
+          const { title, docUrl } = quotedWhole ? { title: inv.text, docUrl: null } : titleAndLink(inv.text, `${inv.path} ${USAGE.new}`);
           const idea = inv.flags.get('idea');
-          const ideaNumber = idea === undefined ? null : parsePositiveInt(String(idea), IDEA_NUMBER_PATTERN, ERR.notIdeaNumber, `${inv.path} <title> --idea <n>`);
+          const ideaNumber = idea === undefined ? null : ideaOf(String(idea), `${inv.path} ${USAGE.new}`);
           const thread = !inv.flags.has('no-thread');
-          const { rfc, warnings } = await rfcs.open(inv.userId, inv.teamId, { title, docUrl, channelId: inv.channelId, thread, ideaNumber });
-          return ephemeral([reply.opened(rfc.number, rfc.title, warnings.length ? null : ideaNumber, thread), ...warnings].join('\n'));
+          const opened = await rfcs.open(inv.userId, inv.teamId, { title, docUrl, channelId: inv.channelId, thread, ideaNumber });
+          return ephemeral([reply.opened(opened.rfc.number, opened.rfc.title, opened.rfc.docUrl, opened.idea, thread), ...opened.warnings].join('\n'));
         },
       },
       {
@@ -46,22 +48,26 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         usage: USAGE.review,
         help: HELP.review,
         valueFlags: ['days'],
+        booleanFlags: ['restart'],
         run: async (inv) => {
-          const n = rfcNumber(inv);
+          const { number: n, used } = leadingRfc(inv, USAGE.review);
           const usage = `${inv.path} ${USAGE.review}`;
           const days = inv.flags.get('days');
-          const period = days === undefined ? null : parsePositiveInt(String(days), /^(\d{1,6})$/, ERR.notDays, usage);
-          const names = inv.positional.slice(1);
+          const period = days === undefined ? null : parsePositiveInt(String(days), /^(\d{1,6})\s*(?:d|days?)?$/i, ERR.notDays, usage);
+          const names = inv.positional.slice(used);
           checkCount(names.length, LIMITS.reviewers, 'reviewers per RFC');
           const bad = names.find((t) => !/^@?[\w.-]{1,64},?$/.test(t));
           if (bad !== undefined) throw UserError.badRequest(ERR.notUsername(bad.slice(0, 80)), usage);
           const people = rfcs.people();
           const reviewers = await people.resolveUsernames(names);
-          const r = await rfcs.review(inv.userId, inv.teamId, n, reviewers, period);
-          const endsAt = r.rfc.commentPeriod!.endsAt;
-          if (r.started) return ephemeral(reply.reviewStarted(n, endsAt, r.rfc.reviewers.length));
-          if (r.added.length === 0 && !r.periodMoved) return ephemeral(reply.reviewUnchanged(n, endsAt));
-          return ephemeral(reply.reviewChanged(n, await Promise.all(r.added.map((id) => people.username(id))), endsAt, r.periodMoved));
+          const r = await rfcs.review(inv.userId, inv.teamId, n, reviewers, period, inv.flags.has('restart'));
+          const running = r.rfc.commentPeriod!;
+          const usernames = (ids: readonly string[]): Promise<string[]> => Promise.all(ids.map((id) => people.username(id)));
+          // Every answer names the reviewers it concerns and when the comment period ends.
+          if (r.started) return ephemeral(reply.reviewStarted(n, running, await usernames(r.rfc.reviewers.map((x) => x.userId))));
+          if (r.restarted) return ephemeral(reply.reviewRestarted(n, running, await usernames(r.added), await usernames(missingSignoffs(r.rfc))));
+          if (r.added.length === 0 && !r.periodMoved) return ephemeral(reply.reviewUnchanged(n, running.endsAt));
+          return ephemeral(reply.reviewChanged(n, await usernames(r.added), running.endsAt, r.periodMoved));
         },
       },
       {
@@ -69,7 +75,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         usage: USAGE.approve,
         help: HELP.approve,
         run: async (inv) => {
-          const n = onlyNumber(inv);
+          const n = onlyNumber(inv, USAGE.approve);
           const { rfc, already } = await rfcs.signOff(inv.userId, inv.teamId, n);
           return ephemeral(already ? reply.alreadySignedOff(n) : reply.signedOff(n, missingSignoffs(rfc).length));
         },
@@ -79,9 +85,9 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         usage: USAGE.concern,
         help: HELP.concern,
         run: async (inv) => {
-          const n = rfcNumber(inv);
-          const { concernId } = await rfcs.raiseConcern(inv.userId, inv.teamId, n, afterFirst(inv.text));
-          return ephemeral(reply.concernRaised(n, concernId));
+          const { number: n, used } = leadingRfc(inv, USAGE.concern);
+          const { rfc, concernId } = await rfcs.raiseConcern(inv.userId, inv.teamId, n, textAfter(inv.text, used));
+          return ephemeral(reply.concernRaised(n, concernId, rfc.concerns.find((c) => c.id === concernId)?.text ?? ''));
         },
       },
       {
@@ -89,12 +95,13 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         usage: USAGE.resolve,
         help: HELP.resolve,
         run: async (inv) => {
-          const n = rfcNumber(inv);
+          const { number: n, used } = leadingRfc(inv, USAGE.resolve);
           const usage = `${inv.path} ${USAGE.resolve}`;
-          if (!inv.positional[1]) throw UserError.badRequest(ERR.sayWhichConcern, usage);
-          const id = parsePositiveInt(inv.positional[1], /^#?(\d{1,6})$/, ERR.notConcernNumber, usage);
-          const rfc = await rfcs.resolveConcern(inv.userId, inv.teamId, n, id, afterFirst(afterFirst(inv.text)) || null);
-          return ephemeral(reply.concernResolved(n, id, rfc.openConcerns));
+          const word = inv.positional[used];
+          if (!word) throw UserError.badRequest(ERR.sayWhichConcern, usage);
+          const id = parsePositiveInt(word.slice(0, 40), /^#?(\d{1,6})$/, ERR.notConcernNumber, usage);
+          const rfc = await rfcs.resolveConcern(inv.userId, inv.teamId, n, id, textAfter(inv.text, used + 1) || null);
+          return ephemeral(reply.concernResolved(n, id, rfc.openConcerns, rfc.concerns.find((c) => c.id === id)?.resolution ?? null));
         },
       },
       decision('accept'),
@@ -107,9 +114,10 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         help: HELP.supersede,
         run: async (inv) => {
           const usage = `${inv.path} ${USAGE.supersede}`;
-          if (inv.positional.length !== 3 || inv.positional[1]!.toLowerCase() !== 'by') throw UserError.badRequest(ERR.sayWhichSuccessor, usage);
-          const n = rfcNumber(inv);
-          const m = parsePositiveInt(inv.positional[2]!, RFC_NUMBER_PATTERN, ERR.notRfcNumber, usage);
+          const { number: n, used } = leadingRfc(inv, USAGE.supersede);
+          const after = inv.positional.slice(used);
+          if (after.length < 2 || after[0]!.toLowerCase() !== 'by') throw UserError.badRequest(ERR.sayWhichSuccessor, usage);
+          const m = rfcOf(after.slice(1).join(' '), usage);
           await rfcs.supersede(inv.userId, inv.teamId, n, m);
           return ephemeral(reply.superseded(n, m));
         },
@@ -119,7 +127,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         usage: USAGE.reviewed,
         help: HELP.reviewed,
         run: async (inv) => {
-          const n = onlyNumber(inv);
+          const n = onlyNumber(inv, USAGE.reviewed);
           await rfcs.markReviewed(inv.userId, inv.teamId, n);
           return ephemeral(reply.markedReviewed(n));
         },
@@ -138,7 +146,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         usage: USAGE.show,
         help: HELP.show,
         run: async (inv) => {
-          const rfc = await rfcs.get(inv.userId, inv.teamId, onlyNumber(inv));
+          const rfc = await rfcs.get(inv.userId, inv.teamId, onlyNumber(inv, USAGE.show));
           return ephemeral(await showText(rfc, rfcs.people(), now()));
         },
       },
@@ -161,29 +169,78 @@ async function listRfcs(rfcs: RfcService, inv: CommandInvocation, now: number): 
   return ephemeral(listText(page.items, owners, { status, mine, next: page.nextCursor }, now));
 }
 
-function rfcNumber(inv: CommandInvocation): number {
-  const usage = `${inv.path} <n>`;
-  const token = inv.positional[0];
-  if (!token) throw UserError.badRequest(ERR.sayWhichRfc, usage);
-  return parsePositiveInt(token, RFC_NUMBER_PATTERN, ERR.notRfcNumber, usage);
+/**
+ * The RFC named at the start of the arguments, in any form (RFC-7, RFC-007, rfc 7, #7, 7), and
+ * how many words it took; anything else is refused with the forms to type.
+ */
+function leadingRfc(inv: CommandInvocation, usage: string): ReferenceAt {
+  const words = inv.positional;
+  const full = `${inv.path} ${usage}`;
+  if (words.length === 0) throw UserError.badRequest(ERR.sayWhichRfc, full);
+  const found = leadingReference('RFC', words);
+  if (!found) {
+    const typed = (/^(?:rfc|idea|inc)$/i.test(words[0]!) && words[1] !== undefined ? `${words[0]} ${words[1]}` : words[0]!).slice(0, 64);
+    throw UserError.badRequest(ERR.notAnRfc(typed, referenceKindOf(typed)), full);
+  }
+  return found;
 }
 
-/** For subcommands that take the number and nothing else. */
-function onlyNumber(inv: CommandInvocation): number {
-  const n = rfcNumber(inv);
-  if (inv.positional.length > 1) throw UserError.badRequest(ERR.onlyTheNumber(inv.path, inv.positional[1]!.slice(0, 80)), `${inv.path} <n>`);
+/** For subcommands that take the RFC and nothing else. */
+function onlyNumber(inv: CommandInvocation, usage: string): number {
+  const { number, used } = leadingRfc(inv, usage);
+  if (inv.positional.length > used) throw UserError.badRequest(ERR.onlyTheNumber(inv.path, inv.positional.slice(used).join(' ').slice(0, 80)), `${inv.path} ${usage}`);
+  return number;
+}
+
+/** The whole text is one RFC reference. */
+function rfcOf(text: string, usage: string): number {
+  const n = parseReference('RFC', text);
+  if (n === null) throw UserError.badRequest(ERR.notAnRfc(text.slice(0, 64), referenceKindOf(text)), usage);
   return n;
 }
 
-/** The free text after its first word, as typed. */
-const afterFirst = (text: string): string => text.replace(/^\s*\S+\s*/, '').trim();
+/** `--idea 7`, `--idea IDEA-7`, `--idea idea 7`. */
+function ideaOf(text: string, usage: string): number {
+  const n = parseReference('IDEA', text);
+  if (n === null) throw UserError.badRequest(ERR.notAnIdea(text.slice(0, 64), referenceKindOf(text)), usage);
+  return n;
+}
 
-/** "Adopt OpenTofu https://docs…" → the title and, when the last word is an http(s) link, the doc link. */
-export function splitDocLink(text: string): { title: string; docUrl: string | null } {
-  const trimmed = text.trim();
-  let cut = trimmed.length;
-  while (cut > 0 && !/\s/.test(trimmed[cut - 1]!)) cut--;
-  const last = trimmed.slice(cut);
-  if (!/^https?:\/\/\S+$/i.test(last)) return { title: trimmed, docUrl: null };
-  return { title: trimmed.slice(0, cut).trim(), docUrl: last };
+const QUOTES: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’' };
+
+/**
+ * "Adopt OpenTofu https://docs…" → the title and, when the last word is an http(s) link, the doc
+ * link. A last word that looks like a link without its scheme (docs.example.com/x, www.…) is
+ * refused with what to type, never kept in the title unasked; a quoted title keeps it.
+ */
+export function titleAndLink(text: string, usage: string): { title: string; docUrl: string | null } {
+  const tokens = tokenize(text);
+  /** Token k was a quoted group (its text is not the source at its place: the quotes are gone). */
+  const quoted = (k: number): boolean => {
+    const t = tokens[k];
+    return t !== undefined && QUOTES[text[t.start]!] !== undefined && text.slice(t.start, t.start + t.text.length) !== t.text;
+  };
+  const last = tokens.at(-1);
+  let title = text.trim();
+  let docUrl: string | null = null;
+  if (last && tokens.length > 1 && !quoted(tokens.length - 1)) {
+    if (/^https?:\/\/\S+$/i.test(last.text)) {
+      docUrl = last.text;
+      title = text.slice(0, last.start).trim();
+    } else if (looksLikeLink(last.text)) throw UserError.badRequest(ERR.looksLikeLink(last.text.slice(0, 120)), usage);
+  }
+  // A title given as one quoted group loses its quotes (`"Ban --no-verify pushes" https://…`).
+  const inTitle = docUrl === null ? tokens : tokens.slice(0, -1);
+  if (inTitle.length === 1 && quoted(0)) title = inTitle[0]!.text;
+  return { title, docUrl };
+}
+
+/** docs.example.com/gitops, www.example.com: a host with a dot and a path, or www. */
+function looksLikeLink(word: string): boolean {
+  if (word.length > 2000) return false;
+  const slash = word.indexOf('/');
+  const host = slash < 0 ? word : word.slice(0, slash);
+  if (host.length > 253) return false;
+  if (/^www\./i.test(host) && host.length > 4) return true;
+  return slash > 0 && /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(host);
 }

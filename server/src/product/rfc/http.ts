@@ -31,7 +31,7 @@ export function rfcRoutes(router: Router, rfcs: RfcService): void {
   serve(router, routes.get, async ({ userId, params }) => ({ rfc: await rfcs.get(userId, params.teamId, params.number) }));
 
   serve(router, routes.review, async ({ userId, params, body }) => ({
-    rfc: (await rfcs.review(userId, params.teamId, params.number, body.reviewers, body.days ?? null)).rfc,
+    rfc: (await rfcs.review(userId, params.teamId, params.number, body.reviewers, body.days ?? null, body.restart ?? false)).rfc,
   }));
 
   serve(router, routes.approve, async ({ userId, params }) => ({ rfc: (await rfcs.signOff(userId, params.teamId, params.number)).rfc }));

@@ -3,18 +3,29 @@
  * RFC thread, `/infra owe` lines. The use cases and entry points only pick and fill these.
  */
 import { type RfcView, rfcReference } from '../contract/rfc';
+import { ideaReference, type ReferenceKind } from '../shared/references';
 import { humanDuration, utcStamp } from '../shared/time/duration';
 import { type RfcAction, RFC_TRANSITIONS, STATUS_LABEL, type RfcStatus } from './lifecycle';
 
 export { rfcReference };
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const DAY = 86_400_000;
+/** A long text echoed in a reply: its start, with "…" when cut. */
+const echo = (text: string, max = 300): string => {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+};
+const days = (ms: number): string => plural(Math.round(ms / DAY), 'day');
+const KIND_WORDS: Readonly<Record<ReferenceKind, string>> = { INC: 'an incident', RFC: 'an RFC', IDEA: 'an idea' };
+const RFC_FORMS = 'RFC-7, RFC-007, rfc 7, #7 or 7';
+const IDEA_FORMS = 'IDEA-7, idea 7, #7 or 7';
 
 // ---- usage ----
 
 export const USAGE = {
   new: '<title> [doc link] [--idea <n>] [--no-thread]',
-  review: '<n> @reviewer… [--days N]',
+  review: '<n> @reviewer… [--days N] [--restart]',
   approve: '<n>',
   concern: '<n> <text>',
   resolve: '<n> <concern-id> [resolution]',
@@ -28,7 +39,7 @@ export const USAGE = {
 export const HELP = {
   command: 'RFCs: propose, review with sign-offs and concerns, decide, supersede',
   new: 'Open a Draft RFC in this channel, with a discussion thread; it belongs to the channel: whoever can read the channel sees it',
-  review: 'Put it in review with a comment period, or add reviewers (only they are asked) / move the end with --days',
+  review: 'Put it in review with a comment period, or add reviewers (only they are asked; the period keeps its end). --days N: end N days from now; --restart: start the period again',
   approve: 'Sign off as a reviewer',
   concern: 'Raise a concern; open concerns block acceptance',
   resolve: 'Resolve a concern (whoever raised it, the owner or an approver)',
@@ -119,12 +130,18 @@ export const ERR = {
     `${rfcReference(by)} is itself superseded by ${rfcReference(n)} (directly or through others), so it cannot supersede it.`,
   successorClosed: (by: number, status: RfcStatus): string => `${rfcReference(by)} is ${STATUS_LABEL[status]}; it cannot supersede anything.`,
   lineageFull: (by: number, max: number): string => `${rfcReference(by)} already supersedes ${max} RFCs, the most one RFC can.`,
-  sayWhichRfc: 'Say which RFC (its number).',
-  sayWhichConcern: 'Say which concern (its number).',
-  sayWhichSuccessor: 'Say which RFC supersedes it.',
-  notRfcNumber: 'an RFC number such as 7, #7 or RFC-007',
-  notIdeaNumber: 'an idea number',
+  sayWhichRfc: `Say which RFC: ${RFC_FORMS}.`,
+  sayWhichConcern: 'Say which concern (its number, e.g. 2 or #2).',
+  sayWhichSuccessor: 'Say which RFC supersedes it: `/rfc supersede 3 by 7`.',
+  /** `kind`: the text names another kind of thing (IDEA-3 where an RFC was wanted). */
+  notAnRfc: (text: string, kind: ReferenceKind | null): string =>
+    kind && kind !== 'RFC' ? `"${text}" is ${KIND_WORDS[kind]}, not an RFC. Name the RFC as ${RFC_FORMS}.` : `"${text}" is not an RFC. Name one as ${RFC_FORMS}.`,
+  notAnIdea: (text: string, kind: ReferenceKind | null): string =>
+    kind && kind !== 'IDEA' ? `"${text}" is ${KIND_WORDS[kind]}, not an idea. Name the idea as ${IDEA_FORMS}.` : `"${text}" is not an idea. Name one as ${IDEA_FORMS}.`,
+  notLinked: (idea: number, why: string): string => `Not linked to ${ideaReference(idea)}: ${why}`,
   notConcernNumber: 'a concern number such as 2',
+  looksLikeLink: (word: string): string =>
+    `"${word}" looks like a link: write it with https:// to attach it as the document, or put the title in quotes to keep it in the title.`,
   notDays: 'a number of days',
   notCursor: 'a cursor from the previous page',
   notUsername: (token: string): string => `"${token}" is not a @username.`,
@@ -135,25 +152,39 @@ export const ERR = {
 // ---- command replies ----
 
 export const reply = {
-  opened: (n: number, title: string, ideaNumber: number | null, thread: boolean): string =>
-    `Opened ${rfcReference(n)} “${title}” as Draft${thread ? ', with its discussion thread in this channel' : ''}.${ideaNumber ? ` Linked to IDEA-${ideaNumber}.` : ''}\nStart the review: \`/rfc review ${n} @reviewer … [--days N]\``,
-  reviewStarted: (n: number, endsAt: number, reviewers: number): string => `${rfcReference(n)} is in review until ${utcStamp(endsAt)} with ${plural(reviewers, 'reviewer')}.`,
+  opened: (n: number, title: string, docUrl: string | null, idea: { number: number; replaced: number | null } | null, thread: boolean): string =>
+    [
+      `Opened ${rfcReference(n)} “${title}” as Draft${thread ? ', with its discussion thread in this channel' : ' (no thread)'}.`,
+      ...(docUrl ? [`Document: ${docUrl}`] : []),
+      ...(idea ? [`Linked to ${ideaReference(idea.number)}${idea.replaced ? `, replacing its link to ${rfcReference(idea.replaced)}` : ''}.`] : []),
+      `Start the review: \`/rfc review ${n} @reviewer … [--days N]\``,
+    ].join('\n'),
+  reviewStarted: (n: number, period: { startedAt: number; endsAt: number }, reviewers: readonly string[]): string =>
+    `${rfcReference(n)} is in review until ${utcStamp(period.endsAt)} (comment period: ${days(period.endsAt - period.startedAt)}); reviewers: ${reviewers.map((r) => `@${r}`).join(', ')}.`,
   reviewChanged: (n: number, added: readonly string[], endsAt: number, moved: boolean): string =>
     [
       added.length ? `Added ${added.map((a) => `@${a}`).join(', ')} as reviewer${added.length > 1 ? 's' : ''} of ${rfcReference(n)} (only they were asked).` : '',
-      moved ? `The comment period now ends ${utcStamp(endsAt)}.` : `The comment period still ends ${utcStamp(endsAt)}.`,
+      moved ? `The comment period now ends ${utcStamp(endsAt)}.` : `The comment period still ends ${utcStamp(endsAt)} (\`--days N\` moves it, \`--restart\` starts it again).`,
     ]
       .filter(Boolean)
       .join(' '),
+  reviewRestarted: (n: number, period: { startedAt: number; endsAt: number }, added: readonly string[], askedAgain: readonly string[]): string =>
+    [
+      ...(added.length ? [`Added ${added.map((a) => `@${a}`).join(', ')} as reviewer${added.length > 1 ? 's' : ''} of ${rfcReference(n)}.`] : []),
+      `The comment period of ${rfcReference(n)} starts again now and ends ${utcStamp(period.endsAt)} (${days(period.endsAt - period.startedAt)}).`,
+      askedAgain.length ? `Sign-offs so far are kept; asked again: ${askedAgain.map((a) => `@${a}`).join(', ')}.` : 'Everyone has signed off already.',
+    ].join(' '),
   reviewUnchanged: (n: number, endsAt: number): string =>
     `Nothing changed: everyone named already reviews ${rfcReference(n)}, and its comment period still ends ${utcStamp(endsAt)} (\`--days N\` moves it).`,
   signedOff: (n: number, missing: number): string =>
     `Signed off on ${rfcReference(n)}. ${missing ? `${plural(missing, 'reviewer')} still to sign off.` : 'All reviewers have signed off.'}`,
   alreadySignedOff: (n: number): string => `You had already signed off on ${rfcReference(n)}.`,
-  concernRaised: (n: number, id: number): string => `Raised concern #${id} on ${rfcReference(n)}.`,
-  concernResolved: (n: number, id: number, open: number): string =>
-    `Resolved concern #${id} on ${rfcReference(n)}. ${open ? `${open} still open.` : 'No open concerns remain.'}`,
-  decided: (n: number, status: RfcStatus): string => `${rfcReference(n)} is now **${STATUS_LABEL[status]}**.`,
+  concernRaised: (n: number, id: number, text: string): string =>
+    `Raised concern #${id} on ${rfcReference(n)}: ${echo(text)}\nIt blocks acceptance until resolved (\`/rfc resolve ${n} ${id}\`).`,
+  concernResolved: (n: number, id: number, open: number, resolution: string | null): string =>
+    `Resolved concern #${id} on ${rfcReference(n)}${resolution ? `: ${echo(resolution)}` : '.'}\n${open ? `${open} still open.` : 'No open concerns remain.'}`,
+  decided: (n: number, status: RfcStatus, reason: string | null): string =>
+    `${rfcReference(n)} is now **${STATUS_LABEL[status]}**${reason ? `. Reason: ${echo(reason)}` : '.'}`,
   superseded: (n: number, by: number): string => `${rfcReference(n)} is superseded by ${rfcReference(by)}.`,
   markedReviewed: (n: number): string => `${rfcReference(n)} marked as reviewed today.`,
 };
@@ -170,6 +201,8 @@ export const thread = {
   reviewRequest: (mentions: string, n: number, title: string, endsAt: number): string =>
     `${mentions}: please review ${rfcReference(n)} “${title}” by ${utcStamp(endsAt)} — \`/rfc approve ${n}\` to sign off or \`/rfc concern ${n} <text>\`.`,
   periodMoved: (n: number, endsAt: number, by: string): string => `The comment period of ${rfcReference(n)} now ends ${utcStamp(endsAt)} (@${by}).`,
+  periodRestarted: (n: number, endsAt: number, by: string): string =>
+    `The comment period of ${rfcReference(n)} starts again now and ends ${utcStamp(endsAt)} (@${by}). Sign-offs so far are kept.`,
   signedOff: (by: string, n: number, missing: number): string =>
     `@${by} signed off on ${rfcReference(n)}. ${missing ? `${plural(missing, 'reviewer')} still to sign off.` : 'All reviewers have signed off.'}`,
   concern: (by: string, id: number, n: number, text: string): string =>
@@ -256,6 +289,6 @@ export async function showText(r: RfcView, people: Names, now: number): Promise<
     const ago = now - r.lastReviewedAt;
     lines.push(`Last reviewed ${utcStamp(r.lastReviewedAt)}${ago >= 60_000 ? ` (${humanDuration(ago)} ago)` : ' (just now)'}`);
   }
-  if (r.ideaNumber) lines.push(`From idea IDEA-${r.ideaNumber}`);
+  if (r.ideaNumber) lines.push(`From idea ${ideaReference(r.ideaNumber)}`);
   return lines.join('\n');
 }

@@ -1,6 +1,5 @@
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
 import type { RfcDecision, RfcView } from '../contract/rfc';
-import type { EventPayload } from '../contract/events';
 import type { Access, Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
@@ -88,7 +87,8 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
 
   // ---- opening and reading ----
 
-  async open(actor: string, teamId: string, input: OpenInput): Promise<{ rfc: RfcView; warnings: string[] }> {
+  /** `idea`: the idea it was linked to, and the RFC that idea was linked to before (replaced). */
+  async open(actor: string, teamId: string, input: OpenInput): Promise<{ rfc: RfcView; idea: { number: number; replaced: number | null } | null; warnings: string[] }> {
     const c = this.call(actor, teamId);
     if (input.docUrl !== null) {
       checkText(input.docUrl, LIMITS.docUrl, 'the doc link');
@@ -99,7 +99,11 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     if (scope.teamId !== teamId) throw UserError.notFound(NO_SUCH_CHANNEL);
     await rfcPolicy.require(c.access, actor, 'open', { scope }, ACTION_WORDS.open);
     let title = input.title.trim().replace(/\s+/g, ' ');
-    if (input.ideaNumber !== null) title ||= (await this.ideas.title(actor, teamId, input.ideaNumber)).trim();
+    // The idea is checked before anything is made: one the actor can't see or may not link is refused, not half-done.
+    if (input.ideaNumber !== null) {
+      const ideaTitle = (await this.ideas.title(actor, teamId, input.ideaNumber)).trim();
+      title ||= ideaTitle;
+    }
     if (!title) throw UserError.badRequest(ERR.noTitle, `/rfc new ${USAGE.new}`);
     title = checkText(title, LIMITS.title, 'an RFC title');
 
@@ -129,16 +133,18 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
       if (root) rfc = (await this.store.update(teamId, rfc.number, (r) => ({ ...r, rootPostId: root }))).after;
     }
     const warnings: string[] = [];
+    let idea: { number: number; replaced: number | null } | null = null;
     if (input.ideaNumber !== null) {
       try {
-        await this.ideas.link(actor, teamId, input.ideaNumber, rfc.number);
+        const { previous } = await this.ideas.link(actor, teamId, input.ideaNumber, rfc.number);
+        idea = { number: input.ideaNumber, replaced: previous };
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
-        warnings.push(`Not linked to IDEA-${input.ideaNumber}: ${err.message}`);
+        warnings.push(ERR.notLinked(input.ideaNumber, err.message));
       }
     }
     await this.publish(c, rfc);
-    return { rfc: await this.view(c, rfc), warnings };
+    return { rfc: await this.view(c, rfc), idea, warnings };
   }
 
   async get(actor: string, teamId: string, n: number): Promise<RfcView> {
@@ -172,7 +178,9 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   /**
    * Starts the review (from Draft or Postponed: the comment period starts now and every pending
    * reviewer is asked), or changes a running one: new reviewers are added and only they are asked;
-   * the comment period moves only when `days` is given.
+   * the comment period keeps its end unless `days` moves it (`days` from now) or `restart` starts
+   * it again from now (`days`, or the default length; sign-offs are kept and everyone who has not
+   * signed off is asked again).
    */
   async review(
     actor: string,
@@ -180,7 +188,8 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     n: number,
     reviewerIds: readonly string[],
     days: number | null,
-  ): Promise<{ rfc: RfcView; started: boolean; added: string[]; periodMoved: boolean }> {
+    restart = false,
+  ): Promise<{ rfc: RfcView; started: boolean; restarted: boolean; added: string[]; periodMoved: boolean }> {
     const c = this.call(actor, teamId);
     if (days !== null && (!Number.isInteger(days) || days < 1 || days > LIMITS.commentPeriodDays)) throw UserError.badRequest(ERR.period(LIMITS.commentPeriodDays));
     const named = [...new Set(reviewerIds)];
@@ -198,7 +207,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
       if (current.reviewers.length + adding.length > LIMITS.reviewers) {
         throw UserError.badRequest(ERR.tooManyReviewers(LIMITS.reviewers, n, current.reviewers.length, adding.length));
       }
-      const starting = current.status !== 'in_review' || current.commentPeriod === null;
+      const starting = current.status !== 'in_review' || current.commentPeriod === null || restart;
       const commentPeriod = starting
         ? { startedAt: now, endsAt: now + (days ?? defaultDays) * DAY }
         : { startedAt: current.commentPeriod!.startedAt, endsAt: days === null ? current.commentPeriod!.endsAt : now + days * DAY };
@@ -206,18 +215,20 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
       return { ...current, reviewers: [...current.reviewers, ...adding.map((userId) => ({ userId, signedOffAt: null }))], commentPeriod };
     });
     const started = before.status !== 'in_review' || before.commentPeriod === null;
+    const restarted = !started && restart;
     const known = new Set(before.reviewers.map((r) => r.userId));
     const added = after.reviewers.filter((r) => !known.has(r.userId)).map((r) => r.userId);
     const endsAt = after.commentPeriod!.endsAt;
     const periodMoved = started || endsAt !== before.commentPeriod?.endsAt;
     if (after !== before) {
       if (periodMoved) await this.scheduleJobs(teamId, n, endsAt, now);
-      const ask = started ? missingSignoffs(after) : added;
+      const ask = started || restarted ? missingSignoffs(after) : added;
       const title = await this.relay(c, after, after.title);
+      if (restarted) await this.thread.notify(c.access, teamId, after, thread.periodRestarted(n, endsAt, await c.people.username(actor)), false);
       if (ask.length) await this.thread.notify(c.access, teamId, after, thread.reviewRequest(await c.people.mentions(ask), n, title, endsAt), true);
-      if (periodMoved && !started) await this.thread.notify(c.access, teamId, after, thread.periodMoved(n, endsAt, await c.people.username(actor)), false);
+      if (periodMoved && !started && !restarted) await this.thread.notify(c.access, teamId, after, thread.periodMoved(n, endsAt, await c.people.username(actor)), false);
     }
-    return { rfc: await this.view(c, after), started, added, periodMoved: after !== before && periodMoved };
+    return { rfc: await this.view(c, after), started, restarted, added, periodMoved: after !== before && periodMoved };
   }
 
   /** A reviewer signs off; signing off twice changes nothing. */

@@ -71,7 +71,8 @@ export interface IdeaAgendaSource {
 /** What RFCs need of PICK: an idea's title and linking it, both as the acting user. */
 export interface IdeaLinkPort {
   title(actorUserId: string, teamId: string, ideaNumber: number): Promise<string>;
-  link(actorUserId: string, teamId: string, ideaNumber: number, rfcNumber: number): Promise<void>;
+  /** `previous`: the RFC the idea was linked to before, when that was another one (the reply says it was replaced). */
+  link(actorUserId: string, teamId: string, ideaNumber: number, rfcNumber: number): Promise<{ previous: number | null }>;
 }
 
 /** What PICK needs of RFCs: the title of a linked RFC, if the reader may see it. */
