@@ -118,7 +118,8 @@ test(`${SCORERS} concurrent scorers split across the two servers: every score is
   await rig.admin.client.addToChannels(scorers.map((u) => u.id), channel.id);
 
   const added = (await nodes[0].run(alice, channel.id, `/pick add HA scoring ${tag}`)).text ?? '';
-  const n = Number(/Added IDEA-(\d+)/.exec(added)?.[1]);
+  const ref = /Added (IDEA-\d+)/.exec(added)?.[1] ?? '';
+  const n = Number(ref.slice('IDEA-'.length));
   assert.ok(n > 0, added);
   const asked = SCORERS + 1;
 
@@ -127,7 +128,7 @@ test(`${SCORERS} concurrent scorers split across the two servers: every score is
     scorers.map((user, i) => nodeFor(i).run(user, channel.id, `/pick score ${n} payoff=${(i % 10) + 1} cost=${10 - (i % 10)}`)),
   );
   const elapsed = Date.now() - started;
-  const counts = replies.map((r) => Number(new RegExp(`score for IDEA-${n}: payoff \\d+, cost \\d+\\. (\\d+)/${asked} scored so far`).exec(r.text ?? '')?.[1]));
+  const counts = replies.map((r) => Number(new RegExp(`score for ${ref}: payoff \\d+, cost \\d+\\. (\\d+)/${asked} scored so far`).exec(r.text ?? '')?.[1]));
   assert.deepEqual(
     [...counts].sort((a, b) => a - b),
     Array.from({ length: SCORERS }, (_, i) => i + 1),
@@ -140,7 +141,7 @@ test(`${SCORERS} concurrent scorers split across the two servers: every score is
   // The owner's score completes the round: the reveal counts everyone, and the medians are the
   // ones all 51 scores give (payoff and cost each 1..10 five times, plus 5).
   assert.match((await nodes[1].run(alice, channel.id, `/pick score ${n} payoff=5 cost=5`)).text ?? '', /Everyone asked has scored/);
-  const reveal = await waitFor('the reveal post', async () => (await botPosts(channel.id)).find((p) => p.message.includes(`IDEA-${n}`) && p.message.includes('scorers'))?.message);
+  const reveal = await waitFor('the reveal post', async () => (await botPosts(channel.id)).find((p) => p.message.includes(ref) && p.message.includes('scorers'))?.message);
   assert.match(reveal, new RegExp(`payoff 5 \\(IQR [\\d.]+\\), cost 5 \\(IQR [\\d.]+\\), ${asked} scorers`));
   t.diagnostic(`${SCORERS} scores over 2 servers in ${elapsed} ms, all kept`);
   passed++;

@@ -89,7 +89,7 @@ describe('contract with the server', () => {
     assert.equal((await ok(incidentRoutes.role, at, alice, { body: { role: 'scribe', user_id: bob.Id } })).incident.roles.scribe, bob.Id);
     await ok(incidentRoutes.note, at, alice, { body: { text: 'Found the bad deploy' } });
     assert.notEqual((await ok(incidentRoutes.milestone, at, alice, { body: { milestone: 'mitigated' } })).incident.milestones.mitigated, null);
-    // The declarer does not follow by declaring; unfollowing what one does not follow is refused (400).
+    // The declarer does not follow by declaring; unfollowing what one does not follow is refused as a state conflict (409).
     assert.ok((await ok(incidentRoutes.follow, at, alice, { body: {} })).incident.followers.includes(alice.Id));
     assert.ok(!(await ok(incidentRoutes.unfollow, at, alice)).incident.followers.includes(alice.Id));
     const added = await ok(incidentRoutes.addFollowup, at, alice, { body: { text: 'Add a canary', due: '2027-02-01' } });

@@ -1,5 +1,6 @@
 import { MILESTONES, type Milestone, ROLES, type RoleName, SEVERITIES, type Severity } from '../contract/incidents';
 import { UserError } from '../shared/errors';
+import { leadingReference as leadingSharedReference, parseReference as parseSharedReference, type ReferenceAt } from '../shared/references';
 import { input } from './messages';
 import type { IncidentSettings } from './settings';
 
@@ -57,39 +58,21 @@ export function parseType(text: string, settings: IncidentSettings): string {
   return known;
 }
 
-/**
- * One incident reference in every form people type: INC-16, INC-016, inc-16, INC16, "inc 16",
- * #16 and 16 (digits only, at most 9: no backtracking, no huge numbers).
- */
-const REFERENCE = /^(?:inc[-\s]?|#)?(\d{1,9})$/i;
-/** The forms that can only be a reference (not a number that starts a sentence): INC-16, inc 16, INC016. */
-const EXPLICIT = /^inc[-\s]?\d{1,9}$/i;
-
+/** An incident reference in every form people type (INC-16, INC-016, inc 16, #16, 16): the one shared parser. */
 export function parseReference(text: string, usage?: string): number {
-  const m = REFERENCE.exec(text.trim());
-  const n = m ? Number(m[1]) : 0;
-  if (n < 1) throw UserError.badRequest(input.notReference(text.slice(0, 64)), usage);
+  const n = parseSharedReference('INC', text);
+  if (n === null) throw UserError.badRequest(input.notReference(text.slice(0, 64)), usage);
   return n;
 }
 
 /** Whether the text is an incident reference (any form). */
-export const isReference = (text: string): boolean => {
-  const m = REFERENCE.exec(text.trim());
-  return m !== null && Number(m[1]) > 0;
-};
+export const isReference = (text: string): boolean => parseSharedReference('INC', text) !== null;
 
 /**
  * A reference at the start of the words: "INC-16 …", "16 …", and "inc 16 …" over two words.
  * `explicitOnly` takes only the forms that name an incident by its prefix (INC-16, inc 16), for
  * free text that may well start with a number ("3 pods restarted", "#2 is down").
  */
-export function leadingReference(words: readonly string[], explicitOnly = false): { number: number; used: number } | null {
-  const [first, second] = words;
-  if (first === undefined) return null;
-  if (/^inc$/i.test(first) && second !== undefined && /^\d{1,9}$/.test(second)) {
-    const n = Number(second);
-    return n > 0 ? { number: n, used: 2 } : null;
-  }
-  if (explicitOnly && !EXPLICIT.test(first)) return null;
-  return isReference(first) ? { number: parseReference(first), used: 1 } : null;
+export function leadingReference(words: readonly string[], explicitOnly = false): ReferenceAt | null {
+  return leadingSharedReference('INC', words, { explicitOnly });
 }

@@ -254,7 +254,7 @@ export class IncidentService {
     const { after } = await this.act(caller, incidentId, 'follow', follow ? 'follow the incident' : 'unfollow the incident', {
       mutate: (i, now) => {
         const has = i.followers.includes(caller.userId);
-        if (has === follow) throw UserError.badRequest(follow ? state.alreadyFollow : state.notFollowing);
+        if (has === follow) throw UserError.conflict(follow ? state.alreadyFollow : state.notFollowing);
         if (follow && i.followers.length >= LIMITS.followers) throw UserError.conflict(state.tooManyFollowers);
         const followers = follow ? [...i.followers, caller.userId] : i.followers.filter((f) => f !== caller.userId);
         return withTimeline({ ...i, followers }, now, caller.userId, 'follow', changes.followTimeline(actor, follow));
