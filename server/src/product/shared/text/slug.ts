@@ -28,7 +28,7 @@ export function slugify(text: string, max = 64): string {
     out += LATIN[ch] ?? CYRILLIC[ch] ?? GREEK[ch] ?? (/[a-z0-9]/.test(ch) ? ch : '-');
     if (out.length > max * 4) break; // enough material; hostile input is not walked to its end
   }
-  const slug = out.replace(/-{2,}/g, '-').replace(/^-|-$/g, '');
+  const slug = trimDashes(out.replace(/-{2,}/g, '-').replace(/^-/, ''));
   return truncateSlug(slug, max);
 }
 
@@ -37,5 +37,12 @@ export function truncateSlug(slug: string, max: number): string {
   if (slug.length <= max) return slug;
   const cut = slug.slice(0, max);
   const lastDash = cut.lastIndexOf('-');
-  return (lastDash > max / 2 ? cut.slice(0, lastDash) : cut).replace(/-+$/, '');
+  return trimDashes(lastDash > max / 2 ? cut.slice(0, lastDash) : cut);
+}
+
+/** Without trailing dashes; a loop, since `/-+$/` backtracks quadratically on long dash runs. */
+function trimDashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '-') end--;
+  return text.slice(0, end);
 }
