@@ -11,7 +11,7 @@ import * as text from './messages';
 import { ERRORS, HELP, USAGE } from './messages';
 import type { PickService } from './service';
 import { PAGE_SIZE } from './service';
-import { pickSettings } from './settings';
+import { parseSettings } from './settings';
 
 /** `/pick …`: parsing and wording only; every rule lives in the use cases and policy.ts. */
 export function pickCommand(ctx: ProductContext, pick: PickService): CommandSpec {
@@ -77,7 +77,7 @@ export function pickCommand(ctx: ProductContext, pick: PickService): CommandSpec
         run: async (inv) => {
           const { channelName, teamId, ideas } = await pick.board(ctx.access(), inv.userId, inv.channelId);
           await ctx.events.publish('pick_board_opened', { teamId, channelId: inv.channelId }, { userId: inv.userId });
-          return ephemeral(renderBoard(channelName, ideas, pickSettings(ctx.settings()).threshold));
+          return ephemeral(renderBoard(channelName, ideas, parseSettings(ctx.settings()).threshold));
         },
       },
       {

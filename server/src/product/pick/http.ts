@@ -27,7 +27,7 @@ import { UserError } from '../shared/errors';
 import { parseInput, userIdOf } from '../shared/http';
 import type { Idea } from './records';
 import type { PickService } from './service';
-import { pickSettings } from './settings';
+import { parseSettings } from './settings';
 import { ideaView } from './views';
 
 export function pickHttp(router: Router, ctx: ProductContext, pick: PickService): void {
@@ -39,7 +39,7 @@ export function pickHttp(router: Router, ctx: ProductContext, pick: PickService)
     const { ideas, next } = query.channel_id
       ? await pick.channelPage(access, user, query.channel_id, teamId, page)
       : await pick.teamPage(access, user, teamId, page);
-    return { items: ideas.map((i) => ideaView(i, user)), nextCursor: next === null ? null : String(next), threshold: pickSettings(ctx.settings()).threshold };
+    return { items: ideas.map((i) => ideaView(i, user)), nextCursor: next === null ? null : String(next), threshold: parseSettings(ctx.settings()).threshold };
   });
 
   handle(router, R.add, async (_req, user, { teamId }, _q, body) => view(await pick.add(ctx.access(), user, body.channel_id, body.title, teamId), user));

@@ -11,7 +11,7 @@ import { checkText } from '../shared/text/limits';
 import { ERRORS, OWED, POSTS, USAGE } from './messages';
 import { type PickAction, pickPolicy } from './policy';
 import type { Idea, RoundResult } from './records';
-import { type PickSettings, pickSettings } from './settings';
+import { type PickSettings, parseSettings } from './settings';
 import { roundResult } from './stats';
 import { onAgenda, type PickStore, quadrantOfIdea, statusOf, waitingOn } from './store';
 import { ideaView } from './views';
@@ -115,7 +115,7 @@ export class PickService {
     }
     const idea = await this.get(access, actor, teamId, n);
     await this.require(access, actor, 'score', scopeOf(idea), idea);
-    const settings = pickSettings(this.ctx.settings());
+    const settings = parseSettings(this.ctx.settings());
     const now = this.ctx.now();
     const { before, after } = await this.store.update(teamId, n, (current) => {
       if (current.archived) throw UserError.conflict(ERRORS.archived(n));
@@ -134,7 +134,7 @@ export class PickService {
   async reveal(access: Access, actor: string, teamId: string, n: number): Promise<Idea> {
     const idea = await this.get(access, actor, teamId, n);
     await this.require(access, actor, 'reveal', scopeOf(idea), idea);
-    const settings = pickSettings(this.ctx.settings());
+    const settings = parseSettings(this.ctx.settings());
     const now = this.ctx.now();
     const { after } = await this.store.update(teamId, n, (current) => {
       if (current.archived) throw UserError.conflict(ERRORS.archived(n));
@@ -315,7 +315,7 @@ export class PickService {
       const open = await this.store.channelIndex(channelId).page({ limit: LEAVE_SCAN, match: (t) => t.s === 'open' });
       for (const e of open.entries) numbers.add(Number(e.id));
     }
-    const settings = pickSettings(this.ctx.settings());
+    const settings = parseSettings(this.ctx.settings());
     for (const n of numbers) {
       const now = this.ctx.now();
       const updated = await this.store

@@ -23,7 +23,7 @@ const settingsSchema = z.object({
   pickdisagreementiqr: numberIn(0.5, 9, DEFAULTS.disagreementIqr),
 });
 
-export function pickSettings(raw: Readonly<Record<string, unknown>>): PickSettings {
+export function parseSettings(raw: Readonly<Record<string, unknown>>): PickSettings {
   const s = settingsSchema.parse(raw);
   return { threshold: s.pickquadrantthreshold, disagreementIqr: s.pickdisagreementiqr };
 }

@@ -14,7 +14,7 @@ import { allowedFrom, OPEN_STATUSES, type RfcAction, type RfcGuard, type RfcStat
 import { ACTION_WORDS, blocked, ERR, guardText, NO_SUCH_CHANNEL, NO_SUCH_TEAM, noSuchRfc, owe, rfcReference, stateRefusal, thread, USAGE } from './messages';
 import { RFC_RULES, type RfcRole, rfcPolicy } from './policy';
 import { LIMITS, type Rfc } from './records';
-import { rfcSettings } from './settings';
+import { parseSettings } from './settings';
 import { RfcStore } from './store';
 import { RfcThread } from './thread';
 import { type Lineage, missingSignoffs, openConcerns, reviewItem, rfcChangedView, rfcView } from './views';
@@ -72,7 +72,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
     this.report = (err) => void corrupt.reportError(err);
     this.store = new RfcStore(ctx.kv, this.report);
-    this.approvers = new Approvers(this.store, () => rfcSettings(ctx.settings()), ctx.api, ctx.log, ctx.now);
+    this.approvers = new Approvers(this.store, () => parseSettings(ctx.settings()), ctx.api, ctx.log, ctx.now);
     this.thread = new RfcThread(ctx);
   }
 
@@ -199,7 +199,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     await this.requireRule(c, loaded, 'review');
     for (const id of named) await this.requireReviewer(c, loaded, scope, id);
 
-    const defaultDays = rfcSettings(this.ctx.settings()).commentPeriodDays;
+    const defaultDays = parseSettings(this.ctx.settings()).commentPeriodDays;
     const now = this.ctx.now();
     const { before, after } = await this.act(c, loaded, 'review', (current) => {
       const known = new Set(current.reviewers.map((r) => r.userId));

@@ -28,7 +28,7 @@ const schema = z.object({
   rfccommentperioddays: z.coerce.number().int().min(1).max(RFC_LIMITS.commentPeriodDays).catch(7),
 });
 
-export function rfcSettings(raw: Readonly<Record<string, unknown>>): RfcSettings {
+export function parseSettings(raw: Readonly<Record<string, unknown>>): RfcSettings {
   const s = schema.parse({
     rfcapprovers: raw['rfcapprovers'] ?? '',
     rfccommentperioddays: raw['rfccommentperioddays'] === '' || raw['rfccommentperioddays'] === undefined ? 7 : raw['rfccommentperioddays'],
