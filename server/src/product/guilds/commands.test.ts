@@ -116,8 +116,8 @@ test('visibility follows the channel, live: members of a private channel only; g
   const probe = async (name: string): Promise<string> => (await f.cmd(f.carol, `/guild create Spy --day fri --time 12:00 --tz UTC --channel ~${name}`)).replace(name, 'X');
   assert.equal(await probe('secret'), await probe('no-such-channel'));
   assert.match(await probe('secret'), /There is no channel ~X in this team that you can post in/);
-  // …and for a read-only channel, where carol may read but not post.
-  assert.equal(await probe('announce'), await probe('no-such-channel'));
+  // A read-only channel carol may read but not post in is no secret: she hears why.
+  assert.match(await probe('announce'), /You can't post in the channel ~X/);
 
   // A guest sees the guilds of channels they are in, and nothing else (not the channel-less handbook guilds).
   await f.cmd(f.alice, '/guild create Guest Sync --day mon --time 12:00 --tz UTC --channel ~guestroom');

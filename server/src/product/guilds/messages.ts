@@ -74,6 +74,7 @@ export const GUILD_TEXT = {
     `Unknown source${bad.length > 1 ? 's' : ''} ${bad.map((b) => one(b, 30)).join(', ')}; use ${known.join(', ')} or none.`,
   /** The same answer whether the channel is missing, private to others, archived or read-only (M11). */
   noPostableChannel: (name: string): string => `There is no channel ${name} in this team that you can post in.`,
+  cannotPostIn: (name: string): string => `You can't post in the channel ${name}, so Infra Ops won't post the guild's agendas there for you.`,
   channelOfOtherTeam: "The guild's channel must be a channel of this team.",
   memberNotOnTeam: (who: string): string => `${who} is not on this team.`,
   channelWideMember: (label: string): string => `${label} can't be a guild member: it would notify everyone in the channel. Name people or groups.`,

@@ -485,6 +485,8 @@ export class GuildService implements CadenceHost {
     try {
       scope = await access.requirePostable(actor, channelId);
     } catch (err) {
+      // A channel the actor can read but not post in is no secret (403); one they can't read reads as absent (M11).
+      if (err instanceof UserError && err.status === 403) throw UserError.forbidden(GUILD_TEXT.cannotPostIn(label));
       if (err instanceof UserError) throw UserError.notFound(GUILD_TEXT.noPostableChannel(label));
       throw err;
     }

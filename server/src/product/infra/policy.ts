@@ -1,10 +1,12 @@
 import { FeaturePolicy, type RuleTable } from '../shared/access/policy';
 
-/** `/infra`: what you owe is yours to read in any team you belong to; the doctor is for system admins. */
-export type InfraAction = 'owe' | 'doctor';
+/**
+ * `/infra doctor` is for system admins. (What you owe is yours to read in any team you belong to,
+ * guests included — each line is filtered by what you may see — so `owe` needs only membership.)
+ */
+export type InfraAction = 'doctor';
 
 const RULES: RuleTable<InfraAction, never> = {
-  owe: { who: ['team_member'] },
   doctor: { who: ['system_admin'] },
 };
 
