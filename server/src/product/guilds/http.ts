@@ -22,9 +22,8 @@
  * Cadence posts (by the bot, in the guild's channel; cadence.ts) carry the CADENCE_PROPS props.
  */
 import type { Router } from 'express';
-import { pathParamsSchema } from '../contract/api';
 import { guildRoutes } from '../contract/guilds';
-import { parseInput, userIdOf } from '../shared/http';
+import { serveRoute } from '../shared/http';
 import type { GuildInput, GuildService } from './service';
 import { agendaView, guildView, meetingView, noteView, queueItemView } from './views';
 
@@ -60,71 +59,39 @@ export function guildHttpRoutes(router: Router, guilds: GuildService): void {
   const R = guildRoutes;
   const view = (g: Parameters<typeof guildView>[0]) => guildView(g, guilds.nextMeetingAt(g));
 
-  router.get(R.list.path, async (req, res) => {
-    const { teamId } = parseInput(pathParamsSchema(R.list.path), req.params);
-    const all = await guilds.list(userIdOf(req), teamId);
-    res.json({ items: all.map(view), nextCursor: null });
+  serveRoute(router, R.list, async ({ userId, params: { teamId } }) => ({ items: (await guilds.list(userId, teamId)).map(view), nextCursor: null }));
+
+  serveRoute(router, R.create, async ({ userId, params: { teamId }, body }) => ({ guild: view((await guilds.create(userId, teamId, toInput(body))).guild) }));
+
+  serveRoute(router, R.get, async ({ userId, params: { teamId, slug } }) => ({ guild: view(await guilds.get(userId, teamId, slug)) }));
+
+  serveRoute(router, R.edit, async ({ userId, params: { teamId, slug }, body }) => ({ guild: view((await guilds.edit(userId, teamId, slug, toInput(body))).guild) }));
+
+  serveRoute(router, R.delete, async ({ userId, params: { teamId, slug } }) => ({ guild: guildView(await guilds.delete(userId, teamId, slug), null) }));
+
+  serveRoute(router, R.agenda, async ({ userId, params: { teamId, slug } }) => ({ agenda: agendaView(await guilds.agenda(userId, teamId, slug)) }));
+
+  serveRoute(router, R.queue, async ({ userId, params: { teamId, slug }, body }) => {
+    const { guild, item } = await guilds.queue(userId, teamId, slug, body.text);
+    return { guild: view(guild), item: queueItemView(item) };
   });
 
-  router.post(R.create.path, async (req, res) => {
-    const { teamId } = parseInput(pathParamsSchema(R.create.path), req.params);
-    const body = parseInput(R.create.body, req.body);
-    const { guild } = await guilds.create(userIdOf(req), teamId, toInput(body));
-    res.status(201).json({ guild: view(guild) });
+  serveRoute(router, R.unqueue, async ({ userId, params: { teamId, slug, n } }) => {
+    const { guild, item } = await guilds.unqueue(userId, teamId, slug, `Q${n}`);
+    return { guild: view(guild), item: queueItemView(item) };
   });
 
-  router.get(R.get.path, async (req, res) => {
-    const { teamId, slug } = parseInput(pathParamsSchema(R.get.path), req.params);
-    res.json({ guild: view(await guilds.get(userIdOf(req), teamId, slug)) });
+  serveRoute(router, R.note, async ({ userId, params: { teamId, slug }, body }) => ({
+    guild: view((await guilds.note(userId, teamId, slug, body.kind ?? 'note', body.text)).guild),
+  }));
+
+  serveRoute(router, R.unnote, async ({ userId, params: { teamId, slug, n } }) => {
+    const { guild, note, id } = await guilds.unnote(userId, teamId, slug, `N${n}`);
+    return { guild: view(guild), note: noteView({ ...note, id }, id - 1) };
   });
 
-  router.patch(R.edit.path, async (req, res) => {
-    const { teamId, slug } = parseInput(pathParamsSchema(R.edit.path), req.params);
-    const body = parseInput(R.edit.body, req.body);
-    const { guild } = await guilds.edit(userIdOf(req), teamId, slug, toInput(body));
-    res.json({ guild: view(guild) });
-  });
-
-  router.delete(R.delete.path, async (req, res) => {
-    const { teamId, slug } = parseInput(pathParamsSchema(R.delete.path), req.params);
-    const guild = await guilds.delete(userIdOf(req), teamId, slug);
-    res.json({ guild: guildView(guild, null) });
-  });
-
-  router.get(R.agenda.path, async (req, res) => {
-    const { teamId, slug } = parseInput(pathParamsSchema(R.agenda.path), req.params);
-    res.json({ agenda: agendaView(await guilds.agenda(userIdOf(req), teamId, slug)) });
-  });
-
-  router.post(R.queue.path, async (req, res) => {
-    const { teamId, slug } = parseInput(pathParamsSchema(R.queue.path), req.params);
-    const body = parseInput(R.queue.body, req.body);
-    const { guild, item } = await guilds.queue(userIdOf(req), teamId, slug, body.text);
-    res.status(201).json({ guild: view(guild), item: queueItemView(item) });
-  });
-
-  router.delete(R.unqueue.path, async (req, res) => {
-    const { teamId, slug, n } = parseInput(pathParamsSchema(R.unqueue.path), req.params);
-    const { guild, item } = await guilds.unqueue(userIdOf(req), teamId, slug, `Q${n}`);
-    res.json({ guild: view(guild), item: queueItemView(item) });
-  });
-
-  router.post(R.note.path, async (req, res) => {
-    const { teamId, slug } = parseInput(pathParamsSchema(R.note.path), req.params);
-    const body = parseInput(R.note.body, req.body);
-    res.status(201).json({ guild: view((await guilds.note(userIdOf(req), teamId, slug, body.kind ?? 'note', body.text)).guild) });
-  });
-
-  router.delete(R.unnote.path, async (req, res) => {
-    const { teamId, slug, n } = parseInput(pathParamsSchema(R.unnote.path), req.params);
-    const { guild, note, id } = await guilds.unnote(userIdOf(req), teamId, slug, `N${n}`);
-    res.json({ guild: view(guild), note: noteView({ ...note, id }, id - 1) });
-  });
-
-  router.post(R.close.path, async (req, res) => {
-    const { teamId, slug } = parseInput(pathParamsSchema(R.close.path), req.params);
-    const body = parseInput(R.close.body, req.body);
-    const { guild, meeting } = await guilds.close(userIdOf(req), teamId, slug, { done: body.done, carry: body.carry, early: body.early ?? false });
-    res.json({ guild: view(guild), meeting: meetingView(meeting) });
+  serveRoute(router, R.close, async ({ userId, params: { teamId, slug }, body }) => {
+    const { guild, meeting } = await guilds.close(userId, teamId, slug, { done: body.done, carry: body.carry, early: body.early ?? false });
+    return { guild: view(guild), meeting: meetingView(meeting) };
   });
 }

@@ -24,12 +24,11 @@
  * them to whoever may read it now: `incident_declared`, `incident_updated` {change, incident};
  * `incident_status_posted` goes to each follower who may see the incident (user audience).
  */
-import type { Request, Response, Router } from 'express';
-import * as z from 'zod/mini';
-import { type AnswerOf, PAGE_SIZE_DEFAULT, type ParamNames, PATH_PARAMS, type PathParamName, pathParamsSchema, type Route } from '../contract/api';
+import type { Request, Router } from 'express';
+import { type AnswerOf, PAGE_SIZE_DEFAULT, type Route } from '../contract/api';
 import { INCIDENT_DIALOG_PATH, incidentRoutes } from '../contract/incidents';
 import { UserError } from '../shared/errors';
-import { parseInput, userIdOf } from '../shared/http';
+import { parseInput, type RouteInput, serveRoute, userIdOf } from '../shared/http';
 import { People } from '../shared/people';
 import type { ProductContext } from '../shared/context';
 import type { Declarer } from './declare';
@@ -60,14 +59,8 @@ const MAX_DIALOG_BYTES = 1024 * 1024;
 const TIMELINE_PAGE_DEFAULT = 50;
 const DAY_MS = 86_400_000;
 
-type Out<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
-type Params<R extends Route> = { [K in ParamNames<R['path']> & PathParamName]: z.output<(typeof PATH_PARAMS)[K]> };
-interface Call<R extends Route> {
-  caller: Caller;
-  params: Params<R>;
-  query: Out<R['query']>;
-  body: Out<R['body']>;
-}
+/** A route's parsed input (shared/http.ts serveRoute), with the caller as the incidents policy takes it. */
+type Call<R extends Route> = Omit<RouteInput<R>, 'userId'> & { readonly caller: Caller };
 
 /** A cursor this API handed out: the digits of a position. Anything else is a 400, not "from the start". */
 const cursorOf = (text: string | undefined): number | null => {
@@ -80,21 +73,9 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
   const { ctx, declarer, service, queries, effects, settings } = deps;
 
   return (router) => {
-    /** Mounts one contract route: parses path, query and body with its schemas and answers with its status. */
-    const on = <R extends Route>(route: R, handle: (call: Call<R>) => Promise<AnswerOf<R>>): void => {
-      const params = pathParamsSchema(route.path);
-      const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
-      router[method](route.path, async (req: Request, res: Response) => {
-        const caller: Caller = { userId: userIdOf(req), access: ctx.access() };
-        const call = {
-          caller,
-          params: parseInput(params, req.params),
-          query: route.query ? parseInput(route.query, req.query) : undefined,
-          body: route.body ? parseInput(route.body, req.body ?? {}) : undefined,
-        } as Call<R>;
-        res.status(route.status).json(await handle(call));
-      });
-    };
+    /** Serves one contract route (serveRoute), handing the handler the caller with its access. */
+    const on = <R extends Route>(route: R, handle: (call: Call<R>) => Promise<AnswerOf<R>>): void =>
+      serveRoute(router, route, ({ userId, ...input }) => handle({ ...input, caller: { userId, access: ctx.access() } }));
 
     const incidentAt = (caller: Caller, params: { teamId: string; number: number }): Promise<Incident> =>
       queries.byNumber(caller, params.teamId, params.number);
@@ -183,7 +164,7 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
     });
 
     router.post(INCIDENT_DIALOG_PATH, async (req, res) => {
-      const submission = parseInput(submissionSchema, await dialogBody(req));
+      const submission = parseInput(submissionSchema, await dialogBody(req), 'body');
       if (submission.callback_id !== DECLARE_CALLBACK) throw UserError.badRequest(dialogWords.unknown(submission.callback_id));
       if (submission.cancelled) {
         res.json({});

@@ -18,13 +18,12 @@
  * Websocket events (contract/events.ts): `pick_idea_changed {idea}` to the idea's channel on every
  * change (viewer null, no scores); `pick_board_opened {teamId, channelId}` to the caller of `/pick board`.
  */
-import type { Request, Router } from 'express';
-import type * as z from 'zod/mini';
-import { type AnswerOf, PAGE_SIZE_DEFAULT, pathParamsSchema, type Route, type Schema } from '../contract/api';
+import type { Router } from 'express';
+import { PAGE_SIZE_DEFAULT } from '../contract/api';
 import { pickRoutes } from '../contract/pick';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { parseInput, userIdOf } from '../shared/http';
+import { serveRoute } from '../shared/http';
 import type { Idea } from './records';
 import type { PickService } from './service';
 import { parseSettings } from './settings';
@@ -33,7 +32,7 @@ import { ideaView } from './views';
 export function pickHttp(router: Router, ctx: ProductContext, pick: PickService): void {
   const R = pickRoutes;
 
-  handle(router, R.list, async (req, user, { teamId }, query) => {
+  serveRoute(router, R.list, async ({ userId: user, params: { teamId }, query }) => {
     const access = ctx.access();
     const page = { filter: query.filter ?? 'all', before: cursorOf(query.cursor), limit: query.per_page ?? PAGE_SIZE_DEFAULT } as const;
     const { ideas, next } = query.channel_id
@@ -42,42 +41,22 @@ export function pickHttp(router: Router, ctx: ProductContext, pick: PickService)
     return { items: ideas.map((i) => ideaView(i, user)), nextCursor: next === null ? null : String(next), threshold: parseSettings(ctx.settings()).threshold };
   });
 
-  handle(router, R.add, async (_req, user, { teamId }, _q, body) => view(await pick.add(ctx.access(), user, body.channel_id, body.title, teamId), user));
+  serveRoute(router, R.add, async ({ userId: user, params: { teamId }, body }) => view(await pick.add(ctx.access(), user, body.channel_id, body.title, teamId), user));
 
-  handle(router, R.get, async (_req, user, { teamId, number }) => view(await pick.get(ctx.access(), user, teamId, number), user));
+  serveRoute(router, R.get, async ({ userId: user, params: { teamId, number } }) => view(await pick.get(ctx.access(), user, teamId, number), user));
 
-  handle(router, R.score, async (_req, user, { teamId, number }, _q, body) => {
+  serveRoute(router, R.score, async ({ userId: user, params: { teamId, number }, body }) => {
     const { idea, autoRevealed } = await pick.score(ctx.access(), user, teamId, number, body.payoff, body.cost);
     return { idea: ideaView(idea, user), autoRevealed };
   });
 
-  handle(router, R.reveal, async (_req, user, { teamId, number }) => view(await pick.reveal(ctx.access(), user, teamId, number), user));
-  handle(router, R.rescore, async (_req, user, { teamId, number }) => view(await pick.rescore(ctx.access(), user, teamId, number), user));
-  handle(router, R.archive, async (_req, user, { teamId, number }, _q, body) => view(await pick.archive(ctx.access(), user, teamId, number, body.reason), user));
-  handle(router, R.link, async (_req, user, { teamId, number }, _q, body) => view((await pick.link(ctx.access(), user, teamId, number, body.rfc)).idea, user));
+  serveRoute(router, R.reveal, async ({ userId: user, params: { teamId, number } }) => view(await pick.reveal(ctx.access(), user, teamId, number), user));
+  serveRoute(router, R.rescore, async ({ userId: user, params: { teamId, number } }) => view(await pick.rescore(ctx.access(), user, teamId, number), user));
+  serveRoute(router, R.archive, async ({ userId: user, params: { teamId, number }, body }) => view(await pick.archive(ctx.access(), user, teamId, number, body.reason), user));
+  serveRoute(router, R.link, async ({ userId: user, params: { teamId, number }, body }) => view((await pick.link(ctx.access(), user, teamId, number, body.rfc)).idea, user));
 }
 
 const view = (idea: Idea, user: string) => ({ idea: ideaView(idea, user) });
-
-type Out<S> = S extends Schema ? z.output<S> : undefined;
-type Params<R extends Route> = z.output<ReturnType<typeof pathParamsSchema<R['path']>>>;
-
-/** One route of the contract: parsed params, query and body in, the contract's answer out. */
-function handle<R extends Route>(
-  router: Router,
-  route: R,
-  run: (req: Request, user: string, params: Params<R>, query: Out<R['query']>, body: Out<R['body']>) => Promise<AnswerOf<R>>,
-): void {
-  const params = pathParamsSchema(route.path);
-  const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
-  router[method](route.path, async (req, res) => {
-    const user = userIdOf(req);
-    const p = parseInput(params, req.params) as Params<R>;
-    const query = (route.query ? parseInput(route.query, req.query) : undefined) as Out<R['query']>;
-    const body = (route.body ? parseInput(route.body, req.body ?? {}) : undefined) as Out<R['body']>;
-    res.status(route.status).json(await run(req, user, p, query, body));
-  });
-}
 
 /** The opaque cursor is an index ordinal as text. */
 function cursorOf(cursor: string | undefined): number | null {
