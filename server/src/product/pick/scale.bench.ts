@@ -12,6 +12,16 @@ import { ProductHarness } from '../testing/product_harness';
 import type { Idea } from './records';
 import { resultOf } from './service';
 import { PickStore } from './store';
+import { addSeats, answer, type Gate, newGate, SAME, seatsOf } from '../shared/signoff/gate';
+
+/** An RFC review gate with `ids` as reviewers, the first of whom signed off at `at`. */
+function reviewGate(ids: readonly string[], first: string, at: number, deadline: number | null): Gate {
+  const empty = { ...newGate({ kind: 'all', n: null }, { lazyConsensus: true }), deadline };
+  const seated = addSeats(empty, ids.map((userId) => ({ userId })), { seats: 50, concerns: 100, text: 2000 });
+  if (seated === SAME) return empty;
+  const signed = answer(seated, first, seatsOf(seated, first), 'approve', at);
+  return signed === SAME ? seated : signed;
+}
 
 const IDEAS = 10_000;
 const RFCS = 500;
@@ -73,9 +83,8 @@ export default async function bench(): Promise<BenchResult[]> {
       updatedAt: h.clock,
       channelId: null,
       rootPostId: null,
-      reviewers: inReview ? users.slice(0, 3).map((u, k) => ({ userId: u.Id, signedOffAt: k === 0 ? h.clock : null })) : [],
       commentPeriod: inReview ? { startedAt: h.clock, endsAt: h.clock + 5 * 86_400_000 } : null,
-      concerns: [],
+      review: reviewGate(inReview ? users.slice(0, 3).map((u) => u.Id) : [], users[0]!.Id, h.clock, inReview ? h.clock + 5 * 86_400_000 : null),
       outcome: null,
       supersededBy: null,
       supersedes: [],

@@ -7,7 +7,7 @@ import { RFC_STATUSES, type RfcStatus, STATUS_LABEL } from './lifecycle';
 import { ERR, HELP, listText, reply, showText, USAGE } from './messages';
 import { LIMITS } from './records';
 import type { RfcService } from './service';
-import { missingSignoffs } from './views';
+import { pendingReviewers } from './views';
 
 /** `/rfc …`: parsing and replies only; the rules live in lifecycle.ts, policy.ts and the service. */
 export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
@@ -65,7 +65,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
           const usernames = (ids: readonly string[]): Promise<string[]> => Promise.all(ids.map((id) => people.username(id)));
           // Every answer names the reviewers it concerns and when the comment period ends.
           if (r.started) return ephemeral(reply.reviewStarted(n, running, await usernames(r.rfc.reviewers.map((x) => x.userId))));
-          if (r.restarted) return ephemeral(reply.reviewRestarted(n, running, await usernames(r.added), await usernames(missingSignoffs(r.rfc))));
+          if (r.restarted) return ephemeral(reply.reviewRestarted(n, running, await usernames(r.added), await usernames(pendingReviewers(r.rfc))));
           if (r.added.length === 0 && !r.periodMoved) return ephemeral(reply.reviewUnchanged(n, running.endsAt));
           return ephemeral(reply.reviewChanged(n, await usernames(r.added), running.endsAt, r.periodMoved));
         },
@@ -77,7 +77,7 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
         run: async (inv) => {
           const n = onlyNumber(inv, USAGE.approve);
           const { rfc, already } = await rfcs.signOff(inv.userId, inv.teamId, n);
-          return ephemeral(already ? reply.alreadySignedOff(n) : reply.signedOff(n, missingSignoffs(rfc).length));
+          return ephemeral(already ? reply.alreadySignedOff(n) : reply.signedOff(n, pendingReviewers(rfc).length));
         },
       },
       {

@@ -10,6 +10,7 @@ import type { Channel, User } from '../../plugin/model/types';
 import { teamFixture } from '../pick/test_fixture';
 import type { Rfc } from './records';
 import { RfcStore } from './store';
+import { reviewers as reviewersOf } from './views';
 
 type Who = 'alice' | 'bob' | 'carol' | 'dave';
 
@@ -27,10 +28,10 @@ interface Row {
 const LONG = 'Ä'.repeat(1000) + 'ß'.repeat(1000) + 'x'.repeat(1000); // 3,000 characters
 const START = '\nStart the review: `/rfc review 1 @reviewer … [--days N]`';
 const RFC_FORMS = 'RFC-7, RFC-007, rfc 7, #7 or 7';
-const concern = (id: number) => (r: Rfc) => r.concerns.find((c) => c.id === id);
+const concern = (id: number) => (r: Rfc) => r.review.concerns.find((c) => c.id === id);
 
 function rows(ids: Record<Who, string>): Row[] {
-  const reviewers = (r: Rfc) => r.reviewers.map((x) => [x.userId, x.signedOffAt !== null]);
+  const reviewers = (r: Rfc) => reviewersOf(r).map((x) => [x.userId, x.signedOffAt !== null]);
   return [
     // ---- new: title as typed, the doc link understood and said, never guessed into the title ----
     {
@@ -65,7 +66,7 @@ function rows(ids: Record<Who, string>): Row[] {
     {
       say: '/rfc review rfc 1 @dave',
       reply: 'Added @dave as reviewer of RFC-001 (only they were asked). The comment period still ends 2027-01-09 09:00 UTC (`--days N` moves it, `--restart` starts it again).',
-      stored: { value: (r) => [r.commentPeriod?.endsAt, r.reviewers.length], is: [Date.UTC(2027, 0, 9, 9), 3] },
+      stored: { value: (r) => [r.commentPeriod?.endsAt, r.review.seats.length], is: [Date.UTC(2027, 0, 9, 9), 3] },
     },
     { say: '/rfc review #1 @bob, @carol', reply: 'Nothing changed: everyone named already reviews RFC-001, and its comment period still ends 2027-01-09 09:00 UTC (`--days N` moves it).' },
     { say: '/rfc review 001 --days 10', reply: 'The comment period now ends 2027-01-14 09:00 UTC.', stored: { value: (r) => r.commentPeriod?.endsAt, is: Date.UTC(2027, 0, 14, 9) } },

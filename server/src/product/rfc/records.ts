@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RFC_LIMITS } from '../contract/rfc';
+import { gateSchema, type Gate } from '../shared/signoff/gate';
 import { boundedList, boundedText } from '../shared/text/limits';
 import { APPROVERS_MAX } from './settings';
 import { RFC_ACTIONS, RFC_STATUSES } from './lifecycle';
@@ -20,7 +21,12 @@ export const LIMITS = {
 const text = boundedText(LIMITS.text);
 const id = z.string().max(64);
 
-export const concernSchema = z.object({
+/** An RFC's review is a sign-off gate: every reviewer (quorum "all"), the comment period as its deadline, lazy consensus. */
+const reviewGateSchema = gateSchema({ seats: LIMITS.reviewers, concerns: LIMITS.concerns, text: LIMITS.text });
+export type ReviewGate = Gate;
+
+/** Version 1 kept reviewers and concerns apart; read-only now, moved onto the gate when read (rfcSchema). */
+const concernV1 = z.object({
   id: z.number().int().positive(),
   text: text.min(1),
   raisedBy: id,
@@ -29,13 +35,9 @@ export const concernSchema = z.object({
   resolvedAt: z.number().nullable(),
   resolution: text.nullable(),
 });
-export type Concern = z.output<typeof concernSchema>;
+const reviewerV1 = z.object({ userId: id, signedOffAt: z.number().nullable() });
 
-export const reviewerSchema = z.object({ userId: id, signedOffAt: z.number().nullable() });
-export type Reviewer = z.output<typeof reviewerSchema>;
-
-export const rfcSchema = z.object({
-  v: z.literal(1),
+const rfcFields = {
   /** The team whose numbers it uses (its key); where it is visible comes from its channel, live. */
   teamId: id,
   number: z.number().int().positive(),
@@ -54,9 +56,8 @@ export const rfcSchema = z.object({
   channelId: id.nullable(),
   /** The discussion thread's root post; null when opened with --no-thread or the post failed. */
   rootPostId: id.nullable(),
-  reviewers: boundedList(reviewerSchema, LIMITS.reviewers),
+  /** The comment period; the review gate's deadline is its end (kept equal by the service). */
   commentPeriod: z.object({ startedAt: z.number(), endsAt: z.number() }).nullable(),
-  concerns: boundedList(concernSchema, LIMITS.concerns),
   outcome: z.object({ status: z.enum(RFC_STATUSES), reason: text.nullable(), by: id, at: z.number() }).nullable(),
   supersededBy: z.number().int().positive().nullable(),
   /**
@@ -68,8 +69,37 @@ export const rfcSchema = z.object({
   ideaNumber: z.number().int().positive().nullable(),
   /** What happened, newest last; capped so the record stays small. */
   history: boundedList(z.object({ at: z.number(), by: id, action: z.enum([...RFC_ACTIONS, 'new']), note: text.nullable() }), LIMITS.history),
-});
-export type Rfc = z.output<typeof rfcSchema>;
+};
+
+const rfcV2 = z.object({ v: z.literal(2), ...rfcFields, review: reviewGateSchema });
+
+const rfcV1 = z
+  .object({ v: z.literal(1), ...rfcFields, reviewers: boundedList(reviewerV1, LIMITS.reviewers), concerns: boundedList(concernV1, LIMITS.concerns) })
+  .transform(({ v: _v, reviewers, concerns, ...rest }): z.output<typeof rfcV2> => ({
+    ...rest,
+    v: 2,
+    review: {
+      quorum: { kind: 'all', n: null },
+      seats: reviewers.map((r) => ({
+        key: `u:${r.userId}`,
+        userId: r.userId,
+        groupId: null,
+        delegate: null,
+        answer: r.signedOffAt === null ? null : ('approve' as const),
+        answeredBy: r.signedOffAt === null ? null : r.userId,
+        answeredAt: r.signedOffAt,
+        note: null,
+      })),
+      concerns,
+      deadline: rest.commentPeriod?.endsAt ?? null,
+      lazyConsensus: true,
+      override: null,
+    },
+  }));
+
+/** Reads both versions (a version-1 record comes back as version 2); writes version 2. */
+export const rfcSchema = z.union([rfcV2, rfcV1]);
+export type Rfc = z.output<typeof rfcV2>;
 
 /**
  * RfcApprovers names pinned to the accounts that held them when the setting was first seen

@@ -7,6 +7,7 @@ import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import type { IdeaLinkPort, Listed, Reader, RfcReviewItem, RfcReviewSource, RfcTitlePort } from '../shared/ports';
+import { addSeats, answer, evaluate, type Gate, GateRefusal, newGate, raiseConcern, resolveConcern, SAME, seatsOf } from '../shared/signoff/gate';
 import { checkCount, checkText } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { Approvers } from './approvers';
@@ -17,9 +18,10 @@ import { LIMITS, type Rfc } from './records';
 import { parseSettings } from './settings';
 import { RfcStore } from './store';
 import { RfcThread } from './thread';
-import { type Lineage, missingSignoffs, openConcerns, reviewItem, rfcChangedView, rfcView } from './views';
+import { type Lineage, missingSignoffs, openConcerns, reviewerIds, reviewers, reviewItem, rfcChangedView, rfcView } from './views';
 
 const DAY = 86_400_000;
+const GATE_LIMITS = { seats: LIMITS.reviewers, concerns: LIMITS.concerns, text: LIMITS.text } as const;
 export const JOB_KIND = 'rfc.comment_period';
 /** A list page skips RFCs the reader may not see; it reads at most this many index pages to fill up. */
 const LIST_ROUNDS = 5;
@@ -118,9 +120,8 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
       updatedAt: now,
       channelId: input.channelId,
       rootPostId: null,
-      reviewers: [],
       commentPeriod: null,
-      concerns: [],
+      review: newReviewGate(),
       outcome: null,
       supersededBy: null,
       supersedes: [],
@@ -165,7 +166,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     for (let round = 0; round < LIST_ROUNDS && found.length < limit; round++) {
       const page = await index.page({ before, limit: limit - found.length, match: (t) => wanted(t.s, t.o, String(t.r ?? '').split(',')) });
       const records = await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)));
-      const candidates = records.filter((r): r is Rfc => r !== null && wanted(r.status, r.ownerId, r.reviewers.map((x) => x.userId)));
+      const candidates = records.filter((r): r is Rfc => r !== null && wanted(r.status, r.ownerId, reviewerIds(r)));
       found.push(...(await c.access.filterVisible(actor, candidates, (r) => this.scopeOf(teamId, r))));
       before = page.next;
       if (before === null) break;
@@ -186,13 +187,13 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     actor: string,
     teamId: string,
     n: number,
-    reviewerIds: readonly string[],
+    named: readonly string[],
     days: number | null,
     restart = false,
   ): Promise<{ rfc: RfcView; started: boolean; restarted: boolean; added: string[]; periodMoved: boolean }> {
     const c = this.call(actor, teamId);
     if (days !== null && (!Number.isInteger(days) || days < 1 || days > LIMITS.commentPeriodDays)) throw UserError.badRequest(ERR.period(LIMITS.commentPeriodDays));
-    const named = [...new Set(reviewerIds)];
+    named = [...new Set(named)];
     checkCount(named.length, LIMITS.reviewers, 'reviewers per RFC');
     const loaded = await this.find(c, n);
     const scope = this.scopeOf(teamId, loaded);
@@ -202,22 +203,23 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     const defaultDays = parseSettings(this.ctx.settings()).commentPeriodDays;
     const now = this.ctx.now();
     const { before, after } = await this.act(c, loaded, 'review', (current) => {
-      const known = new Set(current.reviewers.map((r) => r.userId));
+      const known = new Set(reviewerIds(current));
       const adding = named.filter((id) => !known.has(id));
-      if (current.reviewers.length + adding.length > LIMITS.reviewers) {
-        throw UserError.badRequest(ERR.tooManyReviewers(LIMITS.reviewers, n, current.reviewers.length, adding.length));
+      if (current.review.seats.length + adding.length > LIMITS.reviewers) {
+        throw UserError.badRequest(ERR.tooManyReviewers(LIMITS.reviewers, n, current.review.seats.length, adding.length));
       }
       const starting = current.status !== 'in_review' || current.commentPeriod === null || restart;
       const commentPeriod = starting
         ? { startedAt: now, endsAt: now + (days ?? defaultDays) * DAY }
         : { startedAt: current.commentPeriod!.startedAt, endsAt: days === null ? current.commentPeriod!.endsAt : now + days * DAY };
       if (!starting && adding.length === 0 && commentPeriod.endsAt === current.commentPeriod!.endsAt) return UNCHANGED;
-      return { ...current, reviewers: [...current.reviewers, ...adding.map((userId) => ({ userId, signedOffAt: null }))], commentPeriod };
+      const seated = gateStep(addSeats(current.review, adding.map((userId) => ({ userId })), GATE_LIMITS), current.review);
+      return { ...current, commentPeriod, review: { ...seated, deadline: commentPeriod.endsAt } };
     });
     const started = before.status !== 'in_review' || before.commentPeriod === null;
     const restarted = !started && restart;
-    const known = new Set(before.reviewers.map((r) => r.userId));
-    const added = after.reviewers.filter((r) => !known.has(r.userId)).map((r) => r.userId);
+    const known = new Set(reviewerIds(before));
+    const added = reviewerIds(after).filter((id) => !known.has(id));
     const endsAt = after.commentPeriod!.endsAt;
     const periodMoved = started || endsAt !== before.commentPeriod?.endsAt;
     if (after !== before) {
@@ -238,9 +240,11 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     const loaded = await this.find(c, n);
     await this.requireRule(c, loaded, 'approve');
     const { before, after } = await this.act(c, loaded, 'approve', (current) => {
-      const mine = current.reviewers.find((r) => r.userId === actor);
-      if (!mine || mine.signedOffAt !== null) return UNCHANGED;
-      return { ...current, reviewers: current.reviewers.map((r) => (r.userId === actor ? { ...r, signedOffAt: now } : r)) };
+      const mine = seatsOf(current.review, actor);
+      // Signing off once is enough: an approval stands, and the one who signed off keeps the time they did.
+      if (mine.length === 0 || mine.every((seat) => seat.answer === 'approve')) return UNCHANGED;
+      const next = answer(current.review, actor, mine, 'approve', now);
+      return next === SAME ? UNCHANGED : { ...current, review: next };
     });
     if (after !== before) await this.thread.notify(c.access, teamId, after, thread.signedOff(await c.people.username(actor), n, missingSignoffs(after).length), false);
     return { rfc: await this.view(c, after), already: after === before };
@@ -261,10 +265,9 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
       loaded,
       'concern',
       (current) => {
-        if (current.concerns.length >= LIMITS.concerns) throw UserError.conflict(ERR.tooManyConcerns(LIMITS.concerns, n));
-        concernId = current.concerns.reduce((max, x) => Math.max(max, x.id), 0) + 1;
-        const concern = { id: concernId, text: clean, raisedBy: actor, raisedAt: now, resolvedBy: null, resolvedAt: null, resolution: null };
-        return { ...current, concerns: [...current.concerns, concern] };
+        const raised = gateCall(n, () => raiseConcern(current.review, actor, clean, now, GATE_LIMITS));
+        concernId = raised.concern.id;
+        return { ...current, review: raised.gate };
       },
       clean,
     );
@@ -277,19 +280,14 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     const note = resolution === null ? null : checkText(resolution, LIMITS.text, 'a resolution') || null;
     const now = this.ctx.now();
     const loaded = await this.find(c, n);
-    const concern = loaded.concerns.find((x) => x.id === concernId);
+    const concern = loaded.review.concerns.find((x) => x.id === concernId);
     if (!concern) throw UserError.notFound(ERR.noSuchConcern(n, concernId));
     await this.requireRule(c, loaded, 'resolve', { raiser: concern.raisedBy });
     const { after } = await this.act(
       c,
       loaded,
       'resolve',
-      (current) => {
-        const found = current.concerns.find((x) => x.id === concernId);
-        if (!found) throw UserError.notFound(ERR.noSuchConcern(n, concernId));
-        if (found.resolvedAt !== null) throw UserError.conflict(ERR.concernResolved(n, concernId));
-        return { ...current, concerns: current.concerns.map((x) => (x.id === concernId ? { ...x, resolvedBy: actor, resolvedAt: now, resolution: note } : x)) };
-      },
+      (current) => ({ ...current, review: gateCall(n, () => resolveConcern(current.review, concernId, actor, note, now), concernId) }),
       note,
     );
     const said = note === null ? null : await this.relay(c, after, note);
@@ -413,7 +411,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     const now = this.ctx.now();
     const lines: string[] = [];
     for (const r of rfcs) {
-      const mine = r.reviewers.find((x) => x.userId === userId);
+      const mine = reviewers(r).find((x) => x.userId === userId);
       if (r.status === 'in_review' && mine && mine.signedOffAt === null) lines.push(owe.review(r.number, r.title, r.commentPeriod?.endsAt ?? null, now));
       const open = openConcerns(r);
       if (r.ownerId === userId && open.length) lines.push(owe.answer(r.number, r.title, open.length));
@@ -487,7 +485,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   private async requireRule(c: Call, rfc: Rfc, action: RfcAction, extra: { raiser?: string } = {}): Promise<void> {
     const holders: Holders<RfcRole> = {
       owner: rfc.ownerId,
-      reviewer: rfc.reviewers.map((r) => r.userId),
+      reviewer: reviewerIds(rfc),
       raiser: extra.raiser ?? null,
       approver: RFC_RULES[action].who.includes('approver') ? await this.approvers.ids() : [],
     };
@@ -509,7 +507,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   private async act(c: Call, loaded: Rfc, action: RfcAction, change: (rfc: Rfc) => Rfc | typeof UNCHANGED, note: string | null = null): Promise<{ before: Rfc; after: Rfc }> {
     const transition = RFC_TRANSITIONS[action];
     const names = transition.guards.includes('signedOffOrPeriodOver')
-      ? new Map(await Promise.all(loaded.reviewers.map(async (r) => [r.userId, await c.people.username(r.userId)] as const)))
+      ? new Map(await Promise.all(reviewerIds(loaded).map(async (id) => [id, await c.people.username(id)] as const)))
       : new Map<string, string>();
     const now = this.ctx.now();
     const result = await this.store.update(c.teamId, loaded.number, (current) => {
@@ -602,19 +600,42 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   }
 }
 
+/** The lifecycle's guards, judged by the sign-off engine on the review gate. */
 function guardRefusal(guard: RfcGuard, rfc: Rfc, now: number, names: ReadonlyMap<string, string>): string | null {
+  const status = evaluate(rfc.review, now);
   switch (guard) {
     case 'hasReviewers':
-      return rfc.reviewers.length === 0 ? guardText.hasReviewers() : null;
-    case 'noOpenConcerns': {
-      const open = openConcerns(rfc);
-      return open.length === 0 ? null : guardText.noOpenConcerns(rfc.number, open);
-    }
+      return rfc.review.seats.length === 0 ? guardText.hasReviewers() : null;
+    case 'noOpenConcerns':
+      return status.openConcerns.length === 0 ? null : guardText.noOpenConcerns(rfc.number, status.openConcerns);
     case 'signedOffOrPeriodOver': {
+      if (status.state !== 'waiting') return null;
       const missing = missingSignoffs(rfc);
-      const endsAt = rfc.commentPeriod?.endsAt ?? 0;
-      if (missing.length === 0 || now >= endsAt) return null;
-      return guardText.signedOffOrPeriodOver(missing.map((id) => `@${names.get(id) ?? id}`).join(', '), endsAt);
+      return guardText.signedOffOrPeriodOver(missing.map((id) => `@${names.get(id) ?? id}`).join(', '), rfc.commentPeriod?.endsAt ?? 0);
+    }
+  }
+}
+
+/** A review: every reviewer signs off (quorum "all"); once the comment period is over, silence is consent. */
+const newReviewGate = (): Gate => newGate({ kind: 'all', n: null }, { lazyConsensus: true });
+
+const gateStep = (next: Gate | typeof SAME, current: Gate): Gate => (next === SAME ? current : next);
+
+/** Runs an engine step, turning its refusals into this feature's words. */
+function gateCall<T>(n: number, step: () => T, concernId = 0): T {
+  try {
+    return step();
+  } catch (err) {
+    if (!(err instanceof GateRefusal)) throw err;
+    switch (err.code) {
+      case 'tooManyConcerns':
+        throw UserError.conflict(ERR.tooManyConcerns(LIMITS.concerns, n));
+      case 'noSuchConcern':
+        throw UserError.notFound(ERR.noSuchConcern(n, concernId));
+      case 'concernResolved':
+        throw UserError.conflict(ERR.concernResolved(n, concernId));
+      default:
+        throw err;
     }
   }
 }

@@ -5,7 +5,7 @@
  * | key                               | record            | purpose                                          |
  * |-----------------------------------|-------------------|--------------------------------------------------|
  * | rfc:seq:<teamId>                  | {v,last}          | team-scoped numbers (RFC-007)                    |
- * | rfc:r:<teamId>:<n>                | rfcSchema         | the RFC: channel, status, reviewers, concerns, lineage |
+ * | rfc:r:<teamId>:<n>                | rfcSchema         | the RFC: channel, status, review gate (reviewers, concerns), lineage; v1 read as v2 |
  * | rfc:tm:<teamId>:h / :c<k>         | ChunkedIndex      | the team's RFCs, tags {s: status, o: owner, r: reviewer ids joined by ","} |
  * | rfc:approvers                     | approverPinsSchema| RfcApprovers names pinned to user ids (L12)      |
  * | sched:job:rfc-remind:<teamId>:<n> | scheduler job     | reminder a day before the comment period ends    |
@@ -19,6 +19,7 @@ import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/err
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { noSuchRfc } from './messages';
 import { type ApproverPins, approverPinsSchema, type Rfc, rfcSchema } from './records';
+import { reviewerIds } from './views';
 
 const rfcKey = (teamId: string, n: number): string => `rfc:r:${teamId}:${n}`;
 const APPROVERS_KEY = 'rfc:approvers';
@@ -39,7 +40,7 @@ export class RfcStore {
   async create(draft: NewRfc): Promise<Rfc> {
     const number = await this.kv.nextSequence(`rfc:seq:${draft.teamId}`);
     const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
-    const rfc: Rfc = { ...draft, v: 1, number, ordinal };
+    const rfc: Rfc = { ...draft, v: 2, number, ordinal };
     if (!(await this.kv.insert(rfcKey(draft.teamId, number), rfcSchema, rfc))) throw new Error(`${rfcKey(draft.teamId, number)} already exists`);
     return rfc;
   }
@@ -80,6 +81,6 @@ export class RfcStore {
   }
 }
 
-function tagsOf(rfc: Pick<Rfc, 'status' | 'ownerId' | 'reviewers'>): IndexTags {
-  return { s: rfc.status, o: rfc.ownerId, r: rfc.reviewers.map((r) => r.userId).join(',') };
+function tagsOf(rfc: Pick<Rfc, 'status' | 'ownerId' | 'review'>): IndexTags {
+  return { s: rfc.status, o: rfc.ownerId, r: reviewerIds(rfc).join(',') };
 }

@@ -5,6 +5,7 @@
  */
 import { type RfcChangedView, type RfcView, rfcReference } from '../contract/rfc';
 import type { RfcReviewItem } from '../shared/ports';
+import { type GateConcern, seatsOf } from '../shared/signoff/gate';
 import type { Rfc } from './records';
 
 /**
@@ -29,9 +30,9 @@ export function rfcView(rfc: Rfc, teamId: string, lineage: Lineage): RfcView {
     createdAt: rfc.createdAt,
     updatedAt: rfc.updatedAt,
     channelId: rfc.channelId,
-    reviewers: rfc.reviewers.map((r) => ({ userId: r.userId, signedOffAt: r.signedOffAt })),
+    reviewers: reviewers(rfc).map((r) => ({ userId: r.userId, signedOffAt: r.signedOffAt })),
     commentPeriod: rfc.commentPeriod ? { startedAt: rfc.commentPeriod.startedAt, endsAt: rfc.commentPeriod.endsAt } : null,
-    concerns: rfc.concerns.map((c) => ({
+    concerns: rfc.review.concerns.map((c) => ({
       id: c.id,
       text: c.text,
       raisedBy: c.raisedBy,
@@ -61,10 +62,21 @@ export function reviewItem(rfc: Rfc, teamId: string): RfcReviewItem {
     reference: rfcReference(rfc.number),
     title: rfc.title,
     commentPeriodEndsAt: rfc.commentPeriod?.endsAt ?? null,
-    missingSignoffs: rfc.reviewers.filter((x) => x.signedOffAt === null).map((x) => x.userId),
+    missingSignoffs: missingSignoffs(rfc),
     openConcerns: openConcerns(rfc).length,
   };
 }
 
-export const openConcerns = (rfc: Pick<Rfc, 'concerns'>): Rfc['concerns'] => rfc.concerns.filter((c) => c.resolvedAt === null);
-export const missingSignoffs = (rfc: Pick<Rfc, 'reviewers'>): string[] => rfc.reviewers.filter((r) => r.signedOffAt === null).map((r) => r.userId);
+/**
+ * The review gate read the way RFCs have always shown it: reviewers are people (the gate's user
+ * seats), and a reviewer has signed off when their seat approved.
+ */
+export const reviewers = (rfc: Pick<Rfc, 'review'>): Array<{ userId: string; signedOffAt: number | null }> =>
+  rfc.review.seats.flatMap((s) => (s.userId === null ? [] : [{ userId: s.userId, signedOffAt: s.answer === 'approve' ? s.answeredAt : null }]));
+export const reviewerIds = (rfc: Pick<Rfc, 'review'>): string[] => reviewers(rfc).map((r) => r.userId);
+export const isReviewer = (rfc: Pick<Rfc, 'review'>, userId: string): boolean => seatsOf(rfc.review, userId).length > 0;
+export const openConcerns = (rfc: Pick<Rfc, 'review'>): GateConcern[] => rfc.review.concerns.filter((c) => c.resolvedAt === null);
+export const missingSignoffs = (rfc: Pick<Rfc, 'review'>): string[] => reviewers(rfc).filter((r) => r.signedOffAt === null).map((r) => r.userId);
+
+/** Reviewers who have not signed off, as a view shows them (command replies). */
+export const pendingReviewers = (rfc: Pick<RfcView, 'reviewers'>): string[] => rfc.reviewers.filter((r) => r.signedOffAt === null).map((r) => r.userId);
