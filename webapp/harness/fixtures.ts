@@ -175,8 +175,8 @@ export const RFCS = [
   rfc(7, 'Adopt OpenTelemetry for tracing', {
     status: 'in_review',
     reviewers: [
-      { userId: ME, signedOffAt: NOW - 3_600_000 },
-      { userId: BOB, signedOffAt: null },
+      { userId: ME, signedOffAt: NOW - 3_600_000, answer: 'approve', delegate: null },
+      { userId: BOB, signedOffAt: null, answer: null, delegate: null },
     ],
     commentPeriod: { startedAt: NOW - 2 * 86_400_000, endsAt: NOW + 5 * 86_400_000 },
     concerns: [{ id: 1, text: 'Cost of the collector fleet?', raisedBy: BOB, raisedAt: NOW, resolvedBy: null, resolvedAt: null, resolution: null }],

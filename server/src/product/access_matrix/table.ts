@@ -277,6 +277,12 @@ export const TABLE: readonly Row[] = [
   { id: '/rfc review', feature: 'rfc', kind: 'write', setup: 'rfc', who: RFC_DECIDE, posts: true, act: { command: '/rfc review {n} @{helperName}', in: 'home' }, basis: 'owner or approver' },
   { id: '/rfc approve', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: ['reviewer'], posts: true, act: { command: '/rfc approve {n}', in: 'home' }, basis: 'only reviewers sign off' },
   { id: '/rfc concern', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: ['viewer'], posts: true, act: { command: '/rfc concern {n} {text}', in: 'home' }, basis: 'H3', e2e: true },
+  // Issue 10: the sign-off engine's answers on an RFC's review.
+  { id: 'rfc POST answer hold', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: ['reviewer'], posts: true, act: { http: 'POST', path: `${rfc}/:number/answer`, body: { answer: 'hold' } }, basis: 'issue 10: reviewers hold or abstain' },
+  { id: 'rfc POST delegate', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: ['reviewer'], posts: true, act: { http: 'POST', path: `${rfc}/:number/delegate`, body: (i) => ({ to: i.helper }) }, basis: 'issue 10: a reviewer delegates their seat' },
+  { id: '/rfc hold', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: ['reviewer'], posts: true, act: { command: '/rfc hold {n}', in: 'home' }, basis: 'issue 10' },
+  { id: '/rfc abstain', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: ['reviewer'], posts: true, act: { command: '/rfc abstain {n}', in: 'home' }, basis: 'issue 10' },
+  { id: '/rfc delegate', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: ['reviewer'], posts: true, act: { command: '/rfc delegate {n} @{helperName}', in: 'home' }, basis: 'issue 10' },
   { id: '/rfc resolve', feature: 'rfc', kind: 'write', setup: 'rfc.concern', who: RFC_DECIDE, posts: true, act: { command: '/rfc resolve {n} {concern} done', in: 'home' }, basis: 'issue' },
   { id: '/rfc accept', feature: 'rfc', kind: 'write', setup: 'rfc.signedOff', who: RFC_DECIDE, posts: true, act: { command: '/rfc accept {n}', in: 'home' }, basis: 'owner or approver' },
   { id: '/rfc reject', feature: 'rfc', kind: 'write', setup: 'rfc.inReview', who: RFC_DECIDE, posts: true, act: { command: '/rfc reject {n} no', in: 'home' }, basis: 'owner or approver' },

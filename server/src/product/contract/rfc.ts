@@ -1,6 +1,7 @@
 /** RFCs as clients see them: the register's view, statuses and their labels, routes. */
 import * as z from 'zod/mini';
 import { emptyBody, mmId, numberedReference, pageOf, pageQueryShape, route } from './api';
+import { SIGNOFF_ANSWERS } from './signoff';
 
 export const RFC_STATUSES = ['draft', 'in_review', 'accepted', 'rejected', 'postponed', 'withdrawn', 'superseded'] as const;
 export type RfcStatus = (typeof RFC_STATUSES)[number];
@@ -52,7 +53,18 @@ export const rfcView = z.strictObject({
   updatedAt: z.number(),
   /** The channel it belongs to (null only for RFCs made before RFCs belonged to channels). */
   channelId: z.nullable(z.string()),
-  reviewers: z.array(z.strictObject({ userId: z.string(), signedOffAt: z.nullable(z.number()) })),
+  /**
+   * `answer`: what the reviewer said (approve = signed off; hold blocks acceptance until they answer
+   * otherwise; abstain leaves the count). `delegate`: someone answering for them.
+   */
+  reviewers: z.array(
+    z.strictObject({
+      userId: z.string(),
+      signedOffAt: z.nullable(z.number()),
+      answer: z.nullable(z.enum(SIGNOFF_ANSWERS)),
+      delegate: z.nullable(z.string()),
+    }),
+  ),
   commentPeriod: z.nullable(z.strictObject({ startedAt: z.number(), endsAt: z.number() })),
   concerns: z.array(concernView),
   /** Concerns not yet resolved: each one blocks acceptance. */
@@ -119,6 +131,10 @@ export const concernBody = z.strictObject({ text: z.string().check(z.trim(), z.m
 export const resolveConcernBody = z.strictObject({ resolution: z.optional(reason) });
 export const decisionBody = z.strictObject({ action: z.enum(RFC_DECISIONS), reason: z.optional(reason) });
 export const supersedeBody = z.strictObject({ by: z.number().check(z.int(), z.positive()) });
+/** A reviewer holds (blocks acceptance until they answer otherwise) or abstains (leaves the count), with an optional note. */
+export const reviewAnswerBody = z.strictObject({ answer: z.enum(['hold', 'abstain']), note: z.optional(reason) });
+/** A reviewer lets someone else answer for them; null takes it back. */
+export const delegateBody = z.strictObject({ to: z.nullable(mmId) });
 
 // ---- answers and routes ----
 
@@ -154,4 +170,6 @@ export const rfcRoutes = {
   decide: action('decision', decisionBody),
   supersede: action('supersede', supersedeBody),
   reviewed: action('reviewed', emptyBody),
+  answer: action('answer', reviewAnswerBody),
+  delegate: action('delegate', delegateBody),
 } as const;

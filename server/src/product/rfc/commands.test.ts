@@ -292,3 +292,50 @@ test('two nodes deciding at once: exactly one decision wins, the other is refuse
   other.close();
   f.h.close();
 });
+
+test('reviewers hold, abstain and delegate on the one sign-off engine: a hold blocks acceptance, an abstention leaves the count', async () => {
+  const f = await teamFixture();
+  f.world.addChannelMember(f.town.Id, f.dave.Id);
+  await f.cmd(f.alice, '/rfc new Retire the old bastion hosts');
+  await f.cmd(f.alice, '/rfc review 1 @bob @carol --days 5');
+
+  assert.match(await f.cmd(f.dave, '/rfc hold 1'), /Only its reviewers can hold it/);
+  assert.match(await f.cmd(f.bob, "/rfc hold 1 Let's wait for the audit"), /You hold RFC-001: it cannot be accepted until you sign off/);
+  assert.match(f.world.postsIn(f.town.Id).at(-1)!.Message!, /@bob holds RFC-001: Let's wait for the audit\nIt cannot be accepted until they sign off or abstain/);
+  assert.match(await f.cmd(f.bob, '/rfc hold 1'), /You had already held RFC-001/);
+  assert.match(await f.cmd(f.carol, '/rfc approve 1'), /1 reviewer still to sign off/);
+  assert.match(await f.cmd(f.alice, '/rfc accept 1'), /RFC-001 cannot be accepted yet: held by @bob; acceptance waits until they sign off/);
+  f.h.clock += 6 * DAY;
+  assert.match(await f.cmd(f.alice, '/rfc accept 1'), /held by @bob/, 'a hold outlasts the comment period (lazy consensus never overrides it)');
+  assert.match(await f.cmd(f.alice, '/rfc show 1'), /Reviewers: @bob ✋ holds, @carol ✅ signed off/);
+
+  // bob hands his review to dave, who abstains for him: the hold is replaced, and carol's sign-off is enough.
+  assert.match(await f.cmd(f.carol, '/rfc delegate 1 --none'), /Nothing changed on RFC-001/);
+  assert.match(await f.cmd(f.bob, '/rfc delegate 1'), /Say who answers for you/);
+  assert.match(await f.cmd(f.bob, '/rfc delegate 1 @alice'), /@alice owns RFC-001 and cannot review it/);
+  assert.match(await f.cmd(f.bob, '/rfc delegate 1 @dave'), /@dave may now answer for you on RFC-001/);
+  assert.match(f.world.postsIn(f.town.Id).at(-1)!.Message!, /@bob lets @dave answer for them on RFC-001/);
+  assert.match(await f.cmd(f.dave, '/rfc delegate 1 @carol'), /Only its reviewers can delegate a review/, 'a delegate cannot pass the seat on');
+  assert.match(await f.cmd(f.dave, '/rfc abstain 1 out of office'), /You abstain on RFC-001/);
+  assert.match(await f.cmd(f.alice, '/rfc show 1'), /@bob ➖ abstains \(for them: @dave\)/);
+  assert.match(await f.cmd(f.alice, '/rfc accept 1'), /RFC-001 is now \*\*Accepted\*\*/);
+  assert.match(await f.cmd(f.bob, '/rfc hold 1'), /You cannot hold it while it is Accepted/);
+  f.h.close();
+});
+
+test('RFC hold and delegate over HTTP answer with the reviewer\'s answer and delegate', async () => {
+  const f = await teamFixture();
+  await f.cmd(f.alice, '/rfc new Use Renovate');
+  await f.cmd(f.alice, '/rfc review 1 @bob --days 5');
+  const held = await f.h.http('POST', `/api/v1/teams/${f.team.Id}/rfcs/1/answer`, f.bob, { answer: 'hold', note: 'need numbers' });
+  assert.equal(held.status, 200);
+  const view = z.parse(rfcRoutes.answer.answer, held.body).rfc;
+  assert.deepEqual(view.reviewers, [{ userId: f.bob.Id, signedOffAt: null, answer: 'hold', delegate: null }]);
+  const bad = await f.h.http('POST', `/api/v1/teams/${f.team.Id}/rfcs/1/answer`, f.bob, { answer: 'approve' });
+  assert.equal(bad.status, 400, 'signing off has its own route');
+  const delegated = await f.h.http('POST', `/api/v1/teams/${f.team.Id}/rfcs/1/delegate`, f.bob, { to: f.carol.Id });
+  assert.equal(z.parse(rfcRoutes.delegate.answer, delegated.body).rfc.reviewers[0]!.delegate, f.carol.Id);
+  const refused = await f.h.http('POST', `/api/v1/teams/${f.team.Id}/rfcs/1/delegate`, f.carol, { to: null });
+  assert.equal(refused.status, 403);
+  f.h.close();
+});

@@ -22,6 +22,17 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
     },
   });
 
+  const answerAs = (name: 'hold' | 'abstain'): SubcommandSpec => ({
+    name,
+    usage: USAGE[name],
+    help: HELP[name],
+    run: async (inv) => {
+      const { number: n, used } = leadingRfc(inv, USAGE[name]);
+      const { already } = await rfcs.answerReview(inv.userId, inv.teamId, n, name, textAfter(inv.text, used) || null);
+      return ephemeral(reply.answered(n, name, already));
+    },
+  });
+
   return {
     trigger: 'rfc',
     description: HELP.command,
@@ -78,6 +89,25 @@ export function rfcCommand(rfcs: RfcService, now: () => number): CommandSpec {
           const n = onlyNumber(inv, USAGE.approve);
           const { rfc, already } = await rfcs.signOff(inv.userId, inv.teamId, n);
           return ephemeral(already ? reply.alreadySignedOff(n) : reply.signedOff(n, pendingReviewers(rfc).length));
+        },
+      },
+      answerAs('hold'),
+      answerAs('abstain'),
+      {
+        name: 'delegate',
+        usage: USAGE.delegate,
+        help: HELP.delegate,
+        booleanFlags: ['none'],
+        run: async (inv) => {
+          const { number: n, used } = leadingRfc(inv, USAGE.delegate);
+          const usage = `${inv.path} ${USAGE.delegate}`;
+          const named = inv.positional.slice(used);
+          const none = inv.flags.has('none');
+          if (none === (named.length === 1) || named.length > 1) throw UserError.badRequest(ERR.sayWhoAnswers, usage);
+          const people = rfcs.people();
+          const to = none ? null : ((await people.resolveUsernames(named))[0] ?? null);
+          const { already } = await rfcs.delegateReview(inv.userId, inv.teamId, n, to);
+          return ephemeral(reply.delegated(n, to === null ? null : await people.username(to), already));
         },
       },
       {

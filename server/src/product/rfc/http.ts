@@ -60,6 +60,12 @@ export function rfcRoutes(router: Router, rfcs: RfcService): void {
 
   serveRoute(router, routes.supersede, async ({ userId, params, body }) => ({ rfc: await rfcs.supersede(userId, params.teamId, params.number, body.by) }));
 
+  serveRoute(router, routes.answer, async ({ userId, params, body }) => ({
+    rfc: (await rfcs.answerReview(userId, params.teamId, params.number, body.answer, body.note ?? null)).rfc,
+  }));
+
+  serveRoute(router, routes.delegate, async ({ userId, params, body }) => ({ rfc: (await rfcs.delegateReview(userId, params.teamId, params.number, body.to)).rfc }));
+
   serveRoute(router, routes.reviewed, async ({ userId, params }) => ({ rfc: await rfcs.markReviewed(userId, params.teamId, params.number) }));
 }
 

@@ -10,9 +10,10 @@ export { RFC_STATUSES, type RfcStatus };
 /** The contract's labels ("In review"), under the name this feature has always used. */
 export const STATUS_LABEL = RFC_STATUS_LABELS;
 
+/** noOpenConcerns: no open concern and no reviewer holding it. */
 export type RfcGuard = 'noOpenConcerns' | 'signedOffOrPeriodOver' | 'hasReviewers';
 
-export const RFC_ACTIONS = ['review', 'approve', 'concern', 'resolve', 'accept', 'reject', 'postpone', 'withdraw', 'supersede', 'reviewed'] as const;
+export const RFC_ACTIONS = ['review', 'approve', 'hold', 'abstain', 'delegate', 'concern', 'resolve', 'accept', 'reject', 'postpone', 'withdraw', 'supersede', 'reviewed'] as const;
 export type RfcAction = (typeof RFC_ACTIONS)[number];
 
 export interface Transition {
@@ -28,6 +29,12 @@ export const RFC_TRANSITIONS: Readonly<Record<RfcAction, Transition>> = {
   /** Starts the review, or adds reviewers / moves the end of a running one. */
   review: { from: OPEN, to: 'in_review', guards: ['hasReviewers'] },
   approve: { from: ['in_review'], to: null, guards: [] },
+  /** A reviewer blocks acceptance until they answer otherwise. */
+  hold: { from: ['in_review'], to: null, guards: [] },
+  /** A reviewer leaves the count of sign-offs needed. */
+  abstain: { from: ['in_review'], to: null, guards: [] },
+  /** A reviewer lets someone else answer for them (or takes that back). */
+  delegate: { from: ['in_review'], to: null, guards: [] },
   concern: { from: ['draft', 'in_review'], to: null, guards: [] },
   resolve: { from: OPEN, to: null, guards: [] },
   accept: { from: ['in_review'], to: 'accepted', guards: ['noOpenConcerns', 'signedOffOrPeriodOver'] },

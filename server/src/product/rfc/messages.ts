@@ -27,6 +27,9 @@ export const USAGE = {
   new: '<title> [doc link] [--idea <n>] [--no-thread]',
   review: '<n> @reviewer… [--days N] [--restart]',
   approve: '<n>',
+  hold: '<n> [note]',
+  abstain: '<n> [note]',
+  delegate: '<n> @user | <n> --none',
   concern: '<n> <text>',
   resolve: '<n> <concern-id> [resolution]',
   decision: '<n> [reason]',
@@ -41,6 +44,9 @@ export const HELP = {
   new: 'Open a Draft RFC in this channel, with a discussion thread; it belongs to the channel: whoever can read the channel sees it',
   review: 'Put it in review with a comment period, or add reviewers (only they are asked; the period keeps its end). --days N: end N days from now; --restart: start the period again',
   approve: 'Sign off as a reviewer',
+  hold: 'Hold it as a reviewer: acceptance waits until you sign off or abstain',
+  abstain: 'Abstain as a reviewer: you no longer count towards the sign-offs needed',
+  delegate: 'Let someone else answer for you as a reviewer (--none takes it back)',
   concern: 'Raise a concern; open concerns block acceptance',
   resolve: 'Resolve a concern (whoever raised it, the owner or an approver)',
   accept: 'Accept (owner or approver): needs no open concerns, and all sign-offs or the comment period over',
@@ -72,6 +78,9 @@ export const ACTION_WORDS: Readonly<Record<RfcAction | 'open' | 'view', string>>
   view: 'see it',
   review: 'start or change the review',
   approve: 'sign off',
+  hold: 'hold it',
+  abstain: 'abstain',
+  delegate: 'delegate a review',
   concern: 'raise a concern',
   resolve: 'resolve a concern',
   accept: 'accept the RFC',
@@ -108,6 +117,7 @@ export const guardText = {
     const how = open.length === 1 ? `\`/rfc resolve ${n} ${open[0]!.id}\`` : `\`/rfc resolve ${n} <concern-id>\``;
     return `${plural(open.length, 'open concern')} block${open.length > 1 ? '' : 's'} acceptance: ${list}. Resolve with ${how}.`;
   },
+  held: (n: number, who: string): string => `held by ${who}; acceptance waits until they sign off (\`/rfc approve ${n}\`) or abstain.`,
   signedOffOrPeriodOver: (who: string, endsAt: number): string =>
     `waiting for sign-off from ${who}; without it, acceptance opens when the comment period ends (${utcStamp(endsAt)}).`,
 };
@@ -123,6 +133,9 @@ export const ERR = {
     `At most ${max} reviewers per RFC: ${rfcReference(n)} has ${now} and ${adding} more would be ${now + adding}.`,
   tooManyConcerns: (max: number, n: number): string => `At most ${max} concerns per RFC: ${rfcReference(n)} has that many; resolve or discuss the ones it has.`,
   noConcernText: 'Say what the concern is.',
+  onlyReviewersDelegate: (n: number): string => `Only ${rfcReference(n)}'s reviewers can hand their review to someone else.`,
+  delegateToSelf: 'You already answer for yourself: name someone else, or `--none` to take a delegation back.',
+  sayWhoAnswers: 'Say who answers for you (@user), or `--none` to answer for yourself again.',
   noSuchConcern: (n: number, id: number): string => `${rfcReference(n)} has no concern #${id}.`,
   concernResolved: (n: number, id: number): string => `Concern #${id} on ${rfcReference(n)} is already resolved.`,
   supersedeItself: 'An RFC cannot supersede itself.',
@@ -179,6 +192,14 @@ export const reply = {
   signedOff: (n: number, missing: number): string =>
     `Signed off on ${rfcReference(n)}. ${missing ? `${plural(missing, 'reviewer')} still to sign off.` : 'All reviewers have signed off.'}`,
   alreadySignedOff: (n: number): string => `You had already signed off on ${rfcReference(n)}.`,
+  answered: (n: number, answer: 'hold' | 'abstain', already: boolean): string =>
+    already
+      ? `You had already ${answer === 'hold' ? 'held' : 'abstained on'} ${rfcReference(n)}.`
+      : answer === 'hold'
+        ? `You hold ${rfcReference(n)}: it cannot be accepted until you sign off (\`/rfc approve ${n}\`) or abstain (\`/rfc abstain ${n}\`).`
+        : `You abstain on ${rfcReference(n)}: you no longer count towards the sign-offs it needs.`,
+  delegated: (n: number, to: string | null, already: boolean): string =>
+    already ? `Nothing changed on ${rfcReference(n)}.` : to === null ? `You answer for yourself on ${rfcReference(n)} again.` : `@${to} may now answer for you on ${rfcReference(n)}.`,
   concernRaised: (n: number, id: number, text: string): string =>
     `Raised concern #${id} on ${rfcReference(n)}: ${echo(text)}\nIt blocks acceptance until resolved (\`/rfc resolve ${n} ${id}\`).`,
   concernResolved: (n: number, id: number, open: number, resolution: string | null): string =>
@@ -205,6 +226,12 @@ export const thread = {
     `The comment period of ${rfcReference(n)} starts again now and ends ${utcStamp(endsAt)} (@${by}). Sign-offs so far are kept.`,
   signedOff: (by: string, n: number, missing: number): string =>
     `@${by} signed off on ${rfcReference(n)}. ${missing ? `${plural(missing, 'reviewer')} still to sign off.` : 'All reviewers have signed off.'}`,
+  held: (by: string, n: number, note: string | null): string =>
+    `@${by} holds ${rfcReference(n)}${note ? `: ${note}` : '.'}\nIt cannot be accepted until they sign off or abstain.`,
+  abstained: (by: string, n: number, note: string | null, missing: number): string =>
+    `@${by} abstains on ${rfcReference(n)}${note ? `: ${note}` : '.'} ${missing ? `${plural(missing, 'reviewer')} still to sign off.` : 'All reviewers who count have signed off.'}`,
+  delegated: (by: string, n: number, to: string | null): string =>
+    to === null ? `@${by} answers for themselves on ${rfcReference(n)} again.` : `@${by} lets @${to} answer for them on ${rfcReference(n)}.`,
   concern: (by: string, id: number, n: number, text: string): string =>
     `@${by} raised concern #${id} on ${rfcReference(n)}: ${text}\nIt blocks acceptance until resolved (\`/rfc resolve ${n} ${id}\`).`,
   resolved: (id: number, n: number, by: string, resolution: string | null, open: number): string =>
@@ -273,7 +300,11 @@ export async function showText(r: RfcView, people: Names, now: number): Promise<
     lines.push(`Comment period: ${utcStamp(r.commentPeriod.startedAt)} → ${utcStamp(r.commentPeriod.endsAt)}${state}`);
   }
   if (r.reviewers.length) {
-    const marks = await Promise.all(r.reviewers.map(async (x) => `@${await people.username(x.userId)} ${x.signedOffAt ? '✅ signed off' : '⏳ pending'}`));
+    const mark = (x: RfcView['reviewers'][number]): string =>
+      x.signedOffAt ? '✅ signed off' : x.answer === 'hold' ? '✋ holds' : x.answer === 'abstain' ? '➖ abstains' : '⏳ pending';
+    const marks = await Promise.all(
+      r.reviewers.map(async (x) => `@${await people.username(x.userId)} ${mark(x)}${x.delegate ? ` (for them: @${await people.username(x.delegate)})` : ''}`),
+    );
     lines.push(`Reviewers: ${marks.join(', ')}`);
   }
   for (const c of r.concerns) {

@@ -37,8 +37,8 @@ describe('RFC records: version 1 read onto the review gate', () => {
     const rfc = rfcSchema.parse(V1);
     assert.equal(rfc.v, 2);
     assert.deepEqual(reviewers(rfc), [
-      { userId: 'alice', signedOffAt: 5 },
-      { userId: 'bob', signedOffAt: null },
+      { userId: 'alice', signedOffAt: 5, answer: 'approve', delegate: null },
+      { userId: 'bob', signedOffAt: null, answer: null, delegate: null },
     ]);
     assert.deepEqual(missingSignoffs(rfc), ['bob']);
     assert.deepEqual(openConcerns(rfc).map((c) => c.text), ['backup window?']);

@@ -7,7 +7,7 @@ import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import type { IdeaLinkPort, Listed, Reader, RfcReviewItem, RfcReviewSource, RfcTitlePort } from '../shared/ports';
-import { addSeats, answer, evaluate, type Gate, GateRefusal, newGate, raiseConcern, resolveConcern, SAME, seatsOf } from '../shared/signoff/gate';
+import { addSeats, answer, delegate, evaluate, type Gate, GateRefusal, newGate, raiseConcern, resolveConcern, SAME, seatsOf } from '../shared/signoff/gate';
 import { checkCount, checkText } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { Approvers } from './approvers';
@@ -18,7 +18,7 @@ import { LIMITS, type Rfc } from './records';
 import { parseSettings } from './settings';
 import { RfcStore } from './store';
 import { RfcThread } from './thread';
-import { type Lineage, missingSignoffs, openConcerns, reviewerIds, reviewers, reviewItem, rfcChangedView, rfcView } from './views';
+import { answererIds, type Lineage, missingSignoffs, openConcerns, reviewerIds, reviewers, reviewItem, rfcChangedView, rfcView } from './views';
 
 const DAY = 86_400_000;
 const GATE_LIMITS = { seats: LIMITS.reviewers, concerns: LIMITS.concerns, text: LIMITS.text } as const;
@@ -247,6 +247,52 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
       return next === SAME ? UNCHANGED : { ...current, review: next };
     });
     if (after !== before) await this.thread.notify(c.access, teamId, after, thread.signedOff(await c.people.username(actor), n, missingSignoffs(after).length), false);
+    return { rfc: await this.view(c, after), already: after === before };
+  }
+
+  /**
+   * A reviewer (or whoever they delegated to) holds the RFC — acceptance waits until they sign off
+   * or abstain — or abstains: they leave the count of sign-offs needed. The same answer twice
+   * changes nothing.
+   */
+  async answerReview(actor: string, teamId: string, n: number, given: 'hold' | 'abstain', note: string | null): Promise<{ rfc: RfcView; already: boolean }> {
+    const c = this.call(actor, teamId);
+    const said = note === null ? null : checkText(note, LIMITS.text, 'a note') || null;
+    const now = this.ctx.now();
+    const loaded = await this.find(c, n);
+    await this.requireRule(c, loaded, given);
+    const { before, after } = await this.act(
+      c,
+      loaded,
+      given,
+      (current) => {
+        const next = answer(current.review, actor, seatsOf(current.review, actor), given, now, said);
+        return next === SAME ? UNCHANGED : { ...current, review: next };
+      },
+      said,
+    );
+    if (after !== before) {
+      const name = await c.people.username(actor);
+      const relayed = said === null ? null : await this.relay(c, after, said);
+      await this.thread.notify(c.access, teamId, after, given === 'hold' ? thread.held(name, n, relayed) : thread.abstained(name, n, relayed, missingSignoffs(after).length), said !== null);
+    }
+    return { rfc: await this.view(c, after), already: after === before };
+  }
+
+  /** A reviewer lets `to` answer for them (null: takes it back). `to` must be able to see the RFC and post in its channel. */
+  async delegateReview(actor: string, teamId: string, n: number, to: string | null): Promise<{ rfc: RfcView; already: boolean }> {
+    const c = this.call(actor, teamId);
+    const loaded = await this.find(c, n);
+    await this.requireRule(c, loaded, 'delegate');
+    if (to !== null) await this.requireReviewer(c, loaded, this.scopeOf(teamId, loaded), to);
+    const { before, after } = await this.act(c, loaded, 'delegate', (current) => {
+      // Only one's own seat is handed on: a delegate cannot pass it further.
+      const own = current.review.seats.filter((s) => s.userId === actor);
+      if (own.length === 0) throw UserError.forbidden(ERR.onlyReviewersDelegate(n));
+      const next = gateCall(n, () => delegate(current.review, own, to));
+      return next === SAME ? UNCHANGED : { ...current, review: next };
+    });
+    if (after !== before) await this.thread.notify(c.access, teamId, after, thread.delegated(await c.people.username(actor), n, to === null ? null : await c.people.username(to)), false);
     return { rfc: await this.view(c, after), already: after === before };
   }
 
@@ -485,7 +531,8 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   private async requireRule(c: Call, rfc: Rfc, action: RfcAction, extra: { raiser?: string } = {}): Promise<void> {
     const holders: Holders<RfcRole> = {
       owner: rfc.ownerId,
-      reviewer: reviewerIds(rfc),
+      // Whoever a reviewer delegated to answers for them, but only the reviewer hands their seat on.
+      reviewer: action === 'delegate' ? reviewerIds(rfc) : answererIds(rfc),
       raiser: extra.raiser ?? null,
       approver: RFC_RULES[action].who.includes('approver') ? await this.approvers.ids() : [],
     };
@@ -506,7 +553,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
    */
   private async act(c: Call, loaded: Rfc, action: RfcAction, change: (rfc: Rfc) => Rfc | typeof UNCHANGED, note: string | null = null): Promise<{ before: Rfc; after: Rfc }> {
     const transition = RFC_TRANSITIONS[action];
-    const names = transition.guards.includes('signedOffOrPeriodOver')
+    const names = transition.guards.length > 0
       ? new Map(await Promise.all(reviewerIds(loaded).map(async (id) => [id, await c.people.username(id)] as const)))
       : new Map<string, string>();
     const now = this.ctx.now();
@@ -607,7 +654,8 @@ function guardRefusal(guard: RfcGuard, rfc: Rfc, now: number, names: ReadonlyMap
     case 'hasReviewers':
       return rfc.review.seats.length === 0 ? guardText.hasReviewers() : null;
     case 'noOpenConcerns':
-      return status.openConcerns.length === 0 ? null : guardText.noOpenConcerns(rfc.number, status.openConcerns);
+      if (status.openConcerns.length) return guardText.noOpenConcerns(rfc.number, status.openConcerns);
+      return status.holds.length === 0 ? null : guardText.held(rfc.number, status.holds.map((s) => `@${names.get(s.userId ?? '') ?? s.userId}`).join(', '));
     case 'signedOffOrPeriodOver': {
       if (status.state !== 'waiting') return null;
       const missing = missingSignoffs(rfc);
@@ -634,6 +682,8 @@ function gateCall<T>(n: number, step: () => T, concernId = 0): T {
         throw UserError.notFound(ERR.noSuchConcern(n, concernId));
       case 'concernResolved':
         throw UserError.conflict(ERR.concernResolved(n, concernId));
+      case 'delegateIsHolder':
+        throw UserError.badRequest(ERR.delegateToSelf);
       default:
         throw err;
     }

@@ -5,7 +5,7 @@
  */
 import { type RfcChangedView, type RfcView, rfcReference } from '../contract/rfc';
 import type { RfcReviewItem } from '../shared/ports';
-import { type GateConcern, seatsOf } from '../shared/signoff/gate';
+import type { Answer, GateConcern } from '../shared/signoff/gate';
 import type { Rfc } from './records';
 
 /**
@@ -30,7 +30,7 @@ export function rfcView(rfc: Rfc, teamId: string, lineage: Lineage): RfcView {
     createdAt: rfc.createdAt,
     updatedAt: rfc.updatedAt,
     channelId: rfc.channelId,
-    reviewers: reviewers(rfc).map((r) => ({ userId: r.userId, signedOffAt: r.signedOffAt })),
+    reviewers: reviewers(rfc).map((r) => ({ userId: r.userId, signedOffAt: r.signedOffAt, answer: r.answer, delegate: r.delegate })),
     commentPeriod: rfc.commentPeriod ? { startedAt: rfc.commentPeriod.startedAt, endsAt: rfc.commentPeriod.endsAt } : null,
     concerns: rfc.review.concerns.map((c) => ({
       id: c.id,
@@ -71,10 +71,13 @@ export function reviewItem(rfc: Rfc, teamId: string): RfcReviewItem {
  * The review gate read the way RFCs have always shown it: reviewers are people (the gate's user
  * seats), and a reviewer has signed off when their seat approved.
  */
-export const reviewers = (rfc: Pick<Rfc, 'review'>): Array<{ userId: string; signedOffAt: number | null }> =>
-  rfc.review.seats.flatMap((s) => (s.userId === null ? [] : [{ userId: s.userId, signedOffAt: s.answer === 'approve' ? s.answeredAt : null }]));
+export const reviewers = (rfc: Pick<Rfc, 'review'>): Array<{ userId: string; signedOffAt: number | null; answer: Answer | null; delegate: string | null }> =>
+  rfc.review.seats.flatMap((s) =>
+    s.userId === null ? [] : [{ userId: s.userId, signedOffAt: s.answer === 'approve' ? s.answeredAt : null, answer: s.answer, delegate: s.delegate }],
+  );
+/** Who may answer as a reviewer now: the reviewers and those they delegated to. */
+export const answererIds = (rfc: Pick<Rfc, 'review'>): string[] => [...new Set(rfc.review.seats.flatMap((s) => [s.userId, s.delegate].filter((id): id is string => id !== null)))];
 export const reviewerIds = (rfc: Pick<Rfc, 'review'>): string[] => reviewers(rfc).map((r) => r.userId);
-export const isReviewer = (rfc: Pick<Rfc, 'review'>, userId: string): boolean => seatsOf(rfc.review, userId).length > 0;
 export const openConcerns = (rfc: Pick<Rfc, 'review'>): GateConcern[] => rfc.review.concerns.filter((c) => c.resolvedAt === null);
 export const missingSignoffs = (rfc: Pick<Rfc, 'review'>): string[] => reviewers(rfc).filter((r) => r.signedOffAt === null).map((r) => r.userId);
 

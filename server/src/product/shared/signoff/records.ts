@@ -5,11 +5,11 @@ import { boundedList, boundedText } from '../text/limits';
  * How a sign-off gate is stored, inside the record of what it guards (an RFC, a run). The engine
  * (gate.ts) works on the parsed form; each feature sets the limits its records keep.
  */
-export const ANSWERS = ['approve', 'abstain', 'hold'] as const;
-export type Answer = (typeof ANSWERS)[number];
+import { QUORUM_KINDS, SIGNOFF_ANSWERS } from '../../contract/signoff';
 
-export const QUORUM_KINDS = ['all', 'majority', 'atLeast'] as const;
-export type QuorumKind = (typeof QUORUM_KINDS)[number];
+export { QUORUM_KINDS, type QuorumKind } from '../../contract/signoff';
+export const ANSWERS = SIGNOFF_ANSWERS;
+export type Answer = (typeof ANSWERS)[number];
 
 export interface GateLimits {
   /** Seats (approvers: a person or a group). */
