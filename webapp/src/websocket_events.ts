@@ -145,11 +145,12 @@ export interface EventDeps {
 
 /**
  * Event name → handler, for every event the server publishes except `incident_status_posted`
- * (the follower also gets the update as a DM, which the host shows). Typed by the contract's
- * names, so an event renamed there fails this file's type check.
+ * (the follower also gets the update as a DM, which the host shows) and `run_changed` (runs have
+ * no sidebar tab yet; their card in the channel is kept current by the server). Typed by the
+ * contract's names, so an event renamed there fails this file's type check.
  */
 export function websocketHandlers(deps: EventDeps): Partial<Record<EventName, Handler>> {
-  const handlers: Record<Exclude<EventName, 'incident_status_posted'>, Handler> = {
+  const handlers: Record<Exclude<EventName, 'incident_status_posted' | 'run_changed'>, Handler> = {
     incident_declared: handleIncidentChanged('incident_declared', deps.dispatch, deps.fetchIncident, deps.warn),
     incident_updated: handleIncidentChanged('incident_updated', deps.dispatch, deps.fetchIncident, deps.warn),
     pick_idea_changed: handlePickIdeaChanged(deps.dispatch, deps.fetchIdea, deps.warn),

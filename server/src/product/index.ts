@@ -17,6 +17,7 @@ import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
 import { createGuildsFeature } from './guilds/feature';
+import { createRunsFeature } from './runs/feature';
 import { PRODUCT_VERSION } from './version';
 
 export interface ProductOptions {
@@ -145,7 +146,7 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   const rfc = createRfcFeature(ctx, pick.ideaLinks);
   const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
-  const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds];
+  const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds, createRunsFeature(ctx)];
   return features;
 }
 

@@ -52,7 +52,7 @@ export const PAGE_SIZE_MAX = 100;
  * (server/src/product/shared/references.ts).
  */
 export const REFERENCE_DIGITS = 3;
-export type ReferencePrefix = 'INC' | 'RFC' | 'IDEA';
+export type ReferencePrefix = 'INC' | 'RFC' | 'IDEA' | 'RUN';
 export const numberedReference = (prefix: ReferencePrefix, n: number): string => `${prefix}-${String(n).padStart(REFERENCE_DIGITS, '0')}`;
 
 /** Any schema, mini or classic zod: the server may parse with either. */
@@ -90,6 +90,8 @@ export const PATH_PARAMS = {
   /** A follow-up's number within its incident. */
   n: wholeParam(1, 10_000),
   concernId: wholeParam(1, 10_000),
+  /** A run's checklist item: "2.3" is checklist 2, item 3. */
+  ref: z.string().check(z.regex(/^\d{1,2}\.\d{1,3}$/, 'must be an item such as 2.3')),
 } as const;
 export type PathParamName = keyof typeof PATH_PARAMS;
 

@@ -10,6 +10,7 @@ import { guildView } from './guilds';
 import { INCIDENT_CHANGES, incidentView } from './incidents';
 import { ideaView } from './pick';
 import { rfcChangedView } from './rfc';
+import { runChangedView } from './runs';
 
 export const EVENT_PAYLOADS = {
   /** To the incident's channel only. */
@@ -25,6 +26,8 @@ export const EVENT_PAYLOADS = {
   rfc_changed: z.strictObject({ rfc: rfcChangedView }),
   /** To the guild's channel, or to the caller while the guild has none. */
   guild_changed: z.strictObject({ guild: guildView }),
+  /** To the run's channel: which run changed; clients fetch it as their user sees it. */
+  run_changed: z.strictObject({ run: runChangedView }),
 } as const;
 
 export type EventName = keyof typeof EVENT_PAYLOADS;

@@ -12,3 +12,4 @@ export * from './pick';
 export * from './rfc';
 export * from './infra';
 export * from './signoff';
+export * from './runs';

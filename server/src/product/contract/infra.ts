@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { route } from './api';
 
-export const OWED_FEATURES = ['incidents', 'pick', 'rfc', 'guilds'] as const;
+export const OWED_FEATURES = ['incidents', 'pick', 'rfc', 'guilds', 'runs'] as const;
 export type OwedFeature = (typeof OWED_FEATURES)[number];
 
 export const FEATURE_TITLES: Readonly<Record<OwedFeature, string>> = {
@@ -10,6 +10,7 @@ export const FEATURE_TITLES: Readonly<Record<OwedFeature, string>> = {
   pick: 'PICK ideas',
   rfc: 'RFCs',
   guilds: 'Guild agendas',
+  runs: 'Runs',
 };
 
 export const owedSection = z.strictObject({ feature: z.enum(OWED_FEATURES), items: z.array(z.string()) });

@@ -1,5 +1,6 @@
 import { UserError } from '../shared/errors';
-import { DAY_MS, epochDayOf, isoDateOf, isRealDate, localEpochDay, localToUtc, parseClock } from '../shared/time/zone';
+import { durationMs } from '../shared/time/duration';
+import { epochDayOf, isoDateOf, isRealDate, localEpochDay, localToUtc, parseClock } from '../shared/time/zone';
 import { input } from './messages';
 
 /**
@@ -9,45 +10,8 @@ import { input } from './messages';
  * time-zone module (shared/time/zone.ts: its clock grammar and its daylight-saving policy).
  */
 
-const MIN_MS = 60_000;
-const HOUR_MS = 3_600_000;
-/** Units of a relative time: 15m, 2 hours, 1 day… */
-const UNIT_MS: Record<string, number> = {
-  m: MIN_MS,
-  min: MIN_MS,
-  mins: MIN_MS,
-  minute: MIN_MS,
-  minutes: MIN_MS,
-  h: HOUR_MS,
-  hr: HOUR_MS,
-  hrs: HOUR_MS,
-  hour: HOUR_MS,
-  hours: HOUR_MS,
-  d: DAY_MS,
-  day: DAY_MS,
-  days: DAY_MS,
-};
-/** One part of a duration ("1h", "30 min"), read from where the last one ended. */
-const DURATION_PART = /\s*(\d{1,6})\s*([a-z]{1,7})/iy;
 /** "yesterday 22:10", "today 09:40" */
 const DAY_AND_CLOCK = /^(yesterday|today)\s+(\S{1,8})$/i;
-
-/** "1h30m", "2 hours", "90 min": at most four parts; null when it is not a duration. */
-function durationMs(text: string): number | null {
-  let total = 0;
-  let parts = 0;
-  let position = 0;
-  const typed = text.trim();
-  while (position < typed.length) {
-    DURATION_PART.lastIndex = position;
-    const m = DURATION_PART.exec(typed);
-    const unit = m ? UNIT_MS[m[2]!.toLowerCase()] : undefined;
-    if (!m || unit === undefined || ++parts > 4) return null;
-    total += Number(m[1]) * unit;
-    position = DURATION_PART.lastIndex;
-  }
-  return parts > 0 ? total : null;
-}
 
 /** "15m ago", "1h30m ago", "-2h": how long ago, or null when it is not a relative time. */
 function relativeMs(typed: string): number | null {

@@ -19,3 +19,42 @@ export function clockDuration(minutes: number): string {
 export function utcStamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
+
+const MIN_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Units of a typed duration: 15m, 2 hours, 1 day… */
+const UNIT_MS: Readonly<Record<string, number>> = {
+  m: MIN_MS,
+  min: MIN_MS,
+  mins: MIN_MS,
+  minute: MIN_MS,
+  minutes: MIN_MS,
+  h: HOUR_MS,
+  hr: HOUR_MS,
+  hrs: HOUR_MS,
+  hour: HOUR_MS,
+  hours: HOUR_MS,
+  d: DAY_MS,
+  day: DAY_MS,
+  days: DAY_MS,
+};
+/** One part of a duration ("1h", "30 min"), read from where the last one ended. */
+const DURATION_PART = /\s*(\d{1,6})\s*([a-z]{1,7})/iy;
+
+/** The one duration grammar people type: "1h30m", "2 hours", "90 min" (at most four parts); null when it is not one. */
+export function durationMs(text: string): number | null {
+  let total = 0;
+  let parts = 0;
+  let position = 0;
+  const typed = text.trim();
+  while (position < typed.length) {
+    DURATION_PART.lastIndex = position;
+    const m = DURATION_PART.exec(typed);
+    const unit = m ? UNIT_MS[m[2]!.toLowerCase()] : undefined;
+    if (!m || unit === undefined || ++parts > 4) return null;
+    total += Number(m[1]) * unit;
+    position = DURATION_PART.lastIndex;
+  }
+  return parts > 0 ? total : null;
+}

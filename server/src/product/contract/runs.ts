@@ -1,0 +1,133 @@
+/**
+ * Runs: a process with a checklist in its own channel — a release, a QA approval, a production
+ * readiness review; incidents become runs in a later step. Templates (runbooks) are per team and
+ * versioned; a run keeps the version it started from.
+ */
+import * as z from 'zod/mini';
+import { mmId, numberedReference, pageOf, route } from './api';
+import { QUORUM_KINDS, SIGNOFF_ANSWERS } from './signoff';
+
+export const RUN_LIMITS = {
+  name: 120,
+  templateName: 80,
+  kind: 32,
+  checklists: 20,
+  itemsPerChecklist: 50,
+  items: 200,
+  itemTitle: 200,
+  description: 4000,
+  command: 500,
+  assignees: 10,
+  approvers: 20,
+  text: 2000,
+  retroSections: 20,
+  templatesPerTeam: 100,
+  dueMinutesMax: 60 * 24 * 90,
+} as const;
+
+export const RUN_STATUSES = ['active', 'finished'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const ITEM_STATES = ['open', 'done', 'skipped'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+/** The one role a template can assign by name; it reads as "release manager", "commander"… by run kind. */
+export const RUN_ROLES = ['owner'] as const;
+
+/** RUN-004: a run's team-scoped number. */
+export const runReference = (n: number): string => numberedReference('RUN', n);
+
+// ---- views ----
+
+export const gateView = z.strictObject({
+  quorum: z.strictObject({ kind: z.enum(QUORUM_KINDS), n: z.nullable(z.number()) }),
+  state: z.enum(['passed', 'blocked', 'waiting']),
+  approvals: z.number(),
+  needed: z.number(),
+  seats: z.array(
+    z.strictObject({
+      userId: z.nullable(z.string()),
+      groupId: z.nullable(z.string()),
+      delegate: z.nullable(z.string()),
+      answer: z.nullable(z.enum(SIGNOFF_ANSWERS)),
+      answeredBy: z.nullable(z.string()),
+      answeredAt: z.nullable(z.number()),
+    }),
+  ),
+  concerns: z.array(
+    z.strictObject({ id: z.number(), text: z.string(), raisedBy: z.string(), raisedAt: z.number(), resolvedBy: z.nullable(z.string()), resolvedAt: z.nullable(z.number()) }),
+  ),
+  deadline: z.nullable(z.number()),
+  override: z.nullable(z.strictObject({ by: z.string(), at: z.number(), reason: z.string() })),
+});
+export type GateView = z.output<typeof gateView>;
+
+export const runItemView = z.strictObject({
+  /** "2.3": checklist 2, item 3 (what commands take). */
+  ref: z.string(),
+  title: z.string(),
+  description: z.string(),
+  assignees: z.array(z.string()),
+  due: z.nullable(z.number()),
+  command: z.nullable(z.string()),
+  state: z.enum(ITEM_STATES),
+  by: z.nullable(z.string()),
+  at: z.nullable(z.number()),
+  gate: z.nullable(gateView),
+});
+export type RunItemView = z.output<typeof runItemView>;
+
+export const runView = z.strictObject({
+  teamId: z.string(),
+  number: z.number(),
+  reference: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  channelId: z.string(),
+  ownerId: z.string(),
+  template: z.strictObject({ slug: z.string(), name: z.string(), version: z.number() }),
+  status: z.enum(RUN_STATUSES),
+  startedAt: z.number(),
+  finishedAt: z.nullable(z.number()),
+  finishOverride: z.nullable(z.string()),
+  checklists: z.array(z.strictObject({ title: z.string(), items: z.array(runItemView) })),
+  progress: z.strictObject({ done: z.number(), skipped: z.number(), total: z.number(), overdue: z.number(), openGates: z.number() }),
+});
+export type RunView = z.output<typeof runView>;
+
+/** What `run_changed` carries: the run's name and state, none of its checklist. */
+export const runChangedView = z.strictObject({ teamId: z.string(), number: z.number(), reference: z.string(), status: z.enum(RUN_STATUSES), updatedAt: z.number() });
+export type RunChangedView = z.output<typeof runChangedView>;
+
+export const templateSummaryView = z.strictObject({
+  slug: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  version: z.number(),
+  builtIn: z.boolean(),
+  items: z.number(),
+  gates: z.number(),
+});
+export type TemplateSummaryView = z.output<typeof templateSummaryView>;
+
+// ---- requests ----
+
+export const startRunBody = z.strictObject({
+  kind: z.string().check(z.trim(), z.minLength(1), z.maxLength(RUN_LIMITS.kind)),
+  name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(RUN_LIMITS.name)),
+  template: z.optional(z.string().check(z.maxLength(RUN_LIMITS.templateName))),
+  /** The channel it is started from: its team is the run's team (the run gets a channel of its own). */
+  channel_id: mmId,
+});
+export const itemActionBody = z.strictObject({
+  action: z.enum(['check', 'uncheck', 'skip']),
+});
+
+const runAnswer = z.strictObject({ run: runView });
+
+export const runRoutes = {
+  list: route({ method: 'GET', path: '/teams/:teamId/runs', query: null, body: null, answer: pageOf(runView), status: 200 }),
+  start: route({ method: 'POST', path: '/teams/:teamId/runs', query: null, body: startRunBody, answer: runAnswer, status: 201 }),
+  get: route({ method: 'GET', path: '/teams/:teamId/runs/:number', query: null, body: null, answer: runAnswer, status: 200 }),
+  item: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items/:ref', query: null, body: itemActionBody, answer: runAnswer, status: 200 }),
+  templates: route({ method: 'GET', path: '/teams/:teamId/templates', query: null, body: null, answer: z.strictObject({ items: z.array(templateSummaryView) }), status: 200 }),
+} as const;
+

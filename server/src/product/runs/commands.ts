@@ -1,0 +1,258 @@
+/** `/run …` (in a run's channel) and `/release start`: parsing and replies only; the rules live in the service. */
+import { type CommandInvocation, type CommandSpec, ephemeral, parsePositiveInt, type SubcommandSpec } from '../shared/commands';
+import { UserError } from '../shared/errors';
+import { durationMs, utcStamp } from '../shared/time/duration';
+import { ERR, HELP, reply, runReference, USAGE } from './messages';
+import type { RunService } from './service';
+import type { Quorum } from '../shared/signoff/gate';
+import { templateSummary } from './views';
+
+/** "in 2h", "+3d", "90m", "2027-01-05 14:00" (UTC) or "none": an item's due time, or null to clear it. */
+export function parseDue(typed: string, now: number): number | null {
+  const t = typed.trim().toLowerCase();
+  if (t === 'none' || t === 'clear') return null;
+  const relative = /^(?:in\s+|\+)?(.{1,40})$/.exec(t);
+  const span = relative ? durationMs(relative[1]!) : null;
+  if (span !== null && span > 0) return now + span;
+  const at = /^(\d{4})-(\d{2})-(\d{2})(?:[ t](\d{1,2}):(\d{2}))?$/.exec(t);
+  if (at) {
+    const [y, mo, d, h, mi] = [Number(at[1]), Number(at[2]), Number(at[3]), Number(at[4] ?? 9), Number(at[5] ?? 0)];
+    const ms = Date.UTC(y, mo - 1, d, h, mi);
+    const back = new Date(ms);
+    if (back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60) return ms;
+  }
+  throw UserError.badRequest(ERR.badDue);
+}
+
+/** `--quorum all|majority|N` */
+function quorumOf(flag: string | true | undefined, usage: string): Quorum | null {
+  if (flag === undefined) return null;
+  const t = flag === true ? '' : flag.trim().toLowerCase();
+  if (t === 'all' || t === 'majority') return { kind: t, n: null };
+  if (/^\d{1,2}$/.test(t) && Number(t) >= 1) return { kind: 'atLeast', n: Number(t) };
+  throw UserError.badRequest(ERR.badQuorum, usage);
+}
+
+const here = (inv: CommandInvocation): { channelId: string } => ({ channelId: inv.channelId });
+const people = async (runs: RunService, tokens: readonly string[], usage: string): Promise<string[]> => {
+  if (tokens.length === 0) throw UserError.badRequest(ERR.noPeople, usage);
+  return runs.people().resolveUsernames(tokens);
+};
+/** "2.3 @a @b": the item is every word before the first @mention. */
+const splitAtMentions = (words: readonly string[]): { item: string; mentions: string[] } => {
+  const first = words.findIndex((w) => w.startsWith('@'));
+  return first < 0 ? { item: words.join(' '), mentions: [] } : { item: words.slice(0, first).join(' '), mentions: words.slice(first) };
+};
+
+export function runCommand(runs: RunService, now: () => number): CommandSpec {
+  const itemState = (name: 'check' | 'uncheck' | 'skip', state: 'done' | 'open' | 'skipped'): SubcommandSpec => ({
+    name,
+    usage: USAGE[name],
+    help: HELP[name],
+    run: async (inv) => {
+      if (!inv.text.trim()) throw UserError.badRequest(ERR.noItem, `${inv.path} ${USAGE[name]}`);
+      const r = await runs.setItemState(inv.userId, here(inv), inv.text, state);
+      return ephemeral(r.changed ? reply.itemChanged(r.ref, state === 'done' ? 'checked' : state === 'open' ? 'unchecked' : 'skipped') : reply.nothingChanged(r.ref));
+    },
+  });
+  const answer = (name: 'approve' | 'abstain' | 'hold'): SubcommandSpec => ({
+    name,
+    usage: USAGE[name],
+    help: HELP[name],
+    run: async (inv) => {
+      // "/run approve 2.1 looks good": an item number first, then an optional note.
+      const [first, ...rest] = inv.positional;
+      const numbered = first !== undefined && /^\d{1,2}\.\d{1,3}$/.test(first);
+      const r = await runs.answer(inv.userId, here(inv), numbered ? first : null, name, (numbered ? rest.join(' ') : inv.text).trim() || null);
+      const words = { approve: 'approved', abstain: 'abstained', hold: 'held' } as const;
+      return ephemeral(r.changed ? reply.itemChanged(r.ref, `you ${words[name]}`) : reply.nothingChanged(r.ref));
+    },
+  });
+
+  return {
+    trigger: 'run',
+    description: HELP.run,
+    subcommands: [
+      {
+        name: 'checklist',
+        usage: USAGE.checklist,
+        help: HELP.checklist,
+        noArguments: true,
+        run: async (inv) => ephemeral(await runs.text(inv.userId, here(inv))),
+      },
+      itemState('check', 'done'),
+      itemState('uncheck', 'open'),
+      itemState('skip', 'skipped'),
+      {
+        name: 'assign',
+        usage: USAGE.assign,
+        help: HELP.assign,
+        run: async (inv) => {
+          const usage = `${inv.path} ${USAGE.assign}`;
+          const { item, mentions } = splitAtMentions(inv.positional);
+          if (!item) throw UserError.badRequest(ERR.noItem, usage);
+          const r = await runs.assign(inv.userId, here(inv), item, await people(runs, mentions, usage));
+          return ephemeral(r.changed ? reply.itemChanged(r.ref, `assigned to ${mentions.join(', ')}`) : reply.nothingChanged(r.ref));
+        },
+      },
+      {
+        name: 'due',
+        usage: USAGE.due,
+        help: HELP.due,
+        run: async (inv) => {
+          const usage = `${inv.path} ${USAGE.due}`;
+          const [item, ...when] = inv.positional;
+          if (!item || when.length === 0) throw UserError.badRequest(ERR.badDue, usage);
+          const due = parseDue(when.join(' '), now());
+          const r = await runs.setDue(inv.userId, here(inv), item, due);
+          return ephemeral(r.changed ? reply.itemChanged(r.ref, due === null ? 'no due time' : `due ${utcStamp(due)}`) : reply.nothingChanged(r.ref));
+        },
+      },
+      {
+        name: 'add',
+        usage: USAGE.add,
+        help: HELP.add,
+        run: async (inv) => {
+          const [list, ...title] = inv.positional;
+          if (!list || title.length === 0) throw UserError.badRequest('Say which checklist and the item, e.g. `/run add 2 Notify the CAB`.', `${inv.path} ${USAGE.add}`);
+          const r = await runs.addItem(inv.userId, here(inv), list, title.join(' '));
+          return ephemeral(reply.itemChanged(r.ref, 'added'));
+        },
+      },
+      {
+        name: 'remove',
+        usage: USAGE.remove,
+        help: HELP.remove,
+        run: async (inv) => {
+          if (!inv.text.trim()) throw UserError.badRequest(ERR.noItem, `${inv.path} ${USAGE.remove}`);
+          const r = await runs.removeItem(inv.userId, here(inv), inv.text);
+          return ephemeral(reply.itemChanged(r.ref, 'removed'));
+        },
+      },
+      answer('approve'),
+      answer('abstain'),
+      answer('hold'),
+      {
+        name: 'concern',
+        usage: USAGE.concern,
+        help: HELP.concern,
+        run: async (inv) => {
+          const [first, ...rest] = inv.positional;
+          const numbered = first !== undefined && /^\d{1,2}\.\d{1,3}$/.test(first);
+          const r = await runs.raiseConcern(inv.userId, here(inv), numbered ? first : null, numbered ? rest.join(' ') : inv.text);
+          return ephemeral(reply.itemChanged(r.ref, `concern #${r.id} raised; it blocks the gate until resolved (\`/run resolve ${r.ref} ${r.id}\`)`));
+        },
+      },
+      {
+        name: 'resolve',
+        usage: USAGE.resolve,
+        help: HELP.resolve,
+        run: async (inv) => {
+          const usage = `${inv.path} ${USAGE.resolve}`;
+          const [item, concern, ...note] = inv.positional;
+          if (!item || !concern) throw UserError.badRequest('Say which gate and which concern, e.g. `/run resolve 2.1 1`.', usage);
+          const id = parsePositiveInt(concern.slice(0, 20), /^#?(\d{1,5})$/, ERR.notConcernNumber, usage);
+          const r = await runs.resolveConcern(inv.userId, here(inv), item, id, note.join(' ') || null);
+          return ephemeral(r.changed ? reply.itemChanged(r.ref, `concern #${id} resolved`) : reply.nothingChanged(r.ref));
+        },
+      },
+      {
+        name: 'delegate',
+        usage: USAGE.delegate,
+        help: HELP.delegate,
+        booleanFlags: ['none'],
+        run: async (inv) => {
+          const usage = `${inv.path} ${USAGE.delegate}`;
+          const { item, mentions } = splitAtMentions(inv.positional);
+          const none = inv.flags.has('none');
+          if (none === (mentions.length === 1) || mentions.length > 1) throw UserError.badRequest('Say who answers for you (@user), or `--none`.', usage);
+          const to = none ? null : (await people(runs, mentions, usage))[0]!;
+          const r = await runs.delegate(inv.userId, here(inv), item || null, to);
+          return ephemeral(r.changed ? reply.itemChanged(r.ref, to === null ? 'you answer for yourself again' : `${mentions[0]} answers for you`) : reply.nothingChanged(r.ref));
+        },
+      },
+      {
+        name: 'approvers',
+        usage: USAGE.approvers,
+        help: HELP.approvers,
+        valueFlags: ['quorum'],
+        run: async (inv) => {
+          const usage = `${inv.path} ${USAGE.approvers}`;
+          const { item, mentions } = splitAtMentions(inv.positional);
+          if (!item) throw UserError.badRequest(ERR.noItem, usage);
+          const quorum = quorumOf(inv.flags.get('quorum'), usage);
+          const r = await runs.addApprovers(inv.userId, here(inv), item, await people(runs, mentions, usage), quorum);
+          return ephemeral(r.changed ? reply.itemChanged(r.ref, `approvers: ${mentions.join(', ')}${quorum ? `; quorum ${quorum.n ?? quorum.kind}` : ''}`) : reply.nothingChanged(r.ref));
+        },
+      },
+      {
+        name: 'finish',
+        usage: USAGE.finish,
+        help: HELP.finish,
+        valueFlags: ['override'],
+        run: async (inv) => {
+          if (inv.positional.length) throw UserError.badRequest('`/run finish` takes no words; a team admin may add `--override <reason>`.', `${inv.path} ${USAGE.finish}`);
+          const override = inv.flags.get('override');
+          const run = await runs.finish(inv.userId, here(inv), typeof override === 'string' ? override : null);
+          return ephemeral(reply.finished(run.reference, run.finishOverride));
+        },
+      },
+      {
+        name: 'timeline',
+        usage: USAGE.timeline,
+        help: HELP.timeline,
+        noArguments: true,
+        run: async (inv) => {
+          const { run, lines } = await runs.timeline(inv.userId, here(inv));
+          const shown = lines.map((l) => `${utcStamp(l.at)} ${l.text}`);
+          const older = run.timelineCount - lines.length;
+          return ephemeral([`**${runReference(run.number)} ${run.name}: timeline**`, ...(older > 0 ? [`(${older} older entries not kept)`] : []), ...shown].join('\n'));
+        },
+      },
+      {
+        name: 'templates',
+        usage: USAGE.templates,
+        help: HELP.templates,
+        noArguments: true,
+        run: async (inv) => {
+          const all = await runs.templates(inv.userId, inv.teamId);
+          return ephemeral(['**Run templates**', ...all.map((t) => `- ${t.name} (${t.kind}, v${t.version}${t.builtIn ? ', built in' : ''}): ${t.items} items, ${t.gates} gates`)].join('\n'));
+        },
+      },
+      {
+        name: 'template',
+        usage: USAGE.template,
+        help: HELP.template,
+        run: async (inv) => {
+          const t = await runs.template(inv.userId, inv.teamId, inv.text);
+          const s = templateSummary(t);
+          const lists = t.body.checklists.flatMap((l, i) => [`**${i + 1}. ${l.title}**`, ...l.items.map((it, j) => `- ${i + 1}.${j + 1} ${it.title}${it.approval ? ` · gate (${it.approval.quorum.kind}${it.approval.quorum.n ? ` ${it.approval.quorum.n}` : ''})` : ''}${it.dueMinutes ? ` · due +${it.dueMinutes}m` : ''}`)]);
+          const cadence = t.body.statusUpdateMinutes === null ? 'never' : `every ${t.body.statusUpdateMinutes} minutes`;
+          return ephemeral([`#### ${s.name} (${s.kind}, version ${s.version})`, t.body.description, `Status updates: ${cadence}`, ...lists].filter(Boolean).join('\n'));
+        },
+      },
+    ],
+  };
+}
+
+export function releaseCommand(runs: RunService): CommandSpec {
+  return {
+    trigger: 'release',
+    description: HELP.release,
+    subcommands: [
+      {
+        name: 'start',
+        usage: USAGE.start,
+        help: HELP.start,
+        valueFlags: ['template'],
+        run: async (inv) => {
+          const template = inv.flags.get('template');
+          if (template === true) throw UserError.badRequest('Name the template after --template.', `${inv.path} ${USAGE.start}`);
+          const started = await runs.start(inv.userId, inv.channelId, { kind: 'release', name: inv.text, template: template ?? null });
+          const r = started.run;
+          return ephemeral([reply.started(r.reference, r.name, started.channelName, r.template.name, r.template.version), ...started.warnings].join('\n'));
+        },
+      },
+    ],
+  };
+}

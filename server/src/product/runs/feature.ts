@@ -1,0 +1,17 @@
+import type { Feature, ProductContext } from '../shared/context';
+import { releaseCommand, runCommand } from './commands';
+import { runHttpRoutes } from './http';
+import { RunService } from './service';
+
+/** Runs: releases and other processes with a checklist, approval gates and a timeline, in their own channel. Wiring only. */
+export function createRunsFeature(ctx: ProductContext): Feature & { service: RunService } {
+  const service = new RunService(ctx);
+  return {
+    name: 'runs',
+    service,
+    commands: [runCommand(service, ctx.now), releaseCommand(service)],
+    routes: (router) => runHttpRoutes(router, service),
+    activate: async () => service.registerJobs(),
+    owedBy: (userId, teamId) => service.owedBy(userId, teamId),
+  };
+}

@@ -1,0 +1,138 @@
+/** Every word runs say to people: replies, errors, the card and the timeline. */
+import { runReference } from '../contract/runs';
+import { humanDuration, utcStamp } from '../shared/time/duration';
+import type { ChecklistRefusalCode } from './checklist';
+
+export const USAGE = {
+  start: '<name> [--template <template>]',
+  checklist: '',
+  check: '<item>',
+  uncheck: '<item>',
+  skip: '<item>',
+  assign: '<item> @user…',
+  due: '<item> <in 2h | 2027-01-05 14:00 | none>',
+  add: '<checklist> <item title>',
+  remove: '<item>',
+  approve: '[item]',
+  abstain: '[item]',
+  hold: '[item]',
+  concern: '[item] <text>  (item as 2.3)',
+  resolve: '<item> <concern-id> [resolution]',
+  delegate: '[item] @user | --none',
+  approvers: '<item> @user… [--quorum all|majority|N]',
+  finish: '[--override <reason>]',
+  timeline: '',
+  templates: '',
+  template: '<name>',
+} as const;
+
+export const HELP = {
+  run: 'Runs: the checklist, approvals and timeline of the run in this channel',
+  release: 'Releases: start one in its own channel from a release template',
+  start: 'Start a release in its own channel (from the team\'s "Product release" template unless --template names another)',
+  checklist: "Show this channel's run: checklists, who, when, gates",
+  check: 'Mark an item done',
+  uncheck: 'Mark an item not done again',
+  skip: 'Skip an item (it no longer counts as missing)',
+  assign: 'Give an item to one or more people (replaces its assignees)',
+  due: 'Set or clear when an item is due; its assignees are reminded once at that time',
+  add: 'Add an item to a checklist',
+  remove: 'Remove an item',
+  approve: 'Approve a gate as one of its approvers (the only gate when no item is named)',
+  abstain: 'Abstain on a gate: you no longer count towards its quorum',
+  hold: 'Hold a gate: it stays shut until you approve or abstain',
+  concern: 'Raise a blocking concern on a gate',
+  resolve: 'Resolve a concern on a gate (whoever raised it, or the run owner)',
+  delegate: 'Let someone else answer for you on a gate (--none takes it back)',
+  approvers: 'Name approvers of a gate (run owner or team admins)',
+  finish: 'Finish the run: refused while a gate is open; a team admin may --override with a reason',
+  timeline: "The run's timeline, newest last",
+  templates: "The team's run templates",
+  template: 'Show a template: its checklists, gates and cadence',
+} as const;
+
+export const ROLE_WORDS = { owner: 'the run owner' } as const;
+
+export const ACTION_WORDS = {
+  view: 'see it',
+  start: 'start a run',
+  work: 'work on its checklist',
+  answer: 'answer on this gate',
+  resolve: 'resolve this concern',
+  approvers: 'name approvers',
+  finish: 'finish the run',
+  override: 'override open gates',
+  manageTemplates: "change the team's templates",
+} as const;
+
+export const ownerTitle = (kind: string): string => (kind === 'incident' ? 'commander' : kind === 'release' ? 'release manager' : 'owner');
+
+export const ERR = {
+  noSuchRun: 'No such run.',
+  noRunHere: 'There is no run in this channel. Start a release with `/release start <name>`.',
+  channelHasRun: 'This channel already holds a run.',
+  noSuchTemplate: (name: string, known: readonly string[]): string => `There is no template “${name}”. Templates: ${known.join(', ') || 'none'}.`,
+  noTemplateOfKind: (kind: string): string => `This team has no ${kind} template; name one with --template.`,
+  noName: 'Give the run a name, e.g. `/release start 1.4.0`.',
+  noItem: 'Say which item: its number such as 2.3, or words of its title.',
+  noText: 'Say what the concern is.',
+  noPeople: 'Name at least one person (@user).',
+  badDue: 'Say when: `in 2h`, `in 3d`, `2027-01-05 14:00` (UTC) or `none`.',
+  overrideNeedsReason: 'Say why: `/run finish --override <reason>`.',
+  noGates: 'This run has no approval gates.',
+  whichGate: (refs: string): string => `This run has several gates (${refs}); say which one, e.g. \`/run approve 2.1\`.`,
+  delegateToSelf: 'You already answer for yourself: name someone else, or `--none`.',
+  notASeat: (ref: string): string => `You are not an approver of ${ref}.`,
+  tooManySeats: (max: number): string => `A gate has at most ${max} approvers.`,
+  badQuorum: 'A quorum is all, majority, or at least N (N from 1).',
+  noSuchConcern: (ref: string, id: number): string => `${ref} has no concern #${id}.`,
+  concernResolved: (ref: string, id: number): string => `Concern #${id} on ${ref} is already resolved.`,
+  notConcernNumber: 'a concern number such as 2',
+  refusal: (code: ChecklistRefusalCode, detail: string): string => CHECKLIST_REFUSALS[code](detail),
+  unknownGroup: (id: string): string => `A group of the template (${id}) could not be read; its members were not added.`,
+  channelNamesTaken: (name: string): string => `Channels named ${name} and its numbered variants exist already; choose another name.`,
+};
+
+const CHECKLIST_REFUSALS: Readonly<Record<ChecklistRefusalCode, (detail: string) => string>> = {
+  noSuchItem: (d) => `There is no item ${d ? `“${d}”` : 'like that'} on this run's checklist (see \`/run checklist\`).`,
+  noSuchChecklist: (d) => `There is no checklist “${d}” (say its number or the start of its title).`,
+  ambiguousItem: (d) => `Several items match (${d}); say its number.`,
+  isGate: (d) => `Item ${d} is an approval gate: it is done when its approvers approve (\`/run approve ${d}\`).`,
+  notGate: (d) => `Item ${d} is not an approval gate.`,
+  tooManyItems: () => 'That checklist is full (at most 50 items a checklist, 200 a run).',
+  finished: () => 'This run is finished.',
+  gatesOpen: (d) => `Gates still open: ${d}. Get their approvals, or (team admins) \`/run finish --override <reason>\`.`,
+  noGates: () => 'This run has no approval gates.',
+};
+
+export const reply = {
+  started: (ref: string, name: string, channel: string, template: string, version: number): string =>
+    `Started ${ref} “${name}” in ~${channel} from the template “${template}” (version ${version}).`,
+  itemChanged: (ref: string, what: string): string => `${ref}: ${what}.`,
+  nothingChanged: (ref: string): string => `Nothing changed on ${ref}.`,
+  finished: (ref: string, override: string | null): string => `${ref} is finished${override ? ` (gates overridden: ${override})` : ''}.`,
+};
+
+/** Timeline lines (also what the card's last-changes show). */
+export const line = {
+  started: (who: string, template: string, version: number): string => `@${who} started the run from “${template}” v${version}`,
+  checked: (who: string, ref: string, title: string): string => `@${who} checked ${ref} ${title}`,
+  unchecked: (who: string, ref: string, title: string): string => `@${who} unchecked ${ref} ${title}`,
+  skipped: (who: string, ref: string, title: string): string => `@${who} skipped ${ref} ${title}`,
+  assigned: (who: string, ref: string, to: string): string => (to ? `@${who} assigned ${ref} to ${to}` : `@${who} cleared the assignees of ${ref}`),
+  due: (who: string, ref: string, due: number | null): string => (due === null ? `@${who} cleared the due time of ${ref}` : `@${who} set ${ref} due ${utcStamp(due)}`),
+  added: (who: string, ref: string, title: string): string => `@${who} added ${ref} ${title}`,
+  removed: (who: string, ref: string, title: string): string => `@${who} removed ${ref} ${title}`,
+  answered: (who: string, ref: string, answer: string, note: string | null): string =>
+    `@${who} ${answer === 'approve' ? 'approved' : answer === 'hold' ? 'holds' : answer === 'abstain' ? 'abstains on' : 'took back their answer on'} ${ref}${note ? `: ${note}` : ''}`,
+  concern: (who: string, ref: string, id: number, text: string): string => `@${who} raised concern #${id} on ${ref}: ${text}`,
+  resolved: (who: string, ref: string, id: number, text: string | null): string => `@${who} resolved concern #${id} on ${ref}${text ? `: ${text}` : ''}`,
+  delegated: (who: string, ref: string, to: string | null): string => (to ? `@${who} lets @${to} answer for them on ${ref}` : `@${who} answers for themselves on ${ref} again`),
+  approvers: (who: string, ref: string, names: string): string => `@${who} named approvers of ${ref}: ${names}`,
+  finished: (who: string, override: string | null): string => `@${who} finished the run${override ? ` overriding open gates: ${override}` : ''}`,
+};
+
+export const nag = (mentions: string, ref: string, runRef: string, title: string, late: number): string =>
+  `${mentions}: ${runRef} item ${ref} “${title}” is due${late > 60_000 ? ` (${humanDuration(late)} ago)` : ' now'}. \`/run check ${ref}\` when it is done.`;
+
+export { runReference };

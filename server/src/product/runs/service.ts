@@ -1,0 +1,644 @@
+/**
+ * The run use cases: templates seeded and versioned per team; a run started in its own channel
+ * from a template; its checklist worked by whoever can post there; its gates answered by their
+ * approvers on the one sign-off engine; finished only when every gate has passed (or a team admin
+ * overrides, on the record). Every change is a compare-and-set on the run, lands on its timeline,
+ * refreshes its card and tells the channel's clients.
+ */
+import { AppError } from '../../plugin/api/app_error';
+import { PAGE_SIZE_DEFAULT } from '../contract/api';
+import type { RunView, TemplateSummaryView } from '../contract/runs';
+import type { Access, Holders, Scope } from '../shared/access/policy';
+import type { ProductContext } from '../shared/context';
+import { corruptRecordsFor } from '../shared/corrupt_records';
+import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
+import { UNCHANGED } from '../shared/kv';
+import { People } from '../shared/people';
+import { postOnce } from '../shared/posts';
+import { addSeats, type Answer, checkQuorum, evaluate, type Gate, GateRefusal, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
+import { checkText } from '../shared/text/limits';
+import { withoutChannelMentions } from '../shared/text/mentions';
+import { slugify } from '../shared/text/slug';
+import { BUILT_IN_TEMPLATES } from './builtins';
+import {
+  addItem,
+  assign,
+  ChecklistRefusal,
+  finish,
+  findChecklist,
+  findItem,
+  gates,
+  gateSteps,
+  type ItemAt,
+  itemFromTemplate,
+  onGate,
+  refOf,
+  removeItem,
+  SAME,
+  setDue,
+  setState,
+  type Step,
+} from './checklist';
+import { ERR, line, nag, runReference } from './messages';
+import { type RunAction, type RunRole, runPolicy } from './policy';
+import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
+import { RunStore, type TemplateList } from './store';
+import { peopleOf, runChangedView, runText, runView, templateSummary } from './views';
+
+export const DUE_JOB = 'run.item_due';
+const GROUP_PAGE = 200;
+const CHANNEL_NAME_TRIES = 5;
+
+/** A run is found from its channel (commands) or by its number (HTTP). */
+export type RunWhere = { readonly channelId: string } | { readonly teamId: string; readonly number: number };
+
+interface Call {
+  readonly actor: string;
+  readonly access: Access;
+  readonly people: People;
+}
+
+export class RunService {
+  readonly store: RunStore;
+  private readonly report: (err: CorruptRecordError) => void;
+
+  constructor(private readonly ctx: ProductContext) {
+    const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
+    this.report = (err) => void corrupt.reportError(err);
+    this.store = new RunStore(ctx.kv, this.report);
+  }
+
+  registerJobs(): void {
+    this.ctx.scheduler.register(DUE_JOB, (payload) => this.onDue(payload));
+  }
+
+  people(): People {
+    return new People(this.ctx.api);
+  }
+
+  // ---- templates ----
+
+  /** The team's templates (built-ins seeded the first time), as summaries. */
+  async templates(actor: string, teamId: string): Promise<TemplateSummaryView[]> {
+    const c = this.call(actor);
+    await runPolicy.require(c.access, actor, 'viewTemplates', { scope: { teamId, channelId: null } });
+    return (await this.allTemplates(teamId)).map(templateSummary);
+  }
+
+  async template(actor: string, teamId: string, name: string): Promise<Template> {
+    const c = this.call(actor);
+    await runPolicy.require(c.access, actor, 'viewTemplates', { scope: { teamId, channelId: null } });
+    return this.findTemplate(teamId, name);
+  }
+
+  /** Saves a template under its name's slug: a new one at version 1, an existing one as its next version. */
+  async saveTemplate(actor: string, teamId: string, body: TemplateBody): Promise<Template> {
+    const c = this.call(actor);
+    await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, 'change the team\'s templates');
+    await this.allTemplates(teamId);
+    const slug = slugify(body.name, 60);
+    if (!slug) throw UserError.badRequest('A template needs a name with letters or digits.');
+    const now = this.ctx.now();
+    await this.store.updateTemplateList(teamId, (list) => {
+      const slugs = list?.slugs ?? [];
+      if (slugs.includes(slug)) return UNCHANGED;
+      if (slugs.length >= LIMITS.templatesPerTeam) throw UserError.conflict(`A team has at most ${LIMITS.templatesPerTeam} templates.`);
+      return { v: 1, slugs: [...slugs, slug], seeded: list?.seeded ?? true };
+    });
+    const saved = await this.store.updateTemplate(teamId, slug, (current) => ({
+      v: 1 as const,
+      teamId,
+      slug,
+      version: (current?.version ?? 0) + 1,
+      builtIn: false,
+      updatedAt: now,
+      updatedBy: actor,
+      body,
+    }));
+    return saved!;
+  }
+
+  private async allTemplates(teamId: string): Promise<Template[]> {
+    let list = await this.store.templateList(teamId);
+    if (!list?.seeded) list = await this.seed(teamId);
+    return (await this.store.templates(teamId, list?.slugs ?? [])).filter((t): t is Template => t !== null);
+  }
+
+  /** Built-ins go in once per team (two nodes seeding at once write the same records). */
+  private async seed(teamId: string): Promise<TemplateList | null> {
+    const now = this.ctx.now();
+    for (const body of BUILT_IN_TEMPLATES) {
+      const slug = slugify(body.name, 60);
+      await this.store.updateTemplate(teamId, slug, (current) =>
+        current ? UNCHANGED : { v: 1 as const, teamId, slug, version: 1, builtIn: true, updatedAt: now, updatedBy: this.ctx.botUserId, body },
+      );
+    }
+    return this.store.updateTemplateList(teamId, (list) => {
+      if (list?.seeded) return UNCHANGED;
+      const builtIns = BUILT_IN_TEMPLATES.map((b) => slugify(b.name, 60));
+      const slugs = [...new Set([...builtIns, ...(list?.slugs ?? [])])].slice(0, LIMITS.templatesPerTeam);
+      return { v: 1, slugs, seeded: true };
+    });
+  }
+
+  private async findTemplate(teamId: string, name: string): Promise<Template> {
+    const all = await this.allTemplates(teamId);
+    const slug = slugify(name, 60);
+    const found = all.find((t) => t.slug === slug) ?? all.filter((t) => t.body.name.toLowerCase().startsWith(name.trim().toLowerCase()))[0];
+    if (!found || !name.trim()) throw UserError.notFound(ERR.noSuchTemplate(name.slice(0, 80), all.map((t) => t.body.name)));
+    return found;
+  }
+
+  // ---- starting and reading ----
+
+  /**
+   * Starts a run in a new channel of the team of the channel it is started from: from the template
+   * named, or the team's first template of `kind`. The starter owns it and is added to the
+   * channel with the template's invitees.
+   */
+  async start(
+    actor: string,
+    fromChannelId: string,
+    input: { kind: string; name: string; template: string | null },
+    expectedTeamId: string | null = null,
+  ): Promise<{ run: RunView; channelName: string; warnings: string[] }> {
+    const c = this.call(actor);
+    const scope = await c.access.scopeOfChannel(actor, fromChannelId);
+    const teamId = scope.teamId;
+    if (expectedTeamId !== null && expectedTeamId !== teamId) throw UserError.notFound('No such channel.');
+    await runPolicy.require(c.access, actor, 'start', { scope: { teamId, channelId: null } }, 'start a run');
+    const name = checkText(input.name.replace(/\s+/g, ' '), LIMITS.name, 'a run name');
+    if (!name) throw UserError.badRequest(ERR.noName);
+    const template = input.template
+      ? await this.findTemplate(teamId, input.template)
+      : (await this.allTemplates(teamId)).find((t) => t.body.kind === input.kind);
+    if (!template) throw UserError.notFound(ERR.noTemplateOfKind(input.kind));
+
+    const warnings: string[] = [];
+    const groupIds = new Set<string>();
+    for (const it of template.body.checklists.flatMap((l) => l.items)) for (const a of it.assignees) if ('groupId' in a) groupIds.add(a.groupId);
+    for (const a of template.body.channel.invite) if ('groupId' in a) groupIds.add(a.groupId);
+    const members = new Map<string, string[]>();
+    for (const groupId of groupIds) {
+      try {
+        members.set(groupId, await this.groupMembers(groupId));
+      } catch {
+        warnings.push(ERR.unknownGroup(groupId));
+      }
+    }
+
+    const channel = await this.createChannel(teamId, template, name);
+    const now = this.ctx.now();
+    const actorName = await c.people.username(actor);
+    let run = await this.store.create({
+      teamId,
+      kind: template.body.kind,
+      name,
+      channelId: channel.Id,
+      ownerId: actor,
+      template: { slug: template.slug, name: template.body.name, version: template.version },
+      status: 'active',
+      startedAt: now,
+      updatedAt: now,
+      finishedAt: null,
+      finishOverride: null,
+      checklists: template.body.checklists.map((l) => ({ title: l.title, items: l.items.map((it) => itemFromTemplate(it, actor, members, now)) })),
+      statusUpdateMinutes: template.body.statusUpdateMinutes,
+      timeline: [{ at: now, by: actor, text: line.started(actorName, template.body.name, template.version) }],
+      timelineCount: 1,
+      cardPostId: null,
+    });
+
+    const invite = new Set<string>([actor]);
+    for (const a of template.body.channel.invite) for (const id of 'userId' in a ? [a.userId] : (members.get(a.groupId) ?? [])) invite.add(id);
+    const added = await Promise.allSettled([...invite].map((userId) => this.ctx.api.addChannelMember(channel.Id, userId)));
+    for (const [i, result] of added.entries()) {
+      if (result.status === 'rejected') warnings.push(`@${await c.people.username([...invite][i]!)} could not be added to ~${channel.Name}.`);
+    }
+    const card = await this.postCard(run, c.people);
+    if (card) run = (await this.store.update(teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
+    await this.scheduleDues(run, null);
+    await this.publish(run);
+    return { run: runView(run, now), channelName: channel.Name, warnings };
+  }
+
+  async get(actor: string, where: RunWhere): Promise<RunView> {
+    const c = this.call(actor);
+    return runView(await this.find(c, where), this.ctx.now());
+  }
+
+  /** `/run checklist`: the run as text, names resolved. */
+  async text(actor: string, where: RunWhere): Promise<string> {
+    const c = this.call(actor);
+    const run = await this.find(c, where);
+    return runText(run, await this.names(c.people, peopleOf(run)), this.ctx.now());
+  }
+
+  async timeline(actor: string, where: RunWhere): Promise<{ run: Run; lines: Run['timeline'] }> {
+    const c = this.call(actor);
+    const run = await this.find(c, where);
+    return { run, lines: run.timeline };
+  }
+
+  /** The team's runs the caller may see (their channels, read live), newest first. */
+  async list(actor: string, teamId: string): Promise<{ items: RunView[]; nextCursor: string | null }> {
+    const c = this.call(actor);
+    if (!(await c.access.isTeamMember(actor, teamId)) && !(await c.access.isSystemAdmin(actor))) throw UserError.notFound('No such team.');
+    const page = await this.store.teamIndex(teamId).page({ before: null, limit: PAGE_SIZE_DEFAULT });
+    const runs = (await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)))).filter((r): r is Run => r !== null);
+    const visible = await c.access.filterVisible(actor, runs, (r) => this.scopeOf(r));
+    const now = this.ctx.now();
+    return { items: visible.map((r) => runView(r, now)), nextCursor: page.next === null ? null : String(page.next) };
+  }
+
+  // ---- the checklist ----
+
+  async setItemState(actor: string, where: RunWhere, typed: string, state: 'open' | 'done' | 'skipped'): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    return this.onItem(actor, where, typed, 'work', (run, at, who, now) => {
+      const it = run.checklists[at.list]!.items[at.item]!;
+      const text = state === 'done' ? line.checked(who, refOf(at), it.title) : state === 'open' ? line.unchecked(who, refOf(at), it.title) : line.skipped(who, refOf(at), it.title);
+      return setState(run, at, state, actor, now, text);
+    });
+  }
+
+  async assign(actor: string, where: RunWhere, typed: string, userIds: readonly string[]): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const c = this.call(actor);
+    const run = await this.find(c, where);
+    // Only people who can read the run's channel can hold its items.
+    for (const id of userIds) if (!(await c.access.canRead(id, run.channelId))) throw UserError.badRequest(`@${await c.people.username(id)} cannot read this run's channel.`);
+    const names = (await Promise.all(userIds.map((id) => c.people.username(id)))).map((n) => `@${n}`).join(', ');
+    return this.onItem(actor, where, typed, 'work', (r, at, who, now) => assign(r, at, userIds, actor, now, line.assigned(who, refOf(at), names)));
+  }
+
+  async setDue(actor: string, where: RunWhere, typed: string, due: number | null): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const result = await this.onItem(actor, where, typed, 'work', (r, at, who, now) => setDue(r, at, due, actor, now, line.due(who, refOf(at), due)));
+    return result;
+  }
+
+  async addItem(actor: string, where: RunWhere, checklist: string, title: string): Promise<{ run: RunView; ref: string }> {
+    const c = this.call(actor);
+    const clean = checkText(title, LIMITS.itemTitle, 'an item title');
+    if (!clean) throw UserError.badRequest('Say what the item is.');
+    const loaded = await this.find(c, where);
+    let ref = '';
+    const after = await this.change(c, loaded, 'work', {}, (run, who, now) => {
+      const list = findChecklist(run, checklist);
+      ref = refOf({ list, item: run.checklists[list]!.items.length });
+      return addItem(run, list, clean, actor, now, line.added(who, ref, clean));
+    });
+    return { run: runView(after, this.ctx.now()), ref };
+  }
+
+  async removeItem(actor: string, where: RunWhere, typed: string): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    return this.onItem(actor, where, typed, 'work', (run, at, who, now) => removeItem(run, at, actor, now, line.removed(who, refOf(at), run.checklists[at.list]!.items[at.item]!.title)));
+  }
+
+  // ---- gates ----
+
+  /** approve / abstain / hold (null takes an answer back) on the item's gate, or on the run's only gate. */
+  async answer(actor: string, where: RunWhere, typed: string | null, given: Answer | null, note: string | null): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const c = this.call(actor);
+    const said = note === null ? null : checkText(note, LIMITS.text, 'a note') || null;
+    const run = await this.find(c, where);
+    const at = this.gateAt(run, typed);
+    const gate = run.checklists[at.list]!.items[at.item]!.gate!;
+    const groups = await this.groupsOf(actor, gate);
+    const holders = await this.approverHolders(gate, actor, groups);
+    return this.onItem(actor, where, refOf(at), 'answer', (r, a, who, now) => onGate(r, a, actor, now, line.answered(who, refOf(a), given ?? 'none', said), gateSteps.answer(actor, given, now, groups, said)), holders);
+  }
+
+  async raiseConcern(actor: string, where: RunWhere, typed: string | null, text: string): Promise<{ run: RunView; ref: string; id: number }> {
+    const c = this.call(actor);
+    const clean = checkText(text, LIMITS.text, 'a concern');
+    if (!clean) throw UserError.badRequest(ERR.noText);
+    const run = await this.find(c, where);
+    const at = this.gateAt(run, typed);
+    let id = 0;
+    const result = await this.onItem(actor, where, refOf(at), 'work', (r, a, who, now) => {
+      const gate = r.checklists[a.list]!.items[a.item]!.gate;
+      id = (gate?.concerns.reduce((max, x) => Math.max(max, x.id), 0) ?? 0) + 1;
+      return onGate(r, a, actor, now, line.concern(who, refOf(a), id, withoutChannelMentions(clean)), gateSteps.concern(actor, clean, now));
+    });
+    return { run: result.run, ref: result.ref, id };
+  }
+
+  async resolveConcern(actor: string, where: RunWhere, typed: string, concernId: number, resolution: string | null): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const c = this.call(actor);
+    const said = resolution === null ? null : checkText(resolution, LIMITS.text, 'a resolution') || null;
+    const run = await this.find(c, where);
+    const at = this.gateAt(run, typed);
+    const concern = run.checklists[at.list]!.items[at.item]!.gate!.concerns.find((x) => x.id === concernId);
+    if (!concern) throw UserError.notFound(ERR.noSuchConcern(refOf(at), concernId));
+    return this.onItem(actor, where, refOf(at), 'resolve', (r, a, who, now) => onGate(r, a, actor, now, line.resolved(who, refOf(a), concernId, said), gateSteps.resolve(concernId, actor, said, now)), { raiser: concern.raisedBy }, concernId);
+  }
+
+  async delegate(actor: string, where: RunWhere, typed: string | null, to: string | null): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const c = this.call(actor);
+    const run = await this.find(c, where);
+    const at = this.gateAt(run, typed);
+    if (to !== null && !(await c.access.canPost(to, run.channelId))) throw UserError.badRequest(`@${await c.people.username(to)} cannot post in this run's channel.`);
+    const toName = to === null ? null : await c.people.username(to);
+    const gate = run.checklists[at.list]!.items[at.item]!.gate!;
+    // Only a seat's own holder hands it on.
+    const holders: Holders<RunRole> = { approver: gate.seats.flatMap((s) => (s.userId ? [s.userId] : [])) };
+    return this.onItem(actor, where, refOf(at), 'answer', (r, a, who, now) => onGate(r, a, actor, now, line.delegated(who, refOf(a), toName), gateSteps.delegate(actor, to)), holders);
+  }
+
+  /** Names (more) approvers of a gate, and optionally its quorum (all, majority, at least N). */
+  async addApprovers(actor: string, where: RunWhere, typed: string, userIds: readonly string[], quorum: Quorum | null = null): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const c = this.call(actor);
+    const run = await this.find(c, where);
+    for (const id of userIds) if (!(await c.access.canPost(id, run.channelId))) throw UserError.badRequest(`@${await c.people.username(id)} cannot post in this run's channel, so could not approve there.`);
+    const names = (await Promise.all(userIds.map((id) => c.people.username(id)))).map((n) => `@${n}`).join(', ');
+    const refs: SeatRef[] = userIds.map((userId) => ({ userId }));
+    if (quorum) refusals(() => checkQuorum(quorum));
+    const said = quorum ? `${names} (quorum: ${quorum.kind === 'atLeast' ? `${quorum.n} of them` : quorum.kind})` : names;
+    return this.onItem(actor, where, typed, 'approvers', (r, a, who, now) =>
+      onGate(r, a, actor, now, line.approvers(who, refOf(a), said), (gate: Gate) => {
+        const seated = addSeats(gate, refs, GATE_LIMITS);
+        const next = seated === GATE_SAME ? gate : seated;
+        if (quorum && (next.quorum.kind !== quorum.kind || next.quorum.n !== quorum.n)) return { ...next, quorum };
+        return seated;
+      }),
+    );
+  }
+
+  /** Finishes the run; with `override`, a team admin lets open gates pass (their reason is recorded). */
+  async finish(actor: string, where: RunWhere, override: string | null): Promise<RunView> {
+    const c = this.call(actor);
+    const reason = override === null ? null : checkText(override, LIMITS.text, 'a reason') || null;
+    const loaded = await this.find(c, where);
+    if (override !== null && !reason) throw UserError.badRequest(ERR.overrideNeedsReason);
+    if (reason !== null) await runPolicy.require(c.access, actor, 'override', { scope: this.scopeOf(loaded) }, 'override open gates');
+    const after = await this.change(c, loaded, 'finish', { owner: loaded.ownerId }, (run, who, now) => finish(run, actor, now, reason, line.finished(who, reason)));
+    return runView(after, this.ctx.now());
+  }
+
+  // ---- `/infra owe` ----
+
+  /** Overdue items the user holds and gates waiting for their answer, in runs they can see. */
+  async owedBy(userId: string, teamId: string): Promise<string[]> {
+    const c = this.call(userId);
+    const entries = await this.store.teamIndex(teamId).all((t) => t.s === 'active');
+    const runs = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Run => r !== null && r.status === 'active');
+    const visible = await c.access.filterVisible(userId, runs, (r) => this.scopeOf(r));
+    const now = this.ctx.now();
+    const lines: string[] = [];
+    for (const run of visible) {
+      run.checklists.forEach((l, list) =>
+        l.items.forEach((it, item) => {
+          const ref = refOf({ list, item });
+          if (it.state === 'open' && it.due !== null && it.due <= now && it.assignees.includes(userId) && !it.gate) {
+            lines.push(`${runReference(run.number)} ${run.name}: ${ref} “${it.title}” is overdue — \`/run check ${ref}\` in ~${run.channelId}`);
+          }
+          if (it.gate && evaluate(it.gate, now).state !== 'passed' && it.gate.seats.some((s) => (s.userId === userId || s.delegate === userId) && s.answer === null)) {
+            lines.push(`${runReference(run.number)} ${run.name}: your approval of ${ref} “${it.title}” — \`/run approve ${ref}\``);
+          }
+        }),
+      );
+    }
+    return lines;
+  }
+
+  // ---- due times ----
+
+  private async scheduleDues(run: Run, before: Run | null): Promise<void> {
+    const known = new Set((before?.checklists ?? []).flatMap((l) => l.items.map((it) => `${it.title}\u0000${it.due}`)));
+    for (const it of run.checklists.flatMap((l) => l.items)) {
+      if (it.state !== 'open' || it.due === null || known.has(`${it.title}\u0000${it.due}`)) continue;
+      await this.ctx.scheduler.schedule(`run-due:${run.teamId}:${run.number}:${it.due}:${slugify(it.title, 40)}`, DUE_JOB, it.due, {
+        teamId: run.teamId,
+        number: run.number,
+        title: it.title,
+        due: it.due,
+      });
+    }
+  }
+
+  /** At an item's due time: its assignees are reminded once (per due time), in the run's channel. */
+  private async onDue(payload: Record<string, unknown>): Promise<void> {
+    const { teamId, number, title, due } = payload;
+    if (typeof teamId !== 'string' || typeof number !== 'number' || typeof title !== 'string' || typeof due !== 'number') return;
+    const run = await this.store.get(teamId, number).catch(nullIfCorrupt(this.report));
+    if (!run || run.status !== 'active') return;
+    const at = run.checklists.flatMap((l, list) => l.items.map((it, item) => ({ it, at: { list, item } }))).find((x) => x.it.title === title && x.it.due === due);
+    if (!at || at.it.state !== 'open' || at.it.naggedFor === due) return;
+    const people = this.people();
+    const who = at.it.assignees.length ? await people.mentions(at.it.assignees) : `@${await people.username(run.ownerId)}`;
+    await postOnce(this.ctx, { channelId: run.channelId, message: nag(who, refOf(at.at), runReference(number), withoutChannelMentions(title), this.ctx.now() - due) }, `run-due:${teamId}:${number}:${due}:${slugify(title, 40)}`);
+    await this.store.update(teamId, number, (r) => {
+      const ref = findItemByTitleDue(r, title, due);
+      if (!ref) return UNCHANGED;
+      return { ...r, checklists: r.checklists.map((l, li) => (li !== ref.list ? l : { ...l, items: l.items.map((it, ii) => (ii === ref.item ? { ...it, naggedFor: due } : it)) })) };
+    });
+  }
+
+  // ---- the machinery every use case shares ----
+
+  private call(actor: string): Call {
+    return { actor, access: this.ctx.access(), people: this.people() };
+  }
+
+  private scopeOf(run: Pick<Run, 'teamId' | 'channelId'>): Scope {
+    return { teamId: run.teamId, channelId: run.channelId };
+  }
+
+  /** The run if the caller may see it now; otherwise the same not-found as for no run at all. */
+  private async find(c: Call, where: RunWhere): Promise<Run> {
+    const run = await ('channelId' in where ? this.store.inChannel(where.channelId) : this.store.get(where.teamId, where.number)).catch((err: unknown) => {
+      if (err instanceof CorruptRecordError) this.report(err);
+      throw err;
+    });
+    if (!run) throw UserError.notFound('channelId' in where ? ERR.noRunHere : ERR.noSuchRun);
+    if (!('channelId' in where) && run.teamId !== where.teamId) throw UserError.notFound(ERR.noSuchRun);
+    if (!(await runPolicy.allows(c.access, c.actor, 'view', { scope: this.scopeOf(run) }))) throw UserError.notFound('channelId' in where ? ERR.noRunHere : ERR.noSuchRun);
+    return run;
+  }
+
+  /** The gate an answer is about: the item named, or the run's only gate. */
+  private gateAt(run: Run, typed: string | null): ItemAt {
+    return refusals(() => {
+      if (typed !== null && typed.trim()) {
+        const at = findItem(run, typed);
+        if (!run.checklists[at.list]!.items[at.item]!.gate) throw new ChecklistRefusal('notGate', refOf(at));
+        return at;
+      }
+      const all = gates(run);
+      if (all.length === 0) throw UserError.badRequest(ERR.noGates);
+      if (all.length > 1) throw UserError.badRequest(ERR.whichGate(all.map(refOf).join(', ')));
+      return all[0]!;
+    });
+  }
+
+  /** One change to one item: found by what was typed (again on the record being written). */
+  private async onItem(
+    actor: string,
+    where: RunWhere,
+    typed: string,
+    action: RunAction,
+    step: (run: Run, at: ItemAt, who: string, now: number) => Step,
+    holders: Holders<RunRole> = {},
+    concernId = 0,
+  ): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const c = this.call(actor);
+    const loaded = await this.find(c, where);
+    const at = refusals(() => findItem(loaded, typed));
+    let changed = false;
+    const after = await this.change(c, loaded, action, { owner: loaded.ownerId, ...holders }, (run, who, now) => {
+      const next = step(run, at, who, now);
+      changed = next !== SAME;
+      return next;
+    }, concernId);
+    return { run: runView(after, this.ctx.now()), ref: refOf(at), changed };
+  }
+
+  /**
+   * Runs one step under compare-and-set after the policy check, then: the card refreshed, the
+   * channel's clients told, new due times scheduled.
+   */
+  private async change(c: Call, loaded: Run, action: RunAction, holders: Holders<RunRole>, step: (run: Run, who: string, now: number) => Step, concernId = 0): Promise<Run> {
+    await runPolicy.require(c.access, c.actor, action, { scope: this.scopeOf(loaded), holders }, ACTION_TEXT[action]);
+    const who = await c.people.username(c.actor);
+    const now = this.ctx.now();
+    const { before, after } = await this.store.update(loaded.teamId, loaded.number, (current) => {
+      const next = refusals(() => step(current, who, now), concernId);
+      return next === SAME ? UNCHANGED : { ...next, updatedAt: now };
+    });
+    if (after !== before) {
+      await this.refreshCard(after, c.people);
+      await this.publish(after);
+      await this.scheduleDues(after, before);
+    }
+    return after;
+  }
+
+  private async publish(run: Run): Promise<void> {
+    await this.ctx.events.publish('run_changed', { run: runChangedView(run) }, { channelId: run.channelId });
+  }
+
+  private async postCard(run: Run, people: People): Promise<string | null> {
+    try {
+      const message = runText(run, await this.names(people, peopleOf(run)), this.ctx.now());
+      const post = await this.ctx.api.createPost({ ChannelId: run.channelId, UserId: this.ctx.botUserId, Message: message, Props: { infra_ops_run: `${run.teamId}:${run.number}` } });
+      if (!post.IsPinned) await this.ctx.api.updatePost({ ...post, IsPinned: true });
+      return post.Id ?? null;
+    } catch (err) {
+      this.ctx.log.warn('run card not posted', { run: run.number, error: err instanceof Error ? err.message : String(err) });
+      return null;
+    }
+  }
+
+  private async refreshCard(run: Run, people: People): Promise<void> {
+    if (!run.cardPostId) return;
+    try {
+      const [post, names] = await Promise.all([this.ctx.api.getPost(run.cardPostId), this.names(people, peopleOf(run))]);
+      const message = runText(run, names, this.ctx.now());
+      if (post.Message !== message) await this.ctx.api.updatePost({ ...post, Message: message });
+    } catch (err) {
+      this.ctx.log.warn('run card not refreshed', { run: run.number, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private async names(people: People, ids: readonly string[]): Promise<Map<string, string>> {
+    return new Map(await Promise.all(ids.map(async (id) => [id, await people.username(id)] as const)));
+  }
+
+  /** The run's channel: `<kind>-<name>`, numbered if taken; private as its template says. */
+  private async createChannel(teamId: string, template: Template, name: string): Promise<{ Id: string; Name: string }> {
+    const base = slugify(template.body.channel.nameTemplate.replace('{kind}', template.body.kind).replace('{name}', name), 56) || `run-${slugify(name, 50)}`;
+    for (let attempt = 1; attempt <= CHANNEL_NAME_TRIES; attempt++) {
+      const channelName = attempt === 1 ? base : `${base}-${attempt}`;
+      try {
+        const made = await this.ctx.api.createChannel({
+          TeamId: teamId,
+          Type: template.body.channel.private ? 'P' : 'O',
+          Name: channelName,
+          DisplayName: `${template.body.kind.charAt(0).toUpperCase()}${template.body.kind.slice(1)} ${name}`.slice(0, 64),
+          Purpose: `${template.body.name}: ${name}`.slice(0, 250),
+          CreatorId: this.ctx.botUserId,
+        });
+        return { Id: made.Id, Name: made.Name };
+      } catch (err) {
+        if (!(err instanceof AppError && (err.id === 'store.sql_channel.save_channel.exists.app_error' || /already exists/i.test(err.message)))) throw err;
+      }
+    }
+    throw UserError.conflict(ERR.channelNamesTaken(base));
+  }
+
+  private async groupMembers(groupId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let page = 0; ids.length < LIMITS.approvers * 10; page++) {
+      const members = await this.ctx.api.getGroupMemberUsers(groupId, page, GROUP_PAGE);
+      for (const u of members) if (!u.DeleteAt) ids.push(u.Id);
+      if (members.length < GROUP_PAGE) break;
+    }
+    return ids;
+  }
+
+  /** The groups of this gate's seats the user belongs to now. */
+  private async groupsOf(userId: string, gate: Gate): Promise<Set<string>> {
+    const mine = new Set<string>();
+    for (const s of gate.seats) {
+      if (s.groupId === null) continue;
+      const members = await this.groupMembers(s.groupId).catch((): string[] => []);
+      if (members.includes(userId)) mine.add(s.groupId);
+    }
+    return mine;
+  }
+
+  private async approverHolders(gate: Gate, actor: string, groups: ReadonlySet<string>): Promise<Holders<RunRole>> {
+    const ids = new Set(gate.seats.flatMap((s) => [s.userId, s.delegate].filter((x): x is string => x !== null)));
+    if (gate.seats.some((s) => s.groupId !== null && groups.has(s.groupId))) ids.add(actor);
+    return { approver: [...ids] };
+  }
+}
+
+const ACTION_TEXT: Readonly<Record<RunAction, string>> = {
+  view: 'see it',
+  start: 'start a run',
+  work: 'work on its checklist',
+  answer: 'answer on this gate',
+  resolve: 'resolve this concern',
+  approvers: 'name approvers',
+  finish: 'finish the run',
+  override: 'override open gates',
+  viewTemplates: "see the team's templates",
+  manageTemplates: "change the team's templates",
+};
+
+function findItemByTitleDue(run: Run, title: string, due: number): ItemAt | null {
+  for (const [list, l] of run.checklists.entries()) {
+    const item = l.items.findIndex((it) => it.title === title && it.due === due);
+    if (item >= 0) return { list, item };
+  }
+  return null;
+}
+
+/** The checklist's and the engine's refusals, in this feature's words. */
+function refusals<T>(step: () => T, concernId = 0): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof ChecklistRefusal) throw err.code === 'noSuchItem' || err.code === 'noSuchChecklist' ? UserError.notFound(ERR.refusal(err.code, err.detail)) : UserError.conflict(ERR.refusal(err.code, err.detail));
+    if (err instanceof GateRefusal) {
+      switch (err.code) {
+        case 'notASeat':
+          throw UserError.forbidden(ERR.notASeat('this gate'));
+        case 'tooManySeats':
+          throw UserError.badRequest(ERR.tooManySeats(GATE_LIMITS.seats));
+        case 'delegateIsHolder':
+          throw UserError.badRequest(ERR.delegateToSelf);
+        case 'noSuchConcern':
+          throw UserError.notFound(ERR.noSuchConcern('this gate', concernId));
+        case 'concernResolved':
+          throw UserError.conflict(ERR.concernResolved('this gate', concernId));
+        case 'tooManyConcerns':
+          throw UserError.conflict(`A gate has at most ${GATE_LIMITS.concerns} concerns.`);
+        default:
+          throw UserError.badRequest(ERR.badQuorum);
+      }
+    }
+    throw err;
+  }
+}
+

@@ -1,0 +1,110 @@
+/**
+ * Runs' KV layout. Every write is a compare-and-set through KvRepository; a run is the truth and
+ * the team index and channel pointer are derived from it.
+ *
+ * | key                          | record            | purpose                                              |
+ * |------------------------------|-------------------|------------------------------------------------------|
+ * | run:seq:<teamId>             | {v,last}          | team-scoped run numbers (RUN-004)                    |
+ * | run:r:<teamId>:<n>           | runSchema         | the run: channel, owner, checklists with gates, timeline |
+ * | run:ch:<channelId>           | channelRunSchema  | the run a channel holds (`/run` in that channel)     |
+ * | run:tm:<teamId>:h / :c<k>    | ChunkedIndex      | the team's runs, tags {s: status, k: kind}           |
+ * | run:tpl:<teamId>:<slug>      | templateSchema    | a template at its current version                    |
+ * | run:tpls:<teamId>            | templateListSchema| the team's template slugs; `seeded` once built-ins are in |
+ * | sched:job:run-due:<teamId>:<n>:<ref>:<due> | scheduler job | nag an item's assignees once at its due time |
+ */
+import { z } from 'zod';
+import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
+import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
+import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
+import { ERR } from './messages';
+import { channelRunSchema, LIMITS, type Run, runSchema, type Template, templateSchema } from './records';
+
+const runKey = (teamId: string, n: number): string => `run:r:${teamId}:${n}`;
+const channelKey = (channelId: string): string => `run:ch:${channelId}`;
+const templateKey = (teamId: string, slug: string): string => `run:tpl:${teamId}:${slug}`;
+const listKey = (teamId: string): string => `run:tpls:${teamId}`;
+
+const templateListSchema = z.object({ v: z.literal(1), slugs: z.array(z.string().max(64)).max(LIMITS.templatesPerTeam), seeded: z.boolean() });
+export type TemplateList = z.output<typeof templateListSchema>;
+
+export type NewRun = Omit<Run, 'v' | 'number' | 'ordinal'>;
+
+export class RunStore {
+  constructor(
+    private readonly kv: KvRepository,
+    private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
+  ) {}
+
+  teamIndex(teamId: string): ChunkedIndex {
+    return new ChunkedIndex(this.kv, `run:tm:${teamId}`);
+  }
+
+  /**
+   * Numbers the run and claims its channel: a channel holds one run, so a second start in the same
+   * channel (two nodes, a double click) is refused before anything else is written.
+   */
+  async create(draft: NewRun): Promise<Run> {
+    const number = await this.kv.nextSequence(`run:seq:${draft.teamId}`);
+    if (!(await this.kv.insert(channelKey(draft.channelId), channelRunSchema, { v: 1, teamId: draft.teamId, number }))) {
+      throw UserError.conflict(ERR.channelHasRun);
+    }
+    const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
+    const run: Run = { ...draft, v: 1, number, ordinal };
+    if (!(await this.kv.insert(runKey(draft.teamId, number), runSchema, run))) throw new Error(`${runKey(draft.teamId, number)} already exists`);
+    return run;
+  }
+
+  get(teamId: string, n: number): Promise<Run | null> {
+    return this.kv.get(runKey(teamId, n), runSchema);
+  }
+
+  getMany(teamId: string, numbers: readonly number[]): Promise<Array<Run | null>> {
+    return Promise.all(numbers.map((n) => this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt))));
+  }
+
+  /** The run a channel holds, if any. */
+  async inChannel(channelId: string): Promise<Run | null> {
+    const pointer = await this.kv.get(channelKey(channelId), channelRunSchema);
+    return pointer ? this.get(pointer.teamId, pointer.number) : null;
+  }
+
+  /** Compare-and-set; `mutate` may run several times and throws to refuse. */
+  async update(teamId: string, n: number, mutate: (run: Run) => Run | typeof UNCHANGED): Promise<{ before: Run; after: Run }> {
+    let before = null as Run | null;
+    const after = await this.kv.update(runKey(teamId, n), runSchema, (current) => {
+      if (!current) throw UserError.notFound(ERR.noSuchRun);
+      before = current;
+      return mutate(current);
+    });
+    if (!after || !before) throw UserError.notFound(ERR.noSuchRun);
+    if (after !== before && before.status !== after.status) await this.teamIndex(teamId).put(after.ordinal, String(after.number), tagsOf(after));
+    return { before, after };
+  }
+
+  // ---- templates ----
+
+  templateList(teamId: string): Promise<TemplateList | null> {
+    return this.kv.get(listKey(teamId), templateListSchema);
+  }
+
+  async updateTemplateList(teamId: string, mutate: (current: TemplateList | null) => TemplateList | typeof UNCHANGED): Promise<TemplateList | null> {
+    return this.kv.update(listKey(teamId), templateListSchema, mutate);
+  }
+
+  template(teamId: string, slug: string): Promise<Template | null> {
+    return this.kv.get(templateKey(teamId, slug), templateSchema);
+  }
+
+  templates(teamId: string, slugs: readonly string[]): Promise<Array<Template | null>> {
+    return Promise.all(slugs.map((s) => this.template(teamId, s).catch(nullIfCorrupt(this.onCorrupt))));
+  }
+
+  /** Compare-and-set of one template; null from `mutate`'s input means it does not exist yet. */
+  updateTemplate(teamId: string, slug: string, mutate: (current: Template | null) => Template | typeof UNCHANGED | typeof DELETE): Promise<Template | null> {
+    return this.kv.update(templateKey(teamId, slug), templateSchema, mutate);
+  }
+}
+
+function tagsOf(run: Pick<Run, 'status' | 'kind'>): IndexTags {
+  return { s: run.status, k: run.kind };
+}

@@ -1,0 +1,98 @@
+/** Run records → the contract's views, and the card posted in the run's channel. */
+import { type GateView, runReference, type RunChangedView, type RunView, type TemplateSummaryView } from '../contract/runs';
+import { evaluate, type Gate } from '../shared/signoff/gate';
+import { refOf, progress } from './checklist';
+import { ownerTitle } from './messages';
+import type { Run, RunItem, Template } from './records';
+
+export function gateView(gate: Gate, now: number): GateView {
+  const status = evaluate(gate, now);
+  return {
+    quorum: { kind: gate.quorum.kind, n: gate.quorum.n },
+    state: status.state,
+    approvals: status.approvals,
+    needed: status.needed,
+    seats: gate.seats.map((s) => ({ userId: s.userId, groupId: s.groupId, delegate: s.delegate, answer: s.answer, answeredBy: s.answeredBy, answeredAt: s.answeredAt })),
+    concerns: gate.concerns.map((c) => ({ id: c.id, text: c.text, raisedBy: c.raisedBy, raisedAt: c.raisedAt, resolvedBy: c.resolvedBy, resolvedAt: c.resolvedAt })),
+    deadline: gate.deadline,
+    override: gate.override,
+  };
+}
+
+export function runView(run: Run, now: number): RunView {
+  return {
+    teamId: run.teamId,
+    number: run.number,
+    reference: runReference(run.number),
+    kind: run.kind,
+    name: run.name,
+    channelId: run.channelId,
+    ownerId: run.ownerId,
+    template: { ...run.template },
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    finishOverride: run.finishOverride?.reason ?? null,
+    checklists: run.checklists.map((c, list) => ({
+      title: c.title,
+      items: c.items.map((it, item) => ({
+        ref: refOf({ list, item }),
+        title: it.title,
+        description: it.description,
+        assignees: [...it.assignees],
+        due: it.due,
+        command: it.command,
+        state: it.state,
+        by: it.by,
+        at: it.at,
+        gate: it.gate ? gateView(it.gate, now) : null,
+      })),
+    })),
+    progress: progress(run, now),
+  };
+}
+
+export const runChangedView = (run: Run): RunChangedView => ({ teamId: run.teamId, number: run.number, reference: runReference(run.number), status: run.status, updatedAt: run.updatedAt });
+
+export function templateSummary(t: Template): TemplateSummaryView {
+  const items = t.body.checklists.flatMap((c) => c.items);
+  return { slug: t.slug, name: t.body.name, kind: t.body.kind, version: t.version, builtIn: t.builtIn, items: items.length, gates: items.filter((i) => i.approval).length };
+}
+
+const MARK: Readonly<Record<RunItem['state'], string>> = { open: '☐', done: '☑', skipped: '⤼' };
+
+/** One item's line: state, ref, title, who, when, and a gate's count and blockers. */
+export function itemLine(it: RunItem, ref: string, names: ReadonlyMap<string, string>, now: number): string {
+  const who = it.assignees.length ? ` — ${it.assignees.map((id) => `@${names.get(id) ?? id}`).join(', ')}` : '';
+  const late = it.state === 'open' && it.due !== null && it.due <= now;
+  const due = it.due === null || it.state !== 'open' ? '' : ` · due ${new Date(it.due).toISOString().slice(0, 16).replace('T', ' ')} UTC${late ? ' **(overdue)**' : ''}`;
+  let gate = '';
+  if (it.gate) {
+    const s = evaluate(it.gate, now);
+    const blocks = [s.holds.length ? `${s.holds.length} hold` : '', s.openConcerns.length ? `${s.openConcerns.length} concern${s.openConcerns.length > 1 ? 's' : ''}` : ''].filter(Boolean);
+    const seats = it.gate.seats.length ? '' : ' · no approvers yet (`/run approvers`)';
+    gate = ` · gate ${s.approvals}/${s.needed} ${s.state === 'passed' ? '✅' : s.state === 'blocked' ? `⛔ ${blocks.join(', ')}` : '⏳'}${seats}`;
+  }
+  const title = it.state === 'skipped' ? `~~${it.title}~~` : it.title;
+  return `${MARK[it.state]} ${ref} ${title}${who}${due}${gate}`;
+}
+
+/** The card and `/run checklist`: the whole run as markdown. */
+export function runText(run: Run, names: ReadonlyMap<string, string>, now: number): string {
+  const p = progress(run, now);
+  const head = [
+    `#### ${runReference(run.number)} ${run.name}`,
+    `${run.status === 'finished' ? '**Finished**' : '**Active**'} · ${ownerTitle(run.kind)} @${names.get(run.ownerId) ?? run.ownerId} · ${p.done + p.skipped}/${p.total} done${p.overdue ? ` · ${p.overdue} overdue` : ''}${p.openGates ? ` · ${p.openGates} gate${p.openGates > 1 ? 's' : ''} open` : ''} · template “${run.template.name}” v${run.template.version}`,
+  ];
+  const lists = run.checklists.flatMap((c, list) => [``, `**${list + 1}. ${c.title}**`, ...c.items.map((it, item) => itemLine(it, refOf({ list, item }), names, now))]);
+  return [...head, ...lists].join('\n');
+}
+
+/** Every user id a run's text names (to look their names up once). */
+export function peopleOf(run: Run): string[] {
+  const ids = new Set<string>([run.ownerId]);
+  for (const it of run.checklists.flatMap((c) => c.items)) {
+    for (const a of it.assignees) ids.add(a);
+  }
+  return [...ids];
+}
