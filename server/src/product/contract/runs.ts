@@ -129,5 +129,14 @@ export const runRoutes = {
   get: route({ method: 'GET', path: '/teams/:teamId/runs/:number', query: null, body: null, answer: runAnswer, status: 200 }),
   item: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items/:ref', query: null, body: itemActionBody, answer: runAnswer, status: 200 }),
   templates: route({ method: 'GET', path: '/teams/:teamId/templates', query: null, body: null, answer: z.strictObject({ items: z.array(templateSummaryView) }), status: 200 }),
+  /** The run's report in both forms, for the sidebar to offer as downloads (`filename` without extension). */
+  report: route({
+    method: 'GET',
+    path: '/teams/:teamId/runs/:number/report',
+    query: null,
+    body: null,
+    answer: z.strictObject({ filename: z.string(), markdown: z.string(), html: z.string() }),
+    status: 200,
+  }),
 } as const;
 

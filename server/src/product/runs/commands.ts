@@ -198,6 +198,16 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
         },
       },
       {
+        name: 'export',
+        usage: '',
+        help: HELP.export,
+        noArguments: true,
+        run: async (inv) => {
+          const { run, cut } = await runs.postReport(inv.userId, here(inv));
+          return ephemeral(`Posted the report of ${runReference(run.number)} in this channel${cut ? ' (cut to fit a post; the sidebar downloads it whole, as Markdown or HTML)' : ''}.`);
+        },
+      },
+      {
         name: 'timeline',
         usage: USAGE.timeline,
         help: HELP.timeline,

@@ -14,5 +14,9 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
     const state = body.action === 'check' ? 'done' : body.action === 'skip' ? 'skipped' : 'open';
     return { run: (await runs.setItemState(userId, { teamId: params.teamId, number: params.number }, params.ref, state)).run };
   });
+  serveRoute(router, routes.report, async ({ userId, params }) => {
+    const { filename, markdown, html } = await runs.runReport(userId, { teamId: params.teamId, number: params.number });
+    return { filename, markdown, html };
+  });
   serveRoute(router, routes.templates, async ({ userId, params }) => ({ items: await runs.templates(userId, params.teamId) }));
 }

@@ -47,6 +47,7 @@ export const HELP = {
   approvers: 'Name approvers of a gate (run owner or team admins)',
   finish: 'Finish the run: refused while a gate is open; a team admin may --override with a reason',
   timeline: "The run's timeline, newest last",
+  export: "Post the run's report here (summary, checklist with who and when, approvals, timeline)",
   templates: "The team's run templates",
   template: 'Show a template: its checklists, gates and cadence',
 } as const;

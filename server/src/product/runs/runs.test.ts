@@ -85,6 +85,20 @@ test('release gates on the sign-off engine: quorum 2 of 3, a blocking concern st
   assert.match(await f.cmd(f.alice, '/run finish --override security signed off by mail', ch), /Only team admins and system admins can override open gates/);
   assert.match(await f.cmd(f.admin, '/run finish --override security signed off by mail', ch), /RUN-001 is finished \(gates overridden: security signed off by mail\)/);
   assert.match(await f.cmd(f.bob, '/run check 3.1', ch), /This run is finished/);
+
+  assert.match(await f.cmd(f.bob, '/run export', ch), /Posted the report of RUN-001 in this channel\./);
+  const report = f.world.postsIn(ch.Id).at(-1)!.Message!;
+  assert.match(report, /^# RUN-001 2\.0\n\n## Summary/);
+  assert.match(report, /- Gates overridden by @root: security signed off by mail/);
+  assert.match(report, /- 2\.1 QA approves the release candidate: passed \(2 of 2 needed, quorum at least 2\)\n {2}- @bob: approve at .* — tests green\n {2}- @carol: approve/);
+  assert.match(report, /  - Concern #1 by @carol: The migration is not rehearsed — resolved by @carol: rehearsed on staging/);
+  assert.match(report, /## Timeline\n\n- .* @alice started the run from “Product release” v1/);
+  const http = await f.h.http('GET', `/api/v1/teams/${f.team.Id}/runs/1/report`, f.dave);
+  const got = z.parse(runRoutes.report.answer, http.body);
+  assert.equal(got.filename, 'run-001-2-0');
+  assert.match(got.html, /<h2>Approvals<\/h2>/);
+  assert.doesNotMatch(got.html, /<script/i);
+  assert.equal((await f.h.http('GET', `/api/v1/teams/${f.team.Id}/runs/1/report`, f.outsider)).status, 404);
   f.h.close();
 });
 

@@ -14,9 +14,9 @@ import { corruptRecordsFor } from '../shared/corrupt_records';
 import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
-import { postOnce } from '../shared/posts';
+import { postAsBot, postOnce } from '../shared/posts';
 import { addSeats, type Answer, checkQuorum, evaluate, type Gate, GateRefusal, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
-import { checkText } from '../shared/text/limits';
+import { checkText, fitLines, POST_RUNES_MAX } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { slugify } from '../shared/text/slug';
 import { BUILT_IN_TEMPLATES } from './builtins';
@@ -43,7 +43,8 @@ import { ERR, line, nag, runReference } from './messages';
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { RunStore, type TemplateList } from './store';
-import { peopleOf, runChangedView, runText, runView, templateSummary } from './views';
+import { reportHtml, reportMarkdown } from './report';
+import { peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
 
 export const DUE_JOB = 'run.item_due';
 const GROUP_PAGE = 200;
@@ -372,6 +373,30 @@ export class RunService {
     if (reason !== null) await runPolicy.require(c.access, actor, 'override', { scope: this.scopeOf(loaded) }, 'override open gates');
     const after = await this.change(c, loaded, 'finish', { owner: loaded.ownerId }, (run, who, now) => finish(run, actor, now, reason, line.finished(who, reason)));
     return runView(after, this.ctx.now());
+  }
+
+  /** The run's report (Markdown and HTML) for whoever can see the run. */
+  async runReport(actor: string, where: RunWhere): Promise<{ filename: string; markdown: string; html: string; run: Run }> {
+    const c = this.call(actor);
+    const run = await this.find(c, where);
+    const names = await this.names(c.people, reportPeople(run));
+    const now = this.ctx.now();
+    return { filename: `${runReference(run.number).toLowerCase()}-${slugify(run.name, 40)}`, markdown: reportMarkdown(run, names, now), html: reportHtml(run, names, now), run };
+  }
+
+  /**
+   * `/run export`: the report posted in the run's channel (cut to the post limit, with a pointer to
+   * the full download in the sidebar). Mattermost's plugin API here has no file upload, so it is a post.
+   */
+  async postReport(actor: string, where: RunWhere): Promise<{ run: Run; cut: boolean }> {
+    const c = this.call(actor);
+    const loaded = await this.find(c, where);
+    await runPolicy.require(c.access, actor, 'work', { scope: this.scopeOf(loaded) }, 'post the report here');
+    const { markdown, run } = await this.runReport(actor, where);
+    const all = withoutChannelMentions(markdown).split('\n');
+    const lines = fitLines(all, POST_RUNES_MAX, (n) => `…and ${n} more lines: download the whole report from the run in the Infra Ops sidebar.`);
+    await postAsBot(this.ctx, { channelId: run.channelId, message: lines.join('\n') }, 'run report');
+    return { run, cut: lines.length !== all.length || lines.at(-1) !== all.at(-1) };
   }
 
   // ---- `/infra owe` ----

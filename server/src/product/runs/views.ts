@@ -88,6 +88,18 @@ export function runText(run: Run, names: ReadonlyMap<string, string>, now: numbe
   return [...head, ...lists].join('\n');
 }
 
+/** Every user id a run's report names: its people, who did what, who answered gates, the timeline's actors. */
+export function reportPeople(run: Run): string[] {
+  const ids = new Set(peopleOf(run));
+  for (const it of run.checklists.flatMap((c) => c.items)) {
+    if (it.by) ids.add(it.by);
+    for (const s of it.gate?.seats ?? []) for (const id of [s.userId, s.answeredBy, s.delegate]) if (id) ids.add(id);
+    for (const x of it.gate?.concerns ?? []) for (const id of [x.raisedBy, x.resolvedBy]) if (id) ids.add(id);
+  }
+  if (run.finishOverride) ids.add(run.finishOverride.by);
+  return [...ids];
+}
+
 /** Every user id a run's text names (to look their names up once). */
 export function peopleOf(run: Run): string[] {
   const ids = new Set<string>([run.ownerId]);
