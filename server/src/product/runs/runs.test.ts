@@ -91,7 +91,7 @@ test('release gates on the sign-off engine: quorum 2 of 3, a blocking concern st
   assert.match(report, /^# RUN-001 2\.0\n\n## Summary/);
   assert.match(report, /- Gates overridden by @root: security signed off by mail/);
   assert.match(report, /- 2\.1 QA approves the release candidate: passed \(2 of 2 needed, quorum at least 2\)\n {2}- @bob: approve at .* — tests green\n {2}- @carol: approve/);
-  assert.match(report, /  - Concern #1 by @carol: The migration is not rehearsed — resolved by @carol: rehearsed on staging/);
+  assert.match(report, / {2}- Concern #1 by @carol: The migration is not rehearsed — resolved by @carol: rehearsed on staging/);
   assert.match(report, /## Timeline\n\n- .* @alice started the run from “Product release” v1/);
   const http = await f.h.http('GET', `/api/v1/teams/${f.team.Id}/runs/1/report`, f.dave);
   const got = z.parse(runRoutes.report.answer, http.body);
