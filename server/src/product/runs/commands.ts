@@ -208,6 +208,27 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
         },
       },
       {
+        name: 'retro',
+        usage: '[publish | <section> <text>]',
+        help: HELP.retro,
+        run: async (inv) => {
+          const [first, ...rest] = inv.positional;
+          if (first === undefined) {
+            const run = await runs.retro(inv.userId, here(inv));
+            const state = run.retro.publishedAt === null ? (run.status === 'finished' ? 'draft — publish it with `/run retro publish`' : 'draft — finish the run, then publish it') : `published ${utcStamp(run.retro.publishedAt)}`;
+            const lines = run.retro.sections.map((s, i) => `**${i + 1}. ${s.title}**\n${s.text || '_(not written yet: `/run retro ' + String(i + 1) + ' <text>`)_'}`);
+            return ephemeral([`#### Retrospective of ${runReference(run.number)} ${run.name} (${state})`, ...(lines.length ? lines : ['Its template has no retrospective sections.'])].join('\n\n'));
+          }
+          if (first.toLowerCase() === 'publish' && rest.length === 0) {
+            const run = await runs.publishRetro(inv.userId, here(inv));
+            return ephemeral(`Published the retrospective of ${runReference(run.number)} in this channel.`);
+          }
+          if (rest.length === 0) throw UserError.badRequest('Say the section and its text, e.g. `/run retro 2 The rollback took 40 minutes`.', `${inv.path} [publish | <section> <text>]`);
+          const r = await runs.writeRetro(inv.userId, here(inv), inv.text);
+          return ephemeral(r.changed ? `Wrote “${r.title}” of the retrospective.` : `“${r.title}” already says that.`);
+        },
+      },
+      {
         name: 'timeline',
         usage: USAGE.timeline,
         help: HELP.timeline,

@@ -47,6 +47,7 @@ export const HELP = {
   approvers: 'Name approvers of a gate (run owner or team admins)',
   finish: 'Finish the run: refused while a gate is open; a team admin may --override with a reason',
   timeline: "The run's timeline, newest last",
+  retro: 'The retrospective: show it, write a section (`/run retro <section> <text>`), or `publish` it (owner)',
   export: "Post the run's report here (summary, checklist with who and when, approvals, timeline)",
   templates: "The team's run templates",
   template: 'Show a template: its checklists, gates and cadence',
@@ -62,6 +63,7 @@ export const ACTION_WORDS = {
   resolve: 'resolve this concern',
   approvers: 'name approvers',
   finish: 'finish the run',
+  publish: 'publish the retrospective',
   override: 'override open gates',
   manageTemplates: "change the team's templates",
 } as const;
@@ -90,6 +92,12 @@ export const ERR = {
   concernResolved: (ref: string, id: number): string => `Concern #${id} on ${ref} is already resolved.`,
   notConcernNumber: 'a concern number such as 2',
   refusal: (code: ChecklistRefusalCode, detail: string): string => CHECKLIST_REFUSALS[code](detail),
+  retro: {
+    noSuchSection: (d: string): string => `There is no retrospective section “${d}” (say its number or the start of its title; \`/run retro\` lists them).`,
+    published: (_d: string): string => 'The retrospective is published; it is the record now and no longer changes.',
+    notFinished: (_d: string): string => 'Finish the run first (`/run finish`); then publish its retrospective.',
+    empty: (_d: string): string => 'Write at least one section first: `/run retro <section> <text>`.',
+  } satisfies Record<string, (detail: string) => string>,
   unknownGroup: (id: string): string => `A group of the template (${id}) could not be read; its members were not added.`,
   channelNamesTaken: (name: string): string => `Channels named ${name} and its numbered variants exist already; choose another name.`,
 };
@@ -130,10 +138,15 @@ export const line = {
   resolved: (who: string, ref: string, id: number, text: string | null): string => `@${who} resolved concern #${id} on ${ref}${text ? `: ${text}` : ''}`,
   delegated: (who: string, ref: string, to: string | null): string => (to ? `@${who} lets @${to} answer for them on ${ref}` : `@${who} answers for themselves on ${ref} again`),
   approvers: (who: string, ref: string, names: string): string => `@${who} named approvers of ${ref}: ${names}`,
+  retroWritten: (who: string, section: string): string => `@${who} wrote the retrospective's “${section}”`,
+  retroPublished: (who: string): string => `@${who} published the retrospective`,
   finished: (who: string, override: string | null): string => `@${who} finished the run${override ? ` overriding open gates: ${override}` : ''}`,
 };
 
 export const nag = (mentions: string, ref: string, runRef: string, title: string, late: number): string =>
   `${mentions}: ${runRef} item ${ref} “${title}” is due${late > 60_000 ? ` (${humanDuration(late)} ago)` : ' now'}. \`/run check ${ref}\` when it is done.`;
+
+export const retroReminder = (owner: string, ref: string): string =>
+  `@${owner}: the retrospective of ${ref} is not published yet. Write it with \`/run retro <section> <text>\` and publish it with \`/run retro publish\`.`;
 
 export { runReference };

@@ -13,6 +13,7 @@
  * | resolve         | the concern's raiser, the run owner, team admins| yes        |
  * | approvers       | the run owner, team admins                      | yes        |
  * | finish          | the run owner, team admins                      | yes        |
+ * | publish         | the run owner, team admins (the retrospective)  | yes        |
  * | override        | team admins, system admins                      | yes        |
  * | viewTemplates   | full members of the team                        | –          |
  * | manageTemplates | team admins, system admins                      | –          |
@@ -20,7 +21,7 @@
 import { FeaturePolicy, type RuleTable } from '../shared/access/policy';
 import { ERR, ROLE_WORDS } from './messages';
 
-export type RunAction = 'view' | 'start' | 'work' | 'answer' | 'resolve' | 'approvers' | 'finish' | 'override' | 'viewTemplates' | 'manageTemplates';
+export type RunAction = 'view' | 'start' | 'work' | 'answer' | 'resolve' | 'approvers' | 'finish' | 'publish' | 'override' | 'viewTemplates' | 'manageTemplates';
 export type RunRole = keyof typeof ROLE_WORDS | 'approver' | 'raiser';
 
 export const RUN_RULES: RuleTable<RunAction, RunRole> = {
@@ -31,6 +32,7 @@ export const RUN_RULES: RuleTable<RunAction, RunRole> = {
   resolve: { who: ['raiser', 'owner', 'team_admin'], writesToChannel: true },
   approvers: { who: ['owner', 'team_admin'], writesToChannel: true },
   finish: { who: ['owner', 'team_admin'], writesToChannel: true },
+  publish: { who: ['owner', 'team_admin'], writesToChannel: true },
   override: { who: ['team_admin', 'system_admin'], writesToChannel: true },
   viewTemplates: { who: ['team_member'] },
   manageTemplates: { who: ['team_admin', 'system_admin'] },

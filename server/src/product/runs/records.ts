@@ -114,6 +114,12 @@ export const runSchema = z.object({
   timeline: boundedList(z.object({ at: z.number(), by: id, text }), LIMITS.timeline),
   timelineCount: z.number().int().nonnegative(),
   cardPostId: id.nullable(),
+  /** The retrospective: its sections from the template, written once the run is finished, then published. */
+  retro: z.object({
+    sections: boundedList(z.object({ title: boundedText(LIMITS.itemTitle).min(1), text: boundedText(LIMITS.description) }), LIMITS.retroSections),
+    publishedAt: z.number().nullable(),
+    publishedBy: id.nullable(),
+  }),
 });
 export type Run = z.output<typeof runSchema>;
 

@@ -34,6 +34,7 @@ const run: Run = {
   timeline: [{ at: T, by: 'u1', text: '@alice started the run' }],
   timelineCount: 3,
   cardPostId: null,
+  retro: { sections: [], publishedAt: null, publishedBy: null },
 };
 const names = new Map([
   ['u1', 'alice'],

@@ -86,6 +86,21 @@ test('release gates on the sign-off engine: quorum 2 of 3, a blocking concern st
   assert.match(await f.cmd(f.admin, '/run finish --override security signed off by mail', ch), /RUN-001 is finished \(gates overridden: security signed off by mail\)/);
   assert.match(await f.cmd(f.bob, '/run check 3.1', ch), /This run is finished/);
 
+  assert.match(await f.cmd(f.bob, '/run retro', ch), /#### Retrospective of RUN-001 2\.0 \(draft — publish it with `\/run retro publish`\)\n\n\*\*1\. What shipped\*\*/);
+  assert.match(await f.cmd(f.alice, '/run retro publish', ch), /Write at least one section first/);
+  assert.match(await f.cmd(f.bob, "/run retro what went well The rehearsal on staging caught the migration's lock", ch), /Wrote “What went well” of the retrospective/);
+  assert.match(await f.cmd(f.bob, '/run retro 9 x', ch), /There is no retrospective section “9”/);
+  assert.match(await f.cmd(f.bob, '/run retro publish', ch), /Only the run owner and team admins can publish the retrospective/);
+  f.h.clock += 26 * H;
+  await f.h.ctx.scheduler.runDue();
+  assert.match(f.world.postsIn(ch.Id).at(-1)!.Message!, /@alice: the retrospective of RUN-001 is not published yet/, 'reminded a day after the finish');
+  assert.match(await f.cmd(f.alice, '/run retro publish', ch), /Published the retrospective of RUN-001/);
+  assert.match(f.world.postsIn(ch.Id).at(-1)!.Message!, /#### Retrospective: RUN-001 2\.0\n\n\*\*What went well\*\*\nThe rehearsal on staging caught the migration's lock/);
+  assert.match(await f.cmd(f.bob, '/run retro 1 more', ch), /The retrospective is published/);
+  f.h.clock += 2 * 24 * H;
+  await f.h.ctx.scheduler.runDue();
+  assert.doesNotMatch(f.world.postsIn(ch.Id).at(-1)!.Message!, /not published yet/, 'no reminder once published');
+
   assert.match(await f.cmd(f.bob, '/run export', ch), /Posted the report of RUN-001 in this channel\./);
   const report = f.world.postsIn(ch.Id).at(-1)!.Message!;
   assert.match(report, /^# RUN-001 2\.0\n\n## Summary/);

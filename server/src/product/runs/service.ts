@@ -39,14 +39,17 @@ import {
   setState,
   type Step,
 } from './checklist';
-import { ERR, line, nag, runReference } from './messages';
+import { ERR, line, nag, retroReminder, runReference } from './messages';
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { RunStore, type TemplateList } from './store';
 import { reportHtml, reportMarkdown } from './report';
+import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
 import { peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
 
 export const DUE_JOB = 'run.item_due';
+export const RETRO_JOB = 'run.retro_reminder';
+const DAY = 86_400_000;
 const GROUP_PAGE = 200;
 const CHANNEL_NAME_TRIES = 5;
 
@@ -71,6 +74,8 @@ export class RunService {
 
   registerJobs(): void {
     this.ctx.scheduler.register(DUE_JOB, (payload) => this.onDue(payload));
+    // Daily until the retrospective is published (or the run is gone); the handler stops the chain.
+    this.ctx.scheduler.register(RETRO_JOB, (payload) => this.onRetroReminder(payload), { next: (_p, job) => ({ dueAt: job.dueAt + DAY }) });
   }
 
   people(): People {
@@ -208,6 +213,7 @@ export class RunService {
       timeline: [{ at: now, by: actor, text: line.started(actorName, template.body.name, template.version) }],
       timelineCount: 1,
       cardPostId: null,
+      retro: { sections: template.body.retrospective.map((title) => ({ title, text: '' })), publishedAt: null, publishedBy: null },
     });
 
     const invite = new Set<string>([actor]);
@@ -372,6 +378,7 @@ export class RunService {
     if (override !== null && !reason) throw UserError.badRequest(ERR.overrideNeedsReason);
     if (reason !== null) await runPolicy.require(c.access, actor, 'override', { scope: this.scopeOf(loaded) }, 'override open gates');
     const after = await this.change(c, loaded, 'finish', { owner: loaded.ownerId }, (run, who, now) => finish(run, actor, now, reason, line.finished(who, reason)));
+    if (after.retro.sections.length) await this.ctx.scheduler.schedule(retroJobKey(after), RETRO_JOB, (after.finishedAt ?? this.ctx.now()) + DAY, { teamId: after.teamId, number: after.number });
     return runView(after, this.ctx.now());
   }
 
@@ -397,6 +404,54 @@ export class RunService {
     const lines = fitLines(all, POST_RUNES_MAX, (n) => `…and ${n} more lines: download the whole report from the run in the Infra Ops sidebar.`);
     await postAsBot(this.ctx, { channelId: run.channelId, message: lines.join('\n') }, 'run report');
     return { run, cut: lines.length !== all.length || lines.at(-1) !== all.at(-1) };
+  }
+
+  // ---- the retrospective ----
+
+  async retro(actor: string, where: RunWhere): Promise<Run> {
+    return this.find(this.call(actor), where);
+  }
+
+  /** `typed`: the section (its number or title words) then its text. */
+  async writeRetro(actor: string, where: RunWhere, typed: string): Promise<{ run: Run; title: string; changed: boolean }> {
+    const c = this.call(actor);
+    const loaded = await this.find(c, where);
+    const { section, text } = retroRefusals(() => sectionAndText(loaded, typed));
+    const clean = checkText(text, LIMITS.description, 'a retrospective section');
+    let title = '';
+    let changed = false;
+    const after = await this.change(c, loaded, 'work', {}, (run, who, now) => {
+      const i = section;
+      title = run.retro.sections[i]!.title;
+      const next = retroRefusals(() => writeSection(run, i, clean, actor, now, line.retroWritten(who, title)));
+      changed = next !== SAME;
+      return next;
+    });
+    return { run: after, title, changed };
+  }
+
+  /** The owner (or a team admin) publishes it: posted in the run's channel, then it is the record. */
+  async publishRetro(actor: string, where: RunWhere): Promise<Run> {
+    const c = this.call(actor);
+    const loaded = await this.find(c, where);
+    const after = await this.change(c, loaded, 'publish', { owner: loaded.ownerId }, (run, who, now) => retroRefusals(() => publish(run, actor, now, line.retroPublished(who))));
+    const relay = (await c.access.canMentionChannel(actor, after.channelId)) ? (t: string) => t : withoutChannelMentions;
+    await postAsBot(this.ctx, { channelId: after.channelId, message: relay(retroText(after, runReference(after.number))) }, 'retrospective');
+    await this.ctx.scheduler.cancel(retroJobKey(after));
+    return after;
+  }
+
+  private async onRetroReminder(payload: Record<string, unknown>): Promise<void> {
+    const { teamId, number } = payload;
+    if (typeof teamId !== 'string' || typeof number !== 'number') return;
+    const run = await this.store.get(teamId, number).catch(nullIfCorrupt(this.report));
+    if (!run || run.retro.publishedAt !== null || run.retro.sections.length === 0) {
+      if (run) await this.ctx.scheduler.cancel(retroJobKey(run));
+      return;
+    }
+    const day = Math.floor((this.ctx.now() - (run.finishedAt ?? run.startedAt)) / DAY);
+    const owner = await this.people().username(run.ownerId);
+    await postOnce(this.ctx, { channelId: run.channelId, message: retroReminder(owner, runReference(number)) }, `run-retro:${teamId}:${number}:${day}`);
   }
 
   // ---- `/infra owe` ----
@@ -626,10 +681,22 @@ const ACTION_TEXT: Readonly<Record<RunAction, string>> = {
   resolve: 'resolve this concern',
   approvers: 'name approvers',
   finish: 'finish the run',
+  publish: 'publish the retrospective',
   override: 'override open gates',
   viewTemplates: "see the team's templates",
   manageTemplates: "change the team's templates",
 };
+
+const retroJobKey = (run: Pick<Run, 'teamId' | 'number'>): string => `run-retro:${run.teamId}:${run.number}`;
+
+function retroRefusals<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof RetroRefusal) throw err.code === 'noSuchSection' ? UserError.notFound(ERR.retro[err.code](err.detail)) : UserError.conflict(ERR.retro[err.code](err.detail));
+    throw err;
+  }
+}
 
 function findItemByTitleDue(run: Run, title: string, due: number): ItemAt | null {
   for (const [list, l] of run.checklists.entries()) {
