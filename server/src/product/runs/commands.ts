@@ -5,6 +5,7 @@ import { durationMs, utcStamp } from '../shared/time/duration';
 import { ERR, HELP, reply, runReference, USAGE } from './messages';
 import type { RunService } from './service';
 import type { Quorum } from '../shared/signoff/gate';
+import { statsLine } from './stats';
 import { templateSummary } from './views';
 
 /** "in 2h", "+3d", "90m", "2027-01-05 14:00" (UTC) or "none": an item's due time, or null to clear it. */
@@ -238,6 +239,16 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
           const shown = lines.map((l) => `${utcStamp(l.at)} ${l.text}`);
           const older = run.timelineCount - lines.length;
           return ephemeral([`**${runReference(run.number)} ${run.name}: timeline**`, ...(older > 0 ? [`(${older} older entries not kept)`] : []), ...shown].join('\n'));
+        },
+      },
+      {
+        name: 'stats',
+        usage: '',
+        help: HELP.stats,
+        noArguments: true,
+        run: async (inv) => {
+          const all = await runs.stats(inv.userId, inv.teamId);
+          return ephemeral(['**Runs by template** (runs you can see)', ...(all.length ? all.map(statsLine) : ['No runs yet.'])].join('\n'));
         },
       },
       {

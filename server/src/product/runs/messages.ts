@@ -50,6 +50,7 @@ export const HELP = {
   retro: 'The retrospective: show it, write a section (`/run retro <section> <text>`), or `publish` it (owner)',
   export: "Post the run's report here (summary, checklist with who and when, approvals, timeline)",
   templates: "The team's run templates",
+  stats: 'Per template: runs started and finished, median time to finish, time in approval, due items on time',
   template: 'Show a template: its checklists, gates and cadence',
 } as const;
 

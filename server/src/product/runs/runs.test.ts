@@ -101,6 +101,9 @@ test('release gates on the sign-off engine: quorum 2 of 3, a blocking concern st
   await f.h.ctx.scheduler.runDue();
   assert.doesNotMatch(f.world.postsIn(ch.Id).at(-1)!.Message!, /not published yet/, 'no reminder once published');
 
+  const stats = await f.cmd(f.carol, '/run stats');
+  assert.match(stats, /- Product release \(release\): 1 started, 1 finished · median \d+m to finish · gates pass in \d+m \(median\)/);
+  assert.match(await f.cmd(f.outsider, '/run stats'), /Only|No such|team/);
   assert.match(await f.cmd(f.bob, '/run export', ch), /Posted the report of RUN-001 in this channel\./);
   const report = f.world.postsIn(ch.Id).at(-1)!.Message!;
   assert.match(report, /^# RUN-001 2\.0\n\n## Summary/);

@@ -44,6 +44,7 @@ import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { RunStore, type TemplateList } from './store';
 import { reportHtml, reportMarkdown } from './report';
+import { type TemplateStats, templateStats } from './stats';
 import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
 import { peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
 
@@ -452,6 +453,15 @@ export class RunService {
     const day = Math.floor((this.ctx.now() - (run.finishedAt ?? run.startedAt)) / DAY);
     const owner = await this.people().username(run.ownerId);
     await postOnce(this.ctx, { channelId: run.channelId, message: retroReminder(owner, runReference(number)) }, `run-retro:${teamId}:${number}:${day}`);
+  }
+
+  /** Per-template figures over the team's runs the caller can see. */
+  async stats(actor: string, teamId: string): Promise<TemplateStats[]> {
+    const c = this.call(actor);
+    await runPolicy.require(c.access, actor, 'viewTemplates', { scope: { teamId, channelId: null } }, "see the team's run figures");
+    const entries = await this.store.teamIndex(teamId).all();
+    const runs = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Run => r !== null);
+    return templateStats(await c.access.filterVisible(actor, runs, (r) => this.scopeOf(r)));
   }
 
   // ---- `/infra owe` ----
