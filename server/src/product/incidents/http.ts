@@ -11,7 +11,7 @@
  * | GET    | /teams/:teamId/incidents/:number                  |                                     | {incident} |
  * | GET    | /channels/:channelId/incident                     |                                     | {incident} |
  * | GET    | /teams/:teamId/incidents/:number/timeline         | ?cursor&per_page (oldest first)     | {items, nextCursor} |
- * | POST   | …/:number/status · severity · roles · timeline · milestones · follow · resolve · reopen · reviewed | see contract | {incident} |
+ * | POST   | …/:number/status · severity · roles · timeline · milestones · follow · resolve · reopen · accept · dismiss · reviewed | see contract | {incident} |
  * | DELETE | …/:number/follow                                  |                                     | {incident} |
  * | POST   | …/:number/followups                               | followupBody                        | 201 {incident, followup} |
  * | POST   | …/:number/followups/:n/done                       | {}                                  | {incident, followup} |
@@ -144,6 +144,8 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
     act(incidentRoutes.unfollow, (caller, id) => service.follow(caller, id, false));
     act(incidentRoutes.resolve, async (caller, id, { body }) => (await service.resolve(caller, id, body.summary ?? '')).after);
     act(incidentRoutes.reopen, async (caller, id) => (await service.reopen(caller, id)).after);
+    act(incidentRoutes.accept, async (caller, id) => (await service.accept(caller, id)).after);
+    act(incidentRoutes.dismiss, async (caller, id, { body }) => (await service.dismiss(caller, id, body.reason ?? '')).after);
     act(incidentRoutes.reviewed, (caller, id) => service.markReviewed(caller, id, ctx.now(), 'hand'));
 
     on(incidentRoutes.addFollowup, async ({ caller, params, body }) => {
