@@ -11,3 +11,4 @@ export * from './incidents';
 export * from './pick';
 export * from './rfc';
 export * from './infra';
+export * from './alerts';
