@@ -128,7 +128,14 @@ test('resolve flow: the commander is asked, once; accept makes it active; dismis
   await s.settle();
   const [inc] = await s.incidents();
   assert.match(await f.cmd(f.dave, `/incident accept INC-${inc!.number}`), /No such incident/, 'a private channel dave is not in');
-  assert.match(await f.cmd(f.alice, '/incident accept', inc!.channelId), /active now/);
+  // The Accept button on the alert list: Mattermost posts the click with the clicker's session.
+  const list = f.world.postsIn(inc!.channelId).find((p) => /Alerts: 1 firing/.test(p.Message ?? ''))!;
+  const attachments = list.Props?.['attachments'] as Array<{ actions: Array<{ id: string; integration: { url: string; context: Record<string, string> } }> }>;
+  const accept = attachments[0]!.actions.find((a) => a.id === 'accept')!;
+  const click = (user: User) => f.h.http('POST', accept.integration.url.replace('/plugins/infra-ops', ''), user, { post_id: list.Id, context: accept.integration.context });
+  assert.match(String(((await click(f.dave)).body as { ephemeral_text: string }).ephemeral_text), /No such incident/);
+  assert.match(String(((await click(f.alice)).body as { ephemeral_text: string }).ephemeral_text), /active now/);
+  assert.deepEqual(f.world.posts.get(list.Id!)?.Props?.['attachments'], [], 'the buttons are gone');
   assert.match(await f.cmd(f.alice, '/incident accept', inc!.channelId), /not in triage/);
   await s.post(path, alertmanagerBody('g1', [{ fingerprint: 'a1', status: 'resolved' }]), { [TOKEN]: secret });
   await s.settle();

@@ -90,6 +90,8 @@ export const listText = (lines: readonly string[]): string => (lines.length ? ['
 
 // ---- what the intake writes on incidents ----
 
+export const TRIAGE_BUTTONS_TEXT = 'In triage: accept it (it becomes active) or dismiss it as noise.';
+
 const alertName = (a: Pick<GroupAlert, 'name' | 'summary'>): string => `**${a.name}**${a.summary ? ` — ${a.summary}` : ''}`;
 
 export const intakeText = {

@@ -1,3 +1,5 @@
+import { API_BASE } from '../contract/api';
+import { TRIAGE_ACTION_PATH, type TRIAGE_ACTIONS } from '../contract/incidents';
 import type { ProductContext } from '../shared/context';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
@@ -5,9 +7,22 @@ import type { AlertIncident, AlertIncidentPort } from '../shared/ports';
 import type { JobPayload } from '../shared/scheduler';
 import { firingCount, resolvedCount } from './dedupe';
 import { runSoon, SYNC_DELAY_MS, SYNC_JOB, syncKey } from './intake';
-import { alertListText, intakeText } from './messages';
+import { alertListText, intakeText, TRIAGE_BUTTONS_TEXT } from './messages';
 import { type AlertGroup, type AlertSource, newRecordId } from './records';
 import type { AlertStore } from './store';
+
+/** Message-attachment buttons: Mattermost posts a click to the plugin with the clicker's session. */
+function triageButtons(incidentId: string): unknown[] {
+  const url = `${API_BASE}${TRIAGE_ACTION_PATH}`;
+  const button = (action: (typeof TRIAGE_ACTIONS)[number], name: string, style: string) => ({
+    id: action,
+    name,
+    style,
+    type: 'button',
+    integration: { url, context: { incident_id: incidentId, action } },
+  });
+  return [{ text: TRIAGE_BUTTONS_TEXT, actions: [button('accept', 'Accept', 'primary'), button('dismiss', 'Dismiss as noise', 'default')] }];
+}
 
 /** Rounds one run makes before it leaves the rest to a later run (SYNC_DELAY_MS on), while alerts keep arriving. */
 const MAX_ROUNDS = 2;
@@ -111,16 +126,21 @@ export class AlertSync {
     return stored ? { ...group, incidentId: stored.incidentId, listPostId: stored.listPostId, allResolvedNotedAt: stored.allResolvedNotedAt } : group;
   }
 
-  /** The one alert-list post in the incident channel, edited in place as alerts come and go. */
+  /**
+   * The one alert-list post in the incident channel, edited in place as alerts come and go. While
+   * the incident is in triage it carries the Accept and Dismiss buttons (message attachments,
+   * answered by the incidents feature at TRIAGE_ACTION_PATH).
+   */
   private async showList(incident: AlertIncident, group: AlertGroup): Promise<string | null> {
     const message = alertListText(group);
+    const props = { incident_id: incident.incidentId, attachments: incident.phase === 'triage' ? triageButtons(incident.incidentId) : [] };
     try {
       if (group.listPostId) {
         const post = await this.ctx.api.getPost(group.listPostId);
-        if (post.Message !== message) await this.ctx.api.updatePost({ ...post, Message: message });
+        await this.ctx.api.updatePost({ ...post, Message: message, Props: { ...(post.Props ?? {}), ...props } });
         return group.listPostId;
       }
-      const post = await this.ctx.api.createPost({ ChannelId: incident.channelId, UserId: this.ctx.botUserId, Message: message, Props: { incident_id: incident.incidentId } });
+      const post = await this.ctx.api.createPost({ ChannelId: incident.channelId, UserId: this.ctx.botUserId, Message: message, Props: props });
       return post.Id ?? null;
     } catch (err) {
       this.ctx.log.warn('alert list post failed', { incidentId: incident.incidentId, error: err instanceof Error ? err.message : String(err) });

@@ -305,3 +305,11 @@ export const incidentRoutes = {
 
 /** Mattermost posts interactive-dialog submissions here (its protocol, not this convention). */
 export const INCIDENT_DIALOG_PATH = '/incidents/dialog';
+
+/**
+ * Mattermost posts message-button clicks (integration actions) here, its protocol: the buttons
+ * "Accept" and "Dismiss as noise" on the alert list of an incident in triage. The button's
+ * context names the incident and the action; the answer is `{ephemeral_text}`.
+ */
+export const TRIAGE_ACTION_PATH = '/incidents/triage-action';
+export const TRIAGE_ACTIONS = ['accept', 'dismiss'] as const;
