@@ -1,9 +1,13 @@
 // Alert intake on a real Mattermost server: sources added by command, notifications posted to the
 // public hook the way Alertmanager and Grafana post them, incidents checked through Mattermost's API.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Post } from '@mattermost/types/posts';
 import { connectRig, sleep, waitFor, type Rig, type RigUser } from '../../../../e2e/rig';
+import { run } from '../../../../e2e/rig/exec';
 import { grafanaSignature } from './signature';
 import { alertmanagerBody, grafanaBody, type AlertSpec } from './test_payloads';
 
@@ -183,5 +187,26 @@ describe('alert intake on a real server', () => {
       allOnTimelineMs: Math.round(recorded),
       commandMaxMs: Math.round(Math.max(...commandTimes)),
     }));
+  });
+
+  test("Alertmanager's own webhook notifier (prometheus/alertmanager v0.28.1, configured from alertmanager.yml text): accepted, a retry changes nothing, a wrong secret is not retried", async () => {
+    // amsender/ is a test-only Go module pinning Alertmanager; the build is cached by Go after the first run.
+    const binary = join(mkdtempSync(join(tmpdir(), 'amsender-')), 'amsender');
+    await run('go', ['build', '-o', binary, '.'], { cwd: join(__dirname, 'amsender') });
+    const src = await addSource(`amgo-${tag} --type alertmanager`);
+    const gname = `AmGo${tag}`;
+    const notify = async (secret: string, extra: string[] = []): Promise<{ retry: boolean; error: string }> =>
+      JSON.parse((await run(binary, ['-url', `${rig.url}${src.path}`, '-secret', secret, '-group', gname, '-alerts', '3', ...extra])).stdout) as { retry: boolean; error: string };
+    assert.deepEqual(await notify(src.secret), { retry: false, error: '' });
+    const incident = await oneIncident(gname, 'triage');
+    await waitFor('three alert entries', async () => ((await alertEntries(incident.number)) === 3 ? true : undefined), { timeoutMs: 15_000 });
+    assert.deepEqual(await notify(src.secret), { retry: false, error: '' });
+    await sleep(2_500);
+    assert.equal(await alertEntries(incident.number), 3, 'the same notification again changes nothing');
+    const refused = await notify('not-the-secret');
+    assert.equal(refused.retry, false, 'a 401 is not retried by Alertmanager');
+    assert.match(refused.error, /401/);
+    assert.deepEqual(await notify(src.secret, ['-resolved']), { retry: false, error: '' });
+    await waitFor('the question to the commander', async () => ((await posts(incident.channelId)).some((p) => /all 3 alerts of INC-\d+ resolved/.test(p.message)) ? true : undefined), { timeoutMs: 20_000 });
   });
 });
