@@ -148,6 +148,10 @@ export const unfollowIncident = (r: IncidentRef): Promise<Incident> => incidentO
 export const resolveIncident = (r: IncidentRef, summary?: string): Promise<Incident> =>
   incidentOf(call(incidentRoutes.resolve, ref(r), { body: summary ? { summary } : {} }));
 export const reopenIncident = (r: IncidentRef): Promise<Incident> => incidentOf(call(incidentRoutes.reopen, ref(r), { body: {} }));
+/** An incident opened from alerts, in triage: accept makes it active; dismiss closes it as noise. */
+export const acceptIncident = (r: IncidentRef): Promise<Incident> => incidentOf(call(incidentRoutes.accept, ref(r), { body: {} }));
+export const dismissIncident = (r: IncidentRef, reason?: string): Promise<Incident> =>
+  incidentOf(call(incidentRoutes.dismiss, ref(r), { body: reason ? { reason } : {} }));
 export const addFollowup = (r: IncidentRef, body: FollowupBody): Promise<{ incident: Incident; followup: Followup }> =>
   call(incidentRoutes.addFollowup, ref(r), { body });
 export const completeFollowup = (r: IncidentRef, n: number): Promise<{ incident: Incident; followup: Followup }> =>

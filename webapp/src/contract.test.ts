@@ -10,6 +10,7 @@ import type { Channel, Team, User } from '../../server/src/plugin/model/types';
 import { MemoryWorld } from '../../server/src/plugin/testing/memory_api';
 import { ProductHarness } from '../../server/src/product/testing/product_harness';
 import {
+  alertRoutes,
   CARD_PROPS,
   EVENT_NAMES,
   EVENT_PAYLOADS,
@@ -40,7 +41,7 @@ let bob: User;
 let carol: User;
 let town: Channel;
 
-const ALL_ROUTES: ReadonlyArray<Readonly<Record<string, Route>>> = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes, infraRoutes];
+const ALL_ROUTES: ReadonlyArray<Readonly<Record<string, Route>>> = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes, infraRoutes, alertRoutes];
 const called = new Set<Route>();
 
 /** One call as `user`; the answer must have the route's status and decode strictly. */
@@ -192,6 +193,33 @@ describe('contract with the server', () => {
     assert.equal((await ok(infraRoutes.health, {}, alice)).status, 'ok');
     const owed = await ok(infraRoutes.owe, { teamId: teamId() }, bob);
     assert.ok(Array.isArray(owed.sections));
+  });
+
+  it('alerts: sources answer their contract shape; incidents they open in triage are accepted or dismissed', async () => {
+    const admin = world.addUser('teamadmin');
+    world.addTeamMember(team.Id, admin.Id, 'team_user team_admin');
+    const at = { teamId: teamId() };
+    const created = await ok(alertRoutes.create, at, admin, { body: { name: 'prom', type: 'alertmanager', responder_ids: [alice.Id] } });
+    assert.equal(created.source.name, 'prom');
+    assert.ok(created.secret.length >= 32);
+    assert.ok(!JSON.stringify((await ok(alertRoutes.list, at, admin)).items).includes(created.secret), 'the secret is shown only once');
+    assert.equal((await ok(alertRoutes.edit, { ...at, slug: 'prom' }, admin, { body: { default_severity: 2 } })).source.defaultSeverity, 2);
+    const { secret } = await ok(alertRoutes.rotate, { ...at, slug: 'prom' }, admin, { body: {} });
+    const notify = async (groupKey: string) => {
+      const alert = { status: 'firing', labels: { alertname: groupKey }, annotations: {}, startsAt: '2027-01-04T09:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: groupKey };
+      const body = { version: '4', groupKey, truncatedAlerts: 0, status: 'firing', receiver: 'r', groupLabels: {}, commonLabels: { alertname: groupKey }, commonAnnotations: {}, externalURL: '', alerts: [alert] };
+      const res = await h.http('POST', `/hooks/alertmanager/${created.source.id}?token=${encodeURIComponent(secret)}`, null, body);
+      assert.equal(res.status, 202);
+    };
+    await notify('first');
+    await notify('second');
+    for (let i = 0; i < 3; i++) await h.ctx.scheduler.runDue();
+    const triage = (await ok(incidentRoutes.list, at, alice, { query: { state: 'all' } })).items.filter((i) => i.phase === 'triage');
+    assert.equal(triage.length, 2);
+    const [one, two] = triage as [(typeof triage)[number], (typeof triage)[number]];
+    assert.equal((await ok(incidentRoutes.accept, { ...at, number: one.number }, alice, { body: {} })).incident.phase, 'active');
+    assert.equal((await ok(incidentRoutes.dismiss, { ...at, number: two.number }, alice, { body: { reason: 'noise' } })).incident.phase, 'dismissed');
+    assert.equal((await ok(alertRoutes.remove, { ...at, slug: 'prom' }, admin)).source.name, 'prom');
   });
 
   it('covered every route of the contract', () => {

@@ -107,7 +107,7 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
       return { ...state, rhs: { ...state.rhs, notice: action.notice } };
     case 'infra-ops/incidents-received':
       // The list is of active incidents: resolved ones (an open card or detail may show them) stay.
-      return { ...state, incidents: replaceTeam(state.incidents, action.teamId, action.incidents, incidentKey, (i) => i.phase === 'active') };
+      return { ...state, incidents: replaceTeam(state.incidents, action.teamId, action.incidents, incidentKey, (i) => i.phase === 'active' || i.phase === 'triage') };
     case 'infra-ops/incident-received':
       return { ...state, incidents: upsert(state.incidents, [action.incident], incidentKey) };
     case 'infra-ops/board-received': {

@@ -48,7 +48,7 @@ export const sortIncidents = (incidents: readonly Incident[]): Incident[] =>
   [...incidents].sort((a, b) => a.severity - b.severity || b.declaredAt - a.declaredAt);
 
 const activeIncidentsOf = memo((byId: Record<string, Incident>, teamId: string) =>
-  sortIncidents(Object.values(byId).filter((i) => i.phase === 'active' && i.teamId === teamId)),
+  sortIncidents(Object.values(byId).filter((i) => (i.phase === 'active' || i.phase === 'triage') && i.teamId === teamId)),
 );
 export const getActiveIncidents = (state: GlobalState, teamId: string): Incident[] => activeIncidentsOf(pluginState(state).incidents, teamId);
 

@@ -18,6 +18,7 @@ import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
 import { createGuildsFeature } from './guilds/feature';
 import { createRunsFeature } from './runs/feature';
+import { createAlertsFeature } from './alerts/feature';
 import { PRODUCT_VERSION } from './version';
 
 export interface ProductOptions {
@@ -47,6 +48,11 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
   app.use('/api/v1', (req, res, next) => {
     if (!ctx) return next(new UserError('Infra Ops is starting; try again in a moment.', 503));
     publicV1(req, res, (err?: unknown) => (err ? next(err) : v1(req, res, next)));
+  });
+  const hooks = express.Router();
+  app.use('/hooks', (req, res, next) => {
+    if (!ctx) return next(new UserError('Infra Ops is starting; try again in a moment.', 503));
+    hooks(req, res, next);
   });
   app.use((_req, res) => res.status(404).json({ error: 'Not found.' }));
   app.use(errorHandler((message, fields) => ctx?.log.error(message, fields)));
@@ -87,6 +93,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         for (const spec of feature.commands ?? []) commandRouter.register(spec);
         feature.publicRoutes?.(publicV1);
         feature.routes?.(v1);
+        feature.hooks?.(hooks);
       }
       for (const spec of commandRouter.commands) {
         await api.registerCommand({
@@ -145,8 +152,10 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   const pick = createPickFeature(ctx, rfcTitles);
   const rfc = createRfcFeature(ctx, pick.ideaLinks);
   const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
+  const alerts = createAlertsFeature(ctx, incidents.alerts);
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
-  const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds, createRunsFeature(ctx)];
+  const infra = createInfraFeature(ctx, commands, () => features, corruptRecords, [alerts.infraSubcommand]);
+  const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, createRunsFeature(ctx)];
   return features;
 }
 

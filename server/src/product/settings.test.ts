@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import * as alerts from './alerts/settings';
 import * as guilds from './guilds/settings';
 import * as incidents from './incidents/settings';
 import * as pick from './pick/settings';
 import * as rfc from './rfc/settings';
 
 /** Every feature reads its settings through one typed schema; plugin.json is checked against all of them at once. */
-const FEATURES = { incidents, pick, rfc, guilds } as const;
+const FEATURES = { incidents, pick, rfc, guilds, alerts } as const;
 
 interface ManifestSetting {
   key: string;

@@ -12,12 +12,22 @@ import { cardView, readCardProps, type RoleView } from '../incidents/card_view';
 import { getIncident, getSyncEpoch } from '../selectors';
 import { showIncident } from '../sidebar_control';
 import type { PostTypeProps } from '../types/registry';
+import type { Phase } from '../contract';
 import { SeverityBadge, UserName } from './common';
 
 function Role({ role }: { role: RoleView | null }) {
   if (!role) return <>—</>;
   return role.username ? <>@{role.username}</> : <UserName userId={role.userId} />;
 }
+
+/** The card's status badge; triage and dismissed come from alert intake. */
+const PHASE_LABELS: Readonly<Record<Phase, string>> = {
+  pending: 'Setting up',
+  triage: 'Triage',
+  active: 'Active',
+  resolved: 'Resolved',
+  dismissed: 'Dismissed',
+};
 
 export function IncidentCard({ post }: PostTypeProps) {
   const dispatch = useDispatch();
@@ -56,13 +66,13 @@ export function IncidentCard({ post }: PostTypeProps) {
     );
   }
 
-  const resolved = view.phase === 'resolved';
+  const resolved = view.phase === 'resolved' || view.phase === 'dismissed';
   const classes = ['io-card', `io-card-sev-${view.severity}`, resolved ? 'io-card-resolved' : ''].filter(Boolean).join(' ');
   return (
     <div className={classes} role='article' aria-label={`${view.reference}: ${view.title}`} data-incident-id={view.id} data-live={view.live}>
       <div>
         <SeverityBadge severity={view.severity} />
-        <span className={`io-badge${resolved ? ' io-status-resolved' : ''}`}>{resolved ? 'Resolved' : view.phase === 'pending' ? 'Setting up' : 'Active'}</span>
+        <span className={`io-badge${resolved ? ' io-status-resolved' : ''}`}>{PHASE_LABELS[view.phase]}</span>
         <strong>
           {view.reference}: {view.title}
         </strong>

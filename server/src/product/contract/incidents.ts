@@ -22,8 +22,12 @@ export const MILESTONE_LABELS: Record<Milestone, string> = {
   resolved: 'Resolved',
 };
 
-/** pending: channel being set up (never listed); active; resolved (possibly awaiting review). */
-export const PHASES = ['pending', 'active', 'resolved'] as const;
+/**
+ * pending: channel being set up (never listed); triage: opened from an alert, waiting for someone
+ * to accept it (→ active) or dismiss it as noise (→ dismissed, counted apart in metrics); active;
+ * resolved (possibly awaiting review).
+ */
+export const PHASES = ['pending', 'triage', 'active', 'resolved', 'dismissed'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The `state` filter of the incident list. */
@@ -43,6 +47,8 @@ export const INCIDENT_CHANGES = [
   'reopened',
   'followups',
   'reviewed',
+  'accepted',
+  'dismissed',
 ] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
 
@@ -168,6 +174,8 @@ export const incidentMetricsView = z.strictObject({
   total: z.number(),
   active: z.number(),
   resolved: z.number(),
+  /** Opened from alerts and dismissed as noise: in no other figure. */
+  dismissed: z.number(),
   bySeverity: z.strictObject({ '1': severityMetrics, '2': severityMetrics, '3': severityMetrics, '4': severityMetrics }),
   /** Acknowledged − (detected or declared). */
   mtta: durationStats,
@@ -213,6 +221,8 @@ export const roleBody = z.strictObject({ role: z.enum(ROLES), user_id: mmId });
 export const timelineNoteBody = z.strictObject({ text });
 /** Omitted `at`: now. */
 export const milestoneBody = z.strictObject({ milestone: z.enum(MILESTONES), at: z.optional(z.number().check(z.int(), z.positive())) });
+export const dismissBody = z.strictObject({ reason: z.optional(z.string().check(z.trim(), z.maxLength(INCIDENT_LIMITS.summary))) });
+
 export const resolveBody = z.strictObject({ summary: z.optional(z.string().check(z.maxLength(INCIDENT_LIMITS.summary))) });
 export const followupBody = z.strictObject({
   text,
@@ -270,6 +280,10 @@ export const incidentRoutes = {
   unfollow: route({ method: 'DELETE', path: '/teams/:teamId/incidents/:number/follow', query: null, body: null, answer: incidentAnswer, status: 200 }),
   resolve: action('resolve', resolveBody),
   reopen: action('reopen', emptyBody),
+  /** An incident opened from alerts: triage → active (its channel's members). */
+  accept: action('accept', emptyBody),
+  /** An incident opened from alerts: triage → dismissed as noise. */
+  dismiss: action('dismiss', dismissBody),
   reviewed: action('reviewed', emptyBody),
   addFollowup: route({
     method: 'POST',
@@ -291,3 +305,11 @@ export const incidentRoutes = {
 
 /** Mattermost posts interactive-dialog submissions here (its protocol, not this convention). */
 export const INCIDENT_DIALOG_PATH = '/incidents/dialog';
+
+/**
+ * Mattermost posts message-button clicks (integration actions) here, its protocol: the buttons
+ * "Accept" and "Dismiss as noise" on the alert list of an incident in triage. The button's
+ * context names the incident and the action; the answer is `{ephemeral_text}`.
+ */
+export const TRIAGE_ACTION_PATH = '/incidents/triage-action';
+export const TRIAGE_ACTIONS = ['accept', 'dismiss'] as const;

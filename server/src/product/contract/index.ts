@@ -13,3 +13,4 @@ export * from './rfc';
 export * from './infra';
 export * from './signoff';
 export * from './runs';
+export * from './alerts';

@@ -22,6 +22,7 @@ import {
   severityWithLabel,
   SUB_USAGE,
   USAGE,
+  triageWords,
 } from './messages';
 import { leadingReference, looksLikeSeverity, nearly, parseMilestone, parseRole, parseSeverity, parseType, suggestion } from './parse';
 import type { Caller } from './policy';
@@ -304,6 +305,28 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
           const { incident } = await referenceOnly(inv, caller, USAGE.reopen);
           const [{ after }, zone] = await Promise.all([service.reopen(caller, incident.id), zoneOf(inv.userId)]);
           return reply(replies.reopened(after, nextOf(after, zone), after.resolutions.some((r) => r.summary.trim() !== '')));
+        },
+      },
+      {
+        name: 'accept',
+        usage: SUB_USAGE.accept,
+        help: HELP.accept,
+        run: async (inv) => {
+          const caller = callerOf(inv);
+          const { incident } = await referenceOnly(inv, caller, USAGE.accept);
+          const { after } = await service.accept(caller, incident.id);
+          return reply(triageWords.accepted(after));
+        },
+      },
+      {
+        name: 'dismiss',
+        usage: SUB_USAGE.dismiss,
+        help: HELP.dismiss,
+        run: async (inv) => {
+          const caller = callerOf(inv);
+          const { incident, text } = await freeText(inv, caller, USAGE.dismiss);
+          const { after } = await service.dismiss(caller, incident.id, text);
+          return reply(triageWords.dismissed(after));
         },
       },
       {

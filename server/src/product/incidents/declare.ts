@@ -70,6 +70,7 @@ export class Declarer {
     private readonly facts: ServerFacts,
     private readonly reminders: Reminders,
     private readonly settings: () => IncidentSettings,
+    private readonly botUserId: string,
   ) {}
 
   register(): void {
@@ -77,8 +78,24 @@ export class Declarer {
   }
 
   async declare(caller: Caller, input: DeclareInput): Promise<Declared> {
+    await teamPolicy.require(caller.access, caller.userId, 'declare', { scope: { teamId: input.teamId, channelId: null } }, ACTION_WORDS.declare);
+    return this.open(caller, input, { id: newIncidentId(), startPhase: 'active' });
+  }
+
+  /**
+   * An incident opened from alerts: declared by the bot (an alert source is set up by a team
+   * admin, which is what authorises it), starting in triage, under the id the alert group
+   * reserved — so a re-run of the job that opens it finds the incident instead of declaring twice.
+   */
+  async declareTriage(input: DeclareInput, incidentId: string): Promise<Declared> {
+    const existing = await this.store.get(incidentId);
+    const caller: Caller = { userId: this.botUserId, access: this.ctx.access() };
+    if (existing) return existing.phase === 'pending' ? this.finish(existing, caller.access) : { incident: existing, warnings: [] };
+    return this.open(caller, input, { id: incidentId, startPhase: 'triage' });
+  }
+
+  private async open(caller: Caller, input: DeclareInput, start: { id: string; startPhase: 'active' | 'triage' }): Promise<Declared> {
     const { access, userId: declarerId } = caller;
-    await teamPolicy.require(access, declarerId, 'declare', { scope: { teamId: input.teamId, channelId: null } }, ACTION_WORDS.declare);
     const title = checkText(input.title.replace(/\s+/g, ' '), LIMITS.title, 'the title');
     if (!title) throw UserError.badRequest(inputWords.noTitle);
     const summary = checkText(input.summary, LIMITS.summary, 'the summary');
@@ -87,7 +104,7 @@ export class Declarer {
     await this.requireTeamMembers(access, input.teamId, [commanderId, ...input.inviteeIds].filter((u) => u !== declarerId));
 
     const now = this.ctx.now();
-    const id = newIncidentId();
+    const { id } = start;
     const number = await this.store.reserveNumber(input.teamId);
     const pending: Incident = {
       v: 1,
@@ -105,7 +122,7 @@ export class Declarer {
       // The first name to try, recorded before the channel exists: an interrupted setup finds it by this name.
       channelName: channelNameFor(this.settings().channelNameTemplate, { number, title, severity: input.severity, type: input.type }),
       cardPostId: '',
-      setup: { invitees: [...new Set([declarerId, commanderId, ...input.inviteeIds])], membersAdded: false, announced: false, startedAt: now },
+      setup: { invitees: [...new Set([declarerId, commanderId, ...input.inviteeIds])], membersAdded: false, announced: false, startedAt: now, startPhase: start.startPhase },
       declaredBy: declarerId,
       declaredAt: now,
       updatedAt: now,
@@ -210,9 +227,9 @@ export class Declarer {
         setup: { ...i.setup, membersAdded: i.setup.membersAdded || outcome.membersAdded, announced: i.setup.announced || outcome.announced },
       };
       if (outcome.failure) return progressed;
-      return withTimeline({ ...progressed, phase: 'active' }, i.declaredAt, i.declaredBy, 'declared', declareWords.timeline(declarer, i, severity));
+      return withTimeline({ ...progressed, phase: i.setup.startPhase }, i.declaredAt, i.declaredBy, 'declared', declareWords.timeline(declarer, i, severity));
     });
-    return { incident: after, activated: before.phase === 'pending' && after.phase === 'active' };
+    return { incident: after, activated: before.phase === 'pending' && after.phase !== 'pending' };
   }
 
   /** A commander named by someone else learns it (and what the role asks) by DM, as on a handoff. */

@@ -102,7 +102,7 @@ export class IncidentEffects {
   async cardPost(incident: Incident, access: Access, people: People): Promise<Post> {
     const settings = this.settings();
     // Posted during setup, read once the incident is active: show it as it will be.
-    const shown: Incident = incident.phase === 'pending' ? { ...incident, phase: 'active' } : incident;
+    const shown: Incident = incident.phase === 'pending' ? { ...incident, phase: incident.setup.startPhase } : incident;
     const card = await cardData(shown, settings, await access.isPrivate(incident.channelId), (id) => people.username(id));
     return {
       ChannelId: incident.channelId,

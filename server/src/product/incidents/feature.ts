@@ -1,6 +1,7 @@
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
-import type { IncidentReviewSource } from '../shared/ports';
+import type { AlertIncidentPort, IncidentReviewSource } from '../shared/ports';
+import { IncidentAlertPort } from './alert_port';
 import { IncidentChannels } from './channels';
 import { incidentCommand } from './commands';
 import { Declarer } from './declare';
@@ -17,6 +18,8 @@ import { IncidentStore, SCHEMA_VERSION } from './store';
 export interface IncidentsFeature extends Feature {
   /** For the guilds feature: resolved incidents awaiting review, as a reader may see them. */
   readonly reviews: IncidentReviewSource;
+  /** For alert intake: incidents opened from alerts, in triage, as the bot. */
+  readonly alerts: AlertIncidentPort;
 }
 
 /** Incidents: declare → channel → respond → resolve → review. Wiring only. */
@@ -29,14 +32,15 @@ export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
   const channels = new IncidentChannels(ctx.api, facts, ctx.botUserId);
   const effects = new IncidentEffects(ctx, store, settings);
   const reminders = new Reminders(ctx, store, settings);
-  const declarer = new Declarer(ctx, store, channels, effects, facts, reminders, settings);
-  const service = new IncidentService(ctx, store, channels, effects, reminders, settings);
+  const declarer = new Declarer(ctx, store, channels, effects, facts, reminders, settings, ctx.botUserId);
+  const service = new IncidentService(ctx, store, channels, effects, reminders, settings, ctx.botUserId);
   const queries = new IncidentQueries(ctx, store, settings);
   const reviews = new IncidentReviews(ctx, store, service);
 
   return {
     name: 'incidents',
     reviews,
+    alerts: new IncidentAlertPort(ctx, store, declarer, service, effects),
     commands: [incidentCommand({ ctx, declarer, service, queries, settings })],
     routes: mountIncidentRoutes({ ctx, declarer, service, queries, effects, settings }),
     activate: async () => {

@@ -11,11 +11,12 @@
  * | GET    | /teams/:teamId/incidents/:number                  |                                     | {incident} |
  * | GET    | /channels/:channelId/incident                     |                                     | {incident} |
  * | GET    | /teams/:teamId/incidents/:number/timeline         | ?cursor&per_page (oldest first)     | {items, nextCursor} |
- * | POST   | …/:number/status · severity · roles · timeline · milestones · follow · resolve · reopen · reviewed | see contract | {incident} |
+ * | POST   | …/:number/status · severity · roles · timeline · milestones · follow · resolve · reopen · accept · dismiss · reviewed | see contract | {incident} |
  * | DELETE | …/:number/follow                                  |                                     | {incident} |
  * | POST   | …/:number/followups                               | followupBody                        | 201 {incident, followup} |
  * | POST   | …/:number/followups/:n/done                       | {}                                  | {incident, followup} |
  * | POST   | /incidents/dialog                                 | Mattermost's dialog submission      | {} · {errors} · {error} |
+ * | POST   | /incidents/triage-action                          | Mattermost's button click {context: {incident_id, action}} | {ephemeral_text} |
  *
  * Who may call what is the incidents policy (policy.ts): an incident the caller may not see now
  * answers 404 exactly like one that does not exist. A number never resolves in another team.
@@ -25,8 +26,9 @@
  * `incident_status_posted` goes to each follower who may see the incident (user audience).
  */
 import type { Request, Router } from 'express';
+import { z } from 'zod';
 import { type AnswerOf, PAGE_SIZE_DEFAULT, type Route } from '../contract/api';
-import { INCIDENT_DIALOG_PATH, incidentRoutes } from '../contract/incidents';
+import { INCIDENT_DIALOG_PATH, incidentRoutes, TRIAGE_ACTION_PATH, TRIAGE_ACTIONS } from '../contract/incidents';
 import { UserError } from '../shared/errors';
 import { parseInput, type RouteInput, serveRoute, userIdOf } from '../shared/http';
 import { People } from '../shared/people';
@@ -34,7 +36,7 @@ import type { ProductContext } from '../shared/context';
 import type { Declarer } from './declare';
 import { DECLARE_CALLBACK, DialogFieldErrors, parseSubmission, submissionSchema } from './dialog';
 import type { IncidentEffects } from './effects';
-import { CHANNEL_HAS_NONE, dialogWords, replies, severityWithLabel } from './messages';
+import { CHANNEL_HAS_NONE, dialogWords, replies, severityWithLabel, triageWords } from './messages';
 import { parseType } from './parse';
 import type { Caller } from './policy';
 import type { IncidentQueries } from './queries';
@@ -144,6 +146,8 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
     act(incidentRoutes.unfollow, (caller, id) => service.follow(caller, id, false));
     act(incidentRoutes.resolve, async (caller, id, { body }) => (await service.resolve(caller, id, body.summary ?? '')).after);
     act(incidentRoutes.reopen, async (caller, id) => (await service.reopen(caller, id)).after);
+    act(incidentRoutes.accept, async (caller, id) => (await service.accept(caller, id)).after);
+    act(incidentRoutes.dismiss, async (caller, id, { body }) => (await service.dismiss(caller, id, body.reason ?? '')).after);
     act(incidentRoutes.reviewed, (caller, id) => service.markReviewed(caller, id, ctx.now(), 'hand'));
 
     on(incidentRoutes.addFollowup, async ({ caller, params, body }) => {
@@ -161,6 +165,27 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
       const incident = await incidentAt(caller, params);
       const done = await service.completeFollowup(caller, incident.id, params.n);
       return { ...(await answer(caller, done.incident)), followup: followupView(done.followup) };
+    });
+
+    router.post(TRIAGE_ACTION_PATH, async (req, res) => {
+      const action = parseInput(triageActionSchema, await dialogBody(req), 'body');
+      const caller: Caller = { userId: userIdOf(req), access: ctx.access() };
+      try {
+        const id = action.context.incident_id;
+        const { after } =
+          action.context.action === 'accept' ? await service.accept(caller, id) : await service.dismiss(caller, id, '');
+        // The buttons go once the incident has left triage (only from the bot's own post of this incident).
+        await effects.step('triage buttons', after, async () => {
+          if (!action.post_id) return;
+          const post = await ctx.api.getPost(action.post_id);
+          if (post.UserId === ctx.botUserId && post.Props?.['incident_id'] === id) await ctx.api.updatePost({ ...post, Props: { ...post.Props, attachments: [] } });
+        });
+        res.json({ ephemeral_text: action.context.action === 'accept' ? triageWords.accepted(after) : triageWords.dismissed(after) });
+      } catch (err) {
+        // A refusal is the clicker's to read; Mattermost shows ephemeral_text to them alone.
+        if (err instanceof UserError) res.json({ ephemeral_text: err.message });
+        else throw err;
+      }
     });
 
     router.post(INCIDENT_DIALOG_PATH, async (req, res) => {
@@ -199,6 +224,12 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
  * Content-Length header, and the plugin bridge passes no Transfer-Encoding either, so express.json
  * sees "no body" and leaves the stream unread: read it here when that happened.
  */
+/** A button click as Mattermost posts it; only the context we set on the button is read. */
+const triageActionSchema = z.object({
+  post_id: z.string().max(64).optional(),
+  context: z.object({ incident_id: z.string().max(64), action: z.enum(TRIAGE_ACTIONS) }),
+});
+
 async function dialogBody(req: Request): Promise<unknown> {
   if (req.body !== undefined) return req.body;
   const chunks: Buffer[] = [];

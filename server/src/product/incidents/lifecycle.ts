@@ -31,6 +31,9 @@ export const mttrMinutes = (i: Pick<Incident, 'milestones' | 'declaredAt'>): num
 export const nextUpdateDue = (i: Pick<Incident, 'phase' | 'lastUpdate' | 'declaredAt'>, intervalMinutes: number): number | null =>
   i.phase === 'active' && intervalMinutes > 0 ? (i.lastUpdate?.at ?? i.declaredAt) + intervalMinutes * 60_000 : null;
 
+/** Open incidents: active ones, and those opened from alerts still in triage (both listed as active). */
+export const isOpen = (phase: Incident['phase']): boolean => phase === 'active' || phase === 'triage';
+
 export const openFollowups = (i: Pick<Incident, 'followups'>): number => i.followups.filter((f) => f.doneAt === null).length;
 
 export const needsReview = (i: Incident): boolean => i.phase === 'resolved' && i.review.needed && i.review.reviewedAt === null;

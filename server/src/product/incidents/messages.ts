@@ -78,6 +78,8 @@ export const SUB_USAGE = {
   unfollow: '[INC-n]',
   resolve: '[INC-n] [summary]',
   reopen: '[INC-n]',
+  accept: '[INC-n]',
+  dismiss: '[INC-n] [reason]',
   followup: '',
   followupAdd: '[INC-n] <text> [@owner] [due]',
   followupDone: '[INC-n] <n>',
@@ -99,6 +101,8 @@ const path = {
   unfollow: 'unfollow',
   resolve: 'resolve',
   reopen: 'reopen',
+  accept: 'accept',
+  dismiss: 'dismiss',
   followup: 'followup',
   followupAdd: 'followup add',
   followupDone: 'followup done',
@@ -137,6 +141,8 @@ export const HELP = {
   unfollow: `Stop getting an incident's updates. ${ANYWHERE}`,
   resolve: `Resolve the incident (commander, channel admins); queues it for review. ${ANYWHERE_TEXT}`,
   reopen: `Reopen a resolved incident (commander, channel admins). ${ANYWHERE}`,
+  accept: `Accept an incident opened from alerts: it leaves triage and becomes active (its channel's members). ${ANYWHERE}`,
+  dismiss: `Dismiss an incident opened from alerts as noise (its channel's members); counted apart in metrics. ${ANYWHERE_TEXT}`,
   followup: 'Follow-up actions with owners',
   followupAdd: `Add a follow-up (due: ${DUE_HELP}). ${ANYWHERE_TEXT}`,
   followupDone: `Mark follow-up n done. ${ANYWHERE}`,
@@ -167,6 +173,8 @@ export const ACTION_WORDS = {
   role: 'hand out roles',
   resolve: 'resolve the incident',
   reopen: 'reopen the incident',
+  accept: 'accept the incident',
+  dismiss: 'dismiss the incident',
   review: 'mark the incident reviewed',
   declare: 'declare incidents in this team',
 } as const;
@@ -384,6 +392,14 @@ export function reminder(commander: string, i: Incident, since: number, interval
 
 // ---- the card (plain-text fallback of the custom post) ----
 
+const PHASE_WORDS: Record<Incident['phase'], string> = {
+  pending: '⏳ Setting up',
+  triage: '🟡 Triage',
+  active: '🔴 Active',
+  resolved: '✅ Resolved',
+  dismissed: '⚪ Dismissed as noise',
+};
+
 export interface CardText {
   reference: string;
   title: string;
@@ -399,7 +415,7 @@ export interface CardText {
 
 export function cardMessage(card: CardText, settings: IncidentSettings, resolution: string): string {
   const who = (r: { username: string } | null) => (r ? `@${r.username}` : '—');
-  const phase = card.phase === 'resolved' ? '✅ Resolved' : '🔴 Active';
+  const phase = card.phase === 'pending' ? PHASE_WORDS.active : PHASE_WORDS[card.phase];
   const lines = [
     `### ${card.reference}: ${card.title}`,
     `**${severityWithLabel(settings, card.severity)}** · ${phase}${card.type ? ` · ${card.type}` : ''}${card.private ? ' · private' : ''}`,
@@ -415,7 +431,6 @@ export function cardMessage(card: CardText, settings: IncidentSettings, resoluti
 // ---- command replies (read by one person: times in their zone) ----
 
 const duration = (m: number | null): string => (m === null ? '—' : clockDuration(m));
-const PHASE_WORDS: Record<Incident['phase'], string> = { pending: '⏳ Setting up', active: '🔴 Active', resolved: '✅ Resolved' };
 
 /** What a reply says about the next status update. */
 export const nextUpdate = (due: number | null, now: number, zone: string | null): string =>
@@ -558,4 +573,17 @@ export const owed = {
   followup: (i: Incident, f: Incident['followups'][number], when: 'overdue' | 'today' | 'later' | 'none'): string =>
     `${reference(i.number)} follow-up #${f.n}: ${f.text}` +
     (when === 'none' ? '' : when === 'overdue' ? ` — due ${f.due}, **overdue**` : when === 'today' ? ` — due today, ${f.due}` : ` — due ${f.due}`),
+} as const;
+
+// ---- triage (incidents opened from alerts) ----
+
+export const triageWords = {
+  notInTriage: (i: Incident): string => `${reference(i.number)} is not in triage (it is ${PHASE_WORDS[i.phase].replace(/^\S+ /, '').toLowerCase()}).`,
+  acceptTimeline: (actor: string): string => `${actor} accepted the incident: it is active`,
+  acceptNotice: (actor: string): string => `✅ ${actor} accepted this incident; it is now active. Post updates with \`/incident status <text>\`.`,
+  dismissTimeline: (actor: string, reason: string): string => `${actor} dismissed the incident as noise${reason ? `: ${reason}` : ''}`,
+  dismissNotice: (actor: string, reason: string): string => `⚪ ${actor} dismissed this incident as noise${reason ? `: ${reason}` : ''}.`,
+  accepted: (i: Incident): string => `${reference(i.number)} is active now; you acknowledged it.`,
+  dismissed: (i: Incident): string => `${reference(i.number)} is dismissed as noise; metrics count it apart.`,
+  autoResolvedSummary: 'Every alert of the group resolved (the alert source resolves automatically).',
 } as const;

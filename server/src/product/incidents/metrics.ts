@@ -20,7 +20,7 @@ export interface MetricsRow {
 
 export function rowFromTags(tags: IndexTags): MetricsRow | null {
   const phase = typeof tags['ph'] === 'string' ? tags['ph'] : '';
-  if (phase !== 'active' && phase !== 'resolved') return null;
+  if (phase !== 'active' && phase !== 'resolved' && phase !== 'dismissed' && phase !== 'triage') return null;
   const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
     phase,
@@ -44,7 +44,9 @@ export function durationStats(values: readonly number[]): DurationStats {
 }
 
 export function computeMetrics(teamId: string, rows: readonly MetricsRow[], since: number, until: number): IncidentMetricsView {
-  const inWindow = rows.filter((r) => r.declaredAt >= since && r.declaredAt <= until);
+  const declared = rows.filter((r) => r.declaredAt >= since && r.declaredAt <= until);
+  // Alert noise dismissed in triage is counted apart and kept out of every other figure.
+  const inWindow = declared.filter((r) => r.phase !== 'dismissed');
   const summarise = (set: readonly MetricsRow[]) => ({
     mtta: durationStats(set.flatMap((r) => (r.mttaMinutes === null ? [] : [r.mttaMinutes]))),
     mttr: durationStats(set.flatMap((r) => (r.mttrMinutes === null || r.phase !== 'resolved' ? [] : [r.mttrMinutes]))),
@@ -61,6 +63,7 @@ export function computeMetrics(teamId: string, rows: readonly MetricsRow[], sinc
     total: inWindow.length,
     active: inWindow.filter((r) => r.phase === 'active').length,
     resolved: inWindow.filter((r) => r.phase === 'resolved').length,
+    dismissed: declared.length - inWindow.length,
     bySeverity,
     ...summarise(inWindow),
     openFollowups: inWindow.reduce((s, r) => s + r.openFollowups, 0),

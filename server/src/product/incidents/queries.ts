@@ -4,7 +4,7 @@ import type { IndexTags } from '../shared/chunked_index';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
 import { isoDateOf, localEpochDay, userTimeZone } from '../shared/time/zone';
-import { nextUpdateDue } from './lifecycle';
+import { isOpen, nextUpdateDue } from './lifecycle';
 import { NOT_FOUND, owed, severityWithLabel } from './messages';
 import { computeMetrics, type MetricsRow, rowFromTags } from './metrics';
 import { type Caller, canSee, requireTeamReader, requireVisible } from './policy';
@@ -66,7 +66,7 @@ export class IncidentQueries {
     await requireTeamReader(caller.access, caller.userId, filter.teamId);
     const wanted = async (i: Incident): Promise<boolean> =>
       i.teamId === filter.teamId &&
-      (filter.state === 'all' ? i.phase !== 'pending' : i.phase === filter.state) &&
+      (filter.state === 'all' ? i.phase !== 'pending' : isOpen(i.phase) ? filter.state === 'active' : i.phase === filter.state) &&
       (filter.severity === null || i.severity === filter.severity) &&
       (filter.commanderId === null || i.roles.commander === filter.commanderId) &&
       (await canSee(caller.access, caller.userId, i));
@@ -93,7 +93,7 @@ export class IncidentQueries {
 
   private async indexPage(filter: ListFilter, wanted: (i: Incident) => Promise<boolean>): Promise<Listed> {
     const match = (t: IndexTags): boolean =>
-      (filter.state === 'all' ? t['ph'] === 'active' || t['ph'] === 'resolved' : t['ph'] === filter.state) &&
+      (filter.state === 'all' ? t['ph'] !== 'pending' && t['ph'] !== 'void' : t['ph'] === filter.state) &&
       (filter.severity === null || t['sev'] === filter.severity) &&
       (filter.commanderId === null || t['cmd'] === filter.commanderId);
     const items: Incident[] = [];
@@ -117,7 +117,7 @@ export class IncidentQueries {
   async hiddenActive(caller: Caller, teamId: string): Promise<number> {
     await requireTeamReader(caller.access, caller.userId, teamId);
     const records = (await this.store.getMany((await this.store.setMembers(teamId, 'active')).map((m) => m.id))).filter(
-      (i) => i.teamId === teamId && i.phase === 'active',
+      (i) => i.teamId === teamId && isOpen(i.phase),
     );
     const seen = await Promise.all(records.map((i) => canSee(caller.access, caller.userId, i)));
     return seen.filter((s) => !s).length;

@@ -88,6 +88,8 @@ export const incidentSchema = z.object({
     membersAdded: z.boolean(),
     announced: z.boolean(),
     startedAt: z.number(),
+    /** The phase the finished setup enters: `triage` for an incident opened from alerts. */
+    startPhase: z.enum(['active', 'triage']).default('active'),
   }),
   declaredBy: id,
   declaredAt: z.number(),

@@ -22,6 +22,7 @@ import {
   severityWithLabel,
   state,
   statusAuthor,
+  triageWords,
 } from './messages';
 import { type Caller, canSee, type IncidentAction, requireAction } from './policy';
 import { type Followup, type Incident, LIMITS, type Severity } from './records';
@@ -63,6 +64,7 @@ export class IncidentService {
     private readonly effects: IncidentEffects,
     private readonly reminders: Reminders,
     private readonly settings: () => IncidentSettings,
+    private readonly botUserId: string,
   ) {}
 
   /** Policy check on the record as read, then the write; a right held as commander is re-checked inside it. */
@@ -321,6 +323,65 @@ export class IncidentService {
     await this.reminders.reset(after);
     await this.toFeedEvenPrivate(caller, after, 'feed reopen', (isPrivate) => feed.reopened(after, isPrivate, actor));
     await this.notifyFollowers(caller, after, changes.forFollowers(after, changes.reopenedForFollowers(actor)));
+    return result;
+  }
+
+  /** Accepting an incident opened from alerts makes it active; acknowledged now, unless already set. */
+  async accept(caller: Caller, incidentId: string): Promise<Changed> {
+    const actor = await this.name(caller.userId);
+    const result = await this.act(caller, incidentId, 'respond', ACTION_WORDS.accept, {
+      mutate: (i, now) => {
+        if (i.phase !== 'triage') throw UserError.conflict(triageWords.notInTriage(i));
+        const accepted: Incident = { ...i, phase: 'active', milestones: { ...i.milestones, acknowledged: i.milestones.acknowledged ?? now } };
+        return withTimeline(accepted, now, caller.userId, 'accepted', triageWords.acceptTimeline(actor));
+      },
+      notice: () => triageWords.acceptNotice(actor),
+      card: true,
+      change: 'accepted',
+    });
+    await this.reminders.reset(result.after);
+    return result;
+  }
+
+  /** Dismissing closes an incident opened from alerts as noise: no review, no MTTR, counted apart. */
+  async dismiss(caller: Caller, incidentId: string, reason: string): Promise<Changed> {
+    const text = checkText(reason, LIMITS.summary, 'the reason');
+    const actor = await this.name(caller.userId);
+    const result = await this.act(caller, incidentId, 'respond', ACTION_WORDS.dismiss, {
+      mutate: (i, now) => {
+        if (i.phase !== 'triage') throw UserError.conflict(triageWords.notInTriage(i));
+        return withTimeline({ ...i, phase: 'dismissed' }, now, caller.userId, 'dismissed', triageWords.dismissTimeline(actor, text));
+      },
+      notice: () => triageWords.dismissNotice(actor, text),
+      card: true,
+      change: 'dismissed',
+    });
+    await this.reminders.cancel(result.after.id);
+    return result;
+  }
+
+  /**
+   * Resolved by the bot because every alert of its group resolved and its source says to resolve
+   * then; an incident no longer open is left as it is.
+   */
+  async resolveFromAlerts(incidentId: string, summary: string, access: Caller['access']): Promise<Changed | null> {
+    const result = await this.store.update(incidentId, (i) => {
+      if (i.phase !== 'active' && i.phase !== 'triage') return UNCHANGED;
+      const now = this.ctx.now();
+      const resolutions = [...historyOf(i), { at: now, by: this.botUserId, summary }].slice(-LIMITS.resolutions);
+      const resolved: Incident = {
+        ...i,
+        phase: 'resolved',
+        resolutions,
+        resolution: { summary: accumulatedSummary(resolutions), at: now, by: this.botUserId },
+        milestones: { ...i.milestones, resolved: now },
+        review: { needed: i.phase === 'active', reviewedAt: null },
+      };
+      return withTimeline(resolved, now, this.botUserId, 'resolved', summary);
+    });
+    if (result.after.rev === result.before.rev) return null;
+    await this.effects.afterWrite(result.after, access, this.botUserId, { notice: `✅ ${summary}`, card: true, change: 'resolved' });
+    await this.reminders.cancel(incidentId);
     return result;
   }
 

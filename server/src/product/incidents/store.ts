@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChunkedIndex, type IndexPage, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
-import { needsReview, tagsOf } from './lifecycle';
+import { isOpen, needsReview, tagsOf } from './lifecycle';
 import { state } from './messages';
 import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
 
@@ -187,7 +187,7 @@ export class IncidentStore {
       const skipReview = round === 0 && options.justDeclared === true;
       await Promise.all([
         this.index(current.teamId).put(current.number - 1, current.id, tagsOf(current)),
-        this.setMembership('active', current, current.phase === 'active'),
+        this.setMembership('active', current, isOpen(current.phase)),
         skipReview ? null : this.setMembership('review', current, needsReview(current)),
       ]);
       const latest: Incident | null = await this.get(current.id);

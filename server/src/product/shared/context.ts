@@ -41,6 +41,11 @@ export interface Feature {
   readonly routes?: (router: Router) => void;
   /** Mounted under /api/v1 before authentication: only for what must answer anyone (health). */
   readonly publicRoutes?: (router: Router) => void;
+  /**
+   * Mounted under /hooks, outside the API: requests from other systems (alert sources), with no
+   * Mattermost user; each route authenticates its sender itself and reads its own body.
+   */
+  readonly hooks?: (router: Router) => void;
   /** Idempotent: runs on every node at every activation (migrations, seeding). */
   readonly activate?: () => Promise<void>;
   readonly deactivate?: () => Promise<void>;

@@ -79,3 +79,44 @@ export interface IdeaLinkPort {
 export interface RfcTitlePort {
   title(actorUserId: string, teamId: string, rfcNumber: number): Promise<string | null>;
 }
+
+/** An incident as alert intake sees it. */
+export interface AlertIncident {
+  readonly incidentId: string;
+  /** e.g. "INC-042" */
+  readonly reference: string;
+  readonly channelId: string;
+  /** pending, triage, active, resolved, dismissed */
+  readonly phase: string;
+  readonly commanderId: string;
+}
+
+/** What an alert group asks for when it opens an incident. */
+export interface TriageRequest {
+  /** Reserved by the alert group before declaring, so a re-run finds the incident instead of declaring twice. */
+  readonly incidentId: string;
+  readonly teamId: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly type: string;
+  readonly private: boolean;
+  readonly commanderId: string;
+  readonly responderIds: readonly string[];
+}
+
+/**
+ * What alert intake needs of incidents. Everything here acts as the bot on behalf of an alert
+ * source, which a team admin set up for that one team: that is what authorises it.
+ */
+export interface AlertIncidentPort {
+  /** Declares the incident in triage (idempotent by `incidentId`). */
+  openTriage(request: TriageRequest): Promise<AlertIncident>;
+  find(incidentId: string): Promise<AlertIncident | null>;
+  /** One timeline entry per line, written in batches (never a post per line). */
+  addTimeline(incidentId: string, kind: string, lines: readonly string[]): Promise<void>;
+  /** A bot post in the incident's channel. */
+  post(incidentId: string, message: string): Promise<void>;
+  /** Resolves an open incident; false when it was no longer open. */
+  resolve(incidentId: string, summary: string): Promise<boolean>;
+}
