@@ -13,13 +13,25 @@ import { getIncident, getSyncEpoch } from '../selectors';
 import { showIncident } from '../sidebar_control';
 import type { PostTypeProps } from '../types/registry';
 import { SeverityBadge, UserName } from './common';
+import { ErrorBoundary } from './error_boundary';
 
 function Role({ role }: { role: RoleView | null }) {
   if (!role) return <>—</>;
-  return role.username ? <>@{role.username}</> : <UserName userId={role.userId} />;
+  // The host's name for the holder (per the user's display setting, fetched when missing); the
+  // card's own snapshot of the username until then.
+  return <UserName userId={role.userId} fallback={role.username ? `@${role.username}` : undefined} />;
 }
 
-export function IncidentCard({ post }: PostTypeProps) {
+/** The card inside an error boundary: the host draws post types without one. */
+export function IncidentCard(props: PostTypeProps) {
+  return (
+    <ErrorBoundary what='this incident card' resetKey={props.post.id}>
+      <IncidentCardBody {...props} />
+    </ErrorBoundary>
+  );
+}
+
+function IncidentCardBody({ post }: PostTypeProps) {
   const dispatch = useDispatch();
   const props = readCardProps(post.props);
   const snapshot = props.ok ? props.card : null;

@@ -154,7 +154,10 @@ export function PickTab() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const selected = chartIdeas.find((i) => teamNumberKey(i) === selectedId) ?? null;
   const me = useSelector(getCurrentUserId);
-  const scopeChannel = teamWide ? null : channelId;
+  // With no current channel (the host's Threads view, for one) the board is the whole team's and
+  // nothing can be added: an idea needs a channel.
+  const noChannel = !channelId;
+  const scopeChannel = teamWide || noChannel ? null : channelId;
   // Idea events reach only the idea's channel: the whole-team board is fetched again when the user
   // moves to another channel (and whenever the tab opens), not only when its scope changes.
   const load = useLoad(async () => {
@@ -167,7 +170,7 @@ export function PickTab() {
       <div className='io-row'>
         <span className='io-h'>PICK chart</span>
         <label className='io-muted'>
-          <input type='checkbox' checked={teamWide} onChange={(e) => setTeamWide(e.target.checked)} /> Whole team
+          <input type='checkbox' checked={teamWide || noChannel} disabled={noChannel} onChange={(e) => setTeamWide(e.target.checked)} /> Whole team
         </label>
       </div>
       <Loading loading={load.loading} label='the board' />
@@ -205,7 +208,13 @@ export function PickTab() {
           </li>
         ))}
       </ul>
-      <AddIdea teamId={teamId} channelId={channelId} />
+      {noChannel ? (
+        <div className='io-muted' data-testid='pick-no-channel'>
+          Open a channel to add an idea to its board.
+        </div>
+      ) : (
+        <AddIdea teamId={teamId} channelId={channelId} />
+      )}
     </div>
   );
 }
