@@ -65,3 +65,23 @@ export function useTimeFormat(): TimeFormat {
   const hour24 = useSelector(uses24HourClock);
   return useMemo(() => ({ timeZone, hour12: !hour24 }), [timeZone, hour24]);
 }
+
+/**
+ * useState whose setter does nothing once the component is gone. An action's own result can
+ * unmount it (a score that reveals the idea, an RFC that removes the "Open an RFC" button); React
+ * 17 (Mattermost 10.x) re-renders synchronously after an await and warns about the late update.
+ */
+export function useMountedState<T>(initial: T): [T, (value: T) => void] {
+  const [value, setValue] = useState(initial);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  const set = useCallback((v: T) => {
+    if (mounted.current) setValue(v);
+  }, []);
+  return [value, set];
+}

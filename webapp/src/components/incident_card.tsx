@@ -9,11 +9,13 @@ import { incidentReceived } from '../actions';
 import { getChannelIncident } from '../client';
 import { duration, severityText } from '../format';
 import { cardView, readCardProps, type RoleView } from '../incidents/card_view';
+import { dateTime } from '../people/display';
 import { getIncident, getSyncEpoch } from '../selectors';
 import { showIncident } from '../sidebar_control';
 import type { PostTypeProps } from '../types/registry';
 import { SeverityBadge, UserName } from './common';
 import { ErrorBoundary } from './error_boundary';
+import { useTimeFormat } from './hooks';
 
 function Role({ role }: { role: RoleView | null }) {
   if (!role) return <>—</>;
@@ -41,6 +43,7 @@ function IncidentCardBody({ post }: PostTypeProps) {
   const [refreshError, setRefreshError] = useState<string | null>(null);
   const epoch = useSelector(getSyncEpoch);
   const channelId = post.channel_id;
+  const timeFormat = useTimeFormat();
 
   useEffect(() => {
     let current = true;
@@ -104,6 +107,8 @@ function IncidentCardBody({ post }: PostTypeProps) {
             <dd data-testid='card-last-update'>{view.lastUpdate.text}</dd>
           </>
         )}
+        <dt>Declared</dt>
+        <dd>{dateTime(view.declaredAt, timeFormat)}</dd>
         <dt>{resolved ? 'Duration' : 'Open for'}</dt>
         <dd>{duration((view.resolvedAt ?? Date.now()) - view.declaredAt)}</dd>
         {view.openFollowups > 0 && (

@@ -11,7 +11,7 @@ import { getCurrentUserId, getIncident } from '../selectors';
 import { MILESTONES, MILESTONE_LABELS, ROLE_LABELS, type Incident, type TimelineEntry } from '../contract';
 import { ChannelLink, ErrorText, Loading, SeverityBadge, UserName } from './common';
 import { dateTime } from '../people/display';
-import { useLoad, useTimeFormat } from './hooks';
+import { useLoad, useMountedState, useTimeFormat } from './hooks';
 
 
 /** Runs one server action at a time, storing the incident it returns and surfacing refusals. */
@@ -74,7 +74,7 @@ export function IncidentDetail({ target, now = Date.now }: { target: OpenInciden
   const incident = useSelector((s: GlobalState) => getIncident(s, target.id));
   const me = useSelector(getCurrentUserId);
   const timeFormat = useTimeFormat();
-  const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
+  const [timeline, setTimeline] = useMountedState<TimelineEntry[]>([]);
   const action = useAction();
   const load = useLoad(async () => {
     if (!incident) dispatch(incidentReceived(await client.getIncident(target)));

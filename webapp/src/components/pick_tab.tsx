@@ -6,7 +6,7 @@ import { addIdea, createRfc, getIdea, listIdeas, revealIdea, scoreIdea } from '.
 import { getChartIdeas, getCurrentChannelId, getCurrentTeamId, getCurrentUserId, getIdeasBeingScored, getPickThreshold } from '../selectors';
 import { MIN_SCORES_TO_REVEAL, PICK_LIMITS, QUADRANT_LABELS, rfcReference, teamNumberKey, type Idea } from '../contract';
 import { ErrorText, Loading } from './common';
-import { useLoad } from './hooks';
+import { useLoad, useMountedState } from './hooks';
 import { PickChart } from './pick_chart';
 
 const SCORES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -18,7 +18,7 @@ function ScoreForm({ idea }: { idea: Idea }) {
   const myScore = idea.viewer?.myScore ?? null;
   const [payoff, setPayoff] = useState(myScore?.payoff ?? 5);
   const [cost, setCost] = useState(myScore?.cost ?? 5);
-  const [state, setState] = useState<{ busy: boolean; error: string | null; done: boolean }>({ busy: false, error: null, done: false });
+  const [state, setState] = useMountedState<{ busy: boolean; error: string | null; done: boolean }>({ busy: false, error: null, done: false });
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setState({ busy: true, error: null, done: false });
@@ -59,7 +59,7 @@ function ScoreForm({ idea }: { idea: Idea }) {
  */
 function RevealButton({ idea }: { idea: Idea }) {
   const dispatch = useDispatch();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useMountedState<string | null>(null);
   const enough = idea.scoredCount >= MIN_SCORES_TO_REVEAL;
   const hintId = `io-reveal-hint-${idea.number}`;
   return (
@@ -92,7 +92,7 @@ function RevealButton({ idea }: { idea: Idea }) {
 /** A Challenge idea offers to open an RFC; the server links the two. */
 function OpenRfc({ idea }: { idea: Idea }) {
   const dispatch = useDispatch();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const [state, setState] = useMountedState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const open = async () => {
     setState({ busy: true, error: null });
     try {
