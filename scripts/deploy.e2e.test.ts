@@ -3,11 +3,15 @@
 // enables and finds the plugin running; each refusal we can provoke is explained in words: a wrong
 // token or password, a user who is not an admin, a server older than min_server_version, and, on
 // a second server started with those settings, plugin uploads switched off and signatures required.
+// And `npm run watch`: a webapp change is rebuilt and redeployed.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectRig, readManifest as readBundleManifest, type Rig } from '../e2e/rig';
 import { MattermostServer } from '../e2e/rig/mattermost_server';
-import { DeployError, deploy, targetFromEnv, type Manifest, type Target } from './deploy';
+import { DeployError, deploy, repoRoot, targetFromEnv, type Manifest, type Target } from './deploy';
 
 const rig: Rig = connectRig();
 const { url, socketPath, bundlePath } = rig.state;
@@ -71,6 +75,35 @@ describe('npm run deploy against an existing server', () => {
     assert.throws(() => targetFromEnv({ MM_SERVICESETTINGS_SITEURL: url }), /no credentials: set MM_ADMIN_TOKEN/);
     assert.throws(() => targetFromEnv({ MM_LOCALSOCKETPATH: '/nonexistent/mm.socket' }), /No server to deploy to: .*no socket at \/nonexistent\/mm\.socket/);
     assert.ok(await running(), 'nothing was changed by a refused deploy');
+  });
+
+  it('npm run watch redeploys when a webapp source changes', { timeout: 240_000 }, async () => {
+    // Local mode, and none of the developer's own MM_* settings.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MM_')));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'watch.mjs')], { cwd: repoRoot, env: { ...env, MM_LOCALSOCKETPATH: socketPath }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const deploys = () => output.split('redeployed in').length - 1;
+    const until = async (what: string, done: () => boolean) => {
+      for (let i = 0; i < 900 && !done(); i++) {
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(done(), `${what}; watch said:\n${output}`);
+    };
+    try {
+      await until('the first build is deployed', () => deploys() >= 1);
+      assert.match(output, /local mode/);
+      const source = join(repoRoot, 'webapp', 'src', 'format.ts');
+      const now = new Date();
+      utimesSync(source, now, now);
+      await until('the change is rebuilt and redeployed', () => deploys() >= 2);
+      assert.match(output, /webapp rebuilt in \d+ ms[\s\S]*webapp rebuilt in \d+ ms/);
+      assert.ok(await running());
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   describe('on a server that does not take plugin uploads', () => {

@@ -205,18 +205,37 @@ export async function deploy({ target, bundlePath, manifest, timeoutMs = 60_000,
   const deadline = Date.now() + timeoutMs;
   let state = 'unknown';
   while (Date.now() < deadline) {
-    const { answer, value } = await api.json<Array<{ plugin_id: string; state: number }>>('GET', '/plugins/statuses');
-    if (answer.status !== 200 || !Array.isArray(value)) throw new DeployError(`${api.describe()}: GET /api/v4/plugins/statuses failed (HTTP ${answer.status}: ${serverMessage(answer)}).`);
-    const mine = value.filter((s) => s.plugin_id === manifest.id);
-    state = mine.map((s) => PLUGIN_STATES[s.state] ?? `state ${s.state}`).join(', ') || 'not installed';
-    if (mine.length > 0 && mine.every((s) => s.state === 2)) {
+    const seen = await pluginState(api, target, manifest.id);
+    state = seen.text;
+    if (seen.running) {
       log(`${manifest.id} ${manifest.version ?? ''} is running on ${api.describe()}`);
       return { serverVersion: version };
     }
-    if (mine.some((s) => s.state === 3 || s.state === 4)) break;
+    if (seen.failed) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new DeployError(`${manifest.id} was uploaded and enabled but is ${state} on ${api.describe()}: see the server log.`);
+}
+
+/**
+ * Is the plugin running? /plugins/statuses (with failure states) where there is a session; local
+ * mode has no such route, and its /plugins lists a plugin as active once it runs.
+ */
+async function pluginState(api: Api, target: Target, id: string): Promise<{ running: boolean; failed: boolean; text: string }> {
+  if (target.kind === 'local') {
+    const { answer, value } = await api.json<{ active?: Array<{ id: string }> }>('GET', '/plugins');
+    if (answer.status !== 200 || !value) throw new DeployError(`${api.describe()}: GET /api/v4/plugins failed (HTTP ${answer.status}: ${serverMessage(answer)}).`);
+    const running = (value.active ?? []).some((p) => p.id === id);
+    return { running, failed: false, text: running ? 'running' : 'not running' };
+  }
+  const { answer, value } = await api.json<Array<{ plugin_id: string; state: number }>>('GET', '/plugins/statuses');
+  if (answer.status !== 200 || !Array.isArray(value)) throw new DeployError(`${api.describe()}: GET /api/v4/plugins/statuses failed (HTTP ${answer.status}: ${serverMessage(answer)}).`);
+  const mine = value.filter((s) => s.plugin_id === id);
+  return {
+    running: mine.length > 0 && mine.every((s) => s.state === 2),
+    failed: mine.some((s) => s.state === 3 || s.state === 4),
+    text: mine.map((s) => PLUGIN_STATES[s.state] ?? `state ${s.state}`).join(', ') || 'not installed',
+  };
 }
 
 /** The upload route answers 501 for three settings; the admin config says which one is off. */
