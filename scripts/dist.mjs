@@ -18,9 +18,10 @@ export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 /**
  * Writes `<outDir>/<id>-<version>.tar.gz` from a manifest and already built parts.
- * `executables` maps manifest keys (linux-amd64) to built files; `webappBundle` may be null.
+ * `executables` maps manifest keys (linux-amd64) to built files; `webappBundle` may be null;
+ * `gzipLevel` 1 packs ~200 MB of executables in seconds (`npm run watch`), 9 is for releases.
  */
-export function packBundle({ manifest, executables, webappBundle, assetsDir, outDir }) {
+export function packBundle({ manifest, executables, webappBundle, assetsDir, outDir, gzipLevel = 9 }) {
   const id = manifest.id;
   const stage = join(outDir, '.stage');
   const root = join(stage, id);
@@ -47,7 +48,7 @@ export function packBundle({ manifest, executables, webappBundle, assetsDir, out
 
   const out = join(outDir, `${id}-${manifest.version}.tar.gz`);
   // Deterministic archive (sorted, fixed owner and time); modes come from the staged files.
-  const tar = spawnSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-I', 'gzip -9 -n', '-cf', out, '-C', stage, id]);
+  const tar = spawnSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-I', `gzip -${gzipLevel} -n`, '-cf', out, '-C', stage, id]);
   if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
   rmSync(stage, { recursive: true, force: true });
   return out;

@@ -33,7 +33,9 @@ module.exports = {
   // webpack's default minimizer (terser), not esbuild's: esbuild minifying webpack's module
   // scopes keeps unused /*@__PURE__*/ definitions, which left ~40 KB of unused zod in the bundle.
   optimization: { minimize: mode === 'production' },
-  devtool: mode === 'development' ? 'eval-source-map' : false,
+  // No eval-based source maps: Mattermost's CSP (script-src 'self') refuses eval unless the
+  // server's developer flags allow it, so a development bundle from `npm run watch` would not run.
+  devtool: mode === 'development' ? 'inline-source-map' : false,
   performance: { hints: false },
   output: {
     path: path.join(__dirname, 'dist'),

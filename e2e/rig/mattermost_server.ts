@@ -18,6 +18,8 @@ export interface ServerOptions {
   filesDir?: string;
   port?: number;
   log?: (line: string) => void;
+  /** Extra `MM_*` overrides on top of the rig's (e.g. plugin uploads off, to test a refusal). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -119,7 +121,7 @@ export class MattermostServer {
 
   private async spawn(): Promise<void> {
     const out = createWriteStream(this.logFile, { flags: 'a' });
-    const env = { ...process.env, ...serverEnv(this.runDir, this.filesDir, this.port, this.options.dsn) };
+    const env = { ...process.env, ...serverEnv(this.runDir, this.filesDir, this.port, this.options.dsn), ...this.options.env };
     const child = spawn(this.options.build.binary, ['server', '--config', join(this.runDir, 'config', 'config.json')], {
       cwd: this.runDir,
       env,

@@ -27,12 +27,45 @@ export interface HostPost {
   create_at: number;
 }
 
+export interface HostUser {
+  id: string;
+  username: string;
+  nickname: string;
+  first_name: string;
+  last_name: string;
+  timezone?: { useAutomaticTimezone: string; automaticTimezone: string; manualTimezone: string };
+}
+
 export interface HostEntities {
-  general: { config: { SiteURL: string; DisableAppBar: string } };
-  users: { currentUserId: string; profiles: Record<string, { id: string; username: string }> };
+  general: { config: { SiteURL: string; DisableAppBar: string; TeammateNameDisplay: string; LockTeammateNameDisplay: string }; license: Record<string, string> };
+  users: { currentUserId: string; profiles: Record<string, HostUser> };
+  preferences: { myPreferences: Record<string, { category: string; name: string; user_id: string; value: string }> };
   teams: { currentTeamId: string; teams: Record<string, { id: string; name: string }> };
   channels: { currentChannelId: string; channels: Record<string, { id: string; name: string }> };
   posts: { posts: Record<string, HostPost>; order: string[] };
+}
+
+/** Every user the fake server knows (POST /api/v4/users/ids answers from here). */
+export const USERS: Record<string, HostUser> = {
+  [ME]: { id: ME, username: 'alice', nickname: '', first_name: 'Alice', last_name: 'Liddell' },
+  [BOB]: { id: BOB, username: 'bob', nickname: 'Bobby', first_name: 'Bob', last_name: 'Builder' },
+};
+
+/** What a harness page is started with (its query string). */
+export interface HostOptions {
+  siteURL: string;
+  /** DisableAppBar as the client config carries it: 'true' or 'false'. */
+  disableAppBar: string;
+  /** display_settings--name_format: 'username' | 'nickname_full_name' | 'full_name'. */
+  nameFormat?: string;
+  /** display_settings--use_military_time. */
+  clock24?: boolean;
+  /** advanced_settings--formatting 'false': the host draws posts as plain text. */
+  formattingOff?: boolean;
+  /** The user's Mattermost timezone (manual). */
+  timeZone?: string;
+  /** No current channel, as in the host's Threads view. */
+  noChannel?: boolean;
 }
 
 // ---- incidents ----
@@ -249,7 +282,7 @@ export const AGENDA: Agenda = {
 
 // ---- host state ----
 
-export function hostState(siteURL = '', disableAppBar = 'false'): HostEntities {
+export function hostState({ siteURL, disableAppBar, nameFormat, clock24, formattingOff, timeZone, noChannel }: HostOptions): HostEntities {
   const posts: HostPost[] = [
     {
       id: mmId('postbob'),
@@ -260,6 +293,17 @@ export function hostState(siteURL = '', disableAppBar = 'false'): HostEntities {
       type: '',
       props: {},
       create_at: NOW - 120_000,
+    },
+    {
+      // A system message: the host offers no message actions on it.
+      id: mmId('postjoin'),
+      channel_id: TOWN,
+      user_id: BOB,
+      username: 'bob',
+      message: 'bob joined the channel.',
+      type: 'system_join_channel',
+      props: {},
+      create_at: NOW - 90_000,
     },
     {
       id: mmId('postcard42'),
@@ -285,14 +329,22 @@ export function hostState(siteURL = '', disableAppBar = 'false'): HostEntities {
       create_at: NOW - 30_000,
     },
   ];
+  const pref = (category: string, name: string, value: string) => ({ category, name, user_id: ME, value });
+  const preferences = [
+    ...(nameFormat ? [pref('display_settings', 'name_format', nameFormat)] : []),
+    ...(clock24 ? [pref('display_settings', 'use_military_time', 'true')] : []),
+    ...(formattingOff ? [pref('advanced_settings', 'formatting', 'false')] : []),
+  ];
   return {
-    general: { config: { SiteURL: siteURL, DisableAppBar: disableAppBar } },
+    general: { config: { SiteURL: siteURL, DisableAppBar: disableAppBar, TeammateNameDisplay: 'username', LockTeammateNameDisplay: 'false' }, license: {} },
+    // As in the host: the current user is loaded; everyone else only once something fetched them.
     users: {
       currentUserId: ME,
-      profiles: { [ME]: { id: ME, username: 'alice' }, [BOB]: { id: BOB, username: 'bob' } },
+      profiles: { [ME]: { ...USERS[ME]!, timezone: { useAutomaticTimezone: 'false', automaticTimezone: '', manualTimezone: timeZone ?? 'UTC' } } },
     },
+    preferences: { myPreferences: Object.fromEntries(preferences.map((p) => [`${p.category}--${p.name}`, p])) },
     teams: { currentTeamId: TEAM, teams: { [TEAM]: { id: TEAM, name: 'platform' } } },
-    channels: { currentChannelId: TOWN, channels: { [TOWN]: { id: TOWN, name: 'town-square' }, [OFFTOPIC]: { id: OFFTOPIC, name: 'off-topic' } } },
+    channels: { currentChannelId: noChannel ? '' : TOWN, channels: { [TOWN]: { id: TOWN, name: 'town-square' }, [OFFTOPIC]: { id: OFFTOPIC, name: 'off-topic' } } },
     posts: { posts: Object.fromEntries(posts.map((p) => [p.id, p])), order: posts.map((p) => p.id) },
   };
 }

@@ -20,7 +20,7 @@ import {
   type Schema,
   type TimelineEntry,
 } from '../src/contract';
-import { AGENDA, CSRF, GUILDS, IDEAS, ME, RFCS, TEAM, incident, mmId, rfc } from './fixtures';
+import { AGENDA, CSRF, GUILDS, IDEAS, ME, RFCS, TEAM, USERS, incident, mmId, rfc } from './fixtures';
 
 export interface RecordedRequest {
   method: string;
@@ -40,26 +40,37 @@ export interface HarnessServer {
 
 const API = '/mm/plugins/infra-ops/api/v1';
 
+// Mattermost's content security policy for its pages (server channels/web/handlers.go, with the
+// default empty FrameAncestors and no developer flags): scripts only from the site itself, so no
+// inline script and no eval. Styles and data: images are not restricted.
+export const HOST_CSP = "frame-ancestors 'self'; script-src 'self'";
+
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Infra Ops harness</title>
 <style>
-  :root { --center-channel-bg: #ffffff; --center-channel-color: #3f4350; --center-channel-color-rgb: 63, 67, 80; --button-bg: #1c58d9; --button-color: #ffffff; --link-color: #386fe5; --error-text: #d24b4e; --online-indicator: #3db887; --away-indicator: #ffbc1f; --dnd-indicator: #d24b4e; }
-  :root.dark { --center-channel-bg: #1f1f1f; --center-channel-color: #dddddd; --center-channel-color-rgb: 221, 221, 221; --button-bg: #4a7fe6; --link-color: #6b9bf2; }
   body { margin: 0; font-family: 'Open Sans', 'DejaVu Sans', sans-serif; background: var(--center-channel-bg); color: var(--center-channel-color); }
-  .layout { display: grid; grid-template-columns: 1fr 420px 56px; height: 100vh; }
+  .layout { display: grid; grid-template-columns: 1fr 420px; height: 100vh; }
+  .layout.with-app-bar { grid-template-columns: 1fr 420px 56px; }
   .center { overflow: auto; border-right: 1px solid rgba(var(--center-channel-color-rgb), 0.12); }
-  .channel-header { padding: 12px 16px; border-bottom: 1px solid rgba(var(--center-channel-color-rgb), 0.12); font-weight: 600; display: flex; gap: 12px; }
+  .channel-header, .mobile-header { padding: 12px 16px; border-bottom: 1px solid rgba(var(--center-channel-color-rgb), 0.12); font-weight: 600; display: flex; gap: 12px; }
+  .mobile-header { display: none; }
   .post { padding: 8px 16px; }
   .post-head { display: flex; justify-content: space-between; }
   .post-menu { list-style: none; padding: 4px; margin: 0; border: 1px solid #ccc; background: var(--center-channel-bg); }
   .rhs { overflow: auto; display: flex; flex-direction: column; }
-  .rhs-title { padding: 12px 16px; font-weight: 700; border-bottom: 1px solid rgba(var(--center-channel-color-rgb), 0.12); }
+  .rhs-title { padding: 12px 16px; font-weight: 700; border-bottom: 1px solid rgba(var(--center-channel-color-rgb), 0.12); display: flex; justify-content: space-between; }
   .rhs-body { flex: 1; min-height: 0; }
   .app-bar { background: rgba(var(--center-channel-color-rgb), 0.04); padding-top: 8px; display: flex; flex-direction: column; align-items: center; }
   .app-bar-icon { background: none; border: 0; cursor: pointer; padding: 8px; }
+  /* As the host (app_bar.scss, channel header): no App Bar and the mobile header at 768 px and below. */
+  @media (max-width: 768px) {
+    .layout, .layout.with-app-bar { grid-template-columns: 1fr; }
+    .app-bar, .channel-header { display: none; }
+    .mobile-header { display: flex; }
+    .rhs:not(:empty) { position: fixed; inset: 0; background: var(--center-channel-bg); }
+  }
 </style></head>
 <body><div id="root"></div>
-<script>if (new URLSearchParams(location.search).get('theme') === 'dark') document.documentElement.classList.add('dark');</script>
 <script src="/mm/static/host.js"></script>
 <script src="/mm/static/plugins/infra-ops/main.js"></script>
 </body></html>`;
@@ -242,7 +253,7 @@ export async function startHarnessServer(files: { hostJs: string; mainJs: () => 
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/mm/harness.html') {
       // Mattermost sets MMCSRF at login; the page's script reads it for the X-CSRF-Token header.
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `MMCSRF=${CSRF}; Path=/` });
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `MMCSRF=${CSRF}; Path=/`, 'Content-Security-Policy': HOST_CSP });
       res.end(PAGE);
       return;
     }
@@ -255,6 +266,15 @@ export async function startHarnessServer(files: { hostJs: string; mainJs: () => 
       res.writeHead(200, { 'Content-Type': 'text/javascript' });
       res.end(files.mainJs());
       return;
+    }
+    if (url.pathname === '/mm/api/v4/users/ids') {
+      // The host's profile batch endpoint: the users it knows among the ids asked for.
+      const ids = await readBody(req);
+      const header = req.headers['x-csrf-token'];
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: {}, headers: { 'x-csrf-token': Array.isArray(header) ? header.join(',') : header, 'x-requested-with': undefined, 'content-type': undefined }, body: ids });
+      if (req.method !== 'POST' || header !== CSRF) return send(res, 401, { message: 'Invalid or expired session.' });
+      if (!Array.isArray(ids)) return send(res, 400, { message: 'Invalid user ids.' });
+      return send(res, 200, ids.flatMap((id) => (typeof id === 'string' && USERS[id] ? [USERS[id]] : [])));
     }
     if (!url.pathname.startsWith(API)) {
       send(res, 404, { error: 'Not found.' });

@@ -100,7 +100,9 @@ describe('Plugin', () => {
     for (const n of ['registerReducer', 'registerRightHandSidebarComponent', 'registerAppBarComponent', 'registerSlashCommandWillBePostedHook', 'registerPostTypeComponent', 'registerReconnectHandler']) {
       assert.ok(called.includes(n), n);
     }
-    assert.ok(!called.includes('registerChannelHeaderButtonAction'), 'no header button when the App Bar exists');
+    // Both launchers: the host hides the header button where our App Bar icon shows, and only the
+    // header button also gives the mobile-web header (and windows below 768 px) a way in.
+    assert.ok(called.includes('registerChannelHeaderButtonAction'), 'a header button as well as the App Bar icon');
     const menu = rec.calls.filter(([n]) => n === 'registerPostDropdownMenuAction').map(([, a]) => a[0]);
     assert.deepEqual(menu, ['Declare incident from message', 'Add as PICK idea']);
     const postType = rec.calls.find(([n]) => n === 'registerPostTypeComponent')!;
@@ -132,12 +134,23 @@ describe('Plugin', () => {
     for (const id of rec.ids) assert.ok(rec.unregistered.includes(id) || rec.unregistered.includes(`post:${id}`), id);
   });
 
-  it('falls back to a channel header button without an App Bar, or with it switched off', () => {
-    for (const rec of [init(false), init(true, 'true')]) {
-      assert.ok(names(rec).includes('registerChannelHeaderButtonAction'));
-      assert.ok(!names(rec).includes('registerAppBarComponent'));
+  it('registers the same launchers whatever the App Bar setting is (the host picks which to draw, live)', () => {
+    for (const disabled of ['false', 'true']) {
+      const rec = init(true, disabled);
+      assert.ok(names(rec).includes('registerChannelHeaderButtonAction'), disabled);
+      assert.ok(names(rec).includes('registerAppBarComponent'), disabled);
+      const header = rec.calls.find(([n]) => n === 'registerChannelHeaderButtonAction')!;
+      (header[1][1] as () => void)();
+      assert.deepEqual(rec.dispatched.at(-1), { type: 'TOGGLE' });
       plugin!.uninitialize();
     }
+  });
+
+  it('registers only the header button on a host without the App Bar API', () => {
+    const rec = init(false);
+    assert.ok(names(rec).includes('registerChannelHeaderButtonAction'));
+    assert.ok(!names(rec).includes('registerAppBarComponent'));
+    plugin!.uninitialize();
   });
 
   it('opens the declare form for /incident declare and swallows the command', async () => {

@@ -12,7 +12,9 @@ import { INCIDENT_POST_TYPE, PLUGIN_ID, wsEventName, type EventName } from './co
 import { addIdeaFromPost } from './pick/add_from_post';
 import { postMenuActions } from './post_actions';
 import { reducer } from './reducer';
-import { getCurrentTeamId, getPost, getSiteURL, isAppBarEnabled } from './selectors';
+import { ProfileLoader, setProfileLoader } from './people/profiles';
+import { answerPopout, followOpener } from './popout';
+import { getCurrentTeamId, getOpenIncident, getPost, getRhsTab, getSiteURL } from './selectors';
 import { setSidebarRegistration, showDeclareForm, showSidebar, toggleSidebar } from './sidebar_control';
 import { slashCommandHook } from './slash_commands';
 import { injectStyles } from './styles';
@@ -38,15 +40,27 @@ export default class Plugin {
     this.cleanups.push(() => setSidebarRegistration(undefined));
     this.track(registry, rhs.id);
 
-    // The App Bar where the host has it and it is switched on; otherwise the channel header button
-    // (which a host showing the App Bar draws there anyway, so the icon is never lost).
+    // Both launchers, always. The host draws the App Bar icon while the App Bar is on and then
+    // hides our channel-header button (getChannelHeaderPluginComponents); with the App Bar off, or
+    // below 768 px where the App Bar is hidden, the header button and its mobile-header twin
+    // (registered by the same call) are the way in. The host re-decides whenever DisableAppBar
+    // changes, so nothing is frozen at start-up.
     const toggle = () => toggleSidebar(dispatch);
-    if (typeof registry.registerAppBarComponent === 'function' && isAppBarEnabled(state())) {
+    if (typeof registry.registerAppBarComponent === 'function') {
       this.track(registry, registry.registerAppBarComponent(APP_BAR_ICON_URL, toggle, 'Infra Ops'));
-    } else {
-      const icon = <img src={APP_BAR_ICON_URL} alt='' width={18} height={18} />;
-      this.track(registry, registry.registerChannelHeaderButtonAction(icon, toggle, 'Infra Ops', 'Open Infra Ops'));
     }
+    const icon = <img src={APP_BAR_ICON_URL} alt='' width={18} height={18} />;
+    this.track(registry, registry.registerChannelHeaderButtonAction(icon, toggle, 'Infra Ops', 'Open Infra Ops'));
+
+    // Names of people the host has not loaded, fetched on demand into the host's store.
+    setProfileLoader(new ProfileLoader({ dispatch, known: (id) => Boolean(state().entities.users.profiles[id]), siteURL: () => getSiteURL(state()), warn }));
+    this.cleanups.push(() => setProfileLoader(undefined));
+
+    // A popped-out sidebar opens on the tab (and incident) the user had open here.
+    registry.registerRHSPluginPopoutListener?.(PLUGIN_ID, (_team, _channel, listeners) =>
+      answerPopout(listeners, () => ({ tab: getRhsTab(state()), incident: getOpenIncident(state()) })),
+    );
+    followOpener(window.WebappUtils?.popouts, dispatch);
 
     this.track(
       registry,

@@ -1,12 +1,14 @@
 // Moving to a channel inside the host web app without a page reload: the host exposes its router
 // history as window.WebappUtils.browserHistory; a plain navigation is the fallback.
+import type { HostPopouts } from './popout';
+
 interface HostHistory {
   push(path: string): void;
 }
 
 declare global {
   interface Window {
-    WebappUtils?: { browserHistory?: HostHistory };
+    WebappUtils?: { browserHistory?: HostHistory; popouts?: HostPopouts };
   }
 }
 

@@ -15,8 +15,6 @@ export { getCurrentChannelId, getCurrentUserId };
 export const getCurrentTeamId = (state: GlobalState): string => state.entities.teams.currentTeamId;
 export const getPost = (state: GlobalState, postId: string): Post | undefined => state.entities.posts.posts[postId];
 export const getSiteURL = (state: GlobalState): string => state.entities.general.config.SiteURL ?? '';
-/** As mattermost-redux's appBarEnabled: the client config carries the flag as the string 'false'. */
-export const isAppBarEnabled = (state: GlobalState): boolean => state.entities.general.config.DisableAppBar === 'false';
 
 export function pluginState(state: GlobalState): PluginState {
   const slice = (state as unknown as Record<string, PluginState | undefined>)[PLUGIN_STATE_KEY];

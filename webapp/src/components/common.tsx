@@ -11,8 +11,8 @@ export function SeverityBadge({ severity }: { severity: number }) {
   return <span className={`io-badge io-sev-${Math.min(4, Math.max(1, severity))}`}>{severityName(severity)}</span>;
 }
 
-export function UserName({ userId }: { userId: string | null | undefined }) {
-  return <>{useUserName(userId)}</>;
+export function UserName({ userId, fallback }: { userId: string | null | undefined; fallback?: string }) {
+  return <>{useUserName(userId, fallback)}</>;
 }
 
 export function ErrorText({ error }: { error: string | null }) {

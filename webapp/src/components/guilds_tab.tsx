@@ -8,7 +8,8 @@ import { agendaLines } from '../guilds/agenda_view';
 import { canDeleteGuild, getAgenda, getCurrentChannelId, getCurrentTeamId, getGuilds } from '../selectors';
 import { GUILD_LIMITS, WEEKDAYS, WEEKDAY_LABELS, guildKey, type Guild } from '../contract';
 import { ErrorText, Loading, UserName } from './common';
-import { useLoad } from './hooks';
+import { dateTime } from '../people/display';
+import { useLoad, useTimeFormat } from './hooks';
 
 const weekday = (day: number): string => {
   const name = WEEKDAYS[day];
@@ -131,6 +132,8 @@ export function GuildsTab({ now = Date.now }: { now?: () => number }) {
   const channelId = useSelector(getCurrentChannelId);
   const guilds = useSelector((s: GlobalState) => getGuilds(s, teamId));
   const [open, setOpen] = useState<string | null>(null);
+  // Next meetings in the user's own zone and clock, with the guild's local time when that differs.
+  const timeFormat = useTimeFormat();
   // Events reach only a guild's channel and a delete sends none: the list is fetched again when the
   // tab opens, the user moves to another channel, or deletes a guild, and replaces what was shown.
   const load = useLoad(async () => dispatch(guildsReceived(teamId, await listGuilds(teamId))), `guilds:${teamId}:${channelId}`);
@@ -165,7 +168,7 @@ export function GuildsTab({ now = Date.now }: { now?: () => number }) {
               {guild.channelId === null
                 ? 'inactive until an admin gives it a channel'
                 : guild.nextMeetingAt !== null
-                  ? `next ${meetingTime(guild.nextMeetingAt, guild.timeZone)}`
+                  ? `next ${dateTime(guild.nextMeetingAt, timeFormat)}${timeFormat.timeZone === guild.timeZone ? '' : ` (${meetingTime(guild.nextMeetingAt, guild.timeZone)})`}`
                   : 'no meeting scheduled'}
             </div>
             {open === guild.slug && <AgendaView guild={guild} now={now} />}

@@ -1,7 +1,10 @@
-// Small hooks shared by the tabs: load-on-mount with error state, and user display names.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// Small hooks shared by the tabs: load-on-mount with error state, user display names (profiles
+// fetched on demand) and the user's time format.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
+import { displayName, nameDisplaySetting, userTimeZone, uses24HourClock, type TimeFormat } from '../people/display';
+import { requestProfiles } from '../people/profiles';
 import { getSyncEpoch } from '../selectors';
 
 export interface Load {
@@ -39,11 +42,46 @@ export function useLoad(load: () => Promise<unknown>, baseKey: string): Load {
   return { ...state, reload: start };
 }
 
-/** "@username" when the host has the profile, else a short form of the id. */
-export function useUserName(userId: string | null | undefined): string {
+/**
+ * The user's name as the host shows it (teammate-name-display setting); until the profile arrives
+ * (asked for from the host on demand), `fallback` or a short form of the id.
+ */
+export function useUserName(userId: string | null | undefined, fallback?: string): string {
+  const known = useSelector((state: GlobalState) => Boolean(userId && state.entities.users.profiles[userId]));
+  useEffect(() => {
+    if (userId && !known) requestProfiles([userId]);
+  }, [userId, known]);
   return useSelector((state: GlobalState) => {
     if (!userId) return '—';
     const user = state.entities.users.profiles[userId];
-    return user ? `@${user.username}` : `user ${userId.slice(0, 6)}`;
+    if (user) return displayName(user, nameDisplaySetting(state));
+    return fallback ?? `user ${userId.slice(0, 6)}`;
   });
+}
+
+/** The user's Mattermost timezone and clock (12/24-hour), for showing times. */
+export function useTimeFormat(): TimeFormat {
+  const timeZone = useSelector(userTimeZone);
+  const hour24 = useSelector(uses24HourClock);
+  return useMemo(() => ({ timeZone, hour12: !hour24 }), [timeZone, hour24]);
+}
+
+/**
+ * useState whose setter does nothing once the component is gone. An action's own result can
+ * unmount it (a score that reveals the idea, an RFC that removes the "Open an RFC" button); React
+ * 17 (Mattermost 10.x) re-renders synchronously after an await and warns about the late update.
+ */
+export function useMountedState<T>(initial: T): [T, (value: T) => void] {
+  const [value, setValue] = useState(initial);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  const set = useCallback((v: T) => {
+    if (mounted.current) setValue(v);
+  }, []);
+  return [value, set];
 }

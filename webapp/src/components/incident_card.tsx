@@ -9,15 +9,20 @@ import { incidentReceived } from '../actions';
 import { getChannelIncident } from '../client';
 import { duration, severityText } from '../format';
 import { cardView, readCardProps, type RoleView } from '../incidents/card_view';
+import { dateTime } from '../people/display';
 import { getIncident, getSyncEpoch } from '../selectors';
 import { showIncident } from '../sidebar_control';
 import type { PostTypeProps } from '../types/registry';
 import type { Phase } from '../contract';
 import { SeverityBadge, UserName } from './common';
+import { ErrorBoundary } from './error_boundary';
+import { useTimeFormat } from './hooks';
 
 function Role({ role }: { role: RoleView | null }) {
   if (!role) return <>—</>;
-  return role.username ? <>@{role.username}</> : <UserName userId={role.userId} />;
+  // The host's name for the holder (per the user's display setting, fetched when missing); the
+  // card's own snapshot of the username until then.
+  return <UserName userId={role.userId} fallback={role.username ? `@${role.username}` : undefined} />;
 }
 
 /** The card's status badge; triage and dismissed come from alert intake. */
@@ -29,7 +34,16 @@ const PHASE_LABELS: Readonly<Record<Phase, string>> = {
   dismissed: 'Dismissed',
 };
 
-export function IncidentCard({ post }: PostTypeProps) {
+/** The card inside an error boundary: the host draws post types without one. */
+export function IncidentCard(props: PostTypeProps) {
+  return (
+    <ErrorBoundary what='this incident card' resetKey={props.post.id}>
+      <IncidentCardBody {...props} />
+    </ErrorBoundary>
+  );
+}
+
+function IncidentCardBody({ post }: PostTypeProps) {
   const dispatch = useDispatch();
   const props = readCardProps(post.props);
   const snapshot = props.ok ? props.card : null;
@@ -39,6 +53,7 @@ export function IncidentCard({ post }: PostTypeProps) {
   const [refreshError, setRefreshError] = useState<string | null>(null);
   const epoch = useSelector(getSyncEpoch);
   const channelId = post.channel_id;
+  const timeFormat = useTimeFormat();
 
   useEffect(() => {
     let current = true;
@@ -102,6 +117,8 @@ export function IncidentCard({ post }: PostTypeProps) {
             <dd data-testid='card-last-update'>{view.lastUpdate.text}</dd>
           </>
         )}
+        <dt>Declared</dt>
+        <dd>{dateTime(view.declaredAt, timeFormat)}</dd>
         <dt>{resolved ? 'Duration' : 'Open for'}</dt>
         <dd>{duration((view.resolvedAt ?? Date.now()) - view.declaredAt)}</dd>
         {view.openFollowups > 0 && (

@@ -10,9 +10,9 @@ import { duration, severityText } from '../format';
 import { getCurrentUserId, getIncident } from '../selectors';
 import { MILESTONES, MILESTONE_LABELS, ROLE_LABELS, type Incident, type TimelineEntry } from '../contract';
 import { ChannelLink, ErrorText, Loading, SeverityBadge, UserName } from './common';
-import { useLoad } from './hooks';
+import { dateTime } from '../people/display';
+import { useLoad, useMountedState, useTimeFormat } from './hooks';
 
-const time = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
 /** Runs one server action at a time, storing the incident it returns and surfacing refusals. */
 function useAction() {
@@ -73,7 +73,8 @@ export function IncidentDetail({ target, now = Date.now }: { target: OpenInciden
   const dispatch = useDispatch();
   const incident = useSelector((s: GlobalState) => getIncident(s, target.id));
   const me = useSelector(getCurrentUserId);
-  const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
+  const timeFormat = useTimeFormat();
+  const [timeline, setTimeline] = useMountedState<TimelineEntry[]>([]);
   const action = useAction();
   const load = useLoad(async () => {
     if (!incident) dispatch(incidentReceived(await client.getIncident(target)));
@@ -97,6 +98,7 @@ export function IncidentDetail({ target, now = Date.now }: { target: OpenInciden
   }
 
   const active = incident.phase === 'active';
+  const time = (at: number) => dateTime(at, timeFormat);
   const following = incident.followers.includes(me);
   return (
     <div aria-label={`${incident.reference}: ${incident.title}`} role='region' data-incident-detail={incident.id}>

@@ -6,7 +6,7 @@ import { addIdea, createRfc, getIdea, listIdeas, revealIdea, scoreIdea } from '.
 import { getChartIdeas, getCurrentChannelId, getCurrentTeamId, getCurrentUserId, getIdeasBeingScored, getPickThreshold } from '../selectors';
 import { MIN_SCORES_TO_REVEAL, PICK_LIMITS, QUADRANT_LABELS, rfcReference, teamNumberKey, type Idea } from '../contract';
 import { ErrorText, Loading } from './common';
-import { useLoad } from './hooks';
+import { useLoad, useMountedState } from './hooks';
 import { PickChart } from './pick_chart';
 
 const SCORES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -18,7 +18,7 @@ function ScoreForm({ idea }: { idea: Idea }) {
   const myScore = idea.viewer?.myScore ?? null;
   const [payoff, setPayoff] = useState(myScore?.payoff ?? 5);
   const [cost, setCost] = useState(myScore?.cost ?? 5);
-  const [state, setState] = useState<{ busy: boolean; error: string | null; done: boolean }>({ busy: false, error: null, done: false });
+  const [state, setState] = useMountedState<{ busy: boolean; error: string | null; done: boolean }>({ busy: false, error: null, done: false });
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setState({ busy: true, error: null, done: false });
@@ -59,7 +59,7 @@ function ScoreForm({ idea }: { idea: Idea }) {
  */
 function RevealButton({ idea }: { idea: Idea }) {
   const dispatch = useDispatch();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useMountedState<string | null>(null);
   const enough = idea.scoredCount >= MIN_SCORES_TO_REVEAL;
   const hintId = `io-reveal-hint-${idea.number}`;
   return (
@@ -92,7 +92,7 @@ function RevealButton({ idea }: { idea: Idea }) {
 /** A Challenge idea offers to open an RFC; the server links the two. */
 function OpenRfc({ idea }: { idea: Idea }) {
   const dispatch = useDispatch();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const [state, setState] = useMountedState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const open = async () => {
     setState({ busy: true, error: null });
     try {
@@ -154,7 +154,10 @@ export function PickTab() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const selected = chartIdeas.find((i) => teamNumberKey(i) === selectedId) ?? null;
   const me = useSelector(getCurrentUserId);
-  const scopeChannel = teamWide ? null : channelId;
+  // With no current channel (the host's Threads view, for one) the board is the whole team's and
+  // nothing can be added: an idea needs a channel.
+  const noChannel = !channelId;
+  const scopeChannel = teamWide || noChannel ? null : channelId;
   // Idea events reach only the idea's channel: the whole-team board is fetched again when the user
   // moves to another channel (and whenever the tab opens), not only when its scope changes.
   const load = useLoad(async () => {
@@ -167,7 +170,7 @@ export function PickTab() {
       <div className='io-row'>
         <span className='io-h'>PICK chart</span>
         <label className='io-muted'>
-          <input type='checkbox' checked={teamWide} onChange={(e) => setTeamWide(e.target.checked)} /> Whole team
+          <input type='checkbox' checked={teamWide || noChannel} disabled={noChannel} onChange={(e) => setTeamWide(e.target.checked)} /> Whole team
         </label>
       </div>
       <Loading loading={load.loading} label='the board' />
@@ -205,7 +208,13 @@ export function PickTab() {
           </li>
         ))}
       </ul>
-      <AddIdea teamId={teamId} channelId={channelId} />
+      {noChannel ? (
+        <div className='io-muted' data-testid='pick-no-channel'>
+          Open a channel to add an idea to its board.
+        </div>
+      ) : (
+        <AddIdea teamId={teamId} channelId={channelId} />
+      )}
     </div>
   );
 }

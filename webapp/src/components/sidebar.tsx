@@ -1,9 +1,11 @@
 // The right-hand sidebar: four tabs following the WAI-ARIA tabs pattern (arrow keys, Home/End
-// move between tabs; only the selected tab is in the Tab order).
+// move between tabs; only the selected tab is in the Tab order). Each tab sits in its own error
+// boundary, so one failing tab leaves the others usable.
 import React, { useRef } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import { RHS_TABS, selectRhsTab, showNotice, type RhsTab } from '../actions';
 import { getNotice, getRhsTab } from '../selectors';
+import { ErrorBoundary } from './error_boundary';
 import { GuildsTab } from './guilds_tab';
 import { IncidentsTab } from './incidents_tab';
 import { PickTab } from './pick_tab';
@@ -58,10 +60,12 @@ export function Sidebar() {
         </div>
       )}
       <div className='io-panel' role='tabpanel' id={`io-panel-${tab}`} aria-labelledby={`io-tab-${tab}`}>
-        {tab === 'incidents' && <IncidentsTab />}
-        {tab === 'pick' && <PickTab />}
-        {tab === 'rfcs' && <RfcsTab />}
-        {tab === 'guilds' && <GuildsTab />}
+        <ErrorBoundary what={`the ${TAB_TEXT[tab]} tab`} resetKey={tab}>
+          {tab === 'incidents' && <IncidentsTab />}
+          {tab === 'pick' && <PickTab />}
+          {tab === 'rfcs' && <RfcsTab />}
+          {tab === 'guilds' && <GuildsTab />}
+        </ErrorBoundary>
       </div>
     </div>
   );

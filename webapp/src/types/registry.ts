@@ -7,6 +7,7 @@ import type { Channel, ChannelMembership } from '@mattermost/types/channels';
 import type { Post } from '@mattermost/types/posts';
 import type { Theme } from 'mattermost-redux/selectors/entities/preferences';
 import type { Action, Store } from 'redux';
+import type { PopoutListeners } from '../popout';
 
 /** A React element or a component type; the host creates elements from types itself. */
 export type ReactResolvable = React.ReactNode | React.JSXElementConstructor<never>;
@@ -18,11 +19,15 @@ export interface WebSocketMessage<T = unknown> {
   seq?: number;
 }
 
+/** A thunk: the host's store runs it through its thunk middleware. */
+export type HostThunk = (dispatch: (action: Action | HostThunk) => unknown, getState: () => unknown, extra?: unknown) => unknown;
+
+/** What the host returns for the RHS: show is a plain action, hide and toggle are thunks (actions/views/rhs.ts). */
 export interface RhsRegistration {
   id: string;
-  showRHSPlugin: Action;
-  hideRHSPlugin: Action;
-  toggleRHSPlugin: Action;
+  showRHSPlugin: Action | HostThunk;
+  hideRHSPlugin: Action | HostThunk;
+  toggleRHSPlugin: Action | HostThunk;
 }
 
 export interface SlashCommandArgs {
@@ -58,6 +63,8 @@ export interface PluginRegistry {
   ): string;
   registerPostDropdownMenuAction(text: ReactResolvable, action: (postId: string) => void, filter?: (postId: string) => boolean): string;
   registerPostTypeComponent(type: string, component: React.ElementType<PostTypeProps>): string;
+  /** 11.x: called when the user pops our sidebar out into its own window. */
+  registerRHSPluginPopoutListener?(pluginId: string, onPopoutOpened: (teamName: string, channelName: string | undefined, listeners: PopoutListeners) => void): void;
   registerWebSocketEventHandler(event: string, handler: (msg: WebSocketMessage) => void): void;
   unregisterWebSocketEventHandler?(event: string): void;
   registerReconnectHandler(handler: () => void): void;
@@ -67,5 +74,5 @@ export interface PluginRegistry {
   unregisterPostTypeComponent?(id: string): void;
 }
 
-/** The host's store as the plugin sees it: dispatch plain actions, read the global state. */
+/** The host's store as the plugin sees it: dispatch actions (and the host's thunks), read the global state. */
 export type HostStore = Pick<Store, 'dispatch' | 'getState' | 'subscribe'>;
