@@ -17,6 +17,7 @@ import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
 import { createGuildsFeature } from './guilds/feature';
+import { createCalendarFeature } from './calendar/feature';
 import { PRODUCT_VERSION } from './version';
 
 export interface ProductOptions {
@@ -47,6 +48,8 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
     if (!ctx) return next(new UserError('Infra Ops is starting; try again in a moment.', 503));
     publicV1(req, res, (err?: unknown) => (err ? next(err) : v1(req, res, next)));
   });
+  const root = express.Router();
+  app.use(root);
   app.use((_req, res) => res.status(404).json({ error: 'Not found.' }));
   app.use(errorHandler((message, fields) => ctx?.log.error(message, fields)));
 
@@ -85,6 +88,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         await feature.activate?.();
         for (const spec of feature.commands ?? []) commandRouter.register(spec);
         feature.publicRoutes?.(publicV1);
+        feature.rootRoutes?.(root);
         feature.routes?.(v1);
       }
       for (const spec of commandRouter.commands) {
@@ -145,7 +149,8 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   const rfc = createRfcFeature(ctx, pick.ideaLinks);
   const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
-  const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds];
+  const calendar = createCalendarFeature(ctx, { guilds: guilds.calendar, rfcs: rfc.reviews });
+  const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds, calendar];
   return features;
 }
 

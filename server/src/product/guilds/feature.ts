@@ -1,16 +1,18 @@
 import type { Feature, ProductContext } from '../shared/context';
+import { GuildCalendar } from './calendar';
 import { guildCommand } from './commands';
 import { guildHttpRoutes } from './http';
 import { GuildRhythm } from './rhythm';
 import { type GuildSources, GuildService } from './service';
 
 /** Guilds: team meeting cadences whose agendas are built from live incidents, RFCs and ideas. Wiring only. */
-export function createGuildsFeature(ctx: ProductContext, sources: GuildSources): Feature & { service: GuildService } {
+export function createGuildsFeature(ctx: ProductContext, sources: GuildSources): Feature & { service: GuildService; calendar: GuildCalendar } {
   const service = new GuildService(ctx, sources);
   const rhythm = new GuildRhythm(ctx, service);
   return {
     name: 'guilds',
     service,
+    calendar: new GuildCalendar(ctx, service.store),
     commands: [guildCommand(ctx, service, rhythm)],
     routes: (router) => guildHttpRoutes(router, service),
     activate: async () => {

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { nextCadenceEvent } from './cadence';
 import { closableMeeting } from './meetings';
 import type { Guild } from './records';
-import { parseDate, slotOn } from './rhythm';
+import { parseDate } from './rhythm';
 import { advancedRota, rotaOrder, rotaTurn, swappedRota } from './rota';
-import { nextMeeting, previousMeeting, slotAfter } from './schedule';
+import { nextMeeting, previousMeeting, slotAfter, slotOn } from './schedule';
 import { blankGuild } from './seeds';
 
 const utc = (iso: string): number => Date.parse(iso);

@@ -23,7 +23,7 @@ import { GUILD_TEXT, USAGE } from './messages';
 import { guildPolicy, holdersOf, scopeOf } from './policy';
 import { type Guild, type Holiday, LIMITS, withoutControlCharacters } from './records';
 import { rotaTurn, swappedRota } from './rota';
-import { describeMeeting, nextMeeting, slotAfter } from './schedule';
+import { describeMeeting, nextMeeting, slotAfter, slotOn } from './schedule';
 import type { GuildService } from './service';
 
 /** "2027-12-24" → itself when it is a real calendar date; otherwise a clear error. */
@@ -31,13 +31,6 @@ export function parseDate(text: string, usage: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
   if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) throw UserError.badRequest(GUILD_TEXT.notADate(text), usage);
   return text.trim();
-}
-
-/** The regular slot on the local day `date`, or null when the guild has none that day. */
-export function slotOn(guild: Guild, date: string): number | null {
-  const day = epochDayOf(date);
-  const slot = slotAfter(guild, localToUtc(guild.timeZone, day, 0, 0) - 1);
-  return localEpochDay(guild.timeZone, slot) === day ? slot : null;
 }
 
 export interface RotaLine {

@@ -43,6 +43,13 @@ function clockOf(s: Pick<MeetingSchedule, 'time'>): { hour: number; minute: numb
   return t;
 }
 
+/** The regular slot on the local day `date` ("YYYY-MM-DD"), or null when the schedule has none that day. */
+export function slotOn(s: MeetingSchedule, date: string): number | null {
+  const day = epochDayOf(date);
+  const slot = slotAfter(s, localToUtc(s.timeZone, day, 0, 0) - 1);
+  return localEpochDay(s.timeZone, slot) === day ? slot : null;
+}
+
 /** The first meeting strictly after `after` (ms since epoch, UTC), passing over called-off days. */
 export function nextMeeting(s: MeetingSchedule, after: number): number {
   const t = clockOf(s);

@@ -63,6 +63,7 @@ export function reviewItem(rfc: Rfc, teamId: string): RfcReviewItem {
     commentPeriodEndsAt: rfc.commentPeriod?.endsAt ?? null,
     missingSignoffs: rfc.reviewers.filter((x) => x.signedOffAt === null).map((x) => x.userId),
     openConcerns: openConcerns(rfc).length,
+    channelId: rfc.channelId,
   };
 }
 

@@ -41,6 +41,11 @@ export interface Feature {
   readonly routes?: (router: Router) => void;
   /** Mounted under /api/v1 before authentication: only for what must answer anyone (health). */
   readonly publicRoutes?: (router: Router) => void;
+  /**
+   * Mounted at the plugin's root (`/plugins/infra-ops/…`), without authentication, outside the
+   * JSON API: only for what outside clients fetch with a secret of their own (calendar feeds).
+   */
+  readonly rootRoutes?: (router: Router) => void;
   /** Idempotent: runs on every node at every activation (migrations, seeding). */
   readonly activate?: () => Promise<void>;
   readonly deactivate?: () => Promise<void>;
