@@ -149,7 +149,7 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   const rfc = createRfcFeature(ctx, pick.ideaLinks);
   const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
-  const calendar = createCalendarFeature(ctx, { guilds: guilds.calendar, rfcs: rfc.reviews });
+  const calendar = createCalendarFeature(ctx, { guilds: guilds.calendar, rfcs: rfc.reviews, followups: incidents.calendar });
   const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds, calendar];
   return features;
 }

@@ -12,7 +12,7 @@ const SPAN = { from: utc('2026-11-01T00:00:00Z'), to: utc('2031-12-01T00:00:00Z'
 
 /** Every occurrence of the feed's series (ical.js: VTIMEZONE, RRULE and EXDATE) up to `until`, as instants. */
 function expand(ics: string, uid: string, until: number): number[] {
-  const comp = new ICAL.Component(ICAL.parse(ics));
+  const comp = new ICAL.Component(ICAL.parse(ics) as unknown[]);
   for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
   const vevent = comp.getAllSubcomponents('vevent').find((v) => v.getFirstPropertyValue('uid') === uid)!;
   const event = new ICAL.Event(vevent);
@@ -82,6 +82,6 @@ test('text is escaped, long lines are folded at 75 octets without splitting a ch
   assert.doesNotMatch(ics.replace(/\r\n/g, ''), /\n/);
   assert.match(ics, /\r\nX-WR-CALNAME:Ops\\; team\r\n/);
   assert.match(ics, /\r\nDTSTART:20270328T013000Z\r\n/);
-  const parsed = new ICAL.Component(ICAL.parse(ics));
+  const parsed = new ICAL.Component(ICAL.parse(ics) as unknown[]);
   assert.equal(parsed.getFirstSubcomponent('vevent')!.getFirstPropertyValue('summary'), 'RFC-001 comment period ends');
 });

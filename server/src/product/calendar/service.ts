@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CALENDAR_TOKEN_PATTERN, calendarFeedPath, type FeedKind } from '../contract/calendar';
 import type { ProductContext } from '../shared/context';
-import type { FeedReader, GuildCalendarSource, RfcReviewSource } from '../shared/ports';
+import type { FeedReader, FollowupCalendarSource, GuildCalendarSource, RfcReviewSource } from '../shared/ports';
 import { DAY_MS } from '../shared/time/zone';
 import { icsCalendar, type IcsEvent } from './ics';
 import { CALENDAR_TEXT, type LinkLine } from './messages';
@@ -22,6 +22,7 @@ import { CalendarStore } from './store';
 export interface CalendarSources {
   readonly guilds: GuildCalendarSource;
   readonly rfcs: RfcReviewSource;
+  readonly followups: FollowupCalendarSource;
 }
 
 /** A VTIMEZONE covers this far ahead, so expanding a series stays exact for years. */
@@ -77,9 +78,10 @@ export class CalendarService {
     if (!feed || !(await this.ownerMayRead(feed))) return null;
     const reader: FeedReader = { userId: feed.userId, teamWide: feed.kind === 'team' };
     const now = this.ctx.now();
-    const [series, rfcs, team] = await Promise.all([
+    const [series, rfcs, followups, team] = await Promise.all([
       this.sources.guilds.series(feed.teamId, reader),
       this.sources.rfcs.inReview(feed.teamId, { userId: feed.userId }),
+      this.sources.followups.dueFollowups(feed.teamId, reader),
       this.ctx.api.getTeam(feed.teamId).catch(() => null),
     ]);
     const events: IcsEvent[] = series.map((s) => ({
@@ -101,6 +103,13 @@ export class CalendarService {
         summary: CALENDAR_TEXT.rfcSummary(r.reference, r.title),
         start: { kind: 'utc', at: r.commentPeriodEndsAt },
         duration: 'PT15M',
+      });
+    }
+    for (const f of followups) {
+      events.push({
+        uid: `followup-${f.incidentId}-${f.n}@infra-ops`,
+        summary: CALENDAR_TEXT.followupSummary(f.reference, f.text),
+        start: { kind: 'date', date: f.due },
       });
     }
     const earliest = Math.min(now, ...series.map((s) => s.firstAt));

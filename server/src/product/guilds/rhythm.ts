@@ -96,7 +96,8 @@ export class GuildRhythm {
       return [...current, holiday].sort((a, b) => a.date.localeCompare(b.date));
     });
     const touched = await this.copyHolidays(teamId, days);
-    return { holiday, guilds: touched.filter((g) => slotOn(g, date) !== null).length };
+    // Guilds without a channel hold no meetings, so they are not counted.
+    return { holiday, guilds: touched.filter((g) => g.channelId !== null && slotOn(g, date) !== null).length };
   }
 
   async removeHoliday(actor: string, teamId: string, dateText: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
-import type { IncidentReviewSource } from '../shared/ports';
+import type { FollowupCalendarSource, IncidentReviewSource } from '../shared/ports';
 import { IncidentChannels } from './channels';
 import { incidentCommand } from './commands';
 import { Declarer } from './declare';
@@ -9,6 +9,7 @@ import { ServerFacts } from './facts';
 import { mountIncidentRoutes } from './http';
 import { IncidentQueries } from './queries';
 import { Reminders } from './reminders';
+import { IncidentCalendar } from './calendar';
 import { IncidentReviews } from './reviews';
 import { IncidentService } from './service';
 import { parseSettings } from './settings';
@@ -17,6 +18,8 @@ import { IncidentStore, SCHEMA_VERSION } from './store';
 export interface IncidentsFeature extends Feature {
   /** For the guilds feature: resolved incidents awaiting review, as a reader may see them. */
   readonly reviews: IncidentReviewSource;
+  /** For the team calendar: open follow-ups with a due date, as a feed's reader may see them. */
+  readonly calendar: FollowupCalendarSource;
 }
 
 /** Incidents: declare → channel → respond → resolve → review. Wiring only. */
@@ -37,6 +40,7 @@ export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
   return {
     name: 'incidents',
     reviews,
+    calendar: new IncidentCalendar(ctx, store),
     commands: [incidentCommand({ ctx, declarer, service, queries, settings })],
     routes: mountIncidentRoutes({ ctx, declarer, service, queries, effects, settings }),
     activate: async () => {

@@ -111,3 +111,20 @@ export interface GuildCalendarSource {
   /** The team's active guilds the reader may see now, as meeting series. */
   series(teamId: string, reader: FeedReader): Promise<GuildMeetingSeries[]>;
 }
+
+/** An open incident follow-up with a due date, for calendar feeds. */
+export interface FollowupDueItem {
+  readonly incidentId: string;
+  /** e.g. "INC-042" */
+  readonly reference: string;
+  /** The follow-up's number within its incident (`/incident followup done <n>`). */
+  readonly n: number;
+  readonly text: string;
+  /** "YYYY-MM-DD" */
+  readonly due: string;
+}
+
+export interface FollowupCalendarSource {
+  /** The team's open follow-ups that have a due date, as the feed's reader may see them now. */
+  dueFollowups(teamId: string, reader: FeedReader): Promise<FollowupDueItem[]>;
+}
