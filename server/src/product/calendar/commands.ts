@@ -19,15 +19,19 @@ export function calendarCommand(calendar: CalendarService): CommandSpec {
         subcommands: [
           {
             name: 'rotate',
-            usage: 'team|me',
+            usage: '[team|me]',
             help: CALENDAR_TEXT.rotateHelp,
             choices: FEED_KINDS.map((item) => ({ item })),
             run: async (inv) => {
-              const kind = inv.positional[0]?.toLowerCase();
-              if (inv.positional.length !== 1 || !(FEED_KINDS as readonly string[]).includes(kind ?? '')) {
+              // No word: both links are replaced (e.g. after a link was shared by mistake).
+              const words = inv.positional.map((w) => w.toLowerCase());
+              const kinds = words.length === 0 ? FEED_KINDS : words;
+              if (words.length > 1 || !kinds.every((k): k is FeedKind => (FEED_KINDS as readonly string[]).includes(k))) {
                 throw UserError.badRequest(CALENDAR_TEXT.sayWhichFeed, CALENDAR_TEXT.rotateUsage);
               }
-              return ephemeral(CALENDAR_TEXT.rotated(await calendar.rotate(inv.userId, inv.teamId, kind as FeedKind, inv.siteUrl)));
+              const lines = [];
+              for (const kind of kinds) lines.push(CALENDAR_TEXT.rotated(await calendar.rotate(inv.userId, inv.teamId, kind, inv.siteUrl)));
+              return ephemeral(lines.join('\n\n'));
             },
           },
         ],

@@ -58,6 +58,12 @@ test('rotating revokes the old link at once; each person rotates only their own'
   assert.equal((await ics(aliceMe!)).status, 200);
   assert.equal((await ics(bobTeam!)).status, 200);
   assert.match(await say(alice, '/infra calendar rotate everyone'), /Say which link/);
+  assert.match(await say(alice, '/infra calendar rotate team me'), /Say which link/);
+  const both = tokensOf(await say(alice, '/infra calendar rotate'));
+  assert.equal(both.length, 2);
+  assert.equal((await ics(newTeam)).status, 404);
+  assert.equal((await ics(aliceMe!)).status, 404);
+  for (const token of both) assert.equal((await ics(token)).status, 200);
   assert.equal((await ics('x'.repeat(43))).status, 404);
   assert.equal((await ics('not-a-token')).status, 404);
 });

@@ -16,9 +16,9 @@ const WHAT: Record<FeedKind, string> = {
 
 export const CALENDAR_TEXT = {
   noTeam: 'No such team.',
-  help: 'Your calendar links (subscribe from any calendar app); `rotate team|me` makes a new link and stops the old one',
-  rotateHelp: 'Make a new calendar link; the old one stops working at once',
-  rotateUsage: '/infra calendar rotate team|me',
+  help: 'Your calendar links (subscribe from any calendar app); `rotate [team|me]` makes a new link and stops the old one',
+  rotateHelp: 'Make a new calendar link (team, me, or both when neither is named); the old one stops working at once',
+  rotateUsage: '/infra calendar rotate [team|me]',
   sayWhichFeed: 'Say which link: `team` or `me`.',
   calendarName: (team: string, kind: FeedKind): string => (kind === 'team' ? `Infra Ops — ${team}` : `Infra Ops — ${team} (mine)`),
   links: (lines: readonly LinkLine[]): string =>
