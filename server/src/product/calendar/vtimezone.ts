@@ -19,24 +19,28 @@ function offsetText(ms: number): string {
 /** The offset changes between `from` and `to`: the first instant of each new offset. */
 export function transitions(timeZone: string, from: number, to: number): Array<{ at: number; before: number; after: number }> {
   const found: Array<{ at: number; before: number; after: number }> = [];
-  // Zones change offset at most a few times a year, never twice within a day.
+  // Present-day zones change offset at most a few times a year and never twice within a week
+  // (a month apart at the closest, as Morocco's Ramadan change), so weekly probes find each one.
   let t = from;
   let offset = zoneOffset(timeZone, t);
   while (t < to) {
-    const next = Math.min(t + DAY_MS, to);
+    const next = Math.min(t + 7 * DAY_MS, to);
     const nextOffset = zoneOffset(timeZone, next);
-    if (nextOffset !== offset) {
-      let lo = t;
-      let hi = next;
-      while (hi - lo > 60_000) {
-        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-        if (zoneOffset(timeZone, mid) === offset) lo = mid;
-        else hi = mid;
-      }
-      found.push({ at: hi, before: offset, after: nextOffset });
-      offset = nextOffset;
+    if (nextOffset === offset) {
+      t = next;
+      continue;
     }
-    t = next;
+    let lo = t;
+    let hi = next;
+    while (hi - lo > 60_000) {
+      const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+      if (zoneOffset(timeZone, mid) === offset) lo = mid;
+      else hi = mid;
+    }
+    const after = zoneOffset(timeZone, hi);
+    found.push({ at: hi, before: offset, after });
+    offset = after;
+    t = hi;
   }
   return found;
 }
@@ -47,7 +51,22 @@ function stamp(at: number, offset: number): string {
   return `${w.year}${pad(w.month)}${pad(w.day)}T${pad(w.hour)}${pad(w.minute)}${pad(w.second)}`;
 }
 
-export function vtimezone(timeZone: string, from: number, to: number): string[] {
+/** Built VTIMEZONEs by zone and span in whole days: a feed fetch reuses them (a few KB each). */
+const cache = new Map<string, readonly string[]>();
+const CACHE_MAX = 256;
+
+export function vtimezone(timeZone: string, from: number, to: number): readonly string[] {
+  const key = `${timeZone}:${Math.floor(from / DAY_MS)}:${Math.floor(to / DAY_MS)}`;
+  let lines = cache.get(key);
+  if (!lines) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    lines = build(timeZone, Math.floor(from / DAY_MS) * DAY_MS, Math.floor(to / DAY_MS) * DAY_MS);
+    cache.set(key, lines);
+  }
+  return lines;
+}
+
+function build(timeZone: string, from: number, to: number): string[] {
   const changes = transitions(timeZone, from, to);
   const initial = zoneOffset(timeZone, from);
   // Standard time is the smaller offset the zone uses in the span; anything above it is daylight time.
