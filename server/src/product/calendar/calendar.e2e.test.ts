@@ -73,7 +73,7 @@ function pluginTimes(g: GuildFields, calledOff: readonly string[], until: number
 
 const iso = (list: readonly number[]): string[] => list.map((t) => new Date(t).toISOString());
 
-test('feeds: 2027 expansion equals the plugin, skips and holidays are EXDATEs, rotation revokes, private guilds only for members', { timeout: 180_000 }, async () => {
+test('feeds: 2027 expansion equals the plugin, skips and holidays are EXDATEs, rotation revokes, private guilds only for members', { timeout: 180_000 }, async (t) => {
   const [alice, bob, carol, dave] = rig.users as [RigUser, RigUser, RigUser, RigUser];
   const tag = Date.now().toString(36);
   const open = await alice.client.createChannel({ team_id: rig.team.id, name: `cal-${tag}`, display_name: `Cal ${tag}`, type: 'O' } as never);
@@ -145,6 +145,24 @@ test('feeds: 2027 expansion equals the plugin, skips and holidays are EXDATEs, r
     assert.ok(newMe && newMe !== meToken);
     assert.equal((await fetchFeed(meToken)).status, 404);
     assert.equal((await fetchFeed(newMe)).status, 200);
+    // A figure: a calendar app's fetch, end to end over HTTP (20 in a row, warm), against the
+    // plugin's cheapest route (GET /api/v1/health) as the baseline of the HTTP path itself.
+    const median = async (fetchOnce: () => Promise<Response>): Promise<{ median: number; max: number }> => {
+      const took: number[] = [];
+      for (let k = 0; k < 20; k++) {
+        const started = performance.now();
+        assert.equal((await fetchOnce()).status, 200);
+        took.push(performance.now() - started);
+      }
+      took.sort((a, b) => a - b);
+      return { median: took[10]!, max: took[19]! };
+    };
+    const feedTimes = await median(() => fetchFeed(newMe));
+    const healthTimes = await median(() => fetch(`${rig.url}/plugins/infra-ops/api/v1/health`));
+    t.diagnostic(
+      `feed fetch over HTTP: median ${feedTimes.median.toFixed(1)} ms, max ${feedTimes.max.toFixed(1)} ms; ` +
+        `health baseline: median ${healthTimes.median.toFixed(1)} ms, max ${healthTimes.max.toFixed(1)} ms (20 fetches each)`,
+    );
     assert.equal((await fetchFeed(teamToken)).status, 200);
     assert.equal((await fetchFeed('A'.repeat(43))).status, 404);
     assert.equal((await fetchFeed('not-a-token')).status, 404);

@@ -35,16 +35,16 @@ export class CalendarStore {
    */
   async install(feed: Feed, hash: string, replace: boolean): Promise<boolean> {
     await this.kv.insert(calendarKeys.feed(hash), feedSchema, feed);
-    let old: string | null = null;
+    // Set inside the compare-and-set (its last attempt wins), read after it.
+    let old = null as string | null;
     let installed = false;
     await this.kv.update(calendarKeys.pointer(feed.teamId, feed.userId, feed.kind), feedPointerSchema, (current) => {
       old = current?.hash ?? null;
       installed = replace || current === null;
       return installed ? { v: 1 as const, hash, createdAt: feed.createdAt } : UNCHANGED;
     });
-    const revoked: string | null = installed ? old : hash;
-    if (revoked !== null && revoked !== hash) await this.deleteFeed(revoked);
     if (!installed) await this.deleteFeed(hash);
+    else if (old !== null && old !== hash) await this.deleteFeed(old);
     return installed;
   }
 
