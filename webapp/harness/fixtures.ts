@@ -239,6 +239,9 @@ const guild = (slug: string, name: string, over: Partial<Guild>): Guild => ({
   notes: [],
   lastMeeting: null,
   nextMeetingAt: null,
+  skippedDates: [],
+  holidays: [],
+  rota: null,
   ...over,
 });
 

@@ -19,6 +19,7 @@ import { createRfcFeature } from './rfc/feature';
 import { createGuildsFeature } from './guilds/feature';
 import { createRunsFeature } from './runs/feature';
 import { createAlertsFeature } from './alerts/feature';
+import { createCalendarFeature } from './calendar/feature';
 import { PRODUCT_VERSION } from './version';
 
 export interface ProductOptions {
@@ -49,10 +50,10 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
     if (!ctx) return next(new UserError('Infra Ops is starting; try again in a moment.', 503));
     publicV1(req, res, (err?: unknown) => (err ? next(err) : v1(req, res, next)));
   });
-  const hooks = express.Router();
-  app.use('/hooks', (req, res, next) => {
+  const root = express.Router();
+  app.use((req, res, next) => {
     if (!ctx) return next(new UserError('Infra Ops is starting; try again in a moment.', 503));
-    hooks(req, res, next);
+    root(req, res, next);
   });
   app.use((_req, res) => res.status(404).json({ error: 'Not found.' }));
   app.use(errorHandler((message, fields) => ctx?.log.error(message, fields)));
@@ -92,8 +93,8 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         await feature.activate?.();
         for (const spec of feature.commands ?? []) commandRouter.register(spec);
         feature.publicRoutes?.(publicV1);
+        feature.rootRoutes?.(root);
         feature.routes?.(v1);
-        feature.hooks?.(hooks);
       }
       for (const spec of commandRouter.commands) {
         await api.registerCommand({
@@ -154,8 +155,9 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
   const alerts = createAlertsFeature(ctx, incidents.alerts);
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
+  const calendar = createCalendarFeature(ctx, { guilds: guilds.calendar, rfcs: rfc.reviews, followups: incidents.calendar });
   const infra = createInfraFeature(ctx, commands, () => features, corruptRecords, [alerts.infraSubcommand]);
-  const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, createRunsFeature(ctx)];
+  const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, calendar, createRunsFeature(ctx)];
   return features;
 }
 

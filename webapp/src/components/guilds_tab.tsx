@@ -126,6 +126,28 @@ function Facilitators({ ids }: { ids: readonly string[] }) {
   );
 }
 
+/** The next meeting's facilitator and scribe, and the meetings called off (`/guild skip`). */
+function Rota({ rota, skipped }: { rota: Guild['rota']; skipped: readonly string[] }) {
+  if (!rota && skipped.length === 0) return null;
+  return (
+    <div className='io-muted'>
+      {rota && (
+        <>
+          facilitator <UserName userId={rota.facilitator} />
+          {rota.scribe && (
+            <>
+              {', scribe '}
+              <UserName userId={rota.scribe} />
+            </>
+          )}
+        </>
+      )}
+      {rota && skipped.length > 0 && ' · '}
+      {skipped.length > 0 && `called off: ${skipped.join(', ')}`}
+    </div>
+  );
+}
+
 export function GuildsTab({ now = Date.now }: { now?: () => number }) {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
@@ -171,6 +193,7 @@ export function GuildsTab({ now = Date.now }: { now?: () => number }) {
                   ? `next ${dateTime(guild.nextMeetingAt, timeFormat)}${timeFormat.timeZone === guild.timeZone ? '' : ` (${meetingTime(guild.nextMeetingAt, guild.timeZone)})`}`
                   : 'no meeting scheduled'}
             </div>
+            {guild.channelId !== null && <Rota rota={guild.rota} skipped={guild.skippedDates} />}
             {open === guild.slug && <AgendaView guild={guild} now={now} />}
             <DeleteGuild guild={guild} onDeleted={load.reload} />
           </li>

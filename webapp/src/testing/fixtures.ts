@@ -123,6 +123,9 @@ export function fixtureGuild(over: Partial<Guild> = {}): Guild {
     notes: [],
     lastMeeting: null,
     nextMeetingAt: 5_000,
+    skippedDates: [],
+    holidays: [],
+    rota: null,
     ...over,
   };
 }

@@ -23,7 +23,7 @@ export function createAlertsFeature(ctx: ProductContext, incidents: AlertInciden
     name: 'alerts',
     infraSubcommand: alertsSubcommand(ctx, sources),
     routes: (router) => mountAlertRoutes(router, sources),
-    hooks: (router) => mountIntakeRoutes(router, store, intake, ctx.now),
+    rootRoutes: (router) => mountIntakeRoutes(router, store, intake, ctx.now),
     activate: async () => sync.register(),
   };
 }

@@ -114,9 +114,9 @@ export function mountIntakeRoutes(router: Router, store: AlertStore, intake: Ale
         res.status(202).json(await intake.receive(source, notification));
       })().catch(next);
     };
-  router.post('/alertmanager/:sourceId', hook('alertmanager'));
-  router.post('/grafana/:sourceId', hook('grafana'));
-  router.put('/grafana/:sourceId', hook('grafana'));
+  router.post('/hooks/alertmanager/:sourceId', hook('alertmanager'));
+  router.post('/hooks/grafana/:sourceId', hook('grafana'));
+  router.put('/hooks/grafana/:sourceId', hook('grafana'));
 }
 
 /** Grafana's HMAC signature, when the source expects one. */

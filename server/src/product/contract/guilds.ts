@@ -102,8 +102,14 @@ export const guildView = z.strictObject({
   /** Notes taken since the last meeting closed. */
   notes: z.array(noteView),
   lastMeeting: z.nullable(z.strictObject({ closedAt: z.number(), scheduledFor: z.nullable(z.number()) })),
-  /** Computed by the server from the schedule (time zone, daylight saving, every N weeks). */
+  /** Computed by the server from the schedule (time zone, daylight saving, every N weeks, called-off days). */
   nextMeetingAt: z.nullable(z.number()),
+  /** Meetings called off for this guild alone (`/guild skip`), "YYYY-MM-DD" local, sorted. */
+  skippedDates: z.array(z.string()),
+  /** The team's holidays ("YYYY-MM-DD"): no guild of the team meets on them. */
+  holidays: z.array(z.string()),
+  /** Who facilitates and who takes notes at the next meeting (the rota); null without user members. */
+  rota: z.nullable(z.strictObject({ facilitator: z.string(), scribe: z.nullable(z.string()) })),
 });
 export type GuildView = z.output<typeof guildView>;
 

@@ -46,7 +46,7 @@ test('reminders and the start post fire exactly once with three nodes polling, t
   assert.equal(reminder!.Props?.['infra_ops_cadence'], 'reminder');
   assert.equal(reminder!.Props?.['mentionHighlightDisabled'], true);
   const text = reminder!.Message!;
-  assert.match(text, /^#### ⏰ Ops Sync meets in 1 hour — Mon 2027-01-04 12:00 UTC\n@bob, @sre-team · Leadership · Weekly ops\n\n/);
+  assert.match(text, /^#### ⏰ Ops Sync meets in 1 hour — Mon 2027-01-04 12:00 UTC\n@bob, @sre-team · Leadership · Weekly ops\nFacilitator: @bob\n\n/); // the rota: bob is the only user member
   assert.match(text, /\*\*Queued\*\*\n- `Q1` Capacity for Q2 \(@carol\)/);
   assert.match(text, /\*\*RFCs in review\*\*\n- `RFC-001` Adopt OpenTofu — 4 days left; missing sign-off: @bob, @carol/);
   assert.match(text, /\*\*Challenge ideas \(new or disputed\):\*\* none\n/, 'a source the guild reads says so when empty');

@@ -5,14 +5,15 @@ import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
 import { leadingReference } from '../shared/references';
 import { leadingGuild } from './find';
-import { GUILD_TEXT, renderAgenda, USAGE } from './messages';
+import { GUILD_TEXT, type Names, renderAgenda, USAGE } from './messages';
 import { GUILD_SOURCES, type GuildNote, type GuildSource, LIMITS } from './records';
 import { describeMeeting, parseWeekday } from './schedule';
+import type { GuildRhythm, RotaLine } from './rhythm';
 import type { GuildInput, GuildService } from './service';
 
 const SETTING_FLAGS = ['day', 'time', 'tz', 'every', 'channel', 'members', 'facilitators', 'sources', 'purpose'] as const;
 
-export function guildCommand(ctx: ProductContext, guilds: GuildService): CommandSpec {
+export function guildCommand(ctx: ProductContext, guilds: GuildService, rhythm: GuildRhythm): CommandSpec {
   const describeNext = (g: Parameters<GuildService['nextMeetingAt']>[0]): string => describeMeeting(guilds.nextMeetingAt(g), g.timeZone);
   const channelName = async (channelId: string | null): Promise<string | null> =>
     channelId ? ((await ctx.access().channel(channelId))?.Name ?? null) : null;
@@ -158,6 +159,84 @@ export function guildCommand(ctx: ProductContext, guilds: GuildService): Command
         },
       },
       {
+        name: 'skip',
+        usage: '<name> <YYYY-MM-DD>',
+        help: GUILD_TEXT.subcommandHelp.skip,
+        run: async (inv) => {
+          const { name, date } = nameAndDate(inv, USAGE.skip);
+          const done = await rhythm.skip(inv.userId, inv.teamId, name, date, true);
+          return ephemeral(GUILD_TEXT.skipped(done.guild, done.date, describeMeeting(done.next, done.guild.timeZone)));
+        },
+      },
+      {
+        name: 'unskip',
+        usage: '<name> <YYYY-MM-DD>',
+        help: GUILD_TEXT.subcommandHelp.unskip,
+        run: async (inv) => {
+          const { name, date } = nameAndDate(inv, USAGE.unskip);
+          const done = await rhythm.skip(inv.userId, inv.teamId, name, date, false);
+          return ephemeral(GUILD_TEXT.unskipped(done.guild, done.date, describeMeeting(done.next, done.guild.timeZone)));
+        },
+      },
+      {
+        name: 'holidays',
+        usage: 'add|list|remove',
+        help: GUILD_TEXT.subcommandHelp.holidays,
+        subcommands: [
+          {
+            name: 'add',
+            usage: '<YYYY-MM-DD> [name]',
+            help: GUILD_TEXT.subcommandHelp.holidaysAdd,
+            run: async (inv) => {
+              const [date, ...name] = inv.positional;
+              if (!date) throw UserError.badRequest(GUILD_TEXT.notADate(''), USAGE.holidaysAdd);
+              const { holiday, guilds: skipping } = await rhythm.addHoliday(inv.userId, inv.teamId, date, name.join(' '));
+              return ephemeral(GUILD_TEXT.holidayAdded(holiday.date, holiday.name, skipping));
+            },
+          },
+          {
+            name: 'list',
+            usage: '',
+            help: GUILD_TEXT.subcommandHelp.holidaysList,
+            noArguments: true,
+            run: async (inv) => {
+              const days = await rhythm.holidays(inv.userId, inv.teamId);
+              return ephemeral([GUILD_TEXT.holidaysHeading, ...(days.length ? days.map((d) => GUILD_TEXT.holidayLine(d.date, d.name)) : [GUILD_TEXT.holidaysEmpty])].join('\n'));
+            },
+          },
+          {
+            name: 'remove',
+            usage: '<YYYY-MM-DD>',
+            help: GUILD_TEXT.subcommandHelp.holidaysRemove,
+            run: async (inv) => {
+              if (inv.positional.length !== 1) throw UserError.badRequest(GUILD_TEXT.notADate(inv.rest), USAGE.holidaysRemove);
+              return ephemeral(GUILD_TEXT.holidayRemoved(await rhythm.removeHoliday(inv.userId, inv.teamId, inv.positional[0]!)));
+            },
+          },
+        ],
+      },
+      {
+        name: 'swap',
+        usage: '<name> @user1 @user2 | <name> facilitator|scribe @user',
+        help: GUILD_TEXT.subcommandHelp.swap,
+        run: async (inv) => {
+          const words = inv.positional;
+          // Two last words (`@a @b` or `facilitator @a`) name the swap; the guild's name is what comes before.
+          if (words.length < 3 || !words.at(-1)!.startsWith('@')) throw UserError.badRequest(GUILD_TEXT.sayWhoToSwap, USAGE.swap);
+          const { guild, lines } = await rhythm.swap(inv.userId, inv.teamId, words.slice(0, -2).join(' '), words.slice(-2));
+          return ephemeral(GUILD_TEXT.swapped(guild, await rotaText(guild.timeZone, lines, guilds.names())));
+        },
+      },
+      {
+        name: 'rota',
+        usage: '<name>',
+        help: GUILD_TEXT.subcommandHelp.rota,
+        run: async (inv) => {
+          const { guild, lines } = await rhythm.rota(inv.userId, inv.teamId, nameOf(inv));
+          return ephemeral(lines.length ? `**${guild.name}** rota:\n${await rotaText(guild.timeZone, lines, guilds.names())}` : GUILD_TEXT.noRota(guild));
+        },
+      },
+      {
         name: 'adopt',
         usage: '<name>',
         help: GUILD_TEXT.subcommandHelp.adopt,
@@ -165,6 +244,26 @@ export function guildCommand(ctx: ProductContext, guilds: GuildService): Command
       },
     ],
   };
+}
+
+/** `<name…> <date>`: the date is the last word, the guild's name the words before it. */
+function nameAndDate(inv: CommandInvocation, usage: string): { name: string; date: string } {
+  const words = inv.positional;
+  if (words.length < 2) throw UserError.badRequest(words.length ? GUILD_TEXT.notADate('') : GUILD_TEXT.sayWhich, usage);
+  return { name: words.slice(0, -1).join(' '), date: words.at(-1)! };
+}
+
+/** The rota lines with @usernames and each meeting's local time. */
+async function rotaText(timeZone: string, lines: readonly RotaLine[], names: Names): Promise<string> {
+  return GUILD_TEXT.rotaLines(
+    await Promise.all(
+      lines.map(async (l) => ({
+        at: describeMeeting(l.at, timeZone),
+        facilitator: `@${await names.username(l.facilitator)}`,
+        scribe: l.scribe ? `@${await names.username(l.scribe)}` : null,
+      })),
+    ),
+  );
 }
 
 /**

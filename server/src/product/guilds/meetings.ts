@@ -15,6 +15,7 @@ import type { IncidentReviewItem } from '../shared/ports';
 import { incidentReference, parseReference } from '../shared/references';
 import { GUILD_TEXT } from './messages';
 import { type Guild, LIMITS, type Meeting, type QueueItem } from './records';
+import { advancedRota } from './rota';
 import { type MeetingSchedule, nextMeeting, previousMeeting, scheduleStart } from './schedule';
 
 /** How long after its start a meeting stays the agenda's meeting (unless closed). */
@@ -147,6 +148,7 @@ export function closedMeeting(current: Guild, c: Closing): Guild {
     nextNoteId: 1,
     lastMeeting: { closedAt: c.now, scheduledFor: c.meetingAt },
     meetings: [...current.meetings, meeting].slice(-LIMITS.meetingsKept),
+    rota: advancedRota(current),
     updatedAt: c.now,
   };
 }

@@ -11,6 +11,7 @@ import { withoutChannelMentions } from '../shared/text/mentions';
 import { clockDuration, humanDuration, utcStamp } from '../shared/time/duration';
 import type { Guild, GuildNote, Meeting, QueueItem } from './records';
 import { LIMITS, noteId } from './records';
+import { rotaTurn } from './rota';
 import { describeMeeting, WEEKDAYS } from './schedule';
 
 /** Usernames for display (shared/people.ts People fits). */
@@ -32,6 +33,12 @@ export const USAGE = {
   close: '/guild close <name> [--done Q1,INC-042…|all] [--carry Q2…] [--early]',
   delete: '/guild delete <name> --confirm',
   adopt: '/guild adopt <name>',
+  skip: '/guild skip <name> <YYYY-MM-DD>',
+  unskip: '/guild unskip <name> <YYYY-MM-DD>',
+  holidaysAdd: '/guild holidays add <YYYY-MM-DD> [name]',
+  holidaysRemove: '/guild holidays remove <YYYY-MM-DD>',
+  swap: '/guild swap <name> @user1 @user2 | /guild swap <name> facilitator|scribe @user',
+  rota: '/guild rota <name>',
 } as const;
 
 const plural = (n: number, noun: string, many = `${noun}s`): string => `${n} ${n === 1 ? noun : many}`;
@@ -102,6 +109,31 @@ export const GUILD_TEXT = {
     `No ${guild.name} meeting has taken place yet: the first is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; ${CLOSE_IT}`,
   closedEarly: (guild: Guild, at: number, next: number, now: number): string =>
     `The ${guild.name} meeting of ${describeMeeting(at, guild.timeZone)} was already closed early. The next one is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; close it once it has started.`,
+  notADate: (text: string): string => `"${one(text, 40)}" is not a date; write it as YYYY-MM-DD (e.g. 2027-12-24).`,
+  notAMeetingDay: (guild: Guild, date: string, nearest: string): string =>
+    `${guild.name} does not meet on ${date}; its nearest meeting from then is ${nearest}.`,
+  skipInPast: (date: string): string => `${date} has passed; only a meeting still to come can be called off.`,
+  alreadySkipped: (guild: Guild, date: string): string => `The ${guild.name} meeting of ${date} is already called off.`,
+  notSkipped: (guild: Guild, date: string): string => `The ${guild.name} meeting of ${date} is not called off.`,
+  tooManySkips: `A guild can have at most ${LIMITS.skips} called-off meetings to come; hold one first (\`/guild unskip\`).`,
+  skipped: (guild: Guild, date: string, next: string): string => `Called off the ${guild.name} meeting of ${date}; nothing is posted for it. Next meeting: ${next}.`,
+  unskipped: (guild: Guild, date: string, next: string): string => `The ${guild.name} meeting of ${date} is on again. Next meeting: ${next}.`,
+  holidayExists: (date: string): string => `${date} is already a team holiday.`,
+  noHoliday: (date: string): string => `${date} is not a team holiday.`,
+  tooManyHolidays: `A team can list at most ${LIMITS.holidays} holidays; remove one first.`,
+  holidayAdded: (date: string, name: string, guilds: number): string =>
+    `Added ${date}${name ? ` (${relayed(one(name, LIMITS.holidayName))})` : ''} as a team holiday; ${plural(guilds, 'guild')} skip${guilds === 1 ? 's' : ''} ${guilds === 1 ? 'its' : 'their'} meeting on it.`,
+  holidayRemoved: (date: string): string => `Removed the team holiday ${date}; guilds meet on it again.`,
+  holidaysHeading: '#### Team holidays (no guild meets on these days)',
+  holidaysEmpty: '_No team holidays. A team admin adds one with `/guild holidays add YYYY-MM-DD [name]`._',
+  holidayLine: (date: string, name: string): string => `- ${date}${name ? ` — ${relayed(one(name, LIMITS.holidayName))}` : ''}`,
+  notInRota: (name: string): string => `Both people must be user members of ${name} (\`/guild edit <name> --members …\`).`,
+  swapWithSelf: 'Name two different members.',
+  noRota: (guild: Guild): string => `${guild.name} has no user members, so there is no rota (\`/guild edit ${guild.slug} --members @user …\`).`,
+  sayWhoToSwap: 'Name two members (`@alice @bob`), or a role and a member (`facilitator @alice`).',
+  swapped: (guild: Guild, rota: string): string => `Swapped. ${guild.name} rota:\n${rota}`,
+  rotaLines: (turns: ReadonlyArray<{ at: string; facilitator: string; scribe: string | null }>): string =>
+    turns.map((t) => `- ${t.at}: facilitator ${t.facilitator}${t.scribe ? `, scribe ${t.scribe}` : ''}`).join('\n'),
   confirmDelete: (guild: Guild): string =>
     `This deletes **${guild.name}** (\`${guild.slug}\`) with its ${plural(guild.queue.length, 'queued item')}, ${plural(guild.notes.length, 'note')} and meeting history, and stops its reminders. There is no undo. To go ahead: \`/guild delete ${guild.slug} --confirm\``,
   deleted: (guild: Guild): string => `Deleted **${guild.name}** (\`${guild.slug}\`).`,
@@ -157,6 +189,14 @@ export const GUILD_TEXT = {
       'Close the meeting in progress or just finished: --done items are finished, --carry items carry over (the others are done); neither: everything carries over; --early closes the next meeting before it starts',
     delete: 'Delete a guild (its creator or an admin)',
     adopt: 'Move a guild you made before guilds belonged to a team into this team',
+    skip: 'Call off one meeting of a guild (its creator, facilitators or an admin); nothing is posted for it',
+    unskip: 'Hold a called-off meeting after all',
+    holidays: "The team's holidays: no guild of the team meets on them (team admins add and remove)",
+    holidaysAdd: 'Add a team holiday (team admins)',
+    holidaysList: "The team's holidays",
+    holidaysRemove: 'Remove a team holiday (team admins)',
+    swap: 'Exchange two members’ places in the facilitator/scribe rota, or hand the next meeting’s role to someone',
+    rota: 'Who facilitates and takes notes at the next meetings',
   },
 } as const;
 
@@ -272,6 +312,8 @@ export async function cadenceMessage(guild: Guild, event: CadenceEventText, agen
   ];
   const who = await expected(guild, names);
   if (who) head.push(`${who}${guild.purpose ? ` · ${relayed(one(guild.purpose, 300))}` : ''}`);
+  const turn = rotaTurn(guild);
+  if (turn) head.push(`Facilitator: @${await names.username(turn.facilitator)}${turn.scribe ? ` · Scribe: @${await names.username(turn.scribe)}` : ''}`);
   head.push('');
   const foot = [
     '',

@@ -18,7 +18,7 @@ import type { Guild } from './records';
 /** creator: made the guild · facilitator: listed in its facilitators · author: queued the item or wrote the note in question. */
 export type GuildRole = 'creator' | 'facilitator' | 'author';
 
-export type GuildAction = 'view' | 'create' | 'edit' | 'delete' | 'queue' | 'note' | 'unqueue' | 'unnote' | 'close';
+export type GuildAction = 'view' | 'create' | 'edit' | 'delete' | 'queue' | 'note' | 'unqueue' | 'unnote' | 'close' | 'holidays';
 
 export const GUILD_RULES: RuleTable<GuildAction, GuildRole> = {
   view: { who: ['anyone'] },
@@ -33,6 +33,8 @@ export const GUILD_RULES: RuleTable<GuildAction, GuildRole> = {
   /** A note of the current meeting: whoever wrote it, or whoever runs the meetings (before the close posts it). */
   unnote: { who: ['author', 'creator', 'facilitator', 'team_admin', 'system_admin'] },
   close: { who: ['creator', 'facilitator', 'team_admin', 'system_admin'], writesToChannel: true },
+  /** The team's holiday list (every guild of the team skips those days): team-wide, so its admins. */
+  holidays: { who: ['team_admin', 'system_admin'] },
 };
 
 export const guildPolicy = new FeaturePolicy(GUILD_RULES, { notFound: GUILD_TEXT.noGuild, roles: GUILD_ROLE_WORDS });

@@ -13,7 +13,14 @@ export const LIMITS = {
   ...GUILD_LIMITS,
   /** How much of an item's text a closed meeting keeps. */
   meetingItemText: 160,
+  /** Dates one guild may have called off (`/guild skip`); the oldest go first. */
+  skips: 52,
+  /** Holidays one team may list (`/guild holidays add`); the oldest go first. */
+  holidays: 100,
+  holidayName: 80,
 } as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 const userId = z.string().min(1).max(64);
 
@@ -105,6 +112,18 @@ export const guildSchema = z.object({
   lastMeeting: z.object({ closedAt: z.number(), scheduledFor: z.number().nullable() }).nullable(),
   /** The latest meetings, oldest first. */
   meetings: z.array(meetingSchema).max(LIMITS.meetingsKept),
+  /** Local meeting days called off for this guild (`/guild skip`), sorted. Absent in older records. */
+  skips: z.array(isoDate).max(LIMITS.skips).optional(),
+  /**
+   * The team's holiday dates, copied here whenever the team's list changes (holidays.ts), so every
+   * schedule computation reads one record. The team's list (holidaysSchema) stays the truth.
+   */
+  holidays: z.array(isoDate).max(LIMITS.holidays).optional(),
+  /**
+   * Facilitator and scribe rota (rota.ts): user members in turn order (a swap exchanges two places)
+   * and how many meetings have closed since it started. Absent: members' order, turn 0.
+   */
+  rota: z.object({ order: z.array(userId).max(LIMITS.members), turn: z.number().int().nonnegative() }).optional(),
 });
 export type Guild = z.output<typeof guildSchema>;
 
@@ -115,6 +134,11 @@ export const teamIndexSchema = z.object({
   seeded: z.boolean(),
 });
 export type TeamIndex = z.output<typeof teamIndexSchema>;
+
+/** A team's holidays: no guild of the team meets on them. */
+export const holidaySchema = z.object({ date: isoDate, name: z.string().max(LIMITS.holidayName) });
+export type Holiday = z.output<typeof holidaySchema>;
+export const holidaysSchema = z.object({ v: z.literal(1), days: z.array(holidaySchema).max(LIMITS.holidays) });
 
 /** Every team that has used guilds (so activation can re-check their cadences without scanning all keys). */
 export const teamsSchema = z.object({ v: z.literal(1), teamIds: z.array(z.string().min(1).max(64)).max(20_000) });

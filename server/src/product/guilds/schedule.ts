@@ -19,6 +19,22 @@ export interface MeetingSchedule {
   everyWeeks: number;
   /** The first meeting day ("YYYY-MM-DD", local) of this schedule; fixes which weeks are on. */
   anchorDate: string | null;
+  /** Meeting days ("YYYY-MM-DD", local) called off for this guild alone (`/guild skip`). */
+  skips?: readonly string[];
+  /** The team's holidays ("YYYY-MM-DD", local) as last copied onto the guild: no meeting on them. */
+  holidays?: readonly string[];
+}
+
+/** Whether the local day is called off (skipped or a team holiday). */
+export function isCalledOff(s: Pick<MeetingSchedule, 'skips' | 'holidays'>, epochDay: number): boolean {
+  if (!s.skips?.length && !s.holidays?.length) return false;
+  const date = isoDateOf(epochDay);
+  return (s.skips?.includes(date) ?? false) || (s.holidays?.includes(date) ?? false);
+}
+
+/** The meeting of one regular slot, whether or not it is called off (the calendar's EXDATE needs those). */
+export function slotAfter(s: MeetingSchedule, after: number): number {
+  return nextMeeting({ ...s, skips: [], holidays: [] }, after);
 }
 
 function clockOf(s: Pick<MeetingSchedule, 'time'>): { hour: number; minute: number } {
@@ -27,7 +43,14 @@ function clockOf(s: Pick<MeetingSchedule, 'time'>): { hour: number; minute: numb
   return t;
 }
 
-/** The first meeting strictly after `after` (ms since epoch, UTC). */
+/** The regular slot on the local day `date` ("YYYY-MM-DD"), or null when the schedule has none that day. */
+export function slotOn(s: MeetingSchedule, date: string): number | null {
+  const day = epochDayOf(date);
+  const slot = slotAfter(s, localToUtc(s.timeZone, day, 0, 0) - 1);
+  return localEpochDay(s.timeZone, slot) === day ? slot : null;
+}
+
+/** The first meeting strictly after `after` (ms since epoch, UTC), passing over called-off days. */
 export function nextMeeting(s: MeetingSchedule, after: number): number {
   const t = clockOf(s);
   const every = Math.max(1, Math.floor(s.everyWeeks));
@@ -39,9 +62,10 @@ export function nextMeeting(s: MeetingSchedule, after: number): number {
     const offWeeks = ((((day - anchor) / 7) % every) + every) % every;
     if (offWeeks !== 0) day += (every - offWeeks) * 7;
   }
+  // Called-off days are bounded (LIMITS.skips + LIMITS.holidays), so this ends within that many periods.
   for (;;) {
     const at = localToUtc(s.timeZone, day, t.hour, t.minute);
-    if (at > after) return at;
+    if (at > after && !isCalledOff(s, day)) return at;
     day += 7 * every;
   }
 }
@@ -53,16 +77,18 @@ export function scheduleStart(s: MeetingSchedule): number {
 
 /** The latest meeting at or before `atOrBefore`, or null when the schedule had not started by then. */
 export function previousMeeting(s: MeetingSchedule, atOrBefore: number): number | null {
-  // One period and two days back is always before the previous meeting, whatever DST did.
-  const period = Math.max(1, Math.floor(s.everyWeeks)) * 7 * DAY_MS;
+  // One period and two days back is always before the previous slot, whatever DST did; each
+  // called-off day before it pushes the previous meeting one period further back.
+  const calledOff = (s.skips?.length ?? 0) + (s.holidays?.length ?? 0);
+  const period = Math.max(1, Math.floor(s.everyWeeks)) * 7 * DAY_MS * (1 + calledOff);
   let found: number | null = null;
   for (let at = nextMeeting(s, atOrBefore - period - 2 * DAY_MS); at <= atOrBefore; at = nextMeeting(s, at)) found = at;
   return found !== null && found >= scheduleStart(s) ? found : null;
 }
 
-/** The local date of the next occurrence of `day` after `from`: the anchor for a new schedule. */
-export function firstMeetingDate(s: Omit<MeetingSchedule, 'anchorDate' | 'everyWeeks'>, from: number): string {
-  return isoDateOf(localEpochDay(s.timeZone, nextMeeting({ ...s, everyWeeks: 1, anchorDate: null }, from)));
+/** The local date of the next occurrence of `day` after `from`: the anchor for a new schedule (a called-off day still fixes the weeks). */
+export function firstMeetingDate(s: Omit<MeetingSchedule, 'anchorDate' | 'everyWeeks' | 'skips' | 'holidays'>, from: number): string {
+  return isoDateOf(localEpochDay(s.timeZone, slotAfter({ ...s, everyWeeks: 1, anchorDate: null }, from)));
 }
 
 /** "Thu 2027-03-18 10:00 Europe/Berlin (09:00 UTC)"; just "… 10:00 UTC" when the zone is UTC. */

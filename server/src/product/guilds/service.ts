@@ -211,6 +211,7 @@ export class GuildService implements CadenceHost {
     const now = this.ctx.now();
     const guild: Guild = { ...blankGuild(teamId, actor, now), ...patch, slug };
     guild.anchorDate = firstMeetingDate(guild, now);
+    guild.holidays = (await this.store.holidays(teamId)).map((d) => d.date);
     if (!(await this.store.create(guild))) throw UserError.conflict(GUILD_TEXT.exists(slug));
     await this.store.registerTeam(teamId);
     await this.cadence.reschedule(guild);
@@ -543,7 +544,7 @@ export class GuildService implements CadenceHost {
   }
 
   /** guild_changed to the guild's channel, or to the actor alone while it has none. */
-  private async changed(guild: Guild, actor: string): Promise<void> {
+  async changed(guild: Guild, actor: string): Promise<void> {
     await this.ctx.events.publish('guild_changed', { guild: guildView(guild, this.nextMeetingAt(guild)) }, guild.channelId ? { channelId: guild.channelId } : { userId: actor });
   }
 }

@@ -9,6 +9,7 @@
  * | guild:teams                      | teamsSchema     | the teams that use guilds (activation re-checks their cadences) |
  * | guild:t:<team>:index             | teamIndexSchema | the team's guild slugs, and whether the handbook guilds were seeded |
  * | guild:t:<team>:g:<slug>          | guildSchema     | the guild: schedule, channel, people, queue, notes, meetings |
+ * | guild:t:<team>:holidays          | holidaysSchema  | the team's holidays (each guild keeps a copy of the dates: rhythm.ts) |
  * | sched:job:guild-cadence:<team>:<slug> | scheduler job | the guild's next cadence event (cadence.ts)          |
  * | guild:index, guild:g:<slug>, guild:sent:<slug> | legacy | installation-wide records of v1, moved by migrate.ts |
  */
@@ -17,12 +18,13 @@ import type { Logger } from '../shared/logger';
 import { GUILD_TEXT } from './messages';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
-import { type Guild, guildSchema, LIMITS, type TeamIndex, teamIndexSchema, teamsSchema } from './records';
+import { type Guild, guildSchema, type Holiday, holidaysSchema, LIMITS, type TeamIndex, teamIndexSchema, teamsSchema } from './records';
 
 export const guildKeys = {
   teams: 'guild:teams',
   index: (teamId: string): string => `guild:t:${teamId}:index`,
   guild: (teamId: string, slug: string): string => `guild:t:${teamId}:g:${slug}`,
+  holidays: (teamId: string): string => `guild:t:${teamId}:holidays`,
   legacyIndex: 'guild:index',
   legacyGuild: (slug: string): string => `guild:g:${slug}`,
   legacySent: (slug: string): string => `guild:sent:${slug}`,
@@ -116,6 +118,20 @@ export class GuildStore {
       return mutate(current);
     });
     return stored!;
+  }
+
+  /** The team's holidays, by date; an unreadable list reads as none (and is logged). */
+  async holidays(teamId: string): Promise<Holiday[]> {
+    return (await this.kv.get(guildKeys.holidays(teamId), holidaysSchema).catch(this.skip()))?.days ?? [];
+  }
+
+  /** Compare-and-set on the team's holiday list; `mutate` gets the days sorted by date. */
+  async updateHolidays(teamId: string, mutate: (days: Holiday[]) => Holiday[] | typeof UNCHANGED): Promise<Holiday[]> {
+    const stored = await this.kv.update(guildKeys.holidays(teamId), holidaysSchema, (current) => {
+      const next = mutate([...(current?.days ?? [])].sort((a, b) => a.date.localeCompare(b.date)));
+      return next === UNCHANGED ? UNCHANGED : { v: 1 as const, days: next };
+    });
+    return stored?.days ?? [];
   }
 
   /** The record first, then the index entry: a crash leaves only a dangling entry, which reads skip. */

@@ -2,6 +2,7 @@
 import type { AgendaView, GuildView, MeetingView, MemberView, NoteView, QueueItemView } from '../contract/guilds';
 import type { AgendaText } from './messages';
 import { type Guild, type GuildMember, type GuildNote, type Meeting, noteId, type QueueItem } from './records';
+import { rotaTurn } from './rota';
 
 /** The agenda of one meeting as one reader may see it (built by the service). */
 export interface Agenda extends AgendaText {
@@ -37,6 +38,9 @@ export function guildView(g: Guild, nextMeetingAt: number | null): GuildView {
     notes: g.notes.map(noteView),
     lastMeeting: g.lastMeeting ? { closedAt: g.lastMeeting.closedAt, scheduledFor: g.lastMeeting.scheduledFor } : null,
     nextMeetingAt,
+    skippedDates: [...(g.skips ?? [])],
+    holidays: [...(g.holidays ?? [])],
+    rota: rotaTurn(g),
   };
 }
 

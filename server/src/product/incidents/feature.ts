@@ -1,6 +1,6 @@
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
-import type { AlertIncidentPort, IncidentReviewSource } from '../shared/ports';
+import type { AlertIncidentPort, FollowupCalendarSource, IncidentReviewSource } from '../shared/ports';
 import { IncidentAlertPort } from './alert_port';
 import { IncidentChannels } from './channels';
 import { incidentCommand } from './commands';
@@ -10,6 +10,7 @@ import { ServerFacts } from './facts';
 import { mountIncidentRoutes } from './http';
 import { IncidentQueries } from './queries';
 import { Reminders } from './reminders';
+import { IncidentCalendar } from './calendar';
 import { IncidentReviews } from './reviews';
 import { IncidentService } from './service';
 import { parseSettings } from './settings';
@@ -20,6 +21,8 @@ export interface IncidentsFeature extends Feature {
   readonly reviews: IncidentReviewSource;
   /** For alert intake: incidents opened from alerts, in triage, as the bot. */
   readonly alerts: AlertIncidentPort;
+  /** For the team calendar: open follow-ups with a due date, as a feed's reader may see them. */
+  readonly calendar: FollowupCalendarSource;
 }
 
 /** Incidents: declare → channel → respond → resolve → review. Wiring only. */
@@ -41,6 +44,7 @@ export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
     name: 'incidents',
     reviews,
     alerts: new IncidentAlertPort(ctx, store, declarer, service, effects),
+    calendar: new IncidentCalendar(ctx, store),
     commands: [incidentCommand({ ctx, declarer, service, queries, settings })],
     routes: mountIncidentRoutes({ ctx, declarer, service, queries, effects, settings }),
     activate: async () => {

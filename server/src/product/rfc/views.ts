@@ -64,6 +64,7 @@ export function reviewItem(rfc: Rfc, teamId: string): RfcReviewItem {
     commentPeriodEndsAt: rfc.commentPeriod?.endsAt ?? null,
     missingSignoffs: missingSignoffs(rfc),
     openConcerns: openConcerns(rfc).length,
+    channelId: rfc.channelId,
   };
 }
 

@@ -42,10 +42,11 @@ export interface Feature {
   /** Mounted under /api/v1 before authentication: only for what must answer anyone (health). */
   readonly publicRoutes?: (router: Router) => void;
   /**
-   * Mounted under /hooks, outside the API: requests from other systems (alert sources), with no
-   * Mattermost user; each route authenticates its sender itself and reads its own body.
+   * Mounted at the plugin's root (`/plugins/infra-ops/…`), outside the JSON API and without a
+   * Mattermost user: requests from other systems (alert sources under /hooks, calendar apps) that
+   * authenticate with a secret of their own; each route checks it and reads its own body.
    */
-  readonly hooks?: (router: Router) => void;
+  readonly rootRoutes?: (router: Router) => void;
   /** Idempotent: runs on every node at every activation (migrations, seeding). */
   readonly activate?: () => Promise<void>;
   readonly deactivate?: () => Promise<void>;

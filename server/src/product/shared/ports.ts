@@ -48,6 +48,8 @@ export interface RfcReviewItem {
   readonly commentPeriodEndsAt: number | null;
   readonly missingSignoffs: readonly string[];
   readonly openConcerns: number;
+  /** The RFC's channel (null: none): a team-wide calendar feed lists only RFCs of open channels or none. */
+  readonly channelId: string | null;
 }
 
 export interface RfcReviewSource {
@@ -119,4 +121,51 @@ export interface AlertIncidentPort {
   post(incidentId: string, message: string): Promise<void>;
   /** Resolves an open incident; false when it was no longer open. */
   resolve(incidentId: string, summary: string): Promise<boolean>;
+}
+
+/**
+ * Who a calendar feed is for, asked at each fetch: one person (what they may see now), or the
+ * team (`teamWide`: only what every full member may see — items of open channels of the team, or
+ * of none — and still only if `userId`, the link's owner, may see it now).
+ */
+export interface FeedReader {
+  readonly userId: string;
+  readonly teamWide: boolean;
+}
+
+/** A guild's meetings as a calendar sees them: a weekly series in its zone, with called-off slots. */
+export interface GuildMeetingSeries {
+  readonly slug: string;
+  readonly name: string;
+  readonly purpose: string;
+  readonly timeZone: string;
+  readonly everyWeeks: number;
+  /** The first meeting of the series (its regular slot, even if called off). */
+  readonly firstAt: number;
+  /** Regular slots called off (skips and team holidays), as instants. */
+  readonly calledOff: readonly number[];
+  /** The next meeting the plugin will hold (reminders and agenda go by it). */
+  readonly nextAt: number;
+}
+
+export interface GuildCalendarSource {
+  /** The team's active guilds the reader may see now, as meeting series. */
+  series(teamId: string, reader: FeedReader): Promise<GuildMeetingSeries[]>;
+}
+
+/** An open incident follow-up with a due date, for calendar feeds. */
+export interface FollowupDueItem {
+  readonly incidentId: string;
+  /** e.g. "INC-042" */
+  readonly reference: string;
+  /** The follow-up's number within its incident (`/incident followup done <n>`). */
+  readonly n: number;
+  readonly text: string;
+  /** "YYYY-MM-DD" */
+  readonly due: string;
+}
+
+export interface FollowupCalendarSource {
+  /** The team's open follow-ups that have a due date, as the feed's reader may see them now. */
+  dueFollowups(teamId: string, reader: FeedReader): Promise<FollowupDueItem[]>;
 }
