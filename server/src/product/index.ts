@@ -17,6 +17,8 @@ import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
 import { createGuildsFeature } from './guilds/feature';
+import { createStatusFeature } from './status/feature';
+import { createWebhooksFeature } from './webhooks/feature';
 import { PRODUCT_VERSION } from './version';
 
 export interface ProductOptions {
@@ -47,6 +49,9 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
     if (!ctx) return next(new UserError('Infra Ops is starting; try again in a moment.', 503));
     publicV1(req, res, (err?: unknown) => (err ? next(err) : v1(req, res, next)));
   });
+  // Server-rendered pages (the status page) outside the JSON API; each page checks its own viewer.
+  const pages = express.Router();
+  app.use((req, res, next) => (ctx ? pages(req, res, next) : next()));
   app.use((_req, res) => res.status(404).json({ error: 'Not found.' }));
   app.use(errorHandler((message, fields) => ctx?.log.error(message, fields)));
 
@@ -86,6 +91,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         for (const spec of feature.commands ?? []) commandRouter.register(spec);
         feature.publicRoutes?.(publicV1);
         feature.routes?.(v1);
+        feature.pages?.(pages);
       }
       for (const spec of commandRouter.commands) {
         await api.registerCommand({
@@ -137,7 +143,9 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
 /** The features, in dependency order (a feature may read the ones before it). */
 function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
-  const incidents = createIncidentsFeature(ctx);
+  const webhooks = createWebhooksFeature(ctx);
+  const incidents = createIncidentsFeature(ctx, { activity: webhooks.activity });
+  const status = createStatusFeature(ctx, incidents.statusSource);
   // PICK reads RFC titles under RFCs' own visibility rules (null = no RFC the reader can see);
   // RFCs are built after PICK, so the port is late-bound.
   const rfcTitles: RfcTitlePort = { title: (actor, teamId, n) => rfc.titles.title(actor, teamId, n) };
@@ -145,7 +153,8 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   const rfc = createRfcFeature(ctx, pick.ideaLinks);
   const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
-  const features: Feature[] = [createInfraFeature(ctx, commands, () => features, corruptRecords), incidents, pick, rfc, guilds];
+  const infra = createInfraFeature(ctx, commands, () => features, corruptRecords, [...webhooks.infraSubcommands, ...status.infraSubcommands]);
+  const features: Feature[] = [infra, incidents, pick, rfc, guilds, webhooks, status];
   return features;
 }
 

@@ -90,6 +90,8 @@ export const PATH_PARAMS = {
   /** A follow-up's number within its incident. */
   n: wholeParam(1, 10_000),
   concernId: wholeParam(1, 10_000),
+  /** An outgoing webhook of the team (contract/webhooks.ts). */
+  webhookId: z.string().check(z.regex(/^wh[a-z0-9]{16}$/, 'must be a webhook id')),
 } as const;
 export type PathParamName = keyof typeof PATH_PARAMS;
 

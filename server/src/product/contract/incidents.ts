@@ -43,6 +43,7 @@ export const INCIDENT_CHANGES = [
   'reopened',
   'followups',
   'reviewed',
+  'components',
 ] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
 

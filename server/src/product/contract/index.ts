@@ -11,3 +11,5 @@ export * from './incidents';
 export * from './pick';
 export * from './rfc';
 export * from './infra';
+export * from './webhooks';
+export * from './status';

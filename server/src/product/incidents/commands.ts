@@ -9,6 +9,7 @@ import type { Declarer } from './declare';
 import { declareDialog, DIALOG_URL } from './dialog';
 import { mttaMinutes, mttrMinutes, nextUpdateDue, openFollowups } from './lifecycle';
 import {
+  componentWords,
   HELP,
   infoText,
   input,
@@ -251,6 +252,23 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
           const shown = at === null ? null : localTime(at, zone);
           if (after.rev === before.rev) return reply(replies.milestoneUnchanged(after, milestone, shown));
           return reply(replies.milestoneSet(after, milestone, shown, mttaMinutes(after), mttrMinutes(after)));
+        },
+      },
+      {
+        name: 'component',
+        usage: SUB_USAGE.component,
+        help: HELP.component,
+        run: async (inv) => {
+          const caller = callerOf(inv);
+          const { incident, args } = await structured(
+            inv,
+            caller,
+            (a) => a.length >= 1,
+            () => UserError.badRequest(HELP.component, USAGE.component),
+          );
+          const names = args.length === 1 && /^(?:none|clear)$/i.test(args[0]!) ? [] : args.flatMap((a) => a.split(',')).filter(Boolean);
+          const { before, after } = await service.setComponents(caller, incident.id, names);
+          return reply(after.rev === before.rev ? componentWords.unchanged(after) : componentWords.set(after, after.components));
         },
       },
       {

@@ -1,6 +1,7 @@
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
-import type { IncidentReviewSource } from '../shared/ports';
+import type { IncidentActivitySink, IncidentReviewSource, IncidentStatusSource } from '../shared/ports';
+import { IncidentStatus } from './status_source';
 import { IncidentChannels } from './channels';
 import { incidentCommand } from './commands';
 import { Declarer } from './declare';
@@ -17,17 +18,19 @@ import { IncidentStore, SCHEMA_VERSION } from './store';
 export interface IncidentsFeature extends Feature {
   /** For the guilds feature: resolved incidents awaiting review, as a reader may see them. */
   readonly reviews: IncidentReviewSource;
+  /** For the status page: active and recent incidents, as a viewer may see them. */
+  readonly statusSource: IncidentStatusSource;
 }
 
 /** Incidents: declare → channel → respond → resolve → review. Wiring only. */
-export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
+export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: IncidentActivitySink } = {}): IncidentsFeature {
   const settings = () => parseSettings(ctx.settings());
   // Unreadable records are skipped by lists and reported once, for `/infra doctor`.
   const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
   const store = new IncidentStore(ctx.kv, (err) => void corrupt.reportError(err));
   const facts = new ServerFacts(ctx.api);
   const channels = new IncidentChannels(ctx.api, facts, ctx.botUserId);
-  const effects = new IncidentEffects(ctx, store, settings);
+  const effects = new IncidentEffects(ctx, store, settings, ports.activity ?? null);
   const reminders = new Reminders(ctx, store, settings);
   const declarer = new Declarer(ctx, store, channels, effects, facts, reminders, settings);
   const service = new IncidentService(ctx, store, channels, effects, reminders, settings);
@@ -37,6 +40,7 @@ export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
   return {
     name: 'incidents',
     reviews,
+    statusSource: new IncidentStatus(ctx, queries, settings),
     commands: [incidentCommand({ ctx, declarer, service, queries, settings })],
     routes: mountIncidentRoutes({ ctx, declarer, service, queries, effects, settings }),
     activate: async () => {

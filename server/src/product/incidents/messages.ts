@@ -85,6 +85,7 @@ export const SUB_USAGE = {
   info: '[INC-n]',
   list: '[active|resolved|all]',
   metrics: '[days]',
+  component: '[INC-n] <component…|none>',
 } as const;
 
 const path = {
@@ -106,6 +107,7 @@ const path = {
   info: 'info',
   list: 'list',
   metrics: 'metrics',
+  component: 'component',
 } as const satisfies Record<keyof typeof SUB_USAGE, string>;
 
 /** Full usage lines, e.g. "/incident severity <1-4|SEV1-SEV4|label>". */
@@ -144,6 +146,7 @@ export const HELP = {
   info: `Show an incident: severity, roles, milestones, latest update. ${ANYWHERE}`,
   list: "List the team's incidents",
   metrics: "MTTA and MTTR by severity over the last days (90 unless given), for the incidents you can see",
+  component: `Set the status-page components this incident affects (\`none\` clears them). ${ANYWHERE}`,
 } as const;
 
 // ---- who may: the policy's wording ----
@@ -168,6 +171,7 @@ export const ACTION_WORDS = {
   resolve: 'resolve the incident',
   reopen: 'reopen the incident',
   review: 'mark the incident reviewed',
+  components: 'set its components',
   declare: 'declare incidents in this team',
 } as const;
 
@@ -558,4 +562,14 @@ export const owed = {
   followup: (i: Incident, f: Incident['followups'][number], when: 'overdue' | 'today' | 'later' | 'none'): string =>
     `${reference(i.number)} follow-up #${f.n}: ${f.text}` +
     (when === 'none' ? '' : when === 'overdue' ? ` — due ${f.due}, **overdue**` : when === 'today' ? ` — due today, ${f.due}` : ` — due ${f.due}`),
+} as const;
+
+// ---- status-page components (issue 11) ----
+
+export const componentWords = {
+  tooMany: (max: number): string => `An incident names at most ${max} components.`,
+  set: (i: Incident, names: readonly string[]): string =>
+    names.length ? `${reference(i.number)} affects ${names.map((n) => `\`${n}\``).join(', ')} on the status page.` : `${reference(i.number)} affects no component now.`,
+  timeline: (actor: string, names: readonly string[]): string => `${actor} set the components: ${names.length ? names.join(', ') : 'none'}`,
+  unchanged: (i: Incident): string => `${reference(i.number)} already has those components.`,
 } as const;

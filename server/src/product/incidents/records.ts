@@ -21,6 +21,9 @@ export const LIMITS = {
   setupInvitees: INCIDENT_LIMITS.invitees + 2,
   /** Resolves remembered (resolve → reopen → resolve …); the oldest go first beyond this. */
   resolutions: 50,
+  /** Status-page components one incident may name, and a component slug's length. */
+  components: 10,
+  component: 40,
 } as const;
 
 const id = z.string().max(64);
@@ -112,6 +115,8 @@ export const incidentSchema = z.object({
    * timeline chunk: a crash between the two writes loses nothing (the next write copies them).
    */
   outbox: z.array(timelineEntrySchema).max(LIMITS.outbox),
+  /** Status-page components this incident affects (slugs; `/incident component`). Records from before it read as []. */
+  components: z.array(z.string().min(1).max(LIMITS.component)).max(LIMITS.components).default([]),
 });
 export type Incident = z.output<typeof incidentSchema>;
 

@@ -3,6 +3,7 @@ import { UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import { checkText } from '../shared/text/limits';
+import { slugify } from '../shared/text/slug';
 import { utcStamp } from '../shared/time/duration';
 import type { Milestone, RoleName } from '../contract/incidents';
 import type { IncidentChannels } from './channels';
@@ -11,6 +12,7 @@ import { accumulatedSummary, checkMilestoneOrder, checkMilestoneTime, historyOf,
 import {
   ACTION_WORDS,
   changes,
+  componentWords,
   feed,
   followerFooter,
   handedOver,
@@ -78,6 +80,7 @@ export class IncidentService {
         notice: change.notice?.(result.after, result.before) ?? null,
         card: change.card,
         change: change.change,
+        before: result.before,
       });
     }
     return result;
@@ -188,6 +191,20 @@ export class IncidentService {
       for (const w of warnings) this.ctx.log.warn('escalation responder not added', { incidentId, warning: w });
     }
     return { before, after };
+  }
+
+  /** The status-page components the incident affects (slugs, deduplicated; [] clears them). */
+  async setComponents(caller: Caller, incidentId: string, names: readonly string[]): Promise<Changed> {
+    const slugs = [...new Set(names.map((n) => slugify(n, LIMITS.component)).filter(Boolean))];
+    if (slugs.length > LIMITS.components) throw UserError.badRequest(componentWords.tooMany(LIMITS.components));
+    const actor = await this.name(caller.userId);
+    return this.act(caller, incidentId, 'respond', ACTION_WORDS.components, {
+      mutate: (i, now) =>
+        i.components.join(',') === slugs.join(',')
+          ? UNCHANGED
+          : withTimeline({ ...i, components: slugs }, now, caller.userId, 'components', componentWords.timeline(actor, slugs)),
+      change: 'components',
+    });
   }
 
   async role(caller: Caller, incidentId: string, role: RoleName, userId: string): Promise<Incident> {

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../shared/commands';
+import type { CommandSpec, SubcommandSpec } from '../shared/commands';
 import { ephemeral } from '../shared/commands';
 import type { OwedSection } from '../contract/infra';
 import { INFRA_TEXT, about, allHelp, doctorText, owedText, type CorruptRecordLine } from './messages';
@@ -8,6 +8,8 @@ export interface InfraCommandPorts {
   readonly commands: () => readonly CommandSpec[];
   readonly owed: (userId: string, teamId: string) => Promise<OwedSection[]>;
   readonly corruptRecords: (userId: string, teamId: string) => Promise<readonly CorruptRecordLine[]>;
+  /** `/infra <name> …` commands other features own (webhooks, components, maintenance). */
+  readonly more?: readonly SubcommandSpec[];
 }
 
 /** `/infra help|owe|version|about|doctor`. */
@@ -28,6 +30,7 @@ export function infraCommand(ports: InfraCommandPorts): CommandSpec {
         noArguments: true,
         run: async (inv) => ephemeral(doctorText(await ports.corruptRecords(inv.userId, inv.teamId))),
       },
+      ...(ports.more ?? []),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../shared/commands';
+import type { CommandSpec, SubcommandSpec } from '../shared/commands';
 import type { Feature, ProductContext } from '../shared/context';
 import { infraCommand } from './commands';
 import { mountInfraPublicRoutes, mountInfraRoutes } from './http';
@@ -12,6 +12,7 @@ export function createInfraFeature(
   commandsOf: () => readonly CommandSpec[],
   featuresOf: () => readonly Feature[],
   corruptRecords: () => Promise<readonly CorruptRecordLine[]>,
+  more: readonly SubcommandSpec[] = [],
 ): Feature {
   const owed = (userId: string, teamId: string) => whatIsOwed(ctx, featuresOf(), userId, teamId);
   const doctor = async (userId: string, teamId: string): Promise<readonly CorruptRecordLine[]> => {
@@ -20,7 +21,7 @@ export function createInfraFeature(
   };
   return {
     name: 'infra',
-    commands: [infraCommand({ version: ctx.version, commands: commandsOf, owed, corruptRecords: doctor })],
+    commands: [infraCommand({ version: ctx.version, commands: commandsOf, owed, corruptRecords: doctor, more })],
     publicRoutes: (router) => mountInfraPublicRoutes(router, ctx.version),
     routes: (router) => mountInfraRoutes(router, owed),
   };

@@ -39,6 +39,8 @@ export interface Feature {
   readonly commands?: readonly CommandSpec[];
   /** Mounted under /api/v1; every route gets the caller's user id via userIdOf(req). */
   readonly routes?: (router: Router) => void;
+  /** Server-rendered HTML pages at the plugin's root (e.g. /status/:team); each checks its viewer itself. */
+  readonly pages?: (router: Router) => void;
   /** Mounted under /api/v1 before authentication: only for what must answer anyone (health). */
   readonly publicRoutes?: (router: Router) => void;
   /** Idempotent: runs on every node at every activation (migrations, seeding). */

@@ -79,3 +79,60 @@ export interface IdeaLinkPort {
 export interface RfcTitlePort {
   title(actorUserId: string, teamId: string, rfcNumber: number): Promise<string | null>;
 }
+
+/** What outgoing webhooks hear of incidents (issue 11): one call per change that leaves the server. */
+export type IncidentActivityKind = 'declared' | 'status' | 'severity' | 'resolved' | 'reviewed';
+
+/**
+ * An incident as it is right after a change. `private` is the channel's type now (never the
+ * record's flag); the receiving feature decides what of it may leave the server.
+ */
+export interface IncidentActivity {
+  readonly kind: IncidentActivityKind;
+  readonly teamId: string;
+  readonly incidentId: string;
+  readonly reference: string;
+  readonly number: number;
+  readonly title: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly previousSeverity: 1 | 2 | 3 | 4 | null;
+  readonly severityLabel: string;
+  readonly phase: 'active' | 'resolved';
+  readonly private: boolean;
+  readonly status: string | null;
+  readonly summary: string | null;
+  readonly components: readonly string[];
+  readonly declaredAt: number;
+  readonly resolvedAt: number | null;
+  readonly channelId: string;
+  readonly channelName: string;
+  /** When the change happened; with incidentId, kind and `rev` it names the change uniquely. */
+  readonly at: number;
+  /** The record's revision after the change: the same change heard twice has the same rev. */
+  readonly rev: number;
+}
+
+export interface IncidentActivitySink {
+  /** Best effort for the incident: a failure is logged by the caller and never fails the change. */
+  incidentChanged(activity: IncidentActivity): Promise<void>;
+}
+
+/** An incident as the status page shows it; only incidents the viewer may see are ever handed over. */
+export interface StatusIncident {
+  readonly incidentId: string;
+  readonly reference: string;
+  readonly title: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly severityLabel: string;
+  readonly phase: 'active' | 'resolved';
+  readonly components: readonly string[];
+  readonly status: string | null;
+  readonly declaredAt: number;
+  readonly resolvedAt: number | null;
+}
+
+/** What the status page reads of incidents, for one viewer (a person). */
+export interface IncidentStatusSource {
+  /** Active incidents, and incidents resolved since `since`, of the team that the viewer may see now. */
+  forStatusPage(teamId: string, viewerUserId: string, since: number): Promise<{ active: StatusIncident[]; recent: StatusIncident[] }>;
+}
