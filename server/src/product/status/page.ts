@@ -101,6 +101,7 @@ export function renderStatusPage(data: StatusPageData): string {
   const overall = overallState(data.components);
   const headline = data.components.length === 0 ? 'No components defined yet' : overall === 'operational' ? 'All systems operational' : COMPONENT_STATE_LABELS[overall];
   const title = `${data.team.displayName} status`;
+  const names = new Map(data.components.map((c) => [c.component.slug, c.component.name]));
   const sections = [
     `<section aria-label="Overall"><div class="banner">${dot(overall)}<span>${escapeHtml(headline)}</span></div></section>`,
     `<section><h2>Components</h2>${list(
@@ -111,7 +112,7 @@ export function renderStatusPage(data: StatusPageData): string {
     `<section><h2>Scheduled maintenance</h2>${list(
       data.maintenance.map(
         (m) =>
-          `<li data-maintenance="${m.n}"><div class="row"><span class="name">${escapeHtml(m.component)}</span><span class="muted">${escapeHtml(formatInZone(m.from, data.zone))} → ${escapeHtml(formatInZone(m.to, data.zone))}</span></div><div>${escapeHtml(m.text)}</div></li>`,
+          `<li data-maintenance="${m.n}"><div class="row"><span class="name">${escapeHtml(names.get(m.component) ?? m.component)}</span><span class="muted">${escapeHtml(formatInZone(m.from, data.zone))} → ${escapeHtml(formatInZone(m.to, data.zone))}</span></div><div>${escapeHtml(m.text)}</div></li>`,
       ),
       'No maintenance scheduled.',
     )}</section>`,
