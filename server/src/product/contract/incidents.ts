@@ -44,6 +44,7 @@ export const INCIDENT_CHANGES = [
   'followups',
   'reviewed',
   'components',
+  'public',
 ] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
 

@@ -5,6 +5,8 @@
 
 export const STATUS_PAGE_BASE = '/status';
 export const statusPagePath = (teamName: string): string => `/plugins/infra-ops${STATUS_PAGE_BASE}/${encodeURIComponent(teamName)}`;
+/** The public page behind a team's secret link. */
+export const publicStatusPath = (secret: string): string => `/plugins/infra-ops${STATUS_PAGE_BASE}/public/${encodeURIComponent(secret)}`;
 
 /** A component's state, worst first: derived from the active incidents tagged with it, then maintenance. */
 export const COMPONENT_STATES = ['major_outage', 'partial_outage', 'degraded', 'maintenance', 'operational'] as const;

@@ -10,6 +10,7 @@ import { declareDialog, DIALOG_URL } from './dialog';
 import { mttaMinutes, mttrMinutes, nextUpdateDue, openFollowups } from './lifecycle';
 import {
   componentWords,
+  publicWords,
   HELP,
   infoText,
   input,
@@ -269,6 +270,18 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
           const names = args.length === 1 && /^(?:none|clear)$/i.test(args[0]!) ? [] : args.flatMap((a) => a.split(',')).filter(Boolean);
           const { before, after } = await service.setComponents(caller, incident.id, names);
           return reply(after.rev === before.rev ? componentWords.unchanged(after) : componentWords.set(after, after.components));
+        },
+      },
+      {
+        name: 'public',
+        usage: SUB_USAGE.public,
+        help: HELP.public,
+        run: async (inv) => {
+          const caller = callerOf(inv);
+          const { incident, text } = await freeText(inv, caller, USAGE.public);
+          const off = /^off$/i.test(text.trim());
+          const { after } = await service.setPublic(caller, incident.id, off ? null : text);
+          return reply(off ? publicWords.off(after) : publicWords.on(after));
         },
       },
       {

@@ -120,6 +120,8 @@ export class Declarer {
       timelineCount: 0,
       outbox: [],
       components: [],
+      customerFacing: false,
+      publicStatus: '',
     };
     await this.store.insert(pending);
     // The safety net is written alongside the setup rather than before it; finish() cancels it

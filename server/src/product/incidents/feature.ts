@@ -40,7 +40,7 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
   return {
     name: 'incidents',
     reviews,
-    statusSource: new IncidentStatus(ctx, queries, settings),
+    statusSource: new IncidentStatus(ctx, queries, settings, store),
     commands: [incidentCommand({ ctx, declarer, service, queries, settings })],
     routes: mountIncidentRoutes({ ctx, declarer, service, queries, effects, settings }),
     activate: async () => {

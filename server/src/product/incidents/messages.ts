@@ -86,6 +86,7 @@ export const SUB_USAGE = {
   list: '[active|resolved|all]',
   metrics: '[days]',
   component: '[INC-n] <component…|none>',
+  public: '[INC-n] <public status text>|off',
 } as const;
 
 const path = {
@@ -108,6 +109,7 @@ const path = {
   list: 'list',
   metrics: 'metrics',
   component: 'component',
+  public: 'public',
 } as const satisfies Record<keyof typeof SUB_USAGE, string>;
 
 /** Full usage lines, e.g. "/incident severity <1-4|SEV1-SEV4|label>". */
@@ -147,6 +149,7 @@ export const HELP = {
   list: "List the team's incidents",
   metrics: "MTTA and MTTR by severity over the last days (90 unless given), for the incidents you can see",
   component: `Set the status-page components this incident affects (\`none\` clears them). ${ANYWHERE}`,
+  public: `Show the incident on the public status page with this text only (commander, channel admins); \`off\` takes it off. ${ANYWHERE_TEXT}`,
 } as const;
 
 // ---- who may: the policy's wording ----
@@ -172,6 +175,7 @@ export const ACTION_WORDS = {
   reopen: 'reopen the incident',
   review: 'mark the incident reviewed',
   components: 'set its components',
+  public: 'show it on the public status page',
   declare: 'declare incidents in this team',
 } as const;
 
@@ -572,4 +576,13 @@ export const componentWords = {
     names.length ? `${reference(i.number)} affects ${names.map((n) => `\`${n}\``).join(', ')} on the status page.` : `${reference(i.number)} affects no component now.`,
   timeline: (actor: string, names: readonly string[]): string => `${actor} set the components: ${names.length ? names.join(', ') : 'none'}`,
   unchanged: (i: Incident): string => `${reference(i.number)} already has those components.`,
+} as const;
+
+export const publicWords = {
+  noText: 'Give the text customers should read, or `off`.',
+  tooLong: (max: number): string => `The public status text has at most ${max} characters.`,
+  on: (i: Incident): string => `${reference(i.number)} is on the public status page as: ${i.publicStatus}`,
+  off: (i: Incident): string => `${reference(i.number)} is no longer on the public status page.`,
+  timelineOn: (actor: string, text: string): string => `${actor} set the public status: ${text}`,
+  timelineOff: (actor: string): string => `${actor} took the incident off the public status page`,
 } as const;

@@ -14,6 +14,7 @@ import {
   changes,
   componentWords,
   feed,
+  publicWords,
   followerFooter,
   handedOver,
   input,
@@ -204,6 +205,25 @@ export class IncidentService {
           ? UNCHANGED
           : withTimeline({ ...i, components: slugs }, now, caller.userId, 'components', componentWords.timeline(actor, slugs)),
       change: 'components',
+    });
+  }
+
+  /** On the public status page with `text` only, or off it (null). */
+  async setPublic(caller: Caller, incidentId: string, text: string | null): Promise<Changed> {
+    const body = text?.trim() ?? null;
+    if (body !== null && !body) throw UserError.badRequest(publicWords.noText);
+    if (body !== null && body.length > LIMITS.publicStatus) throw UserError.badRequest(publicWords.tooLong(LIMITS.publicStatus));
+    const actor = await this.name(caller.userId);
+    return this.act(caller, incidentId, 'steer', ACTION_WORDS.public, {
+      mutate: (i, now) =>
+        body === null
+          ? i.customerFacing
+            ? withTimeline({ ...i, customerFacing: false, publicStatus: '' }, now, caller.userId, 'public', publicWords.timelineOff(actor))
+            : UNCHANGED
+          : i.customerFacing && i.publicStatus === body
+            ? UNCHANGED
+            : withTimeline({ ...i, customerFacing: true, publicStatus: body }, now, caller.userId, 'public', publicWords.timelineOn(actor, body)),
+      change: 'public',
     });
   }
 

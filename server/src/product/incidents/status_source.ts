@@ -1,5 +1,6 @@
 import type { ProductContext } from '../shared/context';
-import type { IncidentStatusSource, StatusIncident } from '../shared/ports';
+import type { IncidentStatusSource, PublicIncident, StatusIncident } from '../shared/ports';
+import type { IncidentStore } from './store';
 import { reference } from './messages';
 import type { IncidentQueries } from './queries';
 import type { Incident } from './records';
@@ -19,7 +20,30 @@ export class IncidentStatus implements IncidentStatusSource {
     private readonly ctx: Pick<ProductContext, 'access'>,
     private readonly queries: IncidentQueries,
     private readonly settings: () => IncidentSettings,
+    private readonly store: IncidentStore,
   ) {}
+
+  async customerFacing(teamId: string, since: number): Promise<{ active: PublicIncident[]; recent: PublicIncident[] }> {
+    const [activeIds, resolved] = await Promise.all([
+      this.store.setMembers(teamId, 'active'),
+      this.store.page(teamId, { before: null, limit: RECENT_MAX, match: (t) => t['ph'] === 'resolved' }),
+    ]);
+    const records = await this.store.getMany([...activeIds.slice(0, ACTIVE_MAX).map((m) => m.id), ...resolved.entries.map((e) => e.id)]);
+    const shown = records.filter((i) => i.teamId === teamId && i.customerFacing && i.publicStatus !== '');
+    const item = (i: Incident): PublicIncident => ({
+      reference: reference(i.number),
+      severity: i.severity,
+      phase: i.phase === 'resolved' ? 'resolved' : 'active',
+      components: i.components,
+      publicStatus: i.publicStatus,
+      declaredAt: i.declaredAt,
+      resolvedAt: i.resolution?.at ?? null,
+    });
+    return {
+      active: shown.filter((i) => i.phase === 'active').sort((a, b) => b.number - a.number).map(item),
+      recent: shown.filter((i) => i.phase === 'resolved' && (i.resolution?.at ?? 0) >= since).sort((a, b) => b.number - a.number).map(item),
+    };
+  }
 
   async forStatusPage(teamId: string, viewerUserId: string, since: number): Promise<{ active: StatusIncident[]; recent: StatusIncident[] }> {
     const caller = { userId: viewerUserId, access: this.ctx.access() };

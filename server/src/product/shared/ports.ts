@@ -131,8 +131,24 @@ export interface StatusIncident {
   readonly resolvedAt: number | null;
 }
 
+/** A customer-facing incident on the public status page: its public text, never its title or updates. */
+export interface PublicIncident {
+  readonly reference: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly phase: 'active' | 'resolved';
+  readonly components: readonly string[];
+  readonly publicStatus: string;
+  readonly declaredAt: number;
+  readonly resolvedAt: number | null;
+}
+
 /** What the status page reads of incidents, for one viewer (a person). */
 export interface IncidentStatusSource {
+  /**
+   * The team's incidents their commanders marked customer-facing (active, and resolved since
+   * `since`), for the public page behind its secret link: no reader, so only what was made public.
+   */
+  customerFacing(teamId: string, since: number): Promise<{ active: PublicIncident[]; recent: PublicIncident[] }>;
   /** Active incidents, and incidents resolved since `since`, of the team that the viewer may see now. */
   forStatusPage(teamId: string, viewerUserId: string, since: number): Promise<{ active: StatusIncident[]; recent: StatusIncident[] }>;
 }

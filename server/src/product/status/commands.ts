@@ -1,4 +1,5 @@
 import { type CommandInvocation, ephemeral, type SubcommandSpec } from '../shared/commands';
+import { publicStatusPath } from '../contract/status';
 import { UserError } from '../shared/errors';
 import { STATUS_TEXT, STATUS_USAGE } from './messages';
 import type { StatusService } from './service';
@@ -100,4 +101,33 @@ export function statusSubcommands(service: StatusService): SubcommandSpec[] {
 export function textAfterWords(text: string, n: number): string {
   const m = new RegExp(`^\\s*(?:\\S+\\s+){${n}}([\\s\\S]*)$`).exec(text);
   return m ? m[1]!.trim() : '';
+}
+
+/** `/infra statuslink create|revoke`. */
+export function statusLinkSubcommand(service: StatusService): SubcommandSpec {
+  return {
+    name: 'statuslink',
+    usage: '',
+    help: STATUS_TEXT.linkHelp,
+    subcommands: [
+      {
+        name: 'create',
+        usage: '',
+        help: STATUS_TEXT.linkCreateHelp,
+        noArguments: true,
+        run: async (inv) => {
+          const token = await service.createPublicLink(inv.userId, inv.teamId);
+          const base = inv.siteUrl.endsWith('/') ? inv.siteUrl.slice(0, -1) : inv.siteUrl;
+          return ephemeral(STATUS_TEXT.linkCreated(`${base}${publicStatusPath(token)}`));
+        },
+      },
+      {
+        name: 'revoke',
+        usage: '',
+        help: STATUS_TEXT.linkRevokeHelp,
+        noArguments: true,
+        run: async (inv) => ephemeral((await service.revokePublicLink(inv.userId, inv.teamId)) ? STATUS_TEXT.linkRevoked : STATUS_TEXT.noLink),
+      },
+    ],
+  };
 }

@@ -1,7 +1,7 @@
 import type { SubcommandSpec } from '../shared/commands';
 import type { Feature, ProductContext } from '../shared/context';
 import type { IncidentStatusSource } from '../shared/ports';
-import { statusSubcommands } from './commands';
+import { statusLinkSubcommand, statusSubcommands } from './commands';
 import { mountStatusPages } from './http';
 import { StatusService } from './service';
 import { parseSettings } from './settings';
@@ -17,7 +17,7 @@ export function createStatusFeature(ctx: ProductContext, incidents: IncidentStat
   const service = new StatusService(ctx, new StatusStore(ctx.kv), incidents, () => parseSettings(ctx.settings()));
   return {
     name: 'status',
-    infraSubcommands: statusSubcommands(service),
+    infraSubcommands: [...statusSubcommands(service), statusLinkSubcommand(service)],
     pages: mountStatusPages(service, ctx.log),
   };
 }

@@ -20,6 +20,13 @@ export const STATUS_TEXT = {
   componentsAddHelp: 'Add a component',
   componentsRemoveHelp: 'Remove a component',
   componentsListHelp: "List the components and the status page's link",
+  linkHelp: 'The public status page behind a secret link: customer-facing incidents with their public text only (team admins)',
+  linkCreateHelp: 'Create the link (shown once; replaces any earlier one)',
+  linkRevokeHelp: 'Revoke the link',
+  linkCreated: (url: string): string =>
+    `Public status page (shown once; anyone with it can read the page): ${url}\nIt shows components and the incidents whose commanders ran \`/incident public <text>\`, with that text only. Revoke with \`/infra statuslink revoke\`.`,
+  linkRevoked: 'The public status link is revoked; it now answers 404.',
+  noLink: 'There is no public status link.',
   maintenanceHelp: 'Scheduled maintenance shown on the status page (team admins)',
   maintenanceAddHelp: `Schedule maintenance; times: ${TIME_FORMS}`,
   maintenanceRemoveHelp: 'Remove a maintenance window',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { COMPONENT_STATE_LABELS, type ComponentState } from '../contract/status';
 import type { StatusIncident } from '../shared/ports';
-import type { ComponentStatus } from './derive';
-import { overallState } from './derive';
-import type { StatusPageData } from './service';
+import { type ComponentStatus, componentStatuses, overallState } from './derive';
+import type { PublicPageData, StatusPageData } from './service';
+import type { PublicIncident } from '../shared/ports';
 import { formatInZone } from './times';
 
 /**
@@ -119,6 +119,34 @@ export function renderStatusPage(data: StatusPageData): string {
     `<section><h2>Recent incidents</h2>${list(data.recent.map((i) => incidentItem(i, data.zone)), 'No incidents resolved recently.')}</section>`,
   ];
   return page(title, `<header><h1>${escapeHtml(title)}</h1><p>As of ${escapeHtml(formatInZone(data.now, data.zone))} · only what you may see</p></header><main>${sections.join('')}</main>`);
+}
+
+function publicIncidentItem(i: PublicIncident): string {
+  const when = i.phase === 'resolved' && i.resolvedAt !== null ? `Resolved ${formatInZone(i.resolvedAt, 'UTC')}` : `Since ${formatInZone(i.declaredAt, 'UTC')}`;
+  return `<li data-incident="${escapeHtml(i.reference)}"><div class="row"><span class="name">${escapeHtml(i.reference)}</span><span class="muted">${escapeHtml(when)}</span></div><div>${escapeHtml(i.publicStatus)}</div></li>`;
+}
+
+/**
+ * The public page behind the team's secret link: components, and only the incidents their
+ * commanders marked customer-facing, each with its public text — no titles, updates, people or
+ * maintenance notes. Times in UTC (there is no viewer to ask).
+ */
+export function renderPublicPage(data: PublicPageData): string {
+  const statuses = componentStatuses(data.components, data.active, [], data.now);
+  const overall = overallState(statuses);
+  const headline = overall === 'operational' ? 'All systems operational' : COMPONENT_STATE_LABELS[overall];
+  const title = `${data.teamName} status`;
+  const sections = [
+    `<section aria-label="Overall"><div class="banner">${dot(overall)}<span>${escapeHtml(headline)}</span></div></section>`,
+    statuses.length
+      ? `<section><h2>Components</h2><ul>${statuses
+          .map((c) => `<li data-component="${escapeHtml(c.component.slug)}"><div class="row"><span class="name">${escapeHtml(c.component.name)}</span>${stateLabel(c.state)}</div></li>`)
+          .join('')}</ul></section>`
+      : '',
+    `<section><h2>Current incidents</h2>${list(data.active.map(publicIncidentItem), 'No current incidents.')}</section>`,
+    `<section><h2>Recent incidents</h2>${list(data.recent.map(publicIncidentItem), 'No incidents resolved recently.')}</section>`,
+  ];
+  return page(title, `<header><h1>${escapeHtml(title)}</h1><p>As of ${escapeHtml(formatInZone(data.now, 'UTC'))}</p></header><main>${sections.join('')}</main>`);
 }
 
 /** A short page for refusals (not logged in, no such team): the same look, no detail. */

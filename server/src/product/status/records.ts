@@ -32,5 +32,10 @@ export const teamStatusSchema = z.object({
   maintenance: z.array(maintenanceSchema).max(STATUS_LIMITS.maintenanceKept),
   /** The last maintenance number handed out. */
   lastMaintenance: z.number().int().nonnegative(),
+  /** The public page's secret link, as its SHA-256 (the link itself is shown once); null: none. */
+  publicLink: z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/), createdBy: id, createdAt: z.number() }).nullable().default(null),
 });
+
+/** `status:pub:<hash>` → the team whose public page the link opens. */
+export const publicLinkSchema = z.object({ v: z.literal(1), teamId: id });
 export type TeamStatus = z.output<typeof teamStatusSchema>;

@@ -2,7 +2,8 @@ import { STATUS_LIMITS, statusPagePath } from '../contract/status';
 import type { Team } from '../../plugin/model/types';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import type { IncidentStatusSource, StatusIncident } from '../shared/ports';
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncidentStatusSource, PublicIncident, StatusIncident } from '../shared/ports';
 import { slugify } from '../shared/text/slug';
 import { userTimeZone } from '../shared/time/zone';
 import { type ComponentStatus, componentStatuses } from './derive';
@@ -29,6 +30,16 @@ export interface StatusPageData {
   readonly zone: string;
   readonly now: number;
 }
+
+export interface PublicPageData {
+  readonly teamName: string;
+  readonly components: readonly Component[];
+  readonly active: readonly PublicIncident[];
+  readonly recent: readonly PublicIncident[];
+  readonly now: number;
+}
+
+const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export interface NewMaintenance {
   component: string;
@@ -132,6 +143,49 @@ export class StatusService {
     await this.require(userId, teamId, 'view', 'see maintenance');
     const now = this.ctx.now();
     return (await this.store.get(teamId)).maintenance.filter((m) => m.to > now).sort((a, b) => a.from - b.from);
+  }
+
+  /**
+   * A new secret link to the public page (any earlier one stops working). The link is shown once;
+   * only its hash is kept. Written link-first, so a crash leaves at worst an unused mapping.
+   */
+  async createPublicLink(userId: string, teamId: string): Promise<string> {
+    await this.require(userId, teamId, 'manage', 'create the public status link');
+    const token = randomBytes(24).toString('base64url');
+    const hash = hashOf(token);
+    await this.store.linkTeam(hash, teamId);
+    let previous: string | null = null;
+    await this.store.change(teamId, (s) => {
+      previous = s.publicLink?.hash ?? null;
+      return { ...s, publicLink: { hash, createdBy: userId, createdAt: this.ctx.now() } };
+    });
+    if (previous) await this.store.unlink(previous);
+    return token;
+  }
+
+  /** False when there was no link. */
+  async revokePublicLink(userId: string, teamId: string): Promise<boolean> {
+    await this.require(userId, teamId, 'manage', 'revoke the public status link');
+    let previous: string | null = null;
+    await this.store.change(teamId, (s) => {
+      previous = s.publicLink?.hash ?? null;
+      return { ...s, publicLink: null };
+    });
+    if (previous) await this.store.unlink(previous);
+    return previous !== null;
+  }
+
+  /** The public page's data, by its secret; not found for an unknown or revoked link. */
+  async publicPage(token: string): Promise<PublicPageData> {
+    const hash = /^[\w-]{32}$/.test(token) ? hashOf(token) : null;
+    const teamId = hash ? await this.store.teamOfLink(hash) : null;
+    const stored = teamId ? await this.store.get(teamId) : null;
+    if (!teamId || !stored || stored.publicLink?.hash !== hash) throw UserError.notFound(STATUS_TEXT.noTeam);
+    const team = await this.ctx.api.getTeam(teamId).catch(() => null);
+    if (!team || team.DeleteAt) throw UserError.notFound(STATUS_TEXT.noTeam);
+    const now = this.ctx.now();
+    const incidents = await this.incidents.customerFacing(teamId, now - this.settings().historyDays * DAY_MS);
+    return { teamName: team.DisplayName || team.Name, components: stored.components, active: incidents.active, recent: incidents.recent, now };
   }
 
   /** The team named in the URL, or not found (the same for a team that exists and one the viewer is not in). */

@@ -121,3 +121,38 @@ test('components and maintenance are for team admins; the page shows each viewer
   assert.match(after, /Recent incidents<\/h2><ul><li data-incident="INC-001">/);
   assert.match(await f.cmd(carol, '/infra components remove vault'), /removed/);
 });
+
+test('the public page behind a secret, revocable link: only customer-facing incidents, with their public text only', async () => {
+  const f = await withAdmin();
+  const { alice, carol, dave } = f;
+  await f.cmd(carol, '/infra components add Payments API');
+  assert.match(await f.cmd(alice, '/infra statuslink create'), /Only team admins and system admins can create the public status link/);
+  const created = await f.cmd(carol, '/infra statuslink create');
+  const path = /http:\/\/localhost:8065(\/plugins\/infra-ops\/status\/public\/[\w-]{32})/.exec(created)?.[1];
+  assert.ok(path, created);
+  const local = path.replace('/plugins/infra-ops', '');
+
+  const shown = f.channelOf(await f.cmd(alice, '/incident declare sev2 Card processor timeouts in eu-west-1 --private'));
+  await f.cmd(alice, '/incident component payments-api', shown);
+  await f.cmd(alice, '/incident status Failing over to the secondary processor (internal detail)', shown);
+  assert.match(await f.cmd(dave, '/incident public INC-1 Some payments fail', f.town), /No such incident/, 'not in its channel');
+  assert.match(await f.cmd(alice, '/incident public Some card payments fail; we are on it.', shown), /INC-001 is on the public status page as: Some card payments fail; we are on it\./);
+  f.channelOf(await f.cmd(alice, '/incident declare sev1 Internal only: vault sealed --public'));
+
+  const anonymous = await f.h.http('GET', local, null);
+  assert.equal(anonymous.status, 200);
+  const html = String(anonymous.body);
+  assert.match(html, /Some card payments fail; we are on it\./);
+  assert.match(html, /data-component="payments-api"><div class="row"><span class="name">Payments API<\/span><span class="state"><span class="dot" data-state="partial_outage"/);
+  for (const secret of ['Card processor', 'eu-west-1', 'secondary processor', 'vault sealed', 'INC-002', 'alice']) assert.ok(!html.includes(secret), `no "${secret}"`);
+
+  assert.equal((await f.h.http('GET', `${local.slice(0, -4)}abcd`, null)).status, 404, 'a wrong secret');
+  await f.cmd(alice, '/incident public off', shown);
+  assert.ok(!String((await f.h.http('GET', local, null)).body).includes('Some card payments fail'));
+  const again = /http:\/\/localhost:8065\/plugins\/infra-ops(\/status\/public\/[\w-]{32})/.exec(await f.cmd(carol, '/infra statuslink create'))?.[1];
+  assert.ok(again && again !== local);
+  assert.equal((await f.h.http('GET', local, null)).status, 404, 'a new link retires the old one');
+  assert.match(await f.cmd(carol, '/infra statuslink revoke'), /revoked/);
+  assert.equal((await f.h.http('GET', again, null)).status, 404);
+  assert.match(await f.cmd(carol, '/infra statuslink revoke'), /no public status link/);
+});
