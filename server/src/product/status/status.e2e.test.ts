@@ -1,7 +1,7 @@
 // The status page on a real Mattermost server (issue 11 §3): a plain browser GET with only the
 // MMAUTHTOKEN session cookie (no token header, no CSRF header) reaches the plugin as the logged-in
 // user; a member sees the page, a private incident only if they are in its channel, someone
-// outside the team gets 404, and no session gets 401.
+// outside the team gets 404, and no session gets 401. The public page needs only its secret link.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { connectRig, createUser, type Rig, type RigUser } from '../../../../e2e/rig';
@@ -63,5 +63,17 @@ test('the status page for a logged-in member by session cookie; private incident
   const anonymous = await browse(null);
   assert.equal(anonymous.status, 401);
   assert.ok(!anonymous.html.includes(tag));
+
+  // The public page: no session at all, only the secret link; customer-facing text only.
+  const created = await text(rig.admin, '/infra statuslink create');
+  const publicPath = /(\/plugins\/[a-z-]+\/status\/public\/[\w-]{32})/.exec(created)?.[1];
+  assert.ok(publicPath, created);
+  assert.match(await text(alice, `/incident public Some secrets cannot be read ${tag}`, channel.id), /is on the public status page/);
+  const open = await browse(null, `${rig.url}${publicPath}`);
+  assert.equal(open.status, 200);
+  assert.ok(open.html.includes(`Some secrets cannot be read ${tag}`));
+  assert.ok(!open.html.includes(`Sealed vault ${tag}`) && !open.html.includes(`Seal rotation ${tag}`), 'no title, no maintenance note');
+  assert.match(await text(rig.admin, '/infra statuslink revoke'), /revoked/);
+  assert.equal((await browse(null, `${rig.url}${publicPath}`)).status, 404);
   await text(alice, `/incident resolve Unsealed ${tag}`, channel.id);
 });
