@@ -20,6 +20,8 @@ import { createGuildsFeature } from './guilds/feature';
 import { createRunsFeature } from './runs/feature';
 import { createAlertsFeature } from './alerts/feature';
 import { createCalendarFeature } from './calendar/feature';
+import { createStatusFeature } from './status/feature';
+import { createWebhooksFeature } from './webhooks/feature';
 import { PRODUCT_VERSION } from './version';
 
 export interface ProductOptions {
@@ -146,7 +148,9 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
 /** The features, in dependency order (a feature may read the ones before it). */
 function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
-  const incidents = createIncidentsFeature(ctx);
+  const webhooks = createWebhooksFeature(ctx);
+  const incidents = createIncidentsFeature(ctx, { activity: webhooks.activity });
+  const status = createStatusFeature(ctx, incidents.statusSource);
   // PICK reads RFC titles under RFCs' own visibility rules (null = no RFC the reader can see);
   // RFCs are built after PICK, so the port is late-bound.
   const rfcTitles: RfcTitlePort = { title: (actor, teamId, n) => rfc.titles.title(actor, teamId, n) };
@@ -156,8 +160,13 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   const alerts = createAlertsFeature(ctx, incidents.alerts);
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));
   const calendar = createCalendarFeature(ctx, { guilds: guilds.calendar, rfcs: rfc.reviews, followups: incidents.calendar });
-  const infra = createInfraFeature(ctx, commands, () => features, corruptRecords, [alerts.infraSubcommand]);
-  const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, calendar, createRunsFeature(ctx)];
+  const infra = createInfraFeature(ctx, commands, () => features, corruptRecords, [
+    alerts.infraSubcommand,
+    ...webhooks.infraSubcommands,
+    ...status.infraSubcommands,
+    ...calendar.infraSubcommands,
+  ]);
+  const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, webhooks, status, calendar, createRunsFeature(ctx)];
   return features;
 }
 

@@ -7,9 +7,11 @@ import * as guilds from './guilds/settings';
 import * as incidents from './incidents/settings';
 import * as pick from './pick/settings';
 import * as rfc from './rfc/settings';
+import * as status from './status/settings';
+import * as webhooks from './webhooks/settings';
 
 /** Every feature reads its settings through one typed schema; plugin.json is checked against all of them at once. */
-const FEATURES = { incidents, pick, rfc, guilds, alerts } as const;
+const FEATURES = { incidents, pick, rfc, guilds, alerts, webhooks, status } as const;
 
 interface ManifestSetting {
   key: string;

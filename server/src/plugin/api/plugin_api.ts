@@ -49,6 +49,7 @@ export interface PluginAPI {
   getUserByUsername(username: string): Promise<User>;
   getUsersByUsernames(usernames: string[]): Promise<User[]>;
   getTeam(teamId: string): Promise<Team>;
+  getTeamByName(name: string): Promise<Team>;
   getTeamMember(teamId: string, userId: string): Promise<TeamMember>;
   getGroup(groupId: string): Promise<Group>;
   getGroupMemberUsers(groupId: string, page: number, perPage: number): Promise<User[]>;

@@ -214,6 +214,10 @@ export class RpcPluginAPI implements PluginAPI {
     return this.fetch('GetTeam', ARGS.OneString, { A: teamId });
   }
 
+  getTeamByName(name: string): Promise<Team> {
+    return this.fetch('GetTeamByName', ARGS.OneString, { A: name });
+  }
+
   getTeamMember(teamId: string, userId: string): Promise<TeamMember> {
     return this.fetch('GetTeamMember', ARGS.TwoStrings, { A: teamId, B: userId });
   }

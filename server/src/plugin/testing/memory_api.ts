@@ -220,6 +220,11 @@ export class MemoryApi implements PluginAPI {
     if (!team) throw notFound('team', teamId);
     return structuredClone(team);
   }
+  async getTeamByName(name: string): Promise<Team> {
+    const team = [...this.world.teams.values()].find((t) => t.Name === name);
+    if (!team) throw notFound('team', name);
+    return structuredClone(team);
+  }
   async getTeamMember(teamId: string, userId: string): Promise<TeamMember> {
     const member = this.world.teamMembers.get(`${teamId}:${userId}`);
     if (!member) throw notFound('team_member', `${teamId}:${userId}`);

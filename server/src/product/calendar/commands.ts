@@ -1,16 +1,12 @@
-/** `/infra calendar` and `/infra calendar rotate team|me` (registered under /infra; the router merges subcommands). */
+/** `/infra calendar` and `/infra calendar rotate team|me` (a subcommand of /infra, handed to infra in index.ts). */
 import { FEED_KINDS, type FeedKind } from '../contract/calendar';
-import { type CommandSpec, ephemeral } from '../shared/commands';
+import { ephemeral, type SubcommandSpec } from '../shared/commands';
 import { UserError } from '../shared/errors';
 import { CALENDAR_TEXT } from './messages';
 import type { CalendarService } from './service';
 
-export function calendarCommand(calendar: CalendarService): CommandSpec {
+export function calendarSubcommand(calendar: CalendarService): SubcommandSpec {
   return {
-    trigger: 'infra',
-    description: CALENDAR_TEXT.help,
-    subcommands: [
-      {
         name: 'calendar',
         usage: '[rotate team|me]',
         help: CALENDAR_TEXT.help,
@@ -35,7 +31,5 @@ export function calendarCommand(calendar: CalendarService): CommandSpec {
             },
           },
         ],
-      },
-    ],
   };
 }

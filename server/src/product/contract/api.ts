@@ -92,6 +92,8 @@ export const PATH_PARAMS = {
   concernId: wholeParam(1, 10_000),
   /** A run's checklist item: "2.3" is checklist 2, item 3. */
   ref: z.string().check(z.regex(/^\d{1,2}\.\d{1,3}$/, 'must be an item such as 2.3')),
+  /** An outgoing webhook of the team (contract/webhooks.ts). */
+  webhookId: z.string().check(z.regex(/^wh[a-z0-9]{16}$/, 'must be a webhook id')),
 } as const;
 export type PathParamName = keyof typeof PATH_PARAMS;
 

@@ -49,6 +49,8 @@ export const INCIDENT_CHANGES = [
   'reviewed',
   'accepted',
   'dismissed',
+  'components',
+  'public',
 ] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
 

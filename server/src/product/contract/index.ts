@@ -14,3 +14,5 @@ export * from './infra';
 export * from './signoff';
 export * from './runs';
 export * from './alerts';
+export * from './webhooks';
+export * from './status';

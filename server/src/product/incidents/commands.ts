@@ -9,6 +9,8 @@ import type { Declarer } from './declare';
 import { declareDialog, DIALOG_URL } from './dialog';
 import { mttaMinutes, mttrMinutes, nextUpdateDue, openFollowups } from './lifecycle';
 import {
+  componentWords,
+  publicWords,
   HELP,
   infoText,
   input,
@@ -252,6 +254,35 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
           const shown = at === null ? null : localTime(at, zone);
           if (after.rev === before.rev) return reply(replies.milestoneUnchanged(after, milestone, shown));
           return reply(replies.milestoneSet(after, milestone, shown, mttaMinutes(after), mttrMinutes(after)));
+        },
+      },
+      {
+        name: 'component',
+        usage: SUB_USAGE.component,
+        help: HELP.component,
+        run: async (inv) => {
+          const caller = callerOf(inv);
+          const { incident, args } = await structured(
+            inv,
+            caller,
+            (a) => a.length >= 1,
+            () => UserError.badRequest(HELP.component, USAGE.component),
+          );
+          const names = args.length === 1 && /^(?:none|clear)$/i.test(args[0]!) ? [] : args.flatMap((a) => a.split(',')).filter(Boolean);
+          const { before, after } = await service.setComponents(caller, incident.id, names);
+          return reply(after.rev === before.rev ? componentWords.unchanged(after) : componentWords.set(after, after.components));
+        },
+      },
+      {
+        name: 'public',
+        usage: SUB_USAGE.public,
+        help: HELP.public,
+        run: async (inv) => {
+          const caller = callerOf(inv);
+          const { incident, text } = await freeText(inv, caller, USAGE.public);
+          const off = /^off$/i.test(text.trim());
+          const { after } = await service.setPublic(caller, incident.id, off ? null : text);
+          return reply(off ? publicWords.off(after) : publicWords.on(after));
         },
       },
       {

@@ -136,6 +136,9 @@ export class Declarer {
       review: { needed: false, reviewedAt: null },
       timelineCount: 0,
       outbox: [],
+      components: [],
+      customerFacing: false,
+      publicStatus: '',
     };
     await this.store.insert(pending);
     // The safety net is written alongside the setup rather than before it; finish() cancels it
@@ -179,6 +182,7 @@ export class Declarer {
       this.reminders.reset(active),
       this.effects.step('index sync', active, () => this.store.sync(active, { justDeclared: true })),
       this.effects.step('event', active, () => this.effects.publish(active, access, 'declared')),
+      this.effects.step('activity', active, () => this.effects.reportActivity(active, access, 'declared')),
     ]);
     return { incident: active, warnings: outcome.warnings };
   }

@@ -1,5 +1,6 @@
 import type { Post, Props } from '../../plugin/model/types';
-import { CARD_PROPS, INCIDENT_POST_TYPE, type IncidentChange, type IncidentView } from '../contract/incidents';
+import { CARD_PROPS, INCIDENT_POST_TYPE, type IncidentChange, type IncidentView, incidentReference } from '../contract/incidents';
+import type { IncidentActivityKind, IncidentActivitySink } from '../shared/ports';
 import type { Access } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { People } from '../shared/people';
@@ -20,7 +21,18 @@ export interface AfterWrite {
   card?: boolean;
   /** What changed, for the websocket event. */
   change: Exclude<IncidentChange, 'declared'>;
+  /** The record before the change (a severity change tells outgoing webhooks what it was). */
+  before?: Incident;
 }
+
+/** The changes outgoing webhooks hear of (shared/ports.ts IncidentActivitySink). */
+const ACTIVITY: Partial<Record<IncidentChange, IncidentActivityKind>> = {
+  declared: 'declared',
+  status: 'status',
+  severity: 'severity',
+  resolved: 'resolved',
+  reviewed: 'reviewed',
+};
 
 type EffectsContext = Pick<ProductContext, 'api' | 'botUserId' | 'events' | 'log'>;
 
@@ -35,6 +47,7 @@ export class IncidentEffects {
     private readonly ctx: EffectsContext,
     private readonly store: IncidentStore,
     private readonly settings: () => IncidentSettings,
+    private readonly activitySink: IncidentActivitySink | null = null,
   ) {}
 
   /** The steps after a write, concurrently: each is a round trip and none depends on another. */
@@ -46,6 +59,7 @@ export class IncidentEffects {
       what.notice ? this.step('notice', incident, () => this.relay(access, actorId, incident.channelId, what.notice!)) : null,
       what.card ? this.step('card', incident, () => this.refreshCard(incident, access)) : null,
       this.step('event', incident, () => this.publish(incident, access, what.change)),
+      this.step('activity', incident, () => this.reportActivity(incident, access, what.change, what.before)),
     ]);
   }
 
@@ -97,6 +111,35 @@ export class IncidentEffects {
     const audience = { channelId: incident.channelId };
     if (change === 'declared') await this.ctx.events.publish('incident_declared', { change, incident: view }, audience);
     else await this.ctx.events.publish('incident_updated', { change, incident: view }, audience);
+  }
+
+  /** Tells the activity sink (outgoing webhooks) of a change it listens for; privacy is the channel's now. */
+  async reportActivity(incident: Incident, access: Access, change: IncidentChange, before?: Incident): Promise<void> {
+    const kind = ACTIVITY[change];
+    if (!this.activitySink || !kind || incident.phase === 'pending') return;
+    const settings = this.settings();
+    await this.activitySink.incidentChanged({
+      kind,
+      teamId: incident.teamId,
+      incidentId: incident.id,
+      reference: incidentReference(incident.number),
+      number: incident.number,
+      title: incident.title,
+      severity: incident.severity,
+      previousSeverity: kind === 'severity' && before ? before.severity : null,
+      severityLabel: settings.severityLabels[incident.severity],
+      phase: incident.phase,
+      private: await access.isPrivate(incident.channelId),
+      status: incident.lastUpdate?.text ?? null,
+      summary: incident.resolution?.summary ?? null,
+      components: incident.components,
+      declaredAt: incident.declaredAt,
+      resolvedAt: incident.resolution?.at ?? null,
+      channelId: incident.channelId,
+      channelName: incident.channelName,
+      at: incident.updatedAt,
+      rev: incident.rev,
+    });
   }
 
   async cardPost(incident: Incident, access: Access, people: People): Promise<Post> {

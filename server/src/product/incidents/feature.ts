@@ -1,7 +1,8 @@
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
-import type { AlertIncidentPort, FollowupCalendarSource, IncidentReviewSource } from '../shared/ports';
+import type { AlertIncidentPort, FollowupCalendarSource, IncidentActivitySink, IncidentReviewSource, IncidentStatusSource } from '../shared/ports';
 import { IncidentAlertPort } from './alert_port';
+import { IncidentStatus } from './status_source';
 import { IncidentChannels } from './channels';
 import { incidentCommand } from './commands';
 import { Declarer } from './declare';
@@ -23,17 +24,19 @@ export interface IncidentsFeature extends Feature {
   readonly alerts: AlertIncidentPort;
   /** For the team calendar: open follow-ups with a due date, as a feed's reader may see them. */
   readonly calendar: FollowupCalendarSource;
+  /** For the status page: active and recent incidents, as a viewer may see them. */
+  readonly statusSource: IncidentStatusSource;
 }
 
 /** Incidents: declare → channel → respond → resolve → review. Wiring only. */
-export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
+export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: IncidentActivitySink } = {}): IncidentsFeature {
   const settings = () => parseSettings(ctx.settings());
   // Unreadable records are skipped by lists and reported once, for `/infra doctor`.
   const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
   const store = new IncidentStore(ctx.kv, (err) => void corrupt.reportError(err));
   const facts = new ServerFacts(ctx.api);
   const channels = new IncidentChannels(ctx.api, facts, ctx.botUserId);
-  const effects = new IncidentEffects(ctx, store, settings);
+  const effects = new IncidentEffects(ctx, store, settings, ports.activity ?? null);
   const reminders = new Reminders(ctx, store, settings);
   const declarer = new Declarer(ctx, store, channels, effects, facts, reminders, settings, ctx.botUserId);
   const service = new IncidentService(ctx, store, channels, effects, reminders, settings, ctx.botUserId);
@@ -45,6 +48,7 @@ export function createIncidentsFeature(ctx: ProductContext): IncidentsFeature {
     reviews,
     alerts: new IncidentAlertPort(ctx, store, declarer, service, effects),
     calendar: new IncidentCalendar(ctx, store),
+    statusSource: new IncidentStatus(ctx, queries, settings, store),
     commands: [incidentCommand({ ctx, declarer, service, queries, settings })],
     routes: mountIncidentRoutes({ ctx, declarer, service, queries, effects, settings }),
     activate: async () => {

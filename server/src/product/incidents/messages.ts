@@ -87,6 +87,8 @@ export const SUB_USAGE = {
   info: '[INC-n]',
   list: '[active|resolved|all]',
   metrics: '[days]',
+  component: '[INC-n] <component…|none>',
+  public: '[INC-n] <public status text>|off',
 } as const;
 
 const path = {
@@ -110,6 +112,8 @@ const path = {
   info: 'info',
   list: 'list',
   metrics: 'metrics',
+  component: 'component',
+  public: 'public',
 } as const satisfies Record<keyof typeof SUB_USAGE, string>;
 
 /** Full usage lines, e.g. "/incident severity <1-4|SEV1-SEV4|label>". */
@@ -150,6 +154,8 @@ export const HELP = {
   info: `Show an incident: severity, roles, milestones, latest update. ${ANYWHERE}`,
   list: "List the team's incidents",
   metrics: "MTTA and MTTR by severity over the last days (90 unless given), for the incidents you can see",
+  component: `Set the status-page components this incident affects (\`none\` clears them). ${ANYWHERE}`,
+  public: `Show the incident on the public status page with this text only (commander, channel admins); \`off\` takes it off. ${ANYWHERE_TEXT}`,
 } as const;
 
 // ---- who may: the policy's wording ----
@@ -176,6 +182,8 @@ export const ACTION_WORDS = {
   accept: 'accept the incident',
   dismiss: 'dismiss the incident',
   review: 'mark the incident reviewed',
+  components: 'set its components',
+  public: 'show it on the public status page',
   declare: 'declare incidents in this team',
 } as const;
 
@@ -586,4 +594,23 @@ export const triageWords = {
   accepted: (i: Incident): string => `${reference(i.number)} is active now; you acknowledged it.`,
   dismissed: (i: Incident): string => `${reference(i.number)} is dismissed as noise; metrics count it apart.`,
   autoResolvedSummary: 'Every alert of the group resolved (the alert source resolves automatically).',
+} as const;
+
+// ---- status-page components (issue 11) ----
+
+export const componentWords = {
+  tooMany: (max: number): string => `An incident names at most ${max} components.`,
+  set: (i: Incident, names: readonly string[]): string =>
+    names.length ? `${reference(i.number)} affects ${names.map((n) => `\`${n}\``).join(', ')} on the status page.` : `${reference(i.number)} affects no component now.`,
+  timeline: (actor: string, names: readonly string[]): string => `${actor} set the components: ${names.length ? names.join(', ') : 'none'}`,
+  unchanged: (i: Incident): string => `${reference(i.number)} already has those components.`,
+} as const;
+
+export const publicWords = {
+  noText: 'Give the text customers should read, or `off`.',
+  tooLong: (max: number): string => `The public status text has at most ${max} characters.`,
+  on: (i: Incident): string => `${reference(i.number)} is on the public status page as: ${i.publicStatus}`,
+  off: (i: Incident): string => `${reference(i.number)} is no longer on the public status page.`,
+  timelineOn: (actor: string, text: string): string => `${actor} set the public status: ${text}`,
+  timelineOff: (actor: string): string => `${actor} took the incident off the public status page`,
 } as const;

@@ -21,6 +21,10 @@ export const LIMITS = {
   setupInvitees: INCIDENT_LIMITS.invitees + 2,
   /** Resolves remembered (resolve → reopen → resolve …); the oldest go first beyond this. */
   resolutions: 50,
+  /** Status-page components one incident may name, and a component slug's length. */
+  components: 10,
+  component: 40,
+  publicStatus: 1000,
 } as const;
 
 const id = z.string().max(64);
@@ -114,6 +118,14 @@ export const incidentSchema = z.object({
    * timeline chunk: a crash between the two writes loses nothing (the next write copies them).
    */
   outbox: z.array(timelineEntrySchema).max(LIMITS.outbox),
+  /** Status-page components this incident affects (slugs; `/incident component`). Records from before it read as []. */
+  components: z.array(z.string().min(1).max(LIMITS.component)).max(LIMITS.components).default([]),
+  /**
+   * Shown on the team's public status page (behind its secret link) with `publicStatus` only —
+   * never the title or updates. Set by the commander (`/incident public`). Older records: not shown.
+   */
+  customerFacing: z.boolean().default(false),
+  publicStatus: z.string().max(LIMITS.publicStatus).default(''),
 });
 export type Incident = z.output<typeof incidentSchema>;
 

@@ -3,6 +3,7 @@ import { UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import { checkText } from '../shared/text/limits';
+import { slugify } from '../shared/text/slug';
 import { utcStamp } from '../shared/time/duration';
 import type { Milestone, RoleName } from '../contract/incidents';
 import type { IncidentChannels } from './channels';
@@ -11,7 +12,9 @@ import { accumulatedSummary, checkMilestoneOrder, checkMilestoneTime, historyOf,
 import {
   ACTION_WORDS,
   changes,
+  componentWords,
   feed,
+  publicWords,
   followerFooter,
   handedOver,
   input,
@@ -80,6 +83,7 @@ export class IncidentService {
         notice: change.notice?.(result.after, result.before) ?? null,
         card: change.card,
         change: change.change,
+        before: result.before,
       });
     }
     return result;
@@ -190,6 +194,39 @@ export class IncidentService {
       for (const w of warnings) this.ctx.log.warn('escalation responder not added', { incidentId, warning: w });
     }
     return { before, after };
+  }
+
+  /** The status-page components the incident affects (slugs, deduplicated; [] clears them). */
+  async setComponents(caller: Caller, incidentId: string, names: readonly string[]): Promise<Changed> {
+    const slugs = [...new Set(names.map((n) => slugify(n, LIMITS.component)).filter(Boolean))];
+    if (slugs.length > LIMITS.components) throw UserError.badRequest(componentWords.tooMany(LIMITS.components));
+    const actor = await this.name(caller.userId);
+    return this.act(caller, incidentId, 'respond', ACTION_WORDS.components, {
+      mutate: (i, now) =>
+        i.components.join(',') === slugs.join(',')
+          ? UNCHANGED
+          : withTimeline({ ...i, components: slugs }, now, caller.userId, 'components', componentWords.timeline(actor, slugs)),
+      change: 'components',
+    });
+  }
+
+  /** On the public status page with `text` only, or off it (null). */
+  async setPublic(caller: Caller, incidentId: string, text: string | null): Promise<Changed> {
+    const body = text?.trim() ?? null;
+    if (body !== null && !body) throw UserError.badRequest(publicWords.noText);
+    if (body !== null && body.length > LIMITS.publicStatus) throw UserError.badRequest(publicWords.tooLong(LIMITS.publicStatus));
+    const actor = await this.name(caller.userId);
+    return this.act(caller, incidentId, 'steer', ACTION_WORDS.public, {
+      mutate: (i, now) =>
+        body === null
+          ? i.customerFacing
+            ? withTimeline({ ...i, customerFacing: false, publicStatus: '' }, now, caller.userId, 'public', publicWords.timelineOff(actor))
+            : UNCHANGED
+          : i.customerFacing && i.publicStatus === body
+            ? UNCHANGED
+            : withTimeline({ ...i, customerFacing: true, publicStatus: body }, now, caller.userId, 'public', publicWords.timelineOn(actor, body)),
+      change: 'public',
+    });
   }
 
   async role(caller: Caller, incidentId: string, role: RoleName, userId: string): Promise<Incident> {

@@ -8,7 +8,7 @@ export interface InfraCommandPorts {
   readonly commands: () => readonly CommandSpec[];
   readonly owed: (userId: string, teamId: string) => Promise<OwedSection[]>;
   readonly corruptRecords: (userId: string, teamId: string) => Promise<readonly CorruptRecordLine[]>;
-  /** Subcommands of other features, after the built-in ones (e.g. `alerts`). */
+  /** `/infra <name> …` subcommands other features own (alerts, webhooks, components, maintenance, calendar). */
   readonly more?: readonly SubcommandSpec[];
 }
 

@@ -12,7 +12,7 @@ export function createInfraFeature(
   commandsOf: () => readonly CommandSpec[],
   featuresOf: () => readonly Feature[],
   corruptRecords: () => Promise<readonly CorruptRecordLine[]>,
-  /** Subcommands other features add to `/infra` (e.g. `alerts`). */
+  /** Subcommands other features add to `/infra` (alerts, webhooks, components, maintenance, calendar). */
   more: readonly SubcommandSpec[] = [],
 ): Feature {
   const owed = (userId: string, teamId: string) => whatIsOwed(ctx, featuresOf(), userId, teamId);

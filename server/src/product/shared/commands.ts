@@ -126,10 +126,8 @@ export class CommandRouter {
 
   constructor(private readonly onInternalError: (err: unknown, command: string) => void) {}
 
-  /** A second spec of a registered trigger adds its subcommands to the first (`/infra calendar` is the calendar feature's). */
   register(spec: CommandSpec): void {
-    const existing = this.specs.get(spec.trigger);
-    this.specs.set(spec.trigger, existing ? { ...existing, subcommands: [...existing.subcommands, ...spec.subcommands] } : spec);
+    this.specs.set(spec.trigger, spec);
   }
 
   get commands(): readonly CommandSpec[] {

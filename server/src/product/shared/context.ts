@@ -42,9 +42,10 @@ export interface Feature {
   /** Mounted under /api/v1 before authentication: only for what must answer anyone (health). */
   readonly publicRoutes?: (router: Router) => void;
   /**
-   * Mounted at the plugin's root (`/plugins/infra-ops/…`), outside the JSON API and without a
-   * Mattermost user: requests from other systems (alert sources under /hooks, calendar apps) that
-   * authenticate with a secret of their own; each route checks it and reads its own body.
+   * Mounted at the plugin's root (`/plugins/infra-ops/…`), outside the JSON API: server-rendered
+   * pages (the status page, which checks its viewer itself) and requests from other systems (alert
+   * sources under /hooks, calendar apps) that authenticate with a secret of their own; each route
+   * checks its caller and reads its own body.
    */
   readonly rootRoutes?: (router: Router) => void;
   /** Idempotent: runs on every node at every activation (migrations, seeding). */

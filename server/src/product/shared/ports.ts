@@ -169,3 +169,76 @@ export interface FollowupCalendarSource {
   /** The team's open follow-ups that have a due date, as the feed's reader may see them now. */
   dueFollowups(teamId: string, reader: FeedReader): Promise<FollowupDueItem[]>;
 }
+
+/** What outgoing webhooks hear of incidents (issue 11): one call per change that leaves the server. */
+export type IncidentActivityKind = 'declared' | 'status' | 'severity' | 'resolved' | 'reviewed';
+
+/**
+ * An incident as it is right after a change. `private` is the channel's type now (never the
+ * record's flag); the receiving feature decides what of it may leave the server.
+ */
+export interface IncidentActivity {
+  readonly kind: IncidentActivityKind;
+  readonly teamId: string;
+  readonly incidentId: string;
+  readonly reference: string;
+  readonly number: number;
+  readonly title: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly previousSeverity: 1 | 2 | 3 | 4 | null;
+  readonly severityLabel: string;
+  readonly phase: 'triage' | 'active' | 'resolved' | 'dismissed';
+  readonly private: boolean;
+  readonly status: string | null;
+  readonly summary: string | null;
+  readonly components: readonly string[];
+  readonly declaredAt: number;
+  readonly resolvedAt: number | null;
+  readonly channelId: string;
+  readonly channelName: string;
+  /** When the change happened; with incidentId, kind and `rev` it names the change uniquely. */
+  readonly at: number;
+  /** The record's revision after the change: the same change heard twice has the same rev. */
+  readonly rev: number;
+}
+
+export interface IncidentActivitySink {
+  /** Best effort for the incident: a failure is logged by the caller and never fails the change. */
+  incidentChanged(activity: IncidentActivity): Promise<void>;
+}
+
+/** An incident as the status page shows it; only incidents the viewer may see are ever handed over. */
+export interface StatusIncident {
+  readonly incidentId: string;
+  readonly reference: string;
+  readonly title: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly severityLabel: string;
+  readonly phase: 'active' | 'resolved';
+  readonly components: readonly string[];
+  readonly status: string | null;
+  readonly declaredAt: number;
+  readonly resolvedAt: number | null;
+}
+
+/** A customer-facing incident on the public status page: its public text, never its title or updates. */
+export interface PublicIncident {
+  readonly reference: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly phase: 'active' | 'resolved';
+  readonly components: readonly string[];
+  readonly publicStatus: string;
+  readonly declaredAt: number;
+  readonly resolvedAt: number | null;
+}
+
+/** What the status page reads of incidents, for one viewer (a person). */
+export interface IncidentStatusSource {
+  /**
+   * The team's incidents their commanders marked customer-facing (active, and resolved since
+   * `since`), for the public page behind its secret link: no reader, so only what was made public.
+   */
+  customerFacing(teamId: string, since: number): Promise<{ active: PublicIncident[]; recent: PublicIncident[] }>;
+  /** Active incidents, and incidents resolved since `since`, of the team that the viewer may see now. */
+  forStatusPage(teamId: string, viewerUserId: string, since: number): Promise<{ active: StatusIncident[]; recent: StatusIncident[] }>;
+}

@@ -1,0 +1,27 @@
+import type { SubcommandSpec } from '../shared/commands';
+import type { Feature, ProductContext } from '../shared/context';
+import type { IncidentActivitySink } from '../shared/ports';
+import { webhooksSubcommand } from './commands';
+import { mountWebhookRoutes } from './http';
+import { WebhookService } from './service';
+import { parseSettings } from './settings';
+import { WebhookStore } from './store';
+
+export interface WebhooksFeature extends Feature {
+  /** For incidents: the changes that become outgoing events. */
+  readonly activity: IncidentActivitySink;
+  /** `/infra webhooks …`. */
+  readonly infraSubcommands: readonly SubcommandSpec[];
+}
+
+/** Outgoing webhooks per team. Wiring only. */
+export function createWebhooksFeature(ctx: ProductContext): WebhooksFeature {
+  const service = new WebhookService(ctx, new WebhookStore(ctx.kv), () => parseSettings(ctx.settings()));
+  return {
+    name: 'webhooks',
+    activity: service,
+    infraSubcommands: [webhooksSubcommand(service)],
+    routes: mountWebhookRoutes(service),
+    activate: async () => service.register(),
+  };
+}
