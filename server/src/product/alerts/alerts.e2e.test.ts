@@ -190,9 +190,9 @@ describe('alert intake on a real server', () => {
   });
 
   test("Alertmanager's own webhook notifier (prometheus/alertmanager v0.28.1, configured from alertmanager.yml text): accepted, a retry changes nothing, a wrong secret is not retried", async () => {
-    // amsender/ is a test-only Go module pinning Alertmanager; the build is cached by Go after the first run.
+    // e2e/alertmanager/ is a test-only Go module pinning Alertmanager (beside e2e/mmserver); Go caches the build after the first run.
     const binary = join(mkdtempSync(join(tmpdir(), 'amsender-')), 'amsender');
-    await run('go', ['build', '-o', binary, '.'], { cwd: join(__dirname, 'amsender') });
+    await run('go', ['build', '-o', binary, '.'], { cwd: join(__dirname, '..', '..', '..', '..', 'e2e', 'alertmanager') });
     const src = await addSource(`amgo-${tag} --type alertmanager`);
     const gname = `AmGo${tag}`;
     const notify = async (secret: string, extra: string[] = []): Promise<{ retry: boolean; error: string }> =>
