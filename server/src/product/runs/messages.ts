@@ -24,6 +24,7 @@ export const USAGE = {
   timeline: '',
   templates: '',
   template: '<name>',
+  templateExport: '<name>',
 } as const;
 
 export const HELP = {
@@ -49,6 +50,7 @@ export const HELP = {
   timeline: "The run's timeline, newest last",
   templates: "The team's run templates",
   template: 'Show a template: its checklists, gates and cadence',
+  templateExport: 'The template as JSON, to import elsewhere (team admins)',
 } as const;
 
 export const ROLE_WORDS = { owner: 'the run owner' } as const;
@@ -136,3 +138,17 @@ export const nag = (mentions: string, ref: string, runRef: string, title: string
   `${mentions}: ${runRef} item ${ref} “${title}” is due${late > 60_000 ? ` (${humanDuration(late)} ago)` : ' now'}. \`/run check ${ref}\` when it is done.`;
 
 export { runReference };
+
+/** Template export and import (template_io.ts, playbooks_import.ts). */
+export const IMPORT = {
+  refused: (problems: readonly string[]): string => `The template was not imported: ${problems.join('; ')}.`,
+  notJson: (reason: string): string => `document: not JSON (${reason.slice(0, 120)})`,
+  moreProblems: (n: number): string => `and ${n} more`,
+  tooManyItems: (max: number): string => `template.checklists: at most ${max} items in all`,
+  unknownUser: (name: string, where: string): string => `@${name}: no such user in this team — left out of ${where}`,
+  unknownUserId: (id: string, where: string): string => `user id ${id}: no such user in this team — left out of ${where}`,
+  unknownGroup: (name: string, id: string, where: string): string => `group ${name ? `“${name}” ` : ''}(${id}): not found on this server — left out of ${where}`,
+  exported: (name: string, version: number): string => `Template “${name}” (version ${version}), as JSON — import it with \`POST …/templates/import\` (source "infra-ops"):`,
+  tooLongToShow: (name: string, path: string): string => `“${name}” is too large for a message; download it from \`GET ${path}\`.`,
+  imported: (name: string, version: number): string => `Imported “${name}” as version ${version}.`,
+};
