@@ -157,7 +157,9 @@ export class RunService {
   async exportTemplate(actor: string, teamId: string, slug: string): Promise<TemplateDocument> {
     const c = this.call(actor);
     await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, ACTION_TEXT.exportTemplates);
-    const template = await this.findTemplate(teamId, slug);
+    const all = await this.allTemplates(teamId);
+    const template = all.find((t) => t.slug === slug);
+    if (!template) throw UserError.notFound(ERR.noSuchTemplate(slug, all.map((t) => t.body.name)));
     const { userIds, groupIds } = idsIn(template.body);
     const users = new Map<string, string>();
     for (const id of userIds) users.set(id, await c.people.username(id));

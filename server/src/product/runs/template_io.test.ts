@@ -119,6 +119,8 @@ test('over HTTP: team admins import a Playbooks export and our own format, expor
   const refused = await f.h.http('POST', `${base}/import`, f.alice, { source: 'playbooks', document: PLAYBOOK });
   assert.equal(refused.status, 403, 'alice is not a team admin');
   assert.equal((await f.h.http('GET', `${base}/product-release-playbooks`, f.alice)).status, 403);
+  assert.equal((await f.h.http('GET', `${base}/product-release`, f.admin)).status, 200);
+  assert.equal((await f.h.http('GET', `${base}/product`, f.admin)).status, 404, 'the route takes an exact slug');
   assert.equal((await f.h.http('POST', `${base}/import`, f.outsider, { source: 'playbooks', document: PLAYBOOK })).status, 404, 'someone outside the team learns nothing');
 
   const exported = await f.h.http('GET', `${base}/product-release-playbooks`, f.admin);
