@@ -25,6 +25,8 @@ import {
   isRecord,
   pickRoutes,
   rfcRoutes,
+  runRoutes,
+  webhookRoutes,
   type AnswerOf,
   type BodyOf,
   type EventName,
@@ -41,7 +43,7 @@ let bob: User;
 let carol: User;
 let town: Channel;
 
-const ALL_ROUTES: ReadonlyArray<Readonly<Record<string, Route>>> = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes, infraRoutes, alertRoutes];
+const ALL_ROUTES: ReadonlyArray<Readonly<Record<string, Route>>> = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes, infraRoutes, alertRoutes, runRoutes, webhookRoutes];
 const called = new Set<Route>();
 
 /** One call as `user`; the answer must have the route's status and decode strictly. */
@@ -147,6 +149,8 @@ describe('contract with the server', () => {
     assert.equal(raised.rfc.openConcerns, 1);
     const resolved = await ok(rfcRoutes.resolveConcern, { ...at, concernId: raised.concernId }, bob, { body: { resolution: 'Answered in the doc' } });
     assert.equal(resolved.rfc.openConcerns, 0);
+    assert.equal((await ok(rfcRoutes.answer, at, bob, { body: { answer: 'hold', note: 'numbers first' } })).rfc.reviewers[0]!.answer, 'hold');
+    assert.equal((await ok(rfcRoutes.delegate, at, bob, { body: { to: carol.Id } })).rfc.reviewers[0]!.delegate, carol.Id);
     await ok(rfcRoutes.approve, at, bob, { body: {} });
     assert.equal((await ok(rfcRoutes.decide, at, alice, { body: { action: 'accept' } })).rfc.status, 'accepted');
     assert.notEqual((await ok(rfcRoutes.reviewed, at, alice, { body: {} })).rfc.lastReviewedAt, null);
@@ -220,6 +224,35 @@ describe('contract with the server', () => {
     assert.equal((await ok(incidentRoutes.accept, { ...at, number: one.number }, alice, { body: {} })).incident.phase, 'active');
     assert.equal((await ok(incidentRoutes.dismiss, { ...at, number: two.number }, alice, { body: { reason: 'noise' } })).incident.phase, 'dismissed');
     assert.equal((await ok(alertRoutes.remove, { ...at, slug: 'prom' }, admin)).source.name, 'prom');
+  });
+
+  it('runs: every route answers its contract shape, from the start to the report; templates export and import', async () => {
+    const at = { teamId: teamId() };
+    const started = (await ok(runRoutes.start, at, alice, { body: { kind: 'release', name: '9.9', channel_id: town.Id } })).run;
+    const run = { ...at, number: started.number };
+    assert.ok((await ok(runRoutes.list, at, alice)).items.some((r) => r.number === started.number));
+    assert.equal((await ok(runRoutes.get, run, alice)).run.name, '9.9');
+    assert.equal((await ok(runRoutes.item, { ...run, ref: '1.1' }, alice, { body: { action: 'check' } })).run.progress.done, 1);
+    assert.match((await ok(runRoutes.report, run, alice)).markdown, /^# RUN-\d+ 9\.9/);
+    const templates = (await ok(runRoutes.templates, at, alice)).items;
+    const admin = world.addUser('runsadmin');
+    world.addTeamMember(team.Id, admin.Id, 'team_user team_admin');
+    const document = await ok(runRoutes.exportTemplate, { ...at, slug: templates[0]!.slug }, admin);
+    const imported = await ok(runRoutes.importTemplate, at, admin, { body: { source: 'infra-ops', document: JSON.stringify(document) } });
+    assert.equal(imported.template.version, 2, 'a template of that name gets its next version');
+  });
+
+  it('webhooks: team admins add, list, rotate and remove them; the secret only in add and rotate', async () => {
+    const admin = world.addUser('hooksadmin');
+    world.addTeamMember(team.Id, admin.Id, 'team_user team_admin');
+    const at = { teamId: teamId() };
+    const added = await ok(webhookRoutes.add, at, admin, { body: { url: 'https://hooks.example.com/infra' } });
+    assert.ok(added.secret.length >= 32);
+    assert.ok(!JSON.stringify((await ok(webhookRoutes.list, at, admin)).items).includes(added.secret));
+    const rotated = await ok(webhookRoutes.rotate, { ...at, webhookId: added.webhook.id }, admin);
+    assert.notEqual(rotated.secret, added.secret);
+    assert.ok(Array.isArray((await ok(webhookRoutes.deliveries, at, admin)).items));
+    assert.equal((await ok(webhookRoutes.remove, { ...at, webhookId: added.webhook.id }, admin)).webhook.id, added.webhook.id);
   });
 
   it('covered every route of the contract', () => {

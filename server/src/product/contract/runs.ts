@@ -121,6 +121,83 @@ export const itemActionBody = z.strictObject({
   action: z.enum(['check', 'uncheck', 'skip']),
 });
 
+// ---- template export and import (JSON) ----
+
+export const TEMPLATE_FORMAT = 'infra-ops.template';
+/** An imported document's size, in characters (a Playbooks export of a large playbook is ~100 kB). */
+export const TEMPLATE_DOCUMENT_MAX = 512 * 1024;
+export const TEMPLATE_SOURCES = ['infra-ops', 'playbooks'] as const;
+
+const bounded = (max: number) => z.string().check(z.maxLength(max));
+const named = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+/**
+ * Who, portably: a role of the run, a user by username, a group by id (its name for people to
+ * read). Usernames and group ids are resolved again on import; unknown ones are reported.
+ */
+export const templatePerson = z.union([
+  z.strictObject({ role: z.enum(RUN_ROLES) }),
+  z.strictObject({ user: named(64) }),
+  z.strictObject({ group: bounded(128), id: named(64) }),
+]);
+export type TemplatePerson = z.output<typeof templatePerson>;
+
+/** `{format, version, template}`: our own exchange format, what export answers and import reads. */
+export const templateDocument = z.strictObject({
+  format: z.literal(TEMPLATE_FORMAT),
+  version: z.literal(1),
+  template: z.strictObject({
+    name: named(RUN_LIMITS.templateName),
+    kind: named(RUN_LIMITS.kind),
+    description: bounded(RUN_LIMITS.description),
+    checklists: z
+      .array(
+        z.strictObject({
+          title: named(RUN_LIMITS.itemTitle),
+          items: z
+            .array(
+              z.strictObject({
+                title: named(RUN_LIMITS.itemTitle),
+                description: bounded(RUN_LIMITS.description),
+                assignees: z.array(templatePerson).check(z.maxLength(RUN_LIMITS.assignees)),
+                dueMinutes: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.dueMinutesMax))),
+                command: z.nullable(bounded(RUN_LIMITS.command)),
+                approval: z.nullable(
+                  z.strictObject({
+                    approvers: z.array(templatePerson).check(z.maxLength(RUN_LIMITS.approvers)),
+                    quorum: z.strictObject({ kind: z.enum(QUORUM_KINDS), n: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.approvers))) }),
+                  }),
+                ),
+              }),
+            )
+            .check(z.maxLength(RUN_LIMITS.itemsPerChecklist)),
+        }),
+      )
+      .check(z.maxLength(RUN_LIMITS.checklists)),
+    statusUpdateMinutes: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.dueMinutesMax))),
+    summary: bounded(RUN_LIMITS.text),
+    retrospective: z.array(named(RUN_LIMITS.itemTitle)).check(z.maxLength(RUN_LIMITS.retroSections)),
+    channel: z.strictObject({
+      nameTemplate: named(RUN_LIMITS.templateName),
+      private: z.boolean(),
+      invite: z.array(z.union([z.strictObject({ user: named(64) }), z.strictObject({ group: bounded(128), id: named(64) })])).check(z.maxLength(RUN_LIMITS.approvers)),
+    }),
+    appliesTo: z.strictObject({
+      types: z.array(bounded(RUN_LIMITS.kind)).check(z.maxLength(20)),
+      severities: z.array(z.int().check(z.minimum(1), z.maximum(4))).check(z.maxLength(4)),
+    }),
+  }),
+});
+export type TemplateDocument = z.output<typeof templateDocument>;
+
+/** The document is sent as the file's text: it is parsed (and its errors located) by the server. */
+export const importTemplateBody = z.strictObject({
+  source: z.enum(TEMPLATE_SOURCES),
+  document: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(TEMPLATE_DOCUMENT_MAX)),
+});
+/** What was carried over and what could not be (never dropped silently). */
+export const importTemplateAnswer = z.strictObject({ template: templateSummaryView, carriedOver: z.array(z.string()), notCarried: z.array(z.string()) });
+export type ImportTemplateAnswer = z.output<typeof importTemplateAnswer>;
+
 const runAnswer = z.strictObject({ run: runView });
 
 export const runRoutes = {
@@ -138,5 +215,7 @@ export const runRoutes = {
     answer: z.strictObject({ filename: z.string(), markdown: z.string(), html: z.string() }),
     status: 200,
   }),
+  exportTemplate: route({ method: 'GET', path: '/teams/:teamId/templates/:slug', query: null, body: null, answer: templateDocument, status: 200 }),
+  importTemplate: route({ method: 'POST', path: '/teams/:teamId/templates/import', query: null, body: importTemplateBody, answer: importTemplateAnswer, status: 201 }),
 } as const;
 

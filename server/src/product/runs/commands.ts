@@ -1,8 +1,11 @@
 /** `/run …` (in a run's channel) and `/release start`: parsing and replies only; the rules live in the service. */
 import { type CommandInvocation, type CommandSpec, ephemeral, parsePositiveInt, type SubcommandSpec } from '../shared/commands';
+import { API_BASE, fillPath } from '../contract/api';
+import { runRoutes } from '../contract/runs';
 import { UserError } from '../shared/errors';
+import { POST_RUNES_MAX } from '../shared/text/limits';
 import { durationMs, utcStamp } from '../shared/time/duration';
-import { ERR, HELP, reply, runReference, USAGE } from './messages';
+import { ERR, HELP, IMPORT, reply, runReference, USAGE } from './messages';
 import type { RunService } from './service';
 import type { Quorum } from '../shared/signoff/gate';
 import { statsLine } from './stats';
@@ -265,6 +268,21 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
         name: 'template',
         usage: USAGE.template,
         help: HELP.template,
+        subcommands: [
+          {
+            name: 'export',
+            usage: USAGE.templateExport,
+            help: HELP.templateExport,
+            run: async (inv) => {
+              if (!inv.text.trim()) throw UserError.badRequest('Say which template, e.g. `/run template export Product release`.', `${inv.path} ${USAGE.templateExport}`);
+              const t = await runs.template(inv.userId, inv.teamId, inv.text);
+              const doc = await runs.exportTemplate(inv.userId, inv.teamId, t.slug);
+              const text = codeBlock(IMPORT.exported(t.body.name, t.version), JSON.stringify(doc, null, 2));
+              if ([...text].length > POST_RUNES_MAX) return ephemeral(IMPORT.tooLongToShow(t.body.name, `${API_BASE}${fillPath(runRoutes.exportTemplate.path, { teamId: inv.teamId, slug: t.slug })}`));
+              return ephemeral(text);
+            },
+          },
+        ],
         run: async (inv) => {
           const t = await runs.template(inv.userId, inv.teamId, inv.text);
           const s = templateSummary(t);
@@ -297,4 +315,11 @@ export function releaseCommand(runs: RunService): CommandSpec {
       },
     ],
   };
+}
+
+/** A heading and JSON in a code block, fenced so no backtick run in the JSON can close it early. */
+function codeBlock(heading: string, json: string): string {
+  const longest = Math.max(2, ...[...json.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${heading}\n${fence}json\n${json}\n${fence}`;
 }

@@ -19,4 +19,6 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
     return { filename, markdown, html };
   });
   serveRoute(router, routes.templates, async ({ userId, params }) => ({ items: await runs.templates(userId, params.teamId) }));
+  serveRoute(router, routes.exportTemplate, async ({ userId, params }) => runs.exportTemplate(userId, params.teamId, params.slug));
+  serveRoute(router, routes.importTemplate, async ({ userId, params, body }) => runs.importTemplate(userId, params.teamId, body.source, body.document));
 }

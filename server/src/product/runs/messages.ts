@@ -24,6 +24,7 @@ export const USAGE = {
   timeline: '',
   templates: '',
   template: '<name>',
+  templateExport: '<name>',
 } as const;
 
 export const HELP = {
@@ -52,6 +53,7 @@ export const HELP = {
   templates: "The team's run templates",
   stats: 'Per template: runs started and finished, median time to finish, time in approval, due items on time',
   template: 'Show a template: its checklists, gates and cadence',
+  templateExport: 'The template as JSON, to import elsewhere (team admins)',
 } as const;
 
 export const ROLE_WORDS = { owner: 'the run owner' } as const;
@@ -151,3 +153,17 @@ export const retroReminder = (owner: string, ref: string): string =>
   `@${owner}: the retrospective of ${ref} is not published yet. Write it with \`/run retro <section> <text>\` and publish it with \`/run retro publish\`.`;
 
 export { runReference };
+
+/** Template export and import (template_io.ts, playbooks_import.ts). */
+export const IMPORT = {
+  refused: (problems: readonly string[]): string => `The template was not imported: ${problems.join('; ')}.`,
+  notJson: (reason: string): string => `document: not JSON (${reason.slice(0, 120)})`,
+  moreProblems: (n: number): string => `and ${n} more`,
+  tooManyItems: (max: number): string => `template.checklists: at most ${max} items in all`,
+  unknownUser: (name: string, where: string): string => `@${name}: no such user in this team — left out of ${where}`,
+  unknownUserId: (id: string, where: string): string => `user id ${id}: no such user in this team — left out of ${where}`,
+  unknownGroup: (name: string, id: string, where: string): string => `group ${name ? `“${name}” ` : ''}(${id}): not found on this server — left out of ${where}`,
+  exported: (name: string, version: number): string => `Template “${name}” (version ${version}), as JSON — import it with \`POST …/templates/import\` (source "infra-ops"):`,
+  tooLongToShow: (name: string, path: string): string => `“${name}” is too large for a message; download it from \`GET ${path}\`.`,
+  imported: (name: string, version: number): string => `Imported “${name}” as version ${version}.`,
+};

@@ -7,7 +7,7 @@
  */
 import { AppError } from '../../plugin/api/app_error';
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
-import type { RunView, TemplateSummaryView } from '../contract/runs';
+import type { ImportTemplateAnswer, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
 import type { Access, Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
@@ -46,7 +46,11 @@ import { RunStore, type TemplateList } from './store';
 import { reportHtml, reportMarkdown } from './report';
 import { type TemplateStats, templateStats } from './stats';
 import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
+import { fromPlaybook } from './playbooks_import';
+import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from './template_io';
 import { peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
+
+type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
 export const DUE_JOB = 'run.item_due';
 export const RETRO_JOB = 'run.retro_reminder';
@@ -154,6 +158,48 @@ export class RunService {
     const found = all.find((t) => t.slug === slug) ?? all.filter((t) => t.body.name.toLowerCase().startsWith(name.trim().toLowerCase()))[0];
     if (!found || !name.trim()) throw UserError.notFound(ERR.noSuchTemplate(name.slice(0, 80), all.map((t) => t.body.name)));
     return found;
+  }
+
+  /** A template as our JSON exchange format (team admins): people by username and group name. */
+  async exportTemplate(actor: string, teamId: string, slug: string): Promise<TemplateDocument> {
+    const c = this.call(actor);
+    await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, ACTION_TEXT.exportTemplates);
+    const all = await this.allTemplates(teamId);
+    const template = all.find((t) => t.slug === slug);
+    if (!template) throw UserError.notFound(ERR.noSuchTemplate(slug, all.map((t) => t.body.name)));
+    const { userIds, groupIds } = idsIn(template.body);
+    const users = new Map<string, string>();
+    for (const id of userIds) users.set(id, await c.people.username(id));
+    const groups = new Map<string, string>();
+    for (const id of groupIds) {
+      const group = await this.ctx.api.getGroup(id).catch(nullIfMissing);
+      if (group) groups.set(id, group.Name ?? group.DisplayName);
+    }
+    return toDocument(template.body, { users, groups });
+  }
+
+  /**
+   * A template from our JSON or from a Playbooks export (team admins), saved like any other (a
+   * new version if its name exists). Its people are looked up in this team now; unknown ones are
+   * reported with whatever else could not be carried over, and the rest applies.
+   */
+  async importTemplate(actor: string, teamId: string, source: TemplateSource, document: string): Promise<ImportTemplateAnswer> {
+    const c = this.call(actor);
+    await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, ACTION_TEXT.manageTemplates);
+    const read = source === 'playbooks' ? fromPlaybook(document) : { draft: parseDocument(document), carriedOver: [] as string[], notCarried: [] as string[] };
+    const member = async (user: { Id: string; DeleteAt?: number } | null): Promise<string | null> =>
+      user && !user.DeleteAt && (await c.access.isTeamMember(user.Id, teamId)) ? user.Id : null;
+    const { body, unresolved } = await resolveDraft(read.draft, {
+      userByName: async (username) => member(await this.ctx.api.getUserByUsername(username).catch(nullIfMissing)),
+      userById: async (userId) => member(await this.ctx.api.getUser(userId).catch(nullIfMissing)),
+      group: async (groupId) => {
+        const group = await this.ctx.api.getGroup(groupId).catch(nullIfMissing);
+        return group && !group['DeleteAt'] ? group.Id : null;
+      },
+    });
+    const saved = await this.saveTemplate(actor, teamId, body);
+    const carriedOver = source === 'playbooks' ? read.carriedOver : carriedOverOf(body);
+    return { template: templateSummary(saved), carriedOver, notCarried: [...read.notCarried, ...unresolved] };
   }
 
   // ---- starting and reading ----
@@ -683,7 +729,7 @@ export class RunService {
   }
 }
 
-const ACTION_TEXT: Readonly<Record<RunAction, string>> = {
+const ACTION_TEXT: Readonly<Record<RunAction | 'exportTemplates', string>> = {
   view: 'see it',
   start: 'start a run',
   work: 'work on its checklist',
@@ -695,6 +741,7 @@ const ACTION_TEXT: Readonly<Record<RunAction, string>> = {
   override: 'override open gates',
   viewTemplates: "see the team's templates",
   manageTemplates: "change the team's templates",
+  exportTemplates: "export the team's templates",
 };
 
 const retroJobKey = (run: Pick<Run, 'teamId' | 'number'>): string => `run-retro:${run.teamId}:${run.number}`;
@@ -706,6 +753,12 @@ function retroRefusals<T>(step: () => T): T {
     if (err instanceof RetroRefusal) throw err.code === 'noSuchSection' ? UserError.notFound(ERR.retro[err.code](err.detail)) : UserError.conflict(ERR.retro[err.code](err.detail));
     throw err;
   }
+}
+
+/** Mattermost said there is no such user or group (404, or 400 for a malformed name or id); anything else is a real failure. */
+function nullIfMissing(err: unknown): null {
+  if (err instanceof AppError && (err.isNotFound || err.statusCode === 400)) return null;
+  throw err;
 }
 
 function findItemByTitleDue(run: Run, title: string, due: number): ItemAt | null {
