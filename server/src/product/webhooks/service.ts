@@ -133,7 +133,8 @@ export class WebhookService implements IncidentActivitySink {
         attempts: 0,
         createdAt: this.ctx.now(),
       };
-      if (!(await this.store.enqueue(activity.teamId, delivery.id))) {
+      const admitted = (await this.store.enqueue(activity.teamId, delivery.id)) || ((await this.store.pruneQueue(activity.teamId)) > 0 && (await this.store.enqueue(activity.teamId, delivery.id)));
+      if (!admitted) {
         await this.logAttempt(delivery, 0, 'dropped', null, WEBHOOK_TEXT.queueFull);
         continue;
       }

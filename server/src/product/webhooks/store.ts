@@ -54,6 +54,23 @@ export class WebhookStore {
     });
   }
 
+  /**
+   * Drops queue entries whose delivery is finished or gone (a node that died between queueing and
+   * finishing leaves one): a full queue is checked once before an event is dropped. Returns how many.
+   */
+  async pruneQueue(teamId: string): Promise<number> {
+    const pending = (await this.kv.get(webhookKeys.queue(teamId), queueSchema))?.pending ?? [];
+    const deliveries = await this.kv.getMany(pending.map(webhookKeys.delivery), deliverySchema).catch(() => pending.map(() => null));
+    const stale = new Set(pending.filter((_, n) => deliveries[n]?.state !== 'pending'));
+    if (stale.size === 0) return 0;
+    await this.kv.update(webhookKeys.queue(teamId), queueSchema, (current) => {
+      if (!current) return UNCHANGED;
+      const kept = current.pending.filter((d) => !stale.has(d));
+      return kept.length === current.pending.length ? UNCHANGED : { v: 1 as const, pending: kept };
+    });
+    return stale.size;
+  }
+
   async queued(teamId: string): Promise<number> {
     return (await this.kv.get(webhookKeys.queue(teamId), queueSchema))?.pending.length ?? 0;
   }

@@ -192,15 +192,37 @@ test('only the events a webhook listens for, and a full queue drops and logs ins
     await f.cmd(f.alice, '/incident status Looking', ch);
     await f.h.ctx.scheduler.runDue();
     assert.equal(rx.received.length, 0, 'declared and status are not listened for');
-    // Fill the team's queue as if 500 deliveries were waiting.
-    await f.h.ctx.kv.update(webhookKeys.queue(f.team.Id), (await import('./records')).queueSchema, () => ({
-      v: 1 as const,
-      pending: Array.from({ length: 500 }, (_, n) => `x${n}`),
-    }));
+    // Fill the team's queue with 500 deliveries still waiting (a receiver down for hours).
+    const records = await import('./records');
+    const waiting = Array.from({ length: 500 }, (_, n) => `evt_waiting${n}.wh0000000000000000`);
+    await Promise.all(
+      waiting.map((id) =>
+        f.h.ctx.kv.insert(webhookKeys.delivery(id), records.deliverySchema, {
+          v: 1,
+          id,
+          teamId: f.team.Id,
+          webhookId: 'wh0000000000000000',
+          eventId: id.split('.')[0]!,
+          type: 'incident.declared',
+          body: '{}',
+          state: 'pending',
+          attempts: 1,
+          createdAt: f.h.clock,
+        }),
+      ),
+    );
+    await f.h.ctx.kv.update(webhookKeys.queue(f.team.Id), records.queueSchema, () => ({ v: 1 as const, pending: waiting }));
     await f.cmd(f.alice, '/incident resolve Cleaned up', ch);
     await f.h.ctx.scheduler.runDue();
     assert.equal(rx.received.length, 0);
     assert.match(await f.cmd(f.carol, '/infra webhooks log'), /incident\.resolved .* — dropped \(webhook queue full; event dropped\)/);
+
+    // Entries whose delivery is gone (a node died mid-way) are pruned before an event is dropped.
+    await f.h.ctx.kv.update(webhookKeys.queue(f.team.Id), records.queueSchema, () => ({ v: 1 as const, pending: Array.from({ length: 500 }, (_, n) => `gone${n}`) }));
+    await f.cmd(f.alice, '/incident reopen', ch);
+    await f.cmd(f.alice, '/incident resolve Cleaned up again', ch);
+    await until('the delivery', () => rx.received.length === 1);
+    assert.equal(webhookEvent.parse(JSON.parse(rx.received[0]!.body)).type, 'incident.resolved');
   } finally {
     rx.close();
   }
