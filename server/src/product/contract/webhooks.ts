@@ -45,8 +45,7 @@ export const webhookIncident = z.strictObject({
   redacted: z.boolean(),
   severity: severitySchema,
   severityLabel: z.string(),
-  /** triage and dismissed: incidents opened from alerts, before someone accepts them or after they were dismissed as noise. */
-  phase: z.enum(['triage', 'active', 'resolved', 'dismissed']),
+  phase: z.enum(['active', 'resolved']),
   title: z.nullable(z.string()),
   /** The latest status update's text. */
   status: z.nullable(z.string()),

@@ -28,6 +28,8 @@ export interface AfterWrite {
 /** The changes outgoing webhooks hear of (shared/ports.ts IncidentActivitySink). */
 const ACTIVITY: Partial<Record<IncidentChange, IncidentActivityKind>> = {
   declared: 'declared',
+  // An incident opened from alerts is heard of once someone accepts it (triage noise never leaves).
+  accepted: 'declared',
   status: 'status',
   severity: 'severity',
   resolved: 'resolved',
@@ -116,7 +118,7 @@ export class IncidentEffects {
   /** Tells the activity sink (outgoing webhooks) of a change it listens for; privacy is the channel's now. */
   async reportActivity(incident: Incident, access: Access, change: IncidentChange, before?: Incident): Promise<void> {
     const kind = ACTIVITY[change];
-    if (!this.activitySink || !kind || incident.phase === 'pending') return;
+    if (!this.activitySink || !kind || incident.phase === 'pending' || incident.phase === 'triage' || incident.phase === 'dismissed') return;
     const settings = this.settings();
     await this.activitySink.incidentChanged({
       kind,
@@ -128,7 +130,7 @@ export class IncidentEffects {
       severity: incident.severity,
       previousSeverity: kind === 'severity' && before ? before.severity : null,
       severityLabel: settings.severityLabels[incident.severity],
-      phase: incident.phase,
+      phase: incident.phase === 'resolved' ? 'resolved' : 'active',
       private: await access.isPrivate(incident.channelId),
       status: incident.lastUpdate?.text ?? null,
       summary: incident.resolution?.summary ?? null,

@@ -187,7 +187,7 @@ export interface IncidentActivity {
   readonly severity: 1 | 2 | 3 | 4;
   readonly previousSeverity: 1 | 2 | 3 | 4 | null;
   readonly severityLabel: string;
-  readonly phase: 'triage' | 'active' | 'resolved' | 'dismissed';
+  readonly phase: 'active' | 'resolved';
   readonly private: boolean;
   readonly status: string | null;
   readonly summary: string | null;

@@ -13,6 +13,7 @@ import { checkWebhookUrl, retryDelay, MAX_ATTEMPTS } from './delivery';
 import { eventIdOf, webhookEventOf } from './events';
 import { signature, verifySignature } from './signing';
 import { webhookKeys } from './store';
+import { alertmanagerBody } from '../alerts/test_payloads';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -225,5 +226,37 @@ test('only the events a webhook listens for, and a full queue drops and logs ins
     assert.equal(webhookEvent.parse(JSON.parse(rx.received[0]!.body)).type, 'incident.resolved');
   } finally {
     rx.close();
+  }
+});
+
+test('an incident opened from alerts is heard of once accepted (as declared); triage noise never leaves', async () => {
+  const f = await withAdmin();
+  const rx = await receiver();
+  try {
+    await f.cmd(f.carol, `/infra webhooks add ${rx.url}`);
+    const added = await f.cmd(f.carol, `/infra alerts add prom --type alertmanager --responders @${f.alice.Username}`);
+    const url = /\*\*URL\*\*: `[^`]*\/hooks\/alertmanager\/([^`/]+)`/.exec(added);
+    const secret = /\*\*Secret\*\*: `([^`]+)`/.exec(added);
+    assert.ok(url && secret, added);
+    const notify = async (groupKey: string): Promise<void> => {
+      const res = await f.h.http('POST', `/hooks/alertmanager/${url[1]}?token=${encodeURIComponent(secret[1]!)}`, null, alertmanagerBody(groupKey, [{ fingerprint: groupKey, name: groupKey }]));
+      assert.equal(res.status, 202);
+    };
+    await notify('noise');
+    await notify('real');
+    for (let i = 0; i < 4; i++) await f.h.ctx.scheduler.runDue();
+    assert.equal(rx.received.length, 0, 'nothing leaves while the incidents are in triage');
+    const list = await f.cmd(f.alice, '/incident list all');
+    const numbers = [...list.matchAll(/INC-0*(\d+)/g)].map((m) => Number(m[1]));
+    assert.ok(numbers.length >= 2, list);
+    await f.cmd(f.alice, `/incident dismiss INC-${numbers[0]} flapping`);
+    await f.cmd(f.alice, `/incident accept INC-${numbers[1]}`);
+    for (let i = 0; i < 3; i++) await f.h.ctx.scheduler.runDue();
+    await until('the accepted incident is delivered', () => rx.received.length >= 1);
+    const events = rx.received.map((r) => webhookEvent.parse(JSON.parse(r.body)) as WebhookEvent);
+    assert.deepEqual(events.map((e) => [e.type, e.incident.number, e.incident.phase]), [['incident.declared', numbers[1], 'active']]);
+  } finally {
+    rx.close();
+    f.h.close();
   }
 });
