@@ -253,7 +253,7 @@ test('an incident opened from alerts is heard of once accepted (as declared); tr
     await f.cmd(f.alice, `/incident accept INC-${numbers[1]}`);
     for (let i = 0; i < 3; i++) await f.h.ctx.scheduler.runDue();
     await until('the accepted incident is delivered', () => rx.received.length >= 1);
-    const events = rx.received.map((r) => webhookEvent.parse(JSON.parse(r.body)) as WebhookEvent);
+    const events = rx.received.map((r) => webhookEvent.parse(JSON.parse(r.body)));
     assert.deepEqual(events.map((e) => [e.type, e.incident.number, e.incident.phase]), [['incident.declared', numbers[1], 'active']]);
   } finally {
     rx.close();
