@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RFC_LIMITS } from '../contract/rfc';
-import { gateSchema, type Gate } from '../shared/signoff/gate';
+import { concernSchema, gateSchema, type Gate } from '../shared/signoff/gate';
 import { boundedList, boundedText } from '../shared/text/limits';
 import { APPROVERS_MAX } from './settings';
 import { RFC_ACTIONS, RFC_STATUSES } from './lifecycle';
@@ -26,15 +26,7 @@ const reviewGateSchema = gateSchema({ seats: LIMITS.reviewers, concerns: LIMITS.
 export type ReviewGate = Gate;
 
 /** Version 1 kept reviewers and concerns apart; read-only now, moved onto the gate when read (rfcSchema). */
-const concernV1 = z.object({
-  id: z.number().int().positive(),
-  text: text.min(1),
-  raisedBy: id,
-  raisedAt: z.number(),
-  resolvedBy: id.nullable(),
-  resolvedAt: z.number().nullable(),
-  resolution: text.nullable(),
-});
+const concernV1 = concernSchema({ text: LIMITS.text });
 const reviewerV1 = z.object({ userId: id, signedOffAt: z.number().nullable() });
 
 const rfcFields = {

@@ -58,6 +58,7 @@ export const HELP = {
 
 export const ROLE_WORDS = { owner: 'the run owner' } as const;
 
+/** What each action of policy.ts is called in refusals ("Only … can finish the run."). */
 export const ACTION_WORDS = {
   view: 'see it',
   start: 'start a run',
@@ -68,7 +69,9 @@ export const ACTION_WORDS = {
   finish: 'finish the run',
   publish: 'publish the retrospective',
   override: 'override open gates',
+  viewTemplates: "see the team's templates",
   manageTemplates: "change the team's templates",
+  exportTemplates: "export the team's templates",
 } as const;
 
 export const ownerTitle = (kind: string): string => (kind === 'incident' ? 'commander' : kind === 'release' ? 'release manager' : 'owner');

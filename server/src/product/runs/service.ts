@@ -39,7 +39,7 @@ import {
   setState,
   type Step,
 } from './checklist';
-import { ERR, line, nag, retroReminder, runReference } from './messages';
+import { ACTION_WORDS, ERR, line, nag, retroReminder, runReference } from './messages';
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { RunStore, type TemplateList } from './store';
@@ -163,7 +163,7 @@ export class RunService {
   /** A template as our JSON exchange format (team admins): people by username and group name. */
   async exportTemplate(actor: string, teamId: string, slug: string): Promise<TemplateDocument> {
     const c = this.call(actor);
-    await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, ACTION_TEXT.exportTemplates);
+    await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, ACTION_WORDS.exportTemplates);
     const all = await this.allTemplates(teamId);
     const template = all.find((t) => t.slug === slug);
     if (!template) throw UserError.notFound(ERR.noSuchTemplate(slug, all.map((t) => t.body.name)));
@@ -185,7 +185,7 @@ export class RunService {
    */
   async importTemplate(actor: string, teamId: string, source: TemplateSource, document: string): Promise<ImportTemplateAnswer> {
     const c = this.call(actor);
-    await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, ACTION_TEXT.manageTemplates);
+    await runPolicy.require(c.access, actor, 'manageTemplates', { scope: { teamId, channelId: null } }, ACTION_WORDS.manageTemplates);
     const read = source === 'playbooks' ? fromPlaybook(document) : { draft: parseDocument(document), carriedOver: [] as string[], notCarried: [] as string[] };
     const member = async (user: { Id: string; DeleteAt?: number } | null): Promise<string | null> =>
       user && !user.DeleteAt && (await c.access.isTeamMember(user.Id, teamId)) ? user.Id : null;
@@ -633,7 +633,7 @@ export class RunService {
    * channel's clients told, new due times scheduled.
    */
   private async change(c: Call, loaded: Run, action: RunAction, holders: Holders<RunRole>, step: (run: Run, who: string, now: number) => Step, concernId = 0): Promise<Run> {
-    await runPolicy.require(c.access, c.actor, action, { scope: this.scopeOf(loaded), holders }, ACTION_TEXT[action]);
+    await runPolicy.require(c.access, c.actor, action, { scope: this.scopeOf(loaded), holders }, ACTION_WORDS[action]);
     const who = await c.people.username(c.actor);
     const now = this.ctx.now();
     const { before, after } = await this.store.update(loaded.teamId, loaded.number, (current) => {
@@ -728,21 +728,6 @@ export class RunService {
     return { approver: [...ids] };
   }
 }
-
-const ACTION_TEXT: Readonly<Record<RunAction | 'exportTemplates', string>> = {
-  view: 'see it',
-  start: 'start a run',
-  work: 'work on its checklist',
-  answer: 'answer on this gate',
-  resolve: 'resolve this concern',
-  approvers: 'name approvers',
-  finish: 'finish the run',
-  publish: 'publish the retrospective',
-  override: 'override open gates',
-  viewTemplates: "see the team's templates",
-  manageTemplates: "change the team's templates",
-  exportTemplates: "export the team's templates",
-};
 
 const retroJobKey = (run: Pick<Run, 'teamId' | 'number'>): string => `run-retro:${run.teamId}:${run.number}`;
 

@@ -15,7 +15,7 @@
  */
 import type { Answer, Gate, GateConcern, GateLimits, Quorum, Seat } from './records';
 
-export { ANSWERS, type Answer, type Gate, type GateConcern, type GateLimits, gateSchema, type Quorum, QUORUM_KINDS, type Seat } from './records';
+export { ANSWERS, type Answer, concernSchema, type Gate, type GateConcern, type GateLimits, gateSchema, type Quorum, QUORUM_KINDS, type Seat } from './records';
 
 /** Returned by an operation that would change nothing (so callers skip the write and the notice). */
 export const SAME = Symbol('gate unchanged');

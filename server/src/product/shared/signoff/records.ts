@@ -21,6 +21,20 @@ export interface GateLimits {
 
 const id = z.string().max(64);
 
+/** A blocking concern: raised by anyone, resolved by its raiser or the owner (the feature's policy). */
+export function concernSchema(limits: Pick<GateLimits, 'text'>) {
+  const text = boundedText(limits.text);
+  return z.object({
+    id: z.number().int().positive(),
+    text: text.min(1),
+    raisedBy: id,
+    raisedAt: z.number(),
+    resolvedBy: id.nullable(),
+    resolvedAt: z.number().nullable(),
+    resolution: text.nullable(),
+  });
+}
+
 export function gateSchema(limits: GateLimits) {
   const text = boundedText(limits.text);
   const seat = z.object({
@@ -35,15 +49,7 @@ export function gateSchema(limits: GateLimits) {
     answeredAt: z.number().nullable(),
     note: text.nullable(),
   });
-  const concern = z.object({
-    id: z.number().int().positive(),
-    text: text.min(1),
-    raisedBy: id,
-    raisedAt: z.number(),
-    resolvedBy: id.nullable(),
-    resolvedAt: z.number().nullable(),
-    resolution: text.nullable(),
-  });
+  const concern = concernSchema(limits);
   return z.object({
     quorum: z.object({ kind: z.enum(QUORUM_KINDS), n: z.number().int().positive().nullable() }),
     seats: boundedList(seat, limits.seats),
