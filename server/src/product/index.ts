@@ -149,7 +149,9 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 /** The features, in dependency order (a feature may read the ones before it). */
 function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
   const webhooks = createWebhooksFeature(ctx);
-  const incidents = createIncidentsFeature(ctx, { activity: webhooks.activity });
+  // Incidents are runs: declared, an incident's channel gets its runbook; resolved, it is finished.
+  const runs = createRunsFeature(ctx);
+  const incidents = createIncidentsFeature(ctx, { activity: webhooks.activity, runbook: runs.service.runbook });
   const status = createStatusFeature(ctx, incidents.statusSource);
   // PICK reads RFC titles under RFCs' own visibility rules (null = no RFC the reader can see);
   // RFCs are built after PICK, so the port is late-bound.
@@ -166,7 +168,7 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
     ...status.infraSubcommands,
     ...calendar.infraSubcommands,
   ]);
-  const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, webhooks, status, calendar, createRunsFeature(ctx)];
+  const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, webhooks, status, calendar, runs];
   return features;
 }
 

@@ -7,11 +7,12 @@ import * as guilds from './guilds/settings';
 import * as incidents from './incidents/settings';
 import * as pick from './pick/settings';
 import * as rfc from './rfc/settings';
+import * as runs from './runs/settings';
 import * as status from './status/settings';
 import * as webhooks from './webhooks/settings';
 
 /** Every feature reads its settings through one typed schema; plugin.json is checked against all of them at once. */
-const FEATURES = { incidents, pick, rfc, guilds, alerts, webhooks, status } as const;
+const FEATURES = { incidents, pick, rfc, guilds, alerts, webhooks, status, runs } as const;
 
 interface ManifestSetting {
   key: string;

@@ -91,7 +91,8 @@ test('no title opens the declare dialog; malformed declarations get clear errors
 });
 
 test('respond: status, severity, roles, timeline, milestones, follow, follow-ups, info, resolve, reopen', async () => {
-  const f = await fixture();
+  // The incident's own reminders alone: its runbook's due-item nags are proven in runs/incident_runbook.test.ts.
+  const f = await fixture({ IncidentRunbooks: false });
   const { world, alice, bob, carol, dave } = f;
   const ch = f.channelOf(await f.cmd(alice, '/incident declare sev3 Queue backlog'));
   f.h.clock += 5 * 60_000;

@@ -183,6 +183,7 @@ export class Declarer {
       this.effects.step('index sync', active, () => this.store.sync(active, { justDeclared: true })),
       this.effects.step('event', active, () => this.effects.publish(active, access, 'declared')),
       this.effects.step('activity', active, () => this.effects.reportActivity(active, access, 'declared')),
+      this.effects.step('runbook', active, () => this.effects.runbookStep(active, 'declared', active.declaredBy)),
     ]);
     return { incident: active, warnings: outcome.warnings };
   }

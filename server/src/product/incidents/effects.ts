@@ -1,6 +1,6 @@
 import type { Post, Props } from '../../plugin/model/types';
 import { CARD_PROPS, INCIDENT_POST_TYPE, type IncidentChange, type IncidentView, incidentReference } from '../contract/incidents';
-import type { IncidentActivityKind, IncidentActivitySink } from '../shared/ports';
+import type { IncidentActivityKind, IncidentActivitySink, IncidentRunbookPort } from '../shared/ports';
 import type { Access } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { People } from '../shared/people';
@@ -50,7 +50,16 @@ export class IncidentEffects {
     private readonly store: IncidentStore,
     private readonly settings: () => IncidentSettings,
     private readonly activitySink: IncidentActivitySink | null = null,
+    private readonly runbook: IncidentRunbookPort | null = null,
   ) {}
+
+  /** The incident's runbook: started when it is declared, finished when it is resolved (runs). */
+  async runbookStep(incident: Incident, change: IncidentChange, actorId: string): Promise<void> {
+    if (!this.runbook || !incident.channelId) return;
+    const seen = { teamId: incident.teamId, channelId: incident.channelId, reference: incidentReference(incident.number), title: incident.title, type: incident.type, severity: incident.severity, commanderId: incident.roles.commander };
+    if (change === 'declared') await this.runbook.declared(seen);
+    else if (change === 'resolved') await this.runbook.resolved(seen, actorId);
+  }
 
   /** The steps after a write, concurrently: each is a round trip and none depends on another. */
   async afterWrite(incident: Incident, access: Access, actorId: string, what: AfterWrite): Promise<void> {
@@ -62,6 +71,7 @@ export class IncidentEffects {
       what.card ? this.step('card', incident, () => this.refreshCard(incident, access)) : null,
       this.step('event', incident, () => this.publish(incident, access, what.change)),
       this.step('activity', incident, () => this.reportActivity(incident, access, what.change, what.before)),
+      this.step('runbook', incident, () => this.runbookStep(incident, what.change, actorId)),
     ]);
   }
 

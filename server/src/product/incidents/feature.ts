@@ -1,6 +1,6 @@
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
-import type { AlertIncidentPort, FollowupCalendarSource, IncidentActivitySink, IncidentReviewSource, IncidentStatusSource } from '../shared/ports';
+import type { AlertIncidentPort, FollowupCalendarSource, IncidentActivitySink, IncidentReviewSource, IncidentRunbookPort, IncidentStatusSource } from '../shared/ports';
 import { IncidentAlertPort } from './alert_port';
 import { IncidentStatus } from './status_source';
 import { IncidentChannels } from './channels';
@@ -29,14 +29,14 @@ export interface IncidentsFeature extends Feature {
 }
 
 /** Incidents: declare → channel → respond → resolve → review. Wiring only. */
-export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: IncidentActivitySink } = {}): IncidentsFeature {
+export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: IncidentActivitySink; runbook?: IncidentRunbookPort } = {}): IncidentsFeature {
   const settings = () => parseSettings(ctx.settings());
   // Unreadable records are skipped by lists and reported once, for `/infra doctor`.
   const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
   const store = new IncidentStore(ctx.kv, (err) => void corrupt.reportError(err));
   const facts = new ServerFacts(ctx.api);
   const channels = new IncidentChannels(ctx.api, facts, ctx.botUserId);
-  const effects = new IncidentEffects(ctx, store, settings, ports.activity ?? null);
+  const effects = new IncidentEffects(ctx, store, settings, ports.activity ?? null, ports.runbook ?? null);
   const reminders = new Reminders(ctx, store, settings);
   const declarer = new Declarer(ctx, store, channels, effects, facts, reminders, settings, ctx.botUserId);
   const service = new IncidentService(ctx, store, channels, effects, reminders, settings, ctx.botUserId);

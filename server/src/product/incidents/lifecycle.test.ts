@@ -61,7 +61,8 @@ test('concurrent changes from two nodes are all kept (compare-and-set), timeline
 });
 
 test('status-update reminders: due per severity, reset by updates, repeated, cancelled on resolve', async () => {
-  const f = await fixture({ IncidentUpdateIntervalSev2: 15 });
+  // The incident's own reminders alone: its runbook's due-item nags are proven in runs/incident_runbook.test.ts.
+  const f = await fixture({ IncidentUpdateIntervalSev2: 15, IncidentRunbooks: false });
   const { h } = f;
   const ch = f.channelOf(await f.cmd(f.alice, '/incident declare sev2 Packet loss'));
   const id = (await new IncidentStore(h.ctx.kv).incidentIdForChannel(ch.Id))!;

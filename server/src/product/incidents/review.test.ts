@@ -76,7 +76,8 @@ test('a commander who handed over command meanwhile cannot still steer on the re
 
 test('reminders: one nudge across three nodes, saying what is due; escalation tightens at once; a stale job does not nudge', async () => {
   const world = new MemoryWorld();
-  const f = await fixture({ IncidentUpdateIntervalSev3: 60, IncidentUpdateIntervalSev1: 10 }, world);
+  // The incident's own reminders alone: its runbook's due-item nags are proven in runs/incident_runbook.test.ts.
+  const f = await fixture({ IncidentUpdateIntervalSev3: 60, IncidentUpdateIntervalSev1: 10, IncidentRunbooks: false }, world);
   const nodes = [f.h, await new ProductHarness(world).activate(), await new ProductHarness(world).activate()];
   const ch = f.channelOf(await f.cmd(f.alice, '/incident declare sev3 Slow builds'));
   const id = await idOf(f.h, ch.Id);

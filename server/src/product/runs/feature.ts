@@ -3,7 +3,10 @@ import { releaseCommand, runCommand } from './commands';
 import { runHttpRoutes } from './http';
 import { RunService } from './service';
 
-/** Runs: releases and other processes with a checklist, approval gates and a timeline, in their own channel. Wiring only. */
+/**
+ * Runs: incidents, releases and other processes with a checklist, approval gates, a timeline and a
+ * retrospective, each in its channel. Wiring only.
+ */
 export function createRunsFeature(ctx: ProductContext): Feature & { service: RunService } {
   const service = new RunService(ctx);
   return {

@@ -104,6 +104,7 @@ export const ERR = {
     notFinished: (_d: string): string => 'Finish the run first (`/run finish`); then publish its retrospective.',
     empty: (_d: string): string => 'Write at least one section first: `/run retro <section> <text>`.',
   } satisfies Record<string, (detail: string) => string>,
+  resolvedOverride: (reference: string): string => `${reference} was resolved`,
   unknownGroup: (id: string): string => `A group of the template (${id}) could not be read; its members were not added.`,
   channelNamesTaken: (name: string): string => `Channels named ${name} and its numbered variants exist already; choose another name.`,
 };
@@ -131,6 +132,7 @@ export const reply = {
 /** Timeline lines (also what the card's last-changes show). */
 export const line = {
   started: (who: string, template: string, version: number): string => `@${who} started the run from “${template}” v${version}`,
+  runbook: (reference: string, template: string, version: number): string => `${reference} was declared: its runbook is “${template}” v${version}`,
   checked: (who: string, ref: string, title: string): string => `@${who} checked ${ref} ${title}`,
   unchecked: (who: string, ref: string, title: string): string => `@${who} unchecked ${ref} ${title}`,
   skipped: (who: string, ref: string, title: string): string => `@${who} skipped ${ref} ${title}`,

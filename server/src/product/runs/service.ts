@@ -7,6 +7,7 @@
  */
 import { AppError } from '../../plugin/api/app_error';
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
+import type { IncidentRunbookPort, RunbookIncident } from '../shared/ports';
 import type { ImportTemplateAnswer, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
 import type { Access, Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
@@ -32,6 +33,7 @@ import {
   type ItemAt,
   itemFromTemplate,
   onGate,
+  openGates,
   refOf,
   removeItem,
   SAME,
@@ -42,6 +44,7 @@ import {
 import { ACTION_WORDS, ERR, line, nag, retroReminder, runReference } from './messages';
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
+import { parseSettings } from './settings';
 import { RunStore, type TemplateList } from './store';
 import { reportHtml, reportMarkdown } from './report';
 import { type TemplateStats, templateStats } from './stats';
@@ -274,6 +277,99 @@ export class RunService {
     await this.scheduleDues(run, null);
     await this.publish(run);
     return { run: runView(run, now), channelName: channel.Name, warnings };
+  }
+
+  // ---- incidents are runs ----
+
+  /**
+   * The team's incident template for this type and severity: one naming the type wins over one for
+   * any type, then one naming the severity over one for any severity; null when none applies.
+   */
+  private async incidentTemplate(teamId: string, type: string, severity: number): Promise<Template | null> {
+    const score = (t: Template): number => {
+      const { types, severities } = t.body.appliesTo;
+      const typeScore = types.length === 0 ? 0 : types.some((x) => x.toLowerCase() === type.toLowerCase()) ? 2 : -Infinity;
+      const sevScore = severities.length === 0 ? 0 : severities.includes(severity) ? 1 : -Infinity;
+      return typeScore + sevScore;
+    };
+    const ranked = (await this.allTemplates(teamId))
+      .filter((t) => t.body.kind === 'incident')
+      .map((t) => ({ t, s: score(t) }))
+      .filter((x) => x.s > -Infinity)
+      .sort((a, b) => b.s - a.s);
+    return ranked[0]?.t ?? null;
+  }
+
+  /**
+   * A declared incident's runbook: its channel gets the checklist of the matching incident template,
+   * owned by the commander (once: a channel holds one run, so a re-run of the declaration finds it).
+   * Acts as the bot: the declaration was checked by the incidents policy, and the channel is the
+   * incident's own.
+   */
+  async attachToIncident(incident: RunbookIncident): Promise<Run | null> {
+    if (!parseSettings(this.ctx.settings()).incidentRunbooks) return null;
+    const existing = await this.store.inChannel(incident.channelId);
+    if (existing) return existing;
+    const template = await this.incidentTemplate(incident.teamId, incident.type, incident.severity);
+    if (!template) return null;
+    const now = this.ctx.now();
+    const people = this.people();
+    let run: Run;
+    try {
+      run = await this.store.create({
+        teamId: incident.teamId,
+        kind: 'incident',
+        name: `${incident.reference} ${incident.title}`.slice(0, LIMITS.name),
+        channelId: incident.channelId,
+        ownerId: incident.commanderId,
+        template: { slug: template.slug, name: template.body.name, version: template.version },
+        status: 'active',
+        startedAt: now,
+        updatedAt: now,
+        finishedAt: null,
+        finishOverride: null,
+        checklists: template.body.checklists.map((l) => ({ title: l.title, items: l.items.map((it) => itemFromTemplate(it, incident.commanderId, new Map(), now)) })),
+        statusUpdateMinutes: template.body.statusUpdateMinutes,
+        timeline: [{ at: now, by: this.ctx.botUserId, text: line.runbook(incident.reference, template.body.name, template.version) }],
+        timelineCount: 1,
+        cardPostId: null,
+        retro: { sections: template.body.retrospective.map((title) => ({ title, text: '' })), publishedAt: null, publishedBy: null },
+      });
+    } catch (err) {
+      // Another node attached it first.
+      if (err instanceof UserError && err.status === 409) return this.store.inChannel(incident.channelId);
+      throw err;
+    }
+    const card = await this.postCard(run, people);
+    if (card) run = (await this.store.update(run.teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
+    await this.scheduleDues(run, null);
+    await this.publish(run);
+    return run;
+  }
+
+  /** A resolved incident finishes its runbook; gates still open are recorded as passed over by the resolution. */
+  async finishForIncident(incident: RunbookIncident, resolverId: string): Promise<void> {
+    const run = await this.store.inChannel(incident.channelId);
+    if (!run || run.status !== 'active' || run.kind !== 'incident') return;
+    const who = await this.people().username(resolverId);
+    const { before, after } = await this.store.update(run.teamId, run.number, (current) => {
+      if (current.status !== 'active') return UNCHANGED;
+      const blocking = openGates(current, this.ctx.now()).length > 0;
+      const reason = blocking ? ERR.resolvedOverride(incident.reference) : null;
+      return { ...finish(current, resolverId, this.ctx.now(), reason, line.finished(who, reason)), updatedAt: this.ctx.now() };
+    });
+    if (after === before) return;
+    await this.refreshCard(after, this.people());
+    await this.publish(after);
+    if (after.retro.sections.length) await this.ctx.scheduler.schedule(retroJobKey(after), RETRO_JOB, (after.finishedAt ?? this.ctx.now()) + DAY, { teamId: after.teamId, number: after.number });
+  }
+
+  /** The port incidents call (wired in index.ts). */
+  get runbook(): IncidentRunbookPort {
+    return {
+      declared: async (incident) => void (await this.attachToIncident(incident)),
+      resolved: (incident, resolverId) => this.finishForIncident(incident, resolverId),
+    };
   }
 
   async get(actor: string, where: RunWhere): Promise<RunView> {
@@ -640,11 +736,8 @@ export class RunService {
       const next = refusals(() => step(current, who, now), concernId);
       return next === SAME ? UNCHANGED : { ...next, updatedAt: now };
     });
-    if (after !== before) {
-      await this.refreshCard(after, c.people);
-      await this.publish(after);
-      await this.scheduleDues(after, before);
-    }
+    // Independent round trips, at once: the card, the channel's clients, new due times.
+    if (after !== before) await Promise.all([this.refreshCard(after, c.people), this.publish(after), this.scheduleDues(after, before)]);
     return after;
   }
 

@@ -242,3 +242,25 @@ export interface IncidentStatusSource {
   /** Active incidents, and incidents resolved since `since`, of the team that the viewer may see now. */
   forStatusPage(teamId: string, viewerUserId: string, since: number): Promise<{ active: StatusIncident[]; recent: StatusIncident[] }>;
 }
+
+/** An incident as its runbook sees it (runs, issue 10). */
+export interface RunbookIncident {
+  readonly teamId: string;
+  readonly channelId: string;
+  /** e.g. "INC-042" */
+  readonly reference: string;
+  readonly title: string;
+  readonly type: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly commanderId: string;
+}
+
+/**
+ * An incident is a run: declared, its channel gets the checklist of the team's incident template
+ * for its type and severity; resolved, that run is finished (its retrospective opens). Best effort
+ * for the incident: the caller logs a failure and never fails the incident's change.
+ */
+export interface IncidentRunbookPort {
+  declared(incident: RunbookIncident): Promise<void>;
+  resolved(incident: RunbookIncident, resolverId: string): Promise<void>;
+}
