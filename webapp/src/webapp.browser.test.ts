@@ -168,7 +168,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
   it('loads main.js on the host stack and registers every part with the host', async () => {
     assert.equal(await page.evaluate(() => window.harness.reactVersion), stack.react);
     const counts = await page.evaluate(() => window.harness.registeredCounts());
-    assert.deepEqual(counts, { rhs: 1, appBar: 1, headerButtons: 1, slashHooks: 1, postMenu: 2, postTypes: 1, socket: 6, reconnect: 1 });
+    assert.deepEqual(counts, { rhs: 1, appBar: 1, headerButtons: 1, slashHooks: 1, postMenu: 2, postTypes: 1, socket: 7, reconnect: 1 });
     // Mattermost's CSP is on the page (no inline script, no eval), and nothing was refused under it.
     const answer = await page.request.get(`${server.url}/mm/harness.html`);
     assert.equal(answer.headers()['content-security-policy'], HOST_CSP);
@@ -183,6 +183,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       'custom_infra-ops_pick_board_opened',
       'custom_infra-ops_pick_idea_changed',
       'custom_infra-ops_rfc_changed',
+      'custom_infra-ops_run_changed',
     ]);
   });
 
