@@ -28,9 +28,11 @@ describe('run view', () => {
     assert.equal(gateCommands({ ref: '1.2' }), '/run approve 1.2 · /run hold 1.2 · /run concern 1.2 <text>');
   });
 
-  it('offers check and skip on an open item, reopen on a closed one', () => {
-    assert.deepEqual(itemActions({ state: 'open' }), ['check', 'skip']);
-    assert.deepEqual(itemActions({ state: 'done' }), ['uncheck']);
-    assert.deepEqual(itemActions({ state: 'skipped' }), ['uncheck']);
+  it('offers check and skip on an open item, reopen on a closed one, nothing on an approval item', () => {
+    assert.deepEqual(itemActions({ state: 'open', gate: null }), ['check', 'skip']);
+    assert.deepEqual(itemActions({ state: 'done', gate: null }), ['uncheck']);
+    assert.deepEqual(itemActions({ state: 'skipped', gate: null }), ['uncheck']);
+    assert.deepEqual(itemActions({ state: 'open', gate: gateOf() }), []);
+    assert.deepEqual(itemActions({ state: 'done', gate: gateOf() }), []);
   });
 });

@@ -28,8 +28,12 @@ export function gateLine(gate: GateView): string {
 /** The slash commands that answer a gate (they are typed in the run's channel). */
 export const gateCommands = (item: Pick<RunItemView, 'ref'>): string => `/run approve ${item.ref} · /run hold ${item.ref} · /run concern ${item.ref} <text>`;
 
-/** What the item's buttons do: an open item can be checked or skipped; a done or skipped one reopened. */
-export function itemActions(item: Pick<RunItemView, 'state'>): Array<'check' | 'uncheck' | 'skip'> {
+/**
+ * What the item's buttons do: an open item can be checked or skipped, a done or skipped one
+ * reopened; an approval item has none (the server: it is done by its gate, never by hand).
+ */
+export function itemActions(item: Pick<RunItemView, 'state' | 'gate'>): Array<'check' | 'uncheck' | 'skip'> {
+  if (item.gate !== null) return [];
   return item.state === 'open' ? ['check', 'skip'] : ['uncheck'];
 }
 

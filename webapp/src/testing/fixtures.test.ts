@@ -23,5 +23,6 @@ describe('fixtures', () => {
     for (const r of harness.RFCS) decode(rfcView, r);
     for (const g of harness.GUILDS) decode(guildView, g);
     decode(agendaView, harness.AGENDA);
+    for (const r of harness.RUNS) decode(runView, r);
   });
 });
