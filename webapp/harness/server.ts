@@ -15,6 +15,7 @@ import {
   alertRoutes,
   hookPath,
   webhookRoutes,
+  WEBHOOK_EVENT_TYPES,
   type Agenda,
   type AlertSourceView,
   type Guild,
@@ -216,7 +217,9 @@ export class Backend {
     }
     if (route === webhookRoutes.list) return [200, { items: this.webhooks, nextCursor: null }];
     if (route === webhookRoutes.add) {
-      const webhook: WebhookView = { id: mmId(`wh${this.webhooks.length + 1}`), url: String(b.url), events: [], includePrivate: false, createdBy: ME, createdAt: Date.now() };
+      // As the server: no events named means every event type.
+      const events = Array.isArray(b.events) && b.events.length > 0 ? (b.events as WebhookView['events']) : [...WEBHOOK_EVENT_TYPES];
+      const webhook: WebhookView = { id: mmId(`wh${this.webhooks.length + 1}`), url: String(b.url), events, includePrivate: b.include_private === true, createdBy: ME, createdAt: Date.now() };
       this.webhooks.push(webhook);
       return [201, { webhook, secret: this.newSecret(webhook.id) }];
     }

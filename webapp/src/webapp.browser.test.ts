@@ -252,7 +252,8 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     assert.equal(await tab('RFCs').getAttribute('aria-selected'), 'true');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'RFCs');
     const rfcs = rhs().getByRole('list', { name: 'RFCs' });
-    await rfcs.locator('li').first().waitFor();
+    // RFC-009 (made from the chart) is in the store before the list answers: wait for the list.
+    await rfcs.locator(`li[data-rfc-id="${TEAM}:7"]`).waitFor();
     const rfcText = await rfcs.innerText();
     assert.match(rfcText, /RFC-007 Adopt OpenTelemetry for tracing/);
     assert.match(rfcText, /1\/2 sign-offs · 5 days left · 1 open concern/);
@@ -382,7 +383,11 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
   });
 
   it('reloads what is on screen after the websocket reconnects', async () => {
+    // Opening the tab fetches the list itself: count from after that fetch (on a loaded machine it
+    // can reach the server after the click returns).
+    const opened = requestsTo('GET', `/teams/${TEAM}/incidents`).length;
     await tab('Incidents').click();
+    await until("the tab's own fetch", () => requestsTo('GET', `/teams/${TEAM}/incidents`).length > opened);
     const before = requestsTo('GET', `/teams/${TEAM}/incidents`).length;
     await page.evaluate(() => window.harness.reconnect());
     for (let i = 0; i < 50 && requestsTo('GET', `/teams/${TEAM}/incidents`).length === before; i++) await new Promise((r) => setTimeout(r, 50));
@@ -754,6 +759,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       await hooks.getByRole('button', { name: 'Add' }).click();
       await once.getByTestId('secret-value').getByText(server.backend.secrets.get(server.backend.webhooks[0]!.id)!).waitFor();
       await hooks.locator('li[data-webhook]').getByText('https://hooks.example.com/infra').waitFor();
+      assert.match(await hooks.locator('li[data-webhook]').innerText(), /every incident event/);
       await once.getByRole('button', { name: 'Done' }).click();
     } finally {
       server.backend.teamAdmin = false;

@@ -15,7 +15,7 @@ import {
   rotateWebhook,
   sitePath,
 } from '../client';
-import { ALERT_SOURCE_TYPES, PLUGIN_ID, TOKEN_HEADER, WEBHOOK_HEADERS, WEBHOOK_LIMITS, type AlertSourceType, type AlertSourceView, type WebhookView } from '../contract';
+import { ALERT_SOURCE_TYPES, PLUGIN_ID, TOKEN_HEADER, WEBHOOK_EVENT_TYPES, WEBHOOK_HEADERS, WEBHOOK_LIMITS, type AlertSourceType, type AlertSourceView, type WebhookView } from '../contract';
 import { getCurrentTeamId, getSiteURL } from '../selectors';
 import { ErrorText, Loading } from './common';
 import { useLoad, useMountedState } from './hooks';
@@ -179,7 +179,7 @@ function Webhooks({ teamId, onSecret }: { teamId: string; onSecret: (s: ShownSec
               <code>{h.url}</code>
             </div>
             <div className='io-muted'>
-              {h.events.length} event type{h.events.length === 1 ? '' : 's'}
+              {h.events.length === WEBHOOK_EVENT_TYPES.length ? 'every incident event' : h.events.join(', ')}
               {h.includePrivate ? ' · includes private incidents' : ''}
             </div>
             <RowActions
