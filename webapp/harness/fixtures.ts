@@ -1,7 +1,7 @@
 // Fixture data for the browser harness: the host's redux entities (browser side) and the views
 // the fake plugin backend serves (node side), typed by the API contract. Ids have Mattermost's
 // 26-character shape.
-import type { Agenda, CardData, Guild, Idea, Incident, Quadrant, Rfc } from '../src/contract';
+import type { Agenda, CardData, GateView, Guild, Idea, Incident, Quadrant, Rfc, RunView } from '../src/contract';
 
 export const mmId = (seed: string): string => (seed.toLowerCase().replace(/[^a-z0-9]/g, '') + 'x'.repeat(26)).slice(0, 26);
 
@@ -40,7 +40,7 @@ export interface HostEntities {
   general: { config: { SiteURL: string; DisableAppBar: string; TeammateNameDisplay: string; LockTeammateNameDisplay: string }; license: Record<string, string> };
   users: { currentUserId: string; profiles: Record<string, HostUser> };
   preferences: { myPreferences: Record<string, { category: string; name: string; user_id: string; value: string }> };
-  teams: { currentTeamId: string; teams: Record<string, { id: string; name: string }> };
+  teams: { currentTeamId: string; teams: Record<string, { id: string; name: string }>; myMembers: Record<string, { team_id: string; user_id: string; roles: string }> };
   channels: { currentChannelId: string; channels: Record<string, { id: string; name: string }> };
   posts: { posts: Record<string, HostPost>; order: string[] };
 }
@@ -66,6 +66,8 @@ export interface HostOptions {
   timeZone?: string;
   /** No current channel, as in the host's Threads view. */
   noChannel?: boolean;
+  /** The user is an admin of the team (team member roles `team_user team_admin`). */
+  teamAdmin?: boolean;
 }
 
 // ---- incidents ----
@@ -283,9 +285,67 @@ export const AGENDA: Agenda = {
   hidden: { incidents: 0, rfcs: 0, ideas: 0 },
 };
 
+// ---- runs ----
+
+/** A release gate: BOB and ME approve, two approvals needed; `approvals` of them given. */
+export function releaseGate(approvals: number): GateView {
+  const seat = (userId: string, answered: boolean) => ({ userId, groupId: null, delegate: null, answer: answered ? ('approve' as const) : null, answeredBy: answered ? userId : null, answeredAt: answered ? NOW : null });
+  return {
+    quorum: { kind: 'all', n: null },
+    state: approvals >= 2 ? 'passed' : 'waiting',
+    approvals,
+    needed: 2,
+    seats: [seat(BOB, approvals >= 1), seat(ME, approvals >= 2)],
+    concerns: [],
+    deadline: null,
+    override: null,
+  };
+}
+
+export function run(n: number, name: string, over: Partial<RunView> = {}): RunView {
+  const item = (ref: string, title: string) => ({ ref, title, description: '', assignees: [], due: null, command: null, state: 'open' as const, by: null, at: null, gate: null });
+  return {
+    teamId: TEAM,
+    number: n,
+    reference: `RUN-${String(n).padStart(3, '0')}`,
+    kind: 'release',
+    name,
+    channelId: mmId(`run${n}`),
+    ownerId: BOB,
+    template: { slug: 'release', name: 'Release', version: 2 },
+    status: 'active',
+    startedAt: NOW - 3_600_000,
+    finishedAt: null,
+    finishOverride: null,
+    checklists: [
+      { title: 'Prepare', items: [item('1.1', 'Freeze the branch'), item('1.2', 'Changelog written')] },
+      { title: 'Approve', items: [{ ...item('2.1', 'Release approval'), gate: releaseGate(0) }] },
+    ],
+    progress: { done: 0, skipped: 0, total: 3, overdue: 0, openGates: 1 },
+    ...over,
+  };
+}
+
+/** The progress a run's checklists add up to (as the server counts it). */
+export function progressOf(r: RunView): RunView['progress'] {
+  const items = r.checklists.flatMap((l) => l.items);
+  return {
+    done: items.filter((i) => i.state === 'done').length,
+    skipped: items.filter((i) => i.state === 'skipped').length,
+    total: items.length,
+    overdue: 0,
+    openGates: items.filter((i) => i.gate !== null && i.gate.state !== 'passed').length,
+  };
+}
+
+export const RUNS: RunView[] = [
+  run(3, 'Release 2.3', { status: 'finished', finishedAt: NOW - 86_400_000, checklists: [], progress: { done: 0, skipped: 0, total: 0, overdue: 0, openGates: 0 } }),
+  run(4, 'Release 2.4'),
+];
+
 // ---- host state ----
 
-export function hostState({ siteURL, disableAppBar, nameFormat, clock24, formattingOff, timeZone, noChannel }: HostOptions): HostEntities {
+export function hostState({ siteURL, disableAppBar, nameFormat, clock24, formattingOff, timeZone, noChannel, teamAdmin }: HostOptions): HostEntities {
   const posts: HostPost[] = [
     {
       id: mmId('postbob'),
@@ -346,7 +406,11 @@ export function hostState({ siteURL, disableAppBar, nameFormat, clock24, formatt
       profiles: { [ME]: { ...USERS[ME]!, timezone: { useAutomaticTimezone: 'false', automaticTimezone: '', manualTimezone: timeZone ?? 'UTC' } } },
     },
     preferences: { myPreferences: Object.fromEntries(preferences.map((p) => [`${p.category}--${p.name}`, p])) },
-    teams: { currentTeamId: TEAM, teams: { [TEAM]: { id: TEAM, name: 'platform' } } },
+    teams: {
+      currentTeamId: TEAM,
+      teams: { [TEAM]: { id: TEAM, name: 'platform' } },
+      myMembers: { [TEAM]: { team_id: TEAM, user_id: ME, roles: teamAdmin ? 'team_user team_admin' : 'team_user' } },
+    },
     channels: { currentChannelId: noChannel ? '' : TOWN, channels: { [TOWN]: { id: TOWN, name: 'town-square' }, [OFFTOPIC]: { id: OFFTOPIC, name: 'off-topic' } } },
     posts: { posts: Object.fromEntries(posts.map((p) => [p.id, p])), order: posts.map((p) => p.id) },
   };

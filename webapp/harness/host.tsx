@@ -87,6 +87,7 @@ function entities(
     formattingOff: params.get('formatting') === 'off',
     timeZone: params.get('tz') ?? undefined,
     noChannel: params.get('channel') === 'none',
+    teamAdmin: params.get('role') === 'team_admin',
   }),
   action: AnyAction,
 ): HostEntities {

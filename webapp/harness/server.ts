@@ -11,7 +11,13 @@ import {
   incidentRoutes,
   pickRoutes,
   rfcRoutes,
+  runRoutes,
+  alertRoutes,
+  hookPath,
+  webhookRoutes,
+  WEBHOOK_EVENT_TYPES,
   type Agenda,
+  type AlertSourceView,
   type Guild,
   type Idea,
   type Incident,
@@ -19,8 +25,10 @@ import {
   type Route,
   type Schema,
   type TimelineEntry,
+  type RunView,
+  type WebhookView,
 } from '../src/contract';
-import { AGENDA, CSRF, GUILDS, IDEAS, ME, RFCS, TEAM, USERS, incident, mmId, rfc } from './fixtures';
+import { AGENDA, CSRF, GUILDS, IDEAS, ME, RFCS, RUNS, TEAM, USERS, incident, mmId, progressOf, rfc, run } from './fixtures';
 
 export interface RecordedRequest {
   method: string;
@@ -94,7 +102,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-const ROUTES: Route[] = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes].flatMap((table): Route[] => Object.values<Route>(table));
+const ROUTES: Route[] = [incidentRoutes, pickRoutes, rfcRoutes, guildRoutes, runRoutes, alertRoutes, webhookRoutes].flatMap((table): Route[] => Object.values<Route>(table));
 
 /** The contract route a request is for, with its path parameters (as text). */
 function match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
@@ -128,6 +136,101 @@ export class Backend {
   agenda: Agenda = { ...AGENDA, queued: [...AGENDA.queued] };
   nextIncident = 43;
   nextIdea = 7;
+  runs: RunView[] = RUNS.map((r) => structuredClone(r));
+  alertSources: AlertSourceView[] = [];
+  webhooks: WebhookView[] = [];
+  /** Secrets as the server keeps them (never in a view); a counter makes each one different. */
+  secrets = new Map<string, string>();
+  private secretCount = 0;
+  /** Team admins only, as the server's policy; a test turns it on with the page's `?role=team_admin`. */
+  teamAdmin = false;
+
+  private newSecret(id: string): string {
+    const secret = `secret-${id}-${++this.secretCount}`;
+    this.secrets.set(id, secret);
+    return secret;
+  }
+
+  /** The run routes, as the server answers them (an approval item is done by its gate, never by hand). */
+  private runRoute(route: Route, params: Record<string, string>, b: Json): [number, unknown] {
+    if (route === runRoutes.list) return [200, { items: this.runs, nextCursor: null }];
+    if (route === runRoutes.start) {
+      const created = run(this.runs.length + 3, String(b.name), { startedAt: Date.now() });
+      this.runs.push(created);
+      return [201, { run: created }];
+    }
+    const found = this.runs.find((r) => r.number === Number(params.number));
+    if (!found) return [404, { error: 'No such run.' }];
+    if (route === runRoutes.get) return [200, { run: found }];
+    if (route === runRoutes.report) {
+      const markdown = `# ${found.reference}: ${found.name}\n\n${found.progress.done} of ${found.progress.total} done\n`;
+      return [200, { filename: `${found.reference.toLowerCase()}-report`, markdown, html: `<!doctype html><h1>${found.reference}: ${found.name}</h1>` }];
+    }
+    if (route === runRoutes.item) {
+      const item = found.checklists.flatMap((l) => l.items).find((i) => i.ref === params.ref);
+      if (!item) return [404, { error: `${found.reference} has no item ${params.ref}.` }];
+      if (item.gate) return [409, { error: `Item ${item.ref} is an approval: it is done when its gate passes (/run approve ${item.ref}).` }];
+      const state = { check: 'done', uncheck: 'open', skip: 'skipped' }[String(b.action)] as 'done' | 'open' | 'skipped';
+      Object.assign(item, { state, by: state === 'open' ? null : ME, at: state === 'open' ? null : Date.now() });
+      found.progress = progressOf(found);
+      return [200, { run: found }];
+    }
+    return [404, { error: 'Not found.' }];
+  }
+
+  /** Alert sources and webhooks: team admins only; the secret only in create and rotate answers. */
+  private adminRoute(route: Route, params: Record<string, string>, b: Json): [number, unknown] {
+    if (!this.teamAdmin) return [403, { error: 'Only team admins can manage alert sources and webhooks.' }];
+    if (route === alertRoutes.list) return [200, { items: this.alertSources, nextCursor: null }];
+    if (route === alertRoutes.create) {
+      if (this.alertSources.some((s) => s.name === b.name)) return [409, { error: `An alert source named ${String(b.name)} already exists.` }];
+      const id = mmId(`src${this.alertSources.length + 1}`);
+      const type = b.type === 'grafana' ? 'grafana' : 'alertmanager';
+      const source: AlertSourceView = {
+        id,
+        teamId: TEAM,
+        name: String(b.name),
+        type,
+        url: `http://localhost:8065${hookPath(type, id)}`,
+        severityLabel: 'severity',
+        severityMap: { critical: 1, warning: 3 },
+        defaultSeverity: 3,
+        typeLabel: null,
+        responderIds: [],
+        signatureHeader: null,
+        timestampHeader: null,
+        dedupeWindowHours: 24,
+        autoResolve: true,
+        private: false,
+        createdBy: ME,
+        createdAt: Date.now(),
+        secretRotatedAt: Date.now(),
+      };
+      this.alertSources.push(source);
+      return [201, { source, secret: this.newSecret(id) }];
+    }
+    const source = this.alertSources.find((s) => s.name === params.slug);
+    if (route === alertRoutes.rotate && source) return [200, { source, secret: this.newSecret(source.id) }];
+    if (route === alertRoutes.remove && source) {
+      this.alertSources = this.alertSources.filter((s) => s !== source);
+      return [200, { source }];
+    }
+    if (route === webhookRoutes.list) return [200, { items: this.webhooks, nextCursor: null }];
+    if (route === webhookRoutes.add) {
+      // As the server: no events named means every event type.
+      const events = Array.isArray(b.events) && b.events.length > 0 ? (b.events as WebhookView['events']) : [...WEBHOOK_EVENT_TYPES];
+      const webhook: WebhookView = { id: mmId(`wh${this.webhooks.length + 1}`), url: String(b.url), events, includePrivate: b.include_private === true, createdBy: ME, createdAt: Date.now() };
+      this.webhooks.push(webhook);
+      return [201, { webhook, secret: this.newSecret(webhook.id) }];
+    }
+    const webhook = this.webhooks.find((w) => w.id === params.webhookId);
+    if (route === webhookRoutes.rotate && webhook) return [200, { webhook, secret: this.newSecret(webhook.id) }];
+    if (route === webhookRoutes.remove && webhook) {
+      this.webhooks = this.webhooks.filter((w) => w !== webhook);
+      return [200, { webhook }];
+    }
+    return [404, { error: 'Not found.' }];
+  }
 
   route(method: string, path: string, query: Record<string, string>, body: unknown): [number, unknown] {
     const found = match(method, path);
@@ -138,6 +241,8 @@ export class Backend {
     if (params.teamId !== undefined && params.teamId !== TEAM) return [404, { error: 'No such team.' }];
     const b = (body ?? {}) as Json;
     const number = Number(params.number);
+    if (Object.values<Route>(runRoutes).includes(route)) return this.runRoute(route, params, b);
+    if (Object.values<Route>(alertRoutes).includes(route) || Object.values<Route>(webhookRoutes).includes(route)) return this.adminRoute(route, params, b);
 
     if (route === incidentRoutes.list) {
       const items = [...this.incidents.values()].filter((i) => query.state === 'all' || !query.state || i.phase === query.state);
@@ -161,7 +266,7 @@ export class Backend {
       const stats = (median: number | null) => ({ count: median === null ? 0 : 3, meanMinutes: median, medianMinutes: median, p90Minutes: median });
       const none = { total: 0, active: 0, mtta: stats(null), mttr: stats(null) };
       const bySeverity = { '1': none, '2': none, '3': none, '4': none };
-      return [200, { metrics: { teamId: TEAM, since: 0, until: Date.now(), total: 7, active: 2, resolved: 5, bySeverity, mtta: stats(12), mttr: stats(135), openFollowups: 4, awaitingReview: 1 } }];
+      return [200, { metrics: { teamId: TEAM, since: 0, until: Date.now(), total: 7, active: 2, resolved: 5, dismissed: 0, bySeverity, mtta: stats(12), mttr: stats(135), openFollowups: 4, awaitingReview: 1 } }];
     }
     if (route === incidentRoutes.ofChannel) {
       const inc = [...this.incidents.values()].find((i) => i.channelId === params.channelId);

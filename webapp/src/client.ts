@@ -17,7 +17,13 @@ import {
   isRecord,
   pickRoutes,
   rfcRoutes,
+  runRoutes,
+  alertRoutes,
+  webhookRoutes,
   type AddIdeaBody,
+  type AlertSourceView,
+  type RunView,
+  type WebhookView,
   type Agenda,
   type CreateRfcBody,
   type DeclareIncidentBody,
@@ -193,3 +199,31 @@ export const queueGuildItem = (teamId: string, slug: string, text: string): Prom
 
 /** Deletes the guild (its creator or an admin); answers it as it was. No event follows: refetch the list. */
 export const deleteGuild = async (teamId: string, slug: string): Promise<Guild> => (await call(guildRoutes.delete, { teamId, slug }, {})).guild;
+
+// ---- runs ----
+
+export const listRuns = async (teamId: string): Promise<RunView[]> => (await call(runRoutes.list, { teamId }, {})).items;
+
+export const getRun = async (teamId: string, number: number): Promise<RunView> => (await call(runRoutes.get, { teamId, number }, {})).run;
+
+/** Starts a run from a channel (its team is the run's team); the run gets a channel of its own. */
+export const startRun = async (teamId: string, body: BodyOf<typeof runRoutes.start>): Promise<RunView> => (await call(runRoutes.start, { teamId }, { body })).run;
+
+/** Checks, unchecks or skips one checklist item ("2.3"); answers the run as it now is. */
+export const actOnRunItem = async (teamId: string, number: number, ref: string, action: 'check' | 'uncheck' | 'skip'): Promise<RunView> =>
+  (await call(runRoutes.item, { teamId, number, ref }, { body: { action } })).run;
+
+export const getRunReport = (teamId: string, number: number): Promise<{ filename: string; markdown: string; html: string }> => call(runRoutes.report, { teamId, number }, {});
+
+// ---- team admin: alert sources and outgoing webhooks (the secret is in create/rotate answers only) ----
+
+export const listAlertSources = async (teamId: string): Promise<AlertSourceView[]> => (await call(alertRoutes.list, { teamId }, {})).items;
+export const createAlertSource = (teamId: string, body: BodyOf<typeof alertRoutes.create>): Promise<{ source: AlertSourceView; secret: string }> =>
+  call(alertRoutes.create, { teamId }, { body });
+export const rotateAlertSource = (teamId: string, slug: string): Promise<{ source: AlertSourceView; secret: string }> => call(alertRoutes.rotate, { teamId, slug }, { body: {} });
+export const removeAlertSource = async (teamId: string, slug: string): Promise<AlertSourceView> => (await call(alertRoutes.remove, { teamId, slug }, {})).source;
+
+export const listWebhooks = async (teamId: string): Promise<WebhookView[]> => (await call(webhookRoutes.list, { teamId }, {})).items;
+export const addWebhook = (teamId: string, body: BodyOf<typeof webhookRoutes.add>): Promise<{ webhook: WebhookView; secret: string }> => call(webhookRoutes.add, { teamId }, { body });
+export const rotateWebhook = (teamId: string, webhookId: string): Promise<{ webhook: WebhookView; secret: string }> => call(webhookRoutes.rotate, { teamId, webhookId }, {});
+export const removeWebhook = async (teamId: string, webhookId: string): Promise<WebhookView> => (await call(webhookRoutes.remove, { teamId, webhookId }, {})).webhook;

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import * as c from './client';
-import { API_BASE, guildRoutes, incidentRoutes, pickRoutes, rfcRoutes, type Route } from './contract';
-import { fixtureAgenda, fixtureGuild, fixtureIdea, fixtureIncident, fixtureRfc } from './testing/fixtures';
+import { API_BASE, alertRoutes, guildRoutes, incidentRoutes, pickRoutes, rfcRoutes, runRoutes, webhookRoutes, type Route } from './contract';
+import { fixtureAgenda, fixtureAlertSource, fixtureGuild, fixtureIdea, fixtureIncident, fixtureRfc, fixtureRun, fixtureWebhook } from './testing/fixtures';
 
 const g = globalThis as { fetch: typeof fetch };
 const realFetch = g.fetch;
@@ -15,6 +15,9 @@ afterEach(() => {
 
 const incident = fixtureIncident();
 const guild = fixtureGuild();
+const run = fixtureRun();
+const source = fixtureAlertSource();
+const webhook = fixtureWebhook();
 const followup = { n: 2, text: 'x', ownerId: null, due: null, createdAt: 1, createdBy: 'u', doneAt: null, doneBy: null };
 const durations = { count: 0, meanMinutes: null, medianMinutes: null, p90Minutes: null };
 const perSeverity = { total: 0, active: 0, mtta: durations, mttr: durations };
@@ -68,6 +71,19 @@ const cases: Case[] = [
   ['getAgenda', () => c.getAgenda(T, 'infra'), guildRoutes.agenda, `/teams/${T}/guilds/infra/agenda`, undefined, { agenda: fixtureAgenda() }],
   ['queueGuildItem', () => c.queueGuildItem(T, 'infra', 'topic'), guildRoutes.queue, `/teams/${T}/guilds/infra/queue`, { text: 'topic' }, { guild, item: { id: 1, text: 'topic', by: 'u', at: 1, carried: 0 } }],
   ['deleteGuild', () => c.deleteGuild(T, 'infra'), guildRoutes.delete, `/teams/${T}/guilds/infra`, undefined, { guild }],
+  ['listRuns', () => c.listRuns(T), runRoutes.list, `/teams/${T}/runs`, undefined, { items: [run], nextCursor: null }],
+  ['getRun', () => c.getRun(T, 4), runRoutes.get, `/teams/${T}/runs/4`, undefined, { run }],
+  ['startRun', () => c.startRun(T, { kind: 'release', name: '2.4', channel_id: C }), runRoutes.start, `/teams/${T}/runs`, { kind: 'release', name: '2.4', channel_id: C }, { run }],
+  ['actOnRunItem', () => c.actOnRunItem(T, 4, '1.2', 'skip'), runRoutes.item, `/teams/${T}/runs/4/items/1.2`, { action: 'skip' }, { run }],
+  ['getRunReport', () => c.getRunReport(T, 4), runRoutes.report, `/teams/${T}/runs/4/report`, undefined, { filename: 'run-004', markdown: '# x', html: '<h1>x</h1>' }],
+  ['listAlertSources', () => c.listAlertSources(T), alertRoutes.list, `/teams/${T}/alert-sources`, undefined, { items: [source], nextCursor: null }],
+  ['createAlertSource', () => c.createAlertSource(T, { name: 'prom', type: 'grafana' }), alertRoutes.create, `/teams/${T}/alert-sources`, { name: 'prom', type: 'grafana' }, { source, secret: 's' }],
+  ['rotateAlertSource', () => c.rotateAlertSource(T, 'prom'), alertRoutes.rotate, `/teams/${T}/alert-sources/prom/rotate`, {}, { source, secret: 's' }],
+  ['removeAlertSource', () => c.removeAlertSource(T, 'prom'), alertRoutes.remove, `/teams/${T}/alert-sources/prom`, undefined, { source }],
+  ['listWebhooks', () => c.listWebhooks(T), webhookRoutes.list, `/teams/${T}/webhooks`, undefined, { items: [webhook], nextCursor: null }],
+  ['addWebhook', () => c.addWebhook(T, { url: 'https://x' }), webhookRoutes.add, `/teams/${T}/webhooks`, { url: 'https://x' }, { webhook, secret: 's' }],
+  ['rotateWebhook', () => c.rotateWebhook(T, 'wh1'), webhookRoutes.rotate, `/teams/${T}/webhooks/wh1/rotate`, undefined, { webhook, secret: 's' }],
+  ['removeWebhook', () => c.removeWebhook(T, 'wh1'), webhookRoutes.remove, `/teams/${T}/webhooks/wh1`, undefined, { webhook }],
 ];
 
 /** The route's path template matches the URL's path, segment by segment (`:name` matches any one). */

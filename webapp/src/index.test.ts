@@ -115,6 +115,7 @@ describe('Plugin', () => {
       'custom_infra-ops_pick_board_opened',
       'custom_infra-ops_pick_idea_changed',
       'custom_infra-ops_rfc_changed',
+      'custom_infra-ops_run_changed',
     ]);
     assert.ok(doc.elements.has('infra-ops-styles'), 'styles injected');
 
@@ -128,7 +129,7 @@ describe('Plugin', () => {
     assert.ok(!doc.elements.has('infra-ops-styles'), 'styles removed');
     assert.ok(rec.unregistered.includes('rhs-1'));
     assert.ok(rec.unregistered.includes('reconnect'));
-    assert.equal(rec.unregistered.filter((u) => u.startsWith('ws:')).length, 6);
+    assert.equal(rec.unregistered.filter((u) => u.startsWith('ws:')).length, 7);
     assert.equal(rec.unregistered.filter((u) => u.startsWith('post:')).length, 1);
     // Every component id handed out was given back.
     for (const id of rec.ids) assert.ok(rec.unregistered.includes(id) || rec.unregistered.includes(`post:${id}`), id);

@@ -90,6 +90,7 @@ export default class Plugin {
       fetchIdea: (ref) => client.getIdea(ref.teamId, ref.number),
       fetchRfc: (ref) => client.getRfc(ref.teamId, ref.number),
       fetchGuild: (ref) => client.getGuild(ref.teamId, ref.slug),
+      fetchRun: (ref) => client.getRun(ref.teamId, ref.number),
       // Only the team being looked at: the event goes to the user on every tab and team.
       openPickBoard: (teamId) => teamId === getCurrentTeamId(state()) && showSidebar(dispatch, 'pick'),
       warn,

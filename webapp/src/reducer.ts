@@ -4,7 +4,7 @@
 // websocket event that already carried the newer state.
 import type { Action } from 'redux';
 import type { DeclareDraft, Notice, OpenIncident, PickScope, PluginAction, RhsTab } from './actions';
-import { PLUGIN_ID, guildKey, teamNumberKey, type Agenda, type Guild, type Idea, type Incident, type Rfc } from './contract';
+import { PLUGIN_ID, guildKey, teamNumberKey, type Agenda, type Guild, type Idea, type Incident, type Rfc, type RunView } from './contract';
 
 /** Where the host mounts this plugin's reducer. */
 export const PLUGIN_STATE_KEY = `plugins-${PLUGIN_ID}`;
@@ -22,6 +22,11 @@ export interface PluginState {
   guilds: Record<string, Guild>;
   /** Agendas by guildKey. */
   agendas: Record<string, Agenda>;
+  /**
+   * Runs by teamNumberKey. A run's view has no `updatedAt` (its checklist changes are not
+   * versioned in the view), so the last answer wins; `run_changed` always fetches the run.
+   */
+  runs: Record<string, RunView>;
   /** Bumped on websocket reconnect; views include it in their load keys so they refetch. */
   syncEpoch: number;
 }
@@ -35,6 +40,7 @@ export const initialState: PluginState = {
   rfcs: {},
   guilds: {},
   agendas: {},
+  runs: {},
   syncEpoch: 0,
 };
 
@@ -137,6 +143,14 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
       return { ...state, guilds: upsert(state.guilds, [action.guild], guildKey) };
     case 'infra-ops/agenda-received':
       return { ...state, agendas: { ...state.agendas, [guildKey(action.agenda)]: action.agenda } };
+    case 'infra-ops/runs-received': {
+      const runs: Record<string, RunView> = {};
+      for (const [key, run] of Object.entries(state.runs)) if (run.teamId !== action.teamId) runs[key] = run;
+      for (const run of action.runs) runs[teamNumberKey(run)] = run;
+      return { ...state, runs };
+    }
+    case 'infra-ops/run-received':
+      return { ...state, runs: { ...state.runs, [teamNumberKey(action.run)]: action.run } };
     case 'infra-ops/reconnected':
       return { ...state, syncEpoch: state.syncEpoch + 1 };
     default:

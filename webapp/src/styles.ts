@@ -9,8 +9,8 @@ const fgA = (a: number) => `rgba(var(--center-channel-color-rgb, 63, 67, 80), ${
 
 export const css = `
 .io-root { color: ${fg}; background: ${bg}; font-size: 14px; height: 100%; display: flex; flex-direction: column; }
-.io-tabs { display: flex; border-bottom: 1px solid ${fgA(0.12)}; padding: 0 8px; }
-.io-tab { background: none; border: 0; border-bottom: 2px solid transparent; color: ${fgA(0.72)}; padding: 10px 12px; font-weight: 600; cursor: pointer; }
+.io-tabs { display: flex; flex-wrap: wrap; border-bottom: 1px solid ${fgA(0.12)}; padding: 0 8px; }
+.io-tab { background: none; border: 0; border-bottom: 2px solid transparent; color: ${fgA(0.72)}; padding: 10px 9px; font-weight: 600; cursor: pointer; }
 .io-tab[aria-selected="true"] { color: var(--button-bg, #1c58d9); border-bottom-color: var(--button-bg, #1c58d9); }
 .io-tab:focus-visible, .io-btn:focus-visible, .io-point:focus-visible, .io-link:focus-visible { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 2px; }
 .io-panel { padding: 12px 16px; overflow-y: auto; flex: 1; }
@@ -60,6 +60,7 @@ export const css = `
 .io-card dd { margin: 0; }
 .io-link { color: var(--link-color, #1c58d9); background: none; border: 0; padding: 0; cursor: pointer; font: inherit; }
 .io-notice { margin: 8px 16px 0; }
+.io-root code { font-size: 12px; word-break: break-all; }
 .io-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 

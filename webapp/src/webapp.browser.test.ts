@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { BOB, CSRF, ME, OFFTOPIC, TEAM, TOWN, cardSnapshot, hostState, incident, mmId } from '../harness/fixtures';
+import { BOB, CSRF, ME, OFFTOPIC, TEAM, TOWN, cardSnapshot, hostState, incident, mmId, progressOf, releaseGate } from '../harness/fixtures';
 import { HOST_CSP, startHarnessServer, type HarnessServer } from '../harness/server';
 import { MIN_SCORES_TO_REVEAL } from './contract';
 
@@ -116,6 +116,8 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
   let profile: string;
   const consoleProblems: string[] = [];
   let renderErrorsExpected = false;
+  /** The Admin tab's calls the harness server refuses on purpose (403) in the refusal scenario. */
+  let adminRefusalsExpected = false;
 
   const rhs = () => page.getByTestId('infra-ops-rhs');
   const open = async (query = '') => {
@@ -150,6 +152,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       // The error-boundary scenario breaks rendering on purpose; React and the boundary report it.
       if (renderErrorsExpected && (m.text().includes(DELIBERATE) || m.text().startsWith('The above error occurred'))) return;
       if (m.text().includes('status of 404') && expected404.some((p) => m.location().url.endsWith(p))) return;
+      if (adminRefusalsExpected && m.text().includes('status of 403') && /\/(?:alert-sources|webhooks)$/.test(m.location().url)) return;
       consoleProblems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (e) => {
@@ -168,7 +171,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
   it('loads main.js on the host stack and registers every part with the host', async () => {
     assert.equal(await page.evaluate(() => window.harness.reactVersion), stack.react);
     const counts = await page.evaluate(() => window.harness.registeredCounts());
-    assert.deepEqual(counts, { rhs: 1, appBar: 1, headerButtons: 1, slashHooks: 1, postMenu: 2, postTypes: 1, socket: 6, reconnect: 1 });
+    assert.deepEqual(counts, { rhs: 1, appBar: 1, headerButtons: 1, slashHooks: 1, postMenu: 2, postTypes: 1, socket: 7, reconnect: 1 });
     // Mattermost's CSP is on the page (no inline script, no eval), and nothing was refused under it.
     const answer = await page.request.get(`${server.url}/mm/harness.html`);
     assert.equal(answer.headers()['content-security-policy'], HOST_CSP);
@@ -183,6 +186,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       'custom_infra-ops_pick_board_opened',
       'custom_infra-ops_pick_idea_changed',
       'custom_infra-ops_rfc_changed',
+      'custom_infra-ops_run_changed',
     ]);
   });
 
@@ -248,7 +252,8 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     assert.equal(await tab('RFCs').getAttribute('aria-selected'), 'true');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'RFCs');
     const rfcs = rhs().getByRole('list', { name: 'RFCs' });
-    await rfcs.locator('li').first().waitFor();
+    // RFC-009 (made from the chart) is in the store before the list answers: wait for the list.
+    await rfcs.locator(`li[data-rfc-id="${TEAM}:7"]`).waitFor();
     const rfcText = await rfcs.innerText();
     assert.match(rfcText, /RFC-007 Adopt OpenTelemetry for tracing/);
     assert.match(rfcText, /1\/2 sign-offs · 5 days left · 1 open concern/);
@@ -271,8 +276,10 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     await page.keyboard.press('Home');
     assert.equal(await tab('Incidents').getAttribute('aria-selected'), 'true');
     await page.keyboard.press('End');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('ArrowLeft');
+    // The last tab for a user who is not a team admin (the Admin tab is not drawn for them).
+    assert.equal(await tab('Runs').getAttribute('aria-selected'), 'true');
+    assert.equal(await rhs().getByRole('tab', { name: 'Admin' }).count(), 0);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
     assert.equal(await tab('PICK').getAttribute('aria-selected'), 'true');
     await rhs().locator('circle[data-idea-id]').first().waitFor();
     // Tab from the tab list reaches the chart's points (after the panel's own few controls).
@@ -376,7 +383,11 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
   });
 
   it('reloads what is on screen after the websocket reconnects', async () => {
+    // Opening the tab fetches the list itself: count from after that fetch (on a loaded machine it
+    // can reach the server after the click returns).
+    const opened = requestsTo('GET', `/teams/${TEAM}/incidents`).length;
     await tab('Incidents').click();
+    await until("the tab's own fetch", () => requestsTo('GET', `/teams/${TEAM}/incidents`).length > opened);
     const before = requestsTo('GET', `/teams/${TEAM}/incidents`).length;
     await page.evaluate(() => window.harness.reconnect());
     for (let i = 0; i < 50 && requestsTo('GET', `/teams/${TEAM}/incidents`).length === before; i++) await new Promise((r) => setTimeout(r, 50));
@@ -634,7 +645,140 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     }
   });
 
-  it('takes README screenshots of every tab, the card and the chart, in light and dark themes', async () => {
+  it('checks run items from the Runs tab and watches the gate pass as approvals arrive (run_changed)', async () => {
+    await open();
+    await page.locator('.app-bar-icon').click();
+    await tab('Runs').click();
+    const runs = rhs().getByRole('list', { name: 'Runs' });
+    await runs.locator('li').nth(1).waitFor();
+    const listed = await runs.locator('li').allInnerTexts();
+    assert.match(listed[0]!, /Active[\s\S]*RUN-004 Release 2\.4[\s\S]*owner @bob · 0 of 3 done · 1 open gate/, 'active runs first, owner fetched on demand');
+    assert.match(listed[1]!, /Finished[\s\S]*RUN-003 Release 2\.3/);
+    await runs.getByRole('button', { name: 'RUN-004 Release 2.4' }).click();
+    const detail = rhs().getByTestId('run-detail');
+    await detail.getByTestId('gate-2.1').waitFor();
+    assert.equal(await detail.getByTestId('gate-2.1').innerText(), "Gate waiting: 0/2 approvals (all approvers)\nAnswer in the run's channel: /run approve 2.1 · /run hold 2.1 · /run concern 2.1 <text>");
+    // An approval item is done by its gate: no buttons; ordinary items are checked from here.
+    assert.equal(await detail.locator('li[data-item-ref="2.1"] button').count(), 0);
+    await detail.getByRole('button', { name: 'Check 1.1' }).click();
+    await detail.locator('li[data-item-ref="1.1"][data-state="done"]').waitFor();
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs/4/items/1.1`).map((r) => [r.body, r.headers['x-csrf-token']]), [[{ action: 'check' }, CSRF]]);
+    assert.match(await detail.locator('li[data-item-ref="1.1"]').innerText(), /done by @alice/);
+    await detail.getByRole('button', { name: 'Skip 1.2' }).click();
+    await detail.getByTestId('run-progress').getByText('1 of 3 done · 1 skipped · 1 open gate').waitFor();
+    await detail.getByRole('button', { name: 'Reopen 1.2' }).click();
+    await detail.locator('li[data-item-ref="1.2"][data-state="open"]').waitFor();
+
+    // Bob approves in the run's channel (/run approve 2.1): the channel gets a notice, the run is fetched.
+    const run4 = server.backend.runs.find((r) => r.number === 4)!;
+    const approve = async (approvals: number) => {
+      const gateItem = run4.checklists[1]!.items[0]!;
+      Object.assign(gateItem, { gate: releaseGate(approvals), state: approvals >= 2 ? 'done' : 'open', by: approvals >= 2 ? ME : null, at: approvals >= 2 ? Date.now() : null });
+      run4.progress = progressOf(run4);
+      const gets = requestsTo('GET', `/teams/${TEAM}/runs/4`).length;
+      await page.evaluate((payload) => window.harness.fireWebSocket('custom_infra-ops_run_changed', payload), {
+        run: { teamId: TEAM, number: 4, reference: 'RUN-004', status: 'active', updatedAt: Date.now() },
+      });
+      await until('the run is fetched again', () => requestsTo('GET', `/teams/${TEAM}/runs/4`).length === gets + 1);
+    };
+    await approve(1);
+    await detail.getByTestId('gate-2.1').getByText('Gate waiting: 1/2 approvals (all approvers)').waitFor();
+    await approve(2);
+    await detail.getByTestId('gate-2.1').getByText('Gate passed: 2/2 approvals (all approvers)').waitFor();
+    assert.equal(await detail.getByTestId('gate-2.1').innerText(), 'Gate passed: 2/2 approvals (all approvers)', 'no commands once it passed');
+    await detail.getByTestId('run-progress').getByText('2 of 3 done').waitFor();
+    await detail.locator('li[data-item-ref="2.1"][data-state="done"]').waitFor();
+  });
+
+  it('downloads the run report as Markdown and as HTML', async () => {
+    const detail = rhs().getByTestId('run-detail');
+    const [markdown] = await Promise.all([page.waitForEvent('download'), detail.getByRole('button', { name: 'Report (Markdown)' }).click()]);
+    assert.equal(markdown.suggestedFilename(), 'run-004-report.md');
+    assert.equal(readFileSync(await markdown.path(), 'utf8'), '# RUN-004: Release 2.4\n\n2 of 3 done\n');
+    const [html] = await Promise.all([page.waitForEvent('download'), detail.getByRole('button', { name: 'Report (HTML)' }).click()]);
+    assert.equal(html.suggestedFilename(), 'run-004-report.html');
+    assert.match(readFileSync(await html.path(), 'utf8'), /<h1>RUN-004: Release 2\.4<\/h1>/);
+    assert.equal(requestsTo('GET', `/teams/${TEAM}/runs/4/report`).length, 2);
+  });
+
+  it('starts a release from the current channel, and offers no start without one', async () => {
+    await rhs().getByRole('button', { name: '← All runs' }).click();
+    await rhs().getByLabel('Release name').fill('Release 2.5');
+    await rhs().getByRole('button', { name: 'Start release' }).click();
+    await rhs().getByTestId('run-detail').getByText('RUN-005 Release 2.5').waitFor();
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs`)[0]?.body, { kind: 'release', name: 'Release 2.5', channel_id: TOWN });
+    await rhs().getByRole('button', { name: '← All runs' }).click();
+    await page.evaluate(() => window.harness.switchChannel(''));
+    await rhs().getByText('Open a channel to start a release from it.').waitFor();
+    assert.equal(await rhs().getByRole('form', { name: 'Start a release' }).count(), 0);
+    await page.evaluate((id) => window.harness.switchChannel(id), TOWN);
+    await rhs().getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('lets a team admin add an alert source and a webhook, showing each secret once', async () => {
+    server.backend.teamAdmin = true;
+    try {
+      await open('?role=team_admin');
+      await page.locator('.app-bar-icon').click();
+      await tab('Admin').click();
+      const sources = rhs().getByRole('region', { name: 'Alert sources' });
+      await sources.getByText('No alert sources yet.').waitFor();
+      const status = rhs().getByRole('link', { name: 'Status page' });
+      assert.equal(await status.getAttribute('href'), '/mm/plugins/infra-ops/status/platform');
+      await rhs().getByText(/made with \/infra calendar/).waitFor();
+
+      await sources.getByLabel('Alert source name').fill('prod-alertmanager');
+      await sources.getByRole('button', { name: 'Add' }).click();
+      const once = rhs().getByTestId('secret-once');
+      await once.waitFor();
+      const secret = await once.getByTestId('secret-value').innerText();
+      const source = server.backend.alertSources[0]!;
+      assert.equal(secret, server.backend.secrets.get(source.id));
+      assert.equal(await once.getByTestId('secret-url').innerText(), source.url);
+      assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/alert-sources`)[0]?.body, { name: 'prod-alertmanager', type: 'alertmanager' });
+      const row = sources.locator('li[data-source="prod-alertmanager"]');
+      await row.waitFor();
+      await once.getByRole('button', { name: 'Done' }).click();
+      await once.waitFor({ state: 'detached' });
+      // Shown once: not in the list, and not on the page after "Done".
+      assert.ok(!(await rhs().innerText()).includes(secret));
+      assert.ok((await row.innerText()).includes(source.url), 'the URL stays in the list');
+
+      // Rotating shows the new secret once; removing asks first.
+      await row.getByRole('button', { name: 'Rotate the secret of prod-alertmanager' }).click();
+      await once.getByTestId('secret-value').getByText(server.backend.secrets.get(source.id)!).waitFor();
+      assert.notEqual(server.backend.secrets.get(source.id), secret);
+      await once.getByRole('button', { name: 'Done' }).click();
+      await row.getByRole('button', { name: 'Remove prod-alertmanager' }).click();
+      await row.getByRole('button', { name: 'Remove prod-alertmanager' }).click();
+      await sources.getByText('No alert sources yet.').waitFor();
+      assert.equal(requestsTo('DELETE', `/teams/${TEAM}/alert-sources/prod-alertmanager`).length, 1);
+
+      const hooks = rhs().getByRole('region', { name: 'Outgoing webhooks' });
+      await hooks.getByLabel('Webhook URL').fill('https://hooks.example.com/infra');
+      await hooks.getByRole('button', { name: 'Add' }).click();
+      await once.getByTestId('secret-value').getByText(server.backend.secrets.get(server.backend.webhooks[0]!.id)!).waitFor();
+      await hooks.locator('li[data-webhook]').getByText('https://hooks.example.com/infra').waitFor();
+      assert.match(await hooks.locator('li[data-webhook]').innerText(), /every incident event/);
+      await once.getByRole('button', { name: 'Done' }).click();
+    } finally {
+      server.backend.teamAdmin = false;
+    }
+  });
+
+  it('shows the server refusing a non-admin as an error in the Admin tab', async () => {
+    // Roles can change after the host loaded them: the tab is drawn, the server says no.
+    adminRefusalsExpected = true;
+    await open('?role=team_admin');
+    await page.locator('.app-bar-icon').click();
+    await tab('Admin').click();
+    await rhs().getByRole('region', { name: 'Alert sources' }).getByRole('alert').getByText('Only team admins can manage alert sources and webhooks.').waitFor();
+    await rhs().getByRole('region', { name: 'Outgoing webhooks' }).getByRole('alert').getByText('Only team admins can manage alert sources and webhooks.').waitFor();
+    await open();
+    adminRefusalsExpected = false;
+  });
+
+  it('takes README screenshots of every tab, the card, the chart and a run, in light and dark themes', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     for (const themeName of ['light', 'dark'] as const) {
       await open(themeName === 'dark' ? '?theme=dark' : '');
@@ -652,9 +796,23 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       await tab('Guilds').click();
       await rhs().locator('li[data-guild]').first().waitFor();
       await rhs().screenshot({ path: join(SCREENSHOTS, `${themeName}-guilds.png`) });
+      await tab('Runs').click();
+      await rhs().getByRole('button', { name: 'RUN-004 Release 2.4' }).click();
+      await rhs().getByTestId('gate-2.1').waitFor();
+      await rhs().screenshot({ path: join(SCREENSHOTS, `${themeName}-run.png`) });
       const card = page.locator(`.post[data-post-id="${mmId('postcard42')}"] [role="article"][data-live="true"]`);
       await card.waitFor();
       await card.screenshot({ path: join(SCREENSHOTS, `${themeName}-incident-card.png`) });
+      server.backend.teamAdmin = true;
+      try {
+        await open(`?role=team_admin${themeName === 'dark' ? '&theme=dark' : ''}`);
+        await page.locator('.app-bar-icon').click();
+        await tab('Admin').click();
+        await rhs().getByRole('region', { name: 'Outgoing webhooks' }).locator('li[data-webhook]').first().waitFor();
+        await rhs().screenshot({ path: join(SCREENSHOTS, `${themeName}-admin.png`) });
+      } finally {
+        server.backend.teamAdmin = false;
+      }
     }
   });
 

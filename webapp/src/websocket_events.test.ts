@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PluginAction } from './actions';
 import { EVENT_NAMES } from './contract';
-import { fixtureGuild, fixtureIdea, fixtureIncident, fixtureRfc } from './testing/fixtures';
+import { fixtureGuild, fixtureIdea, fixtureIncident, fixtureRfc, fixtureRun } from './testing/fixtures';
 import type { WebSocketMessage } from './types/registry';
-import { handleGuildChanged, handleIncidentChanged, handlePickBoardOpened, handlePickIdeaChanged, handleRfcChanged, payloadOf, websocketHandlers } from './websocket_events';
+import { handleGuildChanged, handleIncidentChanged, handlePickBoardOpened, handlePickIdeaChanged, handleRfcChanged, handleRunChanged, payloadOf, websocketHandlers } from './websocket_events';
 
 const msg = (event: string, payload: unknown): WebSocketMessage => ({ event: `custom_infra-ops_${event}`, data: { data: JSON.stringify(payload) } });
 const settle = () => new Promise((r) => setImmediate(r));
@@ -139,6 +139,35 @@ describe('rfc_changed', () => {
   });
 });
 
+describe('run_changed', () => {
+  const notice = { teamId: 'team1', number: 4, reference: 'RUN-004', status: 'active', updatedAt: 5_000 };
+
+  it('fetches the run the notice names (the notice has no checklist) and stores it', async () => {
+    const r = recorder();
+    const refs: unknown[] = [];
+    const fetch = async (ref: { teamId: string; number: number }) => {
+      refs.push(ref);
+      return fixtureRun({ number: ref.number, progress: { done: 1, skipped: 0, total: 2, overdue: 0, openGates: 1 } });
+    };
+    handleRunChanged(r.dispatch, fetch, r.warn)(msg('run_changed', { run: notice }));
+    await settle();
+    assert.deepEqual(refs, [{ teamId: 'team1', number: 4 }]);
+    assert.equal(r.actions.length, 1);
+    const action = r.actions[0]!;
+    assert.equal(action.type === 'infra-ops/run-received' && action.run.progress.done, 1);
+  });
+
+  it('ignores a payload that is not a notice (a whole view is refused), and a failed fetch, never throwing', async () => {
+    const r = recorder();
+    handleRunChanged(r.dispatch, never, r.warn)(msg('run_changed', { run: fixtureRun() }));
+    handleRunChanged(r.dispatch, never, r.warn)(msg('run_changed', { run: notice }));
+    await settle();
+    assert.equal(r.actions.length, 0);
+    assert.match(r.warnings[0]!, /did not decode/);
+    assert.match(r.warnings[1]!, /could not fetch/);
+  });
+});
+
 describe('guild_changed', () => {
   it('stores the guild with its next meeting time, refetching one that does not decode', async () => {
     const r = recorder();
@@ -181,11 +210,12 @@ describe('websocketHandlers', () => {
         fetchIdea: never,
         fetchRfc: never,
         fetchGuild: never,
+        fetchRun: never,
         openPickBoard: () => undefined,
         warn: r.warn,
       }),
     ).sort();
-    // The follower's status DM is shown by the host; runs have no sidebar tab yet (their card is kept current by the server).
-    assert.deepEqual(names, EVENT_NAMES.filter((e) => e !== 'incident_status_posted' && e !== 'run_changed').sort());
+    // The follower's status DM is shown by the host.
+    assert.deepEqual(names, EVENT_NAMES.filter((e) => e !== 'incident_status_posted').sort());
   });
 });

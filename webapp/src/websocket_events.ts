@@ -4,8 +4,8 @@
 // when it still names its record, so the UI converges either way. A handler never throws into the
 // host's socket loop.
 import type { Dispatch } from 'redux';
-import { guildReceived, ideaReceived, incidentReceived, rfcReceived, type PluginAction } from './actions';
-import { EVENT_PAYLOADS, decodeJson, isRecord, type EventName, type Schema, type EventPayload, type Guild, type Idea, type Incident, type Rfc } from './contract';
+import { guildReceived, ideaReceived, incidentReceived, rfcReceived, runReceived, type PluginAction } from './actions';
+import { EVENT_PAYLOADS, decodeJson, isRecord, type EventName, type Schema, type EventPayload, type Guild, type Idea, type Incident, type Rfc, type RunView } from './contract';
 import type { WebSocketMessage } from './types/registry';
 
 export type Warn = (message: string, detail?: unknown) => void;
@@ -115,6 +115,27 @@ export const handleRfcChanged =
     );
   };
 
+/**
+ * `run_changed` {run: {teamId, number, reference, status, updatedAt}}: a notice to the run's
+ * channel without the checklist, so the run is fetched again (as the RFC notice is).
+ */
+export const handleRunChanged =
+  (dispatch: Dispatch<PluginAction>, fetch: (ref: RecordRef) => Promise<RunView>, warn: Warn): Handler =>
+  (msg) => {
+    let ref: RecordRef;
+    try {
+      const { run } = payloadOf('run_changed', msg);
+      ref = { teamId: run.teamId, number: run.number };
+    } catch (err) {
+      warn(`ignored ${msg.event}: payload did not decode`, err);
+      return;
+    }
+    fetch(ref).then(
+      (run) => dispatch(runReceived(run)),
+      (err: unknown) => warn(`${msg.event}: could not fetch the run`, err),
+    );
+  };
+
 /** `guild_changed` {guild}, with its next meeting time. */
 export const handleGuildChanged = (dispatch: Dispatch<PluginAction>, fetch: (ref: GuildRef) => Promise<Guild>, warn: Warn): Handler =>
   recordEventHandler<'guild_changed', Guild, GuildRef>({ event: 'guild_changed', field: 'guild', recordOf: (p) => p.guild, refOf: guildRef, fetch, received: guildReceived }, dispatch, warn);
@@ -139,23 +160,24 @@ export interface EventDeps {
   fetchIdea: (ref: RecordRef) => Promise<Idea>;
   fetchRfc: (ref: RecordRef) => Promise<Rfc>;
   fetchGuild: (ref: GuildRef) => Promise<Guild>;
+  fetchRun: (ref: RecordRef) => Promise<RunView>;
   openPickBoard: (teamId: string, channelId: string | null) => void;
   warn: Warn;
 }
 
 /**
  * Event name → handler, for every event the server publishes except `incident_status_posted`
- * (the follower also gets the update as a DM, which the host shows) and `run_changed` (runs have
- * no sidebar tab yet; their card in the channel is kept current by the server). Typed by the
- * contract's names, so an event renamed there fails this file's type check.
+ * (the follower also gets the update as a DM, which the host shows). Typed by the contract's
+ * names, so an event renamed there fails this file's type check.
  */
 export function websocketHandlers(deps: EventDeps): Partial<Record<EventName, Handler>> {
-  const handlers: Record<Exclude<EventName, 'incident_status_posted' | 'run_changed'>, Handler> = {
+  const handlers: Record<Exclude<EventName, 'incident_status_posted'>, Handler> = {
     incident_declared: handleIncidentChanged('incident_declared', deps.dispatch, deps.fetchIncident, deps.warn),
     incident_updated: handleIncidentChanged('incident_updated', deps.dispatch, deps.fetchIncident, deps.warn),
     pick_idea_changed: handlePickIdeaChanged(deps.dispatch, deps.fetchIdea, deps.warn),
     rfc_changed: handleRfcChanged(deps.dispatch, deps.fetchRfc, deps.warn),
     guild_changed: handleGuildChanged(deps.dispatch, deps.fetchGuild, deps.warn),
+    run_changed: handleRunChanged(deps.dispatch, deps.fetchRun, deps.warn),
     pick_board_opened: handlePickBoardOpened(deps.openPickBoard, deps.warn),
   };
   return handlers;

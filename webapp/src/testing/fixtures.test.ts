@@ -1,9 +1,9 @@
 // The fixtures are what a server following the contract sends: each decodes strictly.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { agendaView, decode, guildView, ideaView, incidentView, rfcView } from '../contract';
+import { agendaView, alertSourceView, decode, guildView, ideaView, incidentView, rfcView, runView, webhookView } from '../contract';
 import * as harness from '../../harness/fixtures';
-import { fixtureAgenda, fixtureGuild, fixtureIdea, fixtureIncident, fixtureRevealed, fixtureRfc } from './fixtures';
+import { fixtureAgenda, fixtureAlertSource, fixtureGuild, fixtureIdea, fixtureIncident, fixtureRevealed, fixtureRfc, fixtureRun, fixtureWebhook } from './fixtures';
 
 describe('fixtures', () => {
   it('unit-test fixtures decode with the contract', () => {
@@ -12,6 +12,9 @@ describe('fixtures', () => {
     decode(rfcView, fixtureRfc());
     decode(guildView, fixtureGuild());
     decode(agendaView, fixtureAgenda());
+    decode(runView, fixtureRun());
+    decode(alertSourceView, fixtureAlertSource());
+    decode(webhookView, fixtureWebhook());
   });
 
   it('browser-harness fixtures decode with the contract', () => {
@@ -20,5 +23,6 @@ describe('fixtures', () => {
     for (const r of harness.RFCS) decode(rfcView, r);
     for (const g of harness.GUILDS) decode(guildView, g);
     decode(agendaView, harness.AGENDA);
+    for (const r of harness.RUNS) decode(runView, r);
   });
 });

@@ -1,6 +1,6 @@
 // Views as the server sends them, typed by the contract: a field renamed there fails the webapp's
 // type check here, and every fixture decodes with the contract's strict schemas (fixtures.test.ts).
-import type { Agenda, Guild, Idea, Incident, Rfc, RoundResult } from '../contract';
+import type { Agenda, AlertSourceView, Guild, Idea, Incident, Rfc, RoundResult, RunView, WebhookView } from '../contract';
 
 export function fixtureIdea(over: Partial<Idea> = {}): Idea {
   return {
@@ -149,4 +149,81 @@ export function fixtureAgenda(over: Partial<Agenda> = {}): Agenda {
     hidden: { incidents: 0, rfcs: 0, ideas: 0 },
     ...over,
   };
+}
+
+/** RUN-004, a release with one checklist: an item and an approval gate waiting for one of two approvals. */
+export function fixtureRun(over: Partial<RunView> = {}): RunView {
+  return {
+    teamId: 'team1',
+    number: 4,
+    reference: 'RUN-004',
+    kind: 'release',
+    name: 'Release 2.4',
+    channelId: 'ch-run-4',
+    ownerId: 'u1',
+    template: { slug: 'release', name: 'Release', version: 1 },
+    status: 'active',
+    startedAt: 1_000,
+    finishedAt: null,
+    finishOverride: null,
+    checklists: [
+      {
+        title: 'Ship',
+        items: [
+          { ref: '1.1', title: 'Tag the release', description: '', assignees: [], due: null, command: null, state: 'open', by: null, at: null, gate: null },
+          {
+            ref: '1.2',
+            title: 'QA sign-off',
+            description: '',
+            assignees: [],
+            due: null,
+            command: null,
+            state: 'open',
+            by: null,
+            at: null,
+            gate: {
+              quorum: { kind: 'atLeast', n: 2 },
+              state: 'waiting',
+              approvals: 1,
+              needed: 2,
+              seats: [],
+              concerns: [],
+              deadline: null,
+              override: null,
+            },
+          },
+        ],
+      },
+    ],
+    progress: { done: 0, skipped: 0, total: 2, overdue: 0, openGates: 1 },
+    ...over,
+  };
+}
+
+export function fixtureAlertSource(over: Partial<AlertSourceView> = {}): AlertSourceView {
+  return {
+    id: 'src1',
+    teamId: 'team1',
+    name: 'prom',
+    type: 'alertmanager',
+    url: 'https://mm.example.com/plugins/infra-ops/hooks/alertmanager/src1',
+    severityLabel: 'severity',
+    severityMap: { critical: 1, warning: 3 },
+    defaultSeverity: 3,
+    typeLabel: null,
+    responderIds: [],
+    signatureHeader: null,
+    timestampHeader: null,
+    dedupeWindowHours: 24,
+    autoResolve: true,
+    private: false,
+    createdBy: 'u1',
+    createdAt: 1_000,
+    secretRotatedAt: 1_000,
+    ...over,
+  };
+}
+
+export function fixtureWebhook(over: Partial<WebhookView> = {}): WebhookView {
+  return { id: 'wh1', url: 'https://hooks.example.com/infra', events: ['incident.declared'], includePrivate: false, createdBy: 'u1', createdAt: 1_000, ...over };
 }
