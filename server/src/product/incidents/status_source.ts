@@ -28,7 +28,9 @@ export class IncidentStatus implements IncidentStatusSource {
       this.store.setMembers(teamId, 'active'),
       this.store.page(teamId, { before: null, limit: RECENT_MAX, match: (t) => t['ph'] === 'resolved' }),
     ]);
-    const records = await this.store.getMany([...activeIds.slice(0, ACTIVE_MAX).map((m) => m.id), ...resolved.entries.map((e) => e.id)]);
+    // The set keeps the order incidents became active in: the newest ACTIVE_MAX are the ones shown.
+    const newest = [...activeIds].sort((a, b) => b.n - a.n).slice(0, ACTIVE_MAX);
+    const records = await this.store.getMany([...newest.map((m) => m.id), ...resolved.entries.map((e) => e.id)]);
     const shown = records.filter((i) => i.teamId === teamId && i.customerFacing && i.publicStatus !== '');
     const item = (i: Incident): PublicIncident => ({
       reference: reference(i.number),

@@ -69,8 +69,8 @@ test('the page escapes every text and allows exactly its own stylesheet', () => 
   assert.ok(html.includes(`<style>${STATUS_STYLE}</style>`));
 });
 
-async function withAdmin(): Promise<Fixture> {
-  const f = await fixture();
+async function withAdmin(settings: Record<string, unknown> = {}): Promise<Fixture> {
+  const f = await fixture(settings);
   f.world.addTeamMember(f.team.Id, f.carol.Id, 'team_user team_admin');
   return f;
 }
@@ -155,4 +155,17 @@ test('the public page behind a secret, revocable link: only customer-facing inci
   assert.match(await f.cmd(carol, '/infra statuslink revoke'), /revoked/);
   assert.equal((await f.h.http('GET', again, null)).status, 404);
   assert.match(await f.cmd(carol, '/infra statuslink revoke'), /no public status link/);
+});
+
+test('the public page shows the newest customer-facing incidents even with more than a hundred active', async () => {
+  const f = await withAdmin({ IncidentRunbooks: false });
+  const { alice, carol } = f;
+  const created = await f.cmd(carol, '/infra statuslink create');
+  const local = /http:\/\/localhost:8065\/plugins\/infra-ops(\/status\/public\/[\w-]{32})/.exec(created)?.[1];
+  assert.ok(local, created);
+  for (let n = 0; n < 101; n++) await f.cmd(alice, `/incident declare sev4 Old noise ${n} --public`);
+  const newest = f.channelOf(await f.cmd(alice, '/incident declare sev2 Checkout errors --public'));
+  assert.match(await f.cmd(alice, '/incident public Some checkouts fail.', newest), /is on the public status page/);
+  assert.match(String((await f.h.http('GET', local, null)).body), /Some checkouts fail\./);
+  f.h.close();
 });
