@@ -47,7 +47,7 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
 const cardClickSchema = z.object({
   context: z.object({
     team_id: z.string().max(64),
-    number: z.number().int().positive(),
+    number: z.string().regex(/^\d{1,9}$/).transform(Number),
     ref: z.string().regex(/^\d{1,2}\.\d{1,3}$/),
     action: z.enum(RUN_CARD_ACTIONS),
   }),

@@ -164,7 +164,7 @@ test("the card's buttons: the next items to check and the gates waiting; a click
   assert.deepEqual(buttons().map((b) => b.name), ['☑ 1.2', '☑ 1.3', 'Approve 2.1', 'Approve 2.2', 'Approve 2.3'], 'the buttons follow the run');
   assert.match(await click(f.bob, 'Approve 2.3'), /Only the gate's approvers can answer on this gate/);
   assert.match(await click(f.alice, 'Approve 2.3'), /2\.3: you approved/);
-  const bad = await f.h.http('POST', '/api/v1/runs/card-action', f.bob, { context: { team_id: f.team.Id, number: 1, ref: 'x', action: 'check' } });
+  const bad = await f.h.http('POST', '/api/v1/runs/card-action', f.bob, { context: { team_id: f.team.Id, number: '1', ref: 'x', action: 'check' } });
   assert.equal(bad.status, 400);
   f.h.close();
 });

@@ -750,7 +750,9 @@ export class RunService {
       const message = runText(run, await this.names(people, peopleOf(run)), this.ctx.now());
       const props = { infra_ops_run: `${run.teamId}:${run.number}`, attachments: cardButtons(run, this.ctx.now()) };
       const post = await this.ctx.api.createPost({ ChannelId: run.channelId, UserId: this.ctx.botUserId, Message: message, Props: props });
-      if (!post.IsPinned) await this.ctx.api.updatePost({ ...post, IsPinned: true });
+      // The post handed back is prepared for clients (its buttons' integration URLs stripped): the
+      // pin re-sends our own props, or the stored buttons would lose their URLs.
+      if (!post.IsPinned) await this.ctx.api.updatePost({ ...post, IsPinned: true, Props: props });
       return post.Id ?? null;
     } catch (err) {
       this.ctx.log.warn('run card not posted', { run: run.number, error: err instanceof Error ? err.message : String(err) });

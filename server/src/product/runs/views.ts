@@ -126,7 +126,8 @@ export function cardButtons(run: Run, now: number): unknown[] {
     name,
     type: 'button',
     style: action === 'approve' ? 'primary' : 'default',
-    integration: { url, context: { team_id: run.teamId, number: run.number, ref, action } },
+    // Strings only: the context travels through the plugin API's interface{} maps as text.
+    integration: { url, context: { team_id: run.teamId, number: String(run.number), ref, action } },
   });
   const buttons = run.checklists.flatMap((c, list) =>
     c.items.flatMap((it, item) => {
