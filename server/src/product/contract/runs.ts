@@ -198,6 +198,15 @@ export const importTemplateBody = z.strictObject({
 export const importTemplateAnswer = z.strictObject({ template: templateSummaryView, carriedOver: z.array(z.string()), notCarried: z.array(z.string()) });
 export type ImportTemplateAnswer = z.output<typeof importTemplateAnswer>;
 
+/**
+ * The run card's buttons (message attachments): Mattermost posts a click to this path under
+ * API_BASE with the clicker's session, as `{post_id, context: {team_id, number, ref, action}}`; the
+ * answer is `{ephemeral_text}`, shown to the clicker alone.
+ */
+export const RUN_CARD_ACTION_PATH = '/runs/card-action';
+export const RUN_CARD_ACTIONS = ['check', 'approve'] as const;
+export type RunCardAction = (typeof RUN_CARD_ACTIONS)[number];
+
 const runAnswer = z.strictObject({ run: runView });
 
 export const runRoutes = {

@@ -30,7 +30,7 @@ import { z } from 'zod';
 import { type AnswerOf, PAGE_SIZE_DEFAULT, type Route } from '../contract/api';
 import { INCIDENT_DIALOG_PATH, incidentRoutes, TRIAGE_ACTION_PATH, TRIAGE_ACTIONS } from '../contract/incidents';
 import { UserError } from '../shared/errors';
-import { parseInput, type RouteInput, serveRoute, userIdOf } from '../shared/http';
+import { integrationBody, parseInput, type RouteInput, serveRoute, userIdOf } from '../shared/http';
 import { People } from '../shared/people';
 import type { ProductContext } from '../shared/context';
 import type { Declarer } from './declare';
@@ -57,7 +57,6 @@ export interface IncidentHttpDeps {
   settings: () => IncidentSettings;
 }
 
-const MAX_DIALOG_BYTES = 1024 * 1024;
 const TIMELINE_PAGE_DEFAULT = 50;
 const DAY_MS = 86_400_000;
 
@@ -219,31 +218,11 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
   };
 }
 
-/**
- * The dialog submission's JSON. Mattermost makes this request itself (app doPluginRequest) with no
- * Content-Length header, and the plugin bridge passes no Transfer-Encoding either, so express.json
- * sees "no body" and leaves the stream unread: read it here when that happened.
- */
 /** A button click as Mattermost posts it; only the context we set on the button is read. */
 const triageActionSchema = z.object({
   post_id: z.string().max(64).optional(),
   context: z.object({ incident_id: z.string().max(64), action: z.enum(TRIAGE_ACTIONS) }),
 });
 
-async function dialogBody(req: Request): Promise<unknown> {
-  if (req.body !== undefined) return req.body;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_DIALOG_BYTES) throw UserError.badRequest(dialogWords.tooLarge);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (!text) return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw UserError.badRequest(dialogWords.notJson);
-  }
-}
+/** A dialog submission's or a button click's JSON, as Mattermost posts it itself (shared/http.ts). */
+const dialogBody = (req: Request): Promise<unknown> => integrationBody(req, dialogWords);

@@ -1,6 +1,9 @@
 import type { Router } from 'express';
-import { runRoutes as routes } from '../contract/runs';
-import { serveRoute } from '../shared/http';
+import { z } from 'zod';
+import { RUN_CARD_ACTION_PATH, RUN_CARD_ACTIONS, runRoutes as routes } from '../contract/runs';
+import { UserError } from '../shared/errors';
+import { integrationBody, parseInput, serveRoute, userIdOf } from '../shared/http';
+import { reply } from './messages';
 import type { RunService } from './service';
 
 /** Runs over HTTP: the contract's routes (the sidebar's calls), each one use case. */
@@ -21,4 +24,33 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
   serveRoute(router, routes.templates, async ({ userId, params }) => ({ items: await runs.templates(userId, params.teamId) }));
   serveRoute(router, routes.exportTemplate, async ({ userId, params }) => runs.exportTemplate(userId, params.teamId, params.slug));
   serveRoute(router, routes.importTemplate, async ({ userId, params, body }) => runs.importTemplate(userId, params.teamId, body.source, body.document));
+
+  // A click on the card's buttons: the same use cases, and the same policy, as `/run check` and `/run approve`.
+  router.post(RUN_CARD_ACTION_PATH, async (req, res) => {
+    const click = parseInput(cardClickSchema, await integrationBody(req, CLICK_WORDS), 'body');
+    const where = { teamId: click.context.team_id, number: click.context.number };
+    try {
+      const r =
+        click.context.action === 'check'
+          ? await runs.setItemState(userIdOf(req), where, click.context.ref, 'done')
+          : await runs.answer(userIdOf(req), where, click.context.ref, 'approve', null);
+      res.json({ ephemeral_text: r.changed ? reply.itemChanged(r.ref, click.context.action === 'check' ? 'checked' : 'you approved') : reply.nothingChanged(r.ref) });
+    } catch (err) {
+      // A refusal is the clicker's to read; Mattermost shows ephemeral_text to them alone.
+      if (err instanceof UserError) res.json({ ephemeral_text: err.message });
+      else throw err;
+    }
+  });
 }
+
+/** A button click as Mattermost posts it; only the context we set on the button is read. */
+const cardClickSchema = z.object({
+  context: z.object({
+    team_id: z.string().max(64),
+    number: z.string().regex(/^\d{1,9}$/).transform(Number),
+    ref: z.string().regex(/^\d{1,2}\.\d{1,3}$/),
+    action: z.enum(RUN_CARD_ACTIONS),
+  }),
+});
+
+const CLICK_WORDS = { tooLarge: 'The button click is too large.', notJson: 'The button click is not valid JSON.' };

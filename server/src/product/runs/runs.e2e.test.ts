@@ -35,11 +35,16 @@ test('release: own channel and card, checklist by command and HTTP, a 2-of-3 gat
   assert.match(card.message, /\*\*Active\*\* · release manager @alice · 0\/9 done · 3 gates open/);
 
   for (const u of [bob, carol, dave]) await alice.client.addToChannel(u.id, channel.id);
+  // The card's "☑ 1.3" button, clicked through Mattermost's own post-action API with bob's session.
+  const action = ((card.props?.['attachments'] as Array<{ actions: Array<{ id: string; name: string }> }> | undefined) ?? []).flatMap((a) => a.actions).find((a) => a.name === '☑ 1.3');
+  assert.ok(action, 'the card has buttons');
+  await bob.client.doPostAction(card.id, action.id);
+  assert.match((await alice.client.getPost(card.id)).message, /☑ 1\.3 Build release candidates/, 'the click checked the item and the card followed');
   assert.match(await say(bob, channel.id, '/run check 1.1'), /1\.1: checked/);
   const http = await rig.pluginFetch(carol, `${runs}/${number}/items/1.2`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action: 'check' }) });
   assert.equal(http.status, 200);
   const view = (await http.json()) as { run: { progress: { done: number } } };
-  assert.equal(view.run.progress.done, 2);
+  assert.equal(view.run.progress.done, 3);
 
   assert.match(await say(alice, channel.id, '/run approvers 2.1 @bob @carol @dave --quorum 2'), /approvers: @bob, @carol, @dave; quorum 2/);
   assert.match(await say(bob, channel.id, '/run approve 2.1'), /you approved/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as z from 'zod/mini';
-import type { Channel } from '../../plugin/model/types';
+import type { Channel, User } from '../../plugin/model/types';
 import { runRoutes } from '../contract/runs';
 import { teamFixture, type TeamFixture } from '../pick/test_fixture';
 import { parseDue } from './commands';
@@ -143,4 +143,28 @@ test('due times as people type them', () => {
   assert.equal(parseDue('none', now), null);
   assert.throws(() => parseDue('2027-02-30', now), /Say when/);
   assert.throws(() => parseDue('soonish', now), /Say when/);
+});
+
+test("the card's buttons: the next items to check and the gates waiting; a click acts under the same policy as the command, and the buttons follow the run", async () => {
+  const f = await teamFixture();
+  await f.cmd(f.alice, '/release start 5.0');
+  const ch = channelNamed(f, 'release-5-0');
+  f.world.addChannelMember(ch.Id, f.bob.Id);
+  const card = () => f.world.postsIn(ch.Id).find((p) => p.UserId === f.h.ctx.botUserId && /#### RUN-001/.test(p.Message ?? ''))!;
+  type Button = { id: string; name: string; integration: { url: string; context: Record<string, unknown> } };
+  const buttons = (): Button[] => ((card().Props?.['attachments'] as Array<{ actions: Button[] }> | undefined) ?? []).flatMap((a) => a.actions);
+  assert.deepEqual(buttons().map((b) => b.name), ['☑ 1.1', '☑ 1.2', '☑ 1.3', 'Approve 2.1', 'Approve 2.2']);
+  const click = async (user: User, name: string): Promise<string> => {
+    const button = buttons().find((b) => b.name === name)!;
+    const res = await f.h.http('POST', button.integration.url.replace('/plugins/infra-ops', ''), user, { post_id: card().Id, context: button.integration.context });
+    return String((res.body as { ephemeral_text: string }).ephemeral_text);
+  };
+  assert.match(await click(f.carol, '☑ 1.1'), /cannot post|post in/i, 'carol may read the channel but not post in it');
+  assert.match(await click(f.bob, '☑ 1.1'), /1\.1: checked/);
+  assert.deepEqual(buttons().map((b) => b.name), ['☑ 1.2', '☑ 1.3', 'Approve 2.1', 'Approve 2.2', 'Approve 2.3'], 'the buttons follow the run');
+  assert.match(await click(f.bob, 'Approve 2.3'), /Only the gate's approvers can answer on this gate/);
+  assert.match(await click(f.alice, 'Approve 2.3'), /2\.3: you approved/);
+  const bad = await f.h.http('POST', '/api/v1/runs/card-action', f.bob, { context: { team_id: f.team.Id, number: '1', ref: 'x', action: 'check' } });
+  assert.equal(bad.status, 400);
+  f.h.close();
 });

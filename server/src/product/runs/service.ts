@@ -51,7 +51,7 @@ import { type TemplateStats, templateStats } from './stats';
 import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
 import { fromPlaybook } from './playbooks_import';
 import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from './template_io';
-import { peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
+import { cardButtons, peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
 
 type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
@@ -748,8 +748,11 @@ export class RunService {
   private async postCard(run: Run, people: People): Promise<string | null> {
     try {
       const message = runText(run, await this.names(people, peopleOf(run)), this.ctx.now());
-      const post = await this.ctx.api.createPost({ ChannelId: run.channelId, UserId: this.ctx.botUserId, Message: message, Props: { infra_ops_run: `${run.teamId}:${run.number}` } });
-      if (!post.IsPinned) await this.ctx.api.updatePost({ ...post, IsPinned: true });
+      const props = { infra_ops_run: `${run.teamId}:${run.number}`, attachments: cardButtons(run, this.ctx.now()) };
+      const post = await this.ctx.api.createPost({ ChannelId: run.channelId, UserId: this.ctx.botUserId, Message: message, Props: props });
+      // The post handed back is prepared for clients (its buttons' integration URLs stripped): the
+      // pin re-sends our own props, or the stored buttons would lose their URLs.
+      if (!post.IsPinned) await this.ctx.api.updatePost({ ...post, IsPinned: true, Props: props });
       return post.Id ?? null;
     } catch (err) {
       this.ctx.log.warn('run card not posted', { run: run.number, error: err instanceof Error ? err.message : String(err) });
@@ -762,7 +765,9 @@ export class RunService {
     try {
       const [post, names] = await Promise.all([this.ctx.api.getPost(run.cardPostId), this.names(people, peopleOf(run))]);
       const message = runText(run, names, this.ctx.now());
-      if (post.Message !== message) await this.ctx.api.updatePost({ ...post, Message: message });
+      const attachments = cardButtons(run, this.ctx.now());
+      const same = post.Message === message && JSON.stringify(post.Props?.['attachments'] ?? []) === JSON.stringify(attachments);
+      if (!same) await this.ctx.api.updatePost({ ...post, Message: message, Props: { ...(post.Props ?? {}), attachments } });
     } catch (err) {
       this.ctx.log.warn('run card not refreshed', { run: run.number, error: err instanceof Error ? err.message : String(err) });
     }

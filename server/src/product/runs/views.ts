@@ -1,5 +1,6 @@
 /** Run records → the contract's views, and the card posted in the run's channel. */
-import { type GateView, runReference, type RunChangedView, type RunView, type TemplateSummaryView } from '../contract/runs';
+import { API_BASE } from '../contract/api';
+import { type GateView, RUN_CARD_ACTION_PATH, type RunCardAction, runReference, type RunChangedView, type RunView, type TemplateSummaryView } from '../contract/runs';
 import { evaluate, type Gate } from '../shared/signoff/gate';
 import { refOf, progress } from './checklist';
 import { ownerTitle } from './messages';
@@ -107,4 +108,33 @@ export function peopleOf(run: Run): string[] {
     for (const a of it.assignees) ids.add(a);
   }
   return [...ids];
+}
+
+/** Buttons on a card: the first open items to check and the gates still waiting, at most this many. */
+const CARD_BUTTONS = 5;
+
+/**
+ * The card's buttons (message attachments): "☑ 1.2" for the next open items and "Approve 2.1" for
+ * gates not yet passed; none once the run is finished. Each click is answered under the same
+ * policy as the command (RUN_CARD_ACTION_PATH).
+ */
+export function cardButtons(run: Run, now: number): unknown[] {
+  if (run.status !== 'active') return [];
+  const url = `${API_BASE}${RUN_CARD_ACTION_PATH}`;
+  const button = (action: RunCardAction, ref: string, name: string) => ({
+    id: `${action}${ref.replace('.', 'x')}`,
+    name,
+    type: 'button',
+    style: action === 'approve' ? 'primary' : 'default',
+    // Strings only: the context travels through the plugin API's interface{} maps as text.
+    integration: { url, context: { team_id: run.teamId, number: String(run.number), ref, action } },
+  });
+  const buttons = run.checklists.flatMap((c, list) =>
+    c.items.flatMap((it, item) => {
+      const ref = refOf({ list, item });
+      if (it.gate) return evaluate(it.gate, now).state === 'passed' ? [] : [button('approve', ref, `Approve ${ref}`)];
+      return it.state === 'open' ? [button('check', ref, `☑ ${ref}`)] : [];
+    }),
+  );
+  return buttons.length ? [{ text: 'Check the next items, or approve a gate you are an approver of:', actions: buttons.slice(0, CARD_BUTTONS) }] : [];
 }

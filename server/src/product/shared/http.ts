@@ -133,3 +133,30 @@ export function errorHandler(logError: (message: string, fields: Record<string, 
 }
 
 export const jsonBody = (): RequestHandler => express.json({ limit: '1mb', strict: true, type: () => true });
+
+/** How large a body Mattermost may post for a dialog submission or a message button click. */
+export const INTEGRATION_BODY_MAX = 1024 * 1024;
+
+/**
+ * The JSON Mattermost posts itself to a plugin URL (a dialog submission, a message button click):
+ * it sends no Content-Length and the plugin bridge no Transfer-Encoding, so express.json sees "no
+ * body" and leaves the stream unread — it is read here when that happened. `words` name the thing
+ * in the errors ("The dialog submission is too large.").
+ */
+export async function integrationBody(req: Request, words: { tooLarge: string; notJson: string }): Promise<unknown> {
+  if (req.body !== undefined) return req.body;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > INTEGRATION_BODY_MAX) throw UserError.badRequest(words.tooLarge);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw UserError.badRequest(words.notJson);
+  }
+}
