@@ -45,7 +45,7 @@ import { ACTION_WORDS, ERR, line, nag, retroReminder, runReference } from './mes
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
-import { RunStore, type TemplateList } from './store';
+import { type NewRun, RunStore, type TemplateList } from './store';
 import { reportHtml, reportMarkdown } from './report';
 import { type TemplateStats, templateStats } from './stats';
 import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
@@ -246,25 +246,9 @@ export class RunService {
     const channel = await this.createChannel(teamId, template, name);
     const now = this.ctx.now();
     const actorName = await c.people.username(actor);
-    let run = await this.store.create({
-      teamId,
-      kind: template.body.kind,
-      name,
-      channelId: channel.Id,
-      ownerId: actor,
-      template: { slug: template.slug, name: template.body.name, version: template.version },
-      status: 'active',
-      startedAt: now,
-      updatedAt: now,
-      finishedAt: null,
-      finishOverride: null,
-      checklists: template.body.checklists.map((l) => ({ title: l.title, items: l.items.map((it) => itemFromTemplate(it, actor, members, now)) })),
-      statusUpdateMinutes: template.body.statusUpdateMinutes,
-      timeline: [{ at: now, by: actor, text: line.started(actorName, template.body.name, template.version) }],
-      timelineCount: 1,
-      cardPostId: null,
-      retro: { sections: template.body.retrospective.map((title) => ({ title, text: '' })), publishedAt: null, publishedBy: null },
-    });
+    let run = await this.store.create(
+      runFromTemplate(template, { teamId, kind: template.body.kind, name, channelId: channel.Id, ownerId: actor, members, now, by: actor, firstLine: line.started(actorName, template.body.name, template.version) }),
+    );
 
     const invite = new Set<string>([actor]);
     for (const a of template.body.channel.invite) for (const id of 'userId' in a ? [a.userId] : (members.get(a.groupId) ?? [])) invite.add(id);
@@ -272,10 +256,7 @@ export class RunService {
     for (const [i, result] of added.entries()) {
       if (result.status === 'rejected') warnings.push(`@${await c.people.username([...invite][i]!)} could not be added to ~${channel.Name}.`);
     }
-    const card = await this.postCard(run, c.people);
-    if (card) run = (await this.store.update(teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
-    await this.scheduleDues(run, null);
-    await this.publish(run);
+    run = await this.announceNewRun(run, c.people);
     return { run: runView(run, now), channelName: channel.Name, warnings };
   }
 
@@ -316,35 +297,25 @@ export class RunService {
     const people = this.people();
     let run: Run;
     try {
-      run = await this.store.create({
-        teamId: incident.teamId,
-        kind: 'incident',
-        name: `${incident.reference} ${incident.title}`.slice(0, LIMITS.name),
-        channelId: incident.channelId,
-        ownerId: incident.commanderId,
-        template: { slug: template.slug, name: template.body.name, version: template.version },
-        status: 'active',
-        startedAt: now,
-        updatedAt: now,
-        finishedAt: null,
-        finishOverride: null,
-        checklists: template.body.checklists.map((l) => ({ title: l.title, items: l.items.map((it) => itemFromTemplate(it, incident.commanderId, new Map(), now)) })),
-        statusUpdateMinutes: template.body.statusUpdateMinutes,
-        timeline: [{ at: now, by: this.ctx.botUserId, text: line.runbook(incident.reference, template.body.name, template.version) }],
-        timelineCount: 1,
-        cardPostId: null,
-        retro: { sections: template.body.retrospective.map((title) => ({ title, text: '' })), publishedAt: null, publishedBy: null },
-      });
+      run = await this.store.create(
+        runFromTemplate(template, {
+          teamId: incident.teamId,
+          kind: 'incident',
+          name: `${incident.reference} ${incident.title}`.slice(0, LIMITS.name),
+          channelId: incident.channelId,
+          ownerId: incident.commanderId,
+          members: new Map(),
+          now,
+          by: this.ctx.botUserId,
+          firstLine: line.runbook(incident.reference, template.body.name, template.version),
+        }),
+      );
     } catch (err) {
       // Another node attached it first.
       if (err instanceof UserError && err.status === 409) return this.store.inChannel(incident.channelId);
       throw err;
     }
-    const card = await this.postCard(run, people);
-    if (card) run = (await this.store.update(run.teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
-    await this.scheduleDues(run, null);
-    await this.publish(run);
-    return run;
+    return this.announceNewRun(run, people);
   }
 
   /** A resolved incident finishes its runbook; gates still open are recorded as passed over by the resolution. */
@@ -361,7 +332,7 @@ export class RunService {
     if (after === before) return;
     await this.refreshCard(after, this.people());
     await this.publish(after);
-    if (after.retro.sections.length) await this.ctx.scheduler.schedule(retroJobKey(after), RETRO_JOB, (after.finishedAt ?? this.ctx.now()) + DAY, { teamId: after.teamId, number: after.number });
+    await this.scheduleRetroReminder(after);
   }
 
   /** The port incidents call (wired in index.ts). */
@@ -521,7 +492,7 @@ export class RunService {
     if (override !== null && !reason) throw UserError.badRequest(ERR.overrideNeedsReason);
     if (reason !== null) await runPolicy.require(c.access, actor, 'override', { scope: this.scopeOf(loaded) }, 'override open gates');
     const after = await this.change(c, loaded, 'finish', { owner: loaded.ownerId }, (run, who, now) => finish(run, actor, now, reason, line.finished(who, reason)));
-    if (after.retro.sections.length) await this.ctx.scheduler.schedule(retroJobKey(after), RETRO_JOB, (after.finishedAt ?? this.ctx.now()) + DAY, { teamId: after.teamId, number: after.number });
+    await this.scheduleRetroReminder(after);
     return runView(after, this.ctx.now());
   }
 
@@ -745,6 +716,22 @@ export class RunService {
     await this.ctx.events.publish('run_changed', { run: runChangedView(run) }, { channelId: run.channelId });
   }
 
+  /** A new run's pinned card (its id recorded), its due-time nags, and the event to its channel. */
+  private async announceNewRun(created: Run, people: People): Promise<Run> {
+    let run = created;
+    const card = await this.postCard(run, people);
+    if (card) run = (await this.store.update(run.teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
+    await this.scheduleDues(run, null);
+    await this.publish(run);
+    return run;
+  }
+
+  /** A finished run's owner is reminded daily, from a day after the finish, until its retrospective is published. */
+  private async scheduleRetroReminder(run: Run): Promise<void> {
+    if (run.retro.sections.length === 0) return;
+    await this.ctx.scheduler.schedule(retroJobKey(run), RETRO_JOB, (run.finishedAt ?? this.ctx.now()) + DAY, { teamId: run.teamId, number: run.number });
+  }
+
   private async postCard(run: Run, people: People): Promise<string | null> {
     try {
       const message = runText(run, await this.names(people, peopleOf(run)), this.ctx.now());
@@ -825,6 +812,36 @@ export class RunService {
     if (gate.seats.some((s) => s.groupId !== null && groups.has(s.groupId))) ids.add(actor);
     return { approver: [...ids] };
   }
+}
+
+/**
+ * A run as it starts from a template: the template's checklists copied (so the run keeps the version it
+ * started from), roles and groups turned into assignees, due times counted from `now`, the
+ * retrospective's sections empty, and the first timeline line.
+ */
+function runFromTemplate(
+  template: Template,
+  at: { teamId: string; kind: string; name: string; channelId: string; ownerId: string; members: ReadonlyMap<string, readonly string[]>; now: number; by: string; firstLine: string },
+): NewRun {
+  return {
+    teamId: at.teamId,
+    kind: at.kind,
+    name: at.name,
+    channelId: at.channelId,
+    ownerId: at.ownerId,
+    template: { slug: template.slug, name: template.body.name, version: template.version },
+    status: 'active',
+    startedAt: at.now,
+    updatedAt: at.now,
+    finishedAt: null,
+    finishOverride: null,
+    checklists: template.body.checklists.map((l) => ({ title: l.title, items: l.items.map((it) => itemFromTemplate(it, at.ownerId, at.members, at.now)) })),
+    statusUpdateMinutes: template.body.statusUpdateMinutes,
+    timeline: [{ at: at.now, by: at.by, text: at.firstLine }],
+    timelineCount: 1,
+    cardPostId: null,
+    retro: { sections: template.body.retrospective.map((title) => ({ title, text: '' })), publishedAt: null, publishedBy: null },
+  };
 }
 
 const retroJobKey = (run: Pick<Run, 'teamId' | 'number'>): string => `run-retro:${run.teamId}:${run.number}`;
