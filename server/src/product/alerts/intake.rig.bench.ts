@@ -5,23 +5,18 @@
  * side by side with Mattermost's own `POST /api/v4/posts` in the same run (interleaved, so drift on
  * a shared machine hits both alike); then the storm: 1,000 alerts of one group in 100 concurrent
  * notifications — how fast they are accepted, and how fast all of them reach the incident's timeline.
- * Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz (`npm run dist`).
+ * Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz (`npm run dist`; bench/real_server.ts).
  */
+import { onRealServer } from '../../../../bench/real_server';
 import { percentile, type BenchResult } from '../../../../bench/result';
-import { connectRig, waitFor } from '../../../../e2e/rig';
-import { findBundle } from '../../../../e2e/rig/bundle';
-import { startEnvironment } from '../../../../e2e/rig/environment';
+import { waitFor } from '../../../../e2e/rig';
 import { alertmanagerBody } from './test_payloads';
 
 const RUNS = 100;
 const WARMUP = 5;
 
 export default async function bench(): Promise<BenchResult[]> {
-  const bundlePath = process.env.INFRA_OPS_E2E_BUNDLE ?? findBundle();
-  if (!bundlePath) throw new Error('no plugin bundle: run `npm run dist` (or set INFRA_OPS_E2E_BUNDLE)');
-  const env = await startEnvironment({ bundlePath });
-  try {
-    const rig = connectRig(env.state);
+  return onRealServer(async (rig) => {
     const [alice] = rig.users;
     if (!alice) throw new Error('the rig has no users');
     const reply = (await rig.runCommand(rig.admin, rig.channelId, '/infra alerts add bench --type alertmanager')).text ?? '';
@@ -76,7 +71,5 @@ export default async function bench(): Promise<BenchResult[]> {
       { name: 'alerts storm: 1,000 alerts in 100 concurrent notifications accepted', value: (1000 / acceptedMs) * 1000, unit: 'alerts/s' },
       { name: 'alerts storm: all 1,000 alerts on the incident timeline', value: (1000 / recordedMs) * 1000, unit: 'alerts/s' },
     ];
-  } finally {
-    await env.stop();
-  }
+  });
 }

@@ -4,22 +4,16 @@
  * declarations, against the floor: the same REST calls made directly by a client (create the
  * private channel, add the responder, post the card, pin it, post in the feed). Target: p95 ≤ 1.5x
  * the floor. Runs and floors are interleaved so drift on a shared machine hits both alike.
- * Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz (`npm run dist`).
+ * Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz (`npm run dist`; bench/real_server.ts).
  */
+import { onRealServer } from '../../../../bench/real_server';
 import { percentile, type BenchResult } from '../../../../bench/result';
-import { connectRig } from '../../../../e2e/rig';
-import { findBundle } from '../../../../e2e/rig/bundle';
-import { startEnvironment } from '../../../../e2e/rig/environment';
 
 const RUNS = 50;
 const WARMUP = 3;
 
 export default async function bench(): Promise<BenchResult[]> {
-  const bundlePath = process.env.INFRA_OPS_E2E_BUNDLE ?? findBundle();
-  if (!bundlePath) throw new Error('no plugin bundle: run `npm run dist` (or set INFRA_OPS_E2E_BUNDLE)');
-  const env = await startEnvironment({ bundlePath });
-  try {
-    const rig = connectRig(env.state);
+  return onRealServer(async (rig) => {
     const [alice, bob] = rig.users;
     if (!alice || !bob) throw new Error('the rig has too few users');
     const feed = await rig.admin.client.createChannel({ team_id: rig.team.id, name: 'incidents-bench', display_name: 'Incidents', type: 'O' });
@@ -60,7 +54,5 @@ export default async function bench(): Promise<BenchResult[]> {
       { name: 'incidents declare on the real server p50 (vs direct REST floor)', value: percentile(plugin, 50), unit: 'ms', baseline: percentile(floor, 50) },
       { name: 'incidents declare on the real server p95 (vs direct REST floor)', value: percentile(plugin, 95), unit: 'ms', baseline: percentile(floor, 95) },
     ];
-  } finally {
-    await env.stop();
-  }
+  });
 }

@@ -4,22 +4,16 @@
  * with Mattermost's own `POST /api/v4/posts` in the same channel in the same run (interleaved, so
  * drift on a shared machine hits both alike). Target: p95 ≤ 1.5x. Also the run's page
  * (`GET …/runs/:number`, what the sidebar reads) against Mattermost's posts page.
- * Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz (`npm run dist`).
+ * Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz (`npm run dist`; bench/real_server.ts).
  */
+import { onRealServer } from '../../../../bench/real_server';
 import { percentile, type BenchResult } from '../../../../bench/result';
-import { connectRig } from '../../../../e2e/rig';
-import { findBundle } from '../../../../e2e/rig/bundle';
-import { startEnvironment } from '../../../../e2e/rig/environment';
 
 const RUNS = 100;
 const WARMUP = 5;
 
 export default async function bench(): Promise<BenchResult[]> {
-  const bundlePath = process.env.INFRA_OPS_E2E_BUNDLE ?? findBundle();
-  if (!bundlePath) throw new Error('no plugin bundle: run `npm run dist` (or set INFRA_OPS_E2E_BUNDLE)');
-  const env = await startEnvironment({ bundlePath });
-  try {
-    const rig = connectRig(env.state);
+  return onRealServer(async (rig) => {
     const [alice] = rig.users;
     if (!alice) throw new Error('the rig has no users');
     await rig.admin.client.addToChannel(alice.id, rig.channelId).catch(() => undefined);
@@ -65,7 +59,5 @@ export default async function bench(): Promise<BenchResult[]> {
       { name: "runs a run's page (GET …/runs/:number), real server p50 (vs GET /api/v4/channels/:id/posts?per_page=20)", value: percentile(pages, 50), unit: 'ms', baseline: percentile(postPages, 50) },
       { name: "runs a run's page (GET …/runs/:number), real server p95 (vs GET /api/v4/channels/:id/posts?per_page=20)", value: percentile(pages, 95), unit: 'ms', baseline: percentile(postPages, 95) },
     ];
-  } finally {
-    await env.stop();
-  }
+  });
 }
