@@ -190,6 +190,7 @@ const IDEA_ADMIN = ['teamAdmin', 'sysadmin'] as const; // + the idea's owner (ne
 const RFC_DECIDE = ['approver'] as const; // + the RFC's owner (never an actor)
 const GUILD_RUN = ['facilitator', 'teamAdmin', 'sysadmin'] as const; // + its creator (never an actor)
 const GUESTS: readonly Role[] = ['guest', 'channelGuest'];
+const NOT_TEAM_ADMINS: readonly Role[] = ROLES.filter((r) => r !== 'teamAdmin' && r !== 'sysadmin');
 
 const inc = '/teams/:teamId/incidents';
 const idea = '/teams/:teamId/ideas';
@@ -340,6 +341,14 @@ export const TABLE: readonly Row[] = [
   { id: 'infra GET owe (a follow-up owed)', feature: 'infra', kind: 'list', setup: 'incident.followupOwedByActor', who: ['viewer'], act: { http: 'GET', path: '/teams/:teamId/owe' }, basis: 'M9, L9: /infra owe never names what the user may not see', e2e: true },
   { id: '/infra doctor', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['sysadmin'], act: { command: '/infra doctor', in: 'home' }, basis: 'issue: an admin command lists corrupt records (they may name any team\'s keys)', denyEitherFor: ROLES.filter((r) => r !== 'sysadmin') },
   { id: '/infra owe (a follow-up owed)', feature: 'infra', kind: 'list', setup: 'incident.followupOwedByActor', who: ['viewer'], act: { command: '/infra owe', in: 'home' }, basis: 'M9, L9' },
+  // Issues 10 and 11: what belongs to a team rather than to a channel, and starting a run from a channel.
+  { id: 'alerts POST create a source', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['teamAdmin', 'sysadmin'], act: { http: 'POST', path: '/teams/:teamId/alert-sources', body: (i) => ({ name: `a${i.secret}`, type: 'alertmanager' }) }, basis: 'issue 11: alert sources are managed by team admins', denyEitherFor: NOT_TEAM_ADMINS },
+  { id: '/infra alerts add', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['teamAdmin', 'sysadmin'], act: { command: '/infra alerts add a{secret} --type alertmanager', in: 'home' }, basis: 'issue 11', denyEitherFor: NOT_TEAM_ADMINS },
+  { id: 'webhooks POST add', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['teamAdmin', 'sysadmin'], act: { http: 'POST', path: '/teams/:teamId/webhooks', body: (i) => ({ url: `https://hooks.example.com/${i.secret}` }) }, basis: 'issue 11: outgoing webhooks are per team, managed by team admins', denyEitherFor: NOT_TEAM_ADMINS },
+  { id: '/infra webhooks add', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['teamAdmin', 'sysadmin'], act: { command: '/infra webhooks add https://hooks.example.com/{secret}', in: 'home' }, basis: 'issue 11', denyEitherFor: NOT_TEAM_ADMINS },
+  { id: 'runs GET templates', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { http: 'GET', path: '/teams/:teamId/templates' }, basis: 'issue 10: a team\'s templates are for its full members', denyEitherFor: GUESTS },
+  { id: 'runs POST start (from the channel)', feature: 'infra', kind: 'create', setup: 'place', who: ['fullTeamMember'], act: { http: 'POST', path: '/teams/:teamId/runs', body: (i) => ({ kind: 'release', name: i.secret, channel_id: i.channelId }) }, basis: 'issue 10: the run\'s team is the channel\'s; it gets its own channel', denyEitherFor: GUESTS },
+  { id: '/release start (in the channel)', feature: 'infra', kind: 'create', setup: 'place', who: ['fullTeamMember'], act: { command: '/release start {secret}', in: 'record' }, basis: 'issue 10', denyEitherFor: GUESTS },
 ];
 
 // ---------------------------------------------------------------- the expectation

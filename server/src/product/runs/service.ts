@@ -222,7 +222,8 @@ export class RunService {
     const scope = await c.access.scopeOfChannel(actor, fromChannelId);
     const teamId = scope.teamId;
     if (expectedTeamId !== null && expectedTeamId !== teamId) throw UserError.notFound('No such channel.');
-    await runPolicy.require(c.access, actor, 'start', { scope: { teamId, channelId: null } }, 'start a run');
+    // Judged in the channel it is started from: someone who reads it but is not a full team member is refused, not told it does not exist.
+    await runPolicy.require(c.access, actor, 'start', { scope }, 'start a run');
     const name = checkText(input.name.replace(/\s+/g, ' '), LIMITS.name, 'a run name');
     if (!name) throw UserError.badRequest(ERR.noName);
     const template = input.template
