@@ -123,28 +123,37 @@ describe('yamux session (TS ↔ TS)', () => {
     );
   });
 
-  it('a consumer that does not read stops the sender at one window', async () => {
-    const { c, s } = await sessions();
-    const a = c.open();
-    let written = 0;
-    const chunk = Buffer.alloc(16 * 1024);
-    const b = await (async () => {
-      const p = s.accept();
-      for (let i = 0; i < 64; i++) {
-        a.write(chunk, () => (written += chunk.length));
-      }
-      return p;
-    })();
-    b.pause();
-    await sleep(200);
-    // Sent at most one window (plus what sits in the Writable queue unsent).
-    assert.ok(written <= INITIAL_STREAM_WINDOW + 64 * 1024, `written ${written}`);
-    // ... and it did send up to the window: the limit above is the window, not a stall.
-    assert.ok(written >= INITIAL_STREAM_WINDOW, `written ${written}`);
-    const all = readAll(b);
-    a.end();
-    assert.equal((await all).length, 64 * chunk.length);
-  });
+  for (const window of [INITIAL_STREAM_WINDOW, 512 * 1024]) {
+    it(`a consumer that does not read stops the sender at one window (${window / 1024} KiB)`, async () => {
+      const pair = await socketPair();
+      const c = client(pair.a, { maxStreamWindow: window });
+      const s = server(pair.b, { maxStreamWindow: window });
+      cleanups.push(() => {
+        c.close();
+        s.close();
+        pair.cleanup();
+      });
+      // Counted on the receiving socket (write callbacks lag: a stream's _writev batch calls back once).
+      let onWire = 0;
+      pair.b.on('data', (chunk: Buffer) => (onWire += chunk.length));
+      const a = c.open();
+      const total = 2 * window;
+      const b = await (async () => {
+        const p = s.accept();
+        for (let i = 0; i < total / (16 * 1024); i++) a.write(Buffer.alloc(16 * 1024));
+        return p;
+      })();
+      b.pause();
+      await sleep(200);
+      // One window of payload and a few 12-byte headers, not more ...
+      assert.ok(onWire <= window + 64 * 12, `on the wire ${onWire}`);
+      // ... and it did send up to the window: the limit above is the window, not a stall.
+      assert.ok(onWire >= window, `on the wire ${onWire}`);
+      const all = readAll(b);
+      a.end();
+      assert.equal((await all).length, total);
+    });
+  }
 
   it('pings both ways', async () => {
     const { c, s } = await sessions();
@@ -233,7 +242,7 @@ describe('yamux session against raw frames', () => {
     ['duplicate stream', Buffer.concat([frame(FrameType.WindowUpdate, Flag.SYN, 1, 0), frame(FrameType.WindowUpdate, Flag.SYN, 1, 0)]), /duplicate stream 1/],
   ] as const) {
     it(`${name} → GO_AWAY(1) and a clear error`, async () => {
-      const { session, raw, frames } = await rawPeer('server');
+      const { session, raw, frames } = await rawPeer('server', { maxStreamWindow: INITIAL_STREAM_WINDOW });
       raw.write(bytes);
       const [reason] = (await once(session, 'close')) as [YamuxError];
       assert.equal(reason.code, ErrorCode.Protocol);
@@ -255,8 +264,8 @@ describe('yamux session against raw frames', () => {
     assert.equal(sent(), INITIAL_STREAM_WINDOW + 500);
   });
 
-  it('sends WINDOW_UPDATE only for what the consumer read, once half a window is read', async () => {
-    const { session, raw, frames } = await rawPeer('server');
+  it('sends WINDOW_UPDATE only for what the consumer read, once a quarter of the window is read', async () => {
+    const { session, raw, frames } = await rawPeer('server', { maxStreamWindow: INITIAL_STREAM_WINDOW });
     raw.write(frame(FrameType.WindowUpdate, Flag.SYN, 1, 0));
     const st = await session.accept();
     st.pause();
@@ -264,7 +273,7 @@ describe('yamux session against raw frames', () => {
     await sleep(100);
     assert.equal(frames.list.filter((f) => f.type === FrameType.WindowUpdate && f.length > 0).length, 0);
     let read = 0;
-    while (read < INITIAL_STREAM_WINDOW / 2) {
+    while (read < INITIAL_STREAM_WINDOW / 4) {
       const chunk = st.read() as Buffer | null;
       if (chunk) read += chunk.length;
       else await once(st, 'readable');
@@ -272,7 +281,38 @@ describe('yamux session against raw frames', () => {
     const update = await frames.waitFor((f) => f.type === FrameType.WindowUpdate && f.length > 0);
     // Granted: what was read, plus at most what the Readable side buffers ahead of its reader.
     const slack = st.readableHighWaterMark + 64 * 1024;
-    assert.ok(update.length >= INITIAL_STREAM_WINDOW / 2 && update.length <= read + slack, `delta ${update.length}, read ${read}`);
+    assert.ok(update.length >= INITIAL_STREAM_WINDOW / 4 && update.length <= read + slack, `delta ${update.length}, read ${read}`);
+  });
+
+  for (const role of ['server', 'client'] as const) {
+    it(`a larger maxStreamWindow is granted with the ${role === 'server' ? 'ACK' : 'SYN'}, and enforced`, async () => {
+      const window = 1024 * 1024;
+      const { session, raw, frames } = await rawPeer(role, { maxStreamWindow: window });
+      let id: number;
+      if (role === 'server') {
+        raw.write(frame(FrameType.WindowUpdate, Flag.SYN, 1, 0));
+        id = (await session.accept()).id;
+      } else {
+        id = session.open().id;
+        raw.write(frame(FrameType.WindowUpdate, Flag.ACK, id, 0));
+      }
+      const open = await frames.waitFor((f) => f.type === FrameType.WindowUpdate && f.id === id);
+      assert.equal(open.flags, role === 'server' ? Flag.ACK : Flag.SYN);
+      assert.equal(open.length, window - INITIAL_STREAM_WINDOW);
+      // The whole window may arrive before anything is read; one byte more breaks the protocol.
+      raw.write(frame(FrameType.Data, 0, id, window, Buffer.alloc(window, 2)));
+      await sleep(50);
+      assert.equal(session.isClosed, false);
+      raw.write(frame(FrameType.Data, 0, id, 1, Buffer.alloc(1)));
+      const [reason] = (await once(session, 'close')) as [YamuxError];
+      assert.match(reason.message, /recv window exceeded/);
+    });
+  }
+
+  it('refuses a maxStreamWindow below the protocol\'s initial window', async () => {
+    const pair = await socketPair();
+    cleanups.push(() => pair.cleanup());
+    assert.throws(() => server(pair.a, { maxStreamWindow: INITIAL_STREAM_WINDOW - 1 }), /maxStreamWindow must be between/);
   });
 
   it('a paused consumer using read() receives far more than one window', async () => {

@@ -7,6 +7,7 @@ import {
   FrameType,
   GoAwayCode,
   HEADER_SIZE,
+  INITIAL_STREAM_WINDOW,
   YamuxError,
   protocolError,
   shutdownError,
@@ -33,6 +34,13 @@ export interface SessionOptions {
   streamOpenTimeout?: number;
   /** Bytes queued on the connection above which DATA frames wait for it to drain. */
   writeBufferLimit?: number;
+  /**
+   * Receive window of each stream, at least the protocol's initial 256 KiB. The excess is granted
+   * with the stream's SYN or ACK, as hashicorp/yamux does when its MaxStreamWindowSize is larger;
+   * any yamux sender honours it (Mattermost's side keeps Go's default, so what *we* may send to
+   * it stays 256 KiB per window). Bounds what one stream buffers for a consumer that stops reading.
+   */
+  maxStreamWindow?: number;
   logger?: YamuxLogger;
 }
 
@@ -44,6 +52,7 @@ const DEFAULTS: Required<Omit<SessionOptions, 'logger'>> = {
   pingTimeout: 10_000,
   streamOpenTimeout: 75_000,
   writeBufferLimit: 1024 * 1024,
+  maxStreamWindow: 1024 * 1024,
 };
 
 const silent: YamuxLogger = { debug() {}, warn() {}, error() {} };
@@ -52,6 +61,8 @@ const silent: YamuxLogger = { debug() {}, warn() {}, error() {} };
 const SMALL_PAYLOAD = 8 * 1024;
 const SCRATCH_SIZE = 64 * 1024;
 const MAX_STREAM_ID = 0xffffffff;
+/** A window delta is a uint32; Go adds deltas to a uint32 send window. */
+const MAX_WINDOW = 0x7fffffff;
 /** Queued output beyond which the peer is taken to have stopped reading. */
 const STALLED_OUTPUT_LIMIT = 64 * 1024 * 1024;
 
@@ -111,6 +122,9 @@ export class Session extends EventEmitter {
     this.isClient = role === 'client';
     this.nextStreamId = this.isClient ? 1 : 2;
     this.options = { ...DEFAULTS, ...stripUndefined(options) };
+    if (!(this.options.maxStreamWindow >= INITIAL_STREAM_WINDOW && this.options.maxStreamWindow <= MAX_WINDOW)) {
+      throw new RangeError(`maxStreamWindow must be between ${INITIAL_STREAM_WINDOW} and ${MAX_WINDOW}`);
+    }
     this.log = options.logger ?? silent;
     const sink: FrameSink = {
       header: (type, flags, id, length) => this.onHeader(type, flags, id, length),
@@ -153,9 +167,9 @@ export class Session extends EventEmitter {
     const id = this.nextStreamId;
     if (id >= MAX_STREAM_ID - 1) throw new YamuxError(ErrorCode.StreamsExhausted, 'streams exhausted');
     this.nextStreamId += 2;
-    const stream = new Stream(id, this.host, true);
+    const stream = new Stream(id, this.host, true, this.options.maxStreamWindow);
     this.streams.set(id, stream);
-    this.sendWindowUpdate(id, Flag.SYN, 0);
+    this.sendWindowUpdate(id, Flag.SYN, stream.window - INITIAL_STREAM_WINDOW);
     if (this.options.streamOpenTimeout > 0) {
       const timer = setTimeout(() => {
         this.log.error('yamux: aborted stream open: no ACK', { stream: id });
@@ -336,9 +350,9 @@ export class Session extends EventEmitter {
       this.sendRst(id);
       return;
     }
-    const stream = new Stream(id, this.host, false);
+    const stream = new Stream(id, this.host, false, this.options.maxStreamWindow);
     this.streams.set(id, stream);
-    this.sendWindowUpdate(id, Flag.ACK, 0);
+    this.sendWindowUpdate(id, Flag.ACK, stream.window - INITIAL_STREAM_WINDOW);
     const waiter = this.acceptWaiters.shift();
     if (waiter) waiter.resolve(stream);
     else this.acceptQueue.push(stream);

@@ -27,16 +27,17 @@ interface PendingWrite {
  * One yamux stream as a Node Duplex. Errors are emitted as 'error' like a socket's (a stream reset
  * by the peer, a write after the session closed); unlike a socket, an unobserved one is ignored.
  *
- * Flow control: the peer may send at most `INITIAL_STREAM_WINDOW` bytes beyond what our consumer
- * has taken; a WINDOW_UPDATE goes out once the consumer has taken half a window, so a consumer
- * that stops reading stops the peer (see maybeGrantWindow). Our own sends never exceed the
- * peer's window and resume on its WINDOW_UPDATE.
+ * Flow control: the peer may send at most `window` bytes beyond what our consumer has taken (the
+ * protocol's initial 256 KiB, plus what the session grants with the SYN/ACK when its
+ * maxStreamWindow is larger); a WINDOW_UPDATE goes out once the consumer has taken a quarter of
+ * the window, so a consumer that stops reading stops the peer (see maybeGrantWindow). Our own
+ * sends never exceed the peer's window and resume on its WINDOW_UPDATE.
  */
 export class Stream extends Duplex {
   /** Bytes we may still send before the peer grants more. */
   private sendWindow = INITIAL_STREAM_WINDOW;
   /** Total bytes the peer may send, ever (initial window + updates sent). */
-  private granted = INITIAL_STREAM_WINDOW;
+  private granted: number;
   private received = 0;
   /** Total bytes handed to the Readable side (push). */
   private pushed = 0;
@@ -57,8 +58,11 @@ export class Stream extends Duplex {
     readonly id: number,
     private readonly host: StreamHost,
     openedLocally: boolean,
+    /** Our receive window; the session grants what exceeds INITIAL_STREAM_WINDOW with the SYN/ACK. */
+    readonly window = INITIAL_STREAM_WINDOW,
   ) {
     super({ allowHalfOpen: true, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 });
+    this.granted = window;
     this.awaitingAck = openedLocally;
     // The peer can reset a stream before anyone had a chance to listen (SYN and RST in one
     // read): an unobserved error must not crash the process. Users still see it through their
@@ -170,7 +174,9 @@ export class Stream extends Duplex {
   }
 
   /**
-   * Grants the peer the bytes our consumer has taken, once that is at least half a window.
+   * Grants the peer the bytes our consumer has taken, once that is at least a quarter of the
+   * window (Go waits for half; granting earlier keeps a sender that is faster than one round trip
+   * per window from stalling, at one 12-byte frame per quarter window).
    * "Taken" means handed to the Readable side, which only asks for more (`_read`) while its own
    * buffer is below its highWaterMark: so a consumer that stops reading stops the grants, and at
    * most one window plus one highWaterMark is ever buffered. (Counting only what left the
@@ -178,12 +184,10 @@ export class Stream extends Duplex {
    * `_read` that pushed nothing, so a later read would go unnoticed.)
    */
   private maybeGrantWindow(): void {
-    if (this.remoteFin || this.reset || this.destroyed) return;
-    const delta = this.pushed + INITIAL_STREAM_WINDOW - this.granted;
-    if (delta >= INITIAL_STREAM_WINDOW / 2) {
-      this.granted += delta;
-      this.host.sendWindowUpdate(this.id, 0, delta);
-    }
+    const delta = this.pushed + this.window - this.granted;
+    if (delta < this.window / 4 || this.remoteFin || this.reset || this.destroyed) return;
+    this.granted += delta;
+    this.host.sendWindowUpdate(this.id, 0, delta);
   }
 
   // ---- Writable --------------------------------------------------------------------------

@@ -1,99 +1,105 @@
 /**
- * yamux and net/rpc-over-yamux benchmarks, each against the same measurement done by Go
- * (bench/main.go: hashicorp/yamux + net/rpc, client and server in one process on a unix socket).
+ * The wire, side by side with Go in the same run (bench/main.go: hashicorp/yamux + net/rpc over a
+ * unix socket). Go and TS rounds alternate and every figure is the median over the rounds, so both
+ * see the same machine load (the machine is shared).
  *
- *   - one stream's throughput, client → server, 64 KiB writes, best of 3 (target ≥ 200 MB/s);
- *   - net/rpc round trip with a 1 KiB []byte argument echoed back, one call at a time
- *     (target: TS ≤ 1.5× Go's latency); also across the language boundary in two processes (Go
- *     host ↔ TS plugin is the production path) against Go ↔ Go in two processes.
+ *   - net/rpc over yamux, a 1 KiB []byte echoed, one call at a time: p50 / mean / p99 latency and
+ *     the CPU time per round trip (process.cpuUsage() here, getrusage in Go; client and server both
+ *     in one process on each side);
+ *   - the production path across processes: Go client (as Mattermost's host) → TS server (the
+ *     plugin) against Go client → Go server, with the serving process's CPU per call;
+ *   - one stream's throughput with 1 MiB writes, client → server, in one process; and Go → TS
+ *     across processes (the host sending a large request) against Go → Go.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import type { BenchResult } from '../../../../bench/result';
 import { percentile } from '../../../../bench/result';
+import { buildGoProgram } from '../gob/conformance/build';
 import { bytes } from '../gob/index';
 import { RpcClient, serveRpc } from '../rpc/index';
-import { client, server, type Session } from './index';
-import { buildGoProgram } from '../gob/conformance/build';
+import { client, server, type Session, type Stream } from './index';
 import { socketPair } from './testing';
 
-const THROUGHPUT_MIB = 128;
-const ROUND_TRIPS = 20_000;
+const ROUNDS = 5;
+const CALLS = 10_000;
+/** bench/main.go's warm-up, done by both sides before timing. */
 const WARMUP = 2_000;
+const THROUGHPUT_MIB = 256;
+const CHUNK = 1024 * 1024;
 
 interface Latency {
   meanUs: number;
   p50Us: number;
   p99Us: number;
+  /** CPU time of the measuring process per timed call. */
+  cpuUs: number;
+}
+interface Throughput {
+  mbPerSec: number;
+  /** CPU time per MB of the measured process (the receiver for the cross-process runs). */
+  cpuUsPerMb: number;
 }
 
 const benchService = { Bench: { Echo: { reply: bytes, handle: (arg: unknown) => arg } } };
 const goBinary = (): string => buildGoProgram(join(__dirname, 'bench'), 'yamuxbench');
+const median = (xs: readonly number[]): number => percentile(xs, 50);
+const goRun = <T>(args: string[]): T => JSON.parse(execFileSync(goBinary(), args, { encoding: 'utf8' })) as T;
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
-async function tsThroughput(mib: number): Promise<number> {
-  const pair = await socketPair();
-  const c = client(pair.a);
-  const s = server(pair.b);
-  try {
-    const total = mib * 1024 * 1024;
-    const chunk = Buffer.alloc(64 * 1024, 7);
-    const sender = c.open();
-    const received = s.accept().then(
-      (st) =>
-        new Promise<number>((resolve) => {
-          let n = 0;
-          st.on('data', (d: Buffer) => (n += d.length));
-          st.on('end', () => resolve(n));
-        }),
-    );
-    const start = process.hrtime.bigint();
-    for (let sent = 0; sent < total; sent += chunk.length) {
-      if (!sender.write(chunk)) await new Promise((r) => sender.once('drain', r));
-    }
-    sender.end();
-    const got = await received;
-    const secs = Number(process.hrtime.bigint() - start) / 1e9;
-    if (got !== total) throw new Error(`received ${got} of ${total} bytes`);
-    return total / 1e6 / secs;
-  } finally {
-    c.close();
-    s.close();
-    pair.cleanup();
-  }
-}
-
-/** 2000 warm-up calls, then ROUND_TRIPS timed calls one at a time (as bench/main.go does). */
-async function measure(rpc: RpcClient): Promise<Latency> {
+/** `calls` timed calls one at a time (after the caller's warm-up), as bench/main.go does. */
+async function timeCalls(rpc: RpcClient, calls: number): Promise<Latency> {
   const arg = new Uint8Array(1024);
-  for (let i = 0; i < WARMUP; i++) await rpc.call('Bench.Echo', bytes, arg);
-  const samples = new Array<number>(ROUND_TRIPS);
+  const samples = new Array<number>(calls);
   const start = process.hrtime.bigint();
-  for (let i = 0; i < ROUND_TRIPS; i++) {
+  const cpu0 = cpuNow();
+  for (let i = 0; i < calls; i++) {
     const t = process.hrtime.bigint();
     const reply = (await rpc.call('Bench.Echo', bytes, arg)) as Uint8Array;
     samples[i] = Number(process.hrtime.bigint() - t) / 1000;
     if (reply.length !== arg.length) throw new Error('bad echo');
   }
-  const meanUs = Number(process.hrtime.bigint() - start) / 1000 / ROUND_TRIPS;
-  return { meanUs, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99) };
+  const cpuUs = (cpuNow() - cpu0) / calls;
+  const meanUs = Number(process.hrtime.bigint() - start) / 1000 / calls;
+  return { meanUs, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99), cpuUs };
 }
 
-async function tsToTs(): Promise<Latency> {
+async function warmUp(rpc: RpcClient): Promise<void> {
+  const arg = new Uint8Array(1024);
+  for (let i = 0; i < WARMUP; i++) await rpc.call('Bench.Echo', bytes, arg);
+}
+
+/** Medians of each field over the rounds. */
+function medianOf<T extends object>(rounds: readonly T[]): T {
+  const keys = Object.keys(rounds[0]!) as Array<keyof T>;
+  return Object.fromEntries(keys.map((k) => [k, median(rounds.map((r) => r[k] as number))])) as T;
+}
+
+/** TS client ↔ TS server in this process, alternating rounds with Go's `rpc` mode. */
+async function rpcInProcess(): Promise<{ ts: Latency; go: Latency }> {
   const pair = await socketPair();
   const c = client(pair.a);
   const s = server(pair.b);
   try {
     const rpc = new RpcClient(c.open());
     void s.accept().then((st) => serveRpc(st, benchService));
-    const result = await measure(rpc);
+    await warmUp(rpc);
+    const ts: Latency[] = [];
+    const go: Latency[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      go.push(goRun<Latency>(['rpc', '-n', String(CALLS)]));
+      ts.push(await timeCalls(rpc, CALLS));
+    }
     rpc.close();
-    return result;
+    return { ts: medianOf(ts), go: medianOf(go) };
   } finally {
     c.close();
     s.close();
@@ -101,98 +107,178 @@ async function tsToTs(): Promise<Latency> {
   }
 }
 
-/** Go client (yamux client, like the Mattermost host) → our server. */
-async function goToTs(dir: string): Promise<Latency> {
-  const addr = join(dir, 'ts.sock');
+/** A Go child: its first stdout line ("ready" for listeners) and its last (the JSON result) at exit. */
+function goChild(args: string[]): { child: ChildProcess; first: Promise<string>; last: Promise<string> } {
+  const child = spawn(goBinary(), args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let resolveFirst!: (line: string) => void;
+  const first = new Promise<string>((r) => (resolveFirst = r));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (lines.length === 0) resolveFirst(line);
+    lines.push(line);
+  });
+  const last = new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => (code === 0 ? resolve(lines.at(-1) ?? '') : reject(new Error(`yamuxbench ${args[0]} exited with ${code}`))));
+  });
+  return { child, first, last };
+}
+
+/** Listens on `addr` as a yamux server (the plugin's side) and hands each accepted stream to `onStream`. */
+async function tsListener(addr: string, onStream: (st: Stream) => void): Promise<{ sessionClosed: Promise<void>; stop(): void }> {
   const listener = createServer();
   listener.listen(addr);
   await once(listener, 'listening');
   let session: Session | undefined;
-  listener.once('connection', (socket: Socket) => {
-    session = server(socket);
-    void session.accept().then((st) => serveRpc(st, benchService));
+  const sessionClosed = new Promise<void>((resolve) => {
+    listener.once('connection', (socket: Socket) => {
+      session = server(socket);
+      session.once('close', () => resolve());
+      void session.accept().then(onStream);
+    });
+  });
+  return { sessionClosed, stop: () => { session?.close(); listener.close(); } };
+}
+
+/** Go client → TS server (two processes): the client's figures and this process's CPU per call. */
+async function goToTs(dir: string, round: number): Promise<{ latency: Latency; serverCpuUs: number }> {
+  const addr = join(dir, `ts-${round}.sock`);
+  const cpu0 = cpuNow();
+  const ts = await tsListener(addr, (st) => void serveRpc(st, benchService));
+  try {
+    const go = goChild(['call', '-addr', addr, '-n', String(CALLS)]);
+    const latency = JSON.parse(await go.last) as Latency;
+    await ts.sessionClosed;
+    return { latency, serverCpuUs: (cpuNow() - cpu0) / (CALLS + WARMUP) };
+  } finally {
+    ts.stop();
+  }
+}
+
+/** Go client → Go server (two processes): the baseline of the row above. */
+async function goToGo(dir: string, round: number): Promise<{ latency: Latency; serverCpuUs: number }> {
+  const addr = join(dir, `go-${round}.sock`);
+  const srv = goChild(['serve', '-addr', addr]);
+  if ((await srv.first) !== 'ready') throw new Error('yamuxbench serve did not start');
+  const latency = JSON.parse(await goChild(['call', '-addr', addr, '-n', String(CALLS)]).last) as Latency;
+  const served = JSON.parse(await srv.last) as { cpuUs: number };
+  return { latency, serverCpuUs: served.cpuUs / (CALLS + WARMUP) };
+}
+
+/** One stream client → server in this process, CHUNK-byte writes; the receiver acknowledges the end with one byte. */
+async function tsThroughput(mib: number): Promise<Throughput> {
+  const pair = await socketPair();
+  const c = client(pair.a);
+  const s = server(pair.b);
+  try {
+    const total = mib * 1024 * 1024;
+    const chunk = Buffer.alloc(CHUNK, 7);
+    const sender = c.open();
+    const received = s.accept().then((st) => sink(st));
+    const acked = new Promise<void>((resolve) => sender.once('data', () => resolve()));
+    const start = process.hrtime.bigint();
+    const cpu0 = cpuNow();
+    for (let sent = 0; sent < total; sent += chunk.length) {
+      if (!sender.write(chunk)) await once(sender, 'drain');
+    }
+    sender.end();
+    await acked;
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpu = cpuNow() - cpu0;
+    const got = await received;
+    if (got !== total) throw new Error(`received ${got} of ${total} bytes`);
+    return { mbPerSec: total / 1e6 / secs, cpuUsPerMb: cpu / (total / 1e6) };
+  } finally {
+    c.close();
+    s.close();
+    pair.cleanup();
+  }
+}
+
+/** Reads a stream to EOF, answers one byte, and resolves with the count. */
+function sink(st: Stream): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let n = 0;
+    st.on('data', (d: Buffer) => (n += d.length));
+    st.once('error', reject);
+    st.once('end', () => {
+      st.end(Buffer.from([1]));
+      resolve(n);
+    });
+  });
+}
+
+/** Go client sends THROUGHPUT_MIB on one stream to a TS server (two processes). */
+async function goSendsToTs(dir: string, round: number): Promise<Throughput> {
+  const addr = join(dir, `tsink-${round}.sock`);
+  let cpu0 = 0;
+  let got: Promise<number> | undefined;
+  const ts = await tsListener(addr, (st) => {
+    cpu0 = cpuNow();
+    got = sink(st);
   });
   try {
-    // Asynchronously: our server runs on this event loop.
-    const { stdout } = await promisify(execFile)(goBinary(), ['call', '-addr', addr, '-n', String(ROUND_TRIPS)], { encoding: 'utf8' });
-    return JSON.parse(stdout) as Latency;
+    const go = goChild(['send', '-addr', addr, '-mib', String(THROUGHPUT_MIB), '-chunk', String(CHUNK)]);
+    const sent = JSON.parse(await go.last) as Throughput;
+    const n = await got!;
+    const mb = n / 1e6;
+    if (n !== THROUGHPUT_MIB * 1024 * 1024) throw new Error(`received ${n} bytes`);
+    return { mbPerSec: sent.mbPerSec, cpuUsPerMb: (cpuNow() - cpu0) / mb };
   } finally {
-    session?.close();
-    listener.close();
+    ts.stop();
   }
 }
 
-/** bench/main.go serving net/rpc over yamux on `addr`, once it listens. */
-async function goServer(addr: string): Promise<ChildProcess> {
-  const child = spawn(goBinary(), ['serve', '-addr', addr], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  if ((await lines.next()).value !== 'ready') {
-    child.kill();
-    throw new Error('yamuxbench serve did not start');
-  }
-  return child;
-}
-
-/** Our client → Go server. */
-async function tsToGo(dir: string): Promise<Latency> {
-  const addr = join(dir, 'go.sock');
-  const child = await goServer(addr);
-  try {
-    const socket = connect(addr);
-    await once(socket, 'connect');
-    const session = client(socket);
-    const rpc = new RpcClient(session.open());
-    const result = await measure(rpc);
-    session.close();
-    return result;
-  } finally {
-    child.kill();
-  }
-}
-
-/** Go client → Go server in two processes: the fair baseline for the two cross-process rows. */
-async function goToGo(dir: string): Promise<Latency> {
-  const addr = join(dir, 'gogo.sock');
-  const child = await goServer(addr);
-  try {
-    const { stdout } = await promisify(execFile)(goBinary(), ['call', '-addr', addr, '-n', String(ROUND_TRIPS)], { encoding: 'utf8' });
-    return JSON.parse(stdout) as Latency;
-  } finally {
-    child.kill();
-  }
-}
-
-function goRun<T>(args: string[]): T {
-  return JSON.parse(execFileSync(goBinary(), args, { encoding: 'utf8' })) as T;
+/** Go client sends to a Go server (two processes): the baseline of the row above. */
+async function goSendsToGo(dir: string, round: number): Promise<Throughput> {
+  const addr = join(dir, `gsink-${round}.sock`);
+  const srv = goChild(['sink', '-addr', addr]);
+  if ((await srv.first) !== 'ready') throw new Error('yamuxbench sink did not start');
+  const sender = goChild(['send', '-addr', addr, '-mib', String(THROUGHPUT_MIB), '-chunk', String(CHUNK)]);
+  const sent = JSON.parse(await sender.last) as Throughput;
+  const sunk = JSON.parse(await srv.last) as { bytes: number; cpuUs: number };
+  return { mbPerSec: sent.mbPerSec, cpuUsPerMb: sunk.cpuUs / (sunk.bytes / 1e6) };
 }
 
 export default async function yamuxBench(): Promise<BenchResult[]> {
-  const goRpc = goRun<Latency>(['rpc', '-n', String(ROUND_TRIPS)]);
-  const tsRpc = await tsToTs();
+  const rpc = await rpcInProcess();
+
   const dir = mkdtempSync(join(tmpdir(), 'yamux-bench-'));
-  let goTs: Latency;
-  let tsGo: Latency;
-  let goGo: Latency;
+  const cross: { ts: Array<{ latency: Latency; serverCpuUs: number }>; go: Array<{ latency: Latency; serverCpuUs: number }> } = { ts: [], go: [] };
+  const tp: { ts: Throughput[]; go: Throughput[]; goTs: Throughput[]; goGo: Throughput[] } = { ts: [], go: [], goTs: [], goGo: [] };
   try {
-    goTs = await goToTs(dir);
-    tsGo = await tsToGo(dir);
-    goGo = await goToGo(dir);
+    for (let round = 0; round < ROUNDS; round++) {
+      cross.go.push(await goToGo(dir, round));
+      cross.ts.push(await goToTs(dir, round));
+    }
+    await tsThroughput(64); // JIT warm-up, like the RPC warm-up calls
+    for (let round = 0; round < ROUNDS; round++) {
+      tp.go.push(goRun<Throughput>(['throughput', '-mib', String(THROUGHPUT_MIB), '-chunk', String(CHUNK)]));
+      tp.ts.push(await tsThroughput(THROUGHPUT_MIB));
+      tp.goGo.push(await goSendsToGo(dir, round));
+      tp.goTs.push(await goSendsToTs(dir, round));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  // Best of three for both: the machine is shared, and one busy moment should not decide.
-  const goMbps = Math.max(...[1, 2, 3].map(() => goRun<{ mbPerSec: number }>(['throughput', '-mib', String(THROUGHPUT_MIB)]).mbPerSec));
-  await tsThroughput(64); // JIT warm-up, like the RPC warm-up calls
-  let tsMbps = 0;
-  for (let i = 0; i < 3; i++) tsMbps = Math.max(tsMbps, await tsThroughput(THROUGHPUT_MIB));
+  const crossTs = { ...medianOf(cross.ts.map((r) => r.latency)), serverCpuUs: median(cross.ts.map((r) => r.serverCpuUs)) };
+  const crossGo = { ...medianOf(cross.go.map((r) => r.latency)), serverCpuUs: median(cross.go.map((r) => r.serverCpuUs)) };
+  const [tsTp, goTp, goTsTp, goGoTp] = [tp.ts, tp.go, tp.goTs, tp.goGo].map((r) => medianOf(r)) as [Throughput, Throughput, Throughput, Throughput];
 
-  const rpcName = (what: string, who: string, baseline = 'Go↔Go'): string => `net/rpc over yamux round trip, 1 KiB []byte, ${what} (${who}; baseline ${baseline})`;
+  const rt = (what: string, who: string, baseline: string): string => `net/rpc over yamux round trip, 1 KiB []byte, ${what} (${who}; baseline ${baseline})`;
+  const inProc = ['TS↔TS, one process', 'Go↔Go, one process'] as const;
+  const twoProc = ['Go client → TS server, 2 processes', 'Go → Go, 2 processes'] as const;
   return [
-    { name: 'yamux one-stream throughput, unix socket (TS↔TS; baseline Go↔Go)', value: tsMbps, unit: 'MB/s', baseline: goMbps },
-    { name: rpcName('p50', 'TS↔TS'), value: tsRpc.p50Us, unit: 'µs', baseline: goRpc.p50Us },
-    { name: rpcName('mean', 'TS↔TS'), value: tsRpc.meanUs, unit: 'µs', baseline: goRpc.meanUs },
-    { name: rpcName('p99', 'TS↔TS'), value: tsRpc.p99Us, unit: 'µs', baseline: goRpc.p99Us },
-    { name: rpcName('p50', 'Go client → TS server, 2 processes', 'Go → Go, 2 processes'), value: goTs.p50Us, unit: 'µs', baseline: goGo.p50Us },
-    { name: rpcName('p50', 'TS client → Go server, 2 processes', 'Go → Go, 2 processes'), value: tsGo.p50Us, unit: 'µs', baseline: goGo.p50Us },
+    { name: rt('p50', ...inProc), value: rpc.ts.p50Us, unit: 'µs', baseline: rpc.go.p50Us },
+    { name: rt('mean', ...inProc), value: rpc.ts.meanUs, unit: 'µs', baseline: rpc.go.meanUs },
+    { name: rt('p99', ...inProc), value: rpc.ts.p99Us, unit: 'µs', baseline: rpc.go.p99Us },
+    { name: rt('CPU per call, client + server', ...inProc), value: rpc.ts.cpuUs, unit: 'µs', baseline: rpc.go.cpuUs },
+    { name: rt('p50', ...twoProc), value: crossTs.p50Us, unit: 'µs', baseline: crossGo.p50Us },
+    { name: rt('mean', ...twoProc), value: crossTs.meanUs, unit: 'µs', baseline: crossGo.meanUs },
+    { name: rt('server CPU per call', ...twoProc), value: crossTs.serverCpuUs, unit: 'µs', baseline: crossGo.serverCpuUs },
+    { name: rt('client (Go) CPU per call', ...twoProc), value: crossTs.cpuUs, unit: 'µs', baseline: crossGo.cpuUs },
+    { name: 'yamux one-stream throughput, 1 MiB writes (TS↔TS, one process; baseline Go↔Go, one process)', value: tsTp.mbPerSec, unit: 'MB/s', baseline: goTp.mbPerSec },
+    { name: 'yamux one-stream CPU per MB, sender + receiver (TS↔TS, one process; baseline Go↔Go, one process)', value: tsTp.cpuUsPerMb, unit: 'µs', baseline: goTp.cpuUsPerMb },
+    { name: 'yamux one-stream throughput, 1 MiB writes (Go → TS server, 2 processes; baseline Go → Go, 2 processes)', value: goTsTp.mbPerSec, unit: 'MB/s', baseline: goGoTp.mbPerSec },
+    { name: 'yamux one-stream receiver CPU per MB (Go → TS server, 2 processes; baseline Go → Go, 2 processes)', value: goTsTp.cpuUsPerMb, unit: 'µs', baseline: goGoTp.cpuUsPerMb },
   ];
 }
