@@ -52,8 +52,20 @@ export function serveRpc(stream: Duplex, services: Readonly<Record<string, RpcSe
       respond(h, emptyStruct, undefined, found);
       return;
     }
+    let result: unknown;
+    try {
+      result = found.handle(args);
+    } catch (err) {
+      respond(h, emptyStruct, undefined, errorText(err));
+      return;
+    }
+    // A handler that answers synchronously is answered at once: no promises, no microtask hops.
+    if (!isThenable(result)) {
+      respond(h, derefReply(found.reply), result, '');
+      return;
+    }
     inFlight++;
-    void run(found, args).then(
+    void Promise.resolve(result).then(
       (reply) => respond(h, derefReply(found.reply), reply, ''),
       (err: unknown) => respond(h, emptyStruct, undefined, errorText(err)),
     ).finally(() => {
@@ -83,8 +95,8 @@ export function serveRpc(stream: Duplex, services: Readonly<Record<string, RpcSe
   return { closed, error: () => failure };
 }
 
-async function run(method: RpcMethod, args: unknown): Promise<unknown> {
-  return method.handle(args);
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** Go's server.go lookup, with its exact error texts. */

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   ErrorCode,
@@ -110,6 +111,12 @@ export class Session extends EventEmitter {
   private scratchStart = 0;
   private scratchUsed = 0;
   private flushScheduled = false;
+  /**
+   * The connection is a plain net.Socket: a write it reports done (writableLength 0 right after
+   * it) was copied into the kernel and no longer references our buffer, so the scratch buffer can
+   * be filled again from its start instead of allocating a new one every 64 KiB of frames.
+   */
+  private readonly plainSocket: boolean;
   private readonly drainWaiters = new Set<Stream>();
   private drainListening = false;
 
@@ -120,6 +127,7 @@ export class Session extends EventEmitter {
   ) {
     super();
     this.isClient = role === 'client';
+    this.plainSocket = Object.getPrototypeOf(conn) === Socket.prototype;
     this.nextStreamId = this.isClient ? 1 : 2;
     this.options = { ...DEFAULTS, ...stripUndefined(options) };
     if (!(this.options.maxStreamWindow >= INITIAL_STREAM_WINDOW && this.options.maxStreamWindow <= MAX_WINDOW)) {
@@ -507,6 +515,7 @@ export class Session extends EventEmitter {
           for (const chunk of chunks) this.conn.write(chunk);
           this.conn.uncork();
         }
+        if (this.plainSocket && this.conn.writableLength === 0) this.scratchStart = this.scratchUsed = 0;
       }
     }
     if (this.conn.writableLength > STALLED_OUTPUT_LIMIT && !this.reason) {
