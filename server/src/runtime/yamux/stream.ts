@@ -235,7 +235,8 @@ export class Stream extends Duplex {
         return;
       }
       const n = Math.min(this.sendWindow, pending.buf.length - pending.offset);
-      this.host.sendData(this.id, pending.buf.subarray(pending.offset, pending.offset + n));
+      const whole = pending.offset === 0 && n === pending.buf.length;
+      this.host.sendData(this.id, whole ? pending.buf : pending.buf.subarray(pending.offset, pending.offset + n));
       this.sendWindow -= n;
       pending.offset += n;
       if (pending.offset === pending.buf.length) {

@@ -8,13 +8,17 @@
  *     in one process on each side);
  *   - the production path across processes: Go client (as Mattermost's host) → TS server (the
  *     plugin) against Go client → Go server, with the serving process's CPU per call;
- *   - one stream's throughput with 1 MiB writes, client → server, in one process; and Go → TS
- *     across processes (the host sending a large request) against Go → Go.
+ *   - one stream's throughput with 1 MiB writes, client → server, in one process; and across
+ *     processes Go → TS (the host sending a large request) and TS → Go (the plugin answering with
+ *     a large body; Go's side grants 256 KiB windows) against Go → Go.
+ *
+ * On a shared machine wall-clock figures swing with the load; the CPU figures (time the process
+ * actually ran) are the steadier measure of cost.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -154,7 +158,27 @@ async function goToTs(dir: string, round: number): Promise<{ latency: Latency; s
   }
 }
 
-/** Go client → Go server (two processes): the baseline of the row above. */
+/** TS client (the plugin calling Mattermost's API) → Go server (two processes): latency and this process's CPU per call. */
+async function tsToGo(dir: string, round: number): Promise<Latency> {
+  const addr = join(dir, `go-ts-${round}.sock`);
+  const srv = goChild(['serve', '-addr', addr]);
+  if ((await srv.first) !== 'ready') throw new Error('yamuxbench serve did not start');
+  const socket = connect(addr);
+  await once(socket, 'connect');
+  const session = client(socket);
+  try {
+    const rpc = new RpcClient(session.open());
+    await warmUp(rpc);
+    const latency = await timeCalls(rpc, CALLS);
+    rpc.close();
+    await srv.last;
+    return latency;
+  } finally {
+    session.close();
+  }
+}
+
+/** Go client → Go server (two processes): the baseline of the rows above. */
 async function goToGo(dir: string, round: number): Promise<{ latency: Latency; serverCpuUs: number }> {
   const addr = join(dir, `go-${round}.sock`);
   const srv = goChild(['serve', '-addr', addr]);
@@ -228,7 +252,37 @@ async function goSendsToTs(dir: string, round: number): Promise<Throughput> {
   }
 }
 
-/** Go client sends to a Go server (two processes): the baseline of the row above. */
+/** A TS client sends THROUGHPUT_MIB on one stream to a Go server (two processes): the plugin answering with a large body. */
+async function tsSendsToGo(dir: string, round: number): Promise<Throughput> {
+  const addr = join(dir, `gsink-ts-${round}.sock`);
+  const srv = goChild(['sink', '-addr', addr]);
+  if ((await srv.first) !== 'ready') throw new Error('yamuxbench sink did not start');
+  const socket = connect(addr);
+  await once(socket, 'connect');
+  const session = client(socket);
+  try {
+    const sender = session.open();
+    const acked = new Promise<void>((resolve) => sender.once('data', () => resolve()));
+    const total = THROUGHPUT_MIB * 1024 * 1024;
+    const chunk = Buffer.alloc(CHUNK, 7);
+    const start = process.hrtime.bigint();
+    const cpu0 = cpuNow();
+    for (let sent = 0; sent < total; sent += chunk.length) {
+      if (!sender.write(chunk)) await once(sender, 'drain');
+    }
+    sender.end();
+    await acked;
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpu = cpuNow() - cpu0;
+    const sunk = JSON.parse(await srv.last) as { bytes: number };
+    if (sunk.bytes !== total) throw new Error(`Go received ${sunk.bytes} of ${total} bytes`);
+    return { mbPerSec: total / 1e6 / secs, cpuUsPerMb: cpu / (total / 1e6) };
+  } finally {
+    session.close();
+  }
+}
+
+/** Go client sends to a Go server (two processes): the baseline of the rows above. */
 async function goSendsToGo(dir: string, round: number): Promise<Throughput> {
   const addr = join(dir, `gsink-${round}.sock`);
   const srv = goChild(['sink', '-addr', addr]);
@@ -243,30 +297,37 @@ export default async function yamuxBench(): Promise<BenchResult[]> {
   const rpc = await rpcInProcess();
 
   const dir = mkdtempSync(join(tmpdir(), 'yamux-bench-'));
+  const tsClient: Latency[] = [];
   const cross: { ts: Array<{ latency: Latency; serverCpuUs: number }>; go: Array<{ latency: Latency; serverCpuUs: number }> } = { ts: [], go: [] };
-  const tp: { ts: Throughput[]; go: Throughput[]; goTs: Throughput[]; goGo: Throughput[] } = { ts: [], go: [], goTs: [], goGo: [] };
+  const tp: Record<'ts' | 'go' | 'goTs' | 'tsGo' | 'goGo', Throughput[]> = { ts: [], go: [], goTs: [], tsGo: [], goGo: [] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       cross.go.push(await goToGo(dir, round));
       cross.ts.push(await goToTs(dir, round));
+      tsClient.push(await tsToGo(dir, round));
     }
-    await tsThroughput(64); // JIT warm-up, like the RPC warm-up calls
+    // Warm-up, like the RPC warm-up calls: V8 needs a few hundred MiB before the receive and send
+    // paths run optimised code (a long-running plugin is past that; Go compiles ahead of time).
+    for (let i = 0; i < 3; i++) await tsThroughput(128);
     for (let round = 0; round < ROUNDS; round++) {
       tp.go.push(goRun<Throughput>(['throughput', '-mib', String(THROUGHPUT_MIB), '-chunk', String(CHUNK)]));
       tp.ts.push(await tsThroughput(THROUGHPUT_MIB));
       tp.goGo.push(await goSendsToGo(dir, round));
       tp.goTs.push(await goSendsToTs(dir, round));
+      tp.tsGo.push(await tsSendsToGo(dir, round));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const crossTs = { ...medianOf(cross.ts.map((r) => r.latency)), serverCpuUs: median(cross.ts.map((r) => r.serverCpuUs)) };
   const crossGo = { ...medianOf(cross.go.map((r) => r.latency)), serverCpuUs: median(cross.go.map((r) => r.serverCpuUs)) };
-  const [tsTp, goTp, goTsTp, goGoTp] = [tp.ts, tp.go, tp.goTs, tp.goGo].map((r) => medianOf(r)) as [Throughput, Throughput, Throughput, Throughput];
+  const tsGo = medianOf(tsClient);
+  const [tsTp, goTp, goTsTp, tsGoTp, goGoTp] = [tp.ts, tp.go, tp.goTs, tp.tsGo, tp.goGo].map((r) => medianOf(r)) as [Throughput, Throughput, Throughput, Throughput, Throughput];
 
   const rt = (what: string, who: string, baseline: string): string => `net/rpc over yamux round trip, 1 KiB []byte, ${what} (${who}; baseline ${baseline})`;
   const inProc = ['TS↔TS, one process', 'Go↔Go, one process'] as const;
   const twoProc = ['Go client → TS server, 2 processes', 'Go → Go, 2 processes'] as const;
+  const twoProcClient = ['TS client → Go server, 2 processes', 'Go → Go, 2 processes'] as const;
   return [
     { name: rt('p50', ...inProc), value: rpc.ts.p50Us, unit: 'µs', baseline: rpc.go.p50Us },
     { name: rt('mean', ...inProc), value: rpc.ts.meanUs, unit: 'µs', baseline: rpc.go.meanUs },
@@ -276,9 +337,12 @@ export default async function yamuxBench(): Promise<BenchResult[]> {
     { name: rt('mean', ...twoProc), value: crossTs.meanUs, unit: 'µs', baseline: crossGo.meanUs },
     { name: rt('server CPU per call', ...twoProc), value: crossTs.serverCpuUs, unit: 'µs', baseline: crossGo.serverCpuUs },
     { name: rt('client (Go) CPU per call', ...twoProc), value: crossTs.cpuUs, unit: 'µs', baseline: crossGo.cpuUs },
+    { name: rt('p50', ...twoProcClient), value: tsGo.p50Us, unit: 'µs', baseline: crossGo.p50Us },
+    { name: rt('client CPU per call', ...twoProcClient), value: tsGo.cpuUs, unit: 'µs', baseline: crossGo.cpuUs },
     { name: 'yamux one-stream throughput, 1 MiB writes (TS↔TS, one process; baseline Go↔Go, one process)', value: tsTp.mbPerSec, unit: 'MB/s', baseline: goTp.mbPerSec },
     { name: 'yamux one-stream CPU per MB, sender + receiver (TS↔TS, one process; baseline Go↔Go, one process)', value: tsTp.cpuUsPerMb, unit: 'µs', baseline: goTp.cpuUsPerMb },
     { name: 'yamux one-stream throughput, 1 MiB writes (Go → TS server, 2 processes; baseline Go → Go, 2 processes)', value: goTsTp.mbPerSec, unit: 'MB/s', baseline: goGoTp.mbPerSec },
     { name: 'yamux one-stream receiver CPU per MB (Go → TS server, 2 processes; baseline Go → Go, 2 processes)', value: goTsTp.cpuUsPerMb, unit: 'µs', baseline: goGoTp.cpuUsPerMb },
+    { name: 'yamux one-stream throughput, 1 MiB writes (TS client → Go server, 2 processes; baseline Go → Go, 2 processes)', value: tsGoTp.mbPerSec, unit: 'MB/s', baseline: goGoTp.mbPerSec },
   ];
 }
