@@ -218,6 +218,33 @@ async function tsThroughput(mib: number): Promise<Throughput> {
   }
 }
 
+/** The floor under tsThroughput: the same bytes over a plain socket pair in this process, no yamux. */
+async function plainSocketThroughput(mib: number): Promise<Throughput> {
+  const pair = await socketPair();
+  try {
+    const total = mib * 1024 * 1024;
+    const chunk = Buffer.alloc(CHUNK, 7);
+    let got = 0;
+    const received = new Promise<void>((resolve) => {
+      pair.b.on('data', (d: Buffer) => (got += d.length));
+      pair.b.once('end', () => resolve());
+    });
+    const start = process.hrtime.bigint();
+    const cpu0 = cpuNow();
+    for (let sent = 0; sent < total; sent += chunk.length) {
+      if (!pair.a.write(chunk)) await once(pair.a, 'drain');
+    }
+    pair.a.end();
+    await received;
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpu = cpuNow() - cpu0;
+    if (got !== total) throw new Error(`received ${got} of ${total} bytes`);
+    return { mbPerSec: total / 1e6 / secs, cpuUsPerMb: cpu / (total / 1e6) };
+  } finally {
+    pair.cleanup();
+  }
+}
+
 /** Reads a stream to EOF, answers one byte, and resolves with the count. */
 function sink(st: Stream): Promise<number> {
   return new Promise<number>((resolve, reject) => {
@@ -299,7 +326,7 @@ export default async function yamuxBench(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'yamux-bench-'));
   const tsClient: Latency[] = [];
   const cross: { ts: Array<{ latency: Latency; serverCpuUs: number }>; go: Array<{ latency: Latency; serverCpuUs: number }> } = { ts: [], go: [] };
-  const tp: Record<'ts' | 'go' | 'goTs' | 'tsGo' | 'goGo', Throughput[]> = { ts: [], go: [], goTs: [], tsGo: [], goGo: [] };
+  const tp: Record<'ts' | 'plain' | 'go' | 'goTs' | 'tsGo' | 'goGo', Throughput[]> = { ts: [], plain: [], go: [], goTs: [], tsGo: [], goGo: [] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       cross.go.push(await goToGo(dir, round));
@@ -312,6 +339,7 @@ export default async function yamuxBench(): Promise<BenchResult[]> {
     for (let round = 0; round < ROUNDS; round++) {
       tp.go.push(goRun<Throughput>(['throughput', '-mib', String(THROUGHPUT_MIB), '-chunk', String(CHUNK)]));
       tp.ts.push(await tsThroughput(THROUGHPUT_MIB));
+      tp.plain.push(await plainSocketThroughput(THROUGHPUT_MIB));
       tp.goGo.push(await goSendsToGo(dir, round));
       tp.goTs.push(await goSendsToTs(dir, round));
       tp.tsGo.push(await tsSendsToGo(dir, round));
@@ -322,7 +350,8 @@ export default async function yamuxBench(): Promise<BenchResult[]> {
   const crossTs = { ...medianOf(cross.ts.map((r) => r.latency)), serverCpuUs: median(cross.ts.map((r) => r.serverCpuUs)) };
   const crossGo = { ...medianOf(cross.go.map((r) => r.latency)), serverCpuUs: median(cross.go.map((r) => r.serverCpuUs)) };
   const tsGo = medianOf(tsClient);
-  const [tsTp, goTp, goTsTp, tsGoTp, goGoTp] = [tp.ts, tp.go, tp.goTs, tp.tsGo, tp.goGo].map((r) => medianOf(r)) as [Throughput, Throughput, Throughput, Throughput, Throughput];
+  const [tsTp, plainTp, goTp, goTsTp, tsGoTp, goGoTp] = [tp.ts, tp.plain, tp.go, tp.goTs, tp.tsGo, tp.goGo].map((r) => medianOf(r)) as
+    [Throughput, Throughput, Throughput, Throughput, Throughput, Throughput];
 
   const rt = (what: string, who: string, baseline: string): string => `net/rpc over yamux round trip, 1 KiB []byte, ${what} (${who}; baseline ${baseline})`;
   const inProc = ['TS↔TS, one process', 'Go↔Go, one process'] as const;
@@ -341,6 +370,8 @@ export default async function yamuxBench(): Promise<BenchResult[]> {
     { name: rt('client CPU per call', ...twoProcClient), value: tsGo.cpuUs, unit: 'µs', baseline: crossGo.cpuUs },
     { name: 'yamux one-stream throughput, 1 MiB writes (TS↔TS, one process; baseline Go↔Go, one process)', value: tsTp.mbPerSec, unit: 'MB/s', baseline: goTp.mbPerSec },
     { name: 'yamux one-stream CPU per MB, sender + receiver (TS↔TS, one process; baseline Go↔Go, one process)', value: tsTp.cpuUsPerMb, unit: 'µs', baseline: goTp.cpuUsPerMb },
+    { name: 'plain unix socket pair, no yamux, 1 MiB writes, one Node process: throughput (the floor under the TS↔TS rows)', value: plainTp.mbPerSec, unit: 'MB/s' },
+    { name: 'plain unix socket pair, no yamux, 1 MiB writes, one Node process: CPU per MB, sender + receiver', value: plainTp.cpuUsPerMb, unit: 'µs' },
     { name: 'yamux one-stream throughput, 1 MiB writes (Go → TS server, 2 processes; baseline Go → Go, 2 processes)', value: goTsTp.mbPerSec, unit: 'MB/s', baseline: goGoTp.mbPerSec },
     { name: 'yamux one-stream receiver CPU per MB (Go → TS server, 2 processes; baseline Go → Go, 2 processes)', value: goTsTp.cpuUsPerMb, unit: 'µs', baseline: goGoTp.cpuUsPerMb },
     { name: 'yamux one-stream throughput, 1 MiB writes (TS client → Go server, 2 processes; baseline Go → Go, 2 processes)', value: tsGoTp.mbPerSec, unit: 'MB/s', baseline: goGoTp.mbPerSec },
