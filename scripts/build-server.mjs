@@ -24,9 +24,23 @@ export const ARCHES = { amd64: 'x64', arm64: 'arm64' };
 /** The fuse string Node's SEA support looks for (documented in Node's single-executable-applications.md). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
+/**
+ * V8 flags baked into the executable (the SEA's execArgv; NODE_OPTIONS can still add to them),
+ * chosen by measurement (README design notes; bench/process_memory.rig.bench.ts,
+ * server/src/plugin/hosttest/process.bench.ts):
+ * - a 1 MiB semi-space (default 16): the young generation stays small, so bursts of requests no
+ *   longer leave tens of MiB of committed young space behind;
+ * - the old generation may grow 20% past what survived the last full GC before the next one, so
+ *   RSS stays flat over repeated load instead of climbing towards V8's first-GC limit.
+ *   --optimize-for-size did as well for memory but cost ~25 ms more CPU at every start.
+ * No heap limit (--max-old-space-size=128 bought nothing measurable) that would turn an unusually
+ * large read into a crash.
+ */
+export const SEA_EXEC_ARGV = ['--max-semi-space-size=1', '--heap-growing-percent=20'];
+
 const version = () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
 
-/** esbuild: one minified CJS file for Node 24, version injected for PRODUCT_VERSION. */
+/** esbuild: one minified CJS file for Node 24, version injected for PRODUCT_VERSION, iconv-lite replaced. */
 export async function bundle(entry, outfile) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
@@ -41,6 +55,9 @@ export async function bundle(entry, outfile) {
     logLevel: 'warning',
     metafile: true,
     define: { __INFRA_OPS_VERSION__: JSON.stringify(version()) },
+    // express's body parsers need three functions of iconv-lite; ./iconv_lite.ts gives them from
+    // Node's TextDecoder, and the bundle loses iconv-lite's 480 KiB of tables (README design notes).
+    alias: { 'iconv-lite': join(repo, 'scripts/iconv_lite.ts') },
   });
   return result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].bytes;
 }
@@ -68,15 +85,35 @@ export function nodeBinary(npmArch) {
   return bin;
 }
 
+/** Debian's qemu-user and arm64 libraries (the host tests use them too): an arm64 Node runs here. */
+const QEMU = { binary: '/usr/bin/qemu-aarch64', sysroot: '/usr/aarch64-linux-gnu' };
+
 /**
- * The SEA preparation blob for `script`. With `codeCache`, V8's compiled form of the script rides
- * along, so start-up skips parsing the bundle (measured: handshake ~150 ms → ~70 ms here); code
- * caches are architecture-specific, so only the blob for the architecture we run here (x64) gets
- * one — the arm64 blob is plain source and compiles at start.
+ * How to run the pinned Node for `npmArch` on this machine: directly for our own architecture,
+ * under qemu-aarch64 for arm64 on x64 when Debian's qemu-user is installed, else undefined.
  */
-export function seaBlob(script, workDir, { codeCache = false } = {}) {
+function nodeRunner(npmArch) {
+  if (npmArch === process.arch) return { file: nodeBinary(npmArch), args: [] };
+  if (npmArch === 'arm64' && existsSync(QEMU.binary) && existsSync(join(QEMU.sysroot, 'lib/ld-linux-aarch64.so.1'))) {
+    return { file: QEMU.binary, args: ['-L', QEMU.sysroot, nodeBinary(npmArch)] };
+  }
+  return undefined;
+}
+
+/**
+ * The SEA preparation blob for `script`, made by the pinned Node of the executable's own
+ * architecture. With `codeCache`, V8's compiled form of the script rides along, so start-up skips
+ * compiling the bundle (measured: handshake ~150 ms → ~70 ms here). A code cache belongs to the
+ * architecture and V8 flags that made it, so the arm64 blob is made by the arm64 Node under
+ * qemu-aarch64 (when installed; else that blob is plain source and compiles at start), and each
+ * under `execArgv`: V8 rejects a cache whose flag hash differs (--optimize-for-size does), and
+ * would silently compile everything again at every start (measured: +12 MiB idle RSS).
+ */
+export function seaBlob(script, workDir, { npmArch = 'x64', codeCache = false, execArgv = [] } = {}) {
   mkdirSync(workDir, { recursive: true });
-  const name = codeCache ? 'sea-prep-cached' : 'sea-prep';
+  const runner = nodeRunner(npmArch) ?? { file: nodeBinary(process.arch), args: [] };
+  const cached = codeCache && nodeRunner(npmArch) !== undefined;
+  const name = `sea-prep-${npmArch}${cached ? '-cached' : ''}`;
   const blob = join(workDir, `${name}.blob`);
   const config = join(workDir, `${name}.json`);
   writeFileSync(config, JSON.stringify({
@@ -84,11 +121,11 @@ export function seaBlob(script, workDir, { codeCache = false } = {}) {
     output: blob,
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
-    useCodeCache: codeCache,
+    useCodeCache: cached,
+    execArgv,
   }));
-  // The blob format belongs to the Node version that reads it: make it with the pinned Node
-  // (the x64 build, which runs on this machine kind).
-  execFileSync(nodeBinary('x64'), ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // The blob format belongs to the Node version that reads it: the pinned one.
+  execFileSync(runner.file, [...runner.args, ...execArgv, '--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   return blob;
 }
 
@@ -105,7 +142,7 @@ export async function makeExecutable(npmArch, blob, output) {
 }
 
 /** Bundle `entry` and make one executable per architecture in `outDir` (plugin-linux-<goarch>). */
-export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES) } = {}) {
+export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES), execArgv = SEA_EXEC_ARGV, codeCache = true } = {}) {
   const script = join(outDir, 'main.cjs');
   const bytes = await bundle(entry, script);
   console.error(`bundled ${entry} → ${script} (${(bytes / 1024).toFixed(0)} KiB)`);
@@ -114,7 +151,7 @@ export async function buildServer({ entry = join(repo, 'server/src/main.ts'), ou
   for (const goArch of arches) {
     const npmArch = ARCHES[goArch];
     const output = join(outDir, `plugin-linux-${goArch}`);
-    const blob = seaBlob(script, join(outDir, '.sea'), { codeCache: npmArch === 'x64' && process.arch === 'x64' });
+    const blob = seaBlob(script, join(outDir, '.sea'), { npmArch, codeCache, execArgv });
     await makeExecutable(npmArch, blob, output);
     executables[`linux-${goArch}`] = output;
     console.error(`built ${output}`);

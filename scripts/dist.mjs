@@ -7,6 +7,11 @@
 //   infra-ops/webapp/dist/main.js
 //   infra-ops/assets/…
 // and checks it fits under Mattermost's default upload limit (FileSettings.MaxFileSize, 100 MiB).
+// That bundle serves every platform (CI, `npm run deploy`, the e2e rig and the host tests use it).
+// Beside it, one bundle per platform with only that platform's executable, named as the
+// Marketplace names them: dist/platforms/infra-ops-<version>-linux-amd64.tar.gz (and -linux-arm64);
+// each is about half the size (a Node executable is most of a bundle). They sit in a folder of
+// their own so that "the newest dist/infra-ops-*.tar.gz" stays the all-platform bundle.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,7 +26,7 @@ export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
  * `executables` maps manifest keys (linux-amd64) to built files; `webappBundle` may be null;
  * `gzipLevel` 1 packs ~200 MB of executables in seconds (`npm run watch`), 9 is for releases.
  */
-export function packBundle({ manifest, executables, webappBundle, assetsDir, outDir, gzipLevel = 9 }) {
+export function packBundle({ manifest, executables, webappBundle, assetsDir, outDir, gzipLevel = 9, suffix = '' }) {
   const id = manifest.id;
   const stage = join(outDir, '.stage');
   const root = join(stage, id);
@@ -46,7 +51,7 @@ export function packBundle({ manifest, executables, webappBundle, assetsDir, out
   if (assetsDir && existsSync(assetsDir)) cpSync(assetsDir, join(root, 'assets'), { recursive: true });
   writeFileSync(join(root, 'plugin.json'), JSON.stringify(finalManifest, null, 2) + '\n');
 
-  const out = join(outDir, `${id}-${manifest.version}.tar.gz`);
+  const out = join(outDir, `${id}-${manifest.version}${suffix}.tar.gz`);
   // Deterministic archive (sorted, fixed owner and time); modes come from the staged files.
   const tar = spawnSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-I', `gzip -${gzipLevel} -n`, '-cf', out, '-C', stage, id]);
   if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
@@ -70,10 +75,18 @@ async function main() {
   const manifest = { ...JSON.parse(readFileSync(join(repo, 'plugin.json'), 'utf8')), version: pkg.version };
   const { executables } = await buildServer();
   const webappBundle = buildWebapp();
-  const out = packBundle({ manifest, executables, webappBundle, assetsDir: join(repo, 'assets'), outDir: join(repo, 'dist') });
-  const size = statSync(out).size;
-  console.log(`${out}: ${(size / 1024 / 1024).toFixed(1)} MiB (limit ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB)`);
-  if (size >= MAX_UPLOAD_BYTES) throw new Error(`bundle is ${size} bytes, over Mattermost's default MaxFileSize`);
+  const parts = { manifest, webappBundle, assetsDir: join(repo, 'assets') };
+  const platformDir = join(repo, 'dist/platforms');
+  rmSync(platformDir, { recursive: true, force: true });
+  const outs = Object.entries(executables).map(([platform, file]) =>
+    packBundle({ ...parts, executables: { [platform]: file }, outDir: platformDir, suffix: `-${platform}` }));
+  // The all-platform bundle last: it is the newest dist/infra-ops-*.tar.gz.
+  outs.unshift(packBundle({ ...parts, executables, outDir: join(repo, 'dist') }));
+  for (const out of outs) {
+    const size = statSync(out).size;
+    console.log(`${out}: ${(size / 1024 / 1024).toFixed(1)} MiB (limit ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB)`);
+    if (size >= MAX_UPLOAD_BYTES) throw new Error(`${out} is ${size} bytes, over Mattermost's default MaxFileSize`);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

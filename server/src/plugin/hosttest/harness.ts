@@ -38,18 +38,21 @@ export function distBundle(): string {
 }
 
 interface BuildScripts {
-  buildServer(options: { entry: string; outDir: string; arches: string[] }): Promise<{ executables: Record<string, string> }>;
+  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv?: string[] }): Promise<{ executables: Record<string, string> }>;
 }
 interface DistScripts {
   packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, string>; webappBundle: null; assetsDir: null; outDir: string }): string;
 }
 
-/** The probe plugin (./probe) as an amd64 SEA bundle, built with the same scripts as the product. */
-export async function buildProbeBundle(): Promise<string> {
+/**
+ * The probe plugin (./probe) as an amd64 SEA bundle, built with the same scripts as the product;
+ * `execArgv` replaces the V8 flags the product is built with (benches compare the two).
+ */
+export async function buildProbeBundle(execArgv?: string[]): Promise<string> {
   const build = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const dist = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
-  const outDir = join(cacheDir, 'probe');
-  const { executables } = await build.buildServer({ entry: join(moduleDir, 'probe/main.ts'), outDir, arches: ['amd64'] });
+  const outDir = join(cacheDir, execArgv === undefined ? 'probe' : `probe-${execArgv.join('').replace(/[^\w=]+/g, '_') || 'no-flags'}`);
+  const { executables } = await build.buildServer({ entry: join(moduleDir, 'probe/main.ts'), outDir, arches: ['amd64'], ...(execArgv === undefined ? {} : { execArgv }) });
   return dist.packBundle({ manifest: probeManifest('infra-ops-probe'), executables, webappBundle: null, assetsDir: null, outDir });
 }
 

@@ -2,11 +2,12 @@
  * Plugin-layer figures under Mattermost's own plugin host (server/public v0.4.4), in one run:
  * ExecuteCommand round trip and ServeHTTP GET (1 KiB JSON) latency and requests/s for our Node
  * plugin (the probe bundle: same layer and packaging as Infra Ops) against a minimal Go plugin
- * doing the same work (the baseline); exec → activated; idle RSS; the dist bundle's size.
+ * doing the same work (the baseline), and against the same probe built without the V8 flags the
+ * product carries (SEA_EXEC_ARGV); the probe's exec → activated and idle RSS. The product's own
+ * start-up, memory and bundle figures: ./process.bench.ts.
  */
-import { existsSync, statSync } from 'node:fs';
 import type { BenchResult } from '../../../../bench/result';
-import { buildBaselineBundle, buildHost, buildProbeBundle, distBundle, Host, SERVER_PUBLIC_VERSIONS } from './harness';
+import { buildBaselineBundle, buildHost, buildProbeBundle, Host, SERVER_PUBLIC_VERSIONS } from './harness';
 
 const LATENCY_CALLS = 2000;
 const THROUGHPUT_CALLS = 4000;
@@ -48,36 +49,35 @@ const medianLoad = (xs: Load[]): Load => ({
   perSecond: median(xs.map((x) => x.perSecond)),
 });
 
-async function compare(binary: string, nodeBundle: string, goBundle: string): Promise<{ node: Figures; go: Figures }> {
-  const node = await start(binary, nodeBundle);
-  const go = await start(binary, goBundle);
+/** Rounds rotate over the sides (first warmed), each side's figures the median over rounds. */
+async function compare(binary: string, bundles: string[]): Promise<Figures[]> {
+  const sides: Array<{ host: Host; activateMs: number; rssMiB: number }> = [];
   try {
-    const samples = { node: { exec: [] as Load[], http: [] as Load[] }, go: { exec: [] as Load[], http: [] as Load[] } };
-    for (const side of [node, go]) {
+    for (const bundle of bundles) sides.push(await start(binary, bundle));
+    const samples = sides.map(() => ({ exec: [] as Load[], http: [] as Load[] }));
+    for (const side of sides) {
       await side.host.send({ op: 'bench', kind: 'exec', command: '/probe ping', n: 300, concurrency: 1 });
       await side.host.send({ op: 'bench', kind: 'http', path: '/bench', n: 300, concurrency: 1 });
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of ['exec', 'http'] as const) {
-        samples.node[kind].push(await load(node.host, kind));
-        samples.go[kind].push(await load(go.host, kind));
+        for (const [i, side] of sides.entries()) samples[i]![kind].push(await load(side.host, kind));
       }
     }
-    const figures = (side: typeof node, s: typeof samples.node): Figures => ({
-      activateMs: side.activateMs, rssMiB: side.rssMiB, exec: medianLoad(s.exec), http: medianLoad(s.http),
-    });
-    return { node: figures(node, samples.node), go: figures(go, samples.go) };
+    return sides.map((side, i) => ({
+      activateMs: side.activateMs, rssMiB: side.rssMiB, exec: medianLoad(samples[i]!.exec), http: medianLoad(samples[i]!.http),
+    }));
   } finally {
-    await node.host.close();
-    await go.host.close();
+    for (const side of sides) await side.host.close();
   }
 }
 
 export default async function bench(): Promise<BenchResult[]> {
   const pinned = SERVER_PUBLIC_VERSIONS.find((v) => v.version === 'v0.4.4')!;
   const binary = buildHost(pinned);
-  const { node, go } = await compare(binary, await buildProbeBundle(), await buildBaselineBundle(pinned));
-  const results: BenchResult[] = [
+  const [node, before, go] = await compare(binary, [await buildProbeBundle(), await buildProbeBundle([]), await buildBaselineBundle(pinned)]);
+  if (!node || !before || !go) throw new Error('compare lost a side');
+  return [
     { name: `plugin: ExecuteCommand round trip p50 (median of ${ROUNDS} rounds)`, value: node.exec.p50, unit: 'ms', baseline: go.exec.p50 },
     { name: 'plugin: ExecuteCommand round trip p99', value: node.exec.p99, unit: 'ms', baseline: go.exec.p99 },
     { name: `plugin: ExecuteCommand req/s (${CONCURRENCY} concurrent)`, value: node.exec.perSecond, unit: 'req/s', baseline: go.exec.perSecond },
@@ -86,42 +86,13 @@ export default async function bench(): Promise<BenchResult[]> {
     { name: `plugin: ServeHTTP GET 1 KiB JSON req/s (${CONCURRENCY} concurrent)`, value: node.http.perSecond, unit: 'req/s', baseline: go.http.perSecond },
     { name: 'plugin: exec → activated (probe, median of 5)', value: node.activateMs, unit: 'ms', baseline: go.activateMs },
     { name: 'plugin: idle RSS (probe)', value: node.rssMiB, unit: 'MiB', baseline: go.rssMiB },
+    // The same probe built without the V8 flags (SEA_EXEC_ARGV): what the flags cost in latency.
+    { name: 'plugin: ExecuteCommand round trip p50, V8 flags vs none', value: node.exec.p50, unit: 'ms', baseline: before.exec.p50 },
+    { name: 'plugin: ExecuteCommand round trip p99, V8 flags vs none', value: node.exec.p99, unit: 'ms', baseline: before.exec.p99 },
+    { name: `plugin: ExecuteCommand req/s (${CONCURRENCY} concurrent), V8 flags vs none`, value: node.exec.perSecond, unit: 'req/s', baseline: before.exec.perSecond },
+    { name: 'plugin: ServeHTTP GET 1 KiB JSON p50, V8 flags vs none', value: node.http.p50, unit: 'ms', baseline: before.http.p50 },
+    { name: 'plugin: ServeHTTP GET 1 KiB JSON p99, V8 flags vs none', value: node.http.p99, unit: 'ms', baseline: before.http.p99 },
+    { name: `plugin: ServeHTTP GET 1 KiB JSON req/s (${CONCURRENCY} concurrent), V8 flags vs none`, value: node.http.perSecond, unit: 'req/s', baseline: before.http.perSecond },
+    { name: 'plugin: idle RSS (probe), V8 flags vs none', value: node.rssMiB, unit: 'MiB', baseline: before.rssMiB },
   ];
-  let bundle: string | undefined;
-  try {
-    bundle = distBundle();
-  } catch {
-    console.error('# dist bundle missing (run `npm run dist`): product figures skipped');
-  }
-  if (bundle && existsSync(bundle)) {
-    const product = await measureProduct(binary, bundle);
-    results.push(
-      { name: 'plugin: exec → activated (Infra Ops, median of 5)', value: product.activateMs, unit: 'ms' },
-      { name: 'plugin: Activate incl. host checksums + webapp unpack (Infra Ops)', value: product.totalMs, unit: 'ms' },
-      { name: 'plugin: idle RSS (Infra Ops)', value: product.rssMiB, unit: 'MiB' },
-      { name: 'plugin: bundle size (dist tar.gz)', value: statSync(bundle).size / 1024 / 1024, unit: 'MiB' },
-    );
-  }
-  return results;
-}
-
-async function measureProduct(binary: string, bundle: string): Promise<{ activateMs: number; totalMs: number; rssMiB: number }> {
-  const host = new Host(binary);
-  try {
-    await host.install(bundle);
-    const activations: number[] = [];
-    const totals: number[] = [];
-    for (let i = 0; i < ACTIVATIONS; i++) {
-      const activated = await host.activate();
-      activations.push(activated.execToActivatedMs);
-      totals.push(activated.totalMs);
-      if (i < ACTIVATIONS - 1) await host.send({ op: 'deactivate' });
-    }
-    await sleep(2000);
-    const rssMiB = Number((await host.send({ op: 'rss' }))['kb']) / 1024;
-    await host.send({ op: 'deactivate' });
-    return { activateMs: median(activations), totalMs: median(totals), rssMiB };
-  } finally {
-    await host.close();
-  }
 }
