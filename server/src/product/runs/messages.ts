@@ -71,6 +71,7 @@ export const ACTION_WORDS = {
   override: 'override open gates',
   viewTemplates: "see the team's templates",
   manageTemplates: "change the team's templates",
+  exec: "run an item's command here",
   exportTemplates: "export the team's templates",
 } as const;
 
@@ -171,4 +172,17 @@ export const IMPORT = {
   exported: (name: string, version: number): string => `Template “${name}” (version ${version}), as JSON — import it with \`POST …/templates/import\` (source "infra-ops"):`,
   tooLongToShow: (name: string, path: string): string => `“${name}” is too large for a message; download it from \`GET ${path}\`.`,
   imported: (name: string, version: number): string => `Imported “${name}” as version ${version}.`,
+};
+
+/** `/run exec` (exec.ts): refusals, the reply and the timeline line. */
+export const EXEC = {
+  usage: '<item>',
+  help: "Run an item's slash command here as you (its answer or error goes on the timeline)",
+  noCommand: (ref: string): string => `Item ${ref} has no command to run.`,
+  notSlash: (ref: string): string => `The command of ${ref} is not a slash command (it must start with /).`,
+  recursive: (ref: string): string => `The command of ${ref} runs \`/run exec\` itself; it is not run, so it cannot loop.`,
+  line: (who: string, ref: string, command: string, outcome: { ok: true; text: string } | { ok: false; error: string }): string =>
+    outcome.ok ? `@${who} ran ${ref}'s command \`${command}\`${outcome.text ? `: ${outcome.text}` : ''}` : `@${who} ran ${ref}'s command \`${command}\` — it failed: ${outcome.error}`,
+  reply: (ref: string, command: string, outcome: { ok: true; text: string } | { ok: false; error: string }): string =>
+    outcome.ok ? `${ref}: ran \`${command}\` (on the timeline).` : `${ref}: \`${command}\` failed: ${outcome.error} (recorded on the timeline).`,
 };

@@ -32,6 +32,7 @@ import {
   gateSteps,
   type ItemAt,
   itemFromTemplate,
+  note,
   onGate,
   openGates,
   refOf,
@@ -41,7 +42,7 @@ import {
   setState,
   type Step,
 } from './checklist';
-import { ACTION_WORDS, ERR, line, nag, retroReminder, runReference } from './messages';
+import { ACTION_WORDS, ERR, EXEC, line, nag, retroReminder, runReference } from './messages';
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
@@ -51,6 +52,7 @@ import { type TemplateStats, templateStats } from './stats';
 import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
 import { fromPlaybook } from './playbooks_import';
 import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from './template_io';
+import { checkItemCommand, executeAs, type ExecOutcome } from './exec';
 import { cardButtons, peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
 
 type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
@@ -231,18 +233,7 @@ export class RunService {
       : (await this.allTemplates(teamId)).find((t) => t.body.kind === input.kind);
     if (!template) throw UserError.notFound(ERR.noTemplateOfKind(input.kind));
 
-    const warnings: string[] = [];
-    const groupIds = new Set<string>();
-    for (const it of template.body.checklists.flatMap((l) => l.items)) for (const a of it.assignees) if ('groupId' in a) groupIds.add(a.groupId);
-    for (const a of template.body.channel.invite) if ('groupId' in a) groupIds.add(a.groupId);
-    const members = new Map<string, string[]>();
-    for (const groupId of groupIds) {
-      try {
-        members.set(groupId, await this.groupMembers(groupId));
-      } catch {
-        warnings.push(ERR.unknownGroup(groupId));
-      }
-    }
+    const { members, warnings } = await this.templateGroups(template);
 
     const channel = await this.createChannel(teamId, template, name);
     const now = this.ctx.now();
@@ -296,6 +287,9 @@ export class RunService {
     if (!template) return null;
     const now = this.ctx.now();
     const people = this.people();
+    // Group assignees become their members now, as for a release (a group that cannot be read is logged and left out).
+    const { members, warnings } = await this.templateGroups(template);
+    for (const warning of warnings) this.ctx.log.warn('incident runbook', { incident: incident.reference, warning });
     let run: Run;
     try {
       run = await this.store.create(
@@ -305,7 +299,7 @@ export class RunService {
           name: `${incident.reference} ${incident.title}`.slice(0, LIMITS.name),
           channelId: incident.channelId,
           ownerId: incident.commanderId,
-          members: new Map(),
+          members,
           now,
           by: this.ctx.botUserId,
           firstLine: line.runbook(incident.reference, template.body.name, template.version),
@@ -413,6 +407,26 @@ export class RunService {
 
   async removeItem(actor: string, where: RunWhere, typed: string): Promise<{ run: RunView; ref: string; changed: boolean }> {
     return this.onItem(actor, where, typed, 'work', (run, at, who, now) => removeItem(run, at, actor, now, line.removed(who, refOf(at), run.checklists[at.list]!.items[at.item]!.title)));
+  }
+
+  /**
+   * `/run exec` (exec.ts): the item's slash command run as the actor in the run's channel — only
+   * once they may post there — and what it answered, or its error, on the timeline.
+   */
+  async execItem(actor: string, where: RunWhere, typed: string): Promise<{ run: RunView; ref: string; command: string; outcome: ExecOutcome }> {
+    const c = this.call(actor);
+    const loaded = await this.find(c, where);
+    const at = refusals(() => findItem(loaded, typed));
+    const ref = refOf(at);
+    await runPolicy.require(c.access, actor, 'work', { scope: this.scopeOf(loaded) }, ACTION_WORDS.exec);
+    if (loaded.status !== 'active') throw UserError.conflict(ERR.refusal('finished', ''));
+    const typedCommand = loaded.checklists[at.list]!.items[at.item]!.command;
+    if (!typedCommand) throw UserError.badRequest(EXEC.noCommand(ref));
+    const checked = checkItemCommand(typedCommand);
+    if (!checked.ok) throw UserError.badRequest(EXEC[checked.why](ref));
+    const outcome = await executeAs(this.ctx.api, actor, loaded.channelId, checked.command);
+    const after = await this.change(c, loaded, 'work', {}, (run, who, now) => note(run, actor, EXEC.line(who, ref, checked.command, outcome), now));
+    return { run: runView(after, this.ctx.now()), ref, command: checked.command, outcome };
   }
 
   // ---- gates ----
@@ -785,6 +799,23 @@ export class RunService {
       }
     }
     throw UserError.conflict(ERR.channelNamesTaken(base));
+  }
+
+  /** The members of every group a template names (assignees, invitees), read now; unreadable groups as warnings. */
+  private async templateGroups(template: Template): Promise<{ members: Map<string, string[]>; warnings: string[] }> {
+    const warnings: string[] = [];
+    const groupIds = new Set<string>();
+    for (const it of template.body.checklists.flatMap((l) => l.items)) for (const a of it.assignees) if ('groupId' in a) groupIds.add(a.groupId);
+    for (const a of template.body.channel.invite) if ('groupId' in a) groupIds.add(a.groupId);
+    const members = new Map<string, string[]>();
+    for (const groupId of groupIds) {
+      try {
+        members.set(groupId, await this.groupMembers(groupId));
+      } catch {
+        warnings.push(ERR.unknownGroup(groupId));
+      }
+    }
+    return { members, warnings };
   }
 
   private async groupMembers(groupId: string): Promise<string[]> {
