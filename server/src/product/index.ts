@@ -167,6 +167,7 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
     ...webhooks.infraSubcommands,
     ...status.infraSubcommands,
     ...calendar.infraSubcommands,
+    ...runs.infraSubcommands,
   ]);
   const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, webhooks, status, calendar, runs];
   return features;

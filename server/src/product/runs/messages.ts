@@ -186,3 +186,23 @@ export const EXEC = {
   reply: (ref: string, command: string, outcome: { ok: true; text: string } | { ok: false; error: string }): string =>
     outcome.ok ? `${ref}: ran \`${command}\` (on the timeline).` : `${ref}: \`${command}\` failed: ${outcome.error} (recorded on the timeline).`,
 };
+
+/** `/infra template import` (template_import_command.ts). */
+export const TEMPLATE_FILE = {
+  help: 'Run templates: import one from a file (team admins)',
+  usage: '[JSON]',
+  importHelp: 'Import a template: attach the exported .json (a Mattermost Playbooks export or ours) to a message here first, or paste the JSON after the command',
+  noFile: (minutes: number): string =>
+    `No template file found. Attach the exported \`.json\` file (a Mattermost Playbooks export, or \`/run template export\`) to a message in this channel, send it, then run \`/infra template import\` here within ${minutes} minutes. You can also paste the JSON after the command, or import from the Infra Ops sidebar.`,
+  tooLarge: (name: string, size: number, max: number): string => `${name} is ${Math.ceil(size / 1024)} KiB; a template file is at most ${max / 1024} KiB.`,
+  notText: (name: string): string => `${name} is not UTF-8 text; attach the JSON file exactly as it was exported.`,
+  empty: (name: string): string => `${name} is empty.`,
+  imported: (answer: { template: { name: string; version: number }; carriedOver: readonly string[]; notCarried: readonly string[] }, file: string | null, source: 'infra-ops' | 'playbooks'): string =>
+    [
+      `${IMPORT.imported(answer.template.name, answer.template.version).replace(/\.$/, '')}${file ? ` from ${file}` : ''} (${source === 'playbooks' ? 'a Mattermost Playbooks export' : 'an Infra Ops template'}).`,
+      answer.carriedOver.length ? `Carried over: ${answer.carriedOver.join('; ')}.` : '',
+      answer.notCarried.length ? ['Not carried over:', ...answer.notCarried.map((l) => `- ${l}`)].join('\n') : 'Everything was carried over.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+};

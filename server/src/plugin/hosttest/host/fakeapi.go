@@ -66,7 +66,7 @@ func newFakeAPI() *fakeAPI {
 	}
 	// Two files in channel1: alice's attached JSON, and an older text file of bob's.
 	a.files["file1"] = &model.FileInfo{Id: "file1", CreatorId: "user1", PostId: "post-file1", ChannelId: "channel1", CreateAt: 2000, Name: "runbook.json", Extension: "json", Size: 15, MimeType: "application/json"}
-	a.fileData["file1"] = []byte(`{"title":"x"}\n\n`)
+	a.fileData["file1"] = []byte("{\"title\":\"x\"}\n\n")
 	a.files["file2"] = &model.FileInfo{Id: "file2", CreatorId: "user2", PostId: "post-file2", ChannelId: "channel1", CreateAt: 1000, Name: "notes.txt", Extension: "txt", Size: 0, MimeType: "text/plain"}
 	a.fileData["file2"] = []byte{}
 	a.channels["channel1"] = &model.Channel{Id: "channel1", TeamId: "team1", Type: model.ChannelTypeOpen, Name: "town-square", DisplayName: "Town Square"}
