@@ -7,7 +7,7 @@
  */
 import { AppError } from '../../plugin/api/app_error';
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
-import type { IncidentRunbookPort, RunbookIncident } from '../shared/ports';
+import type { IncidentRunbookPort, RunActivitySink, RunbookIncident, RunTemplatePort } from '../shared/ports';
 import type { ImportTemplateAnswer, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
 import type { Access, Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
@@ -76,7 +76,11 @@ export class RunService {
   readonly store: RunStore;
   private readonly report: (err: CorruptRecordError) => void;
 
-  constructor(private readonly ctx: ProductContext) {
+  constructor(
+    private readonly ctx: ProductContext,
+    /** Where runs that are not incidents report starting and finishing (outgoing webhooks). */
+    private readonly activity: RunActivitySink | null = null,
+  ) {
     const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
     this.report = (err) => void corrupt.reportError(err);
     this.store = new RunStore(ctx.kv, this.report);
@@ -330,6 +334,44 @@ export class RunService {
     await this.scheduleRetroReminder(after);
   }
 
+  /** What outgoing webhooks ask of templates (wired in index.ts). */
+  get templatePort(): RunTemplatePort {
+    return {
+      slugOf: async (teamId, name) => (await this.findTemplate(teamId, name).catch(() => null))?.slug ?? null,
+      incidentTemplate: async ({ teamId, channelId, type, severity }) => {
+        const run = await this.store.inChannel(channelId).catch(nullIfCorrupt(this.report));
+        if (run && run.teamId === teamId) return { slug: run.template.slug, name: run.template.name };
+        if (!parseSettings(this.ctx.settings()).incidentRunbooks) return null;
+        const template = await this.incidentTemplate(teamId, type ?? '', severity);
+        return template ? { slug: template.slug, name: template.body.name } : null;
+      },
+    };
+  }
+
+  /** A run that is not an incident started or finished, to the activity sink; best effort. */
+  private async reportActivity(run: Run, kind: 'started' | 'finished'): Promise<void> {
+    if (!this.activity || run.kind === 'incident') return;
+    try {
+      const [channel, isPrivate] = await Promise.all([this.ctx.api.getChannel(run.channelId), this.ctx.access().isPrivate(run.channelId)]);
+      await this.activity.runChanged({
+        kind,
+        teamId: run.teamId,
+        reference: runReference(run.number),
+        number: run.number,
+        runKind: run.kind,
+        name: run.name,
+        template: { ...run.template },
+        private: isPrivate,
+        channelName: channel.Name,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        at: kind === 'finished' ? (run.finishedAt ?? run.updatedAt) : run.startedAt,
+      });
+    } catch (err) {
+      this.ctx.log.warn('run activity not reported', { run: run.number, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   /** The port incidents call (wired in index.ts). */
   get runbook(): IncidentRunbookPort {
     return {
@@ -507,7 +549,7 @@ export class RunService {
     if (override !== null && !reason) throw UserError.badRequest(ERR.overrideNeedsReason);
     if (reason !== null) await runPolicy.require(c.access, actor, 'override', { scope: this.scopeOf(loaded) }, 'override open gates');
     const after = await this.change(c, loaded, 'finish', { owner: loaded.ownerId }, (run, who, now) => finish(run, actor, now, reason, line.finished(who, reason)));
-    await this.scheduleRetroReminder(after);
+    await Promise.all([this.scheduleRetroReminder(after), this.reportActivity(after, 'finished')]);
     return runView(after, this.ctx.now());
   }
 
@@ -737,7 +779,7 @@ export class RunService {
     const card = await this.postCard(run, people);
     if (card) run = (await this.store.update(run.teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
     await this.scheduleDues(run, null);
-    await this.publish(run);
+    await Promise.all([this.publish(run), this.reportActivity(run, 'started')]);
     return run;
   }
 
