@@ -219,7 +219,7 @@ export class Backend {
     if (route === webhookRoutes.add) {
       // As the server: no events named means every event type.
       const events = Array.isArray(b.events) && b.events.length > 0 ? (b.events as WebhookView['events']) : [...WEBHOOK_EVENT_TYPES];
-      const webhook: WebhookView = { id: mmId(`wh${this.webhooks.length + 1}`), url: String(b.url), events, includePrivate: b.include_private === true, createdBy: ME, createdAt: Date.now() };
+      const webhook: WebhookView = { id: mmId(`wh${this.webhooks.length + 1}`), url: String(b.url), events, includePrivate: b.include_private === true, templates: [], createdBy: ME, createdAt: Date.now() };
       this.webhooks.push(webhook);
       return [201, { webhook, secret: this.newSecret(webhook.id) }];
     }

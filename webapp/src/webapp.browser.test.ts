@@ -759,7 +759,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       await hooks.getByRole('button', { name: 'Add' }).click();
       await once.getByTestId('secret-value').getByText(server.backend.secrets.get(server.backend.webhooks[0]!.id)!).waitFor();
       await hooks.locator('li[data-webhook]').getByText('https://hooks.example.com/infra').waitFor();
-      assert.match(await hooks.locator('li[data-webhook]').innerText(), /every incident event/);
+      assert.match(await hooks.locator('li[data-webhook]').innerText(), /every incident and run event/);
       await once.getByRole('button', { name: 'Done' }).click();
     } finally {
       server.backend.teamAdmin = false;

@@ -8,7 +8,7 @@ import { EventPublisher } from './shared/events';
 import { UserError } from './shared/errors';
 import { errorHandler, jsonBody, requireUser } from './shared/http';
 import { KvRepository } from './shared/kv';
-import type { RfcTitlePort } from './shared/ports';
+import type { RfcTitlePort, RunTemplatePort } from './shared/ports';
 import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
 import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
@@ -148,9 +148,11 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
 /** The features, in dependency order (a feature may read the ones before it). */
 function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
-  const webhooks = createWebhooksFeature(ctx);
+  // Per-template webhooks ask runs about templates; runs report to webhooks: the port is late-bound.
+  const runTemplates: RunTemplatePort = { slugOf: (t, n) => runs.service.templatePort.slugOf(t, n), incidentTemplate: (i) => runs.service.templatePort.incidentTemplate(i) };
+  const webhooks = createWebhooksFeature(ctx, runTemplates);
   // Incidents are runs: declared, an incident's channel gets its runbook; resolved, it is finished.
-  const runs = createRunsFeature(ctx);
+  const runs = createRunsFeature(ctx, webhooks.runActivity);
   const incidents = createIncidentsFeature(ctx, { activity: webhooks.activity, runbook: runs.service.runbook });
   const status = createStatusFeature(ctx, incidents.statusSource);
   // PICK reads RFC titles under RFCs' own visibility rules (null = no RFC the reader can see);
@@ -167,6 +169,7 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
     ...webhooks.infraSubcommands,
     ...status.infraSubcommands,
     ...calendar.infraSubcommands,
+    ...runs.infraSubcommands,
   ]);
   const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, webhooks, status, calendar, runs];
   return features;

@@ -179,7 +179,8 @@ function Webhooks({ teamId, onSecret }: { teamId: string; onSecret: (s: ShownSec
               <code>{h.url}</code>
             </div>
             <div className='io-muted'>
-              {h.events.length === WEBHOOK_EVENT_TYPES.length ? 'every incident event' : h.events.join(', ')}
+              {h.events.length === WEBHOOK_EVENT_TYPES.length ? 'every incident and run event' : h.events.join(', ')}
+              {h.templates.length ? ` · template ${h.templates.join(', ')} only` : ''}
               {h.includePrivate ? ' · includes private incidents' : ''}
             </div>
             <RowActions

@@ -225,5 +225,5 @@ export function fixtureAlertSource(over: Partial<AlertSourceView> = {}): AlertSo
 }
 
 export function fixtureWebhook(over: Partial<WebhookView> = {}): WebhookView {
-  return { id: 'wh1', url: 'https://hooks.example.com/infra', events: ['incident.declared'], includePrivate: false, createdBy: 'u1', createdAt: 1_000, ...over };
+  return { id: 'wh1', url: 'https://hooks.example.com/infra', events: ['incident.declared'], includePrivate: false, templates: [], createdBy: 'u1', createdAt: 1_000, ...over };
 }

@@ -3,6 +3,10 @@ import type {
   Channel,
   ChannelMember,
   Command,
+  CommandArgs,
+  CommandResponse,
+  FileInfo,
+  GetFileInfosOptions,
   Group,
   OpenDialogRequest,
   PluginClusterEvent,
@@ -30,6 +34,11 @@ export interface PluginAPI {
   // Slash commands
   registerCommand(command: Command): Promise<void>;
   unregisterCommand(teamId: string, trigger: string): Promise<void>;
+  /**
+   * Runs a slash command as `args.UserId` in `args.ChannelId` (Mattermost checks no permission
+   * here: the caller must). Rejects with the command's error (unknown trigger, a failing command).
+   */
+  executeSlashCommand(args: CommandArgs): Promise<CommandResponse>;
 
   // KV store (values are raw bytes; see product/shared/kv for the JSON + CAS repository)
   kvGet(key: string): Promise<Uint8Array | null>;
@@ -78,6 +87,11 @@ export interface PluginAPI {
   getPost(postId: string): Promise<Post>;
   deletePost(postId: string): Promise<void>;
   sendEphemeralPost(userId: string, post: Post): Promise<Post>;
+
+  // Files (attachments of posts)
+  getFileInfo(fileId: string): Promise<FileInfo>;
+  getFileInfos(page: number, perPage: number, options: GetFileInfosOptions): Promise<FileInfo[]>;
+  getFile(fileId: string): Promise<Uint8Array>;
 
   // Events and dialogs
   /** Clients receive `custom_<pluginId>_<event>`. */

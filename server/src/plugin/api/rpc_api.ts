@@ -27,6 +27,10 @@ import type {
   Channel,
   ChannelMember,
   Command,
+  CommandArgs,
+  CommandResponse,
+  FileInfo,
+  GetFileInfosOptions,
   Group,
   OpenDialogRequest,
   PluginClusterEvent,
@@ -55,6 +59,8 @@ const ARGS = {
   GetServerVersion: NO_ARGS,
   RegisterCommand: zStruct('Z_RegisterCommandArgs', [ptr(M.Command)]),
   UnregisterCommand: zStruct('Z_UnregisterCommandArgs', [string, string]),
+  ExecuteSlashCommand: zStruct('Z_ExecuteSlashCommandArgs', [ptr(M.CommandArgs)]),
+  GetFileInfos: zStruct('Z_GetFileInfosArgs', [int, int, ptr(M.GetFileInfosOptions)]),
   KVGet: zStruct('Z_KVGetArgs', [string]),
   KVSet: zStruct('Z_KVSetArgs', [string, bytes]),
   KVSetWithOptions: zStruct('Z_KVSetWithOptionsArgs', [string, bytes, M.PluginKVSetOptions]),
@@ -151,6 +157,12 @@ export class RpcPluginAPI implements PluginAPI {
 
   async unregisterCommand(teamId: string, trigger: string): Promise<void> {
     await this.call('UnregisterCommand', ARGS.UnregisterCommand, { A: teamId, B: trigger }, 'A', true);
+  }
+
+  // Z_ExecuteSlashCommandReturns{A *model.CommandResponse; B error}: B is an interface (AppError or ErrorString).
+  async executeSlashCommand(args: CommandArgs): Promise<CommandResponse> {
+    const reply = await this.call('ExecuteSlashCommand', ARGS.ExecuteSlashCommand, { A: args }, 'B', true);
+    return (reply['A'] as CommandResponse | undefined | null) ?? {};
   }
 
   async kvGet(key: string): Promise<Uint8Array | null> {
@@ -306,6 +318,20 @@ export class RpcPluginAPI implements PluginAPI {
   async sendEphemeralPost(userId: string, post: Post): Promise<Post> {
     const reply = await this.call('SendEphemeralPost', ARGS.SendEphemeralPost, { A: userId, B: post });
     return (reply['A'] as Post | undefined) ?? post;
+  }
+
+  getFileInfo(fileId: string): Promise<FileInfo> {
+    return this.fetch('GetFileInfo', ARGS.OneString, { A: fileId });
+  }
+
+  async getFileInfos(page: number, perPage: number, options: GetFileInfosOptions): Promise<FileInfo[]> {
+    return asArray<FileInfo>((await this.call('GetFileInfos', ARGS.GetFileInfos, { A: page, B: perPage, C: options }, 'B'))['A']);
+  }
+
+  /** An empty file arrives as a nil []byte: an empty array, not an error. */
+  async getFile(fileId: string): Promise<Uint8Array> {
+    const raw = (await this.call('GetFile', ARGS.OneString, { A: fileId }, 'B'))['A'];
+    return raw instanceof Uint8Array ? raw : new Uint8Array();
   }
 
   async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebsocketBroadcast): Promise<void> {

@@ -219,6 +219,15 @@ for (const pinned of SERVER_PUBLIC_VERSIONS) {
           message: 'hello', props: { n: 2, nested: { ok: true }, list: ['x', 1] }, updated: 'edited', edited: true,
           ephemeralUser: 'user2', gone: 404,
         });
+        assert.deepEqual(report['executeSlashCommand'], {
+          type: 'in_channel', text: 'ran /echo hi there as user2', props: { n: 1.5 },
+          failed: { id: 'api.command.execute_command.failed.app_error', status: 500 },
+          boom: { id: 'plugin.api.error', message: 'boom: /boom', status: 500 },
+        });
+        assert.deepEqual(report['files'], {
+          name: 'runbook.json', ext: 'json', size: 15, post: 'post-file1', creator: 'user1', missing: 404,
+          mine: ['file1'], all: ['file1', 'file2'], since: ['file1'], data: '{"title":"x"}\n\n', empty: 0,
+        });
         assert.equal(report['publishWebSocketEvent'], undefined);
         assert.equal(report['publishPluginClusterEvent'], undefined);
         assert.match(JSON.stringify(report['publishPluginClusterEventInvalid']), /invalid send type/);
@@ -233,6 +242,13 @@ for (const pinned of SERVER_PUBLIC_VERSIONS) {
           { FetchURL: '/plugins/infra-ops-probe/users' },
         ]);
         assert.deepEqual(state['wsEvents'], [{ event: 'incident_updated', payload: { id: 'i1', count: 3, tags: ['a'] }, broadcast: wsBroadcast('channel1') }]);
+        // The command arguments as Mattermost's side decoded them.
+        const executed = state['executed'] as Array<Record<string, unknown>>;
+        assert.deepEqual(executed.map((a) => [a['user_id'], a['channel_id'], a['team_id'], a['root_id'], a['command']]), [
+          ['user2', 'channel1', 'team1', 'root1', '/echo hi there'],
+          ['user2', 'channel1', 'team1', '', '/fail now'],
+          ['user2', 'channel1', 'team1', '', '/boom'],
+        ]);
         assert.deepEqual(state['clusterEvents'], [{ id: 'refresh', data: 'payload', sendType: 'reliable' }]);
         const dialog = (state['dialogs'] as Array<{ trigger_id: string; dialog: { elements: Array<{ options: unknown }> } }>)[0]!;
         assert.equal(dialog.trigger_id, 'trigger1');

@@ -332,6 +332,17 @@ export const CommandResponse: StructType = struct('CommandResponse', () => [
   ['ExtraResponses', sliceOf(ptr(CommandResponse))],
 ]);
 
+/** model.GetFileInfosOptions (OnlyEmptyContent since v0.4; an older receiver skips it). */
+export const GetFileInfosOptions = struct('GetFileInfosOptions', () => [
+  ['UserIds', sliceOf(string)],
+  ['ChannelIds', sliceOf(string)],
+  ['Since', int64],
+  ['IncludeDeleted', bool],
+  ['SortBy', string],
+  ['SortDescending', bool],
+  ['OnlyEmptyContent', bool],
+]);
+
 export const PluginKVSetOptions = struct('PluginKVSetOptions', () => [
   ['Atomic', bool],
   ['OldValue', bytes],

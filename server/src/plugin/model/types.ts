@@ -147,6 +147,32 @@ export interface CommandResponse {
   SkipSlackParsing?: boolean;
 }
 
+/** model.FileInfo: received only (the server's storage paths are not for plugins to rely on). */
+export interface FileInfo {
+  Id: string;
+  CreatorId: string;
+  PostId?: string;
+  ChannelId?: string;
+  CreateAt?: number;
+  DeleteAt?: number;
+  Name: string;
+  Extension?: string;
+  Size?: number;
+  MimeType?: string;
+  [extra: string]: unknown;
+}
+
+/** model.GetFileInfosOptions: every filter optional; SortBy 'CreateAt' (default) or 'Size'. */
+export interface GetFileInfosOptions {
+  UserIds?: string[];
+  ChannelIds?: string[];
+  /** Unix milliseconds: files created at or after. */
+  Since?: number;
+  IncludeDeleted?: boolean;
+  SortBy?: 'CreateAt' | 'Size';
+  SortDescending?: boolean;
+}
+
 /** plugin.Context, passed with every hook call. */
 export interface PluginContext {
   SessionId?: string;

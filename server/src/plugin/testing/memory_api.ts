@@ -6,6 +6,10 @@ import type {
   Channel,
   ChannelMember,
   Command,
+  CommandArgs,
+  CommandResponse,
+  FileInfo,
+  GetFileInfosOptions,
   Group,
   OpenDialogRequest,
   PluginClusterEvent,
@@ -49,6 +53,12 @@ export class MemoryWorld {
   readonly ephemeralPosts: Array<{ userId: string; post: Post }> = [];
   readonly groups = new Map<string, { group: Group; memberIds: string[] }>();
   readonly commands = new Map<string, Command>();
+  /** Slash commands other than the plugin's own, by trigger: what ExecuteSlashCommand runs (a throw is the command failing). */
+  readonly slashCommands = new Map<string, (args: CommandArgs) => CommandResponse>();
+  /** Every ExecuteSlashCommand call, as the server received it. */
+  readonly executedCommands: CommandArgs[] = [];
+  /** Uploaded files: the info (PostId once attached) and the bytes. */
+  readonly files = new Map<string, { info: FileInfo; data: Uint8Array }>();
   readonly events: PublishedEvent[] = [];
   readonly dialogs: OpenDialogRequest[] = [];
   readonly logs: LogLine[] = [];
@@ -101,6 +111,17 @@ export class MemoryWorld {
     const group: Group = { Id: newId(), Name: displayName.toLowerCase().replace(/\W+/g, '-'), DisplayName: displayName };
     this.groups.set(group.Id, { group, memberIds });
     return group;
+  }
+
+  /** A file uploaded by `userId` and attached to a new post of theirs in `channelId`; returns the post. */
+  attachFile(channelId: string, userId: string, name: string, data: Uint8Array, message = ''): Post {
+    const fileId = newId();
+    const post: Post = { Id: newId(), ChannelId: channelId, UserId: userId, Message: message, CreateAt: this.now(), UpdateAt: this.now(), FileIds: [fileId] };
+    this.posts.set(post.Id!, post);
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    const info: FileInfo = { Id: fileId, CreatorId: userId, PostId: post.Id!, ChannelId: channelId, CreateAt: this.now(), DeleteAt: 0, Name: name, Extension: extension, Size: data.length, MimeType: 'application/json' };
+    this.files.set(fileId, { info, data });
+    return post;
   }
 
   postsIn(channelId: string): Post[] {
@@ -160,6 +181,15 @@ export class MemoryApi implements PluginAPI {
   }
   async unregisterCommand(_teamId: string, trigger: string): Promise<void> {
     this.world.commands.delete(trigger);
+  }
+  /** As Mattermost: the user must exist, the trigger must be known; no permission is checked. */
+  async executeSlashCommand(args: CommandArgs): Promise<CommandResponse> {
+    this.world.executedCommands.push(structuredClone(args));
+    if (!this.world.users.has(args.UserId)) throw notFound('user', args.UserId);
+    const trigger = /^\/(\S+)/.exec(args.Command)?.[1]?.toLowerCase() ?? '';
+    const handler = this.world.slashCommands.get(trigger);
+    if (!handler) throw new AppError('api.command.execute_command.not_found.app_error', `Command with a trigger of '${trigger}' not found.`, '', 404);
+    return structuredClone(handler(structuredClone(args)));
   }
 
   // KV
@@ -363,6 +393,27 @@ export class MemoryApi implements PluginAPI {
     const sent = { ...structuredClone(post), Id: newId(), CreateAt: this.world.now() };
     this.world.ephemeralPosts.push({ userId, post: sent });
     return structuredClone(sent);
+  }
+
+  // Files
+  async getFileInfo(fileId: string): Promise<FileInfo> {
+    const file = this.world.files.get(fileId);
+    if (!file) throw notFound('file_info', fileId);
+    return structuredClone(file.info);
+  }
+  /** Mattermost's filters: creators, channels, since (ms), deleted ones only if asked; by CreateAt. */
+  async getFileInfos(page: number, perPage: number, options: GetFileInfosOptions): Promise<FileInfo[]> {
+    const matching = [...this.world.files.values()]
+      .map((f) => f.info)
+      .filter((i) => (!options.UserIds?.length || options.UserIds.includes(i.CreatorId)) && (!options.ChannelIds?.length || options.ChannelIds.includes(i.ChannelId ?? '')))
+      .filter((i) => (i.CreateAt ?? 0) >= (options.Since ?? 0) && (options.IncludeDeleted || !i.DeleteAt))
+      .sort((a, b) => (options.SortDescending ? -1 : 1) * ((a.CreateAt ?? 0) - (b.CreateAt ?? 0)));
+    return structuredClone(matching.slice(page * perPage, (page + 1) * perPage));
+  }
+  async getFile(fileId: string): Promise<Uint8Array> {
+    const file = this.world.files.get(fileId);
+    if (!file) throw notFound('file', fileId);
+    return file.data.slice();
   }
 
   // Events, dialogs, logs

@@ -204,7 +204,7 @@ export type ImportTemplateAnswer = z.output<typeof importTemplateAnswer>;
  * answer is `{ephemeral_text}`, shown to the clicker alone.
  */
 export const RUN_CARD_ACTION_PATH = '/runs/card-action';
-export const RUN_CARD_ACTIONS = ['check', 'approve'] as const;
+export const RUN_CARD_ACTIONS = ['check', 'approve', 'exec'] as const;
 export type RunCardAction = (typeof RUN_CARD_ACTIONS)[number];
 
 const runAnswer = z.strictObject({ run: runView });
@@ -225,6 +225,15 @@ export const runRoutes = {
     status: 200,
   }),
   exportTemplate: route({ method: 'GET', path: '/teams/:teamId/templates/:slug', query: null, body: null, answer: templateDocument, status: 200 }),
+  /** Runs the item's slash command as the caller in the run's channel; the outcome is also on the run's timeline. */
+  execItem: route({
+    method: 'POST',
+    path: '/teams/:teamId/runs/:number/items/:ref/exec',
+    query: null,
+    body: null,
+    answer: z.strictObject({ run: runView, ok: z.boolean(), text: z.string() }),
+    status: 200,
+  }),
   importTemplate: route({ method: 'POST', path: '/teams/:teamId/templates/import', query: null, body: importTemplateBody, answer: importTemplateAnswer, status: 201 }),
 } as const;
 

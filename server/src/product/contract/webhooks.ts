@@ -28,10 +28,15 @@ export const WEBHOOK_EVENT_TYPES = [
   'incident.severity_changed',
   'incident.resolved',
   'incident.review_published',
+  'run.started',
+  'run.finished',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-export const WEBHOOK_LIMITS = { url: 2000, webhooksPerTeam: 20, logKept: 100, queuedPerTeam: 500 } as const;
+export const WEBHOOK_LIMITS = { url: 2000, webhooksPerTeam: 20, logKept: 100, queuedPerTeam: 500, templates: 10 } as const;
+
+/** The template (runbook) a run or an incident's runbook started from. */
+export const webhookTemplate = z.strictObject({ slug: z.string(), name: z.string() });
 
 /**
  * The incident in an event. A private incident's details leave the server only if the webhook was
@@ -56,6 +61,8 @@ export const webhookIncident = z.strictObject({
   resolvedAt: z.nullable(z.string()),
   /** A link into Mattermost (the incident channel); null if the site URL is not configured. */
   url: z.nullable(z.string()),
+  /** The incident's runbook template (the one its type and severity pick); null when none applies. */
+  template: z.optional(z.nullable(webhookTemplate)),
 });
 
 /** The JSON body of every delivery. Receivers should ignore fields they do not know. */
@@ -72,6 +79,36 @@ export const webhookEvent = z.strictObject({
 });
 export type WebhookEvent = z.output<typeof webhookEvent>;
 
+/**
+ * A run that is not an incident (a release, a QA approval, a readiness review) started or finished.
+ * A run in a private channel goes out by reference only (`redacted`, name and url null) unless the
+ * webhook includes private ones, as for incidents.
+ */
+export const webhookRunEvent = z.strictObject({
+  version: z.literal(WEBHOOK_EVENT_VERSION),
+  id: z.string(),
+  type: z.enum(['run.started', 'run.finished']),
+  occurredAt: z.string(),
+  team: z.strictObject({ id: z.string(), name: z.string() }),
+  run: z.strictObject({
+    reference: z.string(),
+    number: z.number(),
+    kind: z.string(),
+    private: z.boolean(),
+    redacted: z.boolean(),
+    name: z.nullable(z.string()),
+    template: z.strictObject({ slug: z.string(), name: z.string(), version: z.number() }),
+    status: z.enum(['active', 'finished']),
+    startedAt: z.string(),
+    finishedAt: z.nullable(z.string()),
+    url: z.nullable(z.string()),
+  }),
+});
+export type WebhookRunEvent = z.output<typeof webhookRunEvent>;
+
+/** Any body a receiver gets: tell them apart by `type` (incident.* or run.*). */
+export const webhookPayload = z.union([webhookEvent, webhookRunEvent]);
+
 // ---- admin views and routes ----
 
 export const webhookView = z.strictObject({
@@ -79,6 +116,8 @@ export const webhookView = z.strictObject({
   url: z.string(),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
   includePrivate: z.boolean(),
+  /** Template slugs whose runs and incidents only are delivered; empty: all. */
+  templates: z.array(z.string()),
   createdBy: z.string(),
   createdAt: z.number(),
 });
@@ -100,6 +139,8 @@ export const addWebhookBody = z.strictObject({
   url: z.string().check(z.maxLength(WEBHOOK_LIMITS.url)),
   events: z.optional(z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.maxLength(WEBHOOK_EVENT_TYPES.length))),
   include_private: z.optional(z.boolean()),
+  /** Templates (names or slugs) whose runs and incidents only are delivered; absent or empty: all. */
+  templates: z.optional(z.array(z.string().check(z.maxLength(80))).check(z.maxLength(WEBHOOK_LIMITS.templates))),
 });
 
 /** The secret is in the answer of add and rotate only, never again. */

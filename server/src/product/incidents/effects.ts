@@ -149,6 +149,7 @@ export class IncidentEffects {
       resolvedAt: incident.resolution?.at ?? null,
       channelId: incident.channelId,
       channelName: incident.channelName,
+      type: incident.type,
       at: incident.updatedAt,
       rev: incident.rev,
     });

@@ -5,7 +5,7 @@ import { runRoutes } from '../contract/runs';
 import { UserError } from '../shared/errors';
 import { POST_RUNES_MAX } from '../shared/text/limits';
 import { durationMs, utcStamp } from '../shared/time/duration';
-import { ERR, HELP, IMPORT, reply, runReference, USAGE } from './messages';
+import { ERR, EXEC, HELP, IMPORT, reply, runReference, USAGE } from './messages';
 import type { RunService } from './service';
 import type { Quorum } from '../shared/signoff/gate';
 import { statsLine } from './stats';
@@ -131,6 +131,16 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
           if (!inv.text.trim()) throw UserError.badRequest(ERR.noItem, `${inv.path} ${USAGE.remove}`);
           const r = await runs.removeItem(inv.userId, here(inv), inv.text);
           return ephemeral(reply.itemChanged(r.ref, 'removed'));
+        },
+      },
+      {
+        name: 'exec',
+        usage: EXEC.usage,
+        help: EXEC.help,
+        run: async (inv) => {
+          if (!inv.text.trim()) throw UserError.badRequest(ERR.noItem, `${inv.path} ${EXEC.usage}`);
+          const r = await runs.execItem(inv.userId, here(inv), inv.text);
+          return ephemeral(EXEC.reply(r.ref, r.command, r.outcome));
         },
       },
       answer('approve'),

@@ -1,17 +1,22 @@
+import type { SubcommandSpec } from '../shared/commands';
 import type { Feature, ProductContext } from '../shared/context';
+import type { RunActivitySink } from '../shared/ports';
 import { releaseCommand, runCommand } from './commands';
 import { runHttpRoutes } from './http';
 import { RunService } from './service';
+import { templateInfraSubcommand } from './template_import_command';
 
 /**
  * Runs: incidents, releases and other processes with a checklist, approval gates, a timeline and a
  * retrospective, each in its channel. Wiring only.
  */
-export function createRunsFeature(ctx: ProductContext): Feature & { service: RunService } {
-  const service = new RunService(ctx);
+export function createRunsFeature(ctx: ProductContext, activity: RunActivitySink | null = null): Feature & { service: RunService; infraSubcommands: readonly SubcommandSpec[] } {
+  const service = new RunService(ctx, activity);
   return {
     name: 'runs',
     service,
+    /** `/infra template import` (a file attached here, or JSON). */
+    infraSubcommands: [templateInfraSubcommand(ctx, service)],
     commands: [runCommand(service, ctx.now), releaseCommand(service)],
     routes: (router) => runHttpRoutes(router, service),
     activate: async () => service.registerJobs(),

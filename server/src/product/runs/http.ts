@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RUN_CARD_ACTION_PATH, RUN_CARD_ACTIONS, runRoutes as routes } from '../contract/runs';
 import { UserError } from '../shared/errors';
 import { integrationBody, parseInput, serveRoute, userIdOf } from '../shared/http';
-import { reply } from './messages';
+import { EXEC, reply } from './messages';
 import type { RunService } from './service';
 
 /** Runs over HTTP: the contract's routes (the sidebar's calls), each one use case. */
@@ -16,6 +16,10 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
   serveRoute(router, routes.item, async ({ userId, params, body }) => {
     const state = body.action === 'check' ? 'done' : body.action === 'skip' ? 'skipped' : 'open';
     return { run: (await runs.setItemState(userId, { teamId: params.teamId, number: params.number }, params.ref, state)).run };
+  });
+  serveRoute(router, routes.execItem, async ({ userId, params }) => {
+    const r = await runs.execItem(userId, { teamId: params.teamId, number: params.number }, params.ref);
+    return { run: r.run, ok: r.outcome.ok, text: r.outcome.ok ? r.outcome.text : r.outcome.error };
   });
   serveRoute(router, routes.report, async ({ userId, params }) => {
     const { filename, markdown, html } = await runs.runReport(userId, { teamId: params.teamId, number: params.number });
@@ -30,6 +34,11 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
     const click = parseInput(cardClickSchema, await integrationBody(req, CLICK_WORDS), 'body');
     const where = { teamId: click.context.team_id, number: click.context.number };
     try {
+      if (click.context.action === 'exec') {
+        const r = await runs.execItem(userIdOf(req), where, click.context.ref);
+        res.json({ ephemeral_text: EXEC.reply(r.ref, r.command, r.outcome) });
+        return;
+      }
       const r =
         click.context.action === 'check'
           ? await runs.setItemState(userIdOf(req), where, click.context.ref, 'done')

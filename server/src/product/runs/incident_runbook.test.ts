@@ -26,3 +26,23 @@ test('an incident is a run: declared, its channel gets the runbook for its type 
   assert.match(f.world.postsIn(sev1.Id).at(-1)!.Message!, /## Timeline\n\n- .* INC-\d+ was declared: its runbook is “Incident \(SEV1–2\)” v1/);
   f.h.close();
 });
+
+test("an incident's runbook expands its template's group assignees into the group's members, as a release does", async () => {
+  const f = await fixture();
+  const dba = f.world.addGroup('DBA', [f.bob.Id, f.carol.Id]);
+  const base = `/api/v1/teams/${f.team.Id}/templates`;
+  const list = (await f.h.http('GET', base, f.admin)).body as { items: Array<{ slug: string; name: string }> };
+  const slug = list.items.find((t) => t.name === 'Incident (SEV1–2)')!.slug;
+  const doc = (await f.h.http('GET', `${base}/${slug}`, f.admin)).body as { template: { checklists: Array<{ items: Array<Record<string, unknown>> }> } & Record<string, unknown> };
+  const [first, ...rest] = doc.template.checklists;
+  const items = first!.items.map((it, i) => (i === 0 ? { ...it, assignees: [{ group: 'dba', id: dba.Id }] } : it));
+  const template = { ...doc.template, name: 'Database incident', appliesTo: { types: ['data'], severities: [] }, checklists: [{ ...first!, items }, ...rest] };
+  const imported = await f.h.http('POST', `${base}/import`, f.admin, { source: 'infra-ops', document: JSON.stringify({ ...doc, template }) });
+  assert.equal(imported.status, 201, JSON.stringify(imported.body));
+
+  const ch = f.channelOf(await f.cmd(f.alice, '/incident declare sev2 Replica lag --type data'));
+  const checklist = await f.cmd(f.alice, '/run checklist', ch);
+  assert.match(checklist, /template “Database incident” v1/);
+  assert.match(checklist, /☐ 1\.1 .* — @bob, @carol/, "the group's members hold the item");
+  f.h.close();
+});

@@ -71,6 +71,7 @@ export const ACTION_WORDS = {
   override: 'override open gates',
   viewTemplates: "see the team's templates",
   manageTemplates: "change the team's templates",
+  exec: "run an item's command here",
   exportTemplates: "export the team's templates",
 } as const;
 
@@ -171,4 +172,37 @@ export const IMPORT = {
   exported: (name: string, version: number): string => `Template “${name}” (version ${version}), as JSON — import it with \`POST …/templates/import\` (source "infra-ops"):`,
   tooLongToShow: (name: string, path: string): string => `“${name}” is too large for a message; download it from \`GET ${path}\`.`,
   imported: (name: string, version: number): string => `Imported “${name}” as version ${version}.`,
+};
+
+/** `/run exec` (exec.ts): refusals, the reply and the timeline line. */
+export const EXEC = {
+  usage: '<item>',
+  help: "Run an item's slash command here as you (its answer or error goes on the timeline)",
+  noCommand: (ref: string): string => `Item ${ref} has no command to run.`,
+  notSlash: (ref: string): string => `The command of ${ref} is not a slash command (it must start with /).`,
+  recursive: (ref: string): string => `The command of ${ref} runs \`/run exec\` itself; it is not run, so it cannot loop.`,
+  line: (who: string, ref: string, command: string, outcome: { ok: true; text: string } | { ok: false; error: string }): string =>
+    outcome.ok ? `@${who} ran ${ref}'s command \`${command}\`${outcome.text ? `: ${outcome.text}` : ''}` : `@${who} ran ${ref}'s command \`${command}\` — it failed: ${outcome.error}`,
+  reply: (ref: string, command: string, outcome: { ok: true; text: string } | { ok: false; error: string }): string =>
+    outcome.ok ? `${ref}: ran \`${command}\` (on the timeline).` : `${ref}: \`${command}\` failed: ${outcome.error} (recorded on the timeline).`,
+};
+
+/** `/infra template import` (template_import_command.ts). */
+export const TEMPLATE_FILE = {
+  help: 'Run templates: import one from a file (team admins)',
+  usage: '[JSON]',
+  importHelp: 'Import a template: attach the exported .json (a Mattermost Playbooks export or ours) to a message here first, or paste the JSON after the command',
+  noFile: (minutes: number): string =>
+    `No template file found. Attach the exported \`.json\` file (a Mattermost Playbooks export, or \`/run template export\`) to a message in this channel, send it, then run \`/infra template import\` here within ${minutes} minutes. You can also paste the JSON after the command, or import from the Infra Ops sidebar.`,
+  tooLarge: (name: string, size: number, max: number): string => `${name} is ${Math.ceil(size / 1024)} KiB; a template file is at most ${max / 1024} KiB.`,
+  notText: (name: string): string => `${name} is not UTF-8 text; attach the JSON file exactly as it was exported.`,
+  empty: (name: string): string => `${name} is empty.`,
+  imported: (answer: { template: { name: string; version: number }; carriedOver: readonly string[]; notCarried: readonly string[] }, file: string | null, source: 'infra-ops' | 'playbooks'): string =>
+    [
+      `${IMPORT.imported(answer.template.name, answer.template.version).replace(/\.$/, '')}${file ? ` from ${file}` : ''} (${source === 'playbooks' ? 'a Mattermost Playbooks export' : 'an Infra Ops template'}).`,
+      answer.carriedOver.length ? `Carried over: ${answer.carriedOver.join('; ')}.` : '',
+      answer.notCarried.length ? ['Not carried over:', ...answer.notCarried.map((l) => `- ${l}`)].join('\n') : 'Everything was carried over.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
 };

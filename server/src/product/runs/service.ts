@@ -7,7 +7,7 @@
  */
 import { AppError } from '../../plugin/api/app_error';
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
-import type { IncidentRunbookPort, RunbookIncident } from '../shared/ports';
+import type { IncidentRunbookPort, RunActivitySink, RunbookIncident, RunTemplatePort } from '../shared/ports';
 import type { ImportTemplateAnswer, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
 import type { Access, Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
@@ -32,6 +32,7 @@ import {
   gateSteps,
   type ItemAt,
   itemFromTemplate,
+  note,
   onGate,
   openGates,
   refOf,
@@ -41,7 +42,7 @@ import {
   setState,
   type Step,
 } from './checklist';
-import { ACTION_WORDS, ERR, line, nag, retroReminder, runReference } from './messages';
+import { ACTION_WORDS, ERR, EXEC, line, nag, retroReminder, runReference } from './messages';
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
@@ -51,6 +52,7 @@ import { type TemplateStats, templateStats } from './stats';
 import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
 import { fromPlaybook } from './playbooks_import';
 import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from './template_io';
+import { checkItemCommand, executeAs, type ExecOutcome } from './exec';
 import { cardButtons, peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
 
 type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
@@ -74,7 +76,11 @@ export class RunService {
   readonly store: RunStore;
   private readonly report: (err: CorruptRecordError) => void;
 
-  constructor(private readonly ctx: ProductContext) {
+  constructor(
+    private readonly ctx: ProductContext,
+    /** Where runs that are not incidents report starting and finishing (outgoing webhooks). */
+    private readonly activity: RunActivitySink | null = null,
+  ) {
     const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
     this.report = (err) => void corrupt.reportError(err);
     this.store = new RunStore(ctx.kv, this.report);
@@ -231,18 +237,7 @@ export class RunService {
       : (await this.allTemplates(teamId)).find((t) => t.body.kind === input.kind);
     if (!template) throw UserError.notFound(ERR.noTemplateOfKind(input.kind));
 
-    const warnings: string[] = [];
-    const groupIds = new Set<string>();
-    for (const it of template.body.checklists.flatMap((l) => l.items)) for (const a of it.assignees) if ('groupId' in a) groupIds.add(a.groupId);
-    for (const a of template.body.channel.invite) if ('groupId' in a) groupIds.add(a.groupId);
-    const members = new Map<string, string[]>();
-    for (const groupId of groupIds) {
-      try {
-        members.set(groupId, await this.groupMembers(groupId));
-      } catch {
-        warnings.push(ERR.unknownGroup(groupId));
-      }
-    }
+    const { members, warnings } = await this.templateGroups(template);
 
     const channel = await this.createChannel(teamId, template, name);
     const now = this.ctx.now();
@@ -296,6 +291,9 @@ export class RunService {
     if (!template) return null;
     const now = this.ctx.now();
     const people = this.people();
+    // Group assignees become their members now, as for a release (a group that cannot be read is logged and left out).
+    const { members, warnings } = await this.templateGroups(template);
+    for (const warning of warnings) this.ctx.log.warn('incident runbook', { incident: incident.reference, warning });
     let run: Run;
     try {
       run = await this.store.create(
@@ -305,7 +303,7 @@ export class RunService {
           name: `${incident.reference} ${incident.title}`.slice(0, LIMITS.name),
           channelId: incident.channelId,
           ownerId: incident.commanderId,
-          members: new Map(),
+          members,
           now,
           by: this.ctx.botUserId,
           firstLine: line.runbook(incident.reference, template.body.name, template.version),
@@ -334,6 +332,44 @@ export class RunService {
     await this.refreshCard(after, this.people());
     await this.publish(after);
     await this.scheduleRetroReminder(after);
+  }
+
+  /** What outgoing webhooks ask of templates (wired in index.ts). */
+  get templatePort(): RunTemplatePort {
+    return {
+      slugOf: async (teamId, name) => (await this.findTemplate(teamId, name).catch(() => null))?.slug ?? null,
+      incidentTemplate: async ({ teamId, channelId, type, severity }) => {
+        const run = await this.store.inChannel(channelId).catch(nullIfCorrupt(this.report));
+        if (run && run.teamId === teamId) return { slug: run.template.slug, name: run.template.name };
+        if (!parseSettings(this.ctx.settings()).incidentRunbooks) return null;
+        const template = await this.incidentTemplate(teamId, type ?? '', severity);
+        return template ? { slug: template.slug, name: template.body.name } : null;
+      },
+    };
+  }
+
+  /** A run that is not an incident started or finished, to the activity sink; best effort. */
+  private async reportActivity(run: Run, kind: 'started' | 'finished'): Promise<void> {
+    if (!this.activity || run.kind === 'incident') return;
+    try {
+      const [channel, isPrivate] = await Promise.all([this.ctx.api.getChannel(run.channelId), this.ctx.access().isPrivate(run.channelId)]);
+      await this.activity.runChanged({
+        kind,
+        teamId: run.teamId,
+        reference: runReference(run.number),
+        number: run.number,
+        runKind: run.kind,
+        name: run.name,
+        template: { ...run.template },
+        private: isPrivate,
+        channelName: channel.Name,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        at: kind === 'finished' ? (run.finishedAt ?? run.updatedAt) : run.startedAt,
+      });
+    } catch (err) {
+      this.ctx.log.warn('run activity not reported', { run: run.number, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /** The port incidents call (wired in index.ts). */
@@ -415,6 +451,26 @@ export class RunService {
     return this.onItem(actor, where, typed, 'work', (run, at, who, now) => removeItem(run, at, actor, now, line.removed(who, refOf(at), run.checklists[at.list]!.items[at.item]!.title)));
   }
 
+  /**
+   * `/run exec` (exec.ts): the item's slash command run as the actor in the run's channel — only
+   * once they may post there — and what it answered, or its error, on the timeline.
+   */
+  async execItem(actor: string, where: RunWhere, typed: string): Promise<{ run: RunView; ref: string; command: string; outcome: ExecOutcome }> {
+    const c = this.call(actor);
+    const loaded = await this.find(c, where);
+    const at = refusals(() => findItem(loaded, typed));
+    const ref = refOf(at);
+    await runPolicy.require(c.access, actor, 'work', { scope: this.scopeOf(loaded) }, ACTION_WORDS.exec);
+    if (loaded.status !== 'active') throw UserError.conflict(ERR.refusal('finished', ''));
+    const typedCommand = loaded.checklists[at.list]!.items[at.item]!.command;
+    if (!typedCommand) throw UserError.badRequest(EXEC.noCommand(ref));
+    const checked = checkItemCommand(typedCommand);
+    if (!checked.ok) throw UserError.badRequest(EXEC[checked.why](ref));
+    const outcome = await executeAs(this.ctx.api, actor, loaded.channelId, checked.command);
+    const after = await this.change(c, loaded, 'work', {}, (run, who, now) => note(run, actor, EXEC.line(who, ref, checked.command, outcome), now));
+    return { run: runView(after, this.ctx.now()), ref, command: checked.command, outcome };
+  }
+
   // ---- gates ----
 
   /** approve / abstain / hold (null takes an answer back) on the item's gate, or on the run's only gate. */
@@ -493,7 +549,7 @@ export class RunService {
     if (override !== null && !reason) throw UserError.badRequest(ERR.overrideNeedsReason);
     if (reason !== null) await runPolicy.require(c.access, actor, 'override', { scope: this.scopeOf(loaded) }, 'override open gates');
     const after = await this.change(c, loaded, 'finish', { owner: loaded.ownerId }, (run, who, now) => finish(run, actor, now, reason, line.finished(who, reason)));
-    await this.scheduleRetroReminder(after);
+    await Promise.all([this.scheduleRetroReminder(after), this.reportActivity(after, 'finished')]);
     return runView(after, this.ctx.now());
   }
 
@@ -723,7 +779,7 @@ export class RunService {
     const card = await this.postCard(run, people);
     if (card) run = (await this.store.update(run.teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
     await this.scheduleDues(run, null);
-    await this.publish(run);
+    await Promise.all([this.publish(run), this.reportActivity(run, 'started')]);
     return run;
   }
 
@@ -785,6 +841,23 @@ export class RunService {
       }
     }
     throw UserError.conflict(ERR.channelNamesTaken(base));
+  }
+
+  /** The members of every group a template names (assignees, invitees), read now; unreadable groups as warnings. */
+  private async templateGroups(template: Template): Promise<{ members: Map<string, string[]>; warnings: string[] }> {
+    const warnings: string[] = [];
+    const groupIds = new Set<string>();
+    for (const it of template.body.checklists.flatMap((l) => l.items)) for (const a of it.assignees) if ('groupId' in a) groupIds.add(a.groupId);
+    for (const a of template.body.channel.invite) if ('groupId' in a) groupIds.add(a.groupId);
+    const members = new Map<string, string[]>();
+    for (const groupId of groupIds) {
+      try {
+        members.set(groupId, await this.groupMembers(groupId));
+      } catch {
+        warnings.push(ERR.unknownGroup(groupId));
+      }
+    }
+    return { members, warnings };
   }
 
   private async groupMembers(groupId: string): Promise<string[]> {

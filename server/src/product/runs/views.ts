@@ -133,8 +133,9 @@ export function cardButtons(run: Run, now: number): unknown[] {
     c.items.flatMap((it, item) => {
       const ref = refOf({ list, item });
       if (it.gate) return evaluate(it.gate, now).state === 'passed' ? [] : [button('approve', ref, `Approve ${ref}`)];
-      return it.state === 'open' ? [button('check', ref, `☑ ${ref}`)] : [];
+      if (it.state !== 'open') return [];
+      return it.command ? [button('exec', ref, `▶ Run ${ref}`), button('check', ref, `☑ ${ref}`)] : [button('check', ref, `☑ ${ref}`)];
     }),
   );
-  return buttons.length ? [{ text: 'Check the next items, or approve a gate you are an approver of:', actions: buttons.slice(0, CARD_BUTTONS) }] : [];
+  return buttons.length ? [{ text: 'Check the next items, run their commands, or approve a gate you are an approver of:', actions: buttons.slice(0, CARD_BUTTONS) }] : [];
 }

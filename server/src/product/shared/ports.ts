@@ -196,6 +196,8 @@ export interface IncidentActivity {
   readonly resolvedAt: number | null;
   readonly channelId: string;
   readonly channelName: string;
+  /** The incident's type ("Outage"): with the severity it picks the runbook template. */
+  readonly type?: string;
   /** When the change happened; with incidentId, kind and `rev` it names the change uniquely. */
   readonly at: number;
   /** The record's revision after the change: the same change heard twice has the same rev. */
@@ -263,4 +265,36 @@ export interface RunbookIncident {
 export interface IncidentRunbookPort {
   declared(incident: RunbookIncident): Promise<void>;
   resolved(incident: RunbookIncident, resolverId: string): Promise<void>;
+}
+
+/** A run that is not an incident started or finished (incidents report through IncidentActivity). */
+export interface RunActivity {
+  readonly kind: 'started' | 'finished';
+  readonly teamId: string;
+  /** e.g. "RUN-004" */
+  readonly reference: string;
+  readonly number: number;
+  /** release, qa, prr… */
+  readonly runKind: string;
+  readonly name: string;
+  readonly template: { readonly slug: string; readonly name: string; readonly version: number };
+  /** The run's channel is private now. */
+  readonly private: boolean;
+  readonly channelName: string;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  readonly at: number;
+}
+
+/** Where runs report what leaves the server (outgoing webhooks). Best effort: a failure is logged, never fails the run. */
+export interface RunActivitySink {
+  runChanged(activity: RunActivity): Promise<void>;
+}
+
+/** What outgoing webhooks ask of runs: template names resolved, and the template an incident's runbook is (or will be). */
+export interface RunTemplatePort {
+  /** The slug of the team's template named (its name, a unique start of it, or its slug); null if none. */
+  slugOf(teamId: string, name: string): Promise<string | null>;
+  /** The template of the run in the incident's channel, or, before it is attached, the one its type and severity pick. */
+  incidentTemplate(incident: { teamId: string; channelId: string; type: string | null; severity: number }): Promise<{ slug: string; name: string } | null>;
 }

@@ -20,15 +20,19 @@ export function webhooksSubcommand(service: WebhookService): SubcommandSpec {
         name: 'add',
         usage: WEBHOOK_USAGE.add,
         help: WEBHOOK_TEXT.addHelp,
-        valueFlags: ['events'],
+        valueFlags: ['events', 'template'],
         booleanFlags: ['include-private'],
         run: async (inv) => {
           if (inv.positional.length !== 1) throw UserError.badRequest('Give one URL.', usage('add'));
           const events = inv.flags.get('events');
+          const template = inv.flags.get('template');
+          if (template === true) throw UserError.badRequest('Name the template after --template.', usage('add'));
           const { webhook, secret } = await service.add(inv.userId, inv.teamId, {
             url: inv.positional[0]!,
             events: typeof events === 'string' ? parseEventList(events) : null,
             includePrivate: inv.flags.get('include-private') === true,
+            // Template names may have spaces ("Product release"): several are separated by commas.
+            templates: template === undefined ? null : template.split(',').map((t) => t.trim()).filter(Boolean),
           });
           return ephemeral(WEBHOOK_TEXT.added(webhook, secret));
         },

@@ -24,7 +24,7 @@ export function mountWebhookRoutes(service: WebhookService): (router: Router) =>
     }));
     serveRoute(router, webhookRoutes.list, async ({ userId, params }) => ({ items: (await service.list(userId, params.teamId)).map(webhookView), nextCursor: null }));
     serveRoute(router, webhookRoutes.add, async ({ userId, params, body }) => {
-      const { webhook, secret } = await service.add(userId, params.teamId, { url: body.url, events: body.events ?? null, includePrivate: body.include_private ?? false });
+      const { webhook, secret } = await service.add(userId, params.teamId, { url: body.url, events: body.events ?? null, includePrivate: body.include_private ?? false, templates: body.templates ?? null });
       return { webhook: webhookView(webhook), secret };
     });
     serveRoute(router, webhookRoutes.remove, async ({ userId, params }) => ({ webhook: webhookView(await service.remove(userId, params.teamId, params.webhookId)) }));

@@ -15,21 +15,24 @@ export const EVENT_WORDS: Record<string, WebhookEventType> = {
   review: 'incident.review_published',
   reviewed: 'incident.review_published',
   retrospective: 'incident.review_published',
+  started: 'run.started',
+  finished: 'run.finished',
 };
 
 export const WEBHOOK_USAGE = {
-  add: '<url> [--events declared,status,severity,resolved,review] [--include-private]',
+  add: '<url> [--events declared,status,severity,resolved,review,started,finished] [--template <name>[, <name>…]] [--include-private]',
   list: '',
   remove: '<webhook id>',
   rotate: '<webhook id>',
   log: '',
 } as const;
 
+const templateList = (slugs: readonly string[]): string => (slugs.length ? ` of template ${slugs.join(', ')} only` : '');
 const eventList = (events: readonly string[]): string => (events.length === WEBHOOK_EVENT_TYPES.length ? 'all events' : events.join(', '));
 
 export const WEBHOOK_TEXT = {
   noTeam: 'No such team.',
-  help: "The team's outgoing webhooks (team admins): signed incident events POSTed to your URL",
+  help: "The team's outgoing webhooks (team admins): signed incident and run events POSTed to your URL",
   addHelp: 'Add a webhook; its secret is shown once',
   listHelp: "List the team's webhooks",
   removeHelp: 'Remove a webhook',
@@ -43,12 +46,14 @@ export const WEBHOOK_TEXT = {
         ? 'Put no user name or password in the URL; the receiver checks the signature instead.'
         : 'That is not a URL (e.g. https://hooks.example.com/infra-ops).',
   badEvent: (word: string): string =>
-    `Unknown event "${word.slice(0, 40)}"; use declared, status, severity, resolved, review (or ${WEBHOOK_EVENT_TYPES.join(', ')}).`,
+    `Unknown event "${word.slice(0, 40)}"; use declared, status, severity, resolved, review, started, finished (or ${WEBHOOK_EVENT_TYPES.join(', ')}).`,
+  noSuchTemplate: (name: string): string => `This team has no run template “${name.slice(0, 80)}” (see \`/run templates\`).`,
+  tooManyTemplates: `A webhook names at most ${WEBHOOK_LIMITS.templates} templates.`,
   tooMany: `A team has at most ${WEBHOOK_LIMITS.webhooksPerTeam} webhooks.`,
   duplicate: 'This team already sends to that URL.',
   added: (w: Webhook, secret: string): string =>
     [
-      `Webhook \`${w.id}\` added: ${eventList(w.events)} → ${w.url}${w.includePrivate ? ' (private incidents in full)' : ' (private incidents by reference only)'}.`,
+      `Webhook \`${w.id}\` added: ${eventList(w.events)}${templateList(w.templates)} → ${w.url}${w.includePrivate ? ' (private incidents in full)' : ' (private incidents by reference only)'}.`,
       `Secret (shown once, store it now): \`${secret}\``,
       `Each POST carries \`${WEBHOOK_HEADERS.signature}: sha256=HMAC-SHA256(secret, "<${WEBHOOK_HEADERS.timestamp}>.<body>")\` and \`${WEBHOOK_HEADERS.eventId}\` to dedupe on.`,
     ].join('\n'),
@@ -56,7 +61,7 @@ export const WEBHOOK_TEXT = {
   removed: (w: Webhook): string => `Webhook \`${w.id}\` (${w.url}) removed; its queued deliveries are dropped.`,
   none: 'This team has no outgoing webhooks. Add one with `/infra webhooks add <url>`.',
   list: (ws: readonly Webhook[]): string =>
-    ['**Outgoing webhooks**', ...ws.map((w) => `- \`${w.id}\` ${w.url} — ${eventList(w.events)}${w.includePrivate ? ', private incidents in full' : ''}`)].join('\n'),
+    ['**Outgoing webhooks**', ...ws.map((w) => `- \`${w.id}\` ${w.url} — ${eventList(w.events)}${templateList(w.templates)}${w.includePrivate ? ', private incidents in full' : ''}`)].join('\n'),
   noLog: 'No deliveries yet.',
   log: (entries: readonly LogEntry[], queued: number): string =>
     [

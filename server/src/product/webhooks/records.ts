@@ -13,6 +13,8 @@ export const webhookSchema = z.object({
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
   /** Whether a private incident's title, status and summary may leave the server (default: no). */
   includePrivate: z.boolean(),
+  /** Only runs and incidents of these templates (slugs); empty: all. Absent in records made before templates. */
+  templates: z.array(z.string().max(64)).max(WEBHOOK_LIMITS.templates).default([]),
   createdBy: id,
   createdAt: z.number(),
 });

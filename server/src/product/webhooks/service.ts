@@ -1,10 +1,10 @@
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_LIMITS, type WebhookEventType } from '../contract/webhooks';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import type { IncidentActivity, IncidentActivitySink } from '../shared/ports';
+import type { IncidentActivity, IncidentActivitySink, RunActivity, RunActivitySink, RunTemplatePort } from '../shared/ports';
 import type { JobPayload, JobRun } from '../shared/scheduler';
 import { attemptDelivery, checkWebhookUrl, retryDelay } from './delivery';
-import { eventIdOf, EVENT_TYPE_OF, webhookEventOf } from './events';
+import { eventIdOf, EVENT_TYPE_OF, RUN_EVENT_TYPE_OF, runEventIdOf, webhookEventOf, webhookRunEventOf } from './events';
 import { EVENT_WORDS, WEBHOOK_TEXT } from './messages';
 import { teamScope, webhookPolicy } from './policy';
 import type { Delivery, LogEntry, Webhook } from './records';
@@ -21,6 +21,8 @@ export interface NewWebhook {
   url: string;
   events: readonly WebhookEventType[] | null;
   includePrivate: boolean;
+  /** Template names or slugs: only their runs and incidents are delivered (null or empty: all). */
+  templates?: readonly string[] | null;
 }
 
 /** `--events declared,status` → the event types; unknown words are a clear error. */
@@ -42,11 +44,13 @@ export function parseEventList(text: string): WebhookEventType[] {
  * compare-and-set, so a re-run after success sends nothing. Failures are retried with backoff
  * (delivery.ts RETRY_DELAYS_MS) by rescheduling the same job.
  */
-export class WebhookService implements IncidentActivitySink {
+export class WebhookService implements IncidentActivitySink, RunActivitySink {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly store: WebhookStore,
     private readonly settings: () => WebhookSettings,
+    /** Runs' templates (per-template webhooks); null: every webhook gets every run and incident. */
+    private readonly runTemplates: RunTemplatePort | null = null,
   ) {}
 
   register(): void {
@@ -67,12 +71,14 @@ export class WebhookService implements IncidentActivitySink {
     const checked = checkWebhookUrl(input.url);
     if (!checked.ok) throw UserError.badRequest(WEBHOOK_TEXT.badUrl(checked.why));
     if (checked.url.length > WEBHOOK_LIMITS.url) throw UserError.badRequest(WEBHOOK_TEXT.badUrl('invalid'));
+    const templates = await this.templateSlugs(teamId, input.templates ?? []);
     const webhook: Webhook = {
       id: newWebhookId(),
       url: checked.url,
       secret: newSecret(),
       events: input.events?.length ? [...input.events] : [...WEBHOOK_EVENT_TYPES],
       includePrivate: input.includePrivate,
+      templates,
       createdBy: userId,
       createdAt: this.ctx.now(),
     };
@@ -111,29 +117,71 @@ export class WebhookService implements IncidentActivitySink {
     return { entries, queued };
   }
 
+  /** `--template` names → the team's template slugs; an unknown one is refused by name. */
+  private async templateSlugs(teamId: string, names: readonly string[]): Promise<string[]> {
+    const wanted = names.map((n) => n.trim()).filter(Boolean);
+    if (wanted.length > WEBHOOK_LIMITS.templates) throw UserError.badRequest(WEBHOOK_TEXT.tooManyTemplates);
+    if (wanted.length === 0) return [];
+    if (!this.runTemplates) throw UserError.badRequest(WEBHOOK_TEXT.noSuchTemplate(wanted[0]!));
+    const slugs: string[] = [];
+    for (const name of wanted) {
+      const slug = await this.runTemplates.slugOf(teamId, name);
+      if (!slug) throw UserError.badRequest(WEBHOOK_TEXT.noSuchTemplate(name));
+      slugs.push(slug);
+    }
+    return [...new Set(slugs)];
+  }
+
+  /** Webhooks that take this event type, for a run or incident of this template (null: none applies). */
+  private async listeners(teamId: string, type: WebhookEventType, template: () => Promise<{ slug: string } | null>): Promise<Webhook[]> {
+    const byType = (await this.store.list(teamId)).filter((w) => w.events.includes(type));
+    if (!byType.some((w) => w.templates.length > 0)) return byType;
+    const slug = (await template())?.slug ?? null;
+    return byType.filter((w) => w.templates.length === 0 || (slug !== null && w.templates.includes(slug)));
+  }
+
   /** One delivery per listening webhook, queued and scheduled now; the same change twice is queued once. */
   async incidentChanged(activity: IncidentActivity): Promise<void> {
     const type = EVENT_TYPE_OF[activity.kind];
-    const listening = (await this.store.list(activity.teamId)).filter((w) => w.events.includes(type));
+    let template: Promise<{ slug: string; name: string } | null> | undefined;
+    const templateOf = (): Promise<{ slug: string; name: string } | null> =>
+      (template ??= this.runTemplates?.incidentTemplate({ teamId: activity.teamId, channelId: activity.channelId, type: activity.type ?? null, severity: activity.severity }) ?? Promise.resolve(null));
+    const listening = await this.listeners(activity.teamId, type, templateOf);
+    if (listening.length === 0) return;
+    const [team, siteUrl, runbook] = await Promise.all([this.ctx.api.getTeam(activity.teamId), this.siteUrl(), templateOf()]);
+    await this.queue(activity.teamId, eventIdOf(activity), type, listening, (webhook) =>
+      JSON.stringify(webhookEventOf(activity, { id: team.Id, name: team.Name }, { includePrivate: webhook.includePrivate, siteUrl, template: runbook })),
+    );
+  }
+
+  /** A run (not an incident) started or finished: the same delivery engine, filtered by its template. */
+  async runChanged(activity: RunActivity): Promise<void> {
+    const type = RUN_EVENT_TYPE_OF[activity.kind];
+    const listening = await this.listeners(activity.teamId, type, async () => activity.template);
     if (listening.length === 0) return;
     const [team, siteUrl] = await Promise.all([this.ctx.api.getTeam(activity.teamId), this.siteUrl()]);
-    const eventId = eventIdOf(activity);
+    await this.queue(activity.teamId, runEventIdOf(activity), type, listening, (webhook) =>
+      JSON.stringify(webhookRunEventOf(activity, { id: team.Id, name: team.Name }, { includePrivate: webhook.includePrivate, siteUrl })),
+    );
+  }
+
+  /** Freezes one body per webhook, joins the team's bounded queue, and schedules each delivery now. */
+  private async queue(teamId: string, eventId: string, type: WebhookEventType, listening: readonly Webhook[], bodyOf: (webhook: Webhook) => string): Promise<void> {
     let scheduled = 0;
     for (const webhook of listening) {
-      const event = webhookEventOf(activity, { id: team.Id, name: team.Name }, { includePrivate: webhook.includePrivate, siteUrl });
       const delivery: Delivery = {
         v: 1,
         id: `${eventId}.${webhook.id}`,
-        teamId: activity.teamId,
+        teamId,
         webhookId: webhook.id,
         eventId,
         type,
-        body: JSON.stringify(event),
+        body: bodyOf(webhook),
         state: 'pending',
         attempts: 0,
         createdAt: this.ctx.now(),
       };
-      const admitted = (await this.store.enqueue(activity.teamId, delivery.id)) || ((await this.store.pruneQueue(activity.teamId)) > 0 && (await this.store.enqueue(activity.teamId, delivery.id)));
+      const admitted = (await this.store.enqueue(teamId, delivery.id)) || ((await this.store.pruneQueue(teamId)) > 0 && (await this.store.enqueue(teamId, delivery.id)));
       if (!admitted) {
         await this.logAttempt(delivery, 0, 'dropped', null, WEBHOOK_TEXT.queueFull);
         continue;

@@ -7,6 +7,7 @@ export const webhookView = (w: Webhook): WebhookView => ({
   url: w.url,
   events: [...w.events],
   includePrivate: w.includePrivate,
+  templates: [...w.templates],
   createdBy: w.createdBy,
   createdAt: w.createdAt,
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { WEBHOOK_HEADERS, WEBHOOK_TOLERANCE_SECONDS, webhookEvent, type WebhookEvent } from '../contract/webhooks';
+import { WEBHOOK_HEADERS, WEBHOOK_TOLERANCE_SECONDS, webhookEvent, type WebhookEvent, webhookPayload } from '../contract/webhooks';
 import { fixture, type Fixture } from '../incidents/test_fixture';
 import type { IncidentActivity } from '../shared/ports';
 import { ProductHarness } from '../testing/product_harness';
@@ -257,6 +257,45 @@ test('an incident opened from alerts is heard of once accepted (as declared); tr
     assert.deepEqual(events.map((e) => [e.type, e.incident.number, e.incident.phase]), [['incident.declared', numbers[1], 'active']]);
   } finally {
     rx.close();
+    f.h.close();
+  }
+});
+
+test('per-template webhooks: only incidents and runs of the named templates are delivered there, each with its template', async () => {
+  const f = await withAdmin();
+  const [security, releases, all] = [await receiver(), await receiver(), await receiver()];
+  try {
+    assert.match(await f.cmd(f.carol, `/infra webhooks add ${security.url} --template Security incident`), /all events of template security-incident only →/);
+    assert.match(await f.cmd(f.carol, `/infra webhooks add ${releases.url} --events started,finished --template Product release, Plugin release`), /run\.started, run\.finished of template product-release, plugin-release only/);
+    await f.cmd(f.carol, `/infra webhooks add ${all.url}`);
+    assert.match(await f.cmd(f.carol, `/infra webhooks add ${all.url}x --template Nope`), /This team has no run template “Nope”/);
+    assert.match(await f.cmd(f.carol, '/infra webhooks list'), /of template security-incident only/);
+
+    const leak = f.channelOf(await f.cmd(f.alice, '/incident declare sev2 Leaked token --type security'));
+    await f.cmd(f.alice, '/incident declare sev1 Checkout down');
+    await f.cmd(f.alice, '/release start 9.9');
+    const release = [...f.world.channels.values()].find((c) => c.Name === 'release-9-9')!;
+    f.world.addChannelMember(release.Id, f.carol.Id);
+    assert.match(await f.cmd(f.carol, '/run finish --override shipped', release), /is finished/);
+    await f.cmd(f.alice, '/incident resolve Rotated', leak);
+    for (let i = 0; i < 3; i++) await f.h.ctx.scheduler.runDue();
+    await until('every delivery', () => security.received.length === 2 && releases.received.length === 2 && all.received.length === 5).catch((err: unknown) => {
+      throw new Error(`${String(err)}: ${JSON.stringify([security, releases, all].map((rx) => rx.received.map((r) => (JSON.parse(r.body) as { type: string }).type)))}`);
+    });
+
+    const parsed = (rx: { received: Received[] }) => rx.received.map((r) => webhookPayload.parse(JSON.parse(r.body)));
+    const summary = (rx: { received: Received[] }) =>
+      parsed(rx).map((e) => ('incident' in e ? `${e.type} ${e.incident.title} ${e.incident.template?.slug}` : `${e.type} ${e.run.name} ${e.run.template.slug} ${e.run.kind}`)).sort();
+    assert.deepEqual(summary(security), [
+      'incident.declared null security-incident',
+      'incident.resolved null security-incident',
+    ], 'the security incident only (private: by reference), with its runbook template');
+    assert.deepEqual(summary(releases), ['run.finished 9.9 product-release release', 'run.started 9.9 product-release release']);
+    assert.deepEqual(summary(all).filter((l) => l.startsWith('incident.declared')), ['incident.declared null incident-sev1-2', 'incident.declared null security-incident']);
+    const finished = parsed(releases).find((e) => e.type === 'run.finished');
+    assert.ok(finished && 'run' in finished && finished.run.status === 'finished' && finished.run.finishedAt !== null && !finished.run.redacted);
+  } finally {
+    for (const rx of [security, releases, all]) rx.close();
     f.h.close();
   }
 });

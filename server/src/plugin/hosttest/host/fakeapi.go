@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -43,6 +44,9 @@ type fakeAPI struct {
 	wsEvents      []map[string]any
 	clusterEvents []map[string]any
 	dialogs       []model.OpenDialogRequest
+	executed      []model.CommandArgs
+	files         map[string]*model.FileInfo
+	fileData      map[string][]byte
 	logs          []logEntry
 	config        map[string]any
 	calls         map[string]int
@@ -52,7 +56,7 @@ func newFakeAPI() *fakeAPI {
 	a := &fakeAPI{
 		kv: map[string]kvEntry{}, commands: map[string]*model.Command{}, bots: map[string]*model.Bot{},
 		users: map[string]*model.User{}, channels: map[string]*model.Channel{}, members: map[string]map[string]*model.ChannelMember{},
-		posts: map[string]*model.Post{}, config: map[string]any{"Greeting": "hello", "MaxItems": 3.0}, calls: map[string]int{},
+		posts: map[string]*model.Post{}, files: map[string]*model.FileInfo{}, fileData: map[string][]byte{}, config: map[string]any{"Greeting": "hello", "MaxItems": 3.0}, calls: map[string]int{},
 	}
 	for _, u := range []*model.User{
 		{Id: "user1", Username: "alice", Email: "alice@example.com", Roles: "system_user system_admin", Timezone: model.StringMap{"useAutomaticTimezone": "true"}},
@@ -60,6 +64,11 @@ func newFakeAPI() *fakeAPI {
 	} {
 		a.users[u.Id] = u
 	}
+	// Two files in channel1: alice's attached JSON, and an older text file of bob's.
+	a.files["file1"] = &model.FileInfo{Id: "file1", CreatorId: "user1", PostId: "post-file1", ChannelId: "channel1", CreateAt: 2000, Name: "runbook.json", Extension: "json", Size: 15, MimeType: "application/json"}
+	a.fileData["file1"] = []byte("{\"title\":\"x\"}\n\n")
+	a.files["file2"] = &model.FileInfo{Id: "file2", CreatorId: "user2", PostId: "post-file2", ChannelId: "channel1", CreateAt: 1000, Name: "notes.txt", Extension: "txt", Size: 0, MimeType: "text/plain"}
+	a.fileData["file2"] = []byte{}
 	a.channels["channel1"] = &model.Channel{Id: "channel1", TeamId: "team1", Type: model.ChannelTypeOpen, Name: "town-square", DisplayName: "Town Square"}
 	a.members["channel1"] = map[string]*model.ChannelMember{"user1": {ChannelId: "channel1", UserId: "user1", Roles: "channel_user", NotifyProps: model.StringMap{}}}
 	return a
@@ -139,6 +148,62 @@ func (a *fakeAPI) UnregisterCommand(teamID, trigger string) error {
 	a.count("UnregisterCommand")
 	delete(a.commands, trigger)
 	return nil
+}
+
+// ExecuteSlashCommand records what arrived; "/fail" fails with an AppError, "/boom" with a plain
+// error (it crosses as plugin.ErrorString), anything else answers in the channel.
+func (a *fakeAPI) ExecuteSlashCommand(args *model.CommandArgs) (*model.CommandResponse, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count("ExecuteSlashCommand")
+	a.executed = append(a.executed, *args)
+	switch strings.Fields(args.Command + " x")[0] {
+	case "/fail":
+		return nil, model.NewAppError("ExecuteCommand", "api.command.execute_command.failed.app_error", nil, "it failed", http.StatusInternalServerError)
+	case "/boom":
+		return nil, fmt.Errorf("boom: %s", args.Command)
+	}
+	return &model.CommandResponse{ResponseType: model.CommandResponseTypeInChannel, Text: "ran " + args.Command + " as " + args.UserId, Props: model.StringInterface{"n": 1.5}}, nil
+}
+
+// Files.
+
+func (a *fakeAPI) GetFileInfo(fileID string) (*model.FileInfo, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count("GetFileInfo")
+	if f, ok := a.files[fileID]; ok {
+		return f, nil
+	}
+	return nil, notFound("GetFileInfo", "file "+fileID)
+}
+
+func (a *fakeAPI) GetFileInfos(page, perPage int, opt *model.GetFileInfosOptions) ([]*model.FileInfo, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count("GetFileInfos")
+	if opt == nil {
+		opt = &model.GetFileInfosOptions{}
+	}
+	out := []*model.FileInfo{}
+	for _, f := range a.files {
+		if (len(opt.UserIds) == 0 || slices.Contains(opt.UserIds, f.CreatorId)) && (len(opt.ChannelIds) == 0 || slices.Contains(opt.ChannelIds, f.ChannelId)) && f.CreateAt >= opt.Since {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return (out[i].CreateAt < out[j].CreateAt) != opt.SortDescending })
+	start := min(page*perPage, len(out))
+	return out[start:min(start+perPage, len(out))], nil
+}
+
+func (a *fakeAPI) GetFile(fileID string) ([]byte, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count("GetFile")
+	if data, ok := a.fileData[fileID]; ok {
+		return data, nil
+	}
+	return nil, notFound("GetFile", "file "+fileID)
 }
 
 // KV store: expired keys read as absent, nil/empty values delete, atomic ops compare bytes.
@@ -717,6 +782,6 @@ func (a *fakeAPI) snapshot() reply {
 	sort.Slice(posts, func(i, j int) bool { return posts[i].CreateAt < posts[j].CreateAt })
 	return reply{
 		"kv": kv, "commands": commands, "posts": posts, "ephemeral": a.ephemeral, "wsEvents": a.wsEvents,
-		"clusterEvents": a.clusterEvents, "dialogs": a.dialogs, "logs": a.logs, "calls": a.calls, "bots": a.bots,
+		"clusterEvents": a.clusterEvents, "dialogs": a.dialogs, "executed": a.executed, "logs": a.logs, "calls": a.calls, "bots": a.bots,
 	}
 }

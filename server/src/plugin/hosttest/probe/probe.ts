@@ -207,6 +207,22 @@ async function exercise(api: PluginAPI, triggerId: string): Promise<Report> {
     return { message: got.Message, props: got.Props, updated: updated.Message, edited: (updated.EditAt ?? 0) > 0, ephemeralUser: eph.UserId, gone };
   });
 
+  await attempt('executeSlashCommand', async () => {
+    const ok = await api.executeSlashCommand({ UserId: 'user2', ChannelId: 'channel1', TeamId: 'team1', Command: '/echo hi there', RootId: 'root1' });
+    const failed = await api.executeSlashCommand({ UserId: 'user2', ChannelId: 'channel1', TeamId: 'team1', Command: '/fail now' }).then(() => 'ran', (e: unknown) => (e instanceof AppError ? { id: e.id, status: e.statusCode } : String(e)));
+    const boom = await api.executeSlashCommand({ UserId: 'user2', ChannelId: 'channel1', TeamId: 'team1', Command: '/boom' }).then(() => 'ran', (e: unknown) => (e instanceof AppError ? { id: e.id, message: e.message, status: e.statusCode } : String(e)));
+    return { type: ok.ResponseType, text: ok.Text, props: ok.Props, failed, boom };
+  });
+  await attempt('files', async () => {
+    const info = await api.getFileInfo('file1');
+    const missing = await api.getFileInfo('nofile').then(() => 'found', (e: unknown) => (e instanceof AppError ? e.statusCode : String(e)));
+    const mine = await api.getFileInfos(0, 10, { UserIds: ['user1'], ChannelIds: ['channel1'], SortBy: 'CreateAt', SortDescending: true });
+    const all = await api.getFileInfos(0, 10, { ChannelIds: ['channel1'], Since: 500, SortDescending: true });
+    const since = await api.getFileInfos(0, 10, { Since: 1500 });
+    const data = dec.decode(await api.getFile('file1'));
+    const empty = (await api.getFile('file2')).length;
+    return { name: info.Name, ext: info.Extension, size: info.Size, post: info.PostId, creator: info.CreatorId, missing, mine: mine.map((f) => f.Id), all: all.map((f) => f.Id), since: since.map((f) => f.Id), data, empty };
+  });
   await attempt('publishWebSocketEvent', () => api.publishWebSocketEvent('incident_updated', { id: 'i1', count: 3, tags: ['a'] }, { ChannelId: 'channel1' }));
   await attempt('publishPluginClusterEvent', () => api.publishPluginClusterEvent({ Id: 'refresh', Data: enc.encode('payload') }, { SendType: 'reliable' }));
   await attempt('publishPluginClusterEventInvalid', () => api.publishPluginClusterEvent({ Id: 'x', Data: new Uint8Array() }, { SendType: 'bogus' as 'reliable' }));
