@@ -279,8 +279,9 @@ export class Backend {
       return done();
     }
     if (route === runRoutes.delegateGate) {
-      const to = b.to === null ? null : byName(String(b.to));
-      if (b.to !== null && !to) return [400, { error: `Unknown user: @${String(b.to).replace(/^@/, '')}.` }];
+      const named = typeof b.to === 'string' ? b.to : null;
+      const to = named === null ? null : byName(named);
+      if (named !== null && !to) return [400, { error: `Unknown user: @${named.replace(/^@/, '')}.` }];
       const seat = gate.seats.find((x) => x.userId === ME);
       if (!seat) return [403, { error: "Only the gate's approvers can answer on this gate." }];
       seat.delegate = to?.id ?? null;

@@ -802,7 +802,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       await rhs().getByTestId('template-detail').getByText(/1\.1 Cut the branch — owner · due \+60m/).waitFor();
       const [saved] = await Promise.all([page.waitForEvent('download'), list.getByRole('button', { name: 'Export Product release as JSON' }).click()]);
       assert.equal(saved.suggestedFilename(), 'product-release.json');
-      assert.equal(JSON.parse(readFileSync(await saved.path(), 'utf8')).format, 'infra-ops.template');
+      assert.equal((JSON.parse(readFileSync(await saved.path(), 'utf8')) as { format: string }).format, 'infra-ops.template');
 
       const playbook = JSON.stringify({ title: 'Incident Response', checklists: [{ title: 'Triage', items: [{ title: 'Page on-call' }] }] });
       await rhs().getByLabel('Import a template (our JSON or a Playbooks export)').setInputFiles({ name: 'incident-response.json', mimeType: 'application/json', buffer: Buffer.from(playbook) });

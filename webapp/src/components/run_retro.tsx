@@ -2,7 +2,7 @@
 // published by the owner (or a team admin) once the run is finished. A run that is finished and
 // not published says its owner is reminded daily. When the run changes (`run_changed` fetched it
 // again) the retrospective is fetched again; a section being edited keeps its draft.
-import React, { useEffect, useState } from 'react';
+import React, { useRef, useState } from 'react';
 import { getRetro, publishRetro, writeRetroSection } from '../client';
 import { RUN_LIMITS, type RetroView, type RunView } from '../contract';
 import { dateTime } from '../people/display';
@@ -60,9 +60,11 @@ export function RetroEditor({ run }: { run: RunView }) {
   const [retro, setRetro] = useMountedState<RetroView | null>(null);
   const [state, setState] = useMountedState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const format = useTimeFormat();
-  // The run's view changes whenever the run does (its object is replaced on every fetch): fetch the retrospective again then.
-  const [version, setVersion] = useState(0);
-  useEffect(() => setVersion((v) => v + 1), [run]);
+  // The run's view is replaced whenever the run is fetched again (its own actions, `run_changed`):
+  // the retrospective is fetched again then. Counted during render, so the first load is the only one on mount.
+  const seen = useRef({ run, version: 0 });
+  if (seen.current.run !== run) seen.current = { run, version: seen.current.version + 1 };
+  const version = seen.current.version;
   const load = useLoad(async () => setRetro(await getRetro(run.teamId, run.number)), `retro:${run.teamId}:${run.number}:${version}`);
   return (
     <section aria-label='Retrospective' data-testid='run-retro'>
