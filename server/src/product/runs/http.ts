@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RUN_CARD_ACTION_PATH, RUN_CARD_ACTIONS, runRoutes as routes } from '../contract/runs';
 import { UserError } from '../shared/errors';
 import { integrationBody, parseInput, serveRoute, userIdOf } from '../shared/http';
-import { reply } from './messages';
+import { ERR, reply } from './messages';
 import type { RunService } from './service';
 import { retroView } from './views';
 
@@ -28,7 +28,11 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
 
   // The sidebar's run actions: the service calls `/run …` makes, so the same policy, answers and refusals.
   const at = (p: { teamId: string; number: number }) => ({ teamId: p.teamId, number: p.number });
-  const people = (names: readonly string[]) => runs.people().resolveUsernames(names);
+  const people = async (names: readonly string[]): Promise<string[]> => {
+    const ids = await runs.people().resolveUsernames(names);
+    if (ids.length === 0) throw UserError.badRequest(ERR.noPeople);
+    return ids;
+  };
   serveRoute(router, routes.answerGate, async ({ userId, params, body }) => ({ run: (await runs.answer(userId, at(params), params.ref, body.answer, body.note ?? null)).run }));
   serveRoute(router, routes.raiseConcern, async ({ userId, params, body }) => {
     const r = await runs.raiseConcern(userId, at(params), params.ref, body.text);

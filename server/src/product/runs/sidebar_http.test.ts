@@ -94,6 +94,7 @@ test('HTTP items: assign several people, due, add, remove; refusals as the comma
   assert.deepEqual(assigned.checklists[0]!.items[0]!.assignees, [f.alice.Id, f.bob.Id]);
   assert.deepEqual((await f.h.http('POST', url('/items/1.1/assignees'), f.bob, { usernames: ['@mallory'] })).body, { error: "@mallory cannot read this run's channel." });
   assert.equal((await f.h.http('POST', url('/items/1.1/assignees'), f.bob, { usernames: [] })).status, 400);
+  assert.deepEqual((await f.h.http('POST', url('/items/1.1/assignees'), f.bob, { usernames: ['@'] })).body, { error: 'Name at least one person (@user).' });
   assert.equal((await f.h.http('POST', url('/items/1.1/assignees'), f.carol, { usernames: ['@bob'] })).status, 403, 'carol reads the channel but cannot post there');
 
   const due = f.h.clock + 5 * H;
