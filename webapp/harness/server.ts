@@ -26,6 +26,12 @@ import {
   type Schema,
   type TimelineEntry,
   type RunView,
+  type GateView,
+  type RetroView,
+  type RunStatsView,
+  type TemplateDocument,
+  type TemplateSummaryView,
+  TEMPLATE_FORMAT,
   type WebhookView,
 } from '../src/contract';
 import { AGENDA, CSRF, GUILDS, IDEAS, ME, RFCS, RUNS, TEAM, USERS, incident, mmId, progressOf, rfc, run } from './fixtures';
@@ -151,9 +157,189 @@ export class Backend {
     return secret;
   }
 
+  retros = new Map<number, RetroView>();
+  runStats: RunStatsView[] = [
+    { template: 'Product release', kind: 'release', started: 4, finished: 3, medianDuration: 2 * 24 * 60, medianFirstAction: 25, medianApproval: 6 * 60, onTime: { kept: 7, of: 9 } },
+    { template: 'Incident (SEV1–2)', kind: 'incident', started: 2, finished: 2, medianDuration: 135, medianFirstAction: 12, medianApproval: null, onTime: { kept: 3, of: 3 } },
+  ];
+  templates: TemplateSummaryView[] = [
+    { slug: 'product-release', name: 'Product release', kind: 'release', version: 1, builtIn: true, items: 9, gates: 3 },
+    { slug: 'incident-sev1-2', name: 'Incident (SEV1–2)', kind: 'incident', version: 1, builtIn: true, items: 8, gates: 0 },
+  ];
+
+  /** As the sign-off engine counts: holds and open concerns block; the quorum over seats that did not abstain. */
+  private static evaluate(gate: GateView): GateView {
+    const counted = gate.seats.filter((s) => s.answer !== 'abstain');
+    const approvals = counted.filter((s) => s.answer === 'approve').length;
+    const needed = gate.quorum.kind === 'all' ? counted.length : gate.quorum.kind === 'majority' ? Math.floor(counted.length / 2) + 1 : (gate.quorum.n ?? 1);
+    const blocked = gate.seats.some((s) => s.answer === 'hold') || gate.concerns.some((c) => c.resolvedAt === null);
+    const met = !blocked && approvals >= needed && approvals > 0;
+    return { ...gate, approvals, needed, state: met || gate.override ? 'passed' : blocked ? 'blocked' : 'waiting' };
+  }
+
+  private retroOf(r: RunView): RetroView {
+    const retro = this.retros.get(r.number) ?? {
+      teamId: TEAM,
+      number: r.number,
+      reference: r.reference,
+      status: r.status,
+      ownerId: r.ownerId,
+      sections: [
+        { title: 'What went well', text: '' },
+        { title: 'What to improve', text: '' },
+      ],
+      publishedAt: null,
+      publishedBy: null,
+      reminded: false,
+    };
+    const now = { ...retro, status: r.status, reminded: r.status === 'finished' && retro.publishedAt === null };
+    this.retros.set(r.number, now);
+    return now;
+  }
+
+  /** The sidebar's run actions, as the server answers them. */
+  private runActionRoute(route: Route, found: RunView, params: Record<string, string>, b: Json): [number, unknown] | null {
+    const byName = (name: string) => Object.values(USERS).find((u) => u.username === name.replace(/^@/, '').toLowerCase());
+    if (route === runRoutes.finish) {
+      const open = found.checklists.flatMap((l) => l.items).filter((i) => i.gate && i.gate.state !== 'passed');
+      if (open.length && typeof b.override !== 'string') return [409, { error: `Gates still open: ${open.map((i) => i.ref).join(', ')}. Get their approvals, or (team admins) \`/run finish --override <reason>\`.` }];
+      if (open.length && !this.teamAdmin) return [403, { error: 'Only team admins and system admins can override open gates.' }];
+      Object.assign(found, { status: 'finished', finishedAt: Date.now(), finishOverride: open.length ? String(b.override) : null });
+      return [200, { run: found }];
+    }
+    if (route === runRoutes.retro) return [200, { retro: this.retroOf(found) }];
+    if (route === runRoutes.writeRetro) {
+      const retro = this.retroOf(found);
+      if (retro.publishedAt !== null) return [409, { error: 'The retrospective is published; it is the record now and no longer changes.' }];
+      const i = Number(b.section) - 1;
+      if (!retro.sections[i]) return [404, { error: `There is no retrospective section “${String(b.section)}”.` }];
+      retro.sections = retro.sections.map((x, j) => (j === i ? { ...x, text: String(b.text).trim() } : x));
+      return [200, { retro }];
+    }
+    if (route === runRoutes.publishRetro) {
+      const retro = this.retroOf(found);
+      if (found.status !== 'finished') return [409, { error: 'Finish the run first (`/run finish`); then publish its retrospective.' }];
+      Object.assign(retro, { publishedAt: Date.now(), publishedBy: ME, reminded: false });
+      return [200, { retro }];
+    }
+    if (route === runRoutes.addItem) {
+      const list = found.checklists[Number(b.checklist) - 1];
+      if (!list) return [404, { error: `There is no checklist “${String(b.checklist)}” (say its number or the start of its title).` }];
+      const ref = `${Number(b.checklist)}.${list.items.length + 1}`;
+      list.items.push({ ref, title: String(b.title), description: '', assignees: [], due: null, command: null, state: 'open', by: null, at: null, gate: null });
+      found.progress = progressOf(found);
+      return [201, { run: found, ref }];
+    }
+    const at = found.checklists.flatMap((l, li) => l.items.map((it, ii) => ({ it, li, ii }))).find((x) => x.it.ref === params.ref);
+    if (!at) return null;
+    const { it } = at;
+    const done = () => {
+      if (it.gate) {
+        it.gate = Backend.evaluate(it.gate);
+        Object.assign(it, it.gate.state === 'passed' ? { state: 'done', by: it.by ?? ME, at: it.at ?? Date.now() } : { state: 'open', by: null, at: null });
+      }
+      found.progress = progressOf(found);
+      return [200, { run: found }] as [number, unknown];
+    };
+    if (route === runRoutes.removeItem) {
+      found.checklists[at.li]!.items.splice(at.ii, 1);
+      return done();
+    }
+    if (route === runRoutes.assignItem) {
+      const names = b.usernames as string[];
+      const unknown = names.filter((n) => !byName(n));
+      if (unknown.length) return [400, { error: `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.map((n) => `@${n.replace(/^@/, '')}`).join(', ')}.` }];
+      it.assignees = names.map((n) => byName(n)!.id);
+      return done();
+    }
+    if (route === runRoutes.dueItem) {
+      it.due = b.due === null ? null : Number(b.due);
+      return done();
+    }
+    const gateRoutes: Route[] = [runRoutes.answerGate, runRoutes.raiseConcern, runRoutes.resolveConcern, runRoutes.delegateGate, runRoutes.overrideGate];
+    if (!gateRoutes.includes(route)) return null;
+    const gate = it.gate;
+    if (!gate) return [409, { error: `Item ${it.ref} is not an approval gate.` }];
+    if (route === runRoutes.answerGate) {
+      const seat = gate.seats.find((x) => x.userId === ME || x.delegate === ME);
+      if (!seat) return [403, { error: "Only the gate's approvers can answer on this gate." }];
+      Object.assign(seat, { answer: b.answer, answeredBy: b.answer === null ? null : ME, answeredAt: b.answer === null ? null : Date.now() });
+      return done();
+    }
+    if (route === runRoutes.raiseConcern) {
+      const id = gate.concerns.length + 1;
+      gate.concerns.push({ id, text: String(b.text), raisedBy: ME, raisedAt: Date.now(), resolvedBy: null, resolvedAt: null });
+      const [, answer] = done();
+      return [201, { ...(answer as object), concernId: id }];
+    }
+    if (route === runRoutes.resolveConcern) {
+      const concern = gate.concerns.find((c) => c.id === Number(params.concernId));
+      if (!concern) return [404, { error: `${it.ref} has no concern #${params.concernId}.` }];
+      Object.assign(concern, { resolvedBy: ME, resolvedAt: Date.now() });
+      return done();
+    }
+    if (route === runRoutes.delegateGate) {
+      const named = typeof b.to === 'string' ? b.to : null;
+      const to = named === null ? null : byName(named);
+      if (named !== null && !to) return [400, { error: `Unknown user: @${named.replace(/^@/, '')}.` }];
+      const seat = gate.seats.find((x) => x.userId === ME);
+      if (!seat) return [403, { error: "Only the gate's approvers can answer on this gate." }];
+      seat.delegate = to?.id ?? null;
+      return done();
+    }
+    if (route === runRoutes.overrideGate) {
+      if (!this.teamAdmin) return [403, { error: 'Only team admins and system admins can override open gates.' }];
+      gate.override = { by: ME, at: Date.now(), reason: String(b.reason) };
+      return done();
+    }
+    return null;
+  }
+
+  /** Templates (team admins for export and import), as the server answers them. */
+  private templateRoute(route: Route, params: Record<string, string>, b: Json): [number, unknown] {
+    if (route === runRoutes.templates) return [200, { items: this.templates }];
+    if (!this.teamAdmin) return [403, { error: "Only team admins and system admins can change the team's templates." }];
+    if (route === runRoutes.exportTemplate) {
+      const t = this.templates.find((x) => x.slug === params.slug);
+      if (!t) return [404, { error: `There is no template “${params.slug}”.` }];
+      const doc: TemplateDocument = {
+        format: TEMPLATE_FORMAT,
+        version: 1,
+        template: {
+          name: t.name,
+          kind: t.kind,
+          description: '',
+          checklists: [{ title: 'Prepare', items: [{ title: 'Cut the branch', description: '', assignees: [{ role: 'owner' }], dueMinutes: 60, command: null, approval: null }] }],
+          statusUpdateMinutes: null,
+          summary: '',
+          retrospective: ['What went well'],
+          channel: { nameTemplate: '{kind}-{name}', private: false, invite: [] },
+          appliesTo: { types: [], severities: [] },
+        },
+      };
+      return [200, doc];
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(String(b.document));
+    } catch {
+      return [400, { error: 'The template was not imported: document: not JSON.' }];
+    }
+    const title = typeof parsed === 'object' && parsed !== null ? ((parsed as { title?: unknown; template?: { name?: unknown } }).title ?? (parsed as { template?: { name?: unknown } }).template?.name) : undefined;
+    if (typeof title !== 'string') return [400, { error: 'The template was not imported: title: expected text.' }];
+    const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const existing = this.templates.find((t) => t.slug === slug);
+    const template: TemplateSummaryView = { slug, name: title, kind: 'release', version: (existing?.version ?? 0) + 1, builtIn: false, items: 2, gates: 0 };
+    this.templates = [...this.templates.filter((t) => t !== existing), template];
+    const fromPlaybooks = b.source === 'playbooks';
+    return [201, { template, carriedOver: fromPlaybooks ? ['checklists', 'items', 'assignees'] : [], notCarried: fromPlaybooks ? ['conditional tasks (Enterprise): left out', '@ghost: no such user in this team — left out of 1.2'] : [] }];
+  }
+
   /** The run routes, as the server answers them (an approval item is done by its gate, never by hand). */
   private runRoute(route: Route, params: Record<string, string>, b: Json): [number, unknown] {
     if (route === runRoutes.list) return [200, { items: this.runs, nextCursor: null }];
+    if (route === runRoutes.stats) return [200, { items: this.runStats }];
+    if (route === runRoutes.templates || route === runRoutes.exportTemplate || route === runRoutes.importTemplate) return this.templateRoute(route, params, b);
     if (route === runRoutes.start) {
       const created = run(this.runs.length + 3, String(b.name), { startedAt: Date.now() });
       this.runs.push(created);
@@ -166,6 +352,8 @@ export class Backend {
       const markdown = `# ${found.reference}: ${found.name}\n\n${found.progress.done} of ${found.progress.total} done\n`;
       return [200, { filename: `${found.reference.toLowerCase()}-report`, markdown, html: `<!doctype html><h1>${found.reference}: ${found.name}</h1>` }];
     }
+    const acted = this.runActionRoute(route, found, params, b);
+    if (acted) return acted;
     if (route === runRoutes.item) {
       const item = found.checklists.flatMap((l) => l.items).find((i) => i.ref === params.ref);
       if (!item) return [404, { error: `${found.reference} has no item ${params.ref}.` }];

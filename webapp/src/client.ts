@@ -23,6 +23,11 @@ import {
   type AddIdeaBody,
   type AlertSourceView,
   type RunView,
+  type RetroView,
+  type RunStatsView,
+  type TemplateSummaryView,
+  type TemplateDocument,
+  type ImportTemplateAnswer,
   type WebhookView,
   type Agenda,
   type CreateRfcBody,
@@ -214,6 +219,40 @@ export const actOnRunItem = async (teamId: string, number: number, ref: string, 
   (await call(runRoutes.item, { teamId, number, ref }, { body: { action } })).run;
 
 export const getRunReport = (teamId: string, number: number): Promise<{ filename: string; markdown: string; html: string }> => call(runRoutes.report, { teamId, number }, {});
+
+type ItemAt = { teamId: string; number: number; ref: string };
+const runOf = async (answer: Promise<{ run: RunView }>): Promise<RunView> => (await answer).run;
+
+/** The sidebar's gate answers: approve / hold / abstain, or null to take one's answer back. */
+export const answerGate = (at: ItemAt, answer: BodyOf<typeof runRoutes.answerGate>['answer'], note?: string): Promise<RunView> =>
+  runOf(call(runRoutes.answerGate, at, { body: note ? { answer, note } : { answer } }));
+export const raiseGateConcern = (at: ItemAt, text: string): Promise<{ run: RunView; concernId: number }> => call(runRoutes.raiseConcern, at, { body: { text } });
+export const resolveGateConcern = (at: ItemAt, concernId: number, note?: string): Promise<RunView> =>
+  runOf(call(runRoutes.resolveConcern, { ...at, concernId }, { body: note ? { note } : {} }));
+/** `to`: a username ("@bob"), or null to answer for oneself again. */
+export const delegateGate = (at: ItemAt, to: string | null): Promise<RunView> => runOf(call(runRoutes.delegateGate, at, { body: { to } }));
+export const overrideGate = (at: ItemAt, reason: string): Promise<RunView> => runOf(call(runRoutes.overrideGate, at, { body: { reason } }));
+export const assignRunItem = (at: ItemAt, usernames: string[]): Promise<RunView> => runOf(call(runRoutes.assignItem, at, { body: { usernames } }));
+export const setRunItemDue = (at: ItemAt, due: number | null): Promise<RunView> => runOf(call(runRoutes.dueItem, at, { body: { due } }));
+export const addRunItem = (teamId: string, number: number, checklist: number, title: string): Promise<{ run: RunView; ref: string }> =>
+  call(runRoutes.addItem, { teamId, number }, { body: { checklist, title } });
+export const removeRunItem = (at: ItemAt): Promise<RunView> => runOf(call(runRoutes.removeItem, at, {}));
+/** Refused (409, the open gates named) while a gate is open, unless a team admin gives `override`. */
+export const finishRun = (teamId: string, number: number, override?: string): Promise<RunView> =>
+  runOf(call(runRoutes.finish, { teamId, number }, { body: override === undefined ? {} : { override } }));
+
+export const getRetro = async (teamId: string, number: number): Promise<RetroView> => (await call(runRoutes.retro, { teamId, number }, {})).retro;
+/** `section` from 1. */
+export const writeRetroSection = async (teamId: string, number: number, section: number, text: string): Promise<RetroView> =>
+  (await call(runRoutes.writeRetro, { teamId, number }, { body: { section, text } })).retro;
+export const publishRetro = async (teamId: string, number: number): Promise<RetroView> => (await call(runRoutes.publishRetro, { teamId, number }, { body: {} })).retro;
+export const getRunStats = async (teamId: string): Promise<RunStatsView[]> => (await call(runRoutes.stats, { teamId }, {})).items;
+
+export const listTemplates = async (teamId: string): Promise<TemplateSummaryView[]> => (await call(runRoutes.templates, { teamId }, {})).items;
+/** A template as our JSON document (team admins): to view, or to save as a file. */
+export const exportTemplate = (teamId: string, slug: string): Promise<TemplateDocument> => call(runRoutes.exportTemplate, { teamId, slug }, {});
+/** A file's text: our JSON or a Playbooks export; the answer lists what could not be carried over. */
+export const importTemplate = (teamId: string, body: BodyOf<typeof runRoutes.importTemplate>): Promise<ImportTemplateAnswer> => call(runRoutes.importTemplate, { teamId }, { body });
 
 // ---- team admin: alert sources and outgoing webhooks (the secret is in create/rotate answers only) ----
 

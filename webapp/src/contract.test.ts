@@ -240,6 +240,25 @@ describe('contract with the server', () => {
     const document = await ok(runRoutes.exportTemplate, { ...at, slug: templates[0]!.slug }, admin);
     const imported = await ok(runRoutes.importTemplate, at, admin, { body: { source: 'infra-ops', document: JSON.stringify(document) } });
     assert.equal(imported.template.version, 2, 'a template of that name gets its next version');
+
+    // The sidebar's actions on the run: items, gates, finish, the retrospective, stats.
+    for (const u of [bob, carol, admin]) world.addChannelMember(started.channelId, u.Id);
+    await h.command(alice, started.channelId, '/run approvers 2.1 @alice @bob --quorum 2', team);
+    const item = (ref: string) => ({ ...run, ref });
+    assert.deepEqual((await ok(runRoutes.assignItem, item('1.2'), alice, { body: { usernames: ['@alice', '@bob'] } })).run.checklists[0]!.items[1]!.assignees, [alice.Id, bob.Id]);
+    assert.equal((await ok(runRoutes.dueItem, item('1.2'), alice, { body: { due: Date.now() + 3_600_000 } })).run.checklists[0]!.items[1]!.due !== null, true);
+    const added = await ok(runRoutes.addItem, run, alice, { body: { checklist: 1, title: 'Tell support' } });
+    assert.equal((await ok(runRoutes.removeItem, { ...run, ref: added.ref }, alice)).run.checklists[0]!.items.length, started.checklists[0]!.items.length);
+    assert.equal((await ok(runRoutes.answerGate, item('2.1'), alice, { body: { answer: 'approve' } })).run.checklists[1]!.items[0]!.gate!.approvals, 1);
+    const concern = await ok(runRoutes.raiseConcern, item('2.1'), bob, { body: { text: 'No load test' } });
+    assert.equal((await ok(runRoutes.resolveConcern, { ...item('2.1'), concernId: concern.concernId }, bob, { body: {} })).run.checklists[1]!.items[0]!.gate!.concerns[0]!.resolvedBy, bob.Id);
+    assert.equal((await ok(runRoutes.delegateGate, item('2.1'), bob, { body: { to: '@carol' } })).run.checklists[1]!.items[0]!.gate!.seats[1]!.delegate, carol.Id);
+    assert.equal((await ok(runRoutes.overrideGate, item('2.2'), admin, { body: { reason: 'signed off by mail' } })).run.checklists[1]!.items[1]!.gate!.state, 'passed');
+    assert.equal((await ok(runRoutes.retro, run, alice)).retro.reminded, false);
+    assert.equal((await ok(runRoutes.writeRetro, run, alice, { body: { section: 1, text: 'Shipped 9.9' } })).retro.sections[0]!.text, 'Shipped 9.9');
+    assert.equal((await ok(runRoutes.finish, run, admin, { body: { override: 'demo' } })).run.status, 'finished');
+    assert.notEqual((await ok(runRoutes.publishRetro, run, alice, { body: {} })).retro.publishedAt, null);
+    assert.ok((await ok(runRoutes.stats, at, alice)).items.some((s) => s.template === started.template.name && s.finished === 1));
   });
 
   it('webhooks: team admins add, list, rotate and remove them; the secret only in add and rotate', async () => {

@@ -62,6 +62,16 @@ export const css = `
 .io-notice { margin: 8px 16px 0; }
 .io-root code { font-size: 12px; word-break: break-all; }
 .io-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.io-gate { border-left: 3px solid ${fgA(0.16)}; padding-left: 8px; margin-top: 6px; }
+.io-gate .io-actions, .io-gate .io-row { margin-top: 6px; margin-bottom: 0; }
+.io-subnav { display: flex; gap: 6px; margin-bottom: 8px; }
+.io-subnav .io-btn[aria-pressed="true"] { background: var(--button-bg, #1c58d9); color: var(--button-color, #ffffff); }
+.io-chart .io-bar-count-0 { fill: var(--button-bg, #1c58d9); }
+.io-chart .io-bar-count-1 { fill: var(--online-indicator, #3db887); }
+.io-chart .io-bar-time-0, .io-chart .io-bar-time-1, .io-chart .io-bar-time-2 { fill: ${fgA(0.4)}; }
+.io-table { width: 100%; border-collapse: collapse; font-size: 12px; margin-top: 8px; }
+.io-table th, .io-table td { text-align: left; padding: 3px 4px; border-bottom: 1px solid ${fgA(0.12)}; }
+.io-btn:focus-visible, .io-root input:focus-visible, .io-root textarea:focus-visible { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 1px; }
 `;
 
 export function injectStyles(doc: Document = document): () => void {

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { BOB, CSRF, ME, OFFTOPIC, TEAM, TOWN, cardSnapshot, hostState, incident, mmId, progressOf, releaseGate } from '../harness/fixtures';
+import { BOB, CSRF, ME, OFFTOPIC, TEAM, TOWN, cardSnapshot, hostState, incident, mmId, progressOf, releaseGate, run as fixtureRunOf } from '../harness/fixtures';
 import { HOST_CSP, startHarnessServer, type HarnessServer } from '../harness/server';
 import { MIN_SCORES_TO_REVEAL } from './contract';
 
@@ -118,6 +118,8 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
   let renderErrorsExpected = false;
   /** The Admin tab's calls the harness server refuses on purpose (403) in the refusal scenario. */
   let adminRefusalsExpected = false;
+  /** Run actions the harness server refuses on purpose (finish with a gate open, publish before the finish). */
+  let runRefusalsExpected = false;
 
   const rhs = () => page.getByTestId('infra-ops-rhs');
   const open = async (query = '') => {
@@ -153,6 +155,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       if (renderErrorsExpected && (m.text().includes(DELIBERATE) || m.text().startsWith('The above error occurred'))) return;
       if (m.text().includes('status of 404') && expected404.some((p) => m.location().url.endsWith(p))) return;
       if (adminRefusalsExpected && m.text().includes('status of 403') && /\/(?:alert-sources|webhooks)$/.test(m.location().url)) return;
+      if (runRefusalsExpected && m.text().includes('status of 409') && /\/runs\/\d+\/(?:finish|retro\/publish)$/.test(m.location().url)) return;
       consoleProblems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (e) => {
@@ -657,9 +660,11 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     await runs.getByRole('button', { name: 'RUN-004 Release 2.4' }).click();
     const detail = rhs().getByTestId('run-detail');
     await detail.getByTestId('gate-2.1').waitFor();
-    assert.equal(await detail.getByTestId('gate-2.1').innerText(), "Gate waiting: 0/2 approvals (all approvers)\nAnswer in the run's channel: /run approve 2.1 · /run hold 2.1 · /run concern 2.1 <text>");
-    // An approval item is done by its gate: no buttons; ordinary items are checked from here.
-    assert.equal(await detail.locator('li[data-item-ref="2.1"] button').count(), 0);
+    assert.equal(await detail.getByTestId('gate-state-2.1').innerText(), 'Gate waiting: 0/2 approvals (all approvers)');
+    assert.match(await detail.getByRole('list', { name: 'Approvers of 2.1' }).innerText(), /@bob: not yet\n@alice: not yet/);
+    // An approval item is done by its gate: no Check or Skip; its approvers answer on its card.
+    assert.equal(await detail.locator('li[data-item-ref="2.1"]').getByRole('button', { name: /^(Check|Skip) 2\.1$/ }).count(), 0);
+    assert.equal(await detail.getByRole('button', { name: 'Approve 2.1' }).count(), 1, 'the user holds a seat: the card offers the answers');
     await detail.getByRole('button', { name: 'Check 1.1' }).click();
     await detail.locator('li[data-item-ref="1.1"][data-state="done"]').waitFor();
     assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs/4/items/1.1`).map((r) => [r.body, r.headers['x-csrf-token']]), [[{ action: 'check' }, CSRF]]);
@@ -685,7 +690,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     await detail.getByTestId('gate-2.1').getByText('Gate waiting: 1/2 approvals (all approvers)').waitFor();
     await approve(2);
     await detail.getByTestId('gate-2.1').getByText('Gate passed: 2/2 approvals (all approvers)').waitFor();
-    assert.equal(await detail.getByTestId('gate-2.1').innerText(), 'Gate passed: 2/2 approvals (all approvers)', 'no commands once it passed');
+    assert.equal(await detail.getByRole('button', { name: 'Approve 2.1' }).count(), 0, 'no answers once it passed');
     await detail.getByTestId('run-progress').getByText('2 of 3 done').waitFor();
     await detail.locator('li[data-item-ref="2.1"][data-state="done"]').waitFor();
   });
@@ -713,6 +718,124 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     assert.equal(await rhs().getByRole('form', { name: 'Start a release' }).count(), 0);
     await page.evaluate((id) => window.harness.switchChannel(id), TOWN);
     await rhs().getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('answers a gate from its card: a concern blocks it and finishing is refused inline; approve by keyboard, resolve, quorum 2 of 3 passes', async () => {
+    // RUN-006: three approvers, two needed; bob approved already.
+    const seat = (userId: string, answer: 'approve' | null) => ({ userId, groupId: null, delegate: null, answer, answeredBy: answer ? userId : null, answeredAt: answer ? Date.now() : null });
+    const gate = { quorum: { kind: 'atLeast' as const, n: 2 }, state: 'waiting' as const, approvals: 1, needed: 2, seats: [seat(BOB, 'approve'), seat(ME, null), seat(mmId('carol'), null)], concerns: [], deadline: null, override: null };
+    const six = fixtureRunOf(6, 'Release 3.0');
+    six.checklists[1]!.items[0]!.gate = gate;
+    server.backend.runs = server.backend.runs.filter((r) => r.number !== 6).concat(six);
+    await open();
+    await page.locator('.app-bar-icon').click();
+    await tab('Runs').click();
+    await rhs().getByRole('button', { name: 'RUN-006 Release 3.0' }).click();
+    const detail = rhs().getByTestId('run-detail');
+    const state = detail.getByTestId('gate-state-2.1');
+    await state.getByText('Gate waiting: 1/2 approvals (at least 2)').waitFor();
+
+    await detail.getByRole('textbox', { name: 'Raise a concern on 2.1' }).fill('No load test yet');
+    await detail.getByRole('button', { name: 'Raise concern' }).click();
+    await state.getByText('Gate blocked: 1/2 approvals (at least 2) · 1 open concern').waitFor();
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs/6/items/2.1/concerns`).map((r) => [r.body, r.headers['x-csrf-token']]), [[{ text: 'No load test yet' }, CSRF]]);
+    assert.match(await detail.getByRole('list', { name: 'Concerns on 2.1' }).innerText(), /Concern #1 by @alice: No load test yet/);
+
+    runRefusalsExpected = true;
+    await detail.getByRole('button', { name: 'Finish run' }).click();
+    await detail.getByTestId('run-finish').getByRole('alert').getByText(/Gates still open: 2\.1\. Get their approvals/).waitFor();
+
+    // Approve from the keyboard: the answer buttons are ordinary buttons in the Tab order.
+    await detail.getByRole('button', { name: 'Approve 2.1' }).focus();
+    await page.keyboard.press('Enter');
+    await state.getByText('Gate blocked: 2/2 approvals (at least 2) · 1 open concern').waitFor();
+    assert.equal(await detail.getByRole('button', { name: 'Approve 2.1' }).getAttribute('aria-pressed'), 'true');
+    await detail.getByRole('button', { name: 'Resolve concern #1 on 2.1' }).click();
+    await state.getByText('Gate passed: 2/2 approvals (at least 2)').waitFor();
+    await detail.locator('li[data-item-ref="2.1"][data-state="done"]').waitFor();
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs/6/items/2.1/answer`).map((r) => r.body), [{ answer: 'approve' }]);
+    assert.equal(requestsTo('POST', `/teams/${TEAM}/runs/6/items/2.1/concerns/1/resolve`).length, 1);
+
+    // Items: several assignees, an unknown one refused inline in the server's words; a new item.
+    await detail.getByRole('button', { name: 'Edit 1.1' }).click();
+    await detail.getByRole('textbox', { name: 'Assign 1.1 to @user @user…' }).fill('@alice @bob');
+    await detail.getByRole('button', { name: 'Assign' }).click();
+    await detail.locator('li[data-item-ref="1.1"]').getByText('assigned to @alice, Bobby').or(detail.locator('li[data-item-ref="1.1"]').getByText(/assigned to @alice, @bob/)).waitFor();
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs/6/items/1.1/assignees`)[0]?.body, { usernames: ['@alice', '@bob'] });
+    await detail.getByRole('textbox', { name: 'New item in Prepare' }).fill('Tell support');
+    await detail.getByRole('form', { name: 'New item in Prepare' }).getByRole('button', { name: 'Add' }).click();
+    await detail.locator('li[data-item-ref="1.3"]').getByText('1.3 Tell support').waitFor();
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs/6/items`)[0]?.body, { checklist: 1, title: 'Tell support' });
+  });
+
+  it('edits the retrospective, is refused publishing before the finish, finishes, shows the reminder, publishes', async () => {
+    const detail = rhs().getByTestId('run-detail');
+    const retro = detail.getByTestId('run-retro');
+    await retro.getByTestId('retro-state').getByText(/Draft: write it as you go/).waitFor();
+    await retro.getByRole('textbox', { name: '1. What went well' }).fill('The rehearsal caught the lock');
+    await retro.getByRole('button', { name: 'Save What went well' }).click();
+    await until('the section is saved', () => requestsTo('PATCH', `/teams/${TEAM}/runs/6/retro`).length === 1);
+    assert.deepEqual(requestsTo('PATCH', `/teams/${TEAM}/runs/6/retro`)[0]?.body, { section: 1, text: 'The rehearsal caught the lock' });
+    await retro.getByRole('button', { name: 'Publish retrospective' }).click();
+    await retro.getByRole('alert').getByText('Finish the run first (`/run finish`); then publish its retrospective.').waitFor();
+    runRefusalsExpected = false;
+
+    await detail.getByRole('button', { name: 'Finish run' }).click();
+    await detail.getByText(/^Finished · /).waitFor();
+    await retro.getByTestId('retro-state').getByText(/is reminded daily until it is/).waitFor();
+    assert.equal(await retro.getByRole('textbox', { name: '1. What went well' }).inputValue(), 'The rehearsal caught the lock', 'the saved text is kept through the refetch');
+    await retro.getByRole('button', { name: 'Publish retrospective' }).click();
+    await retro.getByTestId('retro-state').getByText(/^Published .* by @alice: it is the record now\.$/).waitFor();
+    assert.equal(await retro.getByRole('textbox').count(), 0, 'published: no longer edited');
+  });
+
+  it('lists, shows, exports and imports templates (team admins): a Playbooks export with its not-carried-over list', async () => {
+    server.backend.teamAdmin = true;
+    try {
+      await open('?role=team_admin');
+      await page.locator('.app-bar-icon').click();
+      await tab('Runs').click();
+      await rhs().getByRole('button', { name: 'Templates' }).click();
+      const list = rhs().getByRole('list', { name: 'Templates' });
+      await list.locator('li[data-template="product-release"]').getByText(/release · 9 items · 3 gates · built in/).waitFor();
+      await list.getByRole('button', { name: 'View Product release' }).click();
+      await rhs().getByTestId('template-detail').getByText(/1\.1 Cut the branch — owner · due \+60m/).waitFor();
+      const [saved] = await Promise.all([page.waitForEvent('download'), list.getByRole('button', { name: 'Export Product release as JSON' }).click()]);
+      assert.equal(saved.suggestedFilename(), 'product-release.json');
+      assert.equal((JSON.parse(readFileSync(await saved.path(), 'utf8')) as { format: string }).format, 'infra-ops.template');
+
+      const playbook = JSON.stringify({ title: 'Incident Response', checklists: [{ title: 'Triage', items: [{ title: 'Page on-call' }] }] });
+      await rhs().getByLabel('Import a template (our JSON or a Playbooks export)').setInputFiles({ name: 'incident-response.json', mimeType: 'application/json', buffer: Buffer.from(playbook) });
+      const answer = rhs().getByTestId('import-answer');
+      await answer.getByText('Imported “Incident Response” as version 1: 2 items, 0 gates.').waitFor();
+      assert.deepEqual(await answer.getByTestId('not-carried').locator('li').allInnerTexts(), ['conditional tasks (Enterprise): left out', '@ghost: no such user in this team — left out of 1.2']);
+      assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/templates/import`)[0]?.body, { source: 'playbooks', document: playbook });
+      await list.locator('li[data-template="incident-response"]').waitFor();
+    } finally {
+      server.backend.teamAdmin = false;
+    }
+  });
+
+  it('draws the run figures per template as an SVG chart, with the same figures in a table', async () => {
+    await open();
+    await page.locator('.app-bar-icon').click();
+    await tab('Runs').click();
+    assert.equal(await rhs().getByRole('button', { name: 'Templates' }).count(), 0, 'templates are for team admins');
+    await rhs().getByRole('button', { name: 'Stats' }).click();
+    const chart = rhs().getByTestId('run-stats-chart');
+    await chart.waitFor();
+    // Two templates: started and finished each, and the release's three times and the incident's two (no gates).
+    assert.equal(await chart.locator('rect.io-bar').count(), 9);
+    const started = await chart.locator('g[data-template="Product release"] rect.io-bar-count-0').boundingBox();
+    const finished = await chart.locator('g[data-template="Product release"] rect.io-bar-count-1').boundingBox();
+    assert.ok(started && finished && Math.abs(finished.width / started.width - 3 / 4) < 0.02, '3 finished of 4 started, drawn to scale');
+    assert.match(await chart.locator('g[data-template="Incident (SEV1–2)"]').textContent() ?? '', /MTTA 12m.*MTTR 2h 15m/);
+    const rows = await rhs().getByRole('table', { name: 'Run figures per template' }).locator('tbody tr').allInnerTexts();
+    assert.deepEqual(rows.map((r) => r.split('\t')), [
+      ['Product release', '4', '3', '25m', '2d', '6h', '7 of 9 (78%)'],
+      ['Incident (SEV1–2)', '2', '2', '12m', '2h 15m', '—', '3 of 3 (100%)'],
+    ]);
+    await rhs().screenshot({ path: join(SCREENSHOTS, 'light-run-stats.png') });
   });
 
   it('lets a team admin add an alert source and a webhook, showing each secret once', async () => {

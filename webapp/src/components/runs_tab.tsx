@@ -1,7 +1,8 @@
-// The Runs tab: the team's runs (active first), one run's checklists with its gates, the report
-// download, and starting a release from the current channel. Item buttons are not optimistic: the
-// run is drawn again from the server's answer, and `run_changed` fetches it again for everyone
-// in its channel.
+// The Runs tab: the team's runs (active first), one run's checklists with its gates (answered from
+// the gate's card), item edits, finishing, the retrospective and the report download, starting a
+// release from the current channel; the team's templates (admins) and run figures. Buttons are not
+// optimistic: the run is drawn again from the server's answer, and `run_changed` fetches it again
+// for everyone in its channel.
 import React, { useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
@@ -10,10 +11,14 @@ import { actOnRunItem, getRun as fetchRun, getRunReport, listRuns, startRun } fr
 import { RUN_LIMITS, teamNumberKey, type RunItemView, type RunView } from '../contract';
 import { dateTime } from '../people/display';
 import { downloadText } from '../runs/download';
-import { ITEM_ACTION_TEXT, ITEM_STATE_MARK, gateCommands, gateLine, itemActions, progressLine } from '../runs/run_view';
-import { getCurrentChannelId, getCurrentTeamId, getRun, getRuns } from '../selectors';
+import { ITEM_ACTION_TEXT, ITEM_STATE_MARK, itemActions, progressLine } from '../runs/run_view';
+import { getCurrentChannelId, getCurrentTeamId, getRun, getRuns, isAdminOf } from '../selectors';
 import { ErrorText, Loading, UserName } from './common';
 import { useLoad, useMountedState, useTimeFormat } from './hooks';
+import { AddItem, FinishRun, GateCard, ItemEditor } from './run_actions';
+import { RetroEditor } from './run_retro';
+import { StatsView } from './run_stats';
+import { TemplatesView } from './run_templates';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -78,12 +83,18 @@ function Item({ run, item, onChanged }: { run: RunView; item: RunItemView; onCha
           {item.due !== null && item.state === 'open' && ` due ${dateTime(item.due, format)}`}
         </div>
       )}
-      {item.gate && (
-        <div data-testid={`gate-${item.ref}`}>
-          <div className={item.gate.state === 'blocked' ? 'io-error' : item.gate.state === 'passed' ? 'io-ok' : ''}>{gateLine(item.gate)}</div>
-          {item.gate.state !== 'passed' && <div className='io-muted'>Answer in the run&apos;s channel: {gateCommands(item)}</div>}
+      {item.assignees.length > 0 && (
+        <div className='io-muted'>
+          assigned to{' '}
+          {item.assignees.map((id, i) => (
+            <React.Fragment key={id}>
+              {i > 0 && ', '}
+              <UserName userId={id} />
+            </React.Fragment>
+          ))}
         </div>
       )}
+      {item.gate && <GateCard run={run} item={item} onChanged={onChanged} />}
       {run.status === 'active' && (
         <div className='io-actions'>
           {itemActions(item).map((action) => (
@@ -94,6 +105,7 @@ function Item({ run, item, onChanged }: { run: RunView; item: RunItemView; onCha
         </div>
       )}
       <ErrorText error={state.error} />
+      <ItemEditor run={run} item={item} onChanged={onChanged} />
     </li>
   );
 }
@@ -158,16 +170,45 @@ function RunDetail({ teamId, number, onBack }: { teamId: string; number: number;
                   <Item key={item.ref} run={run} item={item} onChanged={changed} />
                 ))}
               </ul>
+              <AddItem run={run} list={i} title={list.title} onChanged={changed} />
             </section>
           ))}
+          <FinishRun run={run} onChanged={changed} />
           <ReportDownloads run={run} />
+          <RetroEditor run={run} />
         </>
       )}
     </div>
   );
 }
 
+type RunsView = 'runs' | 'templates' | 'stats';
+const VIEW_TEXT: Record<RunsView, string> = { runs: 'Runs', templates: 'Templates', stats: 'Stats' };
+
+/** Runs, Templates (team admins) and Stats: toggle buttons, in the Tab order. */
 export function RunsTab() {
+  const teamId = useSelector(getCurrentTeamId);
+  const admin = useSelector((s: GlobalState) => isAdminOf(s, teamId));
+  const [view, setView] = useState<RunsView>('runs');
+  const views: RunsView[] = admin ? ['runs', 'templates', 'stats'] : ['runs', 'stats'];
+  const shown = views.includes(view) ? view : 'runs';
+  return (
+    <div>
+      <div className='io-subnav' role='group' aria-label='Runs views'>
+        {views.map((v) => (
+          <button key={v} className='io-btn io-btn--ghost' type='button' aria-pressed={shown === v} onClick={() => setView(v)}>
+            {VIEW_TEXT[v]}
+          </button>
+        ))}
+      </div>
+      {shown === 'runs' && <RunList />}
+      {shown === 'templates' && <TemplatesView teamId={teamId} />}
+      {shown === 'stats' && <StatsView teamId={teamId} />}
+    </div>
+  );
+}
+
+function RunList() {
   const dispatch = useDispatch();
   const teamId = useSelector(getCurrentTeamId);
   const channelId = useSelector(getCurrentChannelId);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixtureRun } from '../testing/fixtures';
-import { gateCommands, gateLine, itemActions, progressLine } from './run_view';
+import { countBars, fromLocalInput, gateLine, gatePart, itemActions, mayResolve, minutesText, onTimeText, progressLine, splitUsernames, templateSourceOf, timeBars, toLocalInput } from './run_view';
+import type { RunStatsView } from '../contract';
 
 const gateOf = (run = fixtureRun()) => run.checklists[0]!.items[1]!.gate!;
 
@@ -25,7 +26,6 @@ describe('run view', () => {
       ],
     };
     assert.equal(gateLine(blocked), 'Gate blocked: 1/2 approvals (a majority) · 1 hold · 1 open concern');
-    assert.equal(gateCommands({ ref: '1.2' }), '/run approve 1.2 · /run hold 1.2 · /run concern 1.2 <text>');
   });
 
   it('offers check and skip on an open item, reopen on a closed one, nothing on an approval item', () => {
@@ -34,5 +34,44 @@ describe('run view', () => {
     assert.deepEqual(itemActions({ state: 'skipped', gate: null }), ['uncheck']);
     assert.deepEqual(itemActions({ state: 'open', gate: gateOf() }), []);
     assert.deepEqual(itemActions({ state: 'done', gate: gateOf() }), []);
+  });
+
+  it("knows the user's part in a gate: their own seat, a delegated one, a group seat; only a holder delegates", () => {
+    const seat = (over: object) => ({ userId: null, groupId: null, delegate: null, answer: null, answeredBy: null, answeredAt: null, ...over });
+    const gate = { ...gateOf(), seats: [seat({ userId: 'me', answer: 'hold' }), seat({ userId: 'bob', delegate: 'dan' })] };
+    assert.deepEqual(gatePart(gate, 'me'), { seat: gate.seats[0], mayAnswer: true, mayDelegate: true });
+    assert.deepEqual(gatePart(gate, 'dan'), { seat: gate.seats[1], mayAnswer: true, mayDelegate: false });
+    assert.deepEqual(gatePart(gate, 'eve'), { seat: null, mayAnswer: false, mayDelegate: false });
+    assert.equal(gatePart({ ...gate, seats: [seat({ groupId: 'qa' })] }, 'eve').mayAnswer, true, 'group membership is the server\'s to check');
+    const concern = { id: 1, text: 't', raisedBy: 'carol', raisedAt: 1, resolvedBy: null, resolvedAt: null };
+    assert.equal(mayResolve(concern, 'carol', 'bob', false), true);
+    assert.equal(mayResolve(concern, 'bob', 'bob', false), true);
+    assert.equal(mayResolve(concern, 'eve', 'bob', true), true);
+    assert.equal(mayResolve(concern, 'eve', 'bob', false), false);
+  });
+
+  it('reads usernames, due times and the kind of a template file', () => {
+    assert.deepEqual(splitUsernames(' @bob, carol  @dave,'), ['@bob', 'carol', '@dave']);
+    const at = new Date(2027, 0, 5, 14, 30).getTime();
+    assert.equal(toLocalInput(at), '2027-01-05T14:30');
+    assert.equal(fromLocalInput('2027-01-05T14:30'), at);
+    assert.equal(fromLocalInput(''), null);
+    assert.equal(fromLocalInput('tomorrow'), null);
+    assert.equal(templateSourceOf(JSON.stringify({ format: 'infra-ops.template', version: 1, template: {} })), 'infra-ops');
+    assert.equal(templateSourceOf(JSON.stringify({ title: 'Incident', checklists: [] })), 'playbooks');
+    assert.equal(templateSourceOf('not json'), 'playbooks');
+  });
+
+  it('lays out the stats chart: counts on one scale, median times on another, absent figures left out', () => {
+    const s = (over: Partial<RunStatsView>): RunStatsView => ({ template: 'T', kind: 'release', started: 0, finished: 0, medianDuration: null, medianFirstAction: null, medianApproval: null, onTime: { kept: 0, of: 0 }, ...over });
+    const stats = [s({ template: 'Release', started: 4, finished: 2, medianDuration: 120, medianApproval: 30 }), s({ template: 'SEV1', kind: 'incident', started: 1, finished: 1, medianFirstAction: 6, medianDuration: 60, onTime: { kept: 3, of: 4 } })];
+    assert.deepEqual(countBars(stats).map((r) => [r.template, r.started.share, r.finished.share, r.finished.label]), [['Release', 1, 0.5, '2 finished'], ['SEV1', 0.25, 0.25, '1 finished']]);
+    const times = timeBars(stats);
+    assert.deepEqual(times[0]!.bars.map((b) => [b.label, b.share]), [['to finish 2h', 1], ['in approval 30m', 0.25]]);
+    assert.deepEqual(times[1]!.bars.map((b) => b.label), ['MTTA 6m', 'MTTR 1h'], 'an incident template says MTTA and MTTR');
+    assert.deepEqual(countBars([]), []);
+    assert.equal(minutesText(null), '—');
+    assert.equal(onTimeText(stats[1]!), '3 of 4 (75%)');
+    assert.equal(onTimeText(stats[0]!), '—');
   });
 });

@@ -4,7 +4,7 @@
  * versioned; a run keeps the version it started from.
  */
 import * as z from 'zod/mini';
-import { mmId, numberedReference, pageOf, route } from './api';
+import { emptyBody, mmId, numberedReference, pageOf, route } from './api';
 import { QUORUM_KINDS, SIGNOFF_ANSWERS } from './signoff';
 
 export const RUN_LIMITS = {
@@ -209,6 +209,82 @@ export type RunCardAction = (typeof RUN_CARD_ACTIONS)[number];
 
 const runAnswer = z.strictObject({ run: runView });
 
+// ---- the sidebar's run actions: the same use cases (and answers, and refusals) as `/run …` ----
+
+/** The retrospective of a run: its template's sections, and whether its owner is still reminded. */
+export const retroView = z.strictObject({
+  teamId: z.string(),
+  number: z.number(),
+  reference: z.string(),
+  status: z.enum(RUN_STATUSES),
+  ownerId: z.string(),
+  sections: z.array(z.strictObject({ title: z.string(), text: z.string() })),
+  publishedAt: z.nullable(z.number()),
+  publishedBy: z.nullable(z.string()),
+  /** Finished, not published, with sections: its owner is reminded daily until it is published. */
+  reminded: z.boolean(),
+});
+export type RetroView = z.output<typeof retroView>;
+
+/** Per template, over the team's runs the caller can see (minutes are medians; null: none yet). */
+export const runStatsView = z.strictObject({
+  template: z.string(),
+  kind: z.string(),
+  started: z.number(),
+  finished: z.number(),
+  /** Start to finish: an incident's MTTR. */
+  medianDuration: z.nullable(z.number()),
+  /** Start to the first checklist action: an incident's MTTA (its runbook acknowledged). */
+  medianFirstAction: z.nullable(z.number()),
+  /** A gate's first answer to its passing: time in approval. */
+  medianApproval: z.nullable(z.number()),
+  onTime: z.strictObject({ kept: z.number(), of: z.number() }),
+});
+export type RunStatsView = z.output<typeof runStatsView>;
+
+/** A username as typed ("@bob" or "bob"); the server resolves it as `/run assign` does. */
+const username = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(65));
+const sidebarText = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max));
+/** approve / abstain / hold; null takes one's answer back. */
+export const gateAnswerBody = z.strictObject({ answer: z.nullable(z.enum(SIGNOFF_ANSWERS)), note: z.optional(z.string().check(z.maxLength(RUN_LIMITS.text))) });
+export const gateConcernBody = z.strictObject({ text: sidebarText(RUN_LIMITS.text) });
+export const gateResolveBody = z.strictObject({ note: z.optional(z.string().check(z.maxLength(RUN_LIMITS.text))) });
+/** Who answers for the caller on this gate; null: they answer for themselves again. */
+export const gateDelegateBody = z.strictObject({ to: z.nullable(username) });
+/** A team admin lets an open gate pass; the reason is recorded. */
+export const gateOverrideBody = z.strictObject({ reason: sidebarText(RUN_LIMITS.text) });
+export const assignBody = z.strictObject({ usernames: z.array(username).check(z.minLength(1, 'name at least one person'), z.maxLength(RUN_LIMITS.assignees)) });
+/** Epoch ms, or null to clear the due time. */
+export const dueBody = z.strictObject({ due: z.nullable(z.int().check(z.positive())) });
+/** `checklist`: its number, from 1 (as in "2.3"). */
+export const addItemBody = z.strictObject({ checklist: z.int().check(z.minimum(1), z.maximum(RUN_LIMITS.checklists)), title: sidebarText(RUN_LIMITS.itemTitle) });
+/** `override`: a team admin finishes with gates still open; the reason is recorded. */
+export const finishBody = z.strictObject({ override: z.optional(z.string().check(z.maxLength(RUN_LIMITS.text))) });
+/** `section`: its number, from 1; an empty text clears it. */
+export const retroSectionBody = z.strictObject({ section: z.int().check(z.minimum(1), z.maximum(RUN_LIMITS.retroSections)), text: z.string().check(z.maxLength(RUN_LIMITS.description)) });
+
+const onItem = <const V extends string, B extends z.core.$ZodType>(verb: V, body: B) =>
+  route({ method: 'POST', path: `/teams/:teamId/runs/:number/items/:ref/${verb}`, query: null, body, answer: runAnswer, status: 200 });
+const retroAnswer = z.strictObject({ retro: retroView });
+
+const runSidebarRoutes = {
+  answerGate: onItem('answer', gateAnswerBody),
+  raiseConcern: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items/:ref/concerns', query: null, body: gateConcernBody, answer: z.strictObject({ run: runView, concernId: z.number() }), status: 201 }),
+  resolveConcern: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items/:ref/concerns/:concernId/resolve', query: null, body: gateResolveBody, answer: runAnswer, status: 200 }),
+  delegateGate: onItem('delegate', gateDelegateBody),
+  overrideGate: onItem('override', gateOverrideBody),
+  assignItem: onItem('assignees', assignBody),
+  dueItem: onItem('due', dueBody),
+  addItem: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items', query: null, body: addItemBody, answer: z.strictObject({ run: runView, ref: z.string() }), status: 201 }),
+  removeItem: route({ method: 'DELETE', path: '/teams/:teamId/runs/:number/items/:ref', query: null, body: null, answer: runAnswer, status: 200 }),
+  finish: route({ method: 'POST', path: '/teams/:teamId/runs/:number/finish', query: null, body: finishBody, answer: runAnswer, status: 200 }),
+  retro: route({ method: 'GET', path: '/teams/:teamId/runs/:number/retro', query: null, body: null, answer: retroAnswer, status: 200 }),
+  writeRetro: route({ method: 'PATCH', path: '/teams/:teamId/runs/:number/retro', query: null, body: retroSectionBody, answer: retroAnswer, status: 200 }),
+  publishRetro: route({ method: 'POST', path: '/teams/:teamId/runs/:number/retro/publish', query: null, body: emptyBody, answer: retroAnswer, status: 200 }),
+  /** Not under /runs/: `/runs/:number` would take "stats" for a number. */
+  stats: route({ method: 'GET', path: '/teams/:teamId/run-stats', query: null, body: null, answer: z.strictObject({ items: z.array(runStatsView) }), status: 200 }),
+} as const;
+
 export const runRoutes = {
   list: route({ method: 'GET', path: '/teams/:teamId/runs', query: null, body: null, answer: pageOf(runView), status: 200 }),
   start: route({ method: 'POST', path: '/teams/:teamId/runs', query: null, body: startRunBody, answer: runAnswer, status: 201 }),
@@ -235,5 +311,6 @@ export const runRoutes = {
     status: 200,
   }),
   importTemplate: route({ method: 'POST', path: '/teams/:teamId/templates/import', query: null, body: importTemplateBody, answer: importTemplateAnswer, status: 201 }),
+  ...runSidebarRoutes,
 } as const;
 

@@ -200,6 +200,18 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
         },
       },
       {
+        name: 'override',
+        usage: USAGE.override,
+        help: HELP.override,
+        run: async (inv) => {
+          // "/run override 2.1 hotfix for an outage": an item number first (optional with one gate), then the reason.
+          const [first, ...rest] = inv.positional;
+          const numbered = first !== undefined && /^\d{1,2}\.\d{1,3}$/.test(first);
+          const r = await runs.overrideGate(inv.userId, here(inv), numbered ? first : null, numbered ? rest.join(' ') : inv.text);
+          return ephemeral(reply.itemChanged(r.ref, 'gate overridden; the reason is on the record'));
+        },
+      },
+      {
         name: 'finish',
         usage: USAGE.finish,
         help: HELP.finish,

@@ -21,6 +21,7 @@ export const USAGE = {
   delegate: '[item] @user | --none',
   approvers: '<item> @user… [--quorum all|majority|N]',
   finish: '[--override <reason>]',
+  override: '[item] <reason>',
   timeline: '',
   templates: '',
   template: '<name>',
@@ -46,6 +47,7 @@ export const HELP = {
   resolve: 'Resolve a concern on a gate (whoever raised it, or the run owner)',
   delegate: 'Let someone else answer for you on a gate (--none takes it back)',
   approvers: 'Name approvers of a gate (run owner or team admins)',
+  override: 'Let an open gate pass, with the reason on the record (team admins)',
   finish: 'Finish the run: refused while a gate is open; a team admin may --override with a reason',
   timeline: "The run's timeline, newest last",
   retro: 'The retrospective: show it, write a section (`/run retro <section> <text>`), or `publish` it (owner)',
@@ -89,6 +91,8 @@ export const ERR = {
   noPeople: 'Name at least one person (@user).',
   badDue: 'Say when: `in 2h`, `in 3d`, `2027-01-05 14:00` (UTC) or `none`.',
   overrideNeedsReason: 'Say why: `/run finish --override <reason>`.',
+  gateOverrideNeedsReason: 'Say why: `/run override <item> <reason>`.',
+  gatePassed: 'That gate has passed already; there is nothing to override.',
   noGates: 'This run has no approval gates.',
   whichGate: (refs: string): string => `This run has several gates (${refs}); say which one, e.g. \`/run approve 2.1\`.`,
   delegateToSelf: 'You already answer for yourself: name someone else, or `--none`.',
@@ -149,6 +153,7 @@ export const line = {
   approvers: (who: string, ref: string, names: string): string => `@${who} named approvers of ${ref}: ${names}`,
   retroWritten: (who: string, section: string): string => `@${who} wrote the retrospective's “${section}”`,
   retroPublished: (who: string): string => `@${who} published the retrospective`,
+  gateOverridden: (who: string, ref: string, reason: string): string => `@${who} overrode the gate ${ref}: ${reason}`,
   finished: (who: string, override: string | null): string => `@${who} finished the run${override ? ` overriding open gates: ${override}` : ''}`,
 };
 

@@ -16,7 +16,7 @@ import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import { postAsBot, postOnce } from '../shared/posts';
-import { addSeats, type Answer, checkQuorum, evaluate, type Gate, GateRefusal, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
+import { addSeats, type Answer, checkQuorum, evaluate, type Gate, GateRefusal, override as overrideGate, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
 import { checkText, fitLines, POST_RUNES_MAX } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { slugify } from '../shared/text/slug';
@@ -541,6 +541,16 @@ export class RunService {
     );
   }
 
+  /** A team admin lets one open gate pass; who, when and why are on the gate and the timeline. */
+  async overrideGate(actor: string, where: RunWhere, typed: string | null, reason: string): Promise<{ run: RunView; ref: string; changed: boolean }> {
+    const c = this.call(actor);
+    const why = checkText(reason, LIMITS.text, 'a reason');
+    if (!why) throw UserError.badRequest(ERR.gateOverrideNeedsReason);
+    const run = await this.find(c, where);
+    const at = this.gateAt(run, typed);
+    return this.onItem(actor, where, refOf(at), 'override', (r, a, who, now) => onGate(r, a, actor, now, line.gateOverridden(who, refOf(a), why), (gate) => overrideGate(gate, actor, why, now)));
+  }
+
   /** Finishes the run; with `override`, a team admin lets open gates pass (their reason is recorded). */
   async finish(actor: string, where: RunWhere, override: string | null): Promise<RunView> {
     const c = this.call(actor);
@@ -585,15 +595,21 @@ export class RunService {
 
   /** `typed`: the section (its number or title words) then its text. */
   async writeRetro(actor: string, where: RunWhere, typed: string): Promise<{ run: Run; title: string; changed: boolean }> {
+    const loaded = await this.find(this.call(actor), where);
+    const { section, text } = retroRefusals(() => sectionAndText(loaded, typed));
+    return this.writeRetroSection(actor, where, section, text);
+  }
+
+  /** One section (from 0) of the retrospective written; what `/run retro <section> <text>` and the sidebar do. */
+  async writeRetroSection(actor: string, where: RunWhere, section: number, text: string): Promise<{ run: Run; title: string; changed: boolean }> {
     const c = this.call(actor);
     const loaded = await this.find(c, where);
-    const { section, text } = retroRefusals(() => sectionAndText(loaded, typed));
     const clean = checkText(text, LIMITS.description, 'a retrospective section');
     let title = '';
     let changed = false;
     const after = await this.change(c, loaded, 'work', {}, (run, who, now) => {
       const i = section;
-      title = run.retro.sections[i]!.title;
+      title = run.retro.sections[i]?.title ?? '';
       const next = retroRefusals(() => writeSection(run, i, clean, actor, now, line.retroWritten(who, title)));
       changed = next !== SAME;
       return next;
@@ -961,6 +977,8 @@ function refusals<T>(step: () => T, concernId = 0): T {
           throw UserError.notFound(ERR.noSuchConcern('this gate', concernId));
         case 'concernResolved':
           throw UserError.conflict(ERR.concernResolved('this gate', concernId));
+        case 'notBlocked':
+          throw UserError.conflict(ERR.gatePassed);
         case 'tooManyConcerns':
           throw UserError.conflict(`A gate has at most ${GATE_LIMITS.concerns} concerns.`);
         default:

@@ -13,6 +13,8 @@ export interface TemplateStats {
   readonly finished: number;
   /** Minutes, median over finished runs; null with none. */
   readonly medianDuration: number | null;
+  /** Minutes from the start to the first item checked or skipped (an incident runbook's MTTA), median; null with none. */
+  readonly medianFirstAction: number | null;
   /** Minutes from a gate's first answer to its passing, median over passed gates; null with none. */
   readonly medianApproval: number | null;
   /** Items with a due time done by it, of those done. */
@@ -32,6 +34,10 @@ export function templateStats(runs: readonly Run[]): TemplateStats[] {
         return Number.isFinite(first) ? [(it.at - first) / 60_000] : [];
       });
       const due = items.filter((it) => it.due !== null && it.state === 'done' && it.at !== null);
+      const firstActions = group.flatMap((r) => {
+        const first = Math.min(...r.checklists.flatMap((c) => c.items.flatMap((it) => (it.at === null ? [] : [it.at]))));
+        return Number.isFinite(first) ? [(first - r.startedAt) / 60_000] : [];
+      });
       const latest = group.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
       return {
         template: latest.template.name,
@@ -39,6 +45,7 @@ export function templateStats(runs: readonly Run[]): TemplateStats[] {
         started: group.length,
         finished: finished.length,
         medianDuration: median(finished.map((r) => (r.finishedAt! - r.startedAt) / 60_000)),
+        medianFirstAction: median(firstActions),
         medianApproval: median(approvals),
         onTime: { kept: due.filter((it) => it.at! <= it.due!).length, of: due.length },
       };

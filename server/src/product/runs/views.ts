@@ -1,6 +1,6 @@
 /** Run records → the contract's views, and the card posted in the run's channel. */
 import { API_BASE } from '../contract/api';
-import { type GateView, RUN_CARD_ACTION_PATH, type RunCardAction, runReference, type RunChangedView, type RunView, type TemplateSummaryView } from '../contract/runs';
+import { type GateView, type RetroView, RUN_CARD_ACTION_PATH, type RunCardAction, runReference, type RunChangedView, type RunView, type TemplateSummaryView } from '../contract/runs';
 import { evaluate, type Gate } from '../shared/signoff/gate';
 import { refOf, progress } from './checklist';
 import { ownerTitle } from './messages';
@@ -50,6 +50,22 @@ export function runView(run: Run, now: number): RunView {
       })),
     })),
     progress: progress(run, now),
+  };
+}
+
+/** The retrospective as the sidebar edits it; `reminded` as the daily reminder job decides (service.onRetroReminder). */
+export function retroView(run: Run): RetroView {
+  const { sections, publishedAt, publishedBy } = run.retro;
+  return {
+    teamId: run.teamId,
+    number: run.number,
+    reference: runReference(run.number),
+    status: run.status,
+    ownerId: run.ownerId,
+    sections: sections.map((s) => ({ title: s.title, text: s.text })),
+    publishedAt,
+    publishedBy,
+    reminded: run.status === 'finished' && publishedAt === null && sections.length > 0,
   };
 }
 
