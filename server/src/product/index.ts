@@ -11,6 +11,7 @@ import { KvRepository } from './shared/kv';
 import type { RfcTitlePort } from './shared/ports';
 import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
+import { DailyDigest } from './infra/digest';
 import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
 import { withCallTimeouts } from './shared/server_calls';
 import { createIncidentsFeature } from './incidents/feature';
@@ -42,6 +43,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
   let features: Feature[] = [];
   let settings: Record<string, unknown> = {};
   let router: CommandRouter | undefined;
+  let digest: DailyDigest | undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -90,7 +92,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
       const commandRouter = new CommandRouter((err, command) =>
         log.error('command failed', { command, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
       );
-      const built = buildFeatures(context, () => commandRouter.commands);
+      const { features: built, digest: daily } = buildFeatures(context, () => commandRouter.commands);
       for (const feature of built) {
         await feature.activate?.();
         for (const spec of feature.commands ?? []) commandRouter.register(spec);
@@ -110,6 +112,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         });
       }
       features = built;
+      digest = daily;
       router = commandRouter;
       ctx = context;
       if (options.startScheduler ?? true) context.scheduler.start();
@@ -126,7 +129,10 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async executeCommand(_context, args) {
       if (!router) return { ResponseType: 'ephemeral', Text: 'Infra Ops is starting; try again in a moment.' };
-      return router.execute(args);
+      const response = await router.execute(args);
+      // Whoever uses Infra Ops in a team gets its daily digest (opt-out); once per user and team per node.
+      await digest?.enroll(args.UserId, args.TeamId).catch((err: unknown) => ctx?.log.warn('digest enrolment failed', { error: err instanceof Error ? err.message : String(err) }));
+      return response;
     },
 
     httpHandler: app,
@@ -147,10 +153,13 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 }
 
 /** The features, in dependency order (a feature may read the ones before it). */
-function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
+function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): { features: Feature[]; digest: DailyDigest } {
   const webhooks = createWebhooksFeature(ctx);
   // Incidents are runs: declared, an incident's channel gets its runbook; resolved, it is finished.
-  const runs = createRunsFeature(ctx);
+  // The daily digest lists `/infra owe` of every feature; features enrol the people they involve.
+  const digest = new DailyDigest(ctx, () => features);
+  // Late-bound: `/run cadence` and `/run snooze` on an incident's runbook re-time the incident's reminder.
+  const runs = createRunsFeature(ctx, { incidentReminders: () => incidents.reminders, involved: (userIds, teamId) => digest.enrollAll(userIds, teamId) });
   const incidents = createIncidentsFeature(ctx, { activity: webhooks.activity, runbook: runs.service.runbook });
   const status = createStatusFeature(ctx, incidents.statusSource);
   // PICK reads RFC titles under RFCs' own visibility rules (null = no RFC the reader can see);
@@ -167,9 +176,9 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
     ...webhooks.infraSubcommands,
     ...status.infraSubcommands,
     ...calendar.infraSubcommands,
-  ]);
+  ], digest);
   const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, webhooks, status, calendar, runs];
-  return features;
+  return { features, digest };
 }
 
 function loggerFor(api: PluginAPI): Logger {

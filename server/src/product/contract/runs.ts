@@ -90,6 +90,12 @@ export const runView = z.strictObject({
   finishOverride: z.nullable(z.string()),
   checklists: z.array(z.strictObject({ title: z.string(), items: z.array(runItemView) })),
   progress: z.strictObject({ done: z.number(), skipped: z.number(), total: z.number(), overdue: z.number(), openGates: z.number() }),
+  /** When the next status update is due (in the past: overdue); null when none is expected. */
+  nextUpdateDueAt: z.nullable(z.number()),
+  /** Minutes between status updates; null: never. */
+  updateCadenceMinutes: z.nullable(z.number()),
+  /** The status-update reminder is snoozed until then (null: not snoozed). */
+  snoozedUntil: z.nullable(z.number()),
 });
 export type RunView = z.output<typeof runView>;
 
@@ -120,6 +126,22 @@ export const startRunBody = z.strictObject({
 export const itemActionBody = z.strictObject({
   action: z.enum(['check', 'uncheck', 'skip']),
 });
+
+// ---- status updates ----
+
+/** How long `/run snooze` holds the reminder off; `tomorrow` is the snoozer's local morning. */
+export const RUN_SNOOZES = ['1h', '4h', 'tomorrow'] as const;
+export type RunSnooze = (typeof RUN_SNOOZES)[number];
+export const statusUpdateBody = z.strictObject({ text: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(RUN_LIMITS.text)) });
+/** `{minutes: 30}`, `{minutes: null}` (never), or `{by_severity: true}` (an incident's runbook). */
+export const cadenceBody = z.union([
+  z.strictObject({ minutes: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.dueMinutesMax))) }),
+  z.strictObject({ by_severity: z.literal(true) }),
+]);
+/** `{for: null}` ends a snooze. */
+export const snoozeBody = z.strictObject({ for: z.nullable(z.enum(RUN_SNOOZES)) });
+export const requestUpdateBody = z.strictObject({});
+export const requestUpdateAnswer = z.strictObject({ run: runView, asked: z.boolean() });
 
 // ---- template export and import (JSON) ----
 
@@ -206,6 +228,8 @@ export type ImportTemplateAnswer = z.output<typeof importTemplateAnswer>;
 export const RUN_CARD_ACTION_PATH = '/runs/card-action';
 export const RUN_CARD_ACTIONS = ['check', 'approve'] as const;
 export type RunCardAction = (typeof RUN_CARD_ACTIONS)[number];
+/** The status-update reminder's snooze buttons: `{post_id, context: {team_id, number, snooze}}`, answered like the card's. */
+export const RUN_STATUS_ACTION_PATH = '/runs/status-action';
 
 const runAnswer = z.strictObject({ run: runView });
 
@@ -226,5 +250,9 @@ export const runRoutes = {
   }),
   exportTemplate: route({ method: 'GET', path: '/teams/:teamId/templates/:slug', query: null, body: null, answer: templateDocument, status: 200 }),
   importTemplate: route({ method: 'POST', path: '/teams/:teamId/templates/import', query: null, body: importTemplateBody, answer: importTemplateAnswer, status: 201 }),
+  statusUpdate: route({ method: 'POST', path: '/teams/:teamId/runs/:number/updates', query: null, body: statusUpdateBody, answer: runAnswer, status: 201 }),
+  cadence: route({ method: 'PATCH', path: '/teams/:teamId/runs/:number/cadence', query: null, body: cadenceBody, answer: runAnswer, status: 200 }),
+  snooze: route({ method: 'PATCH', path: '/teams/:teamId/runs/:number/snooze', query: null, body: snoozeBody, answer: runAnswer, status: 200 }),
+  requestUpdate: route({ method: 'POST', path: '/teams/:teamId/runs/:number/request-update', query: null, body: requestUpdateBody, answer: requestUpdateAnswer, status: 200 }),
 } as const;
 

@@ -7,6 +7,7 @@ import { POST_RUNES_MAX } from '../shared/text/limits';
 import { durationMs, utcStamp } from '../shared/time/duration';
 import { ERR, HELP, IMPORT, reply, runReference, USAGE } from './messages';
 import type { RunService } from './service';
+import { statusSubcommands } from './status_commands';
 import type { Quorum } from '../shared/signoff/gate';
 import { statsLine } from './stats';
 import { templateSummary } from './views';
@@ -133,6 +134,7 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
           return ephemeral(reply.itemChanged(r.ref, 'removed'));
         },
       },
+      ...statusSubcommands(runs),
       answer('approve'),
       answer('abstain'),
       answer('hold'),

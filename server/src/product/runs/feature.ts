@@ -1,4 +1,5 @@
 import type { Feature, ProductContext } from '../shared/context';
+import type { IncidentReminderPort } from '../shared/ports';
 import { releaseCommand, runCommand } from './commands';
 import { runHttpRoutes } from './http';
 import { RunService } from './service';
@@ -7,8 +8,11 @@ import { RunService } from './service';
  * Runs: incidents, releases and other processes with a checklist, approval gates, a timeline and a
  * retrospective, each in its channel. Wiring only.
  */
-export function createRunsFeature(ctx: ProductContext): Feature & { service: RunService } {
-  const service = new RunService(ctx);
+export function createRunsFeature(
+  ctx: ProductContext,
+  ports: { incidentReminders?: () => IncidentReminderPort | null; involved?: (userIds: readonly string[], teamId: string) => Promise<void> } = {},
+): Feature & { service: RunService } {
+  const service = new RunService(ctx, ports.incidentReminders, ports.involved);
   return {
     name: 'runs',
     service,

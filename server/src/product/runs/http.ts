@@ -5,6 +5,7 @@ import { UserError } from '../shared/errors';
 import { integrationBody, parseInput, serveRoute, userIdOf } from '../shared/http';
 import { reply } from './messages';
 import type { RunService } from './service';
+import { statusHttpRoutes } from './status_http';
 
 /** Runs over HTTP: the contract's routes (the sidebar's calls), each one use case. */
 export function runHttpRoutes(router: Router, runs: RunService): void {
@@ -24,6 +25,7 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
   serveRoute(router, routes.templates, async ({ userId, params }) => ({ items: await runs.templates(userId, params.teamId) }));
   serveRoute(router, routes.exportTemplate, async ({ userId, params }) => runs.exportTemplate(userId, params.teamId, params.slug));
   serveRoute(router, routes.importTemplate, async ({ userId, params, body }) => runs.importTemplate(userId, params.teamId, body.source, body.document));
+  statusHttpRoutes(router, runs);
 
   // A click on the card's buttons: the same use cases, and the same policy, as `/run check` and `/run approve`.
   router.post(RUN_CARD_ACTION_PATH, async (req, res) => {
