@@ -196,6 +196,8 @@ export const templateDocument = z.strictObject({
       )
       .check(z.maxLength(RUN_LIMITS.checklists)),
     statusUpdateMinutes: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.dueMinutesMax))),
+    /** Incident templates: status updates follow the incident's severity setting rather than statusUpdateMinutes. */
+    statusUpdatesBySeverity: z.optional(z.boolean()),
     summary: bounded(RUN_LIMITS.text),
     retrospective: z.array(named(RUN_LIMITS.itemTitle)).check(z.maxLength(RUN_LIMITS.retroSections)),
     channel: z.strictObject({

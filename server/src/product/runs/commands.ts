@@ -289,7 +289,7 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
           const t = await runs.template(inv.userId, inv.teamId, inv.text);
           const s = templateSummary(t);
           const lists = t.body.checklists.flatMap((l, i) => [`**${i + 1}. ${l.title}**`, ...l.items.map((it, j) => `- ${i + 1}.${j + 1} ${it.title}${it.approval ? ` · gate (${it.approval.quorum.kind}${it.approval.quorum.n ? ` ${it.approval.quorum.n}` : ''})` : ''}${it.dueMinutes ? ` · due +${it.dueMinutes}m` : ''}`)]);
-          const cadence = t.body.statusUpdateMinutes === null ? 'never' : `every ${t.body.statusUpdateMinutes} minutes`;
+          const cadence = t.body.statusUpdatesBySeverity ? "by the incident's severity setting" : t.body.statusUpdateMinutes === null ? 'never' : `every ${t.body.statusUpdateMinutes} minutes`;
           return ephemeral([`#### ${s.name} (${s.kind}, version ${s.version})`, t.body.description, `Status updates: ${cadence}`, ...lists].filter(Boolean).join('\n'));
         },
       },

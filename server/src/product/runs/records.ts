@@ -51,6 +51,8 @@ export const templateBodySchema = z.object({
   checklists: boundedList(z.object({ title: boundedText(LIMITS.itemTitle).min(1), items: boundedList(templateItemSchema, LIMITS.itemsPerChecklist) }), LIMITS.checklists),
   /** Status updates are due this often; null: never. */
   statusUpdateMinutes: z.number().int().positive().max(LIMITS.dueMinutesMax).nullable(),
+  /** An incident's runbook follows the incident's severity setting instead (absent: false). */
+  statusUpdatesBySeverity: z.boolean().optional(),
   summary: text,
   retrospective: boundedList(boundedText(LIMITS.itemTitle).min(1), LIMITS.retroSections),
   channel: z.object({

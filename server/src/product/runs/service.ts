@@ -880,7 +880,7 @@ function runFromTemplate(
     timelineCount: 1,
     cardPostId: null,
     retro: { sections: template.body.retrospective.map((title) => ({ title, text: '' })), publishedAt: null, publishedBy: null },
-    updates: { cadenceMinutes: template.body.statusUpdateMinutes, source: 'template', lastAt: null, lastBy: null, snoozedUntil: null, remindedFor: null, requestedAt: null, requestedBy: null },
+    updates: { cadenceMinutes: template.body.statusUpdateMinutes, source: at.incident !== null && template.body.statusUpdatesBySeverity ? 'severity' : 'template', lastAt: null, lastBy: null, snoozedUntil: null, remindedFor: null, requestedAt: null, requestedBy: null },
     incident: at.incident,
   };
 }
