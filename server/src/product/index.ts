@@ -129,10 +129,10 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async executeCommand(_context, args) {
       if (!router) return { ResponseType: 'ephemeral', Text: 'Infra Ops is starting; try again in a moment.' };
-      const response = await router.execute(args);
-      // Whoever uses Infra Ops in a team gets its daily digest (opt-out); once per user and team per node.
-      await digest?.enroll(args.UserId, args.TeamId).catch((err: unknown) => ctx?.log.warn('digest enrolment failed', { error: err instanceof Error ? err.message : String(err) }));
-      return response;
+      // Whoever uses Infra Ops in a team (a command not refused) gets its daily digest (opt-out); once per user and team per node.
+      const enroll = async (): Promise<void> =>
+        digest?.enroll(args.UserId, args.TeamId).catch((err: unknown) => ctx?.log.warn('digest enrolment failed', { error: err instanceof Error ? err.message : String(err) }));
+      return router.execute(args, enroll);
     },
 
     httpHandler: app,
