@@ -322,6 +322,9 @@ export function run(n: number, name: string, over: Partial<RunView> = {}): RunVi
       { title: 'Approve', items: [{ ...item('2.1', 'Release approval'), gate: releaseGate(0) }] },
     ],
     progress: { done: 0, skipped: 0, total: 3, overdue: 0, openGates: 1 },
+    nextUpdateDueAt: null,
+    updateCadenceMinutes: null,
+    snoozedUntil: null,
     ...over,
   };
 }

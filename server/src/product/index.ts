@@ -11,6 +11,7 @@ import { KvRepository } from './shared/kv';
 import type { RfcTitlePort, RunTemplatePort } from './shared/ports';
 import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
+import { DailyDigest } from './infra/digest';
 import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
 import { withCallTimeouts } from './shared/server_calls';
 import { createIncidentsFeature } from './incidents/feature';
@@ -42,6 +43,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
   let features: Feature[] = [];
   let settings: Record<string, unknown> = {};
   let router: CommandRouter | undefined;
+  let digest: DailyDigest | undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -90,7 +92,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
       const commandRouter = new CommandRouter((err, command) =>
         log.error('command failed', { command, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
       );
-      const built = buildFeatures(context, () => commandRouter.commands);
+      const { features: built, digest: daily } = buildFeatures(context, () => commandRouter.commands);
       for (const feature of built) {
         await feature.activate?.();
         for (const spec of feature.commands ?? []) commandRouter.register(spec);
@@ -110,6 +112,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         });
       }
       features = built;
+      digest = daily;
       router = commandRouter;
       ctx = context;
       if (options.startScheduler ?? true) context.scheduler.start();
@@ -126,7 +129,10 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async executeCommand(_context, args) {
       if (!router) return { ResponseType: 'ephemeral', Text: 'Infra Ops is starting; try again in a moment.' };
-      return router.execute(args);
+      // Whoever uses Infra Ops in a team (a command not refused) gets its daily digest (opt-out); once per user and team per node.
+      const enroll = async (): Promise<void> =>
+        digest?.enroll(args.UserId, args.TeamId).catch((err: unknown) => ctx?.log.warn('digest enrolment failed', { error: err instanceof Error ? err.message : String(err) }));
+      return router.execute(args, enroll);
     },
 
     httpHandler: app,
@@ -147,12 +153,15 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 }
 
 /** The features, in dependency order (a feature may read the ones before it). */
-function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): Feature[] {
+function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec[]): { features: Feature[]; digest: DailyDigest } {
   // Per-template webhooks ask runs about templates; runs report to webhooks: the port is late-bound.
   const runTemplates: RunTemplatePort = { slugOf: (t, n) => runs.service.templatePort.slugOf(t, n), incidentTemplate: (i) => runs.service.templatePort.incidentTemplate(i) };
   const webhooks = createWebhooksFeature(ctx, runTemplates);
   // Incidents are runs: declared, an incident's channel gets its runbook; resolved, it is finished.
-  const runs = createRunsFeature(ctx, webhooks.runActivity);
+  // The daily digest lists `/infra owe` of every feature; features enrol the people they involve.
+  const digest = new DailyDigest(ctx, () => features);
+  // Late-bound: `/run cadence` and `/run snooze` on an incident's runbook re-time the incident's reminder.
+  const runs = createRunsFeature(ctx, webhooks.runActivity, { incidentReminders: () => incidents.reminders, involved: (userIds, teamId) => digest.enrollAll(userIds, teamId) });
   const incidents = createIncidentsFeature(ctx, { activity: webhooks.activity, runbook: runs.service.runbook });
   const status = createStatusFeature(ctx, incidents.statusSource);
   // PICK reads RFC titles under RFCs' own visibility rules (null = no RFC the reader can see);
@@ -170,9 +179,9 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
     ...status.infraSubcommands,
     ...calendar.infraSubcommands,
     ...runs.infraSubcommands,
-  ]);
+  ], digest);
   const features: Feature[] = [infra, incidents, pick, rfc, guilds, alerts, webhooks, status, calendar, runs];
-  return features;
+  return { features, digest };
 }
 
 function loggerFor(api: PluginAPI): Logger {

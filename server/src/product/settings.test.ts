@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import * as alerts from './alerts/settings';
 import * as guilds from './guilds/settings';
 import * as incidents from './incidents/settings';
+import * as infra from './infra/settings';
 import * as pick from './pick/settings';
 import * as rfc from './rfc/settings';
 import * as runs from './runs/settings';
@@ -12,7 +13,7 @@ import * as status from './status/settings';
 import * as webhooks from './webhooks/settings';
 
 /** Every feature reads its settings through one typed schema; plugin.json is checked against all of them at once. */
-const FEATURES = { incidents, pick, rfc, guilds, alerts, webhooks, status, runs } as const;
+const FEATURES = { incidents, pick, rfc, guilds, alerts, webhooks, status, runs, infra } as const;
 
 interface ManifestSetting {
   key: string;

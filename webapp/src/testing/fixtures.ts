@@ -196,6 +196,9 @@ export function fixtureRun(over: Partial<RunView> = {}): RunView {
       },
     ],
     progress: { done: 0, skipped: 0, total: 2, overdue: 0, openGates: 1 },
+    nextUpdateDueAt: null,
+    updateCadenceMinutes: null,
+    snoozedUntil: null,
     ...over,
   };
 }

@@ -90,6 +90,12 @@ export const runView = z.strictObject({
   finishOverride: z.nullable(z.string()),
   checklists: z.array(z.strictObject({ title: z.string(), items: z.array(runItemView) })),
   progress: z.strictObject({ done: z.number(), skipped: z.number(), total: z.number(), overdue: z.number(), openGates: z.number() }),
+  /** When the next status update is due (in the past: overdue); null when none is expected. */
+  nextUpdateDueAt: z.nullable(z.number()),
+  /** Minutes between status updates; null: never. */
+  updateCadenceMinutes: z.nullable(z.number()),
+  /** The status-update reminder is snoozed until then (null: not snoozed). */
+  snoozedUntil: z.nullable(z.number()),
 });
 export type RunView = z.output<typeof runView>;
 
@@ -120,6 +126,22 @@ export const startRunBody = z.strictObject({
 export const itemActionBody = z.strictObject({
   action: z.enum(['check', 'uncheck', 'skip']),
 });
+
+// ---- status updates ----
+
+/** How long `/run snooze` holds the reminder off; `tomorrow` is the snoozer's local morning. */
+export const RUN_SNOOZES = ['1h', '4h', 'tomorrow'] as const;
+export type RunSnooze = (typeof RUN_SNOOZES)[number];
+export const statusUpdateBody = z.strictObject({ text: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(RUN_LIMITS.text)) });
+/** `{minutes: 30}`, `{minutes: null}` (never), or `{by_severity: true}` (an incident's runbook). */
+export const cadenceBody = z.union([
+  z.strictObject({ minutes: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.dueMinutesMax))) }),
+  z.strictObject({ by_severity: z.literal(true) }),
+]);
+/** `{for: null}` ends a snooze. */
+export const snoozeBody = z.strictObject({ for: z.nullable(z.enum(RUN_SNOOZES)) });
+export const requestUpdateBody = z.strictObject({});
+export const requestUpdateAnswer = z.strictObject({ run: runView, asked: z.boolean() });
 
 // ---- template export and import (JSON) ----
 
@@ -174,6 +196,8 @@ export const templateDocument = z.strictObject({
       )
       .check(z.maxLength(RUN_LIMITS.checklists)),
     statusUpdateMinutes: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.dueMinutesMax))),
+    /** Incident templates: status updates follow the incident's severity setting rather than statusUpdateMinutes. */
+    statusUpdatesBySeverity: z.optional(z.boolean()),
     summary: bounded(RUN_LIMITS.text),
     retrospective: z.array(named(RUN_LIMITS.itemTitle)).check(z.maxLength(RUN_LIMITS.retroSections)),
     channel: z.strictObject({
@@ -206,6 +230,8 @@ export type ImportTemplateAnswer = z.output<typeof importTemplateAnswer>;
 export const RUN_CARD_ACTION_PATH = '/runs/card-action';
 export const RUN_CARD_ACTIONS = ['check', 'approve', 'exec'] as const;
 export type RunCardAction = (typeof RUN_CARD_ACTIONS)[number];
+/** The status-update reminder's snooze buttons: `{post_id, context: {team_id, number, snooze}}`, answered like the card's. */
+export const RUN_STATUS_ACTION_PATH = '/runs/status-action';
 
 const runAnswer = z.strictObject({ run: runView });
 
@@ -312,5 +338,9 @@ export const runRoutes = {
   }),
   importTemplate: route({ method: 'POST', path: '/teams/:teamId/templates/import', query: null, body: importTemplateBody, answer: importTemplateAnswer, status: 201 }),
   ...runSidebarRoutes,
+  statusUpdate: route({ method: 'POST', path: '/teams/:teamId/runs/:number/updates', query: null, body: statusUpdateBody, answer: runAnswer, status: 201 }),
+  cadence: route({ method: 'PATCH', path: '/teams/:teamId/runs/:number/cadence', query: null, body: cadenceBody, answer: runAnswer, status: 200 }),
+  snooze: route({ method: 'PATCH', path: '/teams/:teamId/runs/:number/snooze', query: null, body: snoozeBody, answer: runAnswer, status: 200 }),
+  requestUpdate: route({ method: 'POST', path: '/teams/:teamId/runs/:number/request-update', query: null, body: requestUpdateBody, answer: requestUpdateAnswer, status: 200 }),
 } as const;
 

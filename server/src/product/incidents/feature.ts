@@ -1,6 +1,6 @@
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
-import type { AlertIncidentPort, FollowupCalendarSource, IncidentActivitySink, IncidentReviewSource, IncidentRunbookPort, IncidentStatusSource } from '../shared/ports';
+import type { AlertIncidentPort, FollowupCalendarSource, IncidentActivitySink, IncidentReminderPort, IncidentReviewSource, IncidentRunbookPort, IncidentStatusSource } from '../shared/ports';
 import { IncidentAlertPort } from './alert_port';
 import { IncidentStatus } from './status_source';
 import { IncidentChannels } from './channels';
@@ -26,6 +26,8 @@ export interface IncidentsFeature extends Feature {
   readonly calendar: FollowupCalendarSource;
   /** For the status page: active and recent incidents, as a viewer may see them. */
   readonly statusSource: IncidentStatusSource;
+  /** For runs: re-time an incident's reminder after its runbook's cadence or snooze changed. */
+  readonly reminders: IncidentReminderPort;
 }
 
 /** Incidents: declare → channel → respond → resolve → review. Wiring only. */
@@ -37,7 +39,7 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
   const facts = new ServerFacts(ctx.api);
   const channels = new IncidentChannels(ctx.api, facts, ctx.botUserId);
   const effects = new IncidentEffects(ctx, store, settings, ports.activity ?? null, ports.runbook ?? null);
-  const reminders = new Reminders(ctx, store, settings);
+  const reminders = new Reminders(ctx, store, settings, ports.runbook ?? null);
   const declarer = new Declarer(ctx, store, channels, effects, facts, reminders, settings, ctx.botUserId);
   const service = new IncidentService(ctx, store, channels, effects, reminders, settings, ctx.botUserId);
   const queries = new IncidentQueries(ctx, store, settings);
@@ -45,6 +47,7 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
 
   return {
     name: 'incidents',
+    reminders: { cadenceChanged: (channelId) => reminders.resetForChannel(channelId) },
     reviews,
     alerts: new IncidentAlertPort(ctx, store, declarer, service, effects),
     calendar: new IncidentCalendar(ctx, store),

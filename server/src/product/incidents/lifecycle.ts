@@ -1,5 +1,6 @@
 import type { IndexTags } from '../shared/chunked_index';
 import { UserError } from '../shared/errors';
+import { nextUpdateDue as cadenceDue } from '../shared/time/cadence';
 import { MILESTONES, type Milestone } from '../contract/incidents';
 import { type Incident, LIMITS, type TimelineEntry } from './records';
 import { milestoneWords, summaryLine } from './messages';
@@ -25,11 +26,12 @@ export const mttaMinutes = (i: Pick<Incident, 'milestones' | 'declaredAt'>): num
 export const mttrMinutes = (i: Pick<Incident, 'milestones' | 'declaredAt'>): number | null => minutesBetween(startOf(i), i.milestones.resolved);
 
 /**
- * When the next status update is due: one interval (per severity) after the last update or the
- * declaration; in the past when overdue. null when resolved or the severity has no cadence.
+ * When the next status update is due: one interval (per severity, or its runbook's cadence) after
+ * the last update or the declaration, not before a snooze ends; in the past when overdue. null
+ * when resolved or there is no cadence. The one cadence rule (shared/time/cadence.ts).
  */
-export const nextUpdateDue = (i: Pick<Incident, 'phase' | 'lastUpdate' | 'declaredAt'>, intervalMinutes: number): number | null =>
-  i.phase === 'active' && intervalMinutes > 0 ? (i.lastUpdate?.at ?? i.declaredAt) + intervalMinutes * 60_000 : null;
+export const nextUpdateDue = (i: Pick<Incident, 'phase' | 'lastUpdate' | 'declaredAt'>, intervalMinutes: number | null, snoozedUntil: number | null = null): number | null =>
+  i.phase === 'active' ? cadenceDue({ lastAt: i.lastUpdate?.at ?? null, startedAt: i.declaredAt, cadenceMinutes: intervalMinutes, snoozedUntil }) : null;
 
 /** Open incidents: active ones, and those opened from alerts still in triage (both listed as active). */
 export const isOpen = (phase: Incident['phase']): boolean => phase === 'active' || phase === 'triage';

@@ -1,6 +1,7 @@
 import type { ProductContext } from '../shared/context';
 import { People } from '../shared/people';
 import { postOnce } from '../shared/posts';
+import type { IncidentRunbookPort } from '../shared/ports';
 import type { JobPayload } from '../shared/scheduler';
 import { nextUpdateDue } from './lifecycle';
 import { reminder, severityWithLabel } from './messages';
@@ -23,19 +24,43 @@ export class Reminders {
     private readonly ctx: RemindersContext,
     private readonly store: IncidentStore,
     private readonly settings: () => IncidentSettings,
+    /** The incident's runbook, whose cadence (template, `/run cadence`, snooze) wins over the severity's. */
+    private readonly runbook: IncidentRunbookPort | null = null,
   ) {}
 
   register(): void {
     this.ctx.scheduler.register(REMINDER_JOB, (payload) => this.fire(payload));
   }
 
-  private intervalMs(incident: Incident): number {
-    return this.settings().updateIntervalMinutes[incident.severity] * 60_000;
+  /**
+   * The cadence in force: the runbook's when the incident has one, else the severity setting. A
+   * runbook that cannot be read falls back to the severity, so the incident is still reminded.
+   */
+  private async cadenceOf(incident: Incident): Promise<{ minutes: number | null; snoozedUntil: number | null }> {
+    const severityMinutes = this.settings().updateIntervalMinutes[incident.severity];
+    const bySeverity = { minutes: severityMinutes > 0 ? severityMinutes : null, snoozedUntil: null };
+    if (!this.runbook?.cadence || !incident.channelId) return bySeverity;
+    const last = incident.lastUpdate;
+    try {
+      const run = await this.runbook.cadence({ channelId: incident.channelId, lastUpdate: last ? { at: last.at, by: last.by, text: last.text } : null, severityMinutes });
+      return run ? { minutes: run.cadenceMinutes, snoozedUntil: run.snoozedUntil } : bySeverity;
+    } catch (err) {
+      this.ctx.log.warn('runbook cadence not read; the severity cadence applies', { incidentId: incident.id, error: err instanceof Error ? err.message : String(err) });
+      return bySeverity;
+    }
+  }
+
+  /** Re-times the reminder of the incident in this channel (its runbook's cadence or snooze changed). */
+  async resetForChannel(channelId: string): Promise<void> {
+    const id = await this.store.incidentIdForChannel(channelId);
+    const incident = id ? await this.store.get(id) : null;
+    if (incident && incident.phase === 'active') await this.reset(incident);
   }
 
   /** Schedules (or cancels) the next reminder from the incident's last update. */
   async reset(incident: Incident): Promise<void> {
-    const due = nextUpdateDue(incident, this.intervalMs(incident) / 60_000);
+    const cadence = await this.cadenceOf(incident);
+    const due = nextUpdateDue(incident, cadence.minutes, cadence.snoozedUntil);
     if (due === null) {
       await this.cancel(incident.id);
       return;
@@ -58,9 +83,10 @@ export class Reminders {
     const nudge = typeof payload['nudge'] === 'number' ? payload['nudge'] : 0;
     const incident = await this.store.get(incidentId);
     if (!incident || incident.phase !== 'active') return;
-    const interval = this.intervalMs(incident);
-    const due = nextUpdateDue(incident, interval / 60_000);
+    const cadence = await this.cadenceOf(incident);
+    const due = nextUpdateDue(incident, cadence.minutes, cadence.snoozedUntil);
     if (due === null) return;
+    const interval = cadence.minutes! * 60_000;
     const now = this.ctx.now();
     if (due > now) {
       // An update (or a severity change) landed after this job was claimed: no nudge, and the

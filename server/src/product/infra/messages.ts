@@ -53,3 +53,21 @@ export function doctorText(records: readonly CorruptRecordLine[]): string {
   ];
   return fitLines(lines).join('\n');
 }
+
+/** The daily digest (digest.ts): its DM and `/infra digest`'s replies. */
+export const DIGEST = {
+  help: 'Your daily digest DM of what you owe: `off`, `on`, `time 08:30` (your time zone), `weekends on|off`',
+  usage: '[off | on | time <HH:MM> | weekends on|off]',
+  heading: (weekday: string) => `#### Good morning — what you owe this ${weekday}`,
+  team: (name: string) => `##### ${name}`,
+  footer: '_Your daily Infra Ops digest · `/infra owe` any time · `/infra digest off` to stop it_',
+  status: (p: { optedOut: boolean; clock: string; zone: string; weekends: boolean; enabled: boolean; next: number | null }) =>
+    !p.enabled
+      ? 'The daily digest is turned off on this server (System Console → Infra Ops → Daily digest).'
+      : p.optedOut
+        ? 'You have opted out of the daily digest. `/infra digest on` turns it back on.'
+        : `Your daily digest comes at ${p.clock} (${p.zone}) on ${p.weekends ? 'every day' : 'weekdays'} when you owe something${p.next === null ? '' : `; next at ${utcStamp(p.next)}`}. \`/infra digest off\` stops it.`,
+  badTime: 'Say the time as HH:MM (24-hour, your time zone), e.g. `/infra digest time 08:30`.',
+  badSwitch: 'Say `on` or `off`, e.g. `/infra digest weekends on`.',
+  badCommand: 'Say `off`, `on`, `time 08:30` or `weekends on|off`.',
+} as const;

@@ -29,6 +29,7 @@ export const BUILT_IN_TEMPLATES: readonly TemplateBody[] = [
     kind: 'incident',
     description: 'Major incident: all hands, updates every 30 minutes.',
     statusUpdateMinutes: 30,
+    statusUpdatesBySeverity: true,
     appliesTo: { types: [], severities: [1, 2] },
     retrospective: ['Summary', 'Impact', 'Timeline', 'Root cause', 'What went well', 'What went badly', 'Action items'],
     checklists: [
@@ -60,6 +61,7 @@ export const BUILT_IN_TEMPLATES: readonly TemplateBody[] = [
     kind: 'incident',
     description: 'Minor incident: one responder, updates every 2 hours.',
     statusUpdateMinutes: 2 * H,
+    statusUpdatesBySeverity: true,
     appliesTo: { types: [], severities: [3, 4] },
     retrospective: ['Summary', 'Root cause', 'Action items'],
     checklists: [
@@ -80,6 +82,7 @@ export const BUILT_IN_TEMPLATES: readonly TemplateBody[] = [
     kind: 'incident',
     description: 'Suspected compromise or data exposure: private channel, security leads involved.',
     statusUpdateMinutes: H,
+    statusUpdatesBySeverity: true,
     channel: { nameTemplate: '{kind}-{name}', private: true, invite: [] },
     appliesTo: { types: ['security'], severities: [] },
     retrospective: ['Summary', 'Exposure', 'Timeline', 'Root cause', 'Disclosure', 'Action items'],

@@ -7,6 +7,7 @@ import { POST_RUNES_MAX } from '../shared/text/limits';
 import { durationMs, utcStamp } from '../shared/time/duration';
 import { ERR, EXEC, HELP, IMPORT, reply, runReference, USAGE } from './messages';
 import type { RunService } from './service';
+import { statusSubcommands } from './status_commands';
 import type { Quorum } from '../shared/signoff/gate';
 import { statsLine } from './stats';
 import { templateSummary } from './views';
@@ -143,6 +144,7 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
           return ephemeral(EXEC.reply(r.ref, r.command, r.outcome));
         },
       },
+      ...statusSubcommands(runs),
       answer('approve'),
       answer('abstain'),
       answer('hold'),
@@ -309,7 +311,7 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
           const t = await runs.template(inv.userId, inv.teamId, inv.text);
           const s = templateSummary(t);
           const lists = t.body.checklists.flatMap((l, i) => [`**${i + 1}. ${l.title}**`, ...l.items.map((it, j) => `- ${i + 1}.${j + 1} ${it.title}${it.approval ? ` · gate (${it.approval.quorum.kind}${it.approval.quorum.n ? ` ${it.approval.quorum.n}` : ''})` : ''}${it.dueMinutes ? ` · due +${it.dueMinutes}m` : ''}`)]);
-          const cadence = t.body.statusUpdateMinutes === null ? 'never' : `every ${t.body.statusUpdateMinutes} minutes`;
+          const cadence = t.body.statusUpdatesBySeverity ? "by the incident's severity setting" : t.body.statusUpdateMinutes === null ? 'never' : `every ${t.body.statusUpdateMinutes} minutes`;
           return ephemeral([`#### ${s.name} (${s.kind}, version ${s.version})`, t.body.description, `Status updates: ${cadence}`, ...lists].filter(Boolean).join('\n'));
         },
       },

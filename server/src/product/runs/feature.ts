@@ -1,6 +1,6 @@
 import type { SubcommandSpec } from '../shared/commands';
 import type { Feature, ProductContext } from '../shared/context';
-import type { RunActivitySink } from '../shared/ports';
+import type { IncidentReminderPort, RunActivitySink } from '../shared/ports';
 import { releaseCommand, runCommand } from './commands';
 import { runHttpRoutes } from './http';
 import { RunService } from './service';
@@ -10,8 +10,12 @@ import { templateInfraSubcommand } from './template_import_command';
  * Runs: incidents, releases and other processes with a checklist, approval gates, a timeline and a
  * retrospective, each in its channel. Wiring only.
  */
-export function createRunsFeature(ctx: ProductContext, activity: RunActivitySink | null = null): Feature & { service: RunService; infraSubcommands: readonly SubcommandSpec[] } {
-  const service = new RunService(ctx, activity);
+export function createRunsFeature(
+  ctx: ProductContext,
+  activity: RunActivitySink | null = null,
+  ports: { incidentReminders?: () => IncidentReminderPort | null; involved?: (userIds: readonly string[], teamId: string) => Promise<void> } = {},
+): Feature & { service: RunService; infraSubcommands: readonly SubcommandSpec[] } {
+  const service = new RunService(ctx, activity, ports.incidentReminders, ports.involved);
   return {
     name: 'runs',
     service,

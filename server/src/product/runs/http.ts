@@ -6,6 +6,7 @@ import { integrationBody, parseInput, serveRoute, userIdOf } from '../shared/htt
 import { ERR, EXEC, reply } from './messages';
 import type { RunService } from './service';
 import { retroView } from './views';
+import { statusHttpRoutes } from './status_http';
 
 /** Runs over HTTP: the contract's routes (the sidebar's calls), each one use case. */
 export function runHttpRoutes(router: Router, runs: RunService): void {
@@ -29,6 +30,7 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
   serveRoute(router, routes.templates, async ({ userId, params }) => ({ items: await runs.templates(userId, params.teamId) }));
   serveRoute(router, routes.exportTemplate, async ({ userId, params }) => runs.exportTemplate(userId, params.teamId, params.slug));
   serveRoute(router, routes.importTemplate, async ({ userId, params, body }) => runs.importTemplate(userId, params.teamId, body.source, body.document));
+  statusHttpRoutes(router, runs);
 
   // The sidebar's run actions: the service calls `/run …` makes, so the same policy, answers and refusals.
   const at = (p: { teamId: string; number: number }) => ({ teamId: p.teamId, number: p.number });

@@ -70,6 +70,8 @@ export const ACTION_WORDS = {
   approvers: 'name approvers',
   finish: 'finish the run',
   publish: 'publish the retrospective',
+  cadence: 'change when status updates are due',
+  request: 'ask for a status update',
   override: 'override open gates',
   viewTemplates: "see the team's templates",
   manageTemplates: "change the team's templates",
@@ -210,4 +212,75 @@ export const TEMPLATE_FILE = {
     ]
       .filter(Boolean)
       .join('\n'),
+};
+
+/** Status updates of a run (status_updates.ts, status_service.ts). */
+export const STATUS = {
+  usage: {
+    update: '<text>',
+    cadence: '<30m | 2h | 1d | never | severity>',
+    snooze: '<1h | 4h | tomorrow | off>',
+    requestUpdate: '',
+  },
+  help: {
+    update: 'Post a status update: in the channel and on the timeline; the next one is due one cadence later',
+    cadence: 'How often status updates are due (owner or team admins): a duration, `never`, or for an incident `severity`',
+    snooze: 'Snooze the status-update reminder for 1h, 4h or until your local morning tomorrow (owner or team admins); `off` ends it',
+    requestUpdate: 'Ask the owner for a status update (once per hour, however many ask)',
+  },
+  noText: 'Say what the update is, e.g. `/run update Rolled out to 10% of hosts`.',
+  badCadence: 'Say how often: a duration such as `30m`, `2h` or `1d`, or `never` (an incident also takes `severity`).',
+  badSnooze: 'Snooze for `1h`, `4h`, `tomorrow` (your local morning), or `off`.',
+  incidentUpdate: (incident: string): string => `This run is the runbook of ${incident}: post its status update with \`/incident update <text>\`.`,
+  notIncident: 'Only an incident\'s runbook follows the severity setting; give a duration or `never`.',
+  finished: 'This run is finished: it needs no more status updates.',
+  never: 'Status updates are not expected on this run (`/run cadence never`); there is nothing to snooze.',
+  cadenceWords: (minutes: number | null): string => (minutes === null ? 'never' : `every ${clockMinutes(minutes)}`),
+  /** The card's line. */
+  cardLine: (minutes: number | null, due: number | null, snoozedUntil: number | null, now: number): string =>
+    minutes === null || due === null
+      ? 'Status updates: not expected'
+      : `Status updates ${STATUS.cadenceWords(minutes)} · next due ${utcStamp(due)}${due <= now ? ' **(overdue)**' : ''}${snoozedUntil !== null && snoozedUntil > now ? ` · reminder snoozed until ${utcStamp(snoozedUntil)}` : ''}`,
+  posted: (ref: string, name: string, text: string, who: string, due: number | null): string =>
+    `#### ${ref} ${name}: status update\n${text}\n\n_@${who}${due === null ? '' : ` · next update due ${utcStamp(due)}`}_`,
+  reminder: (owner: string, ref: string, name: string, minutes: number, since: number, due: number): string =>
+    `⏰ @${owner}, ${ref} ${name} needs a status update: one is expected ${STATUS.cadenceWords(minutes)}, and the last was ${humanDuration(since)} ago. It was due at ${utcStamp(due)}: post one with \`/run update <text>\`, or snooze this reminder.`,
+  snoozeButton: { '1h': 'Snooze 1h', '4h': 'Snooze 4h', tomorrow: 'Until tomorrow' } as const,
+  requestDm: (who: string, ref: string, name: string, channel: string): string =>
+    `@${who} asks for a status update on ${ref} ${name} in ~${channel}. Post one there with \`/run update <text>\`.`,
+  replies: {
+    updated: (ref: string, due: number | null): string => `Posted the status update of ${ref}${due === null ? '' : `; the next is due ${utcStamp(due)}`}.`,
+    cadence: (ref: string, minutes: number | null, bySeverity: boolean, due: number | null): string =>
+      `${ref}: status updates ${bySeverity ? 'follow the severity setting' : ''}${bySeverity && minutes !== null ? ` (${STATUS.cadenceWords(minutes)})` : bySeverity ? ' (none at this severity)' : STATUS.cadenceWords(minutes)}${due === null ? '' : `; next due ${utcStamp(due)}`}.`,
+    snoozed: (ref: string, until: number | null): string => (until === null ? `${ref}: the reminder is no longer snoozed.` : `${ref}: the status-update reminder is snoozed until ${utcStamp(until)}.`),
+    requested: (ref: string, owner: string): string => `Asked @${owner} for a status update on ${ref}.`,
+    alreadyRequested: (ref: string, by: string, at: number): string => `@${by} already asked for a status update on ${ref} at ${utcStamp(at)}; the owner was told once.`,
+    ownRequest: (ref: string): string => `You own ${ref}: post the update with \`/run update <text>\`.`,
+    nothing: (ref: string): string => `Nothing changed on ${ref}.`,
+  },
+};
+
+export const statusLine = {
+  updated: (who: string, text: string): string => `@${who} posted a status update: ${text}`,
+  incidentUpdate: (who: string, text: string): string => `@${who} posted the incident's status update: ${text}`,
+  cadence: (who: string, minutes: number | null): string => `@${who} set status updates ${STATUS.cadenceWords(minutes)}`,
+  bySeverity: (who: string): string => `@${who} set status updates to follow the incident's severity setting`,
+  snoozed: (who: string, until: number | null): string => (until === null ? `@${who} ended the status-update snooze` : `@${who} snoozed the status-update reminder until ${utcStamp(until)}`),
+  requested: (who: string): string => `@${who} asked for a status update`,
+  reminded: (due: number): string => `the owner was reminded of the status update due ${utcStamp(due)}`,
+};
+
+/** 90 → "90 minutes", 120 → "2 hours", 1440 → "1 day". */
+function clockMinutes(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? '' : 's'}`;
+  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** `/infra owe` (and the daily digest) lines runs add. */
+export const owed = {
+  statusUpdate: (ref: string, name: string, due: number, now: number): string =>
+    `${ref} ${name}: a status update ${due <= now ? `was due ${utcStamp(due)} (overdue)` : `is due ${utcStamp(due)}`} — \`/run update <text>\``,
+  dueToday: (ref: string, name: string, item: string, title: string, due: number, channelId: string): string =>
+    `${ref} ${name}: ${item} “${title}” is due today at ${utcStamp(due)} — \`/run check ${item}\` in ~${channelId}`,
 };

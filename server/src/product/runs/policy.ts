@@ -14,6 +14,8 @@
  * | approvers       | the run owner, team admins                      | yes        |
  * | finish          | the run owner, team admins                      | yes        |
  * | publish         | the run owner, team admins (the retrospective)  | yes        |
+ * | cadence         | the run owner, team admins (cadence, snooze)    | yes        |
+ * | request         | anyone who can read the channel (asks the owner)| –          |
  * | override        | team admins, system admins                      | yes        |
  * | viewTemplates   | full members of the team                        | –          |
  * | manageTemplates | team admins, system admins                      | –          |
@@ -21,7 +23,7 @@
 import { FeaturePolicy, type RuleTable } from '../shared/access/policy';
 import { ERR, ROLE_WORDS } from './messages';
 
-export type RunAction = 'view' | 'start' | 'work' | 'answer' | 'resolve' | 'approvers' | 'finish' | 'publish' | 'override' | 'viewTemplates' | 'manageTemplates';
+export type RunAction = 'view' | 'start' | 'work' | 'answer' | 'resolve' | 'approvers' | 'finish' | 'publish' | 'cadence' | 'request' | 'override' | 'viewTemplates' | 'manageTemplates';
 export type RunRole = keyof typeof ROLE_WORDS | 'approver' | 'raiser';
 
 export const RUN_RULES: RuleTable<RunAction, RunRole> = {
@@ -33,6 +35,8 @@ export const RUN_RULES: RuleTable<RunAction, RunRole> = {
   approvers: { who: ['owner', 'team_admin'], writesToChannel: true },
   finish: { who: ['owner', 'team_admin'], writesToChannel: true },
   publish: { who: ['owner', 'team_admin'], writesToChannel: true },
+  cadence: { who: ['owner', 'team_admin'], writesToChannel: true },
+  request: { who: ['anyone'] },
   override: { who: ['team_admin', 'system_admin'], writesToChannel: true },
   viewTemplates: { who: ['team_member'] },
   manageTemplates: { who: ['team_admin', 'system_admin'] },

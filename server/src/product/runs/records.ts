@@ -51,6 +51,8 @@ export const templateBodySchema = z.object({
   checklists: boundedList(z.object({ title: boundedText(LIMITS.itemTitle).min(1), items: boundedList(templateItemSchema, LIMITS.itemsPerChecklist) }), LIMITS.checklists),
   /** Status updates are due this often; null: never. */
   statusUpdateMinutes: z.number().int().positive().max(LIMITS.dueMinutesMax).nullable(),
+  /** An incident's runbook follows the incident's severity setting instead (absent: false). */
+  statusUpdatesBySeverity: z.boolean().optional(),
   summary: text,
   retrospective: boundedList(boundedText(LIMITS.itemTitle).min(1), LIMITS.retroSections),
   channel: z.object({
@@ -91,8 +93,7 @@ export const runItemSchema = z.object({
 });
 export type RunItem = z.output<typeof runItemSchema>;
 
-export const runSchema = z.object({
-  v: z.literal(1),
+const runFields = {
   teamId: id,
   number: z.number().int().positive(),
   /** Position in the team's run index. */
@@ -120,8 +121,49 @@ export const runSchema = z.object({
     publishedAt: z.number().nullable(),
     publishedBy: id.nullable(),
   }),
+};
+
+/** Status updates of a run (version 2): its cadence, the last update, a snooze, an open request. */
+export const CADENCE_SOURCES = ['template', 'severity', 'set'] as const;
+export const updatesSchema = z.object({
+  /** Minutes between updates in force now; null: never. With source `severity`, the incident's severity setting (mirrored). */
+  cadenceMinutes: z.number().int().positive().max(LIMITS.dueMinutesMax).nullable(),
+  source: z.enum(CADENCE_SOURCES),
+  lastAt: z.number().nullable(),
+  lastBy: id.nullable(),
+  /** No reminder before this (`/run snooze`). */
+  snoozedUntil: z.number().nullable(),
+  /** The reminder slot last posted (one reminder per due time, across nodes). */
+  remindedFor: z.number().nullable(),
+  /** An open request for an update (`/run request-update`): the owner was asked once for it. */
+  requestedAt: z.number().nullable(),
+  requestedBy: id.nullable(),
 });
-export type Run = z.output<typeof runSchema>;
+export type RunUpdates = z.output<typeof updatesSchema>;
+
+const runV2 = z.object({
+  v: z.literal(2),
+  ...runFields,
+  updates: updatesSchema,
+  /** The incident whose runbook this is ("INC-042"): its status updates are the incident's. */
+  incident: z.string().max(32).nullable(),
+});
+
+/** The incident reference a version-1 incident runbook carried in its name (attachToIncident named it so). */
+const incidentOfName = (kind: string, name: string): string | null => (kind === 'incident' ? (/^(INC-\d{1,9}) /.exec(name)?.[1] ?? null) : null);
+
+const runV1 = z.object({ v: z.literal(1), ...runFields }).transform(
+  (r): z.output<typeof runV2> => ({
+    ...r,
+    v: 2,
+    updates: { cadenceMinutes: r.statusUpdateMinutes, source: 'template', lastAt: null, lastBy: null, snoozedUntil: null, remindedFor: null, requestedAt: null, requestedBy: null },
+    incident: incidentOfName(r.kind, r.name),
+  }),
+);
+
+/** Reads both versions (a version-1 run comes back as version 2); writes version 2. */
+export const runSchema = z.union([runV2, runV1]);
+export type Run = z.output<typeof runV2>;
 
 /** Which run a channel holds (a run's channel is its home; `/run` finds it from there). */
 export const channelRunSchema = z.object({ v: z.literal(1), teamId: id, number: z.number().int().positive() });

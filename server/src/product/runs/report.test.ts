@@ -6,7 +6,7 @@ import type { Run } from './records';
 const T = Date.UTC(2027, 0, 4, 9);
 
 const run: Run = {
-  v: 1,
+  v: 2,
   teamId: 't',
   number: 7,
   ordinal: 0,
@@ -35,6 +35,8 @@ const run: Run = {
   timelineCount: 3,
   cardPostId: null,
   retro: { sections: [], publishedAt: null, publishedBy: null },
+  updates: { cadenceMinutes: null, source: 'template', lastAt: null, lastBy: null, snoozedUntil: null, remindedFor: null, requestedAt: null, requestedBy: null },
+  incident: null,
 };
 const names = new Map([
   ['u1', 'alice'],

@@ -7,7 +7,7 @@
  */
 import { AppError } from '../../plugin/api/app_error';
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
-import type { IncidentRunbookPort, RunActivitySink, RunbookIncident, RunTemplatePort } from '../shared/ports';
+import type { IncidentReminderPort, IncidentRunbookPort, RunActivitySink, RunbookIncident, RunTemplatePort } from '../shared/ports';
 import type { ImportTemplateAnswer, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
 import type { Access, Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
@@ -42,7 +42,7 @@ import {
   setState,
   type Step,
 } from './checklist';
-import { ACTION_WORDS, ERR, EXEC, line, nag, retroReminder, runReference } from './messages';
+import { ACTION_WORDS, ERR, EXEC, line, nag, owed, retroReminder, runReference } from './messages';
 import { type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
@@ -54,6 +54,9 @@ import { fromPlaybook } from './playbooks_import';
 import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from './template_io';
 import { checkItemCommand, executeAs, type ExecOutcome } from './exec';
 import { cardButtons, peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
+import { RunStatusService } from './status_service';
+import { nextUpdateDueOf } from './status_updates';
+import { localEpochDay, userTimeZone } from '../shared/time/zone';
 
 type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
@@ -74,19 +77,27 @@ interface Call {
 
 export class RunService {
   readonly store: RunStore;
-  private readonly report: (err: CorruptRecordError) => void;
+  readonly report: (err: CorruptRecordError) => void;
+  /** Status updates: cadence, snooze, requests and the reminder (status_service.ts). */
+  readonly status: RunStatusService;
 
   constructor(
     private readonly ctx: ProductContext,
     /** Where runs that are not incidents report starting and finishing (outgoing webhooks). */
     private readonly activity: RunActivitySink | null = null,
+    /** Late-bound: incidents are built after runs. */
+    incidentReminders: () => IncidentReminderPort | null = () => null,
+    /** People a run names (owner, assignees, approvers) are enrolled in the daily digest. */
+    private readonly involved: (userIds: readonly string[], teamId: string) => Promise<void> = async () => {},
   ) {
     const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
     this.report = (err) => void corrupt.reportError(err);
     this.store = new RunStore(ctx.kv, this.report);
+    this.status = new RunStatusService(ctx, this, incidentReminders);
   }
 
   registerJobs(): void {
+    this.status.register();
     this.ctx.scheduler.register(DUE_JOB, (payload) => this.onDue(payload));
     // Daily until the retrospective is published (or the run is gone); the handler stops the chain.
     this.ctx.scheduler.register(RETRO_JOB, (payload) => this.onRetroReminder(payload), { next: (_p, job) => ({ dueAt: job.dueAt + DAY }) });
@@ -243,7 +254,7 @@ export class RunService {
     const now = this.ctx.now();
     const actorName = await c.people.username(actor);
     let run = await this.store.create(
-      runFromTemplate(template, { teamId, kind: template.body.kind, name, channelId: channel.Id, ownerId: actor, members, now, by: actor, firstLine: line.started(actorName, template.body.name, template.version) }),
+      runFromTemplate(template, { teamId, kind: template.body.kind, name, channelId: channel.Id, ownerId: actor, members, now, by: actor, firstLine: line.started(actorName, template.body.name, template.version), incident: null }),
     );
 
     const invite = new Set<string>([actor]);
@@ -307,6 +318,7 @@ export class RunService {
           now,
           by: this.ctx.botUserId,
           firstLine: line.runbook(incident.reference, template.body.name, template.version),
+          incident: incident.reference,
         }),
       );
     } catch (err) {
@@ -314,7 +326,10 @@ export class RunService {
       if (err instanceof UserError && err.status === 409) return this.store.inChannel(incident.channelId);
       throw err;
     }
-    return this.announceNewRun(run, people);
+    const announced = await this.announceNewRun(run, people);
+    // The incident's reminder takes the runbook's cadence from now on.
+    await this.status.afterTiming(announced);
+    return announced;
   }
 
   /** A resolved incident finishes its runbook; gates still open are recorded as passed over by the resolution. */
@@ -377,6 +392,7 @@ export class RunService {
     return {
       declared: async (incident) => void (await this.attachToIncident(incident)),
       resolved: (incident, resolverId) => this.finishForIncident(incident, resolverId),
+      cadence: (facts) => this.status.cadenceForIncident(facts),
     };
   }
 
@@ -425,7 +441,9 @@ export class RunService {
     // Only people who can read the run's channel can hold its items.
     for (const id of userIds) if (!(await c.access.canRead(id, run.channelId))) throw UserError.badRequest(`@${await c.people.username(id)} cannot read this run's channel.`);
     const names = (await Promise.all(userIds.map((id) => c.people.username(id)))).map((n) => `@${n}`).join(', ');
-    return this.onItem(actor, where, typed, 'work', (r, at, who, now) => assign(r, at, userIds, actor, now, line.assigned(who, refOf(at), names)));
+    const result = await this.onItem(actor, where, typed, 'work', (r, at, who, now) => assign(r, at, userIds, actor, now, line.assigned(who, refOf(at), names)));
+    await this.involved(userIds, run.teamId);
+    return result;
   }
 
   async setDue(actor: string, where: RunWhere, typed: string, due: number | null): Promise<{ run: RunView; ref: string; changed: boolean }> {
@@ -531,7 +549,7 @@ export class RunService {
     const refs: SeatRef[] = userIds.map((userId) => ({ userId }));
     if (quorum) refusals(() => checkQuorum(quorum));
     const said = quorum ? `${names} (quorum: ${quorum.kind === 'atLeast' ? `${quorum.n} of them` : quorum.kind})` : names;
-    return this.onItem(actor, where, typed, 'approvers', (r, a, who, now) =>
+    const result = await this.onItem(actor, where, typed, 'approvers', (r, a, who, now) =>
       onGate(r, a, actor, now, line.approvers(who, refOf(a), said), (gate: Gate) => {
         const seated = addSeats(gate, refs, GATE_LIMITS);
         const next = seated === GATE_SAME ? gate : seated;
@@ -539,6 +557,8 @@ export class RunService {
         return seated;
       }),
     );
+    await this.involved(userIds, run.teamId);
+    return result;
   }
 
   /** A team admin lets one open gate pass; who, when and why are on the gate and the timeline. */
@@ -652,20 +672,29 @@ export class RunService {
 
   // ---- `/infra owe` ----
 
-  /** Overdue items the user holds and gates waiting for their answer, in runs they can see. */
+  /**
+   * Overdue items and items due today (the user's local day) they hold, gates waiting for their
+   * answer, and status updates of runs they own that are overdue or due today — in runs they can
+   * see now. An incident's runbook leaves its status updates to the incident's own lines.
+   */
   async owedBy(userId: string, teamId: string): Promise<string[]> {
     const c = this.call(userId);
     const entries = await this.store.teamIndex(teamId).all((t) => t.s === 'active');
     const runs = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Run => r !== null && r.status === 'active');
     const visible = await c.access.filterVisible(userId, runs, (r) => this.scopeOf(r));
     const now = this.ctx.now();
+    const zone = visible.length ? (userTimeZone((await this.ctx.api.getUser(userId).catch(() => null))?.Timezone) ?? 'UTC') : 'UTC';
+    const today = localEpochDay(zone, now);
     const lines: string[] = [];
     for (const run of visible) {
+      const due = run.ownerId === userId && run.incident === null ? nextUpdateDueOf(run) : null;
+      if (due !== null && (due <= now || localEpochDay(zone, due) === today)) lines.push(owed.statusUpdate(runReference(run.number), run.name, due, now));
       run.checklists.forEach((l, list) =>
         l.items.forEach((it, item) => {
           const ref = refOf({ list, item });
-          if (it.state === 'open' && it.due !== null && it.due <= now && it.assignees.includes(userId) && !it.gate) {
-            lines.push(`${runReference(run.number)} ${run.name}: ${ref} “${it.title}” is overdue — \`/run check ${ref}\` in ~${run.channelId}`);
+          if (it.state === 'open' && it.due !== null && it.assignees.includes(userId) && !it.gate) {
+            if (it.due <= now) lines.push(`${runReference(run.number)} ${run.name}: ${ref} “${it.title}” is overdue — \`/run check ${ref}\` in ~${run.channelId}`);
+            else if (localEpochDay(zone, it.due) === today) lines.push(owed.dueToday(runReference(run.number), run.name, ref, it.title, it.due, run.channelId));
           }
           if (it.gate && evaluate(it.gate, now).state !== 'passed' && it.gate.seats.some((s) => (s.userId === userId || s.delegate === userId) && s.answer === null)) {
             lines.push(`${runReference(run.number)} ${run.name}: your approval of ${ref} “${it.title}” — \`/run approve ${ref}\``);
@@ -711,7 +740,8 @@ export class RunService {
 
   // ---- the machinery every use case shares ----
 
-  private call(actor: string): Call {
+  /** For the feature's own modules (status_service.ts), like find and change. */
+  call(actor: string): Call {
     return { actor, access: this.ctx.access(), people: this.people() };
   }
 
@@ -720,7 +750,7 @@ export class RunService {
   }
 
   /** The run if the caller may see it now; otherwise the same not-found as for no run at all. */
-  private async find(c: Call, where: RunWhere): Promise<Run> {
+  async find(c: Call, where: RunWhere): Promise<Run> {
     const run = await ('channelId' in where ? this.store.inChannel(where.channelId) : this.store.get(where.teamId, where.number)).catch((err: unknown) => {
       if (err instanceof CorruptRecordError) this.report(err);
       throw err;
@@ -772,7 +802,7 @@ export class RunService {
    * Runs one step under compare-and-set after the policy check, then: the card refreshed, the
    * channel's clients told, new due times scheduled.
    */
-  private async change(c: Call, loaded: Run, action: RunAction, holders: Holders<RunRole>, step: (run: Run, who: string, now: number) => Step, concernId = 0): Promise<Run> {
+  async change(c: Call, loaded: Run, action: RunAction, holders: Holders<RunRole>, step: (run: Run, who: string, now: number) => Step, concernId = 0): Promise<Run> {
     await runPolicy.require(c.access, c.actor, action, { scope: this.scopeOf(loaded), holders }, ACTION_WORDS[action]);
     const who = await c.people.username(c.actor);
     const now = this.ctx.now();
@@ -780,9 +810,13 @@ export class RunService {
       const next = refusals(() => step(current, who, now), concernId);
       return next === SAME ? UNCHANGED : { ...next, updatedAt: now };
     });
-    // Independent round trips, at once: the card, the channel's clients, new due times.
-    if (after !== before) await Promise.all([this.refreshCard(after, c.people), this.publish(after), this.scheduleDues(after, before)]);
+    if (after !== before) await this.afterWrite(after, before, c.people);
     return after;
+  }
+
+  /** After a write: independent round trips, at once — the card, the channel's clients, new due times. */
+  async afterWrite(after: Run, before: Run, people: People = this.people()): Promise<void> {
+    await Promise.all([this.refreshCard(after, people), this.publish(after), this.scheduleDues(after, before)]);
   }
 
   private async publish(run: Run): Promise<void> {
@@ -795,6 +829,8 @@ export class RunService {
     const card = await this.postCard(run, people);
     if (card) run = (await this.store.update(run.teamId, run.number, (r) => ({ ...r, cardPostId: card }))).after;
     await this.scheduleDues(run, null);
+    await this.status.schedule(run);
+    await this.involved([run.ownerId, ...run.checklists.flatMap((l) => l.items.flatMap((it) => it.assignees))], run.teamId);
     await Promise.all([this.publish(run), this.reportActivity(run, 'started')]);
     return run;
   }
@@ -911,7 +947,7 @@ export class RunService {
  */
 function runFromTemplate(
   template: Template,
-  at: { teamId: string; kind: string; name: string; channelId: string; ownerId: string; members: ReadonlyMap<string, readonly string[]>; now: number; by: string; firstLine: string },
+  at: { teamId: string; kind: string; name: string; channelId: string; ownerId: string; members: ReadonlyMap<string, readonly string[]>; now: number; by: string; firstLine: string; incident: string | null },
 ): NewRun {
   return {
     teamId: at.teamId,
@@ -931,6 +967,8 @@ function runFromTemplate(
     timelineCount: 1,
     cardPostId: null,
     retro: { sections: template.body.retrospective.map((title) => ({ title, text: '' })), publishedAt: null, publishedBy: null },
+    updates: { cadenceMinutes: template.body.statusUpdateMinutes, source: at.incident !== null && template.body.statusUpdatesBySeverity ? 'severity' : 'template', lastAt: null, lastBy: null, snoozedUntil: null, remindedFor: null, requestedAt: null, requestedBy: null },
+    incident: at.incident,
   };
 }
 

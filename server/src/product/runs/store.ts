@@ -49,7 +49,7 @@ export class RunStore {
       throw UserError.conflict(ERR.channelHasRun);
     }
     const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
-    const run: Run = { ...draft, v: 1, number, ordinal };
+    const run: Run = { ...draft, v: 2, number, ordinal };
     if (!(await this.kv.insert(runKey(draft.teamId, number), runSchema, run))) throw new Error(`${runKey(draft.teamId, number)} already exists`);
     return run;
   }

@@ -209,6 +209,7 @@ export function toDocument(body: TemplateBody, names: Names): TemplateDocument {
         })),
       })),
       statusUpdateMinutes: body.statusUpdateMinutes,
+      ...(body.statusUpdatesBySeverity ? { statusUpdatesBySeverity: true } : {}),
       summary: body.summary,
       retrospective: [...body.retrospective],
       channel: { nameTemplate: body.channel.nameTemplate, private: body.channel.private, invite: body.channel.invite.map(invitee) },

@@ -5,6 +5,7 @@ import { evaluate, type Gate } from '../shared/signoff/gate';
 import { refOf, progress } from './checklist';
 import { ownerTitle } from './messages';
 import type { Run, RunItem, Template } from './records';
+import { cardLine, nextUpdateDueOf, snoozedUntilOf } from './status_updates';
 
 export function gateView(gate: Gate, now: number): GateView {
   const status = evaluate(gate, now);
@@ -50,6 +51,9 @@ export function runView(run: Run, now: number): RunView {
       })),
     })),
     progress: progress(run, now),
+    nextUpdateDueAt: nextUpdateDueOf(run),
+    updateCadenceMinutes: run.updates.cadenceMinutes,
+    snoozedUntil: snoozedUntilOf(run, now),
   };
 }
 
@@ -101,8 +105,9 @@ export function runText(run: Run, names: ReadonlyMap<string, string>, now: numbe
     `#### ${runReference(run.number)} ${run.name}`,
     `${run.status === 'finished' ? '**Finished**' : '**Active**'} · ${ownerTitle(run.kind)} @${names.get(run.ownerId) ?? run.ownerId} · ${p.done + p.skipped}/${p.total} done${p.overdue ? ` · ${p.overdue} overdue` : ''}${p.openGates ? ` · ${p.openGates} gate${p.openGates > 1 ? 's' : ''} open` : ''} · template “${run.template.name}” v${run.template.version}`,
   ];
+  const updates = cardLine(run, now);
   const lists = run.checklists.flatMap((c, list) => [``, `**${list + 1}. ${c.title}**`, ...c.items.map((it, item) => itemLine(it, refOf({ list, item }), names, now))]);
-  return [...head, ...lists].join('\n');
+  return [...head, ...(updates ? [updates] : []), ...lists].join('\n');
 }
 
 /** Every user id a run's report names: its people, who did what, who answered gates, the timeline's actors. */

@@ -134,9 +134,12 @@ export class CommandRouter {
     return [...this.specs.values()];
   }
 
-  async execute(args: CommandArgs): Promise<CommandResponse> {
+  /** `onSuccess` runs after a command that was not refused (what a refused command must not leave behind, it never does). */
+  async execute(args: CommandArgs, onSuccess?: () => Promise<void>): Promise<CommandResponse> {
     try {
-      return toResponse(await this.dispatch(args));
+      const result = await this.dispatch(args);
+      await onSuccess?.();
+      return toResponse(result);
     } catch (err) {
       if (err instanceof UserError) {
         const usage = err.usage ? `\nUsage: \`${err.usage}\`` : '';

@@ -265,6 +265,31 @@ export interface RunbookIncident {
 export interface IncidentRunbookPort {
   declared(incident: RunbookIncident): Promise<void>;
   resolved(incident: RunbookIncident, resolverId: string): Promise<void>;
+  /**
+   * The incident's status-update cadence when its runbook sets it (template, `/run cadence`,
+   * `/run snooze`); null when there is no runbook (the severity setting applies). The incident's
+   * last update is handed over so the run's timeline and card follow it. The incident's reminder
+   * stays the one reminder: the run schedules none of its own.
+   */
+  cadence?(incident: IncidentCadenceFacts): Promise<IncidentCadence | null>;
+}
+
+export interface IncidentCadenceFacts {
+  readonly channelId: string;
+  readonly lastUpdate: { readonly at: number; readonly by: string; readonly text: string } | null;
+  /** The severity setting's minutes between updates (0: none). */
+  readonly severityMinutes: number;
+}
+
+export interface IncidentCadence {
+  /** Minutes between updates; null: never. */
+  readonly cadenceMinutes: number | null;
+  readonly snoozedUntil: number | null;
+}
+
+/** Runs ask the incident in a channel to re-time its reminder after `/run cadence` or `/run snooze` (late-bound in index.ts). */
+export interface IncidentReminderPort {
+  cadenceChanged(channelId: string): Promise<void>;
 }
 
 /** A run that is not an incident started or finished (incidents report through IncidentActivity). */
