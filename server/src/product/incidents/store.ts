@@ -126,8 +126,8 @@ export class IncidentStore {
   /** The id of the team's incident with this number (one chunk read), or null. */
   async idForNumber(teamId: string, number: number): Promise<string | null> {
     if (!Number.isSafeInteger(number) || number < 1) return null;
-    // The newest entry below `number` is the number's own when it was filed (head + one chunk read).
-    const { entries } = await this.index(teamId).page({ before: number, limit: 1, maxChunks: 1 });
+    // The newest entry below `number` is the number's own when it was filed (its chunk, or the head).
+    const { entries } = await this.index(teamId).page({ before: number, limit: 1, maxReads: 2 });
     const entry = entries[0];
     return entry && entry.o === number - 1 && entry.t['ph'] !== 'void' ? entry.id : null;
   }
