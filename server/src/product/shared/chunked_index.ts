@@ -39,6 +39,8 @@ export interface IndexPage {
   entries: IndexEntry[];
   /** Pass back as `before` for the next page; null when there is nothing older. */
   next: number | null;
+  /** KV reads this page cost (at most `maxReads`). */
+  reads: number;
 }
 
 export interface PageOptions {
@@ -193,7 +195,7 @@ export class ChunkedIndex {
         if (options.match && !options.match(entry.t)) continue;
         found.push(entry);
         // More may follow in this chunk or older ones.
-        if (found.length === options.limit) return { entries: found, next: entry.o > 0 ? entry.o : null };
+        if (found.length === options.limit) return { entries: found, next: entry.o > 0 ? entry.o : null, reads };
       }
       return null;
     };
@@ -216,7 +218,7 @@ export class ChunkedIndex {
       if (full) return full;
       chunk--;
     }
-    return { entries: found, next: chunk >= 0 ? (chunk + 1) * this.chunkSize : null };
+    return { entries: found, next: chunk >= 0 ? (chunk + 1) * this.chunkSize : null, reads };
   }
 
   /** Every entry (for small indexes only, e.g. a team's RFCs), newest first. */
