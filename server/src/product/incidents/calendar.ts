@@ -21,9 +21,8 @@ export class IncidentCalendar implements FollowupCalendarSource {
   ) {}
 
   async dueFollowups(teamId: string, reader: FeedReader): Promise<FollowupDueItem[]> {
-    const tagged = (await this.store.allTags(teamId)).filter((e) => Number(e.tags['fu'] ?? 0) > 0);
-    const ids = tagged.sort((a, b) => b.number - a.number).slice(0, MAX_INCIDENTS).map((e) => e.id);
-    const incidents = (await this.store.getMany(ids)).filter((i) => i.teamId === teamId && i.followups.some((f) => f.doneAt === null && f.due !== null));
+    const members = (await this.store.setMembers(teamId, 'followups')).sort((a, b) => b.n - a.n).slice(0, MAX_INCIDENTS);
+    const incidents = (await this.store.fromSnapshots(members)).filter((i) => i.teamId === teamId && i.followups.some((f) => f.doneAt === null && f.due !== null));
     const access = this.ctx.access();
     const shown = await Promise.all(
       incidents.map(async (i) => {

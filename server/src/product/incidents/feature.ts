@@ -57,12 +57,13 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
     activate: async () => {
       reminders.register();
       declarer.register();
-      // Version 1 is the first layout: nothing to migrate yet, only the marker (idempotent).
-      // A future version migrates here, record by record with compare-and-set, before bumping it.
+      // Each version migrates here, record by record with compare-and-set, before bumping it.
       const version = await store.schemaVersion();
       if (version !== null && version > SCHEMA_VERSION) {
         ctx.log.warn('incident records are newer than this plugin version; reading them may fail', { stored: version, known: SCHEMA_VERSION });
       } else if (version !== SCHEMA_VERSION) {
+        const joined = await store.migrateToFollowupSets();
+        if (joined > 0) ctx.log.info('incidents with open follow-ups gathered in their team set', { incidents: joined });
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },

@@ -30,6 +30,10 @@ export interface Listed {
 
 /** Bounds the index reads of one page when many entries are filtered out (still O(page)). */
 const MAX_ROUNDS = 4;
+/** KV reads one list page may cost: the index head and two chunks, whatever the data size. */
+const PAGE_READS = 3;
+/** Index entries read per page, per entry shown: spares for the ones the caller may not see. */
+const SPARE = 3;
 /** Channels asked about at once when metrics check what the reader may see. */
 const CHECK_BATCH = 32;
 
@@ -80,11 +84,11 @@ export class IncidentQueries {
       .sort((a, b) => b.n - a.n);
     const items: Incident[] = [];
     let read = 0;
-    // Open only as many records as the page still needs; hidden or stale ones make it read on.
+    // The set's snapshots, newest first, until the page is full; hidden or stale ones read on.
     for (let round = 0; round < MAX_ROUNDS && items.length < filter.perPage && read < members.length; round++) {
       const batch = members.slice(read, read + filter.perPage - items.length);
       read += batch.length;
-      const records = (await this.store.getMany(batch.map((m) => m.id))).sort((a, b) => b.number - a.number);
+      const records = (await this.store.fromSnapshots(batch)).sort((a, b) => b.number - a.number);
       const shown = await Promise.all(records.map(wanted));
       items.push(...records.filter((_, n) => shown[n]));
     }
@@ -96,17 +100,20 @@ export class IncidentQueries {
       (filter.state === 'all' ? t['ph'] !== 'pending' && t['ph'] !== 'void' : t['ph'] === filter.state) &&
       (filter.severity === null || t['sev'] === filter.severity) &&
       (filter.commanderId === null || t['cmd'] === filter.commanderId);
+    // One index read of spare entries (within PAGE_READS KV reads whatever the data size), then
+    // only as many access checks as the page still needs; a page hidden mostly by privacy or a
+    // sparse filter comes back short, with its cursor.
+    const page = await this.store.page(filter.teamId, { before: filter.before, limit: filter.perPage * SPARE, match, maxReads: PAGE_READS });
+    const records = (await this.store.fromSnapshots(page.entries)).sort((a, b) => b.number - a.number);
     const items: Incident[] = [];
-    let before = filter.before;
-    for (let round = 0; round < MAX_ROUNDS && items.length < filter.perPage; round++) {
-      const page = await this.store.page(filter.teamId, { before, limit: filter.perPage - items.length, match });
-      const records = (await this.store.getMany(page.entries.map((e) => e.id))).sort((a, b) => b.number - a.number);
-      const shown = await Promise.all(records.map(wanted));
-      items.push(...records.filter((_, n) => shown[n]));
-      before = page.next;
-      if (before === null) break;
+    let used = 0;
+    while (items.length < filter.perPage && used < records.length) {
+      const batch = records.slice(used, used + filter.perPage - items.length);
+      used += batch.length;
+      const shown = await Promise.all(batch.map(wanted));
+      items.push(...batch.filter((_, n) => shown[n]));
     }
-    return { items, next: before };
+    return { items, next: used < records.length ? records[used - 1]!.number - 1 : page.next };
   }
 
   /**
@@ -116,9 +123,7 @@ export class IncidentQueries {
    */
   async hiddenActive(caller: Caller, teamId: string): Promise<number> {
     await requireTeamReader(caller.access, caller.userId, teamId);
-    const records = (await this.store.getMany((await this.store.setMembers(teamId, 'active')).map((m) => m.id))).filter(
-      (i) => i.teamId === teamId && isOpen(i.phase),
-    );
+    const records = (await this.store.setRecords(teamId, 'active')).filter((i) => i.teamId === teamId && isOpen(i.phase));
     const seen = await Promise.all(records.map((i) => canSee(caller.access, caller.userId, i)));
     return seen.filter((s) => !s).length;
   }
@@ -139,19 +144,18 @@ export class IncidentQueries {
    * Lines for `/infra owe`, in the user's time zone: every role the user holds in an active
    * incident (commander, scribe, comms), with the commander's status update — overdue or when due;
    * then the user's open follow-ups, the overdue ones marked. Candidates come from the team's
-   * active set and the index tags (open follow-ups), so only those records are opened; an incident
+   * active set and the follow-ups set, whose snapshots are read (two KV calls); an incident
    * the user may not see now (they left its channel, it turned private) is left out.
    */
   async owedBy(caller: Caller, teamId: string): Promise<string[]> {
     const userId = caller.userId;
-    const [active, tags, user] = await Promise.all([
-      this.store.setMembers(teamId, 'active'),
-      this.store.allTags(teamId),
+    const [active, withFollowups, user] = await Promise.all([
+      this.store.setRecords(teamId, 'active'),
+      this.store.setRecords(teamId, 'followups'),
       this.ctx.api.getUser(userId).catch(() => null),
     ]);
     const zone = userTimeZone(user?.Timezone);
-    const withFollowups = tags.filter((e) => typeof e.tags['fu'] === 'number' && e.tags['fu'] > 0).map((e) => e.id);
-    const records = (await this.store.getMany([...new Set([...active.map((m) => m.id), ...withFollowups])]))
+    const records = [...new Map([...active, ...withFollowups].map((i) => [i.id, i])).values()]
       .filter((i) => i.teamId === teamId)
       .sort((a, b) => a.number - b.number);
     const now = this.ctx.now();

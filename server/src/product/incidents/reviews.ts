@@ -30,8 +30,7 @@ export class IncidentReviews implements IncidentReviewSource {
   ) {}
 
   async pendingReview(teamId: string, reader: Reader): Promise<Listed<IncidentReviewItem>> {
-    const members = await this.store.setMembers(teamId, 'review');
-    const pending = (await this.store.getMany(members.map((m) => m.id)))
+    const pending = (await this.store.setRecords(teamId, 'review'))
       .filter((i) => i.teamId === teamId && needsReview(i))
       .sort((a, b) => (a.milestones.resolved ?? 0) - (b.milestones.resolved ?? 0));
     const access = this.ctx.access();

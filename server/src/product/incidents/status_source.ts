@@ -26,11 +26,11 @@ export class IncidentStatus implements IncidentStatusSource {
   async customerFacing(teamId: string, since: number): Promise<{ active: PublicIncident[]; recent: PublicIncident[] }> {
     const [activeIds, resolved] = await Promise.all([
       this.store.setMembers(teamId, 'active'),
-      this.store.page(teamId, { before: null, limit: RECENT_MAX, match: (t) => t['ph'] === 'resolved' }),
+      this.store.page(teamId, { before: null, limit: RECENT_MAX, match: (t) => t['ph'] === 'resolved', maxReads: 2 }),
     ]);
     // The set keeps the order incidents became active in: the newest ACTIVE_MAX are the ones shown.
     const newest = [...activeIds].sort((a, b) => b.n - a.n).slice(0, ACTIVE_MAX);
-    const records = await this.store.getMany([...newest.map((m) => m.id), ...resolved.entries.map((e) => e.id)]);
+    const records = await this.store.fromSnapshots([...newest, ...resolved.entries]);
     const shown = records.filter((i) => i.teamId === teamId && i.customerFacing && i.publicStatus !== '');
     const item = (i: Incident): PublicIncident => ({
       reference: reference(i.number),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChunkedIndex, type IndexPage, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
-import { isOpen, needsReview, tagsOf } from './lifecycle';
+import { isOpen, needsReview, openFollowups, tagsOf } from './lifecycle';
 import { state } from './messages';
 import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
 
@@ -12,27 +12,31 @@ import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema 
  * | Key                              | Value                                                        | Written when                      |
  * |----------------------------------|--------------------------------------------------------------|-----------------------------------|
  * | `inc:schema`                     | `{v, version}` schema version of the records below           | activation (migration)            |
- * | `inc:t:<teamId>:h`               | ChunkedIndex head `{v, count}`: the team's INC sequence       | declaration (number reserved)     |
- * | `inc:t:<teamId>:c<k>`            | ChunkedIndex chunk: `{id, o = number-1, t: tags}` ×100        | every change (tags re-synced)     |
+ * | `inc:t:<teamId>:h`               | ChunkedIndex head: the team's INC sequence, newest entries    | declaration, every change         |
+ * | `inc:t:<teamId>:c<k>`            | ChunkedIndex chunk: `{id, o = number-1, t: tags, d: snapshot}`| every change (entry re-synced)    |
  * | `inc:r:<incidentId>`             | the incident record (records.ts `incidentSchema`)             | every change (compare-and-set)    |
  * | `inc:ch:<channelId>`             | `{v, incidentId}`: which incident a channel belongs to       | declaration                       |
  * | `inc:tl:<incidentId>:<k>`        | `{v, entries}`: timeline entries with seq k*50 … k*50+49      | from the record's outbox, by 10s  |
- * | `inc:set:<teamId>:active`        | `{v, members: [{id, n}]}`: the team's active incidents       | declare, resolve, reopen          |
- * | `inc:set:<teamId>:review`        | `{v, members: [{id, n}]}`: resolved, awaiting review          | resolve, reopen, reviewed         |
+ * | `inc:set:<teamId>:active`        | `{v, members: [{id, n, d}]}`: the team's active incidents    | every change of a member          |
+ * | `inc:set:<teamId>:review`        | `{v, members: [{id, n, d}]}`: resolved, awaiting review       | every change of a member          |
+ * | `inc:set:<teamId>:followups`     | `{v, members: [{id, n, d}]}`: with open follow-ups (/infra owe)| every change of a member         |
  * | `sched:job:incident-reminder:<id>` | scheduler job: the next status-update reminder             | declare, status, severity, resolve|
  * | `sched:job:incident-setup:<id>`  | scheduler job: finishes or removes an interrupted declaration | declaration                       |
  *
  * Tags in the team index (`t`, lifecycle.ts `tagsOf`): ph phase, sev severity, ch channel id,
  * cmd commander, at declared at, ack MTTA minutes, ttr MTTR minutes, fu open follow-ups, rv
- * awaiting review. A page opens only the records it returns (O(page) keys); metrics read tags
- * only (one key per 100 incidents) and ask the channel of each whether the reader may see it.
- * The record is the truth: tags and sets are derived and re-synced after every write; readers
- * re-check the record. Entries written by older versions also carry `priv`, which nothing reads:
+ * awaiting review. Index entries and set members carry a snapshot `d` of the record (without its
+ * outbox), so a list page reads the index or a set and no record: at most three KV calls. Metrics
+ * read tags only and ask the channel of each whether the reader may see it. The record is the
+ * truth: tags, snapshots and sets are derived and re-synced after every write (sync re-reads the
+ * record and repeats until it saw the latest rev; a set never takes an older rev than it has),
+ * and a member or entry without a readable snapshot (older versions) is read from its record. Entries written by older versions also carry `priv`, which nothing reads:
  * privacy is always the channel's live type.
  */
 
 export const TIMELINE_CHUNK = 50;
-export const SCHEMA_VERSION = 1;
+/** 2: the follow-ups set exists (built from the index tags by migrateToFollowupSets). */
+export const SCHEMA_VERSION = 2;
 
 const recordKey = (id: string): string => `inc:r:${id}`;
 const channelKey = (channelId: string): string => `inc:ch:${channelId}`;
@@ -42,11 +46,14 @@ export const SCHEMA_KEY = 'inc:schema';
 
 const channelLinkSchema = z.object({ v: z.literal(1), incidentId: z.string() });
 const timelineChunkSchema = z.object({ v: z.literal(1), entries: z.array(timelineEntrySchema) });
-const setSchema = z.object({ v: z.literal(1), members: z.array(z.object({ id: z.string(), n: z.number().int().positive() })) });
+const setSchema = z.object({ v: z.literal(1), members: z.array(z.object({ id: z.string(), n: z.number().int().positive(), d: z.unknown().optional() })) });
 export type SetMember = z.output<typeof setSchema>['members'][number];
 export const schemaVersionSchema = z.object({ v: z.literal(1), version: z.number().int().positive() });
 
-export type SetName = 'active' | 'review';
+export type SetName = 'active' | 'review' | 'followups';
+
+/** What lists keep of a record: all of it but the outbox (timeline entries still to be filed). */
+export const snapshotOf = (incident: Incident): Incident => ({ ...incident, outbox: [] });
 
 export class IncidentStore {
   constructor(
@@ -126,8 +133,8 @@ export class IncidentStore {
   /** The id of the team's incident with this number (one chunk read), or null. */
   async idForNumber(teamId: string, number: number): Promise<string | null> {
     if (!Number.isSafeInteger(number) || number < 1) return null;
-    // The newest entry below `number` is the number's own when it was filed (head + one chunk read).
-    const { entries } = await this.index(teamId).page({ before: number, limit: 1, maxChunks: 1 });
+    // The newest entry below `number` is the number's own when it was filed (its chunk, or the head).
+    const { entries } = await this.index(teamId).page({ before: number, limit: 1, maxReads: 2 });
     const entry = entries[0];
     return entry && entry.o === number - 1 && entry.t['ph'] !== 'void' ? entry.id : null;
   }
@@ -186,9 +193,10 @@ export class IncidentStore {
       // write; only a just-declared incident cannot be in the review set yet.
       const skipReview = round === 0 && options.justDeclared === true;
       await Promise.all([
-        this.index(current.teamId).put(current.number - 1, current.id, tagsOf(current)),
+        this.index(current.teamId).put(current.number - 1, current.id, tagsOf(current), snapshotOf(current)),
         this.setMembership('active', current, isOpen(current.phase)),
         skipReview ? null : this.setMembership('review', current, needsReview(current)),
+        this.setMembership('followups', current, openFollowups(current) > 0),
       ]);
       const latest: Incident | null = await this.get(current.id);
       if (!latest || latest.rev === current.rev) return;
@@ -201,23 +209,66 @@ export class IncidentStore {
     return (await this.kv.get(setKey(teamId, set), setSchema))?.members ?? [];
   }
 
-  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<void> {
-    await this.kv.update(setKey(incident.teamId, set), setSchema, (current) => {
-      const members = current?.members ?? [];
-      if (members.some((m) => m.id === incident.id) === member) return UNCHANGED;
-      return {
-        v: 1 as const,
-        members: member ? [...members, { id: incident.id, n: incident.number }] : members.filter((m) => m.id !== incident.id),
-      };
+  /** The set's incidents from the members' snapshots (records read only for members without one). */
+  async setRecords(teamId: string, set: SetName): Promise<Incident[]> {
+    return this.fromSnapshots(await this.setMembers(teamId, set));
+  }
+
+  /**
+   * Incidents from snapshots carried by index entries or set members; those without a readable
+   * snapshot (written by older versions) are read from their record and re-synced, so the next
+   * read finds the snapshot.
+   */
+  async fromSnapshots(items: ReadonlyArray<{ id: string; d?: unknown }>): Promise<Incident[]> {
+    const parsed = items.map((m) => incidentSchema.safeParse(m.d));
+    const missing = items.filter((_, k) => !parsed[k]!.success).map((m) => m.id);
+    const read = new Map((await this.getMany(missing)).map((i) => [i.id, i]));
+    for (const incident of read.values()) await this.sync(incident);
+    return items.flatMap((m, k) => {
+      const p = parsed[k]!;
+      const incident = p.success ? p.data : read.get(m.id);
+      return incident && incident.id === m.id ? [incident] : [];
     });
   }
 
-  page(teamId: string, options: { before: number | null; limit: number; match: (tags: IndexTags) => boolean }): Promise<IndexPage> {
+  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<void> {
+    await this.kv.update(setKey(incident.teamId, set), setSchema, (current) => {
+      const members = current?.members ?? [];
+      const at = members.findIndex((m) => m.id === incident.id);
+      if (!member) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.id !== incident.id) };
+      // A set never goes back to an older rev (another node's sync may have put a newer one).
+      const held = at < 0 ? null : incidentSchema.safeParse(members[at]!.d);
+      if (held?.success && held.data.rev >= incident.rev) return UNCHANGED;
+      const entry = { id: incident.id, n: incident.number, d: snapshotOf(incident) };
+      return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
+    });
+  }
+
+  page(teamId: string, options: { before: number | null; limit: number; match: (tags: IndexTags) => boolean; maxReads?: number }): Promise<IndexPage> {
     return this.index(teamId).page(options);
   }
 
   async allTags(teamId: string): Promise<Array<{ id: string; number: number; tags: IndexTags }>> {
     return (await this.index(teamId).all()).map((e) => ({ id: e.id, number: e.o + 1, tags: e.t }));
+  }
+
+  /**
+   * Version 1 → 2: every team's incidents with open follow-ups join the follow-ups set (found by
+   * the index tags, once). Idempotent, so nodes racing on activation do no harm.
+   */
+  async migrateToFollowupSets(): Promise<number> {
+    let joined = 0;
+    for (const head of await this.kv.listKeys('inc:t:')) {
+      if (!head.endsWith(':h')) continue;
+      const teamId = head.slice('inc:t:'.length, -':h'.length);
+      const ids = (await this.allTags(teamId)).filter((e) => typeof e.tags['fu'] === 'number' && e.tags['fu'] > 0).map((e) => e.id);
+      for (const incident of await this.getMany(ids)) {
+        if (incident.teamId !== teamId || openFollowups(incident) === 0) continue;
+        await this.setMembership('followups', incident, true);
+        joined++;
+      }
+    }
+    return joined;
   }
 
   async schemaVersion(): Promise<number | null> {

@@ -138,7 +138,7 @@ test('L1: an automatic reveal also needs two scores', async () => {
   f.h.close();
 });
 
-test('L5: a score writes the idea and the scorer’s own owed set — no team-wide key', async () => {
+test('L5: a score writes the idea, the scorer’s own set and the idea’s two list entries — no team-wide set', async () => {
   const f = await teamFixture();
   await f.cmd(f.alice, '/pick add One');
   await f.cmd(f.alice, '/pick add Two');
@@ -149,10 +149,15 @@ test('L5: a score writes the idea and the scorer’s own owed set — no team-wi
     return original(key, value, options);
   };
   await f.cmd(f.bob, '/pick score 2 payoff=5 cost=5');
-  assert.deepEqual(written.sort(), [`pick:i:${f.team.Id}:2`, `pick:owe:${f.team.Id}:${f.bob.Id}`]);
+  // The list entries (the channel's and the team's index heads) carry the "n scored" count.
+  const lists = [`pick:ch:${f.town.Id}:h`, `pick:tm:${f.team.Id}:h`];
+  assert.deepEqual(written.sort(), [...lists, `pick:i:${f.team.Id}:2`, `pick:owe:${f.team.Id}:${f.bob.Id}`].sort());
   written.length = 0;
   await f.cmd(f.dave, '/pick score 2 payoff=5 cost=5');
-  assert.deepEqual(written, [`pick:i:${f.team.Id}:2`], 'someone not asked touches only the idea');
+  assert.deepEqual(written.sort(), [...lists, `pick:i:${f.team.Id}:2`, `pick:owe:${f.team.Id}:${f.dave.Id}`].sort(), 'someone not asked keeps their score in their own set');
+  written.length = 0;
+  await f.cmd(f.dave, '/pick score 2 payoff=6 cost=5');
+  assert.deepEqual(written.sort(), [`pick:i:${f.team.Id}:2`, `pick:owe:${f.team.Id}:${f.dave.Id}`].sort(), 'a changed score leaves the count, so the lists stay');
   assert.equal(f.world.kv.list(0, 10_000).some((k) => k.startsWith('pick:open:')), false);
   f.h.close();
 });

@@ -1,16 +1,14 @@
-import { ideaReference, type Quadrant } from '../contract/pick';
+import { type IdeaView, ideaReference, type Quadrant } from '../contract/pick';
 import { BOARD, resultNumbers } from './messages';
-import type { Idea } from './records';
-import { statusOf } from './store';
 
 /**
  * The `/pick board` chart as text: a 10×10 grid (payoff up, cost right) split at the threshold,
  * each revealed idea a letter (oldest idea first, so a letter stays put as others are revealed),
  * with the quadrant lists and the ideas still being scored below.
  */
-export function renderBoard(channelName: string, ideas: readonly Idea[], threshold: number): string {
-  const revealed = ideas.filter((i) => statusOf(i) === 'revealed').sort((a, b) => a.number - b.number);
-  const open = ideas.filter((i) => statusOf(i) === 'open');
+export function renderBoard(channelName: string, ideas: readonly IdeaView[], threshold: number): string {
+  const revealed = ideas.filter((i) => i.status === 'revealed').sort((a, b) => a.number - b.number);
+  const open = ideas.filter((i) => i.status === 'open');
   const letters = new Map(revealed.map((idea, k) => [idea.number, markerFor(k)]));
   const lines = [BOARD.heading(channelName, threshold, revealed.length, open.length)];
   if (revealed.length > 0) lines.push('```', ...grid(revealed, letters, threshold), '```');
@@ -25,7 +23,7 @@ export function renderBoard(channelName: string, ideas: readonly Idea[], thresho
   return lines.join('\n');
 }
 
-function grid(ideas: readonly Idea[], letters: Map<number, string>, threshold: number): string[] {
+function grid(ideas: readonly IdeaView[], letters: Map<number, string>, threshold: number): string[] {
   const cells = new Map<string, string[]>();
   for (const idea of ideas) {
     const r = idea.revealed!;

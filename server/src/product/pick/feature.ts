@@ -26,6 +26,8 @@ export function createPickFeature(ctx: ProductContext, rfcs: RfcTitlePort): Pick
     activate: async () => {
       const moved = await store.migrateLegacyOpenSets(ctx.now());
       if (moved > 0) ctx.log.info('PICK: open ideas moved to per-person owed sets', { ideas: moved });
+      const scored = await store.migrateScoredSets(ctx.now());
+      if (scored > 0) ctx.log.info("PICK: open ideas' scores copied to their scorers' sets", { ideas: scored });
     },
     owedBy: (userId, teamId) => service.owedBy(userId, teamId),
     userHasLeftChannel: (member) => service.memberLeft(member.ChannelId, member.UserId),

@@ -34,11 +34,11 @@ export function pickHttp(router: Router, ctx: ProductContext, pick: PickService)
 
   serveRoute(router, R.list, async ({ userId: user, params: { teamId }, query }) => {
     const access = ctx.access();
-    const page = { filter: query.filter ?? 'all', before: cursorOf(query.cursor), limit: query.per_page ?? PAGE_SIZE_DEFAULT } as const;
+    const page = { filter: query.filter ?? 'all', before: cursorOf(query.cursor), limit: query.per_page ?? PAGE_SIZE_DEFAULT, viewer: true } as const;
     const { ideas, next } = query.channel_id
       ? await pick.channelPage(access, user, query.channel_id, teamId, page)
       : await pick.teamPage(access, user, teamId, page);
-    return { items: ideas.map((i) => ideaView(i, user)), nextCursor: next === null ? null : String(next), threshold: parseSettings(ctx.settings()).threshold };
+    return { items: ideas, nextCursor: next === null ? null : String(next), threshold: parseSettings(ctx.settings()).threshold };
   });
 
   serveRoute(router, R.add, async ({ userId: user, params: { teamId }, body }) => view(await pick.add(ctx.access(), user, body.channel_id, body.title, teamId), user));

@@ -1,4 +1,4 @@
-import { IDEA_FILTERS, MIN_SCORES_TO_REVEAL, PICK_LIMITS, type Quadrant, QUADRANT_LABELS, ideaReference } from '../contract/pick';
+import { IDEA_FILTERS, type IdeaView, MIN_SCORES_TO_REVEAL, PICK_LIMITS, type Quadrant, QUADRANT_LABELS, ideaReference } from '../contract/pick';
 import { type ReferenceKind, rfcReference } from '../shared/references';
 import { utcStamp } from '../shared/time/duration';
 import type { Idea, RoundResult } from './records';
@@ -122,14 +122,13 @@ export function linked(n: number, rfc: number, rfcTitle: string, previous: numbe
 
 export const listTitle = (filter: string, team: boolean): string =>
   `**Ideas${filter === 'all' ? '' : ` — ${filter}`} ${team ? 'in this team' : 'in this channel'}**`;
-export const listLine = (idea: Idea): string => `- ${ref(idea.number)} ${idea.title} — ${summary(idea)}`;
+export const listLine = (idea: IdeaView): string => `- ${ref(idea.number)} ${idea.title} — ${summary(idea)}`;
 export const listEmpty = (more: boolean): string => (more ? 'None among the newest ideas looked at; older ones may match.' : 'None.');
 export const listMore = (filter: string, team: boolean, cursor: string): string => `More: \`/pick list ${filter}${team ? ' --team' : ''} --before ${cursor}\``;
 
-function summary(idea: Idea): string {
-  const status = statusOf(idea);
-  if (status === 'archived') return `archived: ${idea.archived!.reason}`;
-  if (status === 'open') return `being scored (${Object.keys(idea.scores).length}${idea.asked.length ? `/${idea.asked.length}` : ''})`;
+function summary(idea: IdeaView): string {
+  if (idea.status === 'archived') return `archived: ${idea.archived!.reason}`;
+  if (idea.status === 'open') return `being scored (${idea.scoredCount}${idea.askedCount ? `/${idea.askedCount}` : ''})`;
   const r = idea.revealed!;
   return `${QUADRANT_LABELS[r.quadrant]} · payoff ${r.payoff.median} · cost ${r.cost.median} · n=${r.count}${r.disputed ? ' · ⚠ disputed' : ''}`;
 }
@@ -208,6 +207,6 @@ export const BOARD = {
   axes: 'payoff   Possible → Implement (low cost)  |  Challenge / Kill (high cost)',
   quadrantHeading: (q: Quadrant) => `**${QUADRANT_LABELS[q]}** (${QUADRANT_HELP[q]})`,
   beingScored: '**Being scored**',
-  scoringLine: (idea: Idea) => `- ${ref(idea.number)} ${idea.title} — ${Object.keys(idea.scores).length}${idea.asked.length ? `/${idea.asked.length}` : ''} scored`,
+  scoringLine: (idea: IdeaView) => `- ${ref(idea.number)} ${idea.title} — ${idea.scoredCount}${idea.askedCount ? `/${idea.askedCount}` : ''} scored`,
   empty: 'No ideas yet: `/pick add <idea>`.',
 } as const;

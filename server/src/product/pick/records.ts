@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PICK_LIMITS, QUADRANTS, SCORE_MAX, SCORE_MIN } from '../contract/pick';
+import * as zm from 'zod/mini';
+import { type IdeaStatus, PICK_LIMITS, QUADRANTS, SCORE_MAX, SCORE_MIN, ideaView } from '../contract/pick';
 
 /**
  * PICK's stored records (see store.ts for where each lives). Every string and list has a bound,
@@ -54,6 +55,8 @@ export const ideaSchema = z.object({
 });
 export type Idea = z.output<typeof ideaSchema>;
 
+export const statusOf = (idea: Idea): IdeaStatus => (idea.archived ? 'archived' : idea.revealed ? 'revealed' : 'open');
+
 /** Titles kept in the derived sets are cut to this (the record has the full title). */
 export const REF_TITLE_MAX = 120;
 
@@ -78,12 +81,30 @@ export const agendaSetSchema = z.object({ v: z.literal(1), ideas: z.array(agenda
 export const OWED_SET_LIMIT = 200;
 export const owedRefSchema = z.object({ number: z.number().int().positive(), channelId: z.string().max(64) });
 export type OwedRef = z.output<typeof owedRefSchema>;
+/**
+ * The person's own newest scores (the round they were given in), so a list page shows "your score"
+ * from this one private key instead of opening every idea. Oldest leave first; a list then shows
+ * no score for them (the idea itself still does). Absent in sets written before it existed.
+ */
+export const SCORED_LIMIT = 200;
+export const myScoreSchema = z.object({ number: z.number().int().positive(), round: z.number().int().positive(), payoff: scoreValue, cost: scoreValue });
+export type MyScore = z.output<typeof myScoreSchema>;
 export const owedSetSchema = z.object({
   v: z.literal(1),
   ideas: z.array(owedRefSchema).max(OWED_SET_LIMIT),
   overflow: z.number().int().nonnegative(),
+  scored: z.array(myScoreSchema).max(SCORED_LIMIT).optional(),
 });
 export type OwedSet = z.output<typeof owedSetSchema>;
+
+/**
+ * What a list page shows of an idea, kept in the entries of the channel's and the team's index:
+ * the public view (aggregates only, as websocket events broadcast it), without the viewer's part.
+ * Derived from the record on every write; an entry that does not parse (written before summaries,
+ * or by a version with another view) is rebuilt from the record by the reader.
+ */
+export const ideaSummarySchema = zm.omit(ideaView, { viewer: true });
+export type IdeaSummary = zm.output<typeof ideaSummarySchema>;
 
 /** The set earlier versions kept per team (every open idea with its asked list); migrated away. */
 export const legacyOpenSetSchema = z.object({

@@ -1,7 +1,8 @@
-import { type IdeaFilter, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCORE_MAX, SCORE_MIN, ideaReference } from '../contract/pick';
+import { type IdeaFilter, type IdeaView, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCORE_MAX, SCORE_MIN, ideaReference } from '../contract/pick';
 import type { Access, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
+import type { IndexEntry } from '../shared/chunked_index';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import type { IdeaAgendaItem, Listed, Reader, RfcTitlePort } from '../shared/ports';
@@ -10,11 +11,11 @@ import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/menti
 import { checkText } from '../shared/text/limits';
 import { ERRORS, OWED, POSTS, USAGE } from './messages';
 import { type PickAction, pickPolicy } from './policy';
-import type { Idea, RoundResult } from './records';
+import { type Idea, type IdeaSummary, ideaSummarySchema, type RoundResult } from './records';
 import { type PickSettings, parseSettings } from './settings';
 import { roundResult } from './stats';
-import { onAgenda, type PickStore, quadrantOfIdea, statusOf, waitingOn } from './store';
-import { ideaView } from './views';
+import { onAgenda, type PickStore, quadrantOfIdea, waitingOn } from './store';
+import { ideaView, listedView, summaryOf } from './views';
 
 /**
  * PICK's use cases, in the order an idea lives them: added in a channel (its members are asked),
@@ -41,14 +42,19 @@ export interface PageQuery {
   /** An ordinal from the previous page's `next`. */
   before: number | null;
   limit: number;
+  /** Fill each idea's viewer part (the caller's score, their ask) from the caller's own set. */
+  viewer?: boolean;
 }
 export interface IdeaPage {
-  ideas: Idea[];
+  ideas: IdeaView[];
   next: number | null;
 }
 
+/** Index reads for one page (the head and one chunk): with the viewer's set, three KV calls. */
+const PAGE_READS = 2;
+
 /** Where an idea lives: its team and its channel (checked against the live channel on every read). */
-export const scopeOf = (idea: Idea): Scope => ({ teamId: idea.teamId, channelId: idea.channelId });
+export const scopeOf = (idea: Pick<Idea, 'teamId' | 'channelId'>): Scope => ({ teamId: idea.teamId, channelId: idea.channelId });
 
 export class PickService {
   constructor(
@@ -240,26 +246,53 @@ export class PickService {
   }
 
   /** The channel's live ideas for the chart: the newest BOARD_SIZE that are not archived. */
-  async board(access: Access, actor: string, channelId: string): Promise<{ channelName: string; teamId: string; ideas: Idea[] }> {
+  async board(access: Access, actor: string, channelId: string): Promise<{ channelName: string; teamId: string; ideas: IdeaView[] }> {
     const { ideas, teamId } = await this.channelPage(access, actor, channelId, null, { filter: 'all', before: null, limit: BOARD_SIZE });
     const channel = await access.channel(channelId);
     return { channelName: channel?.Name ?? channelId, teamId, ideas };
   }
 
   /**
-   * The index gives numbers; every record is loaded from the list's own team and kept only when
-   * it belongs to that team (and channel), matches the filter, and the actor can see it now.
+   * The index entries carry each idea's summary, so a page is the index (head and at most one
+   * chunk) and, for the viewer's part, the viewer's own set: at most three KV calls whatever the
+   * number of ideas. An idea is kept only when it belongs to the list's team (and channel), matches
+   * the filter, and the actor can see its channel now. Entries without a readable summary (written
+   * before summaries) are read from their record once, and their summary is put back.
    */
   private async page(access: Access, actor: string, teamId: string, channelId: string | null, query: PageQuery): Promise<IdeaPage> {
     const index = channelId ? this.store.channelIndex(channelId) : this.store.teamIndex(teamId);
     const match = filterOf(query.filter);
-    const page = await index.page({ before: query.before, limit: query.limit, match: (t) => match(String(t.s), typeof t.q === 'string' ? t.q : null) });
-    const records = await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)));
-    const candidates = records.filter(
-      (idea): idea is Idea =>
-        idea !== null && idea.teamId === teamId && (channelId === null || idea.channelId === channelId) && match(statusOf(idea), quadrantOfIdea(idea)),
+    const [page, mine] = await Promise.all([
+      index.page({ before: query.before, limit: query.limit, match: (t) => match(String(t.s), typeof t.q === 'string' ? t.q : null), maxReads: PAGE_READS }),
+      query.viewer ? this.store.owedBy(teamId, actor) : Promise.resolve(null),
+    ]);
+    const summaries = await this.summariesOf(teamId, page.entries);
+    const candidates = summaries.filter(
+      (idea): idea is IdeaSummary =>
+        idea !== null && idea.teamId === teamId && (channelId === null || idea.channelId === channelId) && match(idea.status, idea.revealed && !idea.archived ? idea.revealed.quadrant : null),
     );
-    return { ideas: await access.filterVisible(actor, candidates, scopeOf), next: page.next };
+    const visible = await access.filterVisible(actor, candidates, scopeOf);
+    return { ideas: visible.map((s) => listedView(s, mine)), next: page.next };
+  }
+
+  /** Each entry's summary; those missing or unreadable come from their record (and are repaired). */
+  private async summariesOf(teamId: string, entries: readonly IndexEntry[]): Promise<Array<IdeaSummary | null>> {
+    const parsed = entries.map((e) => ideaSummarySchema.safeParse(e.d));
+    const missing = entries.filter((_, k) => !parsed[k]!.success).map((e) => Number(e.id));
+    const records = new Map<number, Idea>();
+    if (missing.length > 0) {
+      for (const idea of await this.store.getMany(teamId, missing)) {
+        if (!idea || idea.teamId !== teamId) continue;
+        records.set(idea.number, idea);
+        await this.store.resync(idea);
+      }
+    }
+    return entries.map((e, k) => {
+      const p = parsed[k]!;
+      if (p.success) return p.data;
+      const idea = records.get(Number(e.id));
+      return idea ? summaryOf(idea) : null;
+    });
   }
 
   /** `/infra owe`: the newest asks waiting for the user's score that they can still see, oldest of them first. */

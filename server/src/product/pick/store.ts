@@ -7,13 +7,16 @@
  * |------------------------------|-----------------|-----------------------------------------------------------|
  * | pick:seq:<teamId>            | {v,last}        | team-scoped idea numbers (IDEA-12)                        |
  * | pick:i:<teamId>:<n>          | ideaSchema      | the idea: scores, rounds, link, archive                   |
- * | pick:ch:<channelId>:h / :c<k>| ChunkedIndex    | the channel's ideas, tags {s,q}                           |
- * | pick:tm:<teamId>:h / :c<k>   | ChunkedIndex    | the team's ideas, tags {s,q,ch}                           |
+ * | pick:ch:<channelId>:h / :c<k>| ChunkedIndex    | the channel's ideas, tags {s,q}, summary (list view)      |
+ * | pick:tm:<teamId>:h / :c<k>   | ChunkedIndex    | the team's ideas, tags {s,q,ch}, summary (list view)      |
  * | pick:owe:<teamId>:<userId>   | owedSetSchema   | ideas waiting for this person's score (/infra owe, leaves)|
+ * |                              |                 | and their newest scores (a list's "your score")           |
  * | pick:chal:<teamId>           | agendaSetSchema | live Challenges without an RFC and disputed ideas (agendas)|
  * | pick:migrated:owe            | {v,at}          | the per-team open sets of earlier versions are migrated   |
+ * | pick:migrated:scored         | {v,at}          | open ideas' scores are copied to their scorers' sets      |
  *
- * Tags: s = open|revealed|archived, q = quadrant or null, ch = channel id.
+ * Tags: s = open|revealed|archived, q = quadrant or null, ch = channel id. The summary lets a list
+ * page read the index alone (head + at most one chunk) and the viewer's own set.
  *
  * Why per-person owed sets: a score touches only the scorer's own key (no team-wide hot key for
  * every scorer to contend on), /infra owe reads one small key, and a leave reads the leaver's.
@@ -21,21 +24,25 @@
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
-import { ideaReference, type IdeaStatus } from '../contract/pick';
+import { ideaReference } from '../contract/pick';
 import {
   AGENDA_SET_LIMIT,
   type AgendaRef,
   agendaSetSchema,
   type Idea,
   ideaSchema,
+  statusOf,
   legacyOpenSetSchema,
   migrationMarkSchema,
   OWED_SET_LIMIT,
   type OwedRef,
+  type MyScore,
   type OwedSet,
   owedSetSchema,
   REF_TITLE_MAX,
+  SCORED_LIMIT,
 } from './records';
+import { summaryOf } from './views';
 import type { Quadrant } from './stats';
 
 const ideaKey = (teamId: string, n: number): string => `pick:i:${teamId}:${n}`;
@@ -43,10 +50,11 @@ const owedKey = (teamId: string, userId: string): string => `pick:owe:${teamId}:
 const agendaKey = (teamId: string): string => `pick:chal:${teamId}`;
 const LEGACY_OPEN_PREFIX = 'pick:open:';
 const MIGRATED_KEY = 'pick:migrated:owe';
+const SCORED_MIGRATED_KEY = 'pick:migrated:scored';
 /** Owed-set writes in flight at once when a round asks a whole channel. */
 const FAN_OUT = 8;
 
-export const statusOf = (idea: Idea): IdeaStatus => (idea.archived ? 'archived' : idea.revealed ? 'revealed' : 'open');
+export { statusOf } from './records';
 export const quadrantOfIdea = (idea: Idea): Quadrant | null => (idea.archived ? null : (idea.revealed?.quadrant ?? null));
 /** People asked this round who have not scored yet. */
 export const waitingOn = (idea: Idea): string[] => (statusOf(idea) === 'open' ? idea.asked.filter((id) => !idea.scores[id]) : []);
@@ -74,9 +82,11 @@ export class PickStore {
   /** Number → index entries → record: a crash part-way leaves at most an index entry readers skip. */
   async create(draft: NewIdea): Promise<Idea> {
     const number = await this.kv.nextSequence(`pick:seq:${draft.teamId}`);
-    const tags = tagsOf({ ...draft, v: 1, number, channelOrdinal: 0, teamOrdinal: 0 });
-    const channelOrdinal = await this.channelIndex(draft.channelId).append(String(number), tags);
-    const teamOrdinal = await this.teamIndex(draft.teamId).append(String(number), { ...tags, ch: draft.channelId });
+    const provisional: Idea = { ...draft, v: 1, number, channelOrdinal: 0, teamOrdinal: 0 };
+    const tags = tagsOf(provisional);
+    const summary = summaryOf(provisional);
+    const channelOrdinal = await this.channelIndex(draft.channelId).append(String(number), tags, summary);
+    const teamOrdinal = await this.teamIndex(draft.teamId).append(String(number), { ...tags, ch: draft.channelId }, summary);
     const idea: Idea = { ...draft, v: 1, number, channelOrdinal, teamOrdinal };
     if (!(await this.kv.insert(ideaKey(draft.teamId, number), ideaSchema, idea))) {
       throw new Error(`${ideaKey(draft.teamId, number)} already exists`);
@@ -112,11 +122,17 @@ export class PickStore {
   }
 
   private async sync(before: Idea, after: Idea): Promise<void> {
-    // Always put (a read when nothing changed): it also repairs tags a crash left behind.
-    const tags = tagsOf(after);
-    await this.channelIndex(after.channelId).put(after.channelOrdinal, String(after.number), tags);
-    await this.teamIndex(after.teamId).put(after.teamOrdinal, String(after.number), { ...tags, ch: after.channelId });
+    // Always put (a read when nothing changed): it also repairs entries a crash left behind.
+    await this.resync(after);
     await this.syncDerived(before, after);
+  }
+
+  /** Puts the idea's tags and summary into both its index entries (also the readers' lazy repair). */
+  async resync(idea: Idea): Promise<void> {
+    const tags = tagsOf(idea);
+    const summary = summaryOf(idea);
+    await this.channelIndex(idea.channelId).put(idea.channelOrdinal, String(idea.number), tags, summary);
+    await this.teamIndex(idea.teamId).put(idea.teamOrdinal, String(idea.number), { ...tags, ch: idea.channelId }, summary);
   }
 
   /** Owed sets of the people whose ask changed, and the agenda set when the idea's place on it did. */
@@ -124,11 +140,18 @@ export class PickStore {
     const was = new Set(before ? waitingOn(before) : []);
     const is = new Set(waitingOn(after));
     const ref: OwedRef = { number: after.number, channelId: after.channelId };
-    const changes: Array<[string, boolean]> = [
+    const owed = new Map<string, boolean>([
       ...[...is].filter((u) => !was.has(u)).map((u): [string, boolean] => [u, true]),
       ...[...was].filter((u) => !is.has(u)).map((u): [string, boolean] => [u, false]),
-    ];
-    await inBatches(changes, FAN_OUT, ([userId, add]) => this.updateOwed(after.teamId, userId, ref, add));
+    ]);
+    // A new or changed score goes to its scorer's own set in the same write as their ask.
+    const scorers = Object.entries(after.scores).filter(([u, s]) => {
+      const old = before?.scores[u];
+      return !old || old.payoff !== s.payoff || old.cost !== s.cost || before?.round !== after.round;
+    });
+    const scored = new Map(scorers.map(([u, s]): [string, MyScore] => [u, { number: after.number, round: after.round, payoff: s.payoff, cost: s.cost }]));
+    const people = [...new Set([...owed.keys(), ...scored.keys()])];
+    await inBatches(people, FAN_OUT, (userId) => this.updateOwed(after.teamId, userId, ref, owed.get(userId), scored.get(userId)));
 
     const wasOn = before !== null && onAgenda(before);
     const isOn = onAgenda(after);
@@ -138,19 +161,13 @@ export class PickStore {
     }
   }
 
-  private async updateOwed(teamId: string, userId: string, ref: OwedRef, add: boolean): Promise<void> {
+  /** `add`: file (true) or answer (false) the ask, undefined to leave it; `score`: the person's new score. */
+  private async updateOwed(teamId: string, userId: string, ref: OwedRef, add: boolean | undefined, score?: MyScore): Promise<void> {
     await this.kv.update(owedKey(teamId, userId), owedSetSchema, (set) => {
-      const ideas = set?.ideas ?? [];
-      const present = ideas.some((i) => i.number === ref.number);
-      if (add === present) return UNCHANGED;
-      if (!add) {
-        const left = ideas.filter((i) => i.number !== ref.number);
-        // Once every listed ask is answered, the overflow count is as stale as it can get.
-        return { v: 1 as const, ideas: left, overflow: left.length === 0 ? 0 : (set?.overflow ?? 0) };
-      }
-      // Full: the oldest ask leaves the list and is counted (reported by /infra owe, never silent).
-      const full = ideas.length >= OWED_SET_LIMIT;
-      return { v: 1 as const, ideas: [...(full ? ideas.slice(1) : ideas), ref], overflow: (set?.overflow ?? 0) + (full ? 1 : 0) };
+      const asks = withAsk(set, ref, add);
+      const scored = score ? withScore(set?.scored, score) : set?.scored;
+      if (asks === null && scored === set?.scored) return UNCHANGED;
+      return { v: 1 as const, ...(asks ?? { ideas: set?.ideas ?? [], overflow: set?.overflow ?? 0 }), ...(scored ? { scored } : {}) };
     });
   }
 
@@ -197,6 +214,54 @@ export class PickStore {
     await this.kv.update(MIGRATED_KEY, migrationMarkSchema, (cur) => cur ?? { v: 1 as const, at: now });
     return moved;
   }
+
+  /**
+   * Once per installation: sets written before they kept their owner's scores learn the scores
+   * given to open ideas (the ones a list shows "your score" for), and those ideas' index entries
+   * get their summary. Idempotent (a score already there is rewritten as itself), so racing nodes
+   * do no harm; older entries get their summary when a reader first meets them.
+   */
+  async migrateScoredSets(now: number): Promise<number> {
+    if (await this.kv.get(SCORED_MIGRATED_KEY, migrationMarkSchema).catch(() => null)) return 0;
+    let ideas = 0;
+    for (const head of await this.kv.listKeys('pick:tm:')) {
+      if (!head.endsWith(':h')) continue;
+      const teamId = head.slice('pick:tm:'.length, -':h'.length);
+      const open = await this.teamIndex(teamId).all((t) => t.s === 'open');
+      for (const idea of await this.getMany(teamId, open.map((e) => Number(e.id)))) {
+        if (!idea || idea.teamId !== teamId) continue;
+        await this.resync(idea);
+        const ref: OwedRef = { number: idea.number, channelId: idea.channelId };
+        await inBatches(Object.entries(idea.scores), FAN_OUT, ([userId, s]) =>
+          this.updateOwed(teamId, userId, ref, undefined, { number: idea.number, round: idea.round, payoff: s.payoff, cost: s.cost }),
+        );
+        ideas++;
+      }
+    }
+    await this.kv.update(SCORED_MIGRATED_KEY, migrationMarkSchema, (cur) => cur ?? { v: 1 as const, at: now });
+    return ideas;
+  }
+}
+
+/** The owed list with the ask filed or answered, or null when that changes nothing. */
+function withAsk(set: OwedSet | null, ref: OwedRef, add: boolean | undefined): Pick<OwedSet, 'ideas' | 'overflow'> | null {
+  if (add === undefined) return null;
+  const ideas = set?.ideas ?? [];
+  const present = ideas.some((i) => i.number === ref.number);
+  if (add === present) return null;
+  if (!add) {
+    const left = ideas.filter((i) => i.number !== ref.number);
+    // Once every listed ask is answered, the overflow count is as stale as it can get.
+    return { ideas: left, overflow: left.length === 0 ? 0 : (set?.overflow ?? 0) };
+  }
+  // Full: the oldest ask leaves the list and is counted (reported by /infra owe, never silent).
+  const full = ideas.length >= OWED_SET_LIMIT;
+  return { ideas: [...(full ? ideas.slice(1) : ideas), ref], overflow: (set?.overflow ?? 0) + (full ? 1 : 0) };
+}
+
+/** The person's scores with this one newest (one per idea; the oldest leave beyond the limit). */
+function withScore(scored: readonly MyScore[] | undefined, score: MyScore): MyScore[] {
+  return [...(scored ?? []).filter((s) => s.number !== score.number), score].slice(-SCORED_LIMIT);
 }
 
 const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: quadrantOfIdea(idea) });

@@ -1,6 +1,5 @@
 import { type IdeaView, ideaReference } from '../contract/pick';
-import type { Idea } from './records';
-import { statusOf } from './store';
+import { type Idea, type IdeaSummary, type OwedSet, statusOf } from './records';
 
 /**
  * An idea as clients see it: aggregates only. `viewer` is the caller's own part (their score this
@@ -33,4 +32,21 @@ export function ideaView(idea: Idea, viewer: string | null): IdeaView {
         }
       : null,
   };
+}
+
+/** The page-shaped summary kept in the index entries: the public view without the viewer's part. */
+export function summaryOf(idea: Idea): IdeaSummary {
+  const { viewer: _none, ...summary } = ideaView(idea, null);
+  return summary;
+}
+
+/**
+ * A listed idea as its viewer sees it: the summary, and the viewer's part from their own owed set
+ * (asks waiting for their score, their newest scores), never from anyone else's.
+ */
+export function listedView(summary: IdeaSummary, mine: OwedSet | null): IdeaView {
+  if (!mine) return { ...summary, viewer: null };
+  const score = mine.scored?.find((s) => s.number === summary.number && s.round === summary.round);
+  const waiting = summary.status === 'open' && !score && mine.ideas.some((r) => r.number === summary.number);
+  return { ...summary, viewer: { myScore: score ? { payoff: score.payoff, cost: score.cost } : null, awaitingMyScore: waiting } };
 }

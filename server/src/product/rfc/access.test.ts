@@ -232,19 +232,21 @@ test('M6/L8: concerns, reviewers and every text have limits, named in the error'
   f.h.close();
 });
 
-test('a corrupt RFC record is skipped by lists, agendas and /infra owe, and listed for /infra doctor', async () => {
+test('a corrupt RFC record: lists, agendas and /infra owe show its last snapshot; opening it is refused and it is listed for /infra doctor', async () => {
   const f = await teamFixture();
   await f.cmd(f.alice, '/rfc new Broken');
   await f.cmd(f.alice, '/rfc new Fine');
   await f.cmd(f.alice, '/rfc review 1 @bob');
   await f.cmd(f.alice, '/rfc review 2 @bob');
   await f.h.api.kvSet(`rfc:r:${f.team.Id}:1`, new TextEncoder().encode('{"v":1,"title":'));
+  // Lists, agendas and /infra owe read the snapshots kept beside the index, not the records.
   const listed = await f.cmd(f.bob, '/rfc list');
   assert.match(listed, /RFC-002 Fine/);
-  assert.doesNotMatch(listed, /RFC-001/);
+  assert.match(listed, /RFC-001 Broken/);
   assert.match(await f.cmd(f.bob, '/infra owe'), /Review RFC-002/);
   const agenda = await new RfcService(f.h.ctx, { title: async () => '', link: async () => ({ previous: null }) }).inReview(f.team.Id, { userId: f.bob.Id });
-  assert.deepEqual(agenda.items.map((i) => i.reference), ['RFC-002']);
+  assert.deepEqual(agenda.items.map((i) => i.reference).sort(), ['RFC-001', 'RFC-002']);
+  assert.match(await f.cmd(f.bob, '/rfc show 1'), /Something went wrong on our side; it has been logged/);
   assert.deepEqual((await listCorruptRecords(f.h.ctx.kv)).map((r) => r.key), [`rfc:r:${f.team.Id}:1`]);
   f.h.close();
 });

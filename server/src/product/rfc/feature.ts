@@ -14,7 +14,11 @@ export function createRfcFeature(ctx: ProductContext, ideas: IdeaLinkPort): Feat
     name: 'rfc',
     commands: [rfcCommand(service, ctx.now)],
     routes: (router) => rfcRoutes(router, service),
-    activate: async () => service.registerJobs(),
+    activate: async () => {
+      service.registerJobs();
+      const moved = await service.migrateOpenSets();
+      if (moved > 0) ctx.log.info('RFC: open RFCs gathered in their team set', { rfcs: moved });
+    },
     owedBy: (userId, teamId) => service.owedBy(userId, teamId),
     reviews: service,
     titles: service,

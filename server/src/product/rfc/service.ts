@@ -11,7 +11,7 @@ import { addSeats, answer, delegate, evaluate, type Gate, GateRefusal, newGate, 
 import { checkCount, checkText } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { Approvers } from './approvers';
-import { allowedFrom, OPEN_STATUSES, type RfcAction, type RfcGuard, type RfcStatus, RFC_TRANSITIONS } from './lifecycle';
+import { allowedFrom, type RfcAction, type RfcGuard, type RfcStatus, RFC_TRANSITIONS } from './lifecycle';
 import { ACTION_WORDS, blocked, ERR, guardText, NO_SUCH_CHANNEL, NO_SUCH_TEAM, noSuchRfc, owe, rfcReference, stateRefusal, thread, USAGE } from './messages';
 import { RFC_RULES, type RfcRole, rfcPolicy } from './policy';
 import { LIMITS, type Rfc } from './records';
@@ -24,7 +24,9 @@ const DAY = 86_400_000;
 const GATE_LIMITS = { seats: LIMITS.reviewers, concerns: LIMITS.concerns, text: LIMITS.text } as const;
 export const JOB_KIND = 'rfc.comment_period';
 /** A list page skips RFCs the reader may not see; it reads at most this many index pages to fill up. */
-const LIST_ROUNDS = 5;
+/** KV reads of one list page (index head and chunks), and index entries read per RFC shown. */
+const LIST_READS = 3;
+const LIST_SPARE = 3;
 
 export interface OpenInput {
   title: string;
@@ -79,6 +81,11 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   }
 
   /** Called once by the feature's activate. */
+  /** Builds the open sets from the indexes once per installation (store.migrateOpenSets). */
+  migrateOpenSets(): Promise<number> {
+    return this.store.migrateOpenSets(this.ctx.now());
+  }
+
   registerJobs(): void {
     this.ctx.scheduler.register(JOB_KIND, (payload) => this.onCommentPeriodJob(payload));
   }
@@ -160,17 +167,17 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     const limit = query.limit ?? PAGE_SIZE_DEFAULT;
     const wanted = (status: unknown, owner: unknown, reviewers: readonly string[]): boolean =>
       (query.status === null || status === query.status) && (!query.mine || owner === actor || reviewers.includes(actor));
-    const index = this.store.teamIndex(teamId);
+    // One index read of spare entries (≤ 3 KV reads), then only as many access checks as needed.
+    const page = await this.store.teamIndex(teamId).page({ before: query.cursor, limit: limit * LIST_SPARE, match: (t) => wanted(t.s, t.o, String(t.r ?? '').split(',')), maxReads: LIST_READS });
+    const records = (await this.store.fromEntries(teamId, page.entries)).filter((r) => r.teamId === teamId && wanted(r.status, r.ownerId, reviewerIds(r)));
     const found: Rfc[] = [];
-    let before = query.cursor;
-    for (let round = 0; round < LIST_ROUNDS && found.length < limit; round++) {
-      const page = await index.page({ before, limit: limit - found.length, match: (t) => wanted(t.s, t.o, String(t.r ?? '').split(',')) });
-      const records = await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)));
-      const candidates = records.filter((r): r is Rfc => r !== null && wanted(r.status, r.ownerId, reviewerIds(r)));
-      found.push(...(await c.access.filterVisible(actor, candidates, (r) => this.scopeOf(teamId, r))));
-      before = page.next;
-      if (before === null) break;
+    let used = 0;
+    while (found.length < limit && used < records.length) {
+      const batch = records.slice(used, used + limit - found.length);
+      used += batch.length;
+      found.push(...(await c.access.filterVisible(actor, batch, (r) => this.scopeOf(teamId, r))));
     }
+    const before = used < records.length ? records[used - 1]!.ordinal : page.next;
     return { items: await Promise.all(found.map((r) => this.view(c, r))), nextCursor: before === null ? null : String(before) };
   }
 
@@ -431,8 +438,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   /** RFCs of the team in review, soonest deadline first, as `reader` may see them (guild agendas). */
   async inReview(teamId: string, reader: Reader): Promise<Listed<RfcReviewItem>> {
     const access = this.ctx.access();
-    const entries = await this.store.teamIndex(teamId).all((t) => t.s === 'in_review');
-    const rfcs = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Rfc => r !== null && r.status === 'in_review');
+    const rfcs = (await this.store.openRfcs(teamId)).filter((r) => r.status === 'in_review');
     const seen = await Promise.all(rfcs.map((r) => this.readerSees(access, teamId, reader, r)));
     const items = rfcs
       .filter((_, i) => seen[i])
@@ -451,8 +457,7 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   /** Reviews the user owes, concerns on their RFCs to answer, their own open concerns — of RFCs they see. */
   async owedBy(userId: string, teamId: string): Promise<string[]> {
     const c = this.call(userId, teamId);
-    const entries = await this.store.teamIndex(teamId).all((t) => OPEN_STATUSES.includes(t.s as RfcStatus));
-    const records = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Rfc => r !== null);
+    const records = (await this.store.openRfcs(teamId)).sort((a, b) => b.number - a.number);
     const rfcs = await c.access.filterVisible(userId, records, (r) => this.scopeOf(teamId, r));
     const now = this.ctx.now();
     const lines: string[] = [];

@@ -6,22 +6,34 @@
  * |-----------------------------------|-------------------|--------------------------------------------------|
  * | rfc:seq:<teamId>                  | {v,last}          | team-scoped numbers (RFC-007)                    |
  * | rfc:r:<teamId>:<n>                | rfcSchema         | the RFC: channel, status, review gate (reviewers, concerns), lineage; v1 read as v2 |
- * | rfc:tm:<teamId>:h / :c<k>         | ChunkedIndex      | the team's RFCs, tags {s: status, o: owner, r: reviewer ids joined by ","} |
+ * | rfc:tm:<teamId>:h / :c<k>         | ChunkedIndex      | the team's RFCs, tags {s: status, o: owner, r: reviewer ids joined by ","}, d: snapshot |
+ * | rfc:open:<teamId>                 | openSetSchema     | snapshots of the team's open RFCs (draft, in review, postponed): agendas, /infra owe |
+ * | rfc:migrated:open                 | {v,at}            | the open sets are built from the indexes (once)  |
  * | rfc:approvers                     | approverPinsSchema| RfcApprovers names pinned to user ids (L12)      |
  * | sched:job:rfc-remind:<teamId>:<n> | scheduler job     | reminder a day before the comment period ends    |
  * | sched:job:rfc-end:<teamId>:<n>    | scheduler job     | notice when the comment period ends              |
  *
+ * Index entries and the open set carry a snapshot of the record, so a list page, an agenda and
+ * /infra owe read no records; both are re-synced after every write (the set never goes back to
+ * an older `updatedAt`), and an entry without a readable snapshot is read from its record.
+ *
  * Which team's numbers an RFC uses is its key; who may see it is decided live from its channel
  * (never from the stored `teamId`).
  */
-import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
+import { z } from 'zod';
+import { ChunkedIndex, type IndexEntry, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { noSuchRfc } from './messages';
 import { type ApproverPins, approverPinsSchema, type Rfc, rfcSchema } from './records';
+import { OPEN_STATUSES } from './lifecycle';
 import { reviewerIds } from './views';
 
 const rfcKey = (teamId: string, n: number): string => `rfc:r:${teamId}:${n}`;
+const openKey = (teamId: string): string => `rfc:open:${teamId}`;
+const MIGRATED_KEY = 'rfc:migrated:open';
+const openSetSchema = z.object({ v: z.literal(1), members: z.array(z.object({ n: z.number().int().positive(), d: z.unknown() })) });
+const markSchema = z.object({ v: z.literal(1), at: z.number() });
 const APPROVERS_KEY = 'rfc:approvers';
 
 export type NewRfc = Omit<Rfc, 'v' | 'number' | 'ordinal'>;
@@ -42,6 +54,7 @@ export class RfcStore {
     const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
     const rfc: Rfc = { ...draft, v: 2, number, ordinal };
     if (!(await this.kv.insert(rfcKey(draft.teamId, number), rfcSchema, rfc))) throw new Error(`${rfcKey(draft.teamId, number)} already exists`);
+    await this.resync(rfc);
     return rfc;
   }
 
@@ -67,8 +80,71 @@ export class RfcStore {
       return mutate(current);
     });
     if (!after || !before) throw UserError.notFound(noSuchRfc(n));
-    if (after !== before) await this.teamIndex(teamId).put(after.ordinal, String(after.number), tagsOf(after));
+    if (after !== before) await this.resync(after);
     return { before, after };
+  }
+
+  /** The RFC's index entry (tags and snapshot) and its place in the open set, as the record says. */
+  async resync(rfc: Rfc): Promise<void> {
+    await this.teamIndex(rfc.teamId).put(rfc.ordinal, String(rfc.number), tagsOf(rfc), rfc);
+    const open = OPEN_STATUSES.includes(rfc.status);
+    await this.kv.update(openKey(rfc.teamId), openSetSchema, (set) => {
+      const members = set?.members ?? [];
+      const at = members.findIndex((m) => m.n === rfc.number);
+      if (!open) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.n !== rfc.number) };
+      const held = at < 0 ? null : rfcSchema.safeParse(members[at]!.d);
+      if (held?.success && held.data.updatedAt > rfc.updatedAt) return UNCHANGED;
+      if (held?.success && JSON.stringify(held.data) === JSON.stringify(rfc)) return UNCHANGED;
+      const entry = { n: rfc.number, d: rfc };
+      return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
+    });
+  }
+
+  /** The team's open RFCs from the open set's snapshots (one KV call). */
+  async openRfcs(teamId: string): Promise<Rfc[]> {
+    const set = await this.kv.get(openKey(teamId), openSetSchema).catch(nullIfCorrupt(this.onCorrupt));
+    return (set?.members ?? []).flatMap((m) => {
+      const parsed = rfcSchema.safeParse(m.d);
+      return parsed.success && parsed.data.teamId === teamId && parsed.data.number === m.n ? [parsed.data] : [];
+    });
+  }
+
+  /** RFCs from index entries' snapshots; entries without one are read from the record and repaired. */
+  async fromEntries(teamId: string, entries: readonly IndexEntry[]): Promise<Rfc[]> {
+    const parsed = entries.map((e) => rfcSchema.safeParse(e.d));
+    const missing = entries.filter((_, k) => !parsed[k]!.success).map((e) => Number(e.id));
+    const read = new Map<number, Rfc>();
+    for (const rfc of await this.getMany(teamId, missing)) {
+      if (!rfc) continue;
+      read.set(rfc.number, rfc);
+      await this.resync(rfc);
+    }
+    return entries.flatMap((e, k) => {
+      const p = parsed[k]!;
+      const rfc = p.success ? p.data : read.get(Number(e.id));
+      return rfc && rfc.number === Number(e.id) ? [rfc] : [];
+    });
+  }
+
+  /**
+   * Once per installation: the open sets (and the snapshots of their RFCs' entries) are built
+   * from each team's index. Idempotent, so nodes racing on activation do no harm.
+   */
+  async migrateOpenSets(now: number): Promise<number> {
+    if (await this.kv.get(MIGRATED_KEY, markSchema).catch(() => null)) return 0;
+    let moved = 0;
+    for (const head of await this.kv.listKeys('rfc:tm:')) {
+      if (!head.endsWith(':h')) continue;
+      const teamId = head.slice('rfc:tm:'.length, -':h'.length);
+      const open = await this.teamIndex(teamId).all((t) => OPEN_STATUSES.includes(t.s as Rfc['status']));
+      for (const rfc of await this.getMany(teamId, open.map((e) => Number(e.id)))) {
+        if (!rfc || rfc.teamId !== teamId) continue;
+        await this.resync(rfc);
+        moved++;
+      }
+    }
+    await this.kv.update(MIGRATED_KEY, markSchema, (cur) => cur ?? { v: 1 as const, at: now });
+    return moved;
   }
 
   approverPins(): Promise<ApproverPins | null> {

@@ -21,19 +21,21 @@ test('pages walk newest first across chunks with a cursor, and filtered pages st
   const evens = await index.page({ limit: 5, match: (t) => t.even === true });
   assert.deepEqual(evens.entries.map((e) => e.id), ['id34', 'id32', 'id30', 'id28', 'id26']);
 
-  // A filter nothing matches reads at most maxChunks chunks and hands back a cursor.
+  // A filter nothing matches makes at most maxReads reads and hands back a cursor.
   const calls = api.kvCalls;
-  const none = await index.page({ limit: 5, match: () => false, maxChunks: 2 });
+  const none = await index.page({ limit: 5, match: () => false, maxReads: 3 });
   assert.deepEqual(none.entries, []);
-  assert.equal(none.next, 20);
-  assert.equal(api.kvCalls - calls, 3, 'head + 2 chunks');
+  assert.equal(none.next, 10);
+  assert.equal(api.kvCalls - calls, 3, 'head (with chunk 3) + chunks 2 and 1');
 
   await index.put(3, 'id3', { even: true, retagged: 'yes' });
   const all = await index.all((t) => t.retagged === 'yes');
   assert.deepEqual(all.map((e) => e.id), ['id3']);
   const unchanged = api.kvCalls;
   await index.put(3, 'id3', { even: true, retagged: 'yes' });
-  assert.equal(api.kvCalls - unchanged, 1, 'a no-op re-tag is one read');
+  assert.equal(api.kvCalls - unchanged, 2, 'a no-op re-tag of a sealed entry is two reads (head, chunk)');
+  await index.put(34, 'id34', { even: true });
+  assert.equal(api.kvCalls - unchanged, 3, 'and of an entry in the head one');
 });
 
 test('appends from several nodes at once never lose or duplicate an entry', async () => {
@@ -44,4 +46,72 @@ test('appends from several nodes at once never lose or duplicate an entry', asyn
   const all = await nodes[0]!.all();
   assert.equal(all.length, 40);
   assert.equal(new Set(all.map((e) => e.id)).size, 40);
+});
+
+test('a page costs the same few reads at 1x, 10x and 100x the entries', async () => {
+  const costs: number[][] = [];
+  for (const n of [150, 1500, 15000]) {
+    const api = new MemoryApi();
+    const index = new ChunkedIndex(new KvRepository(api), 'ix', 100);
+    for (let i = 0; i < n; i++) await index.append(`id${i}`, { s: i % 3 }, { title: `t${i}` });
+    const before = api.kvCalls;
+    const first = await index.page({ limit: 20 });
+    const firstCost = api.kvCalls - before;
+    const mid = api.kvCalls;
+    const second = await index.page({ limit: 40, before: Math.floor(n / 2) + 7 });
+    costs.push([firstCost, api.kvCalls - mid]);
+    assert.equal(first.entries.length, 20);
+    assert.deepEqual(first.entries[0]!.d, { title: `t${n - 1}` });
+    assert.equal(second.entries.length, 40);
+    assert.equal(second.entries[0]!.o, Math.floor(n / 2) + 6);
+  }
+  for (const [first, cursor] of costs) {
+    assert.ok(first! <= 2, `first page ${first} reads`);
+    assert.ok(cursor! <= 2, `cursor page ${cursor} reads`);
+  }
+});
+
+test('a version-1 index (head {v:1,count}, every chunk in its own key) reads and grows', async () => {
+  const api = new MemoryApi();
+  const kv = new KvRepository(api);
+  const enc = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
+  await api.kvSetWithOptions('ix:h', enc({ v: 1, count: 15 }), { Atomic: false, OldValue: null, ExpireInSeconds: 0 });
+  await api.kvSetWithOptions('ix:c0', enc({ v: 1, entries: Array.from({ length: 10 }, (_, i) => ({ id: `id${i}`, o: i, t: {} })) }), { Atomic: false, OldValue: null, ExpireInSeconds: 0 });
+  await api.kvSetWithOptions('ix:c1', enc({ v: 1, entries: Array.from({ length: 5 }, (_, i) => ({ id: `id${10 + i}`, o: 10 + i, t: {} })) }), { Atomic: false, OldValue: null, ExpireInSeconds: 0 });
+  const index = new ChunkedIndex(kv, 'ix', 10);
+  assert.deepEqual((await index.page({ limit: 3 })).entries.map((e) => e.id), ['id14', 'id13', 'id12']);
+  for (let i = 15; i < 25; i++) await index.append(`id${i}`, {});
+  const all = await index.all();
+  assert.deepEqual(all.map((e) => e.o), Array.from({ length: 25 }, (_, i) => 24 - i));
+  await index.put(3, 'id3', { x: 1 }, { s: 'old' });
+  assert.deepEqual((await index.page({ limit: 1, before: 4 })).entries[0]!.d, { s: 'old' });
+});
+
+test('a seal interrupted after the copy leaves the head authoritative', async () => {
+  const api = new MemoryApi();
+  const kv = new KvRepository(api);
+  const index = new ChunkedIndex(kv, 'ix', 10);
+  for (let i = 0; i < 8; i++) await index.append(`id${i}`, {});
+  // A node copied chunk 0 and crashed before its head write; later the entry 2 was re-tagged.
+  const enc = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
+  await api.kvSetWithOptions('ix:c0', enc({ v: 1, entries: [{ id: 'stale', o: 2, t: {} }], open: true }), { Atomic: false, OldValue: null, ExpireInSeconds: 0 });
+  await index.put(2, 'id2', { fresh: true });
+  assert.deepEqual((await index.page({ limit: 1, before: 3 })).entries.map((e) => [e.id, e.t]), [['id2', { fresh: true }]]);
+  for (let i = 8; i < 12; i++) await index.append(`id${i}`, {});
+  const all = await index.all();
+  assert.equal(all.length, 12);
+  assert.deepEqual(all.find((e) => e.o === 2)!.t, { fresh: true });
+});
+
+test('re-tags racing appends and seals on several nodes are all kept', async () => {
+  const world = new MemoryWorld();
+  const nodes = [0, 1, 2].map(() => new ChunkedIndex(new KvRepository(new MemoryApi(world)), 'ix', 4));
+  for (let i = 0; i < 6; i++) await nodes[0]!.append(`id${i}`, { n: 0 });
+  await Promise.all([
+    ...Array.from({ length: 14 }, (_, i) => nodes[i % 3]!.append(`id${6 + i}`, { n: 0 })),
+    ...Array.from({ length: 6 }, (_, i) => nodes[(i + 1) % 3]!.put(i, `id${i}`, { n: 1 }, { seen: i })),
+  ]);
+  const all = await nodes[2]!.all();
+  assert.equal(all.length, 20);
+  for (let i = 0; i < 6; i++) assert.deepEqual(all.find((e) => e.o === i)!.d, { seen: i });
 });

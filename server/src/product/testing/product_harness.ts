@@ -71,6 +71,9 @@ export class ProductHarness {
   /** One server per harness, however many calls race to start it. */
   private listen(): Promise<number> {
     const server = createServer(this.product.httpHandler);
+    // Never time idle keep-alive sockets out: fetch would reuse one the server is closing after a
+    // long pause (e.g. seeding at scale between requests) and fail.
+    server.keepAliveTimeout = 0;
     this.server = server;
     return new Promise<number>((resolve) =>
       server.listen(0, '127.0.0.1', () => {

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from '../contract/api';
+import type { IncidentView } from '../contract/incidents';
+import type { Incident } from './records';
+import { IncidentQueries } from './queries';
+import { parseSettings } from './settings';
+import { IncidentStore } from './store';
+import { type Fixture, fixture } from './test_fixture';
+
+/**
+ * `count` copies of a declared incident written straight to the store (the layout the product
+ * writes): every twentieth active, every fiftieth with an open follow-up of bob's, every fifth private.
+ */
+async function seed(f: Fixture, store: IncidentStore, template: Incident, count: number): Promise<void> {
+  for (let k = 0; k < count; k++) {
+    const number = await store.reserveNumber(f.team.Id);
+    const active = number % 20 === 0;
+    const incident: Incident = {
+      ...template,
+      id: `seeded${String(number).padStart(20, '0')}`,
+      number,
+      title: `Seeded ${number}`,
+      channelId: number % 5 === 0 ? template.channelId : f.town.Id,
+      severity: ((number % 4) + 1) as Incident['severity'],
+      phase: active ? 'active' : 'resolved',
+      resolution: active ? null : { at: template.declaredAt + 60_000, by: f.alice.Id, summary: 'ok' },
+      milestones: { ...template.milestones, resolved: active ? null : template.declaredAt + 60_000 },
+      followups: number % 50 === 2 ? [{ n: 1, text: 'Write it up', ownerId: f.bob.Id, due: null, createdAt: 1, createdBy: f.alice.Id, doneAt: null, doneBy: null }] : [],
+      outbox: [],
+    };
+    await store.insert(incident);
+    await store.sync(incident, { justDeclared: true });
+  }
+}
+
+test('incident lists, the active list and the incidents’ part of /infra owe cost at most 3 KV calls at 1x, 10x and 100x', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  // A private incident channel that bob is not in: its copies must never reach bob.
+  const secret = f.channelOf(await f.cmd(f.alice, '/incident declare Secret template --private'));
+  const template = (await store.get((await store.incidentIdForChannel(secret.Id))!))!;
+  const queries = new IncidentQueries(f.h.ctx, store, () => parseSettings(f.h.ctx.settings()));
+  const costs: Record<string, number[]> = {};
+  const measure = async (name: string, run: () => Promise<void>): Promise<void> => {
+    const before = f.h.api.kvCalls;
+    await run();
+    (costs[name] ??= []).push(f.h.api.kvCalls - before);
+  };
+  const list = async (query: string): Promise<IncidentView[]> => {
+    const res = await f.h.http('GET', f.url(`?per_page=20${query}`), f.bob);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return (res.body as Page<IncidentView>).items;
+  };
+  let stored = 1;
+  for (const size of [20, 200, 2000]) {
+    await seed(f, store, template, size - stored);
+    stored = size;
+    await measure('list, newest', async () => {
+      const items = await list('');
+      assert.equal(items.length, size === 20 ? 15 : 20, 'a fifth of them private');
+      assert.ok(items.every((i) => i.channelId !== secret.Id), 'never the private ones');
+    });
+    await measure('list, cursor', async () => assert.ok((await list(`&cursor=${Math.floor(size / 2)}`)).length > 0));
+    await measure('list, active', async () => assert.ok((await list('&state=active')).every((i) => i.phase === 'active')));
+    await measure('list, resolved SEV1', async () => assert.ok((await list('&state=resolved&severity=1')).every((i) => i.severity === 1)));
+    await measure('incidents’ part of /infra owe', async () =>
+      assert.ok((await queries.owedBy({ userId: f.bob.Id, access: f.h.ctx.access() }, f.team.Id)).some((l) => /Write it up/.test(l))),
+    );
+  }
+  for (const [name, calls] of Object.entries(costs)) assert.ok(calls.every((c) => c <= 3), `${name}: ${calls.join(', ')} KV calls at 1x, 10x, 100x`);
+  f.h.close();
+});
+
+test('set members and index entries written before snapshots are read from their records, then repaired', async () => {
+  const f = await fixture();
+  await f.cmd(f.alice, '/incident declare Old layout one');
+  await f.cmd(f.alice, '/incident declare Old layout two');
+  // As an earlier version wrote them: no snapshots in the index or the active set.
+  const strip = (key: string, field: 'entries' | 'members'): void => {
+    const value = JSON.parse(new TextDecoder().decode(f.world.kv.get(key))) as Record<string, Array<{ d?: unknown }>>;
+    for (const item of value[field]!) delete item.d;
+    f.world.kv.set(key, new TextEncoder().encode(JSON.stringify(value)));
+  };
+  strip(`inc:t:${f.team.Id}:h`, 'entries');
+  strip(`inc:set:${f.team.Id}:active`, 'members');
+  for (const query of ['', '?state=active']) {
+    const first = await f.h.http('GET', f.url(query), f.alice);
+    assert.deepEqual((first.body as Page<IncidentView>).items.map((i) => i.title), ['Old layout two', 'Old layout one']);
+    const before = f.h.api.kvCalls;
+    const again = await f.h.http('GET', f.url(query), f.alice);
+    assert.deepEqual(again.body, first.body);
+    assert.ok(f.h.api.kvCalls - before <= 3, `repaired ${query}: ${f.h.api.kvCalls - before} calls`);
+  }
+  f.h.close();
+});
+
+test('version 1 → 2 gathers the incidents with open follow-ups into their team set', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  const ch = f.channelOf(await f.cmd(f.alice, '/incident declare Needs follow-up'));
+  await f.cmd(f.alice, '/incident followup add Write the report @bob', ch);
+  await f.cmd(f.alice, '/incident declare Nothing owed');
+  f.world.kv.delete(`inc:set:${f.team.Id}:followups`);
+  await f.h.api.kvSet('inc:schema', new TextEncoder().encode('{"v":1,"version":1}'));
+  await f.h.product.onActivate!(f.h.api);
+  assert.deepEqual((await store.setRecords(f.team.Id, 'followups')).map((i) => i.title), ['Needs follow-up']);
+  assert.match(await f.cmd(f.bob, '/infra owe'), /Write the report/);
+  f.h.close();
+});
