@@ -13,6 +13,7 @@ import { Scheduler } from './shared/scheduler';
 import { createInfraFeature } from './infra/feature';
 import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
 import { withCallTimeouts } from './shared/server_calls';
+import { countCalls, reportCallsIn, withCallCounting } from './shared/call_count';
 import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
@@ -45,6 +46,13 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
   const app = express();
   app.disable('x-powered-by');
+  // Each answer says how many KV and other server round trips it cost (shared/call_count.ts).
+  app.use((_req, res, next) =>
+    countCalls((counts) => {
+      reportCallsIn(res, counts);
+      next();
+    }),
+  );
   const publicV1 = express.Router();
   const v1 = express.Router();
   v1.use(requireUser, jsonBody());
@@ -70,7 +78,8 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async onActivate(hostApi) {
       // Every call to Mattermost is bounded, so one hung call never stops a request or a node's scheduler.
-      const api = withCallTimeouts(hostApi);
+      // …and counted for the request it serves (benchmarks read the counts from the answer's headers).
+      const api = withCallCounting(withCallTimeouts(hostApi));
       await reloadSettings(api);
       const log = loggerFor(api);
       const kv: KvRepository = new KvRepository(api, (err) => void corruptRecordsFor(kv, log, now).reportError(err));
