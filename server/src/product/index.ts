@@ -2,6 +2,7 @@ import express from 'express';
 import type { PluginAPI } from '../plugin/api/plugin_api';
 import type { PluginHooks } from '../plugin/hooks/plugin_hooks';
 import { Access } from './shared/access/policy';
+import { AfterAnswer } from './shared/after_answer';
 import { CommandRouter, type CommandSpec } from './shared/commands';
 import type { Feature, Logger, ProductContext } from './shared/context';
 import { EventPublisher } from './shared/events';
@@ -94,6 +95,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         version: PRODUCT_VERSION,
         events: new EventPublisher(api, log),
         scheduler: new Scheduler(kv, now, log),
+        afterAnswer: new AfterAnswer(log),
         settings: () => settings,
       };
       const commandRouter = new CommandRouter((err, command) =>
@@ -126,6 +128,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async onDeactivate() {
       ctx?.scheduler.stop();
+      await ctx?.afterAnswer.settled();
       for (const feature of features) await feature.deactivate?.();
     },
 

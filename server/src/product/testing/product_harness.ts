@@ -32,7 +32,23 @@ export class ProductHarness {
     return ctx;
   }
 
+  /**
+   * Work a write left running after it answered (ctx.afterAnswer) is finished before a command or
+   * HTTP call here returns, so a test sees its effects; `answerOnly` skips that wait.
+   */
   async command(user: User, channelId: string, text: string, team?: Team): Promise<CommandResponse> {
+    const reply = await this.answerOnly(user, channelId, text, team);
+    await this.settled();
+    return reply;
+  }
+
+  /** Waits for the work writes left running after they answered (a no-op before activation). */
+  async settled(): Promise<void> {
+    await this.product.context()?.afterAnswer.settled();
+  }
+
+  /** A command's answer, without waiting for what it left running after answering. */
+  async answerOnly(user: User, channelId: string, text: string, team?: Team): Promise<CommandResponse> {
     const channel = this.world.channels.get(channelId);
     return this.product.executeCommand!(
       {},
@@ -59,6 +75,7 @@ export class ProductHarness {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
+    await this.settled();
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
