@@ -1,3 +1,4 @@
+import { uncounted } from './call_count';
 import type { Logger } from './logger';
 
 /**
@@ -35,13 +36,14 @@ export class AfterAnswer {
   }
 
   private start(what: string, work: () => Promise<unknown>): Promise<void> {
-    const done: Promise<void> = (async () => {
+    // Outside the request's call count: the answer does not wait for this work.
+    const done: Promise<void> = uncounted(async () => {
       try {
         await work();
       } catch (err) {
         this.log.warn(`${what} failed after the answer`, { error: err instanceof Error ? err.message : String(err) });
       }
-    })().finally(() => this.running.delete(done));
+    }).finally(() => this.running.delete(done));
     this.running.add(done);
     return done;
   }

@@ -44,3 +44,20 @@ test('each answer carries the KV and server calls made for it, concurrent reques
     server.close();
   }
 });
+
+test('work left running after the answer (AfterAnswer) is not counted for the request', async () => {
+  const { AfterAnswer } = await import('./after_answer');
+  const world = new MemoryWorld();
+  const api = withCallCounting(new MemoryApi(world));
+  const after = new AfterAnswer({ debug() {}, info() {}, warn() {}, error() {} });
+  const counts = await countCalls(async (c) => {
+    await api.kvGet('read-for-the-answer');
+    after.run('card', async () => {
+      await api.kvGet('after-1');
+      await api.kvGet('after-2');
+    });
+    return c;
+  });
+  await after.settled();
+  assert.deepEqual(counts, { kv: 1, server: 0 });
+});

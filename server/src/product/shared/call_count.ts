@@ -6,8 +6,8 @@ import type { PluginAPI } from '../../plugin/api/plugin_api';
  * Round trips to Mattermost made on behalf of one HTTP request, counted where the product calls
  * the plugin API (so on the real server each one is an RPC, and each KV call also a query).
  * Benchmarks read them from the answer's headers (issue 12): `X-Infra-Ops-KV-Calls` for the
- * KV store, `X-Infra-Ops-Server-Calls` for every other API call. They count what was called
- * before the answer was sent; work a handler leaves running after it answered is not included.
+ * KV store, `X-Infra-Ops-Server-Calls` for every other API call. They count what the answer
+ * waited for: work a handler leaves running for after its answer (AfterAnswer) runs uncounted.
  */
 export interface CallCounts {
   kv: number;
@@ -23,6 +23,11 @@ const current = new AsyncLocalStorage<CallCounts>();
 export function countCalls<T>(work: (counts: CallCounts) => T): T {
   const counts: CallCounts = { kv: 0, server: 0 };
   return current.run(counts, () => work(counts));
+}
+
+/** Runs `work` outside any request's count: work a request leaves running after its answer. */
+export function uncounted<T>(work: () => T): T {
+  return current.exit(work);
 }
 
 /** The same API, each call adding to the counter of the request it is made for (none outside one). */
