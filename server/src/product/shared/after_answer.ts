@@ -16,7 +16,8 @@ export class AfterAnswer {
 
   /** Starts `work` now; the caller answers without waiting for it. */
   run(what: string, work: () => Promise<unknown>): void {
-    this.start(what, work);
+    // Never rejects (failures are logged); settled() is how to wait for it.
+    void this.start(what, work);
   }
 
   /**

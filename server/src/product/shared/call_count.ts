@@ -63,7 +63,7 @@ export function reportCallsIn(res: ServerResponse, counts: CallCounts): void {
     res.setHeader(SERVER_CALLS_HEADER, String(counts.server));
   };
   for (const name of ['writeHead', 'write', 'end'] as const) {
-    const original = res[name] as (...args: unknown[]) => unknown;
+    const original = Reflect.get(res, name) as (...args: unknown[]) => unknown;
     (res as unknown as Record<string, unknown>)[name] = (...args: unknown[]): unknown => {
       report();
       return original.apply(res, args);
