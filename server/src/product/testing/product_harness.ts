@@ -63,8 +63,12 @@ export class ProductHarness {
     );
   }
 
-  /** An HTTP call to the product's API as `user` (null = no Mattermost-User-Id header). */
-  async http(method: string, path: string, user: User | null, body?: unknown): Promise<{ status: number; body: unknown }> {
+  /**
+   * An HTTP call to the product's API as `user` (null = no Mattermost-User-Id header). It returns
+   * once the work the call left running has finished, unless `settle` is false (then as soon as
+   * the answer is in).
+   */
+  async http(method: string, path: string, user: User | null, body?: unknown, { settle = true }: { settle?: boolean } = {}): Promise<{ status: number; body: unknown }> {
     const port = await (this.listening ??= this.listen());
     const headers: Record<string, string> = {};
     if (user) headers['Mattermost-User-Id'] = user.Id;
@@ -75,7 +79,7 @@ export class ProductHarness {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    await this.settled();
+    if (settle) await this.settled();
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
