@@ -3,11 +3,13 @@
  * BenchResult[]), prints one table and writes the same figures to bench/results.json.
  * `npm run bench -- <substring>` runs only the bench files whose path contains it, and merges
  * their figures into bench/results.json (see mergeByName) instead of replacing the file, so
- * figures of the benches not run are kept.
+ * figures of the benches not run are kept. Either way it ends by regenerating the README's
+ * "Measured" table from what it wrote (bench/readme.ts).
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readResults, rewriteReadme } from './readme';
 import type { BenchResult } from './result';
 
 const repo = resolve(__dirname, '..');
@@ -51,17 +53,11 @@ async function main(): Promise<void> {
   const file = join(repo, 'bench/results.json');
   const written = filter === '' ? results : mergeByName(readResults(file), results);
   writeFileSync(file, JSON.stringify(written, null, 2) + '\n');
+  rewriteReadme(written);
   if (failed) process.exit(1);
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
-
-function readResults(file: string): BenchResult[] {
-  if (!existsSync(file)) return [];
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (!Array.isArray(parsed)) throw new Error(`${file} is not an array of bench results`);
-  return parsed as BenchResult[];
-}
 
 /**
  * The old figures with every name that was measured again replaced by its new rows (at the place

@@ -4,7 +4,7 @@
 // checked through Mattermost (command replies, posts, websocket events, the plugin's HTTP API).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { connectRig, type Rig, type RigUser } from './rig';
+import { connectRig, type Rig, type RigUser, waitFor } from './rig';
 
 const rig: Rig = connectRig();
 const [alice, bob, carol] = rig.users as [RigUser, RigUser, RigUser];
@@ -75,7 +75,8 @@ test('PICK: add, score privately by several users, automatic reveal with median 
   await say(bob, `/pick score ${n} payoff=7 cost=7`);
   assert.match(await say(carol, `/pick score ${n} payoff=8 cost=9`), /Everyone asked has scored, so it is revealed now/);
 
-  const announcement = await lastBotPost(channelId);
+  // The announcement follows the answer (pick/service.ts score): wait for it.
+  const announcement = await waitFor('the automatic reveal announcement', async () => (await botPosts(channelId)).find((m) => /revealed automatically/.test(m)), { timeoutMs: 10_000, intervalMs: 100 });
   assert.match(announcement, new RegExp(`${ideaRef(n)} “Cache the artifact store ${tag}” — round 1 revealed automatically`));
   assert.match(announcement, /\*\*Challenge\*\* \(high payoff, high cost\) — payoff 8 \(IQR 1\), cost 8 \(IQR 1\), 3 scorers/);
   assert.match(announcement, new RegExp(`open an RFC with \`/rfc new --idea ${n}`));

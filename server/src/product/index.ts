@@ -2,6 +2,7 @@ import express from 'express';
 import type { PluginAPI } from '../plugin/api/plugin_api';
 import type { PluginHooks } from '../plugin/hooks/plugin_hooks';
 import { Access } from './shared/access/policy';
+import { AfterAnswer } from './shared/after_answer';
 import { CommandRouter, type CommandSpec } from './shared/commands';
 import type { Feature, Logger, ProductContext } from './shared/context';
 import { EventPublisher } from './shared/events';
@@ -14,6 +15,7 @@ import { createInfraFeature } from './infra/feature';
 import { DailyDigest } from './infra/digest';
 import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
 import { withCallTimeouts } from './shared/server_calls';
+import { countCalls, reportCallsIn, withCallCounting } from './shared/call_count';
 import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
@@ -47,6 +49,13 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
   const app = express();
   app.disable('x-powered-by');
+  // Each answer says how many KV and other server round trips it cost (shared/call_count.ts).
+  app.use((_req, res, next) =>
+    countCalls((counts) => {
+      reportCallsIn(res, counts);
+      next();
+    }),
+  );
   const publicV1 = express.Router();
   const v1 = express.Router();
   v1.use(requireUser, jsonBody());
@@ -72,7 +81,8 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async onActivate(hostApi) {
       // Every call to Mattermost is bounded, so one hung call never stops a request or a node's scheduler.
-      const api = withCallTimeouts(hostApi);
+      // …and counted for the request it serves (benchmarks read the counts from the answer's headers).
+      const api = withCallCounting(withCallTimeouts(hostApi));
       await reloadSettings(api);
       const log = loggerFor(api);
       const kv: KvRepository = new KvRepository(api, (err) => void corruptRecordsFor(kv, log, now).reportError(err));
@@ -87,6 +97,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         version: PRODUCT_VERSION,
         events: new EventPublisher(api, log),
         scheduler: new Scheduler(kv, now, log),
+        afterAnswer: new AfterAnswer(log),
         settings: () => settings,
       };
       const commandRouter = new CommandRouter((err, command) =>
@@ -120,6 +131,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async onDeactivate() {
       ctx?.scheduler.stop();
+      await ctx?.afterAnswer.settled();
       for (const feature of features) await feature.deactivate?.();
     },
 

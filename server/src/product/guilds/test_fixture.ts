@@ -16,6 +16,7 @@ import { errorHandler, jsonBody, requireUser } from '../shared/http';
 import { KvRepository } from '../shared/kv';
 import type { IdeaAgendaItem, IncidentReviewItem, Listed, Reader, RfcReviewItem } from '../shared/ports';
 import { Scheduler } from '../shared/scheduler';
+import { AfterAnswer } from '../shared/after_answer';
 import { seedTeam } from '../testing/team_seed';
 import { createGuildsFeature } from './feature';
 import type { GuildService, GuildSources } from './service';
@@ -95,6 +96,7 @@ export async function guildNode(world: MemoryWorld, sources: GuildSources, clock
     version: 'test',
     events: new EventPublisher(api, log),
     scheduler: new Scheduler(kv, now, log, { random: () => 0.5 }),
+    afterAnswer: new AfterAnswer(log),
     settings: () => Object.fromEntries(Object.entries(world.pluginConfig).map(([k, v]) => [k.toLowerCase(), v])),
   };
   const feature = createGuildsFeature(ctx, sources);

@@ -161,7 +161,7 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
           const caller = callerOf(inv);
           const { incident, text } = await freeText(inv, caller, USAGE.status);
           if (!text.trim()) throw UserError.badRequest(input.noStatusText, USAGE.status);
-          const [{ before, after }, zone] = await Promise.all([service.status(caller, incident.id, text), zoneOf(inv.userId)]);
+          const [{ before, after }, zone] = await Promise.all([service.status(caller, incident.id, text, incident), zoneOf(inv.userId)]);
           const acknowledgedNow = before.milestones.acknowledged === null && after.milestones.acknowledged !== null;
           return reply(replies.statusPosted(after, nextOf(after, zone), acknowledgedNow ? localTime(after.milestones.acknowledged!, zone) : null));
         },

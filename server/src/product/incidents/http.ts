@@ -129,14 +129,15 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
       return { items: page.items.map(timelineEntryView), nextCursor: page.next === null ? null : String(page.next) };
     });
 
-    const act = <R extends Route<'POST' | 'DELETE', string>>(route: R, run: (caller: Caller, incidentId: string, call: Call<R>) => Promise<Incident>) =>
+    /** `found`: the incident as this request read it (visible to the caller), so a write need not read it again. */
+    const act = <R extends Route<'POST' | 'DELETE', string>>(route: R, run: (caller: Caller, incidentId: string, call: Call<R>, found: Incident) => Promise<Incident>) =>
       on(route, async (call) => {
         const { teamId, number } = call.params as unknown as { teamId: string; number: number };
         const incident = await incidentAt(call.caller, { teamId, number });
-        return (await answer(call.caller, await run(call.caller, incident.id, call))) as AnswerOf<R>;
+        return (await answer(call.caller, await run(call.caller, incident.id, call, incident))) as AnswerOf<R>;
       });
 
-    act(incidentRoutes.status, async (caller, id, { body }) => (await service.status(caller, id, body.text)).after);
+    act(incidentRoutes.status, async (caller, id, { body }, found) => (await service.status(caller, id, body.text, found)).after);
     act(incidentRoutes.severity, async (caller, id, { body }) => (await service.severity(caller, id, body.severity)).after);
     act(incidentRoutes.role, (caller, id, { body }) => service.role(caller, id, body.role, body.user_id));
     act(incidentRoutes.note, (caller, id, { body }) => service.note(caller, id, body.text));

@@ -106,7 +106,8 @@ describe('incidents on a real server', () => {
     assert.match(await text(alice, channel.id, '/incident severity 1'), /Only the commander/);
     assert.match(await text(carol, channel.id, '/incident follow'), /You follow INC-\d+/);
     assert.match(await text(bob, channel.id, '/incident status Failover started'), /^Status update for INC-\d+ posted in ~inc-\d+-db-latency-/);
-    assert.ok((await posts(channel.id)).some((p) => p.message.includes('Failover started')));
+    // The update's post follows the answer (incidents/service.ts status): wait for it.
+    await waitFor('the status update post', async () => ((await posts(channel.id)).some((p) => p.message.includes('Failover started')) ? true : undefined), { timeoutMs: 10_000, intervalMs: 100 });
     await carolEvents.waitFor('posted', (e) => e.data['channel_type'] === 'D' && String(e.data['post']).includes('Failover started'));
     await carolEvents.waitFor(`custom_${rig.pluginId}_incident_status_posted`);
     assert.match(await text(bob, channel.id, '/incident resolve Replica promoted'), /resolved/);

@@ -27,7 +27,7 @@ import {
   statusAuthor,
   triageWords,
 } from './messages';
-import { type Caller, canSee, type IncidentAction, requireAction } from './policy';
+import { type Caller, canSee, type IncidentAction, incidentPolicy, requireAction } from './policy';
 import { type Followup, type Incident, LIMITS, type Severity } from './records';
 import type { Reminders } from './reminders';
 import type { IncidentSettings } from './settings';
@@ -46,7 +46,7 @@ interface Change {
   change: AfterWrite['change'];
 }
 
-type ServiceContext = Pick<ProductContext, 'api' | 'now' | 'log' | 'events'>;
+type ServiceContext = Pick<ProductContext, 'api' | 'now' | 'log' | 'events' | 'afterAnswer'>;
 
 /** The record before and after a change (equal revs: nothing changed). */
 export interface Changed {
@@ -70,21 +70,46 @@ export class IncidentService {
     private readonly botUserId: string,
   ) {}
 
-  /** Policy check on the record as read, then the write; a right held as commander is re-checked inside it. */
-  private async act(caller: Caller, incidentId: string, action: IncidentAction, what: string, change: Change): Promise<{ before: Incident; after: Incident }> {
-    const { incident, byRecordRole } = await requireAction(caller.access, caller.userId, action, await this.store.get(incidentId), what);
+  /**
+   * Policy check on the record as read, then the write; a right held as commander is re-checked
+   * inside it. `known`: the record as this request already read it (it is not read twice; the
+   * write re-reads it anyway). `thenAfterAnswer`: the effects (and `thenAfterAnswer` itself) run
+   * after the answer, queued per incident so its posts keep the order of its writes.
+   */
+  private async act(
+    caller: Caller,
+    incidentId: string,
+    action: IncidentAction,
+    what: string,
+    change: Change,
+    options: { known?: Incident; thenAfterAnswer?: (result: Changed) => Promise<void> } = {},
+  ): Promise<{ before: Incident; after: Incident }> {
+    const found = options.known?.id === incidentId ? options.known : await this.store.get(incidentId);
+    // The post permission the rule will ask for is looked up alongside the visibility check.
+    if (found?.channelId && incidentPolicy.rules[action].writesToChannel) void caller.access.canPost(caller.userId, found.channelId);
+    const { incident, byRecordRole } = await requireAction(caller.access, caller.userId, action, found, what);
     await change.check?.(incident);
     const result = await this.store.update(incidentId, (i) => {
       if (byRecordRole && i.roles.commander !== caller.userId) throw UserError.conflict(handedOver(what));
       return change.mutate(i, this.ctx.now());
     });
     if (result.after.rev !== result.before.rev) {
-      await this.effects.afterWrite(result.after, caller.access, caller.userId, {
-        notice: change.notice?.(result.after, result.before) ?? null,
-        card: change.card,
-        change: change.change,
-        before: result.before,
-      });
+      const effects = () =>
+        this.effects.afterWrite(result.after, caller.access, caller.userId, {
+          notice: change.notice?.(result.after, result.before) ?? null,
+          card: change.card,
+          change: change.change,
+          before: result.before,
+        });
+      const then = options.thenAfterAnswer;
+      if (then) {
+        this.ctx.afterAnswer.inOrder(`incident:${incidentId}`, `${reference(result.after.number)} ${change.change} follow-up`, async () => {
+          await effects();
+          await then(result);
+        });
+      } else {
+        await effects();
+      }
     }
     return result;
   }
@@ -98,10 +123,15 @@ export class IncidentService {
    * not yet mitigated): someone is evidently responding. The lifecycle implies it, the timeline
    * records it, and the command's reply says so with how to correct it.
    */
-  async status(caller: Caller, incidentId: string, text: string): Promise<Changed> {
+  async status(caller: Caller, incidentId: string, text: string, known?: Incident): Promise<Changed> {
     const body = requiredText(text, input.noStatusText, 'the status update');
-    const actor = await this.name(caller.userId);
-    const result = await this.act(caller, incidentId, 'respond', ACTION_WORDS.status, {
+    // The actor's name (for the timeline) is looked up while the record is read and checked.
+    const named = this.name(caller.userId);
+    let actor = '';
+    return this.act(caller, incidentId, 'respond', ACTION_WORDS.status, {
+      check: async () => {
+        actor = await named;
+      },
       mutate: (i, now) => {
         requireActive(i);
         const updated = { ...i, lastUpdate: { text: body, at: now, by: caller.userId } };
@@ -113,10 +143,14 @@ export class IncidentService {
       },
       card: true,
       change: 'status',
+    }, {
+      ...(known ? { known } : {}),
+      // The card, the update's post, the feed and followers follow the answer, in order.
+      thenAfterAnswer: async ({ after }) => {
+        await this.reminders.reset(after);
+        await this.broadcastStatus(caller, after, body);
+      },
     });
-    await this.reminders.reset(result.after);
-    await this.broadcastStatus(caller, result.after, body);
-    return result;
   }
 
   /** The update itself in the channel, in the feed (while the channel is open) and to followers. */

@@ -132,8 +132,9 @@ export class PickService {
     });
     const mine = before.scores[actor];
     const autoRevealed = before.revealed === null && after.revealed !== null;
-    await this.changed(after);
-    if (autoRevealed) await this.announceAutomaticReveal(access, after);
+    // The channel's clients and the reveal's post follow the answer (queued per idea, in order).
+    this.afterAnswer(after, () => this.changedNow(after));
+    if (autoRevealed) this.afterAnswer(after, () => this.announceAutomaticReveal(access, after));
     return { idea: after, autoRevealed, previous: mine ? { payoff: mine.payoff, cost: mine.cost } : null };
   }
 
@@ -380,6 +381,16 @@ export class PickService {
       if (ids.length > PICK_LIMITS.asked) return [];
       if (members.length < 200) return ids;
     }
+  }
+
+  /** Work on an idea its answer does not wait for, in the order it was queued for that idea. */
+  private afterAnswer(idea: Idea, work: () => Promise<void>): void {
+    this.ctx.afterAnswer.inOrder(`pick:${idea.teamId}:${idea.number}`, `PICK ${ideaReference(idea.number)} follow-up`, work);
+  }
+
+  /** The idea's event with the idea as stored now (a later change may have overtaken this one). */
+  private async changedNow(idea: Idea): Promise<void> {
+    await this.changed((await this.store.get(idea.teamId, idea.number)) ?? idea);
   }
 
   /** Every change goes to the idea's channel only, without anyone's score. */

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { connectRig, type Rig, type RigUser } from '../../../../e2e/rig';
+import { waitFor } from '../../../../e2e/rig/net';
 
 const rig: Rig = connectRig();
 const [alice, bob, carol, dave] = rig.users as [RigUser, RigUser, RigUser, RigUser];
@@ -14,6 +15,14 @@ async function say(user: RigUser, channelId: string, text: string): Promise<stri
   const reply = await rig.runCommand(user, channelId, text);
   assert.equal(reply.response_type, 'ephemeral', `${text} → ${reply.text}`);
   return reply.text ?? '';
+}
+
+/** The card follows a change after the change has answered (runs/service.ts followUp), so it is polled. */
+async function cardShows(user: RigUser, postId: string, pattern: RegExp): Promise<string> {
+  return waitFor(`the card to match ${pattern}`, async () => {
+    const { message } = await user.client.getPost(postId);
+    return pattern.test(message) ? message : undefined;
+  }, { timeoutMs: 10_000, intervalMs: 100 });
 }
 
 after(() => rig.close());
@@ -39,7 +48,7 @@ test('release: own channel and card, checklist by command and HTTP, a 2-of-3 gat
   const action = ((card.props?.['attachments'] as Array<{ actions: Array<{ id: string; name: string }> }> | undefined) ?? []).flatMap((a) => a.actions).find((a) => a.name === '☑ 1.3');
   assert.ok(action, 'the card has buttons');
   await bob.client.doPostAction(card.id, action.id);
-  assert.match((await alice.client.getPost(card.id)).message, /☑ 1\.3 Build release candidates/, 'the click checked the item and the card followed');
+  await cardShows(alice, card.id, /☑ 1\.3 Build release candidates/); // the click checked the item and the card followed
   assert.match(await say(bob, channel.id, '/run check 1.1'), /1\.1: checked/);
   const http = await rig.pluginFetch(carol, `${runs}/${number}/items/1.2`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action: 'check' }) });
   assert.equal(http.status, 200);
@@ -58,8 +67,7 @@ test('release: own channel and card, checklist by command and HTTP, a 2-of-3 gat
   assert.match(await say(alice, channel.id, '/run approve 2.3'), /you approved/);
   assert.match(await say(alice, channel.id, '/run finish'), new RegExp(`RUN-0*${number} is finished\\.`));
 
-  const refreshed = await alice.client.getPost(card.id);
-  assert.match(refreshed.message, /\*\*Finished\*\*/, 'the card follows the run');
+  await cardShows(alice, card.id, /\*\*Finished\*\*/); // the card follows the run
   const timeline = await say(bob, channel.id, '/run timeline');
   assert.match(timeline, /@carol raised concern #1 on 2\.1: load test missing/);
   assert.match(timeline, /@alice finished the run/);

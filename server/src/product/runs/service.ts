@@ -43,7 +43,7 @@ import {
   type Step,
 } from './checklist';
 import { ACTION_WORDS, ERR, EXEC, line, nag, owed, retroReminder, runReference } from './messages';
-import { type RunAction, type RunRole, runPolicy } from './policy';
+import { RUN_RULES, type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
 import { type NewRun, RunStore, type TemplateList } from './store';
@@ -749,14 +749,19 @@ export class RunService {
     return { teamId: run.teamId, channelId: run.channelId };
   }
 
-  /** The run if the caller may see it now; otherwise the same not-found as for no run at all. */
-  async find(c: Call, where: RunWhere): Promise<Run> {
+  /**
+   * The run if the caller may see it now; otherwise the same not-found as for no run at all.
+   * `then`: the action the caller means to take, whose lookups start alongside the view check
+   * (memoised in the request's Access, so the policy check that follows costs no round trip).
+   */
+  async find(c: Call, where: RunWhere, then?: RunAction): Promise<Run> {
     const run = await ('channelId' in where ? this.store.inChannel(where.channelId) : this.store.get(where.teamId, where.number)).catch((err: unknown) => {
       if (err instanceof CorruptRecordError) this.report(err);
       throw err;
     });
     if (!run) throw UserError.notFound('channelId' in where ? ERR.noRunHere : ERR.noSuchRun);
     if (!('channelId' in where) && run.teamId !== where.teamId) throw UserError.notFound(ERR.noSuchRun);
+    if (then && RUN_RULES[then].writesToChannel) void c.access.canPost(c.actor, run.channelId);
     if (!(await runPolicy.allows(c.access, c.actor, 'view', { scope: this.scopeOf(run) }))) throw UserError.notFound('channelId' in where ? ERR.noRunHere : ERR.noSuchRun);
     return run;
   }
@@ -787,7 +792,9 @@ export class RunService {
     concernId = 0,
   ): Promise<{ run: RunView; ref: string; changed: boolean }> {
     const c = this.call(actor);
-    const loaded = await this.find(c, where);
+    // The actor's name (for the timeline) is looked up while the run is read and checked.
+    void c.people.username(actor);
+    const loaded = await this.find(c, where, action);
     const at = refusals(() => findItem(loaded, typed));
     let changed = false;
     const after = await this.change(c, loaded, action, { owner: loaded.ownerId, ...holders }, (run, who, now) => {
@@ -799,24 +806,39 @@ export class RunService {
   }
 
   /**
-   * Runs one step under compare-and-set after the policy check, then: the card refreshed, the
-   * channel's clients told, new due times scheduled.
+   * Runs one step under compare-and-set after the policy check and answers; then (after the
+   * answer, see followUp) the card refreshed, the channel's clients told, new due times scheduled.
    */
   async change(c: Call, loaded: Run, action: RunAction, holders: Holders<RunRole>, step: (run: Run, who: string, now: number) => Step, concernId = 0): Promise<Run> {
-    await runPolicy.require(c.access, c.actor, action, { scope: this.scopeOf(loaded), holders }, ACTION_WORDS[action]);
-    const who = await c.people.username(c.actor);
+    const [, who] = await Promise.all([
+      runPolicy.require(c.access, c.actor, action, { scope: this.scopeOf(loaded), holders }, ACTION_WORDS[action]),
+      c.people.username(c.actor),
+    ]);
     const now = this.ctx.now();
     const { before, after } = await this.store.update(loaded.teamId, loaded.number, (current) => {
       const next = refusals(() => step(current, who, now), concernId);
       return next === SAME ? UNCHANGED : { ...next, updatedAt: now };
     });
-    if (after !== before) await this.afterWrite(after, before, c.people);
+    if (after !== before) this.followUp(after, before, c.people);
     return after;
   }
 
-  /** After a write: independent round trips, at once — the card, the channel's clients, new due times. */
+  /** After a write made outside change(): independent round trips, at once — the card, the channel's clients, new due times. */
   async afterWrite(after: Run, before: Run, people: People = this.people()): Promise<void> {
     await Promise.all([this.refreshCard(after, people), this.publish(after), this.scheduleDues(after, before)]);
+  }
+
+  /**
+   * What a change's answer does not wait for: new due times, and the card and the channel's
+   * clients brought to the run as it is now. Queued per run, each reading the run afresh, so a
+   * slow refresh never leaves the card (or a client) showing an older state than a later one.
+   */
+  private followUp(after: Run, before: Run, people: People): void {
+    this.ctx.afterAnswer.run(`run ${after.number} due times`, () => this.scheduleDues(after, before));
+    this.ctx.afterAnswer.inOrder(`run:${after.teamId}:${after.number}`, `run ${after.number} card and event`, async () => {
+      const now = (await this.store.get(after.teamId, after.number)) ?? after;
+      await Promise.all([this.refreshCard(now, people), this.publish(now)]);
+    });
   }
 
   private async publish(run: Run): Promise<void> {

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { PluginAPI } from '../../plugin/api/plugin_api';
 import type { Channel, ChannelMember, Post, User } from '../../plugin/model/types';
 import type { Access } from './access/policy';
+import type { AfterAnswer } from './after_answer';
 import type { CommandSpec } from './commands';
 import type { EventPublisher } from './events';
 import type { KvRepository } from './kv';
@@ -19,6 +20,8 @@ export interface ProductContext {
   readonly kv: KvRepository;
   readonly events: EventPublisher;
   readonly scheduler: Scheduler;
+  /** Side effects a write's answer does not wait for (card refresh, events, bot posts). */
+  readonly afterAnswer: AfterAnswer;
   readonly log: Logger;
   /** The plugin's bot; everything the plugin posts is posted as it. */
   readonly botUserId: string;

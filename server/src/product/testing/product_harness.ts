@@ -32,7 +32,23 @@ export class ProductHarness {
     return ctx;
   }
 
+  /**
+   * Work a write left running after it answered (ctx.afterAnswer) is finished before a command or
+   * HTTP call here returns, so a test sees its effects; `answerOnly` skips that wait.
+   */
   async command(user: User, channelId: string, text: string, team?: Team): Promise<CommandResponse> {
+    const reply = await this.answerOnly(user, channelId, text, team);
+    await this.settled();
+    return reply;
+  }
+
+  /** Waits for the work writes left running after they answered (a no-op before activation). */
+  async settled(): Promise<void> {
+    await this.product.context()?.afterAnswer.settled();
+  }
+
+  /** A command's answer, without waiting for what it left running after answering. */
+  async answerOnly(user: User, channelId: string, text: string, team?: Team): Promise<CommandResponse> {
     const channel = this.world.channels.get(channelId);
     return this.product.executeCommand!(
       {},
@@ -47,8 +63,12 @@ export class ProductHarness {
     );
   }
 
-  /** An HTTP call to the product's API as `user` (null = no Mattermost-User-Id header). */
-  async http(method: string, path: string, user: User | null, body?: unknown): Promise<{ status: number; body: unknown }> {
+  /**
+   * An HTTP call to the product's API as `user` (null = no Mattermost-User-Id header). It returns
+   * once the work the call left running has finished, unless `settle` is false (then as soon as
+   * the answer is in).
+   */
+  async http(method: string, path: string, user: User | null, body?: unknown, { settle = true }: { settle?: boolean } = {}): Promise<{ status: number; body: unknown }> {
     const port = await (this.listening ??= this.listen());
     const headers: Record<string, string> = {};
     if (user) headers['Mattermost-User-Id'] = user.Id;
@@ -59,6 +79,7 @@ export class ProductHarness {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
+    if (settle) await this.settled();
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);

@@ -192,9 +192,10 @@ export class Access {
   /** Mattermost's answer to "may this user read this channel now". */
   canRead(userId: string, channelId: string): Promise<boolean> {
     return this.once(`read:${channelId}:${userId}`, async () => {
-      const channel = await this.channel(channelId);
+      // Both asked at once (one round trip, not two): most readers are members.
+      const [channel, membership] = await Promise.all([this.channel(channelId), this.membership(userId, channelId)]);
       if (!channel) return false;
-      if ((await this.membership(userId, channelId)).member) return true;
+      if (membership.member) return true;
       if (channel.Type === 'O') {
         return (await this.isTeamMember(userId, channel.TeamId))
           ? this.api.hasPermissionToTeam(userId, channel.TeamId, 'read_public_channel').catch(() => false)
@@ -207,9 +208,12 @@ export class Access {
   /** Mattermost's answer to "may this user post in this channel now" (moderation and archive included). */
   canPost(userId: string, channelId: string): Promise<boolean> {
     return this.once(`post:${channelId}:${userId}`, async () => {
-      const channel = await this.channel(channelId);
-      if (!channel || channel.DeleteAt) return false;
-      return this.api.hasPermissionToChannel(userId, channelId, 'create_post').catch(() => false);
+      // Both asked at once; the permission alone would not tell an archived channel.
+      const [channel, allowed] = await Promise.all([
+        this.channel(channelId),
+        this.api.hasPermissionToChannel(userId, channelId, 'create_post').catch(() => false),
+      ]);
+      return channel !== null && !channel.DeleteAt && allowed;
     });
   }
 
@@ -221,9 +225,8 @@ export class Access {
   /** May the user see a record of this scope? A channel's record also must match the channel's team. */
   async canSee(userId: string, scope: Scope): Promise<boolean> {
     if (!scope.channelId) return this.canSeeTeam(userId, scope.teamId);
-    const channel = await this.channel(scope.channelId);
-    if (!channel || channel.TeamId !== scope.teamId) return false;
-    return this.canRead(userId, scope.channelId);
+    const [channel, readable] = await Promise.all([this.channel(scope.channelId), this.canRead(userId, scope.channelId)]);
+    return channel !== null && channel.TeamId === scope.teamId && readable;
   }
 
   async hasRole(userId: string, role: MattermostRole, scope: Scope): Promise<boolean> {

@@ -1,0 +1,153 @@
+/**
+ * Issue 12's real-server benchmark at scale: one rig (PostgreSQL + Mattermost + the plugin from
+ * dist/), one team seeded through the plugin's API to 1%, 10% and 100% of 10,000 ideas, 2,000
+ * incidents, 500 RFCs, 50 guilds and 200 runs ("1x / 10x / 100x"). At each size every page is timed
+ * side by side (interleaved, one call each in turn, so drift on a shared machine hits both alike)
+ * with Mattermost's own `GET /api/v4/channels/:id/posts?per_page=20`, and at full size the writes
+ * with `POST /api/v4/posts`. KV round trips per request come from the plugin's own count
+ * (`X-Infra-Ops-KV-Calls`, shared/call_count.ts; commands have no headers, so `/infra owe` is also
+ * measured over its HTTP twin). The plugin process's RSS is read idle, after each size, and after
+ * each of three rounds at full size.
+ *
+ * `INFRA_OPS_BENCH_SCALE` (default 1) scales the team for a quick run, e.g. 0.1; names carry the
+ * sizes actually seeded. Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz.
+ */
+import type { Rig } from '../../e2e/rig';
+import { onRealServer } from '../real_server';
+import { percentile, type BenchResult } from '../result';
+import { Http, type Timed } from './http';
+import { pluginRssMiB } from './rss';
+import { FULL, type Scale, scaled, Seeder } from './seed';
+
+const WARMUP = 3;
+const LEVEL_SAMPLES = 20;
+const ROUND_SAMPLES = 20;
+const ROUNDS = 3;
+
+interface Probe {
+  name: string;
+  call: (i: number) => Promise<Timed>;
+  expect: number;
+}
+
+interface Sampled {
+  ours: number[];
+  base: number[];
+  kv: number[];
+}
+
+const log = (line: string): void => void process.stderr.write(`scale: ${line}\n`);
+
+export default async function bench(): Promise<BenchResult[]> {
+  const factor = Number(process.env.INFRA_OPS_BENCH_SCALE ?? '1');
+  if (!(factor > 0 && factor <= 1)) throw new Error(`INFRA_OPS_BENCH_SCALE must be in (0, 1], not ${process.env.INFRA_OPS_BENCH_SCALE}`);
+  return onRealServer((rig) => scaleBench(rig, scaled(FULL, factor)));
+}
+
+async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
+  const [alice, bob] = rig.users;
+  if (!alice || !bob) throw new Error('the rig needs two users');
+  const http = new Http(rig);
+  const results: BenchResult[] = [];
+  const team = `/teams/${rig.team.id}`;
+  const rss = async (label: string): Promise<void> => {
+    const mib = await pluginRssMiB(rig);
+    log(`RSS ${label}: ${mib.toFixed(1)} MiB`);
+    results.push({ name: `scale: plugin process RSS, ${label}`, value: mib, unit: 'MiB' });
+  };
+
+  await rss('idle (activated, nothing served)');
+  const seeder = new Seeder(rig, alice, bob);
+  await seeder.prepare();
+  const channel = seeder.ideaChannels[0]!;
+
+  const postsPage: Probe = { name: 'posts page', call: () => http.mattermost(alice, 'GET', `/channels/${channel}/posts?per_page=20`), expect: 200 };
+  const createPost: Probe = { name: 'create post', call: (i) => http.mattermost(alice, 'POST', '/posts', { channel_id: channel, message: `bench post ${i}` }), expect: 201 };
+  const mainPages: Probe[] = [
+    { name: 'PICK channel page (GET …/ideas?channel_id)', call: () => http.plugin(alice, 'GET', `${team}/ideas?channel_id=${channel}`), expect: 200 },
+    { name: 'PICK team page (GET …/ideas)', call: () => http.plugin(alice, 'GET', `${team}/ideas`), expect: 200 },
+    { name: '/pick board (command)', call: () => http.command(alice, channel, '/pick board'), expect: 200 },
+    { name: '/infra owe (command)', call: () => http.command(alice, channel, '/infra owe'), expect: 200 },
+    { name: '/infra owe over HTTP (GET …/owe)', call: () => http.plugin(alice, 'GET', `${team}/owe`), expect: 200 },
+    { name: 'incident list (GET …/incidents)', call: () => http.plugin(alice, 'GET', `${team}/incidents`), expect: 200 },
+  ];
+  const otherPages = (): Probe[] => [
+    { name: 'RFC list (GET …/rfcs)', call: () => http.plugin(alice, 'GET', `${team}/rfcs`), expect: 200 },
+    { name: 'guild agenda (GET …/guilds/:slug/agenda)', call: () => http.plugin(alice, 'GET', `${team}/guilds/${seeder.guildSlugs[0]}/agenda`), expect: 200 },
+    { name: 'runs list (GET …/runs)', call: () => http.plugin(alice, 'GET', `${team}/runs`), expect: 200 },
+    { name: "a run's checklist (GET …/runs/:n)", call: () => http.plugin(alice, 'GET', `${team}/runs/${seeder.runNumbers[0]}`), expect: 200 },
+    { name: "sidebar's first load (GET …/incidents?state=active&per_page=100)", call: () => http.plugin(alice, 'GET', `${team}/incidents?state=active&per_page=100`), expect: 200 },
+  ];
+  const writes = (): Probe[] => {
+    // An idea alice has not scored and bob has not either (i % 4 === 2): it stays unrevealed.
+    const idea = seeder.ideaNumbers[2]!;
+    return [
+      { name: 'score an idea (POST …/ideas/:n/score)', call: (i) => http.plugin(alice, 'POST', `${team}/ideas/${idea}/score`, { payoff: 1 + (i % 10), cost: 10 - (i % 10) }), expect: 200 },
+      { name: 'post a status update (POST …/incidents/:n/status)', call: (i) => http.plugin(alice, 'POST', `${team}/incidents/${seeder.incidentNumbers[0]}/status`, { text: `Still working on it (${i})` }), expect: 200 },
+      { name: 'check an item (POST …/runs/:n/items/1.1)', call: (i) => http.plugin(alice, 'POST', `${team}/runs/${seeder.runNumbers[0]}/items/1.1`, { action: i % 2 === 0 ? 'check' : 'uncheck' }), expect: 200 },
+    ];
+  };
+
+  const levels: Array<[string, number]> = [['1x', 0.01], ['10x', 0.1], ['100x', 1]];
+  for (const [level, share] of levels) {
+    const target = scaled(full, share);
+    // The sizes seeded, in every figure's name (INFRA_OPS_BENCH_SCALE may have scaled them down).
+    const label = `${level} (${target.ideas.toLocaleString('en-US')} ideas)`;
+    const took = await seeder.to(target, log);
+    const seconds = Object.values(took).reduce((a, b) => a + b, 0) / 1000;
+    results.push({ name: `scale ${level}: seeding up to ${describe(target)} through the API (this step)`, value: seconds, unit: 's' });
+    if (level !== '100x') {
+      for (const page of mainPages) results.push(...report(`scale ${label}: ${page.name}`, await sideBySide(page, postsPage, LEVEL_SAMPLES), 'GET /api/v4/channels/:id/posts?per_page=20'));
+      await rss(`after ${label} seeded and served`);
+      continue;
+    }
+    // Full size: three rounds of every page and write; RSS after each.
+    const pages = [...mainPages, ...otherPages()];
+    const pooled = new Map<string, Sampled>();
+    const add = (name: string, s: Sampled): void => {
+      const into = pooled.get(name) ?? { ours: [], base: [], kv: [] };
+      into.ours.push(...s.ours);
+      into.base.push(...s.base);
+      into.kv.push(...s.kv);
+      pooled.set(name, into);
+    };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const page of pages) add(page.name, await sideBySide(page, postsPage, ROUND_SAMPLES));
+      for (const write of writes()) add(write.name, await sideBySide(write, createPost, ROUND_SAMPLES));
+      await rss(`after round ${round} of ${ROUNDS} at ${label}`);
+    }
+    for (const page of pages) results.push(...report(`scale ${label}: ${page.name}`, pooled.get(page.name)!, 'GET /api/v4/channels/:id/posts?per_page=20'));
+    for (const write of writes()) results.push(...report(`scale ${label}: ${write.name}`, pooled.get(write.name)!, 'POST /api/v4/posts'));
+  }
+  return results;
+}
+
+/** `n` timed calls of `probe`, each followed by one of `baseline`, after a few untimed ones. */
+async function sideBySide(probe: Probe, baseline: Probe, n: number): Promise<Sampled> {
+  const sampled: Sampled = { ours: [], base: [], kv: [] };
+  for (let i = 0; i < WARMUP + n; i++) {
+    const ours = await probe.call(i);
+    if (ours.status !== probe.expect) throw new Error(`${probe.name} answered ${ours.status}: ${ours.body.slice(0, 300)}`);
+    const base = await baseline.call(i);
+    if (base.status !== baseline.expect) throw new Error(`${baseline.name} answered ${base.status}: ${base.body.slice(0, 300)}`);
+    if (i < WARMUP) continue;
+    sampled.ours.push(ours.ms);
+    sampled.base.push(base.ms);
+    if (ours.kvCalls !== null) sampled.kv.push(ours.kvCalls);
+  }
+  return sampled;
+}
+
+function report(name: string, s: Sampled, baseline: string): BenchResult[] {
+  const rows: BenchResult[] = [
+    { name: `${name} p50 (vs ${baseline})`, value: percentile(s.ours, 50), unit: 'ms', baseline: percentile(s.base, 50) },
+    { name: `${name} p95 (vs ${baseline})`, value: percentile(s.ours, 95), unit: 'ms', baseline: percentile(s.base, 95) },
+  ];
+  // The most any one request needed (they should all need the same).
+  if (s.kv.length > 0) rows.push({ name: `${name} KV round trips per request`, value: Math.max(...s.kv), unit: 'calls' });
+  return rows;
+}
+
+function describe(s: Scale): string {
+  return `${s.ideas} ideas, ${s.incidents} incidents, ${s.rfcs} RFCs, ${s.guilds} guilds, ${s.runs} runs`;
+}
