@@ -14,7 +14,7 @@ export class MemoryDriver implements Driver {
   readonly users: Record<PersonKey, User>;
   readonly ids: Record<PersonKey, string>;
   readonly usernames: Record<PersonKey, string> = { ...PEOPLE };
-  readonly teams: Record<TeamKey, { id: string; town: string; townName: string }>;
+  readonly teams: Record<TeamKey, { id: string; name: string; town: string; townName: string }>;
   readonly empty: Record<TeamKey, { id: string; name: string }>;
   readonly feeds: Record<TeamKey, string>;
   botUserId = '';
@@ -50,7 +50,7 @@ export class MemoryDriver implements Driver {
     const emptyB = w.addChannel(B.Id, 'empty-b', 'P');
     w.addChannelMember(emptyA.Id, this.ids.owner);
     w.addChannelMember(emptyB.Id, this.ids.ownerB);
-    this.teams = { A: { id: A.Id, town: townA.Id, townName: townA.Name }, B: { id: B.Id, town: townB.Id, townName: townB.Name } };
+    this.teams = { A: { id: A.Id, name: A.Name, town: townA.Id, townName: townA.Name }, B: { id: B.Id, name: B.Name, town: townB.Id, townName: townB.Name } };
     this.empty = { A: { id: emptyA.Id, name: emptyA.Name }, B: { id: emptyB.Id, name: emptyB.Name } };
     this.feeds = { A: feedA.Id, B: feedB.Id };
     w.pluginConfig = { IncidentFeedChannel: 'feed', RfcApprovers: PEOPLE.channelAdmin, IncidentPrivateByDefault: true };
@@ -101,6 +101,11 @@ export class MemoryDriver implements Driver {
 
   http(person: PersonKey, method: Method, path: string, body?: unknown): Promise<HttpAnswer> {
     return this.h.http(method, `/api/v1${path}`, this.users[person], body);
+  }
+
+  async page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }> {
+    const answer = await this.h.http('GET', path.replace(/^\/plugins\/[^/]+/, ''), person ? this.users[person] : null);
+    return { status: answer.status, text: typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body) };
   }
 
   /** What the world holds now, to tell later what an action published, posted or changed. */
