@@ -115,6 +115,17 @@ class RigDriver implements Driver {
     }
   }
 
+  async hook(path: string, body: unknown): Promise<number> {
+    const res = await fetch(`${rig.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    await res.text();
+    return res.status;
+  }
+
+  /** The server runs its jobs itself: a moment for them. */
+  async settle(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
   /** A browser's GET (the session cookie, as the status page is opened), or a calendar app's (none). */
   async page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }> {
     const token = person ? this.users[person].token : null;

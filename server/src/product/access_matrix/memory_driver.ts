@@ -3,6 +3,7 @@ import type { Method } from '../contract/api';
 import type { Post, User } from '../../plugin/model/types';
 import { MemoryWorld, type PublishedEvent } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
+import { SYNC_DELAY_MS } from '../alerts/intake';
 import type { MattermostFacts, TeamKey } from './table';
 import { type Driver, type HttpAnswer, type MemberKind, PEOPLE, type PersonKey } from './scenario';
 
@@ -101,6 +102,17 @@ export class MemoryDriver implements Driver {
 
   http(person: PersonKey, method: Method, path: string, body?: unknown): Promise<HttpAnswer> {
     return this.h.http(method, `/api/v1${path}`, this.users[person], body);
+  }
+
+  async hook(path: string, body: unknown): Promise<number> {
+    return (await this.h.http('POST', path.replace(/^\/plugins\/[^/]+/, ''), null, body)).status;
+  }
+
+  /** The due jobs, with the clock moved on past the alert batcher's delay. */
+  async settle(): Promise<void> {
+    await this.h.ctx.scheduler.runDue();
+    this.h.clock += SYNC_DELAY_MS;
+    await this.h.ctx.scheduler.runDue();
   }
 
   async page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }> {

@@ -7,6 +7,7 @@
  */
 import type { Method } from '../contract/api';
 import { statusPagePath } from '../contract/status';
+import { alertmanagerBody } from '../alerts/test_payloads';
 import { type Act, type BodyIds, type RecordRole, type Expected, expected, type MattermostFacts, type Place, type Resource, type Role, type Row, type Standing, type TeamKey } from './table';
 
 /** Everyone in the scenario: the eight actors, and each team's record owner and helper. */
@@ -55,6 +56,10 @@ export interface Driver {
   command(person: PersonKey, channelId: string, teamId: string, text: string): Promise<string>;
   /** `path` is under the plugin's /api/v1. */
   http(person: PersonKey, method: Method, path: string, body?: unknown): Promise<HttpAnswer>;
+  /** POST of JSON to a plugin path outside /api/v1 with no session (an alert source's hook); the status. */
+  hook(path: string, body: unknown): Promise<number>;
+  /** Lets the plugin's background jobs that are due run (alert intake opens incidents in one). */
+  settle(): Promise<void>;
   /** GET of a plugin page outside /api/v1 (`path` from /plugins/<id>/…), as the person (null: no session). */
   page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }>;
 }
@@ -153,7 +158,28 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   const r = (): Prepared => prepared;
   let prepared: Prepared;
 
-  if (setup.startsWith('incident') || setup === 'agenda.incident' || setup.startsWith('run')) {
+  if (setup === 'incident.triage') {
+    // An alert source of the team (the system admin's) with the owner as responder opens it, in triage.
+    const added = await ok('alert source', () => d.http('sysadmin', 'POST', `/teams/${teamId}/alert-sources`, { name: `a${secret}`, type: 'alertmanager', responder_ids: [d.ids[owner]], private: resource.type === 'P' }));
+    const hook = `${new URL(field<string>(added, 'source', 'url')).pathname}?token=${encodeURIComponent(field<string>(added, 'secret'))}`;
+    const status = await d.hook(hook, alertmanagerBody(`g${secret}`, [{ name: `Alert${secret}`, fingerprint: secret, summary: `inc ${secret}` }]));
+    if (status !== 202) throw new SetupError(`alert intake: ${status}`);
+    let opened: { number: number; channelId: string } | undefined;
+    for (let attempt = 0; attempt < 40 && !opened; attempt++) {
+      await d.settle();
+      const listed = await ok('list incidents', () => d.http(owner, 'GET', `/teams/${teamId}/incidents?state=all&per_page=100`));
+      opened = field<Array<{ number: number; channelId: string; title: string; phase: string }>>(listed, 'items').find((i) => i.title.includes(secret) && i.phase === 'triage' && i.channelId);
+    }
+    if (!opened) throw new SetupError('the alert opened no incident in triage');
+    // The incident stands on its own: the source goes (a team holds at most 50).
+    await ok('remove alert source', () => d.http('sysadmin', 'DELETE', `/teams/${teamId}/alert-sources/a${secret}`));
+    channelId = opened.channelId;
+    members.set(owner, 'user');
+    await addPeople(channelId);
+    channelName = await d.channelName(channelId);
+    prepared = blank(team, teamId, channelId, channelName, secret, members, resource);
+    prepared.number = opened.number;
+  } else if (setup.startsWith('incident') || setup === 'agenda.incident' || setup.startsWith('run')) {
     // A security incident's runbook has a gate (the built-in "Security incident" template).
     const type = setup === 'run.gate' || setup === 'run.concern' || setup === 'run.gateOwedByActor' ? { type: 'Security' } : {};
     const declared = await ok('declare', () => d.http(owner, 'POST', `/teams/${teamId}/incidents`, { title: `inc ${secret}`, severity: 2, private: resource.type === 'P', ...type }));
@@ -226,6 +252,7 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   switch (setup) {
     case 'place':
     case 'incident':
+    case 'incident.triage':
       break;
     case 'run':
     case 'run.gate':

@@ -91,6 +91,8 @@ export type Feature = 'incidents' | 'pick' | 'rfc' | 'guilds' | 'runs' | 'infra'
  *   --public or --private to match), then the channel's actors added; `incident.watched`: also
  *   followed, while it could still be seen, by the team member outside the channel and the other
  *   team's user (so that a status update after the conversion proves who its DMs and events reach);
+ *   `incident.triage`: opened by an alert of a source of its team (private or not to match, the
+ *   owner its responder), then the channel's actors added;
  * - `idea…`, `rfc…`, `guild…`: the record in the resource channel;
  * - `agenda…`: the record, plus a guild in its team's town square reading that source.
  * - `run…`: an incident declared in the resource channel (as `incident`), whose channel hosts its
@@ -109,6 +111,7 @@ export type SetupName =
   | 'place'
   | 'incident'
   | 'incident.resolved'
+  | 'incident.triage'
   | 'incident.followup'
   | 'incident.followupOwedByActor'
   | 'incident.followedByActor'
@@ -412,7 +415,7 @@ export const TABLE: readonly Row[] = [
   { id: 'runs GET one (team A path)', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], throughTeamA: true, act: { http: 'GET', path: `${run}/:number` }, basis: 'issue: a number of one team never resolves in another' },
   { id: 'runs POST item check (team A path)', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/items/1.1`, body: { action: 'check' } }, basis: 'issue: across teams' },
   // `/run …` typed in the run's channel
-  { id: '/run checklist', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { command: '/run checklist', in: 'record' }, basis: 'runs/policy view', e2e: true },
+  { id: '/run checklist', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { command: '/run checklist', in: 'record' }, basis: 'runs/policy view' },
   { id: '/run timeline', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { command: '/run timeline', in: 'record' }, basis: 'runs/policy view' },
   { id: '/run retro (read)', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { command: '/run retro', in: 'record' }, basis: 'runs/policy view' },
   { id: '/run check', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run check 1.1', in: 'record' }, basis: 'runs/policy work', e2e: true },
@@ -443,6 +446,12 @@ export const TABLE: readonly Row[] = [
   { id: 'runs GET template export', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { http: 'GET', path: '/teams/:teamId/templates/:slug' }, basis: 'runs/policy manageTemplates: exporting is for team admins' },
   { id: '/run template export', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { command: '/run template export Product release', in: 'home' }, basis: 'runs/policy manageTemplates' },
   { id: 'runs POST template import', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { http: 'POST', path: '/teams/:teamId/templates/import', body: (i) => ({ source: 'infra-ops', document: i.doc ?? '' }) }, basis: 'runs/policy manageTemplates' },
+
+  // ------------------------------------------------------------ incidents opened by alerts: triage (incidents/policy respond)
+  { id: 'incidents POST accept', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { http: 'POST', path: `${inc}/:number/accept`, body: {} }, basis: 'incidents/policy respond: the channel\'s members (the source\'s responders among them) accept', e2e: true },
+  { id: 'incidents POST dismiss', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { http: 'POST', path: `${inc}/:number/dismiss`, body: { reason: 'noise' } }, basis: 'incidents/policy respond' },
+  { id: '/incident accept', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { command: '/incident accept', in: 'record' }, basis: 'incidents/policy respond' },
+  { id: '/incident dismiss', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { command: '/incident dismiss noise', in: 'record' }, basis: 'incidents/policy respond' },
 
   // ------------------------------------------------------------ incidents: status page fields
   { id: '/incident component', feature: 'incidents', kind: 'write', setup: 'incident', who: RESPOND, posts: true, act: { command: '/incident component none', in: 'record' }, basis: 'incidents/policy respond: which components it affects' },
@@ -475,6 +484,7 @@ export const TABLE: readonly Row[] = [
   { id: '/infra maintenance remove', feature: 'infra', kind: 'write', setup: 'maintenance', ...teamAdminRow, act: { command: '/infra maintenance remove {item}', in: 'home' }, basis: 'status/policy manage' },
   { id: '/infra statuslink create', feature: 'infra', kind: 'create', setup: 'place', ...teamAdminRow, act: { command: '/infra statuslink create', in: 'home' }, basis: 'status/policy manage: a public link to the team\'s page' },
   { id: '/infra statuslink revoke', feature: 'infra', kind: 'create', setup: 'place', ...teamAdminRow, act: { command: '/infra statuslink revoke', in: 'home' }, basis: 'status/policy manage' },
+  { id: 'status page lists an active incident', feature: 'incidents', kind: 'list', setup: 'incident', who: ['fullTeamMember'], act: { page: 'status' }, basis: 'status: incidents only as the viewer may see them now; the page is for full members' },
   { id: 'status page (HTML)', feature: 'infra', kind: 'read', setup: 'component', teamLevel: true, who: ['fullTeamMember'], act: { page: 'status' }, basis: 'status/policy view: a non-member reads the same 404 as for no such team', denyEitherFor: GUESTS },
 
   // ------------------------------------------------------------ calendar links and feeds (calendar/policy.ts)
