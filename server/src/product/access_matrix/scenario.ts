@@ -115,12 +115,13 @@ export class SetupError extends Error {}
 
 /**
  * One set-up call, which must succeed. A real server may answer a 403/404 for a channel created a
- * moment ago while its caches catch up: such a call is tried once more.
+ * moment ago while its caches catch up (longer on a loaded machine): such a call is tried again,
+ * up to three times, waiting longer each time.
  */
 const ok = async (what: string, call: () => Promise<HttpAnswer>): Promise<Record<string, unknown>> => {
   let a = await call();
-  if (a.status === 403 || a.status === 404) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  for (let wait = 250; (a.status === 403 || a.status === 404) && wait <= 1000; wait *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
     a = await call();
   }
   if (a.status >= 300) throw new SetupError(`${what}: ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`);

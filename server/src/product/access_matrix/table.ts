@@ -491,6 +491,8 @@ export const TABLE: readonly Row[] = [
   { id: '/infra calendar', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { command: '/infra calendar', in: 'home' }, basis: 'calendar/policy subscribe: full members of the team, each for themselves', denyEitherFor: GUESTS },
   { id: '/infra calendar rotate', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { command: '/infra calendar rotate me', in: 'home' }, basis: 'calendar/policy subscribe', denyEitherFor: GUESTS },
   { id: 'calendar feed (me) lists a guild', feature: 'guilds', kind: 'list', setup: 'guild', who: ['fullTeamMember'], act: { feed: 'me' }, basis: 'calendar: a personal feed shows what its owner may see now; guests hold no links' },
+  { id: 'calendar feed (me) lists an RFC\'s comment deadline', feature: 'rfc', kind: 'list', setup: 'rfc.inReview', who: ['fullTeamMember'], act: { feed: 'me' }, basis: 'calendar: a personal feed shows what its owner may see now' },
+  { id: 'calendar feed (team) lists an RFC\'s comment deadline', feature: 'rfc', kind: 'list', setup: 'rfc.inReview', who: ['fullTeamMember'], teamWide: true, act: { feed: 'team' }, basis: 'calendar: a team feed only what every full member sees' },
   { id: 'calendar feed (team) lists a guild', feature: 'guilds', kind: 'list', setup: 'guild', who: ['fullTeamMember'], teamWide: true, act: { feed: 'team' }, basis: 'calendar: a team feed only what every full member sees (open channels)' },
 
   // ------------------------------------------------------------ guild rhythm (guilds/policy.ts)
