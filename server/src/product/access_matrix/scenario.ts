@@ -166,7 +166,8 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
     const status = await d.hook(hook, alertmanagerBody(`g${secret}`, [{ name: `Alert${secret}`, fingerprint: secret, summary: `inc ${secret}` }]));
     if (status !== 202) throw new SetupError(`alert intake: ${status}`);
     let opened: { number: number; channelId: string } | undefined;
-    for (let attempt = 0; attempt < 40 && !opened; attempt++) {
+    // The intake job runs when the server gets to it: on a loaded machine that may take a while.
+    for (const deadline = Date.now() + 90_000; !opened && Date.now() < deadline; ) {
       await d.settle();
       const listed = await ok('list incidents', () => d.http(owner, 'GET', `/teams/${teamId}/incidents?state=all&per_page=100`));
       opened = field<Array<{ number: number; channelId: string; title: string; phase: string }>>(listed, 'items').find((i) => i.title.includes(secret) && i.phase === 'triage' && i.channelId);
