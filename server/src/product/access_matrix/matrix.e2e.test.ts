@@ -41,7 +41,7 @@ class RigDriver implements Driver {
   ids = {} as Record<PersonKey, string>;
   usernames = {} as Record<PersonKey, string>;
   users = {} as Record<PersonKey, RigUser>;
-  teams = {} as Record<TeamKey, { id: string; town: string; townName: string }>;
+  teams = {} as Record<TeamKey, { id: string; name: string; town: string; townName: string }>;
   empty = {} as Record<TeamKey, { id: string; name: string }>;
   readonly mattermost = REAL_MATTERMOST;
   private readonly admin = rig.admin;
@@ -61,7 +61,7 @@ class RigDriver implements Driver {
     for (const p of ['ownerB', 'helperB', 'thirdB', 'otherTeamUser'] as const) await this.admin.client.addToTeam(teamB.id, this.ids[p]);
     const townB = await this.admin.client.getChannelByName(teamB.id, 'town-square');
     const townA = await this.admin.client.getChannel(rig.channelId);
-    this.teams = { A: { id: rig.team.id, town: townA.id, townName: townA.name }, B: { id: teamB.id, town: townB.id, townName: townB.name } };
+    this.teams = { A: { id: rig.team.id, name: rig.team.name, town: townA.id, townName: townA.name }, B: { id: teamB.id, name: teamB.name, town: townB.id, townName: townB.name } };
     for (const team of ['A', 'B'] as const) {
       const owner = team === 'A' ? 'owner' : 'ownerB';
       this.empty[team] = await this.newChannel(team, 'P', `empty-${tag}`, owner);
@@ -113,6 +113,24 @@ class RigDriver implements Driver {
       // Mattermost itself refused (e.g. a channel the user is not in): the plugin never saw it.
       return `${MATTERMOST_REFUSED} ${(err as { status_code?: number }).status_code ?? ''}`;
     }
+  }
+
+  async hook(path: string, body: unknown): Promise<number> {
+    const res = await fetch(`${rig.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    await res.text();
+    return res.status;
+  }
+
+  /** The server runs its jobs itself: a moment for them. */
+  async settle(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  /** A browser's GET (the session cookie, as the status page is opened), or a calendar app's (none). */
+  async page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }> {
+    const token = person ? this.users[person].token : null;
+    const res = await fetch(`${rig.url}${path}`, { headers: token ? { Cookie: `MMAUTHTOKEN=${token}`, Accept: 'text/html' } : {}, redirect: 'manual' });
+    return { status: res.status, text: await res.text() };
   }
 
   async http(person: PersonKey, method: Method, path: string, body?: unknown): Promise<HttpAnswer> {

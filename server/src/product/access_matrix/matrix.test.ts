@@ -7,7 +7,8 @@
  * what the action did: websocket events (never team-wide, only to the record's channel or to a
  * user who may see it), bot posts (only where the actor may post; the feed never names a private
  * incident; DMs only to people who may see it), and for a refusal: nothing published, posted or
- * stored. Set INFRA_OPS_MATRIX_OUT=<file> to write every case's result as JSON.
+ * stored. Set INFRA_OPS_MATRIX_OUT=<file> to write every case's result as JSON, INFRA_OPS_MATRIX_ROWS=<regex>
+ * to run only the rows whose id matches.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -36,7 +37,11 @@ const isolated = (row: Row): boolean => row.includes !== undefined;
 const shared = (row: Row): boolean => !row.setup.endsWith('ByActor') && !isolated(row);
 const spent = (row: Row, got: string): boolean => (row.kind === 'write' || row.kind === 'create') && got !== 'hidden' && got !== 'forbidden';
 
-for (const row of TABLE) {
+/** INFRA_OPS_MATRIX_ROWS=<regex>: only the rows whose id matches (while working on some of them). */
+const only = process.env.INFRA_OPS_MATRIX_ROWS ? new RegExp(process.env.INFRA_OPS_MATRIX_ROWS) : null;
+const ROWS = only ? TABLE.filter((r) => only.test(r.id)) : TABLE;
+
+for (const row of ROWS) {
   test(row.id, async (t) => {
     let d = isolated(row) ? null : await new MemoryDriver().start();
     const prepared = new Map<string, Prepared>();
@@ -191,5 +196,5 @@ after(() => {
   const out = process.env.INFRA_OPS_MATRIX_OUT;
   if (out) writeFileSync(out, JSON.stringify(results, null, 1));
   const failed = results.filter((r) => !matches(r.expected as never, r.got) || r.problems.length);
-  console.log(`access matrix: ${TABLE.length} rows × ${ROLES.length} roles × ${RESOURCES.length} resource columns = ${results.length} cases, ${failed.length} failing`);
+  console.log(`access matrix: ${ROWS.length} rows × ${ROLES.length} roles × ${RESOURCES.length} resource columns = ${results.length} cases, ${failed.length} failing`);
 });

@@ -3,6 +3,7 @@ import type { Method } from '../contract/api';
 import type { Post, User } from '../../plugin/model/types';
 import { MemoryWorld, type PublishedEvent } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
+import { SYNC_DELAY_MS } from '../alerts/intake';
 import type { MattermostFacts, TeamKey } from './table';
 import { type Driver, type HttpAnswer, type MemberKind, PEOPLE, type PersonKey } from './scenario';
 
@@ -14,7 +15,7 @@ export class MemoryDriver implements Driver {
   readonly users: Record<PersonKey, User>;
   readonly ids: Record<PersonKey, string>;
   readonly usernames: Record<PersonKey, string> = { ...PEOPLE };
-  readonly teams: Record<TeamKey, { id: string; town: string; townName: string }>;
+  readonly teams: Record<TeamKey, { id: string; name: string; town: string; townName: string }>;
   readonly empty: Record<TeamKey, { id: string; name: string }>;
   readonly feeds: Record<TeamKey, string>;
   botUserId = '';
@@ -50,7 +51,7 @@ export class MemoryDriver implements Driver {
     const emptyB = w.addChannel(B.Id, 'empty-b', 'P');
     w.addChannelMember(emptyA.Id, this.ids.owner);
     w.addChannelMember(emptyB.Id, this.ids.ownerB);
-    this.teams = { A: { id: A.Id, town: townA.Id, townName: townA.Name }, B: { id: B.Id, town: townB.Id, townName: townB.Name } };
+    this.teams = { A: { id: A.Id, name: A.Name, town: townA.Id, townName: townA.Name }, B: { id: B.Id, name: B.Name, town: townB.Id, townName: townB.Name } };
     this.empty = { A: { id: emptyA.Id, name: emptyA.Name }, B: { id: emptyB.Id, name: emptyB.Name } };
     this.feeds = { A: feedA.Id, B: feedB.Id };
     w.pluginConfig = { IncidentFeedChannel: 'feed', RfcApprovers: PEOPLE.channelAdmin, IncidentPrivateByDefault: true };
@@ -101,6 +102,22 @@ export class MemoryDriver implements Driver {
 
   http(person: PersonKey, method: Method, path: string, body?: unknown): Promise<HttpAnswer> {
     return this.h.http(method, `/api/v1${path}`, this.users[person], body);
+  }
+
+  async hook(path: string, body: unknown): Promise<number> {
+    return (await this.h.http('POST', path.replace(/^\/plugins\/[^/]+/, ''), null, body)).status;
+  }
+
+  /** The due jobs, with the clock moved on past the alert batcher's delay. */
+  async settle(): Promise<void> {
+    await this.h.ctx.scheduler.runDue();
+    this.h.clock += SYNC_DELAY_MS;
+    await this.h.ctx.scheduler.runDue();
+  }
+
+  async page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }> {
+    const answer = await this.h.http('GET', path.replace(/^\/plugins\/[^/]+/, ''), person ? this.users[person] : null);
+    return { status: answer.status, text: typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body) };
   }
 
   /** What the world holds now, to tell later what an action published, posted or changed. */

@@ -6,7 +6,9 @@
  * that is table.ts.
  */
 import type { Method } from '../contract/api';
-import { type Act, type BodyIds, type Expected, expected, type MattermostFacts, type Place, type Resource, type Role, type Row, type Standing, type TeamKey } from './table';
+import { statusPagePath } from '../contract/status';
+import { alertmanagerBody } from '../alerts/test_payloads';
+import { type Act, type BodyIds, type RecordRole, type Expected, expected, type MattermostFacts, type Place, type Resource, type Role, type Row, type Standing, type TeamKey } from './table';
 
 /** Everyone in the scenario: the eight actors, and each team's record owner and helper. */
 export const PEOPLE = {
@@ -38,7 +40,7 @@ export interface HttpAnswer {
 export interface Driver {
   readonly ids: Readonly<Record<PersonKey, string>>;
   readonly usernames: Readonly<Record<PersonKey, string>>;
-  readonly teams: Readonly<Record<TeamKey, { id: string; town: string; townName: string }>>;
+  readonly teams: Readonly<Record<TeamKey, { id: string; name: string; town: string; townName: string }>>;
   /** A private channel of each team with no record in it, that no actor is in (for "no such thing"). */
   readonly empty: Readonly<Record<TeamKey, { id: string; name: string }>>;
   /** The server's clock (the product's `now`). */
@@ -54,6 +56,12 @@ export interface Driver {
   command(person: PersonKey, channelId: string, teamId: string, text: string): Promise<string>;
   /** `path` is under the plugin's /api/v1. */
   http(person: PersonKey, method: Method, path: string, body?: unknown): Promise<HttpAnswer>;
+  /** POST of JSON to a plugin path outside /api/v1 with no session (an alert source's hook); the status. */
+  hook(path: string, body: unknown): Promise<number>;
+  /** Lets the plugin's background jobs that are due run (alert intake opens incidents in one). */
+  settle(): Promise<void>;
+  /** GET of a plugin page outside /api/v1 (`path` from /plugins/<id>/…), as the person (null: no session). */
+  page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }>;
 }
 
 /** The actor's standing, written from the scenario's own set-up (not asked of Mattermost). */
@@ -63,11 +71,12 @@ export function standingOf(role: Role, teams: Record<TeamKey, string>, recordTea
   const t = new Map<string, MemberKind>();
   if (role === 'otherTeamUser') t.set(B, 'user');
   else t.set(A, role === 'teamAdmin' ? 'admin' : role === 'guest' || role === 'channelGuest' ? 'guest' : 'user');
-  const recordRoles = new Set<'reviewer' | 'approver' | 'facilitator'>();
+  const recordRoles = new Set<RecordRole>();
   if (role === 'channelAdmin') recordRoles.add('approver');
   if (role === 'channelMember' && recordTeam === 'A') {
     recordRoles.add('reviewer');
     recordRoles.add('facilitator');
+    recordRoles.add('gateApprover');
   }
   return { role, sysadmin: role === 'sysadmin', teams: t, recordRoles };
 }
@@ -88,6 +97,12 @@ export interface Prepared {
   name: string | null;
   concern: number | null;
   item: number | null;
+  /** A team thing's name or id in paths and commands: alert source slug, webhook id, status component. */
+  ref: string | null;
+  /** A date (YYYY-MM-DD): a guild meeting's a week ahead, or a team holiday. */
+  date: string | null;
+  /** `template`: an importable template document. */
+  doc: string | null;
   /** For `incident.followupOwedByActor`: whether the follow-up could be assigned to the actor at all. */
   owed: boolean;
   /** The model of the record's channel, for table.ts. */
@@ -100,12 +115,13 @@ export class SetupError extends Error {}
 
 /**
  * One set-up call, which must succeed. A real server may answer a 403/404 for a channel created a
- * moment ago while its caches catch up: such a call is tried once more.
+ * moment ago while its caches catch up (longer on a loaded machine): such a call is tried again,
+ * up to three times, waiting longer each time.
  */
 const ok = async (what: string, call: () => Promise<HttpAnswer>): Promise<Record<string, unknown>> => {
   let a = await call();
-  if (a.status === 403 || a.status === 404) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  for (let wait = 250; (a.status === 403 || a.status === 404) && wait <= 1000; wait *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
     a = await call();
   }
   if (a.status >= 300) throw new SetupError(`${what}: ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`);
@@ -143,8 +159,32 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   const r = (): Prepared => prepared;
   let prepared: Prepared;
 
-  if (setup.startsWith('incident') || setup === 'agenda.incident') {
-    const declared = await ok('declare', () => d.http(owner, 'POST', `/teams/${teamId}/incidents`, { title: `inc ${secret}`, severity: 2, private: resource.type === 'P' }));
+  if (setup === 'incident.triage') {
+    // An alert source of the team (the system admin's) with the owner as responder opens it, in triage.
+    const added = await ok('alert source', () => d.http('sysadmin', 'POST', `/teams/${teamId}/alert-sources`, { name: `a${secret}`, type: 'alertmanager', responder_ids: [d.ids[owner]], private: resource.type === 'P' }));
+    const hook = `${new URL(field<string>(added, 'source', 'url')).pathname}?token=${encodeURIComponent(field<string>(added, 'secret'))}`;
+    const status = await d.hook(hook, alertmanagerBody(`g${secret}`, [{ name: `Alert${secret}`, fingerprint: secret, summary: `inc ${secret}` }]));
+    if (status !== 202) throw new SetupError(`alert intake: ${status}`);
+    let opened: { number: number; channelId: string } | undefined;
+    // The intake job runs when the server gets to it: on a loaded machine that may take a while.
+    for (const deadline = Date.now() + 90_000; !opened && Date.now() < deadline; ) {
+      await d.settle();
+      const listed = await ok('list incidents', () => d.http(owner, 'GET', `/teams/${teamId}/incidents?state=all&per_page=100`));
+      opened = field<Array<{ number: number; channelId: string; title: string; phase: string }>>(listed, 'items').find((i) => i.title.includes(secret) && i.phase === 'triage' && i.channelId);
+    }
+    if (!opened) throw new SetupError('the alert opened no incident in triage');
+    // The incident stands on its own: the source goes (a team holds at most 50).
+    await ok('remove alert source', () => d.http('sysadmin', 'DELETE', `/teams/${teamId}/alert-sources/a${secret}`));
+    channelId = opened.channelId;
+    members.set(owner, 'user');
+    await addPeople(channelId);
+    channelName = await d.channelName(channelId);
+    prepared = blank(team, teamId, channelId, channelName, secret, members, resource);
+    prepared.number = opened.number;
+  } else if (setup.startsWith('incident') || setup === 'agenda.incident' || setup.startsWith('run')) {
+    // A security incident's runbook has a gate (the built-in "Security incident" template).
+    const type = setup === 'run.gate' || setup === 'run.concern' || setup === 'run.gateOwedByActor' ? { type: 'Security' } : {};
+    const declared = await ok('declare', () => d.http(owner, 'POST', `/teams/${teamId}/incidents`, { title: `inc ${secret}`, severity: 2, private: resource.type === 'P', ...type }));
     channelId = field<string>(declared, 'incident', 'channelId');
     members.set(owner, 'admin');
     await addPeople(channelId);
@@ -172,7 +212,7 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   const reviewers = team === 'A' ? [d.ids.channelMember, d.ids[helper]] : [d.ids[helper]];
   // The next meeting is five minutes away, so that it may be closed now.
   const soon = new Date(d.now() + 5 * 60_000);
-  const newGuild = async (name: string, channel: string, sources: string[] = []): Promise<string> => {
+  const newGuild = async (name: string, channel: string, sources: string[] = [], members: PersonKey[] = []): Promise<string> => {
     const created = await ok('create guild', () =>
       d.http(owner, 'POST', `/teams/${teamId}/guilds`, {
         name,
@@ -182,14 +222,107 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
         channel_id: channel,
         sources,
         facilitators: team === 'A' ? [d.ids.channelMember] : [d.ids[helper]],
+        ...(members.length ? { members: members.map((m) => ({ kind: 'user', userId: d.ids[m] })) } : {}),
       }),
     );
     return field<string>(created, 'guild', 'slug');
   };
 
+  const runCommand = async (who: PersonKey, text: string): Promise<string> => {
+    const reply = await d.command(who, channelId, teamId, text);
+    if (reply.startsWith('**Error:**')) throw new SetupError(`${text}: ${reply.slice(0, 300)}`);
+    return reply;
+  };
+  /** The run hosted by the incident channel (its runbook), found in the owner's list. */
+  const hostedRun = async (): Promise<number> => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const listed = await ok('list runs', () => d.http(owner, 'GET', `/teams/${teamId}/runs`));
+      const found = field<Array<{ number: number; channelId: string }>>(listed, 'items').find((r) => r.channelId === channelId);
+      if (found) return found.number;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new SetupError('the incident channel hosts no run');
+  };
+  const asAdmin = (what: string, method: Method, path: string, body?: unknown): Promise<Record<string, unknown>> => ok(what, () => d.http('sysadmin', method, path, body));
+  const adminCommand = (text: string): Promise<string> => homeCommand('sysadmin', text);
+  const homeCommand = async (who: PersonKey, text: string): Promise<string> => {
+    const reply = await d.command(who, d.teams[team].town, teamId, text);
+    if (reply.startsWith('**Error:**')) throw new SetupError(`${text}: ${reply.slice(0, 300)}`);
+    return reply;
+  };
+
   switch (setup) {
     case 'place':
     case 'incident':
+    case 'incident.triage':
+      break;
+    case 'run':
+    case 'run.gate':
+    case 'run.concern':
+    case 'run.finished':
+      p.number = await hostedRun();
+      if (setup !== 'run' && setup !== 'run.finished') {
+        const approvers = (team === 'A' ? (['channelMember', helper] as const) : ([helper] as const)).map((k) => `@${d.usernames[k]}`).join(' ');
+        await runCommand(owner, `/run approvers 2.2 ${approvers}`);
+      }
+      if (setup === 'run.concern') await runCommand(helper, `/run concern 2.2 concern ${secret}`);
+      if (setup === 'run.finished') {
+        await runCommand(owner, `/run retro 1 summary ${secret}`);
+        await runCommand(owner, '/run finish');
+      }
+      break;
+    case 'run.gateOwedByActor': {
+      // Naming an approver needs them to post in the channel: the actor joins for it (if in the
+      // run's team at all), then is as their role says again.
+      p.number = await hostedRun();
+      const person = personOf(actor);
+      const inTeam = (team === 'A') === (actor !== 'otherTeamUser'); // the system admin is in team A only
+      if (!inTeam) break;
+      const joined = !members.has(person);
+      if (joined) await d.addMember(channelId, person, actor === 'guest' || actor === 'channelGuest' ? 'guest' : 'user');
+      const reply = await d.command(owner, channelId, teamId, `/run approvers 2.2 @${d.usernames[person]}`);
+      p.owed = !reply.startsWith('**Error:**');
+      if (joined) await d.removeMember(channelId, person);
+      break;
+    }
+    case 'alertSource':
+      p.slug = `a${secret}`;
+      await asAdmin('alert source', 'POST', `/teams/${teamId}/alert-sources`, { name: p.slug, type: 'alertmanager' });
+      break;
+    case 'webhook': {
+      const added = await asAdmin('webhook', 'POST', `/teams/${teamId}/webhooks`, { url: `https://hooks.example.com/${secret}` });
+      p.ref = field<string>(added, 'webhook', 'id');
+      break;
+    }
+    case 'component':
+    case 'maintenance':
+      p.ref = `c${secret}`;
+      await adminCommand(`/infra components add ${p.ref}`);
+      if (setup === 'maintenance') {
+        const { from, to } = windowOf(d.now());
+        const reply = await adminCommand(`/infra maintenance add ${p.ref} ${from} ${to} upgrade ${secret}`);
+        p.item = Number(/#(\d+)/.exec(reply)?.[1] ?? NaN);
+        if (!Number.isInteger(p.item)) throw new SetupError(`no maintenance number in: ${reply.slice(0, 200)}`);
+      }
+      break;
+    case 'holiday':
+      await adminCommand(`/guild holidays add ${p.date} day ${secret}`);
+      break;
+    case 'template': {
+      p.slug = 'product-release';
+      const doc = await asAdmin('export template', 'GET', `/teams/${teamId}/templates/${p.slug}`);
+      p.doc = JSON.stringify({ ...doc, template: { ...(doc['template'] as Record<string, unknown>), name: `t ${secret}` } });
+      break;
+    }
+    case 'guild.rota':
+      p.name = `g${secret}`;
+      p.slug = await newGuild(p.name, channelId, [], [owner, helper]);
+      break;
+    case 'guild.skipped':
+      p.name = `g${secret}`;
+      p.slug = await newGuild(p.name, channelId);
+      p.date = isoDate(soon.getTime() + 7 * DAY);
+      await homeCommand(owner, `/guild skip ${p.name} ${p.date}`);
       break;
     case 'incident.resolved':
       await ok('resolve', () => d.http(owner, 'POST', `${inc}/resolve`, { summary: 'fixed' }));
@@ -257,6 +390,8 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
     case 'guild.note':
       p.name = `g${secret}`;
       p.slug = await newGuild(p.name, channelId);
+      // Its meeting a week ahead (the one to call off).
+      p.date = isoDate(soon.getTime() + 7 * DAY);
       if (setup === 'guild.item') {
         const queued = await ok('queue', () => d.http(owner, 'POST', `/teams/${teamId}/guilds/${p.slug}/queue`, { text: `item ${secret}` }));
         p.item = field<number>(queued, 'item', 'id');
@@ -311,12 +446,24 @@ function blank(team: TeamKey, teamId: string, channelId: string, channelName: st
     name: null,
     concern: null,
     item: null,
+    ref: null,
+    // A day of its own for each record (a team holiday is one per date).
+    date: isoDate(Date.UTC(2031, 0, 1) + counter * DAY),
+    doc: null,
     owed: false,
     members,
     open: resource.type === 'O',
     readOnly: false,
   };
 }
+
+const DAY = 86_400_000;
+const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** A maintenance window from tomorrow, in the form `/infra maintenance add` reads (the actor's zone: UTC). */
+const windowOf = (now: number): { from: string; to: string } => {
+  const at = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
+  return { from: at(now + DAY), to: at(now + DAY + 3_600_000) };
+};
 
 /** The record's place in table.ts's terms (team-level creations have no channel). */
 export function placeOf(row: Row, p: Prepared, d: Driver): Place {
@@ -326,7 +473,7 @@ export function placeOf(row: Row, p: Prepared, d: Driver): Place {
 
 export function expectationOf(row: Row, role: Role, p: Prepared, d: Driver): Expected {
   // A follow-up can only be owed by someone in the incident's team (a system admin outside team B is not).
-  if (row.setup === 'incident.followupOwedByActor' && !p.owed) return 'hidden';
+  if (row.setup.endsWith('OwedByActor') && !p.owed) return 'hidden';
   return expected(row, standingOf(role, { A: d.teams.A.id, B: d.teams.B.id }, p.team), placeOf(row, p, d), d.mattermost, d.teams.A.id);
 }
 
@@ -335,6 +482,8 @@ export function expectationOf(row: Row, role: Role, p: Prepared, d: Driver): Exp
 export const MISSING_NUMBER = 987654;
 export const MISSING_NAME = 'noguildqq';
 export const MISSING_SLUG = 'noguildqq';
+/** A webhook id of the right shape that no webhook has. */
+export const MISSING_WEBHOOK = 'wh0000000000000000';
 
 export interface Performed {
   /** null for a command. */
@@ -354,19 +503,41 @@ export async function perform(d: Driver, row: Row, p: Prepared, actor: PersonKey
     rfc: p.rfc,
     m: p.m,
     secret: p.secret,
+    doc: p.doc,
+    teamId: row.throughTeamA ? d.teams.A.id : p.teamId,
+    number: missing ? MISSING_NUMBER : p.number,
   };
-  const teamId = row.throughTeamA ? d.teams.A.id : p.teamId;
+  const teamId = ids.teamId;
   const home = row.throughTeamA ? d.teams.A.town : d.teams[p.team].town;
   if ('http' in act) {
     const path = fillHttpPath(act, p, d, missing, teamId);
     const body = act.body === undefined ? undefined : typeof act.body === 'function' ? act.body(ids) : act.body;
     const answer = await d.http(actor, act.http, path, act.http === 'GET' ? undefined : (body ?? (act.http === 'DELETE' ? undefined : {})));
+    if (row.card && answer.status === 200) {
+      // The card's protocol: the clicker reads `ephemeral_text`, a change (`1.1: checked.`) or a refusal.
+      const text = (answer.body as { ephemeral_text?: unknown }).ephemeral_text;
+      const said = typeof text === 'string' ? text : '';
+      const changed = /^\d{1,2}\.\d{1,3}: |^Nothing changed on /.test(said);
+      return { status: null, text: changed ? said : `**Error:** ${said}`, body: answer.body };
+    }
     const refusal = row.dialog && answer.status === 200 ? (answer.body as { error?: string; errors?: unknown }) : null;
     if (refusal?.error !== undefined || refusal?.errors !== undefined) {
       // The dialog protocol answers refusals with 200: read them as a command's refusal.
       return { status: null, text: `**Error:** ${refusal.error ?? JSON.stringify(refusal.errors)}`, body: answer.body };
     }
     return { status: answer.status, text: JSON.stringify(answer.body), body: answer.body };
+  }
+  if ('page' in act) {
+    const answer = await d.page(actor, statusPagePath(missing ? MISSING_NAME : d.teams[p.team].name));
+    return { status: answer.status, text: answer.text, body: answer.text };
+  }
+  if ('feed' in act) {
+    // A new link of the actor's (shown once), then the feed as a calendar app fetches it: no session.
+    const reply = await d.command(actor, d.teams[p.team].town, p.teamId, `/infra calendar rotate ${act.feed}`);
+    const link = /\/plugins\/[^\s`]+\.ics/.exec(reply)?.[0];
+    if (!link) return { status: null, text: reply, body: reply };
+    const feed = await d.page(null, link);
+    return { status: feed.status, text: feed.text, body: feed.text };
   }
   const text = fillCommand(act, p, d, missing);
   const where = act.in === 'record' ? (missing ? d.empty[p.team].id : p.channelId) : home;
@@ -383,6 +554,7 @@ function fillHttpPath(act: Extract<Act, { http: Method }>, p: Prepared, d: Drive
     concernId: p.concern,
     /** The follow-up (the set-up adds one), queue item or note in question. */
     n: p.item ?? 1,
+    webhookId: missing ? MISSING_WEBHOOK : p.ref,
   };
   const path = act.path.replace(/:([a-z]+)/gi, (_m, name: string) => encodeURIComponent(String(values[name] ?? `:${name}`)));
   const query = act.query?.replace('{channelId}', missing ? d.empty[p.team].id : p.channelId);
@@ -400,6 +572,10 @@ function fillCommand(act: Extract<Act, { command: string }>, p: Prepared, d: Dri
     channelName: missing ? d.empty[p.team].name : p.channelName,
     text: `t ${p.secret}`,
     secret: p.secret,
+    slug: missing ? MISSING_SLUG : (p.slug ?? ''),
+    ref: missing ? (p.ref?.startsWith('wh') ? MISSING_WEBHOOK : MISSING_SLUG) : (p.ref ?? ''),
+    date: p.date ?? '',
+    ...windowOf(d.now()),
     ownerName: d.usernames[p.team === 'A' ? 'owner' : 'ownerB'],
     helperName: d.usernames[p.team === 'A' ? 'helper' : 'helperB'],
   };
@@ -408,7 +584,7 @@ function fillCommand(act: Extract<Act, { command: string }>, p: Prepared, d: Dri
 
 /** The record as its owner reads it (to prove an action through another team left it alone). */
 export async function ownerView(d: Driver, row: Row, p: Prepared): Promise<string> {
-  const collection = { incidents: 'incidents', pick: 'ideas', rfc: 'rfcs', guilds: 'guilds', infra: null }[row.feature];
+  const collection = { incidents: 'incidents', pick: 'ideas', rfc: 'rfcs', guilds: 'guilds', runs: 'runs', infra: null }[row.feature];
   const key = row.feature === 'guilds' ? p.slug : p.number;
   if (!collection || key === null) return '';
   const a = await d.http(p.team === 'A' ? 'owner' : 'ownerB', 'GET', `/teams/${p.teamId}/${collection}/${key}`);
@@ -474,6 +650,7 @@ function includes(row: Row, p: Prepared, got: Performed): boolean {
     return typeof total === 'number' && total > 0;
   }
   if (row.includes === 'metricsText') return Number(/\| \*\*All\*\* \| (\d+) \|/.exec(got.text)?.[1] ?? 0) > 0;
+  if (row.includes === 'runStatsText') return Number(/\(incident\): (\d+) started/.exec(got.text)?.[1] ?? 0) > 0;
   return got.text.includes(p.secret);
 }
 

@@ -36,6 +36,8 @@ import type { Method } from '../contract/api';
  * the table is self-contained):
  *   - RFC reviewer (team A records): channelMember · RFC approver (RfcApprovers): channelAdmin
  *   - guild facilitator (team A records): channelMember
+ *   - approver of a run's gate (team A runs): channelMember
+ *   - the run's owner (the incident's commander) and a gate concern's raiser are never an actor.
  *   - the incident's commander, the idea's/RFC's owner, the guild's creator, the concern's raiser
  *     and the queue item's author are never an actor.
  * Team B's record channels hold its owner, helper and a third member ("tia"); no actor.
@@ -80,7 +82,7 @@ export const TEAM_EDITION_RESOURCES: readonly Resource[] = RESOURCES.filter((r) 
 
 // ---------------------------------------------------------------- the rows
 
-export type Feature = 'incidents' | 'pick' | 'rfc' | 'guilds' | 'infra';
+export type Feature = 'incidents' | 'pick' | 'rfc' | 'guilds' | 'runs' | 'infra';
 
 /**
  * What the owner prepares before the actor acts (scenario.ts builds each):
@@ -89,13 +91,27 @@ export type Feature = 'incidents' | 'pick' | 'rfc' | 'guilds' | 'infra';
  *   --public or --private to match), then the channel's actors added; `incident.watched`: also
  *   followed, while it could still be seen, by the team member outside the channel and the other
  *   team's user (so that a status update after the conversion proves who its DMs and events reach);
+ *   `incident.triage`: opened by an alert of a source of its team (private or not to match, the
+ *   owner its responder), then the channel's actors added;
  * - `idea…`, `rfc…`, `guild…`: the record in the resource channel;
  * - `agenda…`: the record, plus a guild in its team's town square reading that source.
+ * - `run…`: an incident declared in the resource channel (as `incident`), whose channel hosts its
+ *   runbook run (owned by the commander, the owner); `run.gate`: a security incident, whose
+ *   runbook has a gate (2.2) with the gate approvers named by the owner; `run.concern`: also a
+ *   concern on it raised by the helper; `run.finished`: the run finished by its owner;
+ *   `run.gateOwedByActor`: the actor named an approver of the gate (joining the channel for that
+ *   if they had to, and leaving it again).
+ * - team things with no channel, made by the system admin: `alertSource`, `webhook`, `component`
+ *   (a status component), `maintenance` (a window on one), `holiday` (of the team's guilds), and
+ *   `template` (the built-in "Product release" read, and an importable copy of it under a new name).
+ * - `guild.rota`: a guild whose members (owner, helper) take turns; `guild.skipped`: a guild whose
+ *   meeting a week ahead the owner called off.
  */
 export type SetupName =
   | 'place'
   | 'incident'
   | 'incident.resolved'
+  | 'incident.triage'
   | 'incident.followup'
   | 'incident.followupOwedByActor'
   | 'incident.followedByActor'
@@ -114,7 +130,20 @@ export type SetupName =
   | 'guild.note'
   | 'agenda.incident'
   | 'agenda.rfc'
-  | 'agenda.idea';
+  | 'agenda.idea'
+  | 'run'
+  | 'run.gate'
+  | 'run.concern'
+  | 'run.finished'
+  | 'run.gateOwedByActor'
+  | 'alertSource'
+  | 'webhook'
+  | 'component'
+  | 'maintenance'
+  | 'holiday'
+  | 'template'
+  | 'guild.rota'
+  | 'guild.skipped';
 
 /** Who may act once they see the record (any one suffices). */
 export type Who =
@@ -126,7 +155,8 @@ export type Who =
   | 'fullTeamMember' // the record's team's members who are not guests (and system admins)
   | 'reviewer'
   | 'approver'
-  | 'facilitator';
+  | 'facilitator'
+  | 'gateApprover';
 
 /** Placeholders: {n} number · {m} a second RFC · {slug} guild slug · {name} guild name · {concern} · {item} (queue item or note id) · {channelName} · {rfc} linked RFC · {text} fresh text. Paths: `:n` is the follow-up (1), queue item or note. */
 export type Act =
@@ -141,6 +171,14 @@ export type Act =
       readonly command: string;
       /** `record`: typed in the record's channel; `home`: in the town square of the record's team. */
       readonly in: 'record' | 'home';
+    }
+  | {
+      /** A plugin page outside /api/v1 (HTML or text), fetched with the actor's session. */
+      readonly page: 'status';
+    }
+  | {
+      /** `/infra calendar rotate <feed>` typed at home, then the new link fetched as a calendar app would. */
+      readonly feed: 'me' | 'team';
     };
 
 export interface BodyIds {
@@ -151,6 +189,11 @@ export interface BodyIds {
   readonly rfc: number | null;
   readonly m: number | null;
   readonly secret: string;
+  /** `template`: an importable document (a copy of a built-in template under a fresh name). */
+  readonly doc: string | null;
+  /** The team the act is addressed to (the record's, or team A's for `throughTeamA`), and the record's number. */
+  readonly teamId: string;
+  readonly number: number | null;
 }
 
 export type Kind = 'read' | 'write' | 'create' | 'list';
@@ -171,7 +214,7 @@ export interface Row {
   /** A creation at team level (no channel): the record's scope is the team. */
   readonly teamLevel?: boolean;
   /** For list rows whose answer is a count, not the record: how to tell it is included. */
-  readonly includes?: 'metrics' | 'metricsText';
+  readonly includes?: 'metrics' | 'metricsText' | 'runStatsText';
   /** Cells the issue leaves open between 403 and 404 (refused either way). */
   readonly denyEitherFor?: readonly Role[];
   /**
@@ -182,6 +225,10 @@ export interface Row {
   readonly throughTeamA?: boolean;
   /** Mattermost's interactive-dialog protocol: a refusal is a 200 with `{error}` (or `{errors}` per field). */
   readonly dialog?: boolean;
+  /** A run card's button: the answer is `{ephemeral_text}` (200), read as a command's reply. */
+  readonly card?: boolean;
+  /** A list for the whole team (a team calendar feed): it includes only records every full member sees (open channels). */
+  readonly teamWide?: boolean;
 }
 
 const STEER = ['channelAdmin', 'sysadmin'] as const; // + the commander (never an actor)
@@ -191,11 +238,17 @@ const RFC_DECIDE = ['approver'] as const; // + the RFC's owner (never an actor)
 const GUILD_RUN = ['facilitator', 'teamAdmin', 'sysadmin'] as const; // + its creator (never an actor)
 const GUESTS: readonly Role[] = ['guest', 'channelGuest'];
 const NOT_TEAM_ADMINS: readonly Role[] = ROLES.filter((r) => r !== 'teamAdmin' && r !== 'sysadmin');
+const ADMINS = ['teamAdmin', 'sysadmin'] as const;
+const RUN_LEAD = ADMINS; // + the run's owner (never an actor): finish, publish, name approvers
+const GATE = ['gateApprover'] as const;
+/** A refusal of a team-level thing: for a guest or someone who is no admin, 403 or 404 (both say nothing). */
+const teamAdminRow = { teamLevel: true, who: ADMINS, denyEitherFor: NOT_TEAM_ADMINS } as const;
 
 const inc = '/teams/:teamId/incidents';
 const idea = '/teams/:teamId/ideas';
 const rfc = '/teams/:teamId/rfcs';
 const guild = '/teams/:teamId/guilds';
+const run = '/teams/:teamId/runs';
 
 export const TABLE: readonly Row[] = [
   // ------------------------------------------------------------ incidents, HTTP
@@ -349,6 +402,107 @@ export const TABLE: readonly Row[] = [
   { id: 'runs GET templates', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { http: 'GET', path: '/teams/:teamId/templates' }, basis: 'issue 10: a team\'s templates are for its full members', denyEitherFor: GUESTS },
   { id: 'runs POST start (from the channel)', feature: 'infra', kind: 'create', setup: 'place', who: ['fullTeamMember'], act: { http: 'POST', path: '/teams/:teamId/runs', body: (i) => ({ kind: 'release', name: i.secret, channel_id: i.channelId }) }, basis: 'issue 10: the run\'s team is the channel\'s; it gets its own channel', denyEitherFor: GUESTS },
   { id: '/release start (in the channel)', feature: 'infra', kind: 'create', setup: 'place', who: ['fullTeamMember'], act: { command: '/release start {secret}', in: 'record' }, basis: 'issue 10', denyEitherFor: GUESTS },
+
+  // ------------------------------------------------------------ runs: a run's channel is the resource (runs/policy.ts)
+  { id: 'runs GET list', feature: 'runs', kind: 'list', setup: 'run', who: ['viewer'], act: { http: 'GET', path: run }, basis: 'runs/policy view: a run is listed to whoever reads its channel now', e2e: true },
+  { id: 'runs GET one', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { http: 'GET', path: `${run}/:number` }, basis: 'runs/policy view' },
+  { id: 'runs GET report', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { http: 'GET', path: `${run}/:number/report` }, basis: 'runs/policy view: the report is the run', e2e: true },
+  { id: 'runs POST item check', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/items/1.1`, body: { action: 'check' } }, basis: 'runs/policy work: whoever reads and may post (the card is updated in the channel)', e2e: true },
+  { id: 'runs POST item skip', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/items/1.2`, body: { action: 'skip' } }, basis: 'runs/policy work' },
+  { id: 'runs POST card click check', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, card: true, act: { http: 'POST', path: '/runs/card-action', body: (i) => ({ context: { team_id: i.teamId, number: String(i.number), ref: '1.1', action: 'check' } }) }, basis: 'runs/policy work: the card\'s button is `/run check`' },
+  { id: 'runs POST card click approve', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, card: true, act: { http: 'POST', path: '/runs/card-action', body: (i) => ({ context: { team_id: i.teamId, number: String(i.number), ref: '2.2', action: 'approve' } }) }, basis: 'runs/policy answer: the card\'s button is `/run approve`' },
+  { id: 'runs POST card click check (team A in the click)', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, card: true, throughTeamA: true, act: { http: 'POST', path: '/runs/card-action', body: (i) => ({ context: { team_id: i.teamId, number: String(i.number), ref: '1.1', action: 'check' } }) }, basis: 'the team in a click is the caller\'s word, never trusted across teams' },
+  { id: 'runs GET one (team A path)', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], throughTeamA: true, act: { http: 'GET', path: `${run}/:number` }, basis: 'issue: a number of one team never resolves in another' },
+  { id: 'runs POST item check (team A path)', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/items/1.1`, body: { action: 'check' } }, basis: 'issue: across teams' },
+  // `/run …` typed in the run's channel
+  { id: '/run checklist', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { command: '/run checklist', in: 'record' }, basis: 'runs/policy view' },
+  { id: '/run timeline', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { command: '/run timeline', in: 'record' }, basis: 'runs/policy view' },
+  { id: '/run retro (read)', feature: 'runs', kind: 'read', setup: 'run', who: ['viewer'], act: { command: '/run retro', in: 'record' }, basis: 'runs/policy view' },
+  { id: '/run check', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run check 1.1', in: 'record' }, basis: 'runs/policy work', e2e: true },
+  { id: '/run uncheck', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run uncheck 1.1', in: 'record' }, basis: 'runs/policy work (an open item: nothing changes, but the rule is asked first)' },
+  { id: '/run skip', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run skip 1.2', in: 'record' }, basis: 'runs/policy work' },
+  { id: '/run assign', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run assign 1.3 @{ownerName}', in: 'record' }, basis: 'runs/policy work' },
+  { id: '/run due', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run due 1.3 in 2h', in: 'record' }, basis: 'runs/policy work' },
+  { id: '/run add', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run add 1 {text}', in: 'record' }, basis: 'runs/policy work' },
+  { id: '/run remove', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run remove 1.3', in: 'record' }, basis: 'runs/policy work' },
+  { id: '/run export', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run export', in: 'record' }, basis: 'runs/policy work: the report is posted in the channel' },
+  { id: '/run retro (write a section)', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { command: '/run retro 1 {text}', in: 'record' }, basis: 'runs/policy work' },
+  { id: '/run approve', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, act: { command: '/run approve 2.2', in: 'record' }, basis: 'runs/policy answer: the gate\'s approvers', e2e: true },
+  { id: '/run hold', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, act: { command: '/run hold 2.2', in: 'record' }, basis: 'runs/policy answer' },
+  { id: '/run abstain', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, act: { command: '/run abstain 2.2', in: 'record' }, basis: 'runs/policy answer' },
+  { id: '/run delegate', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, act: { command: '/run delegate 2.2 @{ownerName}', in: 'record' }, basis: 'runs/policy answer: only a seat\'s holder hands it on' },
+  { id: '/run concern', feature: 'runs', kind: 'write', setup: 'run.gate', who: ['viewer'], posts: true, act: { command: '/run concern 2.2 {text}', in: 'record' }, basis: 'runs/policy work: whoever may post raises a concern' },
+  { id: '/run resolve', feature: 'runs', kind: 'write', setup: 'run.concern', who: RUN_LEAD, posts: true, act: { command: '/run resolve 2.2 1 done', in: 'record' }, basis: 'runs/policy resolve: its raiser, the run owner, team admins' },
+  { id: '/run approvers', feature: 'runs', kind: 'write', setup: 'run.gate', who: RUN_LEAD, posts: true, act: { command: '/run approvers 2.2 @{helperName}', in: 'record' }, basis: 'runs/policy approvers: the run owner, team admins (the helper, a channel admin, may post even in a moderated channel)' },
+  { id: '/run finish', feature: 'runs', kind: 'write', setup: 'run', who: RUN_LEAD, posts: true, act: { command: '/run finish', in: 'record' }, basis: 'runs/policy finish: the run owner, team admins', e2e: true },
+  { id: '/run finish --override', feature: 'runs', kind: 'write', setup: 'run.gate', who: RUN_LEAD, posts: true, act: { command: '/run finish --override shipping anyway', in: 'record' }, basis: 'runs/policy override (team admins, system admins) and finish' },
+  { id: '/run retro publish', feature: 'runs', kind: 'write', setup: 'run.finished', who: RUN_LEAD, posts: true, act: { command: '/run retro publish', in: 'record' }, basis: 'runs/policy publish: the run owner, team admins' },
+  // the team's templates and figures (no channel)
+  { id: '/run templates', feature: 'runs', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { command: '/run templates', in: 'home' }, basis: 'runs/policy viewTemplates: full members of the team', denyEitherFor: GUESTS },
+  { id: '/run template (show)', feature: 'runs', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { command: '/run template Product release', in: 'home' }, basis: 'runs/policy viewTemplates', denyEitherFor: GUESTS },
+  { id: '/run stats (counts a run)', feature: 'runs', kind: 'list', includes: 'runStatsText', setup: 'run', who: ['fullTeamMember'], act: { command: '/run stats', in: 'home' }, basis: 'runs/policy viewTemplates; issue: private stays private in counts (a run is counted for whoever sees it)' },
+  { id: 'infra GET owe (a run gate awaits the actor)', feature: 'runs', kind: 'list', setup: 'run.gateOwedByActor', who: ['viewer'], act: { http: 'GET', path: '/teams/:teamId/owe' }, basis: 'M9, L9: /infra owe never names a run the user may not see (any more)' },
+  { id: '/infra owe (a run gate awaits the actor)', feature: 'runs', kind: 'list', setup: 'run.gateOwedByActor', who: ['viewer'], act: { command: '/infra owe', in: 'home' }, basis: 'M9, L9' },
+  { id: 'runs GET template export', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { http: 'GET', path: '/teams/:teamId/templates/:slug' }, basis: 'runs/policy manageTemplates: exporting is for team admins' },
+  { id: '/run template export', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { command: '/run template export Product release', in: 'home' }, basis: 'runs/policy manageTemplates' },
+  { id: 'runs POST template import', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { http: 'POST', path: '/teams/:teamId/templates/import', body: (i) => ({ source: 'infra-ops', document: i.doc ?? '' }) }, basis: 'runs/policy manageTemplates' },
+
+  // ------------------------------------------------------------ incidents opened by alerts: triage (incidents/policy respond)
+  { id: 'incidents POST accept', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { http: 'POST', path: `${inc}/:number/accept`, body: {} }, basis: 'incidents/policy respond: the channel\'s members (the source\'s responders among them) accept', e2e: true },
+  { id: 'incidents POST dismiss', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { http: 'POST', path: `${inc}/:number/dismiss`, body: { reason: 'noise' } }, basis: 'incidents/policy respond' },
+  { id: '/incident accept', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { command: '/incident accept', in: 'record' }, basis: 'incidents/policy respond' },
+  { id: '/incident dismiss', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { command: '/incident dismiss noise', in: 'record' }, basis: 'incidents/policy respond' },
+
+  // ------------------------------------------------------------ incidents: status page fields
+  { id: '/incident component', feature: 'incidents', kind: 'write', setup: 'incident', who: RESPOND, posts: true, act: { command: '/incident component none', in: 'record' }, basis: 'incidents/policy respond: which components it affects' },
+  { id: '/incident public', feature: 'incidents', kind: 'write', setup: 'incident', who: STEER, posts: true, act: { command: '/incident public We are looking into it', in: 'record' }, basis: 'incidents/policy steer: what the public page says' },
+
+  // ------------------------------------------------------------ alert sources and webhooks of a team (team admins)
+  { id: 'alerts GET list', feature: 'infra', kind: 'read', setup: 'alertSource', ...teamAdminRow, act: { http: 'GET', path: '/teams/:teamId/alert-sources' }, basis: 'alerts/policy manage: the list is for admins' },
+  { id: 'alerts PATCH edit', feature: 'infra', kind: 'write', setup: 'alertSource', ...teamAdminRow, act: { http: 'PATCH', path: '/teams/:teamId/alert-sources/:slug', body: { default_severity: 3 } }, basis: 'alerts/policy manage' },
+  { id: 'alerts POST rotate', feature: 'infra', kind: 'write', setup: 'alertSource', ...teamAdminRow, act: { http: 'POST', path: '/teams/:teamId/alert-sources/:slug/rotate', body: {} }, basis: 'alerts/policy manage' },
+  { id: 'alerts DELETE', feature: 'infra', kind: 'write', setup: 'alertSource', ...teamAdminRow, act: { http: 'DELETE', path: '/teams/:teamId/alert-sources/:slug' }, basis: 'alerts/policy manage' },
+  { id: '/infra alerts list', feature: 'infra', kind: 'read', setup: 'alertSource', ...teamAdminRow, act: { command: '/infra alerts list', in: 'home' }, basis: 'alerts/policy manage' },
+  { id: '/infra alerts set', feature: 'infra', kind: 'write', setup: 'alertSource', ...teamAdminRow, act: { command: '/infra alerts set {slug} --default-severity 3', in: 'home' }, basis: 'alerts/policy manage' },
+  { id: '/infra alerts rotate', feature: 'infra', kind: 'write', setup: 'alertSource', ...teamAdminRow, act: { command: '/infra alerts rotate {slug}', in: 'home' }, basis: 'alerts/policy manage' },
+  { id: '/infra alerts remove', feature: 'infra', kind: 'write', setup: 'alertSource', ...teamAdminRow, act: { command: '/infra alerts remove {slug}', in: 'home' }, basis: 'alerts/policy manage' },
+  { id: 'webhooks GET list', feature: 'infra', kind: 'read', setup: 'webhook', ...teamAdminRow, act: { http: 'GET', path: '/teams/:teamId/webhooks' }, basis: 'webhooks/policy manage: they send the team\'s incidents out' },
+  { id: 'webhooks DELETE', feature: 'infra', kind: 'write', setup: 'webhook', ...teamAdminRow, act: { http: 'DELETE', path: '/teams/:teamId/webhooks/:webhookId' }, basis: 'webhooks/policy manage' },
+  { id: 'webhooks POST rotate', feature: 'infra', kind: 'write', setup: 'webhook', ...teamAdminRow, act: { http: 'POST', path: '/teams/:teamId/webhooks/:webhookId/rotate' }, basis: 'webhooks/policy manage' },
+  { id: 'webhooks GET deliveries', feature: 'infra', kind: 'create', setup: 'webhook', ...teamAdminRow, act: { http: 'GET', path: '/teams/:teamId/webhooks/deliveries' }, basis: 'webhooks/policy manage: the delivery log' },
+  { id: '/infra webhooks list', feature: 'infra', kind: 'read', setup: 'webhook', ...teamAdminRow, act: { command: '/infra webhooks list', in: 'home' }, basis: 'webhooks/policy manage' },
+  { id: '/infra webhooks remove', feature: 'infra', kind: 'write', setup: 'webhook', ...teamAdminRow, act: { command: '/infra webhooks remove {ref}', in: 'home' }, basis: 'webhooks/policy manage' },
+  { id: '/infra webhooks rotate', feature: 'infra', kind: 'write', setup: 'webhook', ...teamAdminRow, act: { command: '/infra webhooks rotate {ref}', in: 'home' }, basis: 'webhooks/policy manage' },
+  { id: '/infra webhooks log', feature: 'infra', kind: 'create', setup: 'webhook', ...teamAdminRow, act: { command: '/infra webhooks log', in: 'home' }, basis: 'webhooks/policy manage' },
+
+  // ------------------------------------------------------------ the status page of a team (status/policy.ts)
+  { id: '/infra components list', feature: 'infra', kind: 'read', setup: 'component', teamLevel: true, who: ['fullTeamMember'], act: { command: '/infra components list', in: 'home' }, basis: 'status/policy view: the team\'s full members', denyEitherFor: GUESTS },
+  { id: '/infra components add', feature: 'infra', kind: 'create', setup: 'place', ...teamAdminRow, act: { command: '/infra components add c{secret}', in: 'home' }, basis: 'status/policy manage: team admins define components' },
+  { id: '/infra components remove', feature: 'infra', kind: 'write', setup: 'component', ...teamAdminRow, act: { command: '/infra components remove {ref}', in: 'home' }, basis: 'status/policy manage' },
+  { id: '/infra maintenance list', feature: 'infra', kind: 'read', setup: 'maintenance', teamLevel: true, who: ['fullTeamMember'], act: { command: '/infra maintenance list', in: 'home' }, basis: 'status/policy view', denyEitherFor: GUESTS },
+  { id: '/infra maintenance add', feature: 'infra', kind: 'write', setup: 'component', ...teamAdminRow, act: { command: '/infra maintenance add {ref} {from} {to} upgrade {secret}', in: 'home' }, basis: 'status/policy manage' },
+  { id: '/infra maintenance remove', feature: 'infra', kind: 'write', setup: 'maintenance', ...teamAdminRow, act: { command: '/infra maintenance remove {item}', in: 'home' }, basis: 'status/policy manage' },
+  { id: '/infra statuslink create', feature: 'infra', kind: 'create', setup: 'place', ...teamAdminRow, act: { command: '/infra statuslink create', in: 'home' }, basis: 'status/policy manage: a public link to the team\'s page' },
+  { id: '/infra statuslink revoke', feature: 'infra', kind: 'create', setup: 'place', ...teamAdminRow, act: { command: '/infra statuslink revoke', in: 'home' }, basis: 'status/policy manage' },
+  { id: 'status page lists an active incident', feature: 'incidents', kind: 'list', setup: 'incident', who: ['fullTeamMember'], act: { page: 'status' }, basis: 'status: incidents only as the viewer may see them now; the page is for full members' },
+  { id: 'status page (HTML)', feature: 'infra', kind: 'read', setup: 'component', teamLevel: true, who: ['fullTeamMember'], act: { page: 'status' }, basis: 'status/policy view: a non-member reads the same 404 as for no such team', denyEitherFor: GUESTS },
+
+  // ------------------------------------------------------------ calendar links and feeds (calendar/policy.ts)
+  { id: '/infra calendar', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { command: '/infra calendar', in: 'home' }, basis: 'calendar/policy subscribe: full members of the team, each for themselves', denyEitherFor: GUESTS },
+  { id: '/infra calendar rotate', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['fullTeamMember'], act: { command: '/infra calendar rotate me', in: 'home' }, basis: 'calendar/policy subscribe', denyEitherFor: GUESTS },
+  { id: 'calendar feed (me) lists a guild', feature: 'guilds', kind: 'list', setup: 'guild', who: ['fullTeamMember'], act: { feed: 'me' }, basis: 'calendar: a personal feed shows what its owner may see now; guests hold no links' },
+  { id: 'calendar feed (me) lists an RFC\'s comment deadline', feature: 'rfc', kind: 'list', setup: 'rfc.inReview', who: ['fullTeamMember'], act: { feed: 'me' }, basis: 'calendar: a personal feed shows what its owner may see now' },
+  { id: 'calendar feed (team) lists an RFC\'s comment deadline', feature: 'rfc', kind: 'list', setup: 'rfc.inReview', who: ['fullTeamMember'], teamWide: true, act: { feed: 'team' }, basis: 'calendar: a team feed only what every full member sees' },
+  { id: 'calendar feed (team) lists a guild', feature: 'guilds', kind: 'list', setup: 'guild', who: ['fullTeamMember'], teamWide: true, act: { feed: 'team' }, basis: 'calendar: a team feed only what every full member sees (open channels)' },
+
+  // ------------------------------------------------------------ guild rhythm (guilds/policy.ts)
+  { id: '/guild skip', feature: 'guilds', kind: 'write', setup: 'guild', who: GUILD_RUN, act: { command: '/guild skip {name} {date}', in: 'home' }, basis: 'guilds/policy edit: calling off a meeting' },
+  { id: '/guild unskip', feature: 'guilds', kind: 'write', setup: 'guild.skipped', who: GUILD_RUN, act: { command: '/guild unskip {name} {date}', in: 'home' }, basis: 'guilds/policy edit' },
+  { id: '/guild swap', feature: 'guilds', kind: 'write', setup: 'guild.rota', who: GUILD_RUN, act: { command: '/guild swap {name} @{ownerName} @{helperName}', in: 'home' }, basis: 'guilds/policy edit: the rota' },
+  { id: '/guild rota', feature: 'guilds', kind: 'read', setup: 'guild.rota', who: ['viewer'], act: { command: '/guild rota {name}', in: 'home' }, basis: 'guilds/policy view' },
+  { id: '/guild holidays add', feature: 'guilds', kind: 'create', setup: 'place', ...teamAdminRow, act: { command: '/guild holidays add {date} day {secret}', in: 'home' }, basis: 'guilds/policy holidays: the team\'s list, its admins' },
+  { id: '/guild holidays list', feature: 'guilds', kind: 'read', setup: 'holiday', teamLevel: true, who: ['fullTeamMember'], act: { command: '/guild holidays list', in: 'home' }, basis: 'guilds/policy view of the team', denyEitherFor: GUESTS },
+  { id: '/guild holidays remove', feature: 'guilds', kind: 'write', setup: 'holiday', ...teamAdminRow, act: { command: '/guild holidays remove {date}', in: 'home' }, basis: 'guilds/policy holidays' },
 ];
 
 // ---------------------------------------------------------------- the expectation
@@ -370,6 +524,8 @@ export interface Place {
   };
 }
 
+export type RecordRole = 'reviewer' | 'approver' | 'facilitator' | 'gateApprover';
+
 /** The actor's standing, from the scenario (memberships are data there, not Mattermost answers). */
 export interface Standing {
   readonly role: Role;
@@ -377,7 +533,7 @@ export interface Standing {
   /** team id → 'user' | 'admin' | 'guest' */
   readonly teams: ReadonlyMap<string, 'user' | 'admin' | 'guest'>;
   /** Record roles the scenario gave this actor on this record. */
-  readonly recordRoles: ReadonlySet<'reviewer' | 'approver' | 'facilitator'>;
+  readonly recordRoles: ReadonlySet<RecordRole>;
 }
 
 /** Issue 9: visibility follows Mattermost, live. */
@@ -432,6 +588,7 @@ function holds(actor: Standing, who: Who, place: Place): boolean {
     case 'reviewer':
     case 'approver':
     case 'facilitator':
+    case 'gateApprover':
       return actor.recordRoles.has(who);
   }
 }
@@ -442,7 +599,12 @@ export function expected(row: Row, actor: Standing, place: Place, mm: Mattermost
   const teamLevelCreate = row.teamLevel === true;
   // Creating at team level: the team is "seen" by any of its members (guests are in it too).
   const visible = teamLevelCreate ? actor.sysadmin || actor.teams.has(place.teamId) : sees(actor, place);
-  if (row.kind === 'list') return visible ? 'allow' : 'hidden';
+  if (row.kind === 'list') {
+    // A list shows the record to whoever sees it, and holds a role the list asks (a calendar link is a full member's);
+    // a team-wide list only what every full member sees.
+    const included = visible && row.who.some((w) => holds(actor, w, place)) && (!row.teamWide || place.channel?.open === true);
+    return included ? 'allow' : 'hidden';
+  }
   let outcome: Outcome = 'allow';
   if (!visible) outcome = 'hidden';
   else if (!row.who.some((w) => holds(actor, w, place))) outcome = 'forbidden';
