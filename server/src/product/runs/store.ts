@@ -16,6 +16,8 @@ import { z } from 'zod';
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
+import type { Access } from '../shared/access/policy';
+import type { People } from '../shared/people';
 import { ERR } from './messages';
 import { channelRunSchema, LIMITS, type Run, runSchema, type Template, templateSchema } from './records';
 
@@ -28,6 +30,16 @@ const templateListSchema = z.object({ v: z.literal(1), slugs: z.array(z.string()
 export type TemplateList = z.output<typeof templateListSchema>;
 
 export type NewRun = Omit<Run, 'v' | 'number' | 'ordinal'>;
+
+/** A run is found from its channel (commands) or by its number (HTTP). */
+export type RunWhere = { readonly channelId: string } | { readonly teamId: string; readonly number: number };
+
+/** One caller of a use case: who, their live access, and names looked up once. */
+export interface RunCall {
+  readonly actor: string;
+  readonly access: Access;
+  readonly people: People;
+}
 
 export class RunStore {
   constructor(
