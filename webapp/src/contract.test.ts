@@ -240,6 +240,15 @@ describe('contract with the server', () => {
     const document = await ok(runRoutes.exportTemplate, { ...at, slug: templates[0]!.slug }, admin);
     const imported = await ok(runRoutes.importTemplate, at, admin, { body: { source: 'infra-ops', document: JSON.stringify(document) } });
     assert.equal(imported.template.version, 2, 'a template of that name gets its next version');
+    // An item with a command (unknown to this server: its failure is the answer and on the timeline).
+    const scripted = structuredClone(document);
+    scripted.template.name = 'Scripted';
+    scripted.template.checklists[0]!.items[0]!.command = '/no-such-command now';
+    await ok(runRoutes.importTemplate, at, admin, { body: { source: 'infra-ops', document: JSON.stringify(scripted) } });
+    const scriptedRun = (await ok(runRoutes.start, at, alice, { body: { kind: 'release', name: '9.9-scripted', template: 'Scripted', channel_id: town.Id } })).run;
+    const exec = await ok(runRoutes.execItem, { ...at, number: scriptedRun.number, ref: '1.1' }, alice);
+    assert.equal(exec.ok, false);
+    assert.ok(exec.text.length > 0);
 
     // The sidebar's actions on the run: items, gates, finish, the retrospective, stats.
     for (const u of [bob, carol, admin]) world.addChannelMember(started.channelId, u.Id);
@@ -256,6 +265,11 @@ describe('contract with the server', () => {
     assert.equal((await ok(runRoutes.overrideGate, item('2.2'), admin, { body: { reason: 'signed off by mail' } })).run.checklists[1]!.items[1]!.gate!.state, 'passed');
     assert.equal((await ok(runRoutes.retro, run, alice)).retro.reminded, false);
     assert.equal((await ok(runRoutes.writeRetro, run, alice, { body: { section: 1, text: 'Shipped 9.9' } })).retro.sections[0]!.text, 'Shipped 9.9');
+    // Status updates: post one, set the cadence, snooze the reminder, and a participant asks for one.
+    assert.ok((await ok(runRoutes.statusUpdate, run, alice, { body: { text: 'Rolled out to 10%' } })).run.nextUpdateDueAt !== undefined);
+    assert.equal((await ok(runRoutes.cadence, run, alice, { body: { minutes: 60 } })).run.updateCadenceMinutes, 60);
+    assert.notEqual((await ok(runRoutes.snooze, run, alice, { body: { for: '1h' } })).run.snoozedUntil, null);
+    assert.equal((await ok(runRoutes.requestUpdate, run, bob, { body: {} })).asked, true);
     assert.equal((await ok(runRoutes.finish, run, admin, { body: { override: 'demo' } })).run.status, 'finished');
     assert.notEqual((await ok(runRoutes.publishRetro, run, alice, { body: {} })).retro.publishedAt, null);
     assert.ok((await ok(runRoutes.stats, at, alice)).items.some((s) => s.template === started.template.name && s.finished === 1));

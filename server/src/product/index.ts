@@ -141,9 +141,11 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
     async executeCommand(_context, args) {
       if (!router) return { ResponseType: 'ephemeral', Text: 'Infra Ops is starting; try again in a moment.' };
-      // Whoever uses Infra Ops in a team (a command not refused) gets its daily digest (opt-out); once per user and team per node.
-      const enroll = async (): Promise<void> =>
-        digest?.enroll(args.UserId, args.TeamId).catch((err: unknown) => ctx?.log.warn('digest enrolment failed', { error: err instanceof Error ? err.message : String(err) }));
+      // Whoever uses Infra Ops in a team (a command not refused) gets its daily digest (opt-out); once per user and
+      // team per node, after the answer (the command's reply never waits for it; AfterAnswer logs a failure).
+      const enroll = async (): Promise<void> => {
+        if (digest && ctx) ctx.afterAnswer.run('digest enrolment', () => digest!.enroll(args.UserId, args.TeamId));
+      };
       return router.execute(args, enroll);
     },
 

@@ -95,13 +95,24 @@ test('the daily digest: once per user per local day across two nodes, what /infr
 });
 
 test('someone a run names is enrolled without using a command; the server setting turns the digest off', async () => {
-  const f = await teamFixture({ DailyDigest: false });
-  await f.cmd(f.alice, '/release start 4.0');
-  const ch = [...f.world.channels.values()].find((c) => c.Name === 'release-4-0')!;
-  f.world.addChannelMember(ch.Id, f.dave.Id);
-  await f.cmd(f.alice, '/run assign 1.1 @dave', ch);
-  assert.ok(await f.h.ctx.kv.get(`digest:u:${f.dave.Id}`, (await import('./digest')).prefsSchema), 'dave is enrolled');
-  assert.equal(await f.h.ctx.scheduler.dueAt(`digest:${f.dave.Id}`), null, 'turned off on this server: no job');
-  assert.match(await f.cmd(f.dave, '/infra digest'), /turned off on this server/);
-  f.h.close();
+  const assignDave = async (f: Awaited<ReturnType<typeof teamFixture>>): Promise<void> => {
+    await f.cmd(f.alice, '/release start 4.0');
+    const ch = [...f.world.channels.values()].find((c) => c.Name === 'release-4-0')!;
+    f.world.addChannelMember(ch.Id, f.dave.Id);
+    await f.cmd(f.alice, '/run assign 1.1 @dave', ch);
+  };
+  const { prefsSchema } = await import('./digest');
+  const on = await teamFixture();
+  await assignDave(on);
+  assert.ok(await on.h.ctx.kv.get(`digest:u:${on.dave.Id}`, prefsSchema), 'dave is enrolled');
+  assert.notEqual(await on.h.ctx.scheduler.dueAt(`digest:${on.dave.Id}`), null, 'and his digest is scheduled');
+  on.h.close();
+
+  // Off on this server: nobody is enrolled (nothing stored to clean up); people enrol once it is on again.
+  const off = await teamFixture({ DailyDigest: false });
+  await assignDave(off);
+  assert.equal(await off.h.ctx.kv.get(`digest:u:${off.dave.Id}`, prefsSchema), null, 'off: not enrolled');
+  assert.equal(await off.h.ctx.scheduler.dueAt(`digest:${off.dave.Id}`), null, 'turned off on this server: no job');
+  assert.match(await off.cmd(off.dave, '/infra digest'), /turned off on this server/);
+  off.h.close();
 });

@@ -104,7 +104,7 @@ export class DailyDigest {
   /** The user is involved in the team: their digest covers it (and starts, the first time). */
   async enroll(userId: string, teamId: string): Promise<void> {
     const memo = `${userId}:${teamId}`;
-    if (!userId || !teamId || userId === this.ctx.botUserId || this.enrolled.has(memo)) return;
+    if (!userId || !teamId || userId === this.ctx.botUserId || this.enrolled.has(memo) || !this.settings().dailyDigest) return;
     let created = false;
     await this.ctx.kv.update(prefsKey(userId), prefsSchema, (current) => {
       created = current === null;

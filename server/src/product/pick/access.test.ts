@@ -139,7 +139,8 @@ test('L1: an automatic reveal also needs two scores', async () => {
 });
 
 test('L5: a score writes the idea, the scorer’s own set and the idea’s two list entries — no team-wide set', async () => {
-  const f = await teamFixture();
+  // The digest enrols a user at their first command (KV writes once per user): not this test's subject.
+  const f = await teamFixture({ DailyDigest: false });
   await f.cmd(f.alice, '/pick add One');
   await f.cmd(f.alice, '/pick add Two');
   const written: string[] = [];

@@ -100,7 +100,8 @@ test('--restart starts a running comment period again: sign-offs kept, whoever h
 });
 
 test('missing sign-offs block acceptance until the comment period ends; reminders fire once via the scheduler', async () => {
-  const f = await teamFixture({ RfcCommentPeriodDays: '3' });
+  // The digest enrols a user at their first command (KV writes once per user): not this test's subject.
+  const f = await teamFixture({ RfcCommentPeriodDays: '3', DailyDigest: false });
   await f.cmd(f.alice, '/rfc new Retire @channel Jenkins');
   await f.cmd(f.alice, '/rfc review 1 @bob');
   assert.match(await f.cmd(f.alice, '/rfc accept 1'), /waiting for sign-off from @bob; without it, acceptance opens when the comment period ends \(2027-01-07 09:00 UTC\)/);

@@ -48,7 +48,17 @@ export class KvRepository {
 
   async get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | null> {
     const raw = await this.api.kvGet(key);
-    return raw === null ? null : parseRecord(key, raw, schema);
+    return raw === null ? null : this.parse(key, raw, schema);
+  }
+
+  /** Every unreadable record read is reported (logged once, listed by `/infra doctor`), skipped or not. */
+  private parse<S extends z.ZodType>(key: string, raw: Uint8Array, schema: S): z.output<S> {
+    try {
+      return parseRecord(key, raw, schema);
+    } catch (err) {
+      if (err instanceof CorruptRecordError) this.onCorrupt(err);
+      throw err;
+    }
   }
 
   /** Reads many keys concurrently (one KV call each); missing keys come back as null. */
@@ -80,7 +90,7 @@ export class KvRepository {
     const maxAttempts = options.maxAttempts ?? 64;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const raw = await this.api.kvGet(key);
-      const current = raw === null ? null : parseRecord(key, raw, schema);
+      const current = raw === null ? null : this.parse(key, raw, schema);
       const next = mutate(current);
       if (next === UNCHANGED) return current;
       if (next === DELETE) {
