@@ -32,6 +32,8 @@ const gateOf = (body: Record<string, unknown>, list = 1, item = 0): Gate => (bod
 after(() => rig.close());
 
 test('sidebar routes: a reader cannot answer, approvers can, a concern blocks until resolved, 2 of 3 pass; items; finish override; retrospective; stats', async () => {
+  // The rig's users are shared by every e2e file, run one after another; earlier files make bob a team admin.
+  await rig.admin.client.updateTeamMemberSchemeRoles(rig.team.id, bob.id, true, false);
   const home = await rig.admin.client.getChannelByName(rig.team.id, 'town-square', false);
   for (const u of [alice, bob, carol, dave]) await rig.admin.client.addToChannel(u.id, home.id).catch(() => undefined);
   const started = await say(alice, home.id, `/release start ${tag}`);
