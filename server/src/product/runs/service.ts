@@ -808,10 +808,15 @@ export class RunService implements RunCore {
       c.people.username(c.actor),
     ]);
     const now = this.ctx.now();
-    const { before, after } = await this.store.update(loaded.teamId, loaded.number, (current) => {
-      const next = refusals(() => step(current, who, now), concernId);
-      return next === SAME ? UNCHANGED : { ...next, updatedAt: now };
-    });
+    const { before, after } = await this.store.update(
+      loaded.teamId,
+      loaded.number,
+      (current) => {
+        const next = refusals(() => step(current, who, now), concernId);
+        return next === SAME ? UNCHANGED : { ...next, updatedAt: now };
+      },
+      loaded,
+    );
     if (after !== before) this.followUp(after, before, c.people);
     return after;
   }

@@ -80,14 +80,19 @@ export class RunStore {
     return pointer ? this.get(pointer.teamId, pointer.number) : null;
   }
 
-  /** Compare-and-set; `mutate` may run several times and throws to refuse. */
-  async update(teamId: string, n: number, mutate: (run: Run) => Run | typeof UNCHANGED): Promise<{ before: Run; after: Run }> {
+  /** Compare-and-set; `mutate` may run several times and throws to refuse. `basis`: the run as this request just read it. */
+  async update(teamId: string, n: number, mutate: (run: Run) => Run | typeof UNCHANGED, basis?: Run): Promise<{ before: Run; after: Run }> {
     let before = null as Run | null;
-    const after = await this.kv.update(runKey(teamId, n), runSchema, (current) => {
-      if (!current) throw UserError.notFound(ERR.noSuchRun);
-      before = current;
-      return mutate(current);
-    });
+    const after = await this.kv.update(
+      runKey(teamId, n),
+      runSchema,
+      (current) => {
+        if (!current) throw UserError.notFound(ERR.noSuchRun);
+        before = current;
+        return mutate(current);
+      },
+      basis ? { basis } : {},
+    );
     if (!after || !before) throw UserError.notFound(ERR.noSuchRun);
     if (after !== before && before.status !== after.status) await this.teamIndex(teamId).put(after.ordinal, String(after.number), tagsOf(after));
     return { before, after };

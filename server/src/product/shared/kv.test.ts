@@ -54,3 +54,25 @@ test('refuses to store a record its own schema would reject', async () => {
   const kv = new KvRepository(new MemoryApi());
   await assert.rejects(kv.insert('x', counter, { v: 1, n: 1.5, by: [] }), /refusing to store invalid record x/);
 });
+
+test('an update on a record just read compares against its bytes (no second read); a stale one reads afresh and loses nothing', async () => {
+  const world = new MemoryWorld();
+  const api = new MemoryApi(world);
+  const kv = new KvRepository(api);
+  const other = new KvRepository(new MemoryApi(world));
+  await kv.insert('c', counter, { v: 1, n: 0, by: [] });
+  const read = (await kv.get('c', counter))!;
+  const before = api.kvCalls;
+  await kv.update('c', counter, (cur) => ({ ...cur!, n: cur!.n + 1, by: [...cur!.by, 'a'] }), { basis: read });
+  assert.equal(api.kvCalls - before, 1, 'one compare-and-set, no read');
+
+  const stale = (await kv.get('c', counter))!;
+  await other.update('c', counter, (cur) => ({ ...cur!, n: cur!.n + 1, by: [...cur!.by, 'b'] }));
+  await kv.update('c', counter, (cur) => ({ ...cur!, n: cur!.n + 1, by: [...cur!.by, 'c'] }), { basis: stale });
+  assert.deepEqual(await kv.get('c', counter), { v: 1, n: 3, by: ['a', 'b', 'c'] }, 'the stale basis failed its compare, the retry read afresh');
+
+  // A basis read from another key is not used for this one.
+  await kv.insert('d', counter, { v: 1, n: 10, by: [] });
+  await kv.update('d', counter, (cur) => ({ ...cur!, n: cur!.n + 1 }), { basis: (await kv.get('c', counter))! });
+  assert.equal((await kv.get('d', counter))!.n, 11);
+});
