@@ -64,7 +64,7 @@ export function webhookEventOf(
   options: { includePrivate: boolean; siteUrl: string | null; template?: { slug: string; name: string } | null },
 ): WebhookEvent {
   const redacted = activity.private && !options.includePrivate;
-  const url = options.siteUrl && !redacted ? `${(options.siteUrl.endsWith('/') ? options.siteUrl.slice(0, -1) : options.siteUrl)}/${team.name}/channels/${activity.channelName}` : null;
+  const url = options.siteUrl && !redacted ? channelUrl(options.siteUrl, team.name, activity.channelName) : null;
   return {
     version: WEBHOOK_EVENT_VERSION,
     id: eventIdOf(activity),
