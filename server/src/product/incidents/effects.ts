@@ -53,12 +53,13 @@ export class IncidentEffects {
     private readonly runbook: IncidentRunbookPort | null = null,
   ) {}
 
-  /** The incident's runbook: started when it is declared, finished when it is resolved (runs). */
+  /** The incident's runbook: started when it is declared, owned by its commander, finished when it is resolved (runs). */
   async runbookStep(incident: Incident, change: IncidentChange, actorId: string): Promise<void> {
     if (!this.runbook || !incident.channelId) return;
     const seen = { teamId: incident.teamId, channelId: incident.channelId, reference: incidentReference(incident.number), title: incident.title, type: incident.type, severity: incident.severity, commanderId: incident.roles.commander };
     if (change === 'declared') await this.runbook.declared(seen);
     else if (change === 'resolved') await this.runbook.resolved(seen, actorId);
+    else if (change === 'role') await this.runbook.commanderChanged?.(seen);
   }
 
   /** The steps after a write, concurrently: each is a round trip and none depends on another. */

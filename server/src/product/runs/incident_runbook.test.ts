@@ -46,3 +46,19 @@ test("an incident's runbook expands its template's group assignees into the grou
   assert.match(checklist, /☐ 1\.1 .* — @bob, @carol/, "the group's members hold the item");
   f.h.close();
 });
+
+test("a commander handoff hands over the incident's runbook: the new commander owns it (finish, cadence), on its timeline and card", async () => {
+  const f = await fixture();
+  const ch = f.channelOf(await f.cmd(f.alice, '/incident declare sev2 Queue backlog'));
+  await f.cmd(f.alice, '/incident role scribe @bob', ch);
+  assert.match(await f.cmd(f.bob, '/run cadence 2h', ch), /Error/, 'a scribe does not own the runbook');
+  assert.doesNotMatch(await f.cmd(f.alice, '/run timeline', ch), /owns its runbook/, 'another role changing hands nothing over');
+  await f.cmd(f.alice, '/incident role commander @bob', ch);
+  const timeline = await f.cmd(f.alice, '/run timeline', ch);
+  assert.match(timeline, /@bob commands INC-\d+ now and owns its runbook/);
+  const card = f.world.postsIn(ch.Id).find((p) => /#### RUN-\d+ INC-\d+ Queue backlog/.test(p.Message ?? ''));
+  assert.match(card!.Message!, /commander @bob/, 'the card names the new owner');
+  assert.match(await f.cmd(f.bob, '/run cadence 2h', ch), /2 hours|2h/, 'the new commander sets the cadence');
+  assert.match(await f.cmd(f.alice, '/run cadence 1h', ch), /Error/, 'the old commander no longer owns it');
+  f.h.close();
+});

@@ -140,6 +140,7 @@ export const reply = {
 export const line = {
   started: (who: string, template: string, version: number): string => `@${who} started the run from “${template}” v${version}`,
   runbook: (reference: string, template: string, version: number): string => `${reference} was declared: its runbook is “${template}” v${version}`,
+  commander: (reference: string, owner: string): string => `@${owner} commands ${reference} now and owns its runbook`,
   checked: (who: string, ref: string, title: string): string => `@${who} checked ${ref} ${title}`,
   unchecked: (who: string, ref: string, title: string): string => `@${who} unchecked ${ref} ${title}`,
   skipped: (who: string, ref: string, title: string): string => `@${who} skipped ${ref} ${title}`,

@@ -342,6 +342,26 @@ export class RunService implements RunCore {
     await this.scheduleRetroReminder(after);
   }
 
+  /**
+   * The incident's commander changed: the runbook's owner follows (approvers named "owner", the
+   * finish, the retrospective and the cadence are the commander's). Acts as the bot: the handoff
+   * was checked by the incidents policy. Another role changing finds nothing to do.
+   */
+  async followCommander(incident: RunbookIncident): Promise<void> {
+    const run = await this.store.inChannel(incident.channelId);
+    if (!run || run.kind !== 'incident' || run.status !== 'active' || run.ownerId === incident.commanderId) return;
+    const people = this.people();
+    const owner = await people.username(incident.commanderId);
+    const { before, after } = await this.store.update(run.teamId, run.number, (current) =>
+      current.status !== 'active' || current.ownerId === incident.commanderId
+        ? UNCHANGED
+        : { ...note(current, this.ctx.botUserId, line.commander(incident.reference, owner), this.ctx.now()), ownerId: incident.commanderId },
+    );
+    if (after === before) return;
+    await this.refreshCard(after, people);
+    await this.publish(after);
+  }
+
   /** What outgoing webhooks ask of templates (wired in index.ts). */
   get templatePort(): RunTemplatePort {
     return {
@@ -385,6 +405,7 @@ export class RunService implements RunCore {
     return {
       declared: async (incident) => void (await this.attachToIncident(incident)),
       resolved: (incident, resolverId) => this.finishForIncident(incident, resolverId),
+      commanderChanged: (incident) => this.followCommander(incident),
       cadence: (facts) => this.status.cadenceForIncident(facts),
     };
   }

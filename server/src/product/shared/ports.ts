@@ -265,6 +265,8 @@ export interface RunbookIncident {
 export interface IncidentRunbookPort {
   declared(incident: RunbookIncident): Promise<void>;
   resolved(incident: RunbookIncident, resolverId: string): Promise<void>;
+  /** A role changed: the runbook's owner follows the incident's commander (a handoff hands over the run too). */
+  commanderChanged?(incident: RunbookIncident): Promise<void>;
   /**
    * The incident's status-update cadence when its runbook sets it (template, `/run cadence`,
    * `/run snooze`); null when there is no runbook (the severity setting applies). The incident's
