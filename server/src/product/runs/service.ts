@@ -629,22 +629,25 @@ export class RunService implements RunCore {
 
   /** `typed`: the section (its number or title words) then its text. */
   async writeRetro(actor: string, where: RunWhere, typed: string): Promise<{ run: Run; title: string; changed: boolean }> {
-    const loaded = await this.find(this.call(actor), where);
+    const c = this.call(actor);
+    const loaded = await this.find(c, where);
     const { section, text } = retroRefusals(() => sectionAndText(loaded, typed));
-    return this.writeRetroSection(actor, where, section, text);
+    return this.retroSection(c, loaded, section, text);
   }
 
   /** One section (from 0) of the retrospective written; what `/run retro <section> <text>` and the sidebar do. */
   async writeRetroSection(actor: string, where: RunWhere, section: number, text: string): Promise<{ run: Run; title: string; changed: boolean }> {
     const c = this.call(actor);
-    const loaded = await this.find(c, where);
+    return this.retroSection(c, await this.find(c, where), section, text);
+  }
+
+  private async retroSection(c: Call, loaded: Run, section: number, text: string): Promise<{ run: Run; title: string; changed: boolean }> {
     const clean = checkText(text, LIMITS.description, 'a retrospective section');
     let title = '';
     let changed = false;
     const after = await this.change(c, loaded, 'work', {}, (run, who, now) => {
-      const i = section;
-      title = run.retro.sections[i]?.title ?? '';
-      const next = retroRefusals(() => writeSection(run, i, clean, actor, now, line.retroWritten(who, title)));
+      title = run.retro.sections[section]?.title ?? '';
+      const next = retroRefusals(() => writeSection(run, section, clean, c.actor, now, line.retroWritten(who, title)));
       changed = next !== SAME;
       return next;
     });
