@@ -182,7 +182,7 @@ function buildFeatures(ctx: ProductContext, commands: () => readonly CommandSpec
   // RFCs are built after PICK, so the port is late-bound.
   const rfcTitles: RfcTitlePort = { title: (actor, teamId, n) => rfc.titles.title(actor, teamId, n) };
   const pick = createPickFeature(ctx, rfcTitles);
-  const rfc = createRfcFeature(ctx, pick.ideaLinks);
+  const rfc = createRfcFeature(ctx, pick.ideaLinks, (userIds, teamId) => digest.enrollAll(userIds, teamId));
   const guilds = createGuildsFeature(ctx, { incidents: incidents.reviews, rfcs: rfc.reviews, ideas: pick.ideaAgenda });
   const alerts = createAlertsFeature(ctx, incidents.alerts);
   const corruptRecords = async () => (await listCorruptRecords(ctx.kv)).map((r) => ({ key: r.key, detail: r.detail, seenAt: r.firstSeenAt }));

@@ -116,3 +116,14 @@ test('someone a run names is enrolled without using a command; the server settin
   assert.match(await off.cmd(off.dave, '/infra digest'), /turned off on this server/);
   off.h.close();
 });
+
+test("a reviewer an RFC asks is enrolled without using a command (the digest lists the reviews they owe)", async () => {
+  const { prefsSchema } = await import('./digest');
+  const f = await teamFixture();
+  await f.cmd(f.alice, '/rfc new Retire the old queue');
+  assert.equal(await f.h.ctx.kv.get(`digest:u:${f.bob.Id}`, prefsSchema), null, 'not involved yet');
+  assert.match(await f.cmd(f.alice, '/rfc review 1 @bob'), /review/i);
+  assert.ok(await f.h.ctx.kv.get(`digest:u:${f.bob.Id}`, prefsSchema), 'bob is enrolled');
+  assert.notEqual(await f.h.ctx.scheduler.dueAt(`digest:${f.bob.Id}`), null, 'and his digest is scheduled');
+  f.h.close();
+});

@@ -8,8 +8,12 @@ import { RfcService } from './service';
  * RFCs: numbered proposals that belong to the channel they were opened in, through a data-driven
  * lifecycle (lifecycle.ts) with a rule table of who may do what (policy.ts). Wiring only.
  */
-export function createRfcFeature(ctx: ProductContext, ideas: IdeaLinkPort): Feature & { reviews: RfcReviewSource; titles: RfcTitlePort } {
-  const service = new RfcService(ctx, ideas);
+export function createRfcFeature(
+  ctx: ProductContext,
+  ideas: IdeaLinkPort,
+  involved?: (userIds: readonly string[], teamId: string) => Promise<void>,
+): Feature & { reviews: RfcReviewSource; titles: RfcTitlePort } {
+  const service = new RfcService(ctx, ideas, involved);
   return {
     name: 'rfc',
     commands: [rfcCommand(service, ctx.now)],

@@ -72,6 +72,8 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
   constructor(
     private readonly ctx: ProductContext,
     private readonly ideas: IdeaLinkPort,
+    /** Reviewers asked are enrolled in the daily digest (it lists the reviews they owe). */
+    private readonly involved: (userIds: readonly string[], teamId: string) => Promise<void> = async () => {},
   ) {
     const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
     this.report = (err) => void corrupt.reportError(err);
@@ -234,7 +236,10 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
       const ask = started || restarted ? missingSignoffs(after) : added;
       const title = await this.relay(c, after, after.title);
       if (restarted) await this.thread.notify(c.access, teamId, after, thread.periodRestarted(n, endsAt, await c.people.username(actor)), false);
-      if (ask.length) await this.thread.notify(c.access, teamId, after, thread.reviewRequest(await c.people.mentions(ask), n, title, endsAt), true);
+      if (ask.length) {
+        await this.thread.notify(c.access, teamId, after, thread.reviewRequest(await c.people.mentions(ask), n, title, endsAt), true);
+        this.ctx.afterAnswer.run('digest enrolment', () => this.involved(ask, teamId));
+      }
       if (periodMoved && !started && !restarted) await this.thread.notify(c.access, teamId, after, thread.periodMoved(n, endsAt, await c.people.username(actor)), false);
     }
     return { rfc: await this.view(c, after), started, restarted, added, periodMoved: after !== before && periodMoved };
