@@ -256,7 +256,7 @@ export class Backend {
       it.due = b.due === null ? null : Number(b.due);
       return done();
     }
-    const gateRoutes: Route[] = [runRoutes.answerGate, runRoutes.raiseConcern, runRoutes.resolveConcern, runRoutes.delegateGate, runRoutes.overrideGate];
+    const gateRoutes: Route[] = [runRoutes.answerGate, runRoutes.raiseConcern, runRoutes.resolveConcern, runRoutes.delegateGate, runRoutes.overrideGate, runRoutes.nameApprovers];
     if (!gateRoutes.includes(route)) return null;
     const gate = it.gate;
     if (!gate) return [409, { error: `Item ${it.ref} is not an approval gate.` }];
@@ -285,6 +285,15 @@ export class Backend {
       const seat = gate.seats.find((x) => x.userId === ME);
       if (!seat) return [403, { error: "Only the gate's approvers can answer on this gate." }];
       seat.delegate = to?.id ?? null;
+      return done();
+    }
+    if (route === runRoutes.nameApprovers) {
+      const names = Array.isArray(b.usernames) ? b.usernames.map(String) : [];
+      const unknown = names.filter((n) => !byName(n));
+      if (unknown.length) return [400, { error: `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.map((n) => `@${n.replace(/^@/, '')}`).join(', ')}.` }];
+      for (const id of names.map((n) => byName(n)!.id)) {
+        if (!gate.seats.some((x) => x.userId === id)) gate.seats.push({ userId: id, groupId: null, delegate: null, answer: null, answeredBy: null, answeredAt: null });
+      }
       return done();
     }
     if (route === runRoutes.overrideGate) {

@@ -232,6 +232,7 @@ export const resolveGateConcern = (at: ItemAt, concernId: number, note?: string)
 /** `to`: a username ("@bob"), or null to answer for oneself again. */
 export const delegateGate = (at: ItemAt, to: string | null): Promise<RunView> => runOf(call(runRoutes.delegateGate, at, { body: { to } }));
 export const overrideGate = (at: ItemAt, reason: string): Promise<RunView> => runOf(call(runRoutes.overrideGate, at, { body: { reason } }));
+export const nameGateApprovers = (at: ItemAt, usernames: string[]): Promise<RunView> => runOf(call(runRoutes.nameApprovers, at, { body: { usernames } }));
 export const assignRunItem = (at: ItemAt, usernames: string[]): Promise<RunView> => runOf(call(runRoutes.assignItem, at, { body: { usernames } }));
 export const setRunItemDue = (at: ItemAt, due: number | null): Promise<RunView> => runOf(call(runRoutes.dueItem, at, { body: { due } }));
 export const addRunItem = (teamId: string, number: number, checklist: number, title: string): Promise<{ run: RunView; ref: string }> =>

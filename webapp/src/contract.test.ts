@@ -252,8 +252,9 @@ describe('contract with the server', () => {
 
     // The sidebar's actions on the run: items, gates, finish, the retrospective, stats.
     for (const u of [bob, carol, admin]) world.addChannelMember(started.channelId, u.Id);
-    await h.command(alice, started.channelId, '/run approvers 2.1 @alice @bob --quorum 2', team);
     const item = (ref: string) => ({ ...run, ref });
+    const named = await ok(runRoutes.nameApprovers, item('2.1'), alice, { body: { usernames: ['@alice', '@bob'], quorum: { kind: 'atLeast', n: 2 } } });
+    assert.deepEqual(named.run.checklists[1]!.items[0]!.gate!.seats.map((s) => s.userId), [alice.Id, bob.Id]);
     assert.deepEqual((await ok(runRoutes.assignItem, item('1.2'), alice, { body: { usernames: ['@alice', '@bob'] } })).run.checklists[0]!.items[1]!.assignees, [alice.Id, bob.Id]);
     assert.equal((await ok(runRoutes.dueItem, item('1.2'), alice, { body: { due: Date.now() + 3_600_000 } })).run.checklists[0]!.items[1]!.due !== null, true);
     const added = await ok(runRoutes.addItem, run, alice, { body: { checklist: 1, title: 'Tell support' } });

@@ -156,6 +156,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
       if (m.text().includes('status of 404') && expected404.some((p) => m.location().url.endsWith(p))) return;
       if (adminRefusalsExpected && m.text().includes('status of 403') && /\/(?:alert-sources|webhooks)$/.test(m.location().url)) return;
       if (runRefusalsExpected && m.text().includes('status of 409') && /\/runs\/\d+\/(?:finish|retro\/publish)$/.test(m.location().url)) return;
+      if (runRefusalsExpected && m.text().includes('status of 400') && /\/runs\/\d+\/items\/[\d.]+\/approvers$/.test(m.location().url)) return;
       consoleProblems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (e) => {
@@ -724,7 +725,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     // RUN-006: three approvers, two needed; bob approved already.
     const seat = (userId: string, answer: 'approve' | null) => ({ userId, groupId: null, delegate: null, answer, answeredBy: answer ? userId : null, answeredAt: answer ? Date.now() : null });
     const gate = { quorum: { kind: 'atLeast' as const, n: 2 }, state: 'waiting' as const, approvals: 1, needed: 2, seats: [seat(BOB, 'approve'), seat(ME, null), seat(mmId('carol'), null)], concerns: [], deadline: null, override: null };
-    const six = fixtureRunOf(6, 'Release 3.0');
+    const six = { ...fixtureRunOf(6, 'Release 3.0'), ownerId: ME };
     six.checklists[1]!.items[0]!.gate = gate;
     server.backend.runs = server.backend.runs.filter((r) => r.number !== 6).concat(six);
     await open();
@@ -744,6 +745,18 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     runRefusalsExpected = true;
     await detail.getByRole('button', { name: 'Finish run' }).click();
     await detail.getByTestId('run-finish').getByRole('alert').getByText(/Gates still open: 2\.1\. Get their approvals/).waitFor();
+
+    // The owner names approvers on the card (as `/run approvers`); an unknown name is refused inline.
+    const approvers = detail.getByRole('textbox', { name: 'Add approvers to 2.1: @user @user…' });
+    await approvers.fill('@nobody');
+    await detail.getByRole('button', { name: 'Add approvers' }).click();
+    await detail.getByTestId('gate-2.1').getByRole('alert').getByText('Unknown user: @nobody.').waitFor();
+    await approvers.fill('@bob @alice');
+    await detail.getByRole('button', { name: 'Add approvers' }).click();
+    await until('the approvers are sent', () => requestsTo('POST', `/teams/${TEAM}/runs/6/items/2.1/approvers`).length === 2);
+    assert.deepEqual(requestsTo('POST', `/teams/${TEAM}/runs/6/items/2.1/approvers`).map((r) => r.body), [{ usernames: ['@nobody'] }, { usernames: ['@bob', '@alice'] }]);
+    for (let i = 0; i < 100 && (await approvers.inputValue()) !== ''; i++) await page.waitForTimeout(50);
+    assert.equal(await approvers.inputValue(), '', 'the form empties once the server accepted it');
 
     // Approve from the keyboard: the answer buttons are ordinary buttons in the Tab order.
     await detail.getByRole('button', { name: 'Approve 2.1' }).focus();

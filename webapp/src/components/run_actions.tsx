@@ -5,7 +5,7 @@
 import React, { useState } from 'react';
 import { useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
-import { addRunItem, answerGate, assignRunItem, delegateGate, finishRun, overrideGate, raiseGateConcern, removeRunItem, resolveGateConcern, setRunItemDue } from '../client';
+import { addRunItem, answerGate, assignRunItem, delegateGate, finishRun, nameGateApprovers, overrideGate, raiseGateConcern, removeRunItem, resolveGateConcern, setRunItemDue } from '../client';
 import { RUN_LIMITS, type RunItemView, type RunView } from '../contract';
 import { dateTime } from '../people/display';
 import { ANSWER_TEXT, fromLocalInput, gateLine, gatePart, mayResolve, splitUsernames, toLocalInput } from '../runs/run_view';
@@ -73,7 +73,7 @@ export function GateCard({ run, item, onChanged }: { run: RunView; item: RunItem
       <div className={gate.state === 'blocked' ? 'io-error' : gate.state === 'passed' ? 'io-ok' : ''} data-testid={`gate-state-${item.ref}`} aria-live='polite'>
         {gateLine(gate)}
       </div>
-      {gate.seats.length === 0 && <div className='io-muted'>No approvers yet: the run owner names them with /run approvers {item.ref} @user…</div>}
+      {gate.seats.length === 0 && <div className='io-muted'>No approvers yet: the run owner or a team admin names them.</div>}
       <ul className='io-list io-seats' aria-label={`Approvers of ${item.ref}`}>
         {gate.seats.map((s, i) => (
           <li key={i} className='io-muted'>
@@ -139,6 +139,9 @@ export function GateCard({ run, item, onChanged }: { run: RunView; item: RunItem
       )}
       {active && part.mayDelegate && (
         <InlineForm label={`Delegate ${item.ref} to @user`} button='Delegate' busy={call.busy} maxLength={65} onSubmit={(to) => call.run(() => delegateGate(at, to))} />
+      )}
+      {active && (me === run.ownerId || admin) && gate.state !== 'passed' && (
+        <InlineForm label={`Add approvers to ${item.ref}: @user @user…`} button='Add approvers' busy={call.busy} maxLength={RUN_LIMITS.approvers * 66} onSubmit={(text) => call.run(() => nameGateApprovers(at, splitUsernames(text)))} />
       )}
       {active && admin && gate.state !== 'passed' && (
         <InlineForm label={`Reason to override ${item.ref}`} button='Override (admin)' busy={call.busy} maxLength={RUN_LIMITS.text} onSubmit={(reason) => call.run(() => overrideGate(at, reason))} />

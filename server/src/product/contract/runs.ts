@@ -280,6 +280,11 @@ export const gateDelegateBody = z.strictObject({ to: z.nullable(username) });
 /** A team admin lets an open gate pass; the reason is recorded. */
 export const gateOverrideBody = z.strictObject({ reason: sidebarText(RUN_LIMITS.text) });
 export const assignBody = z.strictObject({ usernames: z.array(username).check(z.minLength(1, 'name at least one person'), z.maxLength(RUN_LIMITS.assignees)) });
+/** More approvers of a gate (as `/run approvers`), and optionally its quorum (`n` only with `atLeast`). */
+export const approversBody = z.strictObject({
+  usernames: z.array(username).check(z.minLength(1, 'name at least one person'), z.maxLength(RUN_LIMITS.approvers)),
+  quorum: z.optional(z.strictObject({ kind: z.enum(QUORUM_KINDS), n: z.nullable(z.int().check(z.positive(), z.maximum(RUN_LIMITS.approvers))) })),
+});
 /** Epoch ms, or null to clear the due time. */
 export const dueBody = z.strictObject({ due: z.nullable(z.int().check(z.positive())) });
 /** `checklist`: its number, from 1 (as in "2.3"). */
@@ -299,6 +304,7 @@ const runSidebarRoutes = {
   resolveConcern: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items/:ref/concerns/:concernId/resolve', query: null, body: gateResolveBody, answer: runAnswer, status: 200 }),
   delegateGate: onItem('delegate', gateDelegateBody),
   overrideGate: onItem('override', gateOverrideBody),
+  nameApprovers: onItem('approvers', approversBody),
   assignItem: onItem('assignees', assignBody),
   dueItem: onItem('due', dueBody),
   addItem: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items', query: null, body: addItemBody, answer: z.strictObject({ run: runView, ref: z.string() }), status: 201 }),

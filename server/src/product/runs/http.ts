@@ -51,6 +51,9 @@ export function runHttpRoutes(router: Router, runs: RunService): void {
     run: (await runs.delegate(userId, at(params), params.ref, body.to === null ? null : (await people([body.to]))[0]!)).run,
   }));
   serveRoute(router, routes.overrideGate, async ({ userId, params, body }) => ({ run: (await runs.overrideGate(userId, at(params), params.ref, body.reason)).run }));
+  serveRoute(router, routes.nameApprovers, async ({ userId, params, body }) => ({
+    run: (await runs.addApprovers(userId, at(params), params.ref, await people(body.usernames), body.quorum ?? null)).run,
+  }));
   serveRoute(router, routes.assignItem, async ({ userId, params, body }) => ({ run: (await runs.assign(userId, at(params), params.ref, await people(body.usernames))).run }));
   serveRoute(router, routes.dueItem, async ({ userId, params, body }) => ({ run: (await runs.setDue(userId, at(params), params.ref, body.due)).run }));
   serveRoute(router, routes.addItem, async ({ userId, params, body }) => runs.addItem(userId, at(params), String(body.checklist), body.title));

@@ -153,3 +153,28 @@ test('HTTP retrospective: sections from the template, edited, reminded until pub
   assert.equal((await f.h.http('GET', `/api/v1/teams/${f.team.Id}/run-stats`, f.outsider)).status >= 403, true);
   f.h.close();
 });
+
+test('HTTP approvers: the owner names them and the quorum as `/run approvers` does; others are refused in its words', async () => {
+  const f = await teamFixture();
+  await f.cmd(f.alice, '/release start 7.1');
+  const ch = channelNamed(f, 'release-7-1');
+  for (const u of [f.bob, f.carol]) f.world.addChannelMember(ch.Id, u.Id);
+  const url = `/api/v1/teams/${f.team.Id}/runs/1/items/2.1/approvers`;
+  const byCommand = await f.cmd(f.bob, '/run approvers 2.1 @carol', ch);
+  const byHttp = await f.h.http('POST', url, f.bob, { usernames: ['@carol'] });
+  assert.equal(byHttp.status, 403);
+  assert.deepEqual(byHttp.body, { error: refusal(byCommand) }, 'the same refusal, in the same words');
+  assert.equal((await f.h.http('POST', url, f.outsider, { usernames: ['@carol'] })).status, 404);
+  assert.equal((await f.h.http('POST', url, f.alice, { usernames: [] })).status, 400, 'at least one person');
+  assert.equal((await f.h.http('POST', url, f.alice, { usernames: ['@carol'], quorum: { kind: 'atLeast', n: null } })).status, 400, 'at least how many?');
+  assert.equal((await f.h.http('POST', url, f.alice, { usernames: ['@carol'], quorum: { kind: 'all', n: 2 } })).status, 400, 'a count only with atLeast');
+  assert.equal((await f.h.http('POST', url, f.alice, { usernames: ['@dave'] })).status, 400, 'dave cannot post in the channel');
+
+  const named = await f.h.http('POST', url, f.alice, { usernames: ['@bob', 'carol'], quorum: { kind: 'atLeast', n: 1 } });
+  assert.equal(named.status, 200, JSON.stringify(named.body));
+  const gate = z.parse(runRoutes.nameApprovers.answer, named.body).run.checklists[1]!.items[0]!.gate!;
+  assert.deepEqual(gate.seats.map((s) => s.userId), [f.bob.Id, f.carol.Id]);
+  assert.deepEqual(gate.quorum, { kind: 'atLeast', n: 1 });
+  assert.match(await f.cmd(f.alice, '/run timeline', ch), /@alice named approvers of 2\.1: @bob, @carol \(quorum: 1 of them\)/);
+  f.h.close();
+});
