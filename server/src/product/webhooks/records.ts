@@ -5,19 +5,33 @@ import { WEBHOOK_EVENT_TYPES, WEBHOOK_LIMITS } from '../contract/webhooks';
 
 const id = z.string().max(64);
 
-export const webhookSchema = z.object({
-  id: z.string().regex(/^wh[a-z0-9]{16}$/),
-  url: z.string().min(1).max(WEBHOOK_LIMITS.url),
-  /** HMAC key; shown once when added or rotated, never in a view or event. */
-  secret: z.string().min(32).max(128),
-  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
-  /** Whether a private incident's title, status and summary may leave the server (default: no). */
-  includePrivate: z.boolean(),
-  /** Only runs and incidents of these templates (slugs); empty: all. Absent in records made before templates. */
-  templates: z.array(z.string().max(64)).max(WEBHOOK_LIMITS.templates).default([]),
-  createdBy: id,
-  createdAt: z.number(),
-});
+/** Every event type there was before runs had events: a webhook taking all of them then took "everything". */
+const BEFORE_RUN_EVENTS = WEBHOOK_EVENT_TYPES.filter((t) => t.startsWith('incident.'));
+
+export const webhookSchema = z
+  .object({
+    id: z.string().regex(/^wh[a-z0-9]{16}$/),
+    url: z.string().min(1).max(WEBHOOK_LIMITS.url),
+    /** HMAC key; shown once when added or rotated, never in a view or event. */
+    secret: z.string().min(32).max(128),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
+    /**
+     * Added without `--events`: it takes every event type, including ones added later (`events`
+     * reads as all of them). Absent in records made before the flag: a webhook that took every
+     * type there was then is read as taking everything.
+     */
+    allEvents: z.boolean().optional(),
+    /** Whether a private incident's title, status and summary may leave the server (default: no). */
+    includePrivate: z.boolean(),
+    /** Only runs and incidents of these templates (slugs); empty: all. Absent in records made before templates. */
+    templates: z.array(z.string().max(64)).max(WEBHOOK_LIMITS.templates).default([]),
+    createdBy: id,
+    createdAt: z.number(),
+  })
+  .transform((w) => {
+    const allEvents = w.allEvents ?? BEFORE_RUN_EVENTS.every((t) => w.events.includes(t));
+    return { ...w, allEvents, events: allEvents ? [...WEBHOOK_EVENT_TYPES] : w.events };
+  });
 export type Webhook = z.output<typeof webhookSchema>;
 
 export const teamWebhooksSchema = z.object({

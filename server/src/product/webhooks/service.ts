@@ -77,6 +77,7 @@ export class WebhookService implements IncidentActivitySink, RunActivitySink {
       url: checked.url,
       secret: newSecret(),
       events: input.events?.length ? [...input.events] : [...WEBHOOK_EVENT_TYPES],
+      allEvents: !input.events?.length,
       includePrivate: input.includePrivate,
       templates,
       createdBy: userId,

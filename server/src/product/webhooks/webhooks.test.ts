@@ -299,3 +299,37 @@ test('per-template webhooks: only incidents and runs of the named templates are 
     f.h.close();
   }
 });
+
+test('a webhook added without --events takes event types added later; one that chose its events keeps exactly them', async () => {
+  const { teamWebhooksSchema } = await import('./records');
+  const base = { url: 'https://hooks.example.com/x', secret: 's'.repeat(32), includePrivate: false, createdBy: 'u1', createdAt: 1 };
+  const incidentTypes = ['incident.declared', 'incident.status_updated', 'incident.severity_changed', 'incident.resolved', 'incident.review_published'];
+  const read = teamWebhooksSchema.parse({
+    v: 1,
+    webhooks: [
+      // Made before run events existed, with every type there was then: it took everything.
+      { ...base, id: 'wh0000000000000001', events: incidentTypes },
+      // Made before the flag with a choice of its own.
+      { ...base, id: 'wh0000000000000002', events: ['incident.declared'] },
+      { ...base, id: 'wh0000000000000003', events: incidentTypes, allEvents: false },
+    ],
+  }).webhooks;
+  assert.deepEqual(read.map((w) => [w.allEvents, w.events.includes('run.started')]), [[true, true], [false, false], [false, false]]);
+
+  const f = await withAdmin();
+  const [all, chosen] = [await receiver(), await receiver()];
+  try {
+    await f.cmd(f.carol, `/infra webhooks add ${all.url}`);
+    await f.cmd(f.carol, `/infra webhooks add ${chosen.url} --events declared`);
+    const stored = await f.h.ctx.kv.get(webhookKeys.team(f.team.Id), teamWebhooksSchema);
+    assert.deepEqual(stored?.webhooks.map((w) => w.allEvents), [true, false], 'the choice is stored, not inferred');
+    await f.cmd(f.alice, '/release start 9.8');
+    for (let i = 0; i < 3; i++) await f.h.ctx.scheduler.runDue();
+    await until('the run event', () => all.received.length === 1);
+    assert.equal((JSON.parse(all.received[0]!.body) as { type: string }).type, 'run.started');
+    assert.equal(chosen.received.length, 0);
+  } finally {
+    for (const rx of [all, chosen]) rx.close();
+    f.h.close();
+  }
+});
