@@ -247,7 +247,12 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   };
 
   const runCommand = async (who: PersonKey, text: string): Promise<string> => {
-    const reply = await d.command(who, channelId, teamId, text);
+    // As ok(): a refusal while the real server's caches catch up with a membership made a moment ago is tried again (a refusal changed nothing).
+    let reply = await d.command(who, channelId, teamId, text);
+    for (let wait = 250; reply.startsWith('**Error:**') && wait <= 1000; wait *= 2) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      reply = await d.command(who, channelId, teamId, text);
+    }
     if (reply.startsWith('**Error:**')) throw new SetupError(`${text}: ${reply.slice(0, 300)}`);
     return reply;
   };
