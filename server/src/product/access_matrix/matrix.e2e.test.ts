@@ -133,6 +133,20 @@ class RigDriver implements Driver {
     return { status: res.status, text: await res.text() };
   }
 
+  /** Uploaded through Mattermost's REST API and attached to a new post of theirs, as a person attaches a file. */
+  async attach(person: PersonKey, channelId: string, name: string, text: string): Promise<boolean> {
+    const form = new FormData();
+    form.append('channel_id', channelId);
+    form.append('files', new Blob([text], { type: 'application/json' }), name);
+    const uploaded = await fetch(`${rig.url}/api/v4/files`, { method: 'POST', headers: { Authorization: `Bearer ${this.users[person].token}` }, body: form });
+    if (uploaded.status !== 201) return false;
+    const { file_infos: infos } = (await uploaded.json()) as { file_infos: Array<{ id: string }> };
+    return this.users[person].client.createPost({ channel_id: channelId, message: 'a template', file_ids: infos.map((i) => i.id) }).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async http(person: PersonKey, method: Method, path: string, body?: unknown): Promise<HttpAnswer> {
     const res = await rig.pluginFetch(this.users[person], `/api/v1${path}`, {
       method,

@@ -27,8 +27,11 @@ interface CaseResult {
 }
 const results: CaseResult[] = [];
 
-/** Rows whose answer is a team-wide count need a world of their own per case. */
-const isolated = (row: Row): boolean => row.includes !== undefined;
+/**
+ * Rows whose answer is a team-wide count need a world of their own per case; so do digest rows (a
+ * digest lists everything the actor owes in the world, and its days move the world's clock).
+ */
+const isolated = (row: Row): boolean => row.includes !== undefined || 'digest' in row.act;
 /**
  * One record per column serves several cases, unless the set-up depends on the actor: reads and
  * lists never change it, and a refused write must not have changed it either (that is checked:
@@ -73,7 +76,9 @@ for (const row of ROWS) {
             const before = want === 'allow' || !mutating || acrossTeams ? null : driver.kvSnapshot();
             const mark = driver.mark();
             const done = await perform(driver, row, p, role);
-            const changes = driver.since(mark);
+            const all = driver.since(mark);
+            // A digest row's days run every due job of the world (reminders, dues): the action is the DM to the actor.
+            const changes = 'digest' in row.act ? { events: [], posts: driver.dmsTo(role, all.posts), channels: all.channels } : all;
             const kvAfter = before ? driver.kvSnapshot() : null;
             const got = await classify(row, p, driver, done, async () => {
               const m = driver.mark();

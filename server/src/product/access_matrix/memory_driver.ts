@@ -7,6 +7,7 @@ import { SYNC_DELAY_MS } from '../alerts/intake';
 import type { MattermostFacts, TeamKey } from './table';
 import { type Driver, type HttpAnswer, type MemberKind, PEOPLE, type PersonKey } from './scenario';
 
+const DAY_MS = 86_400_000;
 const CHANNEL_ROLES: Record<MemberKind, string> = { user: 'channel_user', admin: 'channel_user channel_admin', guest: 'channel_guest' };
 
 export class MemoryDriver implements Driver {
@@ -118,6 +119,39 @@ export class MemoryDriver implements Driver {
   async page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }> {
     const answer = await this.h.http('GET', path.replace(/^\/plugins\/[^/]+/, ''), person ? this.users[person] : null);
     return { status: answer.status, text: typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body) };
+  }
+
+  /** As Mattermost: a member of the channel posts there, or a system admin (the upload is stamped with the product's clock). */
+  async attach(person: PersonKey, channelId: string, name: string, text: string): Promise<boolean> {
+    if (person !== 'sysadmin' && !this.world.channelMembers.has(`${channelId}:${this.ids[person]}`)) return false;
+    const post = this.world.attachFile(channelId, this.ids[person], name, new TextEncoder().encode(text));
+    post.CreateAt = this.h.clock;
+    for (const id of (post['FileIds'] as string[] | undefined) ?? []) {
+      const file = this.world.files.get(id);
+      if (file) file.info.CreateAt = this.h.clock;
+    }
+    return true;
+  }
+
+  /** `/infra digest on`, then day by day (up to four, past a weekend) until the person's digest DM comes. */
+  async digest(person: PersonKey, team: TeamKey): Promise<string> {
+    await this.command(person, this.teams[team].town, this.teams[team].id, '/infra digest on');
+    const mark = this.mark();
+    for (let day = 0; day < 4; day++) {
+      this.h.clock += DAY_MS;
+      await this.h.ctx.scheduler.runDue();
+      const dms = this.dmsTo(person, this.since(mark).posts);
+      if (dms.length) return dms.map((post) => post.Message ?? '').join('\n');
+    }
+    return '';
+  }
+
+  /** The bot's posts among `posts` in its direct channel with the person. */
+  dmsTo(person: PersonKey, posts: readonly Post[]): Post[] {
+    return posts.filter((post) => {
+      const ch = this.world.channels.get(post.ChannelId);
+      return ch?.Type === 'D' && post.UserId === this.botUserId && this.world.membersOf(ch.Id).includes(this.ids[person]);
+    });
   }
 
   /** What the world holds now, to tell later what an action published, posted or changed. */

@@ -62,6 +62,14 @@ export interface Driver {
   settle(): Promise<void>;
   /** GET of a plugin page outside /api/v1 (`path` from /plugins/<id>/…), as the person (null: no session). */
   page(person: PersonKey | null, path: string): Promise<{ status: number; text: string }>;
+  /** The person uploads a file and attaches it to a new post of theirs in the channel (false: Mattermost refused). */
+  attach(person: PersonKey, channelId: string, name: string, text: string): Promise<boolean>;
+  /**
+   * `/infra digest on` typed by the person in the team's town square, then the clock moved to their
+   * next digest morning and the due jobs run: the text of the digest DMs the bot sent them. Only a
+   * runner that owns the clock offers it (in process).
+   */
+  digest?(person: PersonKey, team: TeamKey): Promise<string>;
 }
 
 /** The actor's standing, written from the scenario's own set-up (not asked of Mattermost). */
@@ -181,6 +189,16 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
     channelName = await d.channelName(channelId);
     prepared = blank(team, teamId, channelId, channelName, secret, members, resource);
     prepared.number = opened.number;
+  } else if (setup === 'run.release') {
+    // A release run (not an incident's runbook) from the team's matrix template, started by the owner at home.
+    const template = await releaseTemplate(d, team, resource.type === 'P');
+    const started = await ok('start run', () => d.http(owner, 'POST', `/teams/${teamId}/runs`, { kind: 'release', name: `r ${secret}`, template, channel_id: d.teams[team].town }));
+    channelId = field<string>(started, 'run', 'channelId');
+    members.set(owner, 'user');
+    await addPeople(channelId);
+    channelName = await d.channelName(channelId);
+    prepared = blank(team, teamId, channelId, channelName, secret, members, resource);
+    prepared.number = field<number>(started, 'run', 'number');
   } else if (setup.startsWith('incident') || setup === 'agenda.incident' || setup.startsWith('run')) {
     // A security incident's runbook has a gate (the built-in "Security incident" template).
     const type = setup === 'run.gate' || setup === 'run.concern' || setup === 'run.gateOwedByActor' ? { type: 'Security' } : {};
@@ -229,7 +247,12 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   };
 
   const runCommand = async (who: PersonKey, text: string): Promise<string> => {
-    const reply = await d.command(who, channelId, teamId, text);
+    // As ok(): a refusal while the real server's caches catch up with a membership made a moment ago is tried again (a refusal changed nothing).
+    let reply = await d.command(who, channelId, teamId, text);
+    for (let wait = 250; reply.startsWith('**Error:**') && wait <= 1000; wait *= 2) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      reply = await d.command(who, channelId, teamId, text);
+    }
     if (reply.startsWith('**Error:**')) throw new SetupError(`${text}: ${reply.slice(0, 300)}`);
     return reply;
   };
@@ -255,6 +278,7 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
     case 'place':
     case 'incident':
     case 'incident.triage':
+    case 'run.release':
       break;
     case 'run':
     case 'run.gate':
@@ -308,10 +332,17 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
     case 'holiday':
       await adminCommand(`/guild holidays add ${p.date} day ${secret}`);
       break;
-    case 'template': {
+    case 'template':
+    case 'template.imported':
+    case 'template.attachedByActor': {
       p.slug = 'product-release';
+      // One word, so that `--template {name}` reads it whole; an answer echoing it shows nothing.
+      p.name = `t${secret}`;
       const doc = await asAdmin('export template', 'GET', `/teams/${teamId}/templates/${p.slug}`);
-      p.doc = JSON.stringify({ ...doc, template: { ...(doc['template'] as Record<string, unknown>), name: `t ${secret}` } });
+      p.doc = JSON.stringify({ ...doc, template: { ...(doc['template'] as Record<string, unknown>), name: p.name } });
+      if (setup === 'template.imported') await asAdmin('import template', 'POST', `/teams/${teamId}/templates/import`, { source: 'infra-ops', document: p.doc });
+      // Attached where the command is typed (a refusal is fine: someone outside the team can't post there).
+      if (setup === 'template.attachedByActor') await d.attach(personOf(actor), d.teams[team].town, `${p.name}.json`, p.doc);
       break;
     }
     case 'guild.rota':
@@ -432,6 +463,35 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   return p;
 }
 
+/** The team's matrix release template (made once per runner, team and privacy): its name. */
+const releaseTemplates = new WeakMap<Driver, Map<string, Promise<string>>>();
+function releaseTemplate(d: Driver, team: TeamKey, privateChannel: boolean): Promise<string> {
+  let made = releaseTemplates.get(d);
+  if (!made) releaseTemplates.set(d, (made = new Map<string, Promise<string>>()));
+  const key = `${team}:${privateChannel}`;
+  let name = made.get(key);
+  if (!name) {
+    const mine = importReleaseTemplate(d, team, privateChannel);
+    made.set(key, mine);
+    mine.catch(() => made.delete(key));
+    name = mine;
+  }
+  return name;
+}
+
+/** Product release with status updates every 30 minutes, item 1.1's command a trigger no server has, and the column's channel type. */
+async function importReleaseTemplate(d: Driver, team: TeamKey, privateChannel: boolean): Promise<string> {
+  const teamId = d.teams[team].id;
+  const name = `matrix release ${privateChannel ? 'private' : 'open'}`;
+  const doc = await ok('export template', () => d.http('sysadmin', 'GET', `/teams/${teamId}/templates/product-release`));
+  const body = doc['template'] as { checklists: Array<{ items: Array<Record<string, unknown>> }>; channel: Record<string, unknown> } & Record<string, unknown>;
+  const [first, ...rest] = body.checklists;
+  const items = (first?.items ?? []).map((it, i) => (i === 0 ? { ...it, command: '/mxnosuchtrigger go' } : it));
+  const template = { ...body, name, statusUpdateMinutes: 30, checklists: [{ ...first, items }, ...rest], channel: { ...body.channel, private: privateChannel } };
+  await ok('import template', () => d.http('sysadmin', 'POST', `/teams/${teamId}/templates/import`, { source: 'infra-ops', document: JSON.stringify({ ...doc, template }) }));
+  return name;
+}
+
 function blank(team: TeamKey, teamId: string, channelId: string, channelName: string, secret: string, members: Map<string, MemberKind>, resource: Resource): Prepared {
   return {
     team,
@@ -506,6 +566,9 @@ export async function perform(d: Driver, row: Row, p: Prepared, actor: PersonKey
     doc: p.doc,
     teamId: row.throughTeamA ? d.teams.A.id : p.teamId,
     number: missing ? MISSING_NUMBER : p.number,
+    ownerName: d.usernames[p.team === 'A' ? 'owner' : 'ownerB'],
+    helperName: d.usernames[p.team === 'A' ? 'helper' : 'helperB'],
+    now: d.now(),
   };
   const teamId = ids.teamId;
   const home = row.throughTeamA ? d.teams.A.town : d.teams[p.team].town;
@@ -517,7 +580,8 @@ export async function perform(d: Driver, row: Row, p: Prepared, actor: PersonKey
       // The card's protocol: the clicker reads `ephemeral_text`, a change (`1.1: checked.`) or a refusal.
       const text = (answer.body as { ephemeral_text?: unknown }).ephemeral_text;
       const said = typeof text === 'string' ? text : '';
-      const changed = /^\d{1,2}\.\d{1,3}: |^Nothing changed on /.test(said);
+      // A snooze button's change names the run (`RUN-3: the status-update reminder is snoozed …`).
+      const changed = /^\d{1,2}\.\d{1,3}: |^Nothing changed on |^RUN-\d+: the (?:status-update )?reminder /.test(said);
       return { status: null, text: changed ? said : `**Error:** ${said}`, body: answer.body };
     }
     const refusal = row.dialog && answer.status === 200 ? (answer.body as { error?: string; errors?: unknown }) : null;
@@ -530,6 +594,11 @@ export async function perform(d: Driver, row: Row, p: Prepared, actor: PersonKey
   if ('page' in act) {
     const answer = await d.page(actor, statusPagePath(missing ? MISSING_NAME : d.teams[p.team].name));
     return { status: answer.status, text: answer.text, body: answer.text };
+  }
+  if ('digest' in act) {
+    if (!d.digest) throw new Error('this runner cannot move the clock to a digest morning');
+    const text = await d.digest(actor, p.team);
+    return { status: null, text, body: text };
   }
   if ('feed' in act) {
     // A new link of the actor's (shown once), then the feed as a calendar app fetches it: no session.
@@ -577,6 +646,7 @@ function fillCommand(act: Extract<Act, { command: string }>, p: Prepared, d: Dri
     date: p.date ?? '',
     ...windowOf(d.now()),
     ownerName: d.usernames[p.team === 'A' ? 'owner' : 'ownerB'],
+    doc: p.doc ?? '',
     helperName: d.usernames[p.team === 'A' ? 'helper' : 'helperB'],
   };
   return act.command.replace(/\{([a-z]+)\}/gi, (_m, name: string) => values[name] ?? `{${name}}`);
@@ -650,6 +720,10 @@ function includes(row: Row, p: Prepared, got: Performed): boolean {
     return typeof total === 'number' && total > 0;
   }
   if (row.includes === 'metricsText') return Number(/\| \*\*All\*\* \| (\d+) \|/.exec(got.text)?.[1] ?? 0) > 0;
+  if (row.includes === 'runStats') {
+    const items = (got.body as { items?: Array<{ kind?: string; started?: number }> } | undefined)?.items ?? [];
+    return items.some((i) => i.kind === 'incident' && (i.started ?? 0) > 0);
+  }
   if (row.includes === 'runStatsText') return Number(/\(incident\): (\d+) started/.exec(got.text)?.[1] ?? 0) > 0;
   return got.text.includes(p.secret);
 }

@@ -101,9 +101,15 @@ export type Feature = 'incidents' | 'pick' | 'rfc' | 'guilds' | 'runs' | 'infra'
  *   concern on it raised by the helper; `run.finished`: the run finished by its owner;
  *   `run.gateOwedByActor`: the actor named an approver of the gate (joining the channel for that
  *   if they had to, and leaving it again).
+ * - `run.release`: not an incident's runbook (those take `/incident update`), a release run the
+ *   owner started from the town square with a team template the system admin imported (from
+ *   "Product release": status updates every 30 minutes, item 1.1's command a trigger no server
+ *   knows, its channel private for the private column); the run's own channel is the resource.
  * - team things with no channel, made by the system admin: `alertSource`, `webhook`, `component`
  *   (a status component), `maintenance` (a window on one), `holiday` (of the team's guilds), and
- *   `template` (the built-in "Product release" read, and an importable copy of it under a new name).
+ *   `template` (the built-in "Product release" read, and an importable copy of it under a new name);
+ *   `template.imported`: that copy imported into the team; `template.attachedByActor`: the actor
+ *   attached the copy as a `.json` file to a post of theirs in the team's town square.
  * - `guild.rota`: a guild whose members (owner, helper) take turns; `guild.skipped`: a guild whose
  *   meeting a week ahead the owner called off.
  */
@@ -136,12 +142,15 @@ export type SetupName =
   | 'run.concern'
   | 'run.finished'
   | 'run.gateOwedByActor'
+  | 'run.release'
   | 'alertSource'
   | 'webhook'
   | 'component'
   | 'maintenance'
   | 'holiday'
   | 'template'
+  | 'template.imported'
+  | 'template.attachedByActor'
   | 'guild.rota'
   | 'guild.skipped';
 
@@ -179,6 +188,10 @@ export type Act =
   | {
       /** `/infra calendar rotate <feed>` typed at home, then the new link fetched as a calendar app would. */
       readonly feed: 'me' | 'team';
+    }
+  | {
+      /** `/infra digest on` typed at home, then the actor's next digest morning (in process only): the DM they get. */
+      readonly digest: 'on';
     };
 
 export interface BodyIds {
@@ -194,6 +207,11 @@ export interface BodyIds {
   /** The team the act is addressed to (the record's, or team A's for `throughTeamA`), and the record's number. */
   readonly teamId: string;
   readonly number: number | null;
+  /** The record owner's and helper's usernames (for bodies that name people as typed). */
+  readonly ownerName: string;
+  readonly helperName: string;
+  /** The record's Mattermost-side time (epoch ms) when it was set up, for bodies with a due time. */
+  readonly now: number;
 }
 
 export type Kind = 'read' | 'write' | 'create' | 'list';
@@ -214,7 +232,7 @@ export interface Row {
   /** A creation at team level (no channel): the record's scope is the team. */
   readonly teamLevel?: boolean;
   /** For list rows whose answer is a count, not the record: how to tell it is included. */
-  readonly includes?: 'metrics' | 'metricsText' | 'runStatsText';
+  readonly includes?: 'metrics' | 'metricsText' | 'runStatsText' | 'runStats';
   /** Cells the issue leaves open between 403 and 404 (refused either way). */
   readonly denyEitherFor?: readonly Role[];
   /**
@@ -241,6 +259,7 @@ const NOT_TEAM_ADMINS: readonly Role[] = ROLES.filter((r) => r !== 'teamAdmin' &
 const ADMINS = ['teamAdmin', 'sysadmin'] as const;
 const RUN_LEAD = ADMINS; // + the run's owner (never an actor): finish, publish, name approvers
 const GATE = ['gateApprover'] as const;
+const OVERRIDE = ADMINS; // runs/policy override: team admins, system admins
 /** A refusal of a team-level thing: for a guest or someone who is no admin, 403 or 404 (both say nothing). */
 const teamAdminRow = { teamLevel: true, who: ADMINS, denyEitherFor: NOT_TEAM_ADMINS } as const;
 
@@ -446,6 +465,60 @@ export const TABLE: readonly Row[] = [
   { id: 'runs GET template export', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { http: 'GET', path: '/teams/:teamId/templates/:slug' }, basis: 'runs/policy manageTemplates: exporting is for team admins' },
   { id: '/run template export', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { command: '/run template export Product release', in: 'home' }, basis: 'runs/policy manageTemplates' },
   { id: 'runs POST template import', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { http: 'POST', path: '/teams/:teamId/templates/import', body: (i) => ({ source: 'infra-ops', document: i.doc ?? '' }) }, basis: 'runs/policy manageTemplates' },
+
+  // ------------------------------------------------------------ runs: the sidebar's gate and item routes (runs/http.ts; the same use cases as `/run …`)
+  { id: 'runs POST gate answer', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, act: { http: 'POST', path: `${run}/:number/items/2.2/answer`, body: { answer: 'approve' } }, basis: 'runs/policy answer: the gate\'s approvers (and their delegates)', e2e: true },
+  { id: 'runs POST gate concern', feature: 'runs', kind: 'write', setup: 'run.gate', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/items/2.2/concerns`, body: (i) => ({ text: `concern ${i.secret}` }) }, basis: 'runs/policy work: whoever may post raises a concern' },
+  { id: 'runs POST gate concern resolve', feature: 'runs', kind: 'write', setup: 'run.concern', who: RUN_LEAD, posts: true, act: { http: 'POST', path: `${run}/:number/items/2.2/concerns/1/resolve`, body: {} }, basis: 'runs/policy resolve: its raiser (the helper), the run owner, team admins' },
+  { id: 'runs POST gate delegate', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, act: { http: 'POST', path: `${run}/:number/items/2.2/delegate`, body: (i) => ({ to: i.helperName }) }, basis: 'runs/policy answer: only a seat\'s holder hands it on (to the helper, another approver, who may post even in a moderated channel)' },
+  { id: 'runs POST gate override', feature: 'runs', kind: 'write', setup: 'run.gate', who: OVERRIDE, posts: true, act: { http: 'POST', path: `${run}/:number/items/2.2/override`, body: { reason: 'shipping anyway' } }, basis: 'runs/policy override: team admins, system admins' },
+  { id: 'runs POST item assignees', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/items/1.3/assignees`, body: (i) => ({ usernames: [i.ownerName] }) }, basis: 'runs/policy work' },
+  { id: 'runs POST item due', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/items/1.3/due`, body: (i) => ({ due: i.now + 2 * 3_600_000 }) }, basis: 'runs/policy work' },
+  { id: 'runs DELETE item', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { http: 'DELETE', path: `${run}/:number/items/1.3` }, basis: 'runs/policy work' },
+  { id: 'runs POST item add', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/items`, body: (i) => ({ checklist: 1, title: `t ${i.secret}` }) }, basis: 'runs/policy work' },
+  { id: 'runs POST item exec', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/items/1.1/exec` }, basis: 'runs/exec.ts: the command runs as the caller in the run\'s channel only once they may post there (the work rule)', e2e: true },
+  { id: 'runs POST finish', feature: 'runs', kind: 'write', setup: 'run', who: RUN_LEAD, posts: true, act: { http: 'POST', path: `${run}/:number/finish`, body: {} }, basis: 'runs/policy finish: the run owner, team admins', e2e: true },
+  { id: 'runs POST finish (override)', feature: 'runs', kind: 'write', setup: 'run.gate', who: OVERRIDE, posts: true, act: { http: 'POST', path: `${run}/:number/finish`, body: { override: 'shipping anyway' } }, basis: 'runs/policy override and finish' },
+  { id: 'runs GET retro', feature: 'runs', kind: 'read', setup: 'run.finished', who: ['viewer'], act: { http: 'GET', path: `${run}/:number/retro` }, basis: 'runs/policy view (its summary section names the record)' },
+  { id: 'runs PATCH retro', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, act: { http: 'PATCH', path: `${run}/:number/retro`, body: (i) => ({ section: 1, text: `t ${i.secret}` }) }, basis: 'runs/policy work' },
+  { id: 'runs POST retro publish', feature: 'runs', kind: 'write', setup: 'run.finished', who: RUN_LEAD, posts: true, act: { http: 'POST', path: `${run}/:number/retro/publish`, body: {} }, basis: 'runs/policy publish: the run owner, team admins' },
+  { id: 'runs GET run-stats (counts a run)', feature: 'runs', kind: 'list', includes: 'runStats', setup: 'run', who: ['fullTeamMember'], act: { http: 'GET', path: '/teams/:teamId/run-stats' }, basis: 'runs/policy viewTemplates; issue: private stays private in counts' },
+  // A run's number through another team's path: never that team's run, never acted on.
+  { id: 'runs POST gate answer (team A path)', feature: 'runs', kind: 'write', setup: 'run.gate', who: GATE, posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/items/2.2/answer`, body: { answer: 'approve' } }, basis: 'issue: a number of one team never resolves in another' },
+  { id: 'runs POST finish (team A path)', feature: 'runs', kind: 'write', setup: 'run', who: RUN_LEAD, posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/finish`, body: {} }, basis: 'issue: across teams' },
+  { id: 'runs PATCH retro (team A path)', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, throughTeamA: true, act: { http: 'PATCH', path: `${run}/:number/retro`, body: (i) => ({ section: 1, text: `t ${i.secret}` }) }, basis: 'issue: across teams' },
+  { id: 'runs POST item exec (team A path)', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/items/1.1/exec` }, basis: 'issue: across teams (a command never runs in another team\'s run channel)' },
+  { id: 'runs DELETE item (team A path)', feature: 'runs', kind: 'write', setup: 'run', who: ['viewer'], posts: true, throughTeamA: true, act: { http: 'DELETE', path: `${run}/:number/items/1.3` }, basis: 'issue: across teams' },
+  { id: 'runs POST gate override (team A path)', feature: 'runs', kind: 'write', setup: 'run.gate', who: OVERRIDE, posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/items/2.2/override`, body: { reason: 'shipping anyway' } }, basis: 'issue: across teams' },
+  { id: 'runs GET retro (team A path)', feature: 'runs', kind: 'read', setup: 'run.finished', who: ['viewer'], throughTeamA: true, act: { http: 'GET', path: `${run}/:number/retro` }, basis: 'issue: across teams' },
+  { id: 'runs POST retro publish (team A path)', feature: 'runs', kind: 'write', setup: 'run.finished', who: RUN_LEAD, posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/retro/publish`, body: {} }, basis: 'issue: across teams' },
+  { id: 'runs PATCH cadence (team A path)', feature: 'runs', kind: 'write', setup: 'run.release', who: RUN_LEAD, posts: true, throughTeamA: true, act: { http: 'PATCH', path: `${run}/:number/cadence`, body: { minutes: 45 } }, basis: 'issue: across teams' },
+  { id: 'runs POST request-update (team A path)', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], throughTeamA: true, act: { http: 'POST', path: `${run}/:number/request-update`, body: {} }, basis: 'issue: across teams (no DM about another team\'s run)' },
+
+  // ------------------------------------------------------------ runs: status updates (runs/status_http.ts, status_commands.ts) on a release run
+  { id: 'runs POST status update', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], posts: true, act: { http: 'POST', path: `${run}/:number/updates`, body: (i) => ({ text: `status ${i.secret}` }) }, basis: 'runs/policy work: the update is posted in the run\'s channel', e2e: true },
+  { id: 'runs PATCH cadence', feature: 'runs', kind: 'write', setup: 'run.release', who: RUN_LEAD, posts: true, act: { http: 'PATCH', path: `${run}/:number/cadence`, body: { minutes: 45 } }, basis: 'runs/policy cadence: the run owner, team admins' },
+  { id: 'runs PATCH snooze', feature: 'runs', kind: 'write', setup: 'run.release', who: RUN_LEAD, posts: true, act: { http: 'PATCH', path: `${run}/:number/snooze`, body: { for: '1h' } }, basis: 'runs/policy cadence (snooze)' },
+  { id: 'runs POST request-update', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], act: { http: 'POST', path: `${run}/:number/request-update`, body: {} }, basis: 'runs/policy request: whoever reads the channel asks the owner (by DM: nothing is posted in the channel)' },
+  { id: 'runs POST reminder snooze button', feature: 'runs', kind: 'write', setup: 'run.release', who: RUN_LEAD, posts: true, card: true, act: { http: 'POST', path: '/runs/status-action', body: (i) => ({ context: { team_id: i.teamId, number: String(i.number), snooze: '1h' } }) }, basis: 'runs/policy cadence: the reminder\'s button is `/run snooze`' },
+  { id: 'runs POST status update (team A path)', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], posts: true, throughTeamA: true, act: { http: 'POST', path: `${run}/:number/updates`, body: (i) => ({ text: `status ${i.secret}` }) }, basis: 'issue: across teams' },
+  { id: 'runs POST reminder snooze button (team A in the click)', feature: 'runs', kind: 'write', setup: 'run.release', who: RUN_LEAD, posts: true, card: true, throughTeamA: true, act: { http: 'POST', path: '/runs/status-action', body: (i) => ({ context: { team_id: i.teamId, number: String(i.number), snooze: '1h' } }) }, basis: 'the team in a click is the caller\'s word, never trusted across teams' },
+  { id: '/run update', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], posts: true, act: { command: '/run update {text}', in: 'record' }, basis: 'runs/policy work' },
+  { id: '/run cadence', feature: 'runs', kind: 'write', setup: 'run.release', who: RUN_LEAD, posts: true, act: { command: '/run cadence 45m', in: 'record' }, basis: 'runs/policy cadence' },
+  { id: '/run snooze', feature: 'runs', kind: 'write', setup: 'run.release', who: RUN_LEAD, posts: true, act: { command: '/run snooze 1h', in: 'record' }, basis: 'runs/policy cadence' },
+  { id: '/run request-update', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], act: { command: '/run request-update', in: 'record' }, basis: 'runs/policy request' },
+  { id: '/run override', feature: 'runs', kind: 'write', setup: 'run.gate', who: OVERRIDE, posts: true, act: { command: '/run override 2.2 shipping anyway', in: 'record' }, basis: 'runs/policy override' },
+  { id: '/run exec', feature: 'runs', kind: 'write', setup: 'run.release', who: ['viewer'], posts: true, act: { command: '/run exec 1.1', in: 'record' }, basis: 'runs/exec.ts and policy work' },
+
+  // ------------------------------------------------------------ the daily digest, template import, webhooks of a template
+  { id: '/infra digest on', feature: 'infra', kind: 'create', setup: 'place', teamLevel: true, who: ['viewer'], act: { command: '/infra digest on', in: 'home' }, basis: 'infra/digest: one\'s own digest, for a team one is in (system admins: any)' },
+  { id: 'digest DM (a run gate awaits the actor)', feature: 'runs', kind: 'list', setup: 'run.gateOwedByActor', who: ['viewer'], act: { digest: 'on' }, basis: 'infra/digest: the lines of /infra owe, filtered by what the user may see at the morning it is sent (M9, L9)' },
+  { id: 'digest DM (a follow-up owed)', feature: 'infra', kind: 'list', setup: 'incident.followupOwedByActor', who: ['viewer'], act: { digest: 'on' }, basis: 'infra/digest: as /infra owe' },
+  { id: '/infra template import (pasted JSON)', feature: 'runs', kind: 'create', setup: 'template', ...teamAdminRow, act: { command: '/infra template import {doc}', in: 'home' }, basis: 'runs/policy manageTemplates' },
+  { id: '/infra template import (attached file)', feature: 'runs', kind: 'create', setup: 'template.attachedByActor', ...teamAdminRow, act: { command: '/infra template import', in: 'home' }, basis: 'runs/policy manageTemplates; only the caller\'s own attachment in a channel they read' },
+  { id: '/infra webhooks add --template', feature: 'infra', kind: 'create', setup: 'template.imported', ...teamAdminRow, act: { command: '/infra webhooks add https://hooks.example.com/{secret} --template {name}', in: 'home' }, basis: 'webhooks/policy manage; the template is the team\'s' },
+  { id: 'webhooks POST add templates (team A path)', feature: 'infra', kind: 'create', setup: 'template.imported', ...teamAdminRow, throughTeamA: true, act: { http: 'POST', path: '/teams/:teamId/webhooks', body: (i) => ({ url: `https://hooks.example.com/${i.secret}`, templates: [`t${i.secret}`] }) }, basis: 'issue: a template of one team is never named through another' },
+  { id: '/infra webhooks add --template (typed in team A)', feature: 'infra', kind: 'create', setup: 'template.imported', ...teamAdminRow, throughTeamA: true, act: { command: '/infra webhooks add https://hooks.example.com/{secret} --template {name}', in: 'home' }, basis: 'issue: across teams' },
 
   // ------------------------------------------------------------ incidents opened by alerts: triage (incidents/policy respond)
   { id: 'incidents POST accept', feature: 'incidents', kind: 'write', setup: 'incident.triage', who: RESPOND, posts: true, act: { http: 'POST', path: `${inc}/:number/accept`, body: {} }, basis: 'incidents/policy respond: the channel\'s members (the source\'s responders among them) accept (on the real server it passed, but its set-up waits for the intake job: 90-280 s, so it runs in process only)' },

@@ -127,3 +127,19 @@ test("a reviewer an RFC asks is enrolled without using a command (the digest lis
   assert.notEqual(await f.h.ctx.scheduler.dueAt(`digest:${f.bob.Id}`), null, 'and his digest is scheduled');
   f.h.close();
 });
+
+test('/infra digest changes take the team only from someone in it (or a system admin): anyone else reads "No such team." and nothing is stored', async () => {
+  const { prefsSchema } = await import('./digest');
+  const f = await teamFixture();
+  for (const text of ['/infra digest on', '/infra digest time 07:30', '/infra digest weekends on']) {
+    assert.match(await f.cmd(f.outsider, text), /No such team\./);
+  }
+  assert.equal(await f.h.ctx.kv.get(`digest:u:${f.outsider.Id}`, prefsSchema), null, 'nothing stored for the outsider');
+  assert.equal(await f.h.ctx.scheduler.dueAt(`digest:${f.outsider.Id}`), null, 'and no digest job');
+  // A system admin outside a team may still choose their digest there; a member of it may.
+  const other = f.world.addTeam('elsewhere');
+  const town = f.world.addChannel(other.Id, 'town-square');
+  assert.match((await f.h.command(f.admin, town.Id, '/infra digest on', other)).Text ?? '', /Your daily digest comes at/);
+  assert.match(await f.cmd(f.alice, '/infra digest on'), /Your daily digest comes at/);
+  f.h.close();
+});

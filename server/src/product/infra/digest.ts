@@ -129,6 +129,9 @@ export class DailyDigest {
 
   /** `/infra digest off|on|time|weekends`: the change, then the job follows it. */
   async change(userId: string, teamId: string, change: Partial<Pick<DigestPrefs, 'optedOut' | 'time' | 'weekends'>>): Promise<DigestPrefs> {
+    // The team is the command's: it joins the digest only if the user is in it now (as /infra owe asks), or a system admin.
+    const access = this.ctx.access();
+    if (!(await access.isTeamMember(userId, teamId)) && !(await access.isSystemAdmin(userId))) throw UserError.notFound(DIGEST.noSuchTeam);
     const after = await this.ctx.kv.update(prefsKey(userId), prefsSchema, (current) => {
       const base = current ?? fresh(teamId);
       const teams = base.teams.includes(teamId) ? base.teams : [...base.teams, teamId].slice(-DIGEST_TEAMS_MAX);

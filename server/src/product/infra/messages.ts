@@ -70,4 +70,5 @@ export const DIGEST = {
   badTime: 'Say the time as HH:MM (24-hour, your time zone), e.g. `/infra digest time 08:30`.',
   badSwitch: 'Say `on` or `off`, e.g. `/infra digest weekends on`.',
   badCommand: 'Say `off`, `on`, `time 08:30` or `weekends on|off`.',
+  noSuchTeam: 'No such team.',
 } as const;
