@@ -40,8 +40,20 @@ export const SEA_EXEC_ARGV = ['--max-semi-space-size=1', '--heap-growing-percent
 
 const version = () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
 
-/** esbuild: one minified CJS file for Node 24, version injected for PRODUCT_VERSION, iconv-lite replaced. */
-export async function bundle(entry, outfile) {
+/**
+ * The product's manifest (server/src/product/manifest.ts: commands, channel hooks), recorded by
+ * activating the product against the in-memory API; the bundle then answers OnActivate without
+ * evaluating the product (server/src/product/lazy.ts).
+ */
+export function productManifest() {
+  return execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/product_manifest.ts')], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/**
+ * esbuild: one minified CJS file for Node 24, version injected for PRODUCT_VERSION, iconv-lite
+ * replaced; with `lazy`, the product's manifest injected so the product loads on first use.
+ */
+export async function bundle(entry, outfile, { lazy = true } = {}) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -54,7 +66,7 @@ export async function bundle(entry, outfile) {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    define: { __INFRA_OPS_VERSION__: JSON.stringify(version()) },
+    define: { __INFRA_OPS_VERSION__: JSON.stringify(version()), ...(lazy ? { __INFRA_OPS_MANIFEST__: productManifest() } : {}) },
     // express's body parsers need three functions of iconv-lite; ./iconv_lite.ts gives them from
     // Node's TextDecoder, and the bundle loses iconv-lite's 480 KiB of tables (README design notes).
     alias: { 'iconv-lite': join(repo, 'scripts/iconv_lite.ts') },
@@ -142,9 +154,9 @@ export async function makeExecutable(npmArch, blob, output) {
 }
 
 /** Bundle `entry` and make one executable per architecture in `outDir` (plugin-linux-<goarch>). */
-export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES), execArgv = SEA_EXEC_ARGV, codeCache = true } = {}) {
+export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES), execArgv = SEA_EXEC_ARGV, codeCache = true, lazy = true } = {}) {
   const script = join(outDir, 'main.cjs');
-  const bytes = await bundle(entry, script);
+  const bytes = await bundle(entry, script, { lazy });
   console.error(`bundled ${entry} → ${script} (${(bytes / 1024).toFixed(0)} KiB)`);
   if (!sea) return { script, executables: {} };
   const executables = {};
