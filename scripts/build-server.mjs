@@ -25,18 +25,25 @@ export const ARCHES = { amd64: 'x64', arm64: 'arm64' };
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /**
- * V8 flags baked into the executable (the SEA's execArgv; NODE_OPTIONS can still add to them),
- * chosen by measurement (README design notes; bench/process_memory.rig.bench.ts,
- * server/src/plugin/hosttest/process.bench.ts):
+ * V8 flags, chosen by measurement (README design notes; bench/process_memory.rig.bench.ts,
+ * server/src/plugin/hosttest/process.bench.ts). Baked into the executable (the SEA's execArgv;
+ * NODE_OPTIONS can still add to them):
  * - a 1 MiB semi-space (default 16): the young generation stays small, so bursts of requests no
- *   longer leave tens of MiB of committed young space behind;
- * - the old generation may grow 20% past what survived the last full GC before the next one, so
- *   RSS stays flat over repeated load instead of climbing towards V8's first-GC limit.
- *   --optimize-for-size did as well for memory but cost ~25 ms more CPU at every start.
+ *   longer leave tens of MiB of committed young space behind.
  * No heap limit (--max-old-space-size=128 bought nothing measurable) that would turn an unusually
  * large read into a crash.
  */
-export const SEA_EXEC_ARGV = ['--max-semi-space-size=1', '--heap-growing-percent=20'];
+export const SEA_EXEC_ARGV = ['--max-semi-space-size=1'];
+/**
+ * Set by server/src/main.ts once the product is loaded (v8.setFlagsFromString; V8 reads it at
+ * every GC), not at exec: given at exec, it changes V8's flag hash, so Node's own code cache of
+ * its built-in modules is rejected and every `node:net`, `node:http`, `node:crypto` … the process
+ * loads is compiled again (measured: +20 ms CPU at start):
+ * - the old generation may grow 20% past what survived the last full GC before the next one, so
+ *   RSS stays flat over repeated load instead of climbing towards V8's first-GC limit.
+ *   --optimize-for-size did as well for memory but cost ~25 ms more CPU at every start.
+ */
+export const RUNTIME_V8_FLAGS = ['--heap-growing-percent=20'];
 
 const version = () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
 
@@ -53,7 +60,7 @@ export function productManifest() {
  * esbuild: one minified CJS file for Node 24, version injected for PRODUCT_VERSION, iconv-lite
  * replaced; with `lazy`, the product's manifest injected so the product loads on first use.
  */
-export async function bundle(entry, outfile, { lazy = true } = {}) {
+export async function bundle(entry, outfile, { lazy = true, runtimeV8Flags = RUNTIME_V8_FLAGS } = {}) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -66,7 +73,11 @@ export async function bundle(entry, outfile, { lazy = true } = {}) {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    define: { __INFRA_OPS_VERSION__: JSON.stringify(version()), ...(lazy ? { __INFRA_OPS_MANIFEST__: productManifest() } : {}) },
+    define: {
+      __INFRA_OPS_VERSION__: JSON.stringify(version()),
+      __INFRA_OPS_V8_FLAGS__: JSON.stringify(runtimeV8Flags.join(' ')),
+      ...(lazy ? { __INFRA_OPS_MANIFEST__: productManifest() } : {}),
+    },
     // express's body parsers need three functions of iconv-lite; ./iconv_lite.ts gives them from
     // Node's TextDecoder, and the bundle loses iconv-lite's 480 KiB of tables (README design notes).
     alias: { 'iconv-lite': join(repo, 'scripts/iconv_lite.ts') },
@@ -154,9 +165,9 @@ export async function makeExecutable(npmArch, blob, output) {
 }
 
 /** Bundle `entry` and make one executable per architecture in `outDir` (plugin-linux-<goarch>). */
-export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES), execArgv = SEA_EXEC_ARGV, codeCache = true, lazy = true } = {}) {
+export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES), execArgv = SEA_EXEC_ARGV, codeCache = true, lazy = true, runtimeV8Flags = RUNTIME_V8_FLAGS } = {}) {
   const script = join(outDir, 'main.cjs');
-  const bytes = await bundle(entry, script, { lazy });
+  const bytes = await bundle(entry, script, { lazy, runtimeV8Flags });
   console.error(`bundled ${entry} → ${script} (${(bytes / 1024).toFixed(0)} KiB)`);
   if (!sea) return { script, executables: {} };
   const executables = {};

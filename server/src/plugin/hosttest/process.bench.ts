@@ -5,7 +5,7 @@
  * slash command after activation (host-measured round trip; with the lazy product it includes
  * loading the product) and the second, and idle RSS (anonymous / file-backed) for
  *   - the product executable as `npm run dist` builds it (product loaded on first use, V8 flags, code cache),
- *   - the same loading the product at activation (the build before the lazy product),
+ *   - the previous build: the product loaded at activation, every V8 flag given at exec,
  * next to a minimal Go plugin under the same host (the baseline). Activations rotate over the
  * variants so load from elsewhere on the machine hits all alike. Also the bundle sizes `npm run
  * dist` wrote: the all-platform bundle and each per-platform one (dist/platforms/).
@@ -16,10 +16,12 @@ import type { BenchResult } from '../../../../bench/result';
 import { buildBaselineBundle, buildHost, Host, repo, SERVER_PUBLIC_VERSIONS } from './harness';
 
 const ACTIVATIONS = 7;
+const PREVIOUS = 'previous build: product loaded at activation, all V8 flags at exec';
 
 interface BuildScripts {
   SEA_EXEC_ARGV: string[];
-  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; codeCache: boolean; lazy: boolean }): Promise<{ executables: Record<string, string> }>;
+  RUNTIME_V8_FLAGS: string[];
+  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; codeCache: boolean; lazy: boolean; runtimeV8Flags: string[] }): Promise<{ executables: Record<string, string> }>;
 }
 interface DistScripts {
   packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, string>; webappBundle: null; assetsDir: null; outDir: string; gzipLevel: number }): string;
@@ -49,11 +51,11 @@ function memory(pid: number): Memory {
 }
 
 /** The product executable (amd64) with the given flags, packed without the webapp (not part of exec → activated). */
-async function productBundle(name: string, execArgv: string[], codeCache: boolean, lazy: boolean): Promise<string> {
+async function productBundle(name: string, execArgv: string[], runtimeV8Flags: string[], lazy: boolean): Promise<string> {
   const build = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const dist = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
   const outDir = join(repo, '.cache/hosttest/process', name);
-  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, codeCache, lazy });
+  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, codeCache: true, lazy, runtimeV8Flags });
   const manifest = JSON.parse(readFileSync(join(repo, 'plugin.json'), 'utf8')) as Record<string, unknown>;
   delete manifest['webapp'];
   return dist.packBundle({ manifest, executables, webappBundle: null, assetsDir: null, outDir, gzipLevel: 1 });
@@ -90,10 +92,11 @@ class Side {
 export default async function bench(): Promise<BenchResult[]> {
   const pinned = SERVER_PUBLIC_VERSIONS.find((v) => v.version === 'v0.4.4')!;
   const binary = buildHost(pinned);
-  const { SEA_EXEC_ARGV } = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
+  const { SEA_EXEC_ARGV, RUNTIME_V8_FLAGS } = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const bundles: Array<[string, string]> = [
-    ['Infra Ops', await productBundle('dist', SEA_EXEC_ARGV, true, true)],
-    ['Infra Ops loading the product at activation', await productBundle('eager', SEA_EXEC_ARGV, true, false)],
+    ['Infra Ops', await productBundle('dist', SEA_EXEC_ARGV, RUNTIME_V8_FLAGS, true)],
+    // The build before the lazy product: every V8 flag at exec, the product loaded at activation.
+    [PREVIOUS, await productBundle('previous', [...SEA_EXEC_ARGV, ...RUNTIME_V8_FLAGS], [], false)],
     ['Go plugin', await buildBaselineBundle(pinned)],
   ];
   const sides: Side[] = [];
