@@ -8,12 +8,13 @@ import { setFlagsFromString } from 'node:v8';
 import { createLazyProduct } from './product/lazy';
 import { BUILT_MANIFEST } from './product/manifest';
 import { startPlugin } from './plugin/start';
+import { productModule } from './product_module';
 
 /** V8 flags the build wants set once the product is loaded (RUNTIME_V8_FLAGS in scripts/build-server.mjs says why not at exec). */
 declare const __INFRA_OPS_V8_FLAGS__: string | undefined;
 
 const loadProduct = async (options: { commandsRegistered: boolean }) => {
-  const product = (await import('./product/index.js')).createProduct(options);
+  const product = (await productModule()).createProduct(options);
   if (typeof __INFRA_OPS_V8_FLAGS__ === 'string' && __INFRA_OPS_V8_FLAGS__ !== '') setFlagsFromString(__INFRA_OPS_V8_FLAGS__);
   return product;
 };
