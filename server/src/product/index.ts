@@ -40,7 +40,9 @@ export interface ProductOptions {
  * The product as Mattermost sees it: one PluginHooks object. Features are built at activation,
  * when the API exists; HTTP requests that arrive before that get a 503.
  */
-export function createProduct(options: ProductOptions = {}): PluginHooks & { context(): ProductContext | undefined; featureHooks(): ChannelHook[] } {
+export function createProduct(
+  options: ProductOptions = {},
+): PluginHooks & { context(): ProductContext | undefined; featureHooks(): ChannelHook[]; runDueJobs(): Promise<number> } {
   const now = options.now ?? Date.now;
   let ctx: ProductContext | undefined;
   let features: Feature[] = [];
@@ -81,6 +83,8 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
     context: () => ctx,
     /** The channel hooks some feature handles (recorded in the build's manifest). */
     featureHooks: () => CHANNEL_HOOKS.filter((name) => features.some((f) => f[name] !== undefined)),
+    /** The jobs due now, at once (the lazy shell loaded the product for one). */
+    runDueJobs: async () => (ctx ? ctx.scheduler.runDue() : 0),
 
     async onActivate(hostApi) {
       // Every call to Mattermost is bounded, so one hung call never stops a request or a node's scheduler.

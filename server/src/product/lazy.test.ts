@@ -19,12 +19,14 @@ const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
 async function lazyProduct(world: MemoryWorld, watchIntervalMs = 60_000) {
   const manifest = await recordManifest();
   const loads: Array<{ commandsRegistered: boolean }> = [];
+  const dueRuns: number[] = [];
   const load: LoadProduct = async (options) => {
     loads.push(options);
-    return createProduct({ ...options, now: () => NOW, startScheduler: false });
+    const product = createProduct({ ...options, now: () => NOW, startScheduler: false });
+    return { ...product, runDueJobs: async () => dueRuns.push(await product.runDueJobs()) };
   };
   const shell = createLazyProduct(manifest, load, { watchIntervalMs, now: () => NOW });
-  return { shell, loads, api: new MemoryApi(world) };
+  return { shell, loads, dueRuns, api: new MemoryApi(world) };
 }
 
 const args = (world: MemoryWorld, command: string) => {
@@ -48,7 +50,7 @@ describe('lazy product', () => {
     assert.deepEqual([...world.users.values()].filter((u) => u.IsBot).map((u) => u.Username), ['infra-ops']);
     // The same hooks for Mattermost's `Implemented` (the shell adds loaded(), the product context() and featureHooks()).
     const served = (hooks: object, own: string[]): string[] => Object.keys(hooks).filter((k) => !own.includes(k)).sort();
-    assert.deepEqual(served(shell, ['loaded']), served(eager, ['context', 'featureHooks']));
+    assert.deepEqual(served(shell, ['loaded']), served(eager, ['context', 'featureHooks', 'runDueJobs']));
     await shell.onDeactivate!();
   });
 
@@ -96,16 +98,17 @@ describe('lazy product', () => {
     await shell.onDeactivate!();
   });
 
-  it('loads the product when the watch finds a scheduled job due', async () => {
+  it('loads the product when the watch finds a scheduled job due, and runs the job at once', async () => {
     const world = new MemoryWorld();
-    const { shell, loads, api } = await lazyProduct(world, 5);
+    const { shell, loads, dueRuns, api } = await lazyProduct(world, 5);
     await new Scheduler(new KvRepository(api, () => {}), () => NOW, log).schedule('test:job', 'test', NOW + 60_000, {});
     await shell.onActivate!(api);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(loads.length, 0, 'nothing due yet');
     await new Scheduler(new KvRepository(api, () => {}), () => NOW, log).schedule('test:due', 'test', NOW - 1, {});
-    for (let i = 0; i < 100 && loads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 200 && dueRuns.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     assert.equal(loads.length, 1);
+    assert.equal(dueRuns.length, 1, "the product's scheduler ran the due jobs as soon as it was loaded");
     await shell.onDeactivate!();
   });
 });

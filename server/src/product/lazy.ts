@@ -16,8 +16,10 @@ import type { ChannelHook, ProductManifest } from './manifest';
 import { BOT } from './manifest';
 import { watchDueJobs, type DueWatch } from './shared/scheduler_index';
 
-/** What the loader gives back: the product's hooks, activated by the shell with `commandsRegistered`. */
-export type LoadProduct = (options: { commandsRegistered: boolean }) => Promise<PluginHooks>;
+/** The product's hooks, and a way to run the jobs due now (the watch found one: no waiting for the scheduler's first tick). */
+export type LoadedProduct = PluginHooks & { runDueJobs?(): Promise<unknown> };
+/** What the loader gives back: the product, activated by the shell with `commandsRegistered`. */
+export type LoadProduct = (options: { commandsRegistered: boolean }) => Promise<LoadedProduct>;
 
 export interface LazyProductOptions {
   /** How often the watch reads the due-time index (the scheduler's own default tick). */
@@ -27,12 +29,12 @@ export interface LazyProductOptions {
 
 export function createLazyProduct(manifest: ProductManifest, load: LoadProduct, options: LazyProductOptions = {}): PluginHooks & { loaded(): boolean } {
   let api: PluginAPI | undefined;
-  let product: Promise<PluginHooks> | undefined;
-  let active: PluginHooks | undefined;
+  let product: Promise<LoadedProduct> | undefined;
+  let active: LoadedProduct | undefined;
   let watch: DueWatch | undefined;
 
   /** Evaluates and activates the product once; every caller waits for the same activation. */
-  const ready = (): Promise<PluginHooks> => {
+  const ready = (): Promise<LoadedProduct> => {
     if (!api) return Promise.reject(new Error('Infra Ops is not activated'));
     const host = api;
     product ??= (async () => {
@@ -66,7 +68,10 @@ export function createLazyProduct(manifest: ProductManifest, load: LoadProduct, 
       watch = watchDueJobs(hostApi, {
         intervalMs: options.watchIntervalMs,
         now: options.now,
-        onDue: () => void ready().catch((err: unknown) => hostApi.logError('Infra Ops could not load for a due job', { error: String(err) })),
+        onDue: () =>
+          void ready()
+            .then((p) => p.runDueJobs?.())
+            .catch((err: unknown) => hostApi.logError('Infra Ops could not load for a due job', { error: String(err) })),
       });
       watch.start();
     },
