@@ -73,7 +73,7 @@ export async function bundle(entry, outfile, { lazy = true, runtimeV8Flags = RUN
 const productAsAsset = {
   name: 'product-as-asset',
   setup(build) {
-    build.onResolve({ filter: /^\.\/product_module$/ }, (args) => ({ path: join(args.resolveDir, 'product_module.sea.ts') }));
+    build.onResolve({ filter: /^\.\/product_module(\.js)?$/ }, (args) => ({ path: join(args.resolveDir, 'product_module.sea.ts') }));
   },
 };
 
