@@ -23,7 +23,7 @@ const BOARDS_PER_ROUND = 20;
 
 interface BuildScripts {
   SEA_EXEC_ARGV: string[];
-  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[] }): Promise<{ executables: Record<string, string> }>;
+  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; runtimeV8Flags?: string[] }): Promise<{ executables: Record<string, string> }>;
 }
 interface DistScripts {
   packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, string>; webappBundle: null; assetsDir: null; outDir: string; gzipLevel: number }): string;
@@ -31,11 +31,12 @@ interface DistScripts {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function bundleWith(name: string, execArgv: string[]): Promise<string> {
+/** `runtimeV8Flags`: those main.ts sets once the product is loaded (undefined: the build's RUNTIME_V8_FLAGS). */
+async function bundleWith(name: string, execArgv: string[], runtimeV8Flags?: string[]): Promise<string> {
   const build = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const dist = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
   const outDir = join(repo, '.cache/bench/process_memory', name);
-  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv });
+  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, ...(runtimeV8Flags ? { runtimeV8Flags } : {}) });
   const manifest = JSON.parse(readFileSync(join(repo, 'plugin.json'), 'utf8')) as Record<string, unknown>;
   delete manifest['webapp'];
   return dist.packBundle({ manifest, executables, webappBundle: null, assetsDir: null, outDir, gzipLevel: 1 });
@@ -106,7 +107,7 @@ async function measure(rig: Rig, bundle: string, label: string): Promise<Figures
 export default async function bench(): Promise<BenchResult[]> {
   const { SEA_EXEC_ARGV } = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const flagged = await bundleWith('flags', SEA_EXEC_ARGV);
-  const plain = await bundleWith('no-flags', []);
+  const plain = await bundleWith('no-flags', [], []);
   process.env.INFRA_OPS_E2E_BUNDLE ??= flagged;
   return onRealServer(async (rig) => {
     const before = await measure(rig, plain, 'plain');

@@ -6,8 +6,8 @@
 // stripped when llvm-strip is available, with the bundle injected by postject. The result runs on
 // a host with no Node installed (the official Mattermost images have none).
 //
-//   node scripts/build-server.mjs            → server/dist/main.cjs, server/dist/plugin-linux-{amd64,arm64}
-//   node scripts/build-server.mjs --no-sea   → server/dist/main.cjs only
+//   node scripts/build-server.mjs            → server/dist/{main,product}.cjs, server/dist/plugin-linux-{amd64,arm64}
+//   node scripts/build-server.mjs --no-sea   → server/dist/{main,product}.cjs only
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,27 +25,64 @@ export const ARCHES = { amd64: 'x64', arm64: 'arm64' };
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /**
- * V8 flags baked into the executable (the SEA's execArgv; NODE_OPTIONS can still add to them),
- * chosen by measurement (README design notes; bench/process_memory.rig.bench.ts,
- * server/src/plugin/hosttest/process.bench.ts):
+ * V8 flags, chosen by measurement (README design notes; bench/process_memory.rig.bench.ts,
+ * server/src/plugin/hosttest/process.bench.ts). Baked into the executable (the SEA's execArgv;
+ * NODE_OPTIONS can still add to them):
  * - a 1 MiB semi-space (default 16): the young generation stays small, so bursts of requests no
- *   longer leave tens of MiB of committed young space behind;
- * - the old generation may grow 20% past what survived the last full GC before the next one, so
- *   RSS stays flat over repeated load instead of climbing towards V8's first-GC limit.
- *   --optimize-for-size did as well for memory but cost ~25 ms more CPU at every start.
+ *   longer leave tens of MiB of committed young space behind.
  * No heap limit (--max-old-space-size=128 bought nothing measurable) that would turn an unusually
  * large read into a crash.
  */
-export const SEA_EXEC_ARGV = ['--max-semi-space-size=1', '--heap-growing-percent=20'];
+export const SEA_EXEC_ARGV = ['--max-semi-space-size=1'];
+/**
+ * Set by server/src/main.ts once the product is loaded (v8.setFlagsFromString; V8 reads it at
+ * every GC), not at exec: given at exec, it changes V8's flag hash, so Node's own code cache of
+ * its built-in modules is rejected and every `node:net`, `node:http`, `node:crypto` … the process
+ * loads is compiled again (measured: +20 ms CPU at start):
+ * - the old generation may grow 20% past what survived the last full GC before the next one, so
+ *   RSS stays flat over repeated load instead of climbing towards V8's first-GC limit.
+ *   --optimize-for-size did as well for memory but cost ~25 ms more CPU at every start.
+ */
+export const RUNTIME_V8_FLAGS = ['--heap-growing-percent=20'];
 
 const version = () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
 
-/** esbuild: one minified CJS file for Node 24, version injected for PRODUCT_VERSION, iconv-lite replaced. */
-export async function bundle(entry, outfile) {
+/**
+ * The product's manifest (server/src/product/manifest.ts: commands, channel hooks), recorded by
+ * activating the product against the in-memory API; the bundle then answers OnActivate without
+ * evaluating the product (server/src/product/lazy.ts).
+ */
+export function productManifest() {
+  return execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/product_manifest.ts')], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/**
+ * esbuild: a minified CJS file for Node 24, version injected for PRODUCT_VERSION, iconv-lite
+ * replaced. With `lazy`, the product's manifest is injected so the product loads on first use,
+ * and the product is a script of its own, `product.cjs` beside `outfile`, which the executable
+ * carries as an asset (server/src/product_module.sea.ts). Returns the sizes written.
+ */
+export async function bundle(entry, outfile, { lazy = true, runtimeV8Flags = RUNTIME_V8_FLAGS } = {}) {
+  const main = await bundleOne(entry, outfile, { runtimeV8Flags, manifest: lazy ? productManifest() : undefined });
+  if (!lazy) return { main };
+  const productScript = join(dirname(outfile), 'product.cjs');
+  return { main, product: await bundleOne(join(repo, 'server/src/product/index.ts'), productScript, { runtimeV8Flags }), productScript };
+}
+
+/** The executable's module of the product: the SEA asset loader instead of the import (server/src/product_module.ts). */
+const productAsAsset = {
+  name: 'product-as-asset',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/product_module(\.js)?$/ }, (args) => ({ path: join(args.resolveDir, 'product_module.sea.ts') }));
+  },
+};
+
+async function bundleOne(entry, outfile, { runtimeV8Flags, manifest }) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
     outfile,
+    plugins: manifest === undefined ? [] : [productAsAsset],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -54,7 +91,11 @@ export async function bundle(entry, outfile) {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    define: { __INFRA_OPS_VERSION__: JSON.stringify(version()) },
+    define: {
+      __INFRA_OPS_VERSION__: JSON.stringify(version()),
+      __INFRA_OPS_V8_FLAGS__: JSON.stringify(runtimeV8Flags.join(' ')),
+      ...(manifest === undefined ? {} : { __INFRA_OPS_MANIFEST__: manifest }),
+    },
     // express's body parsers need three functions of iconv-lite; ./iconv_lite.ts gives them from
     // Node's TextDecoder, and the bundle loses iconv-lite's 480 KiB of tables (README design notes).
     alias: { 'iconv-lite': join(repo, 'scripts/iconv_lite.ts') },
@@ -109,7 +150,7 @@ function nodeRunner(npmArch) {
  * under `execArgv`: V8 rejects a cache whose flag hash differs (--optimize-for-size does), and
  * would silently compile everything again at every start (measured: +12 MiB idle RSS).
  */
-export function seaBlob(script, workDir, { npmArch = 'x64', codeCache = false, execArgv = [] } = {}) {
+export function seaBlob(script, workDir, { npmArch = 'x64', codeCache = false, execArgv = [], assets = {} } = {}) {
   mkdirSync(workDir, { recursive: true });
   const runner = nodeRunner(npmArch) ?? { file: nodeBinary(process.arch), args: [] };
   const cached = codeCache && nodeRunner(npmArch) !== undefined;
@@ -123,10 +164,25 @@ export function seaBlob(script, workDir, { npmArch = 'x64', codeCache = false, e
     useSnapshot: false,
     useCodeCache: cached,
     execArgv,
+    assets,
   }));
   // The blob format belongs to the Node version that reads it: the pinned one.
   execFileSync(runner.file, [...runner.args, ...execArgv, '--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   return blob;
+}
+
+/**
+ * V8's code cache of the product script for `npmArch`, made by that architecture's pinned Node
+ * under `execArgv` (scripts/product_cache.cjs); an empty file when that Node cannot run here (the
+ * product then compiles when it loads).
+ */
+export function productCache(productScript, workDir, { npmArch = 'x64', execArgv = [] } = {}) {
+  mkdirSync(workDir, { recursive: true });
+  const output = join(workDir, `product-${npmArch}.cache`);
+  const runner = nodeRunner(npmArch);
+  if (runner === undefined) writeFileSync(output, '');
+  else execFileSync(runner.file, [...runner.args, ...execArgv, join(repo, 'scripts/product_cache.cjs'), productScript, output], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return output;
 }
 
 /** Copies the pinned Node for `npmArch` to `output` and injects `blob` into it. */
@@ -141,17 +197,25 @@ export async function makeExecutable(npmArch, blob, output) {
   chmodSync(output, 0o755);
 }
 
+function emptyFile(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'empty'), '');
+  return join(dir, 'empty');
+}
+
 /** Bundle `entry` and make one executable per architecture in `outDir` (plugin-linux-<goarch>). */
-export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES), execArgv = SEA_EXEC_ARGV, codeCache = true } = {}) {
+export async function buildServer({ entry = join(repo, 'server/src/main.ts'), outDir = join(repo, 'server/dist'), sea = true, arches = Object.keys(ARCHES), execArgv = SEA_EXEC_ARGV, codeCache = true, lazy = true, runtimeV8Flags = RUNTIME_V8_FLAGS } = {}) {
   const script = join(outDir, 'main.cjs');
-  const bytes = await bundle(entry, script);
-  console.error(`bundled ${entry} → ${script} (${(bytes / 1024).toFixed(0)} KiB)`);
+  const { main, product, productScript } = await bundle(entry, script, { lazy, runtimeV8Flags });
+  console.error(`bundled ${entry} → ${script} (${(main / 1024).toFixed(0)} KiB${product === undefined ? '' : `; the product ${(product / 1024).toFixed(0)} KiB`})`);
   if (!sea) return { script, executables: {} };
   const executables = {};
   for (const goArch of arches) {
     const npmArch = ARCHES[goArch];
     const output = join(outDir, `plugin-linux-${goArch}`);
-    const blob = seaBlob(script, join(outDir, '.sea'), { npmArch, codeCache, execArgv });
+    const work = join(outDir, '.sea');
+    const assets = productScript === undefined ? {} : { 'product.cjs': productScript, 'product.cache': codeCache ? productCache(productScript, work, { npmArch, execArgv }) : emptyFile(work) };
+    const blob = seaBlob(script, work, { npmArch, codeCache, execArgv, assets });
     await makeExecutable(npmArch, blob, output);
     executables[`linux-${goArch}`] = output;
     console.error(`built ${output}`);

@@ -26,20 +26,23 @@ import { createCalendarFeature } from './calendar/feature';
 import { createStatusFeature } from './status/feature';
 import { createWebhooksFeature } from './webhooks/feature';
 import { PRODUCT_VERSION } from './version';
+import { BOT, CHANNEL_HOOKS, type ChannelHook } from './manifest';
 
 export interface ProductOptions {
   now?: () => number;
   /** Start the scheduler's polling timer on activation (tests drive it by hand). */
   startScheduler?: boolean;
+  /** The lazy shell (./lazy.ts) registered the commands at activation from the build's manifest. */
+  commandsRegistered?: boolean;
 }
-
-const BOT = { Username: 'infra-ops', DisplayName: 'Infra Ops', Description: 'Incidents, RFCs, PICK and guilds.' };
 
 /**
  * The product as Mattermost sees it: one PluginHooks object. Features are built at activation,
  * when the API exists; HTTP requests that arrive before that get a 503.
  */
-export function createProduct(options: ProductOptions = {}): PluginHooks & { context(): ProductContext | undefined } {
+export function createProduct(
+  options: ProductOptions = {},
+): PluginHooks & { context(): ProductContext | undefined; featureHooks(): ChannelHook[]; runDueJobs(): Promise<number> } {
   const now = options.now ?? Date.now;
   let ctx: ProductContext | undefined;
   let features: Feature[] = [];
@@ -78,6 +81,10 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
 
   return {
     context: () => ctx,
+    /** The channel hooks some feature handles (recorded in the build's manifest). */
+    featureHooks: () => CHANNEL_HOOKS.filter((name) => features.some((f) => f[name] !== undefined)),
+    /** The jobs due now, at once (the lazy shell loaded the product for one). */
+    runDueJobs: async () => (ctx ? ctx.scheduler.runDue() : 0),
 
     async onActivate(hostApi) {
       // Every call to Mattermost is bounded, so one hung call never stops a request or a node's scheduler.
@@ -111,7 +118,7 @@ export function createProduct(options: ProductOptions = {}): PluginHooks & { con
         feature.rootRoutes?.(root);
         feature.routes?.(v1);
       }
-      for (const spec of commandRouter.commands) {
+      for (const spec of options.commandsRegistered ? [] : commandRouter.commands) {
         await api.registerCommand({
           Trigger: spec.trigger,
           AutoComplete: true,

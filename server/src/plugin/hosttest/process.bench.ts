@@ -1,11 +1,11 @@
 /**
  * Issue 12's process figures under Mattermost's own plugin host (server/public v0.4.4, its fake
  * API), in one run: exec → activated (wall, median of 7) and the CPU the plugin process spent to
- * get there (all threads; a busy machine stretches the wall time, hardly the CPU), and idle RSS
- * (anonymous / file-backed) for
- *   - the product executable as `npm run dist` builds it (SEA_EXEC_ARGV baked in, code cache),
- *   - the same without the V8 flags (the build before issue 12),
- *   - the same without the code cache,
+ * get there (all threads; a busy machine stretches the wall time, hardly the CPU), the first
+ * slash command after activation (host-measured round trip; with the lazy product it includes
+ * loading the product) and the second, and idle RSS (anonymous / file-backed) for
+ *   - the product executable as `npm run dist` builds it (product loaded on first use, V8 flags, code cache),
+ *   - the previous build: the product loaded at activation, every V8 flag given at exec,
  * next to a minimal Go plugin under the same host (the baseline). Activations rotate over the
  * variants so load from elsewhere on the machine hits all alike. Also the bundle sizes `npm run
  * dist` wrote: the all-platform bundle and each per-platform one (dist/platforms/).
@@ -16,16 +16,20 @@ import type { BenchResult } from '../../../../bench/result';
 import { buildBaselineBundle, buildHost, Host, repo, SERVER_PUBLIC_VERSIONS } from './harness';
 
 const ACTIVATIONS = 7;
+const PREVIOUS = 'previous build: product loaded at activation, all V8 flags at exec';
 
 interface BuildScripts {
   SEA_EXEC_ARGV: string[];
-  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; codeCache: boolean }): Promise<{ executables: Record<string, string> }>;
+  RUNTIME_V8_FLAGS: string[];
+  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; codeCache: boolean; lazy: boolean; runtimeV8Flags: string[] }): Promise<{ executables: Record<string, string> }>;
 }
 interface DistScripts {
   packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, string>; webappBundle: null; assetsDir: null; outDir: string; gzipLevel: number }): string;
 }
 
-interface Sample { wallMs: number; cpuMs: number }
+interface Sample { wallMs: number; cpuMs: number; firstCommandMs?: number; secondCommandMs?: number }
+/** Answered by every product build from the first call (the Go plugin answers it too). */
+const FIRST_COMMAND = '/pick help';
 interface Memory { rssMiB: number; anonMiB: number; fileMiB: number }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -47,11 +51,11 @@ function memory(pid: number): Memory {
 }
 
 /** The product executable (amd64) with the given flags, packed without the webapp (not part of exec → activated). */
-async function productBundle(name: string, execArgv: string[], codeCache: boolean): Promise<string> {
+async function productBundle(name: string, execArgv: string[], runtimeV8Flags: string[], lazy: boolean): Promise<string> {
   const build = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const dist = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
   const outDir = join(repo, '.cache/hosttest/process', name);
-  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, codeCache });
+  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, codeCache: true, lazy, runtimeV8Flags });
   const manifest = JSON.parse(readFileSync(join(repo, 'plugin.json'), 'utf8')) as Record<string, unknown>;
   delete manifest['webapp'];
   return dist.packBundle({ manifest, executables, webappBundle: null, assetsDir: null, outDir, gzipLevel: 1 });
@@ -60,12 +64,19 @@ async function productBundle(name: string, execArgv: string[], codeCache: boolea
 class Side {
   readonly samples: Sample[] = [];
   memory: Memory | undefined;
-  constructor(readonly label: string, readonly host: Host) {}
+  constructor(readonly label: string, readonly host: Host, readonly commands: boolean) {}
 
   async activateOnce(): Promise<void> {
     const activated = await this.host.activate();
     const pid = Number(activated['pid']);
-    this.samples.push({ wallMs: activated.execToActivatedMs, cpuMs: cpuMs(pid) });
+    const sample: Sample = { wallMs: activated.execToActivatedMs, cpuMs: cpuMs(pid) };
+    if (this.commands) {
+      const first = await this.host.send({ op: 'execute', command: FIRST_COMMAND });
+      if (first['appError'] !== undefined) throw new Error(`${this.label}: ${FIRST_COMMAND} failed: ${JSON.stringify(first['appError'])}`);
+      sample.firstCommandMs = Number(first['ms']);
+      sample.secondCommandMs = Number((await this.host.send({ op: 'execute', command: FIRST_COMMAND }))['ms']);
+    }
+    this.samples.push(sample);
     await this.host.send({ op: 'deactivate' });
   }
 
@@ -81,17 +92,17 @@ class Side {
 export default async function bench(): Promise<BenchResult[]> {
   const pinned = SERVER_PUBLIC_VERSIONS.find((v) => v.version === 'v0.4.4')!;
   const binary = buildHost(pinned);
-  const { SEA_EXEC_ARGV } = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
+  const { SEA_EXEC_ARGV, RUNTIME_V8_FLAGS } = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const bundles: Array<[string, string]> = [
-    ['Infra Ops', await productBundle('dist', SEA_EXEC_ARGV, true)],
-    ['Infra Ops without V8 flags', await productBundle('no-flags', [], true)],
-    ['Infra Ops without code cache', await productBundle('no-cache', SEA_EXEC_ARGV, false)],
+    ['Infra Ops', await productBundle('dist', SEA_EXEC_ARGV, RUNTIME_V8_FLAGS, true)],
+    // The build before the lazy product: every V8 flag at exec, the product loaded at activation.
+    [PREVIOUS, await productBundle('previous', [...SEA_EXEC_ARGV, ...RUNTIME_V8_FLAGS], [], false)],
     ['Go plugin', await buildBaselineBundle(pinned)],
   ];
   const sides: Side[] = [];
   try {
     for (const [label, bundle] of bundles) {
-      const side = new Side(label, new Host(binary));
+      const side = new Side(label, new Host(binary), label !== 'Go plugin');
       sides.push(side);
       await side.host.install(bundle);
       await side.activateOnce(); // warms the page cache and the host; not counted
@@ -103,7 +114,12 @@ export default async function bench(): Promise<BenchResult[]> {
     for (const side of sides) await side.host.close();
   }
   const go = sides.at(-1)!;
-  const results: BenchResult[] = [];
+  const eager = sides[1]!;
+  const commandMs = (side: Side, which: 'firstCommandMs' | 'secondCommandMs'): number => median(side.samples.map((s) => s[which]!));
+  const results: BenchResult[] = [
+    { name: `process: first command after activation, ${FIRST_COMMAND} (Infra Ops, median of ${ACTIVATIONS})`, value: commandMs(sides[0]!, 'firstCommandMs'), unit: 'ms', baseline: commandMs(eager, 'firstCommandMs') },
+    { name: `process: second command after activation, ${FIRST_COMMAND} (Infra Ops, median of ${ACTIVATIONS})`, value: commandMs(sides[0]!, 'secondCommandMs'), unit: 'ms', baseline: commandMs(eager, 'secondCommandMs') },
+  ];
   for (const side of sides.slice(0, -1)) {
     results.push(
       { name: `process: exec → activated, wall (${side.label}, median of ${ACTIVATIONS})`, value: median(side.samples.map((s) => s.wallMs)), unit: 'ms', baseline: median(go.samples.map((s) => s.wallMs)) },

@@ -5,6 +5,7 @@ import { corruptRecordsFor, type CorruptRecords } from './corrupt_records';
 import { CorruptRecordError } from './errors';
 import { type KvRepository, UNCHANGED } from './kv';
 import { TimeoutError, withTimeout } from './server_calls';
+import { INDEX_PREFIX, INDEX_SHARDS, indexKeyOf } from './scheduler_index';
 
 /** Jobs are plain JSON so any node can run any job. */
 export type JobPayload = Record<string, unknown>;
@@ -82,13 +83,6 @@ const RECURRING_MAX_ATTEMPTS = 5;
 const JOB_PREFIX = 'sched:job:';
 const jobKey = (key: string): string => `${JOB_PREFIX}${key}`;
 
-/**
- * The due-time index is split into shards by job key, so rescheduling one job (every incident
- * status update resets a reminder) contends only with the jobs that share its shard.
- */
-const INDEX_SHARDS = 16;
-const INDEX_PREFIX = 'sched:index:';
-const indexKeyOf = (shard: number): string => `${INDEX_PREFIX}${shard}`;
 const shardOf = (key: string): number => {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
