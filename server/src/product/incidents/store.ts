@@ -93,16 +93,22 @@ export class IncidentStore {
   /**
    * Compare-and-set update; `mutate` sees the current record (it may run several times and may
    * throw a UserError to refuse, e.g. "already resolved"). Bumps rev. Resolves with the record
-   * before and after, or `after === before` when nothing changed.
+   * before and after, or `after === before` when nothing changed. `basis`: the record as this
+   * request just read it (get); the first compare-and-set starts from its bytes instead of a read.
    */
-  async update(id: string, mutate: (current: Incident) => Incident | typeof UNCHANGED): Promise<{ before: Incident; after: Incident }> {
+  async update(id: string, mutate: (current: Incident) => Incident | typeof UNCHANGED, basis?: Incident): Promise<{ before: Incident; after: Incident }> {
     let before: Incident | null = null;
-    const after = await this.kv.update(recordKey(id), incidentSchema, (current) => {
-      if (!current) throw UserError.notFound(state.gone);
-      before = current;
-      const next = mutate(current);
-      return next === UNCHANGED ? UNCHANGED : { ...next, rev: current.rev + 1 };
-    });
+    const after = await this.kv.update(
+      recordKey(id),
+      incidentSchema,
+      (current) => {
+        if (!current) throw UserError.notFound(state.gone);
+        before = current;
+        const next = mutate(current);
+        return next === UNCHANGED ? UNCHANGED : { ...next, rev: current.rev + 1 };
+      },
+      basis ? { basis } : {},
+    );
     return { before: before!, after: after! };
   }
 
