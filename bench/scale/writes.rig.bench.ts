@@ -65,7 +65,14 @@ export default async function bench(): Promise<BenchResult[]> {
       return [
         { name: `${name} p50 (vs POST /api/v4/posts)`, value: percentile(w.ours, 50), unit: 'ms', baseline: percentile(w.base, 50) },
         { name: `${name} p95 (vs POST /api/v4/posts)`, value: percentile(w.ours, 95), unit: 'ms', baseline: percentile(w.base, 95) },
-        ...(w.kv.length > 0 ? [{ name: `${name} KV round trips per request`, value: Math.max(...w.kv), unit: 'calls' }] : []),
+        // Typical and most: a compare-and-set that meets another write (e.g. an earlier update's
+        // follow-up flushing the timeline into the record) reads afresh and tries again.
+        ...(w.kv.length > 0
+          ? [
+              { name: `${name} KV round trips per request (median)`, value: percentile(w.kv, 50), unit: 'calls' },
+              { name: `${name} KV round trips per request (most)`, value: Math.max(...w.kv), unit: 'calls' },
+            ]
+          : []),
       ];
     });
   });

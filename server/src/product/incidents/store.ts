@@ -136,13 +136,11 @@ export class IncidentStore {
     });
   }
 
-  /** The id of the team's incident with this number (one chunk read), or null. */
+  /** The id of the team's incident with this number (its index entry, one round trip deep), or null. */
   async idForNumber(teamId: string, number: number): Promise<string | null> {
     if (!Number.isSafeInteger(number) || number < 1) return null;
-    // The newest entry below `number` is the number's own when it was filed (its chunk, or the head).
-    const { entries } = await this.index(teamId).page({ before: number, limit: 1, maxReads: 2 });
-    const entry = entries[0];
-    return entry && entry.o === number - 1 && entry.t['ph'] !== 'void' ? entry.id : null;
+    const entry = await this.index(teamId).entryAt(number - 1);
+    return entry && entry.t['ph'] !== 'void' ? entry.id : null;
   }
 
   async incidentIdForChannel(channelId: string): Promise<string | null> {
