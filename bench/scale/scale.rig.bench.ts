@@ -24,10 +24,18 @@ const LEVEL_SAMPLES = 20;
 const ROUND_SAMPLES = 20;
 const ROUNDS = 3;
 
+/**
+ * What the sidebar reads when it first opens, under the team's API path: point this at a
+ * first-screen route (one request for everything the sidebar shows) once there is one.
+ */
+const SIDEBAR_FIRST_LOAD = 'incidents?state=active&per_page=100';
+
 interface Probe {
   name: string;
   call: (i: number) => Promise<Timed>;
   expect: number;
+  /** Measured at 1x and 10x too (the others at full size only). */
+  everySize?: boolean;
 }
 
 interface Sampled {
@@ -63,20 +71,21 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
 
   const postsPage: Probe = { name: 'posts page', call: () => http.mattermost(alice, 'GET', `/channels/${channel}/posts?per_page=20`), expect: 200 };
   const createPost: Probe = { name: 'create post', call: (i) => http.mattermost(alice, 'POST', '/posts', { channel_id: channel, message: `bench post ${i}` }), expect: 201 };
-  const mainPages: Probe[] = [
-    { name: 'PICK channel page (GET …/ideas?channel_id)', call: () => http.plugin(alice, 'GET', `${team}/ideas?channel_id=${channel}`), expect: 200 },
-    { name: 'PICK team page (GET …/ideas)', call: () => http.plugin(alice, 'GET', `${team}/ideas`), expect: 200 },
-    { name: '/pick board (command)', call: () => http.command(alice, channel, '/pick board'), expect: 200 },
-    { name: '/infra owe (command)', call: () => http.command(alice, channel, '/infra owe'), expect: 200 },
-    { name: '/infra owe over HTTP (GET …/owe)', call: () => http.plugin(alice, 'GET', `${team}/owe`), expect: 200 },
-    { name: 'incident list (GET …/incidents)', call: () => http.plugin(alice, 'GET', `${team}/incidents`), expect: 200 },
-  ];
-  const otherPages = (): Probe[] => [
+  // Every page measured, in one list: the main ones at every size, the rest at full size.
+  const pages: Probe[] = [
+    { name: 'PICK channel page (GET …/ideas?channel_id)', call: () => http.plugin(alice, 'GET', `${team}/ideas?channel_id=${channel}`), expect: 200, everySize: true },
+    { name: 'PICK team page (GET …/ideas)', call: () => http.plugin(alice, 'GET', `${team}/ideas`), expect: 200, everySize: true },
+    { name: '/pick board (command)', call: () => http.command(alice, channel, '/pick board'), expect: 200, everySize: true },
+    { name: '/infra owe (command)', call: () => http.command(alice, channel, '/infra owe'), expect: 200, everySize: true },
+    { name: '/infra owe over HTTP (GET …/owe)', call: () => http.plugin(alice, 'GET', `${team}/owe`), expect: 200, everySize: true },
+    { name: 'incident list (GET …/incidents)', call: () => http.plugin(alice, 'GET', `${team}/incidents`), expect: 200, everySize: true },
+    { name: 'incident metrics (GET …/incidents/metrics)', call: () => http.plugin(alice, 'GET', `${team}/incidents/metrics`), expect: 200 },
     { name: 'RFC list (GET …/rfcs)', call: () => http.plugin(alice, 'GET', `${team}/rfcs`), expect: 200 },
+    { name: 'guild list (GET …/guilds)', call: () => http.plugin(alice, 'GET', `${team}/guilds`), expect: 200 },
     { name: 'guild agenda (GET …/guilds/:slug/agenda)', call: () => http.plugin(alice, 'GET', `${team}/guilds/${seeder.guildSlugs[0]}/agenda`), expect: 200 },
     { name: 'runs list (GET …/runs)', call: () => http.plugin(alice, 'GET', `${team}/runs`), expect: 200 },
     { name: "a run's checklist (GET …/runs/:n)", call: () => http.plugin(alice, 'GET', `${team}/runs/${seeder.runNumbers[0]}`), expect: 200 },
-    { name: "sidebar's first load (GET …/incidents?state=active&per_page=100)", call: () => http.plugin(alice, 'GET', `${team}/incidents?state=active&per_page=100`), expect: 200 },
+    { name: `sidebar's first load (GET …/${SIDEBAR_FIRST_LOAD})`, call: () => http.plugin(alice, 'GET', `${team}/${SIDEBAR_FIRST_LOAD}`), expect: 200 },
   ];
   const writes = (): Probe[] => {
     // An idea alice has not scored and bob has not either (i % 4 === 2): it stays unrevealed.
@@ -97,12 +106,11 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
     const seconds = Object.values(took).reduce((a, b) => a + b, 0) / 1000;
     results.push({ name: `scale ${level}: seeding up to ${describe(target)} through the API (this step)`, value: seconds, unit: 's' });
     if (level !== '100x') {
-      for (const page of mainPages) results.push(...report(`scale ${label}: ${page.name}`, await sideBySide(page, postsPage, LEVEL_SAMPLES), 'GET /api/v4/channels/:id/posts?per_page=20'));
+      for (const page of pages.filter((p) => p.everySize)) results.push(...report(`scale ${label}: ${page.name}`, await sideBySide(page, postsPage, LEVEL_SAMPLES), 'GET /api/v4/channels/:id/posts?per_page=20'));
       await rss(`after ${label} seeded and served`);
       continue;
     }
     // Full size: three rounds of every page and write; RSS after each.
-    const pages = [...mainPages, ...otherPages()];
     const pooled = new Map<string, Sampled>();
     const add = (name: string, s: Sampled): void => {
       const into = pooled.get(name) ?? { ours: [], base: [], kv: [] };

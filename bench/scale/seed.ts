@@ -25,7 +25,11 @@ export interface Scale {
 export const FULL: Scale = { ideas: 10_000, incidents: 2_000, rfcs: 500, guilds: 50, runs: 200 };
 
 export const IDEA_CHANNELS = 10;
-const WIDTH = 6;
+/**
+ * Requests in flight while seeding (INFRA_OPS_BENCH_SEED_WIDTH overrides). seed.rig.bench.ts
+ * measures widths side by side; the README's Measured prose says why this one.
+ */
+export const SEED_WIDTH = Number(process.env.INFRA_OPS_BENCH_SEED_WIDTH ?? '6');
 
 export function scaled(scale: Scale, factor: number): Scale {
   const of = (n: number): number => Math.max(1, Math.round(n * factor));
@@ -40,6 +44,8 @@ export class Seeder {
   readonly incidentNumbers: number[] = [];
   readonly runNumbers: number[] = [];
   readonly guildSlugs: string[] = [];
+  /** Requests in flight at once (guilds go one at a time: their limit is checked in order). */
+  width = SEED_WIDTH;
   private readonly http: Http;
   private readonly team: string;
 
@@ -73,11 +79,11 @@ export class Seeder {
       this.have[kind] = target[kind];
       log(`seeded ${kind} ${from} → ${target[kind]} in ${(took[kind] / 1000).toFixed(1)} s`);
     };
-    await lap('ideas', (from, to) => inPool(from, to, WIDTH, (i) => this.idea(i)));
-    await lap('incidents', (from, to) => inPool(from, to, WIDTH, (i) => this.incident(i)));
-    await lap('rfcs', (from, to) => inPool(from, to, WIDTH, (i) => this.rfc(i)));
+    await lap('ideas', (from, to) => inPool(from, to, this.width, (i) => this.idea(i)));
+    await lap('incidents', (from, to) => inPool(from, to, this.width, (i) => this.incident(i)));
+    await lap('rfcs', (from, to) => inPool(from, to, this.width, (i) => this.rfc(i)));
     await lap('guilds', (from, to) => inPool(from, to, 1, (i) => this.guild(i)));
-    await lap('runs', (from, to) => inPool(from, to, WIDTH, (i) => this.run(i)));
+    await lap('runs', (from, to) => inPool(from, to, this.width, (i) => this.run(i)));
     return took;
   }
 

@@ -73,7 +73,8 @@ export class IncidentService {
   /**
    * Policy check on the record as read, then the write; a right held as commander is re-checked
    * inside it. `known`: the record as this request already read it (it is not read twice; the
-   * write re-reads it anyway). `thenAfterAnswer`: the effects (and `thenAfterAnswer` itself) run
+   * write compares and sets against the bytes it was read from; a stale one fails and is read
+   * afresh). `thenAfterAnswer`: the effects (and `thenAfterAnswer` itself) run
    * after the answer, queued per incident so its posts keep the order of its writes.
    */
   private async act(
@@ -92,7 +93,7 @@ export class IncidentService {
     const result = await this.store.update(incidentId, (i) => {
       if (byRecordRole && i.roles.commander !== caller.userId) throw UserError.conflict(handedOver(what));
       return change.mutate(i, this.ctx.now());
-    });
+    }, found ?? undefined);
     if (result.after.rev !== result.before.rev) {
       const effects = () =>
         this.effects.afterWrite(result.after, caller.access, caller.userId, {

@@ -93,16 +93,22 @@ export class IncidentStore {
   /**
    * Compare-and-set update; `mutate` sees the current record (it may run several times and may
    * throw a UserError to refuse, e.g. "already resolved"). Bumps rev. Resolves with the record
-   * before and after, or `after === before` when nothing changed.
+   * before and after, or `after === before` when nothing changed. `basis`: the record as this
+   * request just read it (get); the first compare-and-set starts from its bytes instead of a read.
    */
-  async update(id: string, mutate: (current: Incident) => Incident | typeof UNCHANGED): Promise<{ before: Incident; after: Incident }> {
+  async update(id: string, mutate: (current: Incident) => Incident | typeof UNCHANGED, basis?: Incident): Promise<{ before: Incident; after: Incident }> {
     let before: Incident | null = null;
-    const after = await this.kv.update(recordKey(id), incidentSchema, (current) => {
-      if (!current) throw UserError.notFound(state.gone);
-      before = current;
-      const next = mutate(current);
-      return next === UNCHANGED ? UNCHANGED : { ...next, rev: current.rev + 1 };
-    });
+    const after = await this.kv.update(
+      recordKey(id),
+      incidentSchema,
+      (current) => {
+        if (!current) throw UserError.notFound(state.gone);
+        before = current;
+        const next = mutate(current);
+        return next === UNCHANGED ? UNCHANGED : { ...next, rev: current.rev + 1 };
+      },
+      basis ? { basis } : {},
+    );
     return { before: before!, after: after! };
   }
 
@@ -130,13 +136,11 @@ export class IncidentStore {
     });
   }
 
-  /** The id of the team's incident with this number (one chunk read), or null. */
+  /** The id of the team's incident with this number (its index entry, one round trip deep), or null. */
   async idForNumber(teamId: string, number: number): Promise<string | null> {
     if (!Number.isSafeInteger(number) || number < 1) return null;
-    // The newest entry below `number` is the number's own when it was filed (its chunk, or the head).
-    const { entries } = await this.index(teamId).page({ before: number, limit: 1, maxReads: 2 });
-    const entry = entries[0];
-    return entry && entry.o === number - 1 && entry.t['ph'] !== 'void' ? entry.id : null;
+    const entry = await this.index(teamId).entryAt(number - 1);
+    return entry && entry.t['ph'] !== 'void' ? entry.id : null;
   }
 
   async incidentIdForChannel(channelId: string): Promise<string | null> {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
+import type { Idea } from './records';
 import { PickStore } from './store';
+
+const revealedFixture = { round: 1, payoff: { median: 8, q1: 8, q3: 9, iqr: 1 }, cost: { median: 2, q1: 2, q3: 2, iqr: 0 }, count: 2, quadrant: 'implement' as const, disputed: false, threshold: 5.5, revealedAt: 2, revealedBy: null };
 
 test('50 users scoring one idea at once across 4 HA nodes: every score kept, median right, one reveal', async () => {
   const world = new MemoryWorld();
@@ -42,4 +45,77 @@ test('50 users scoring one idea at once across 4 HA nodes: every score kept, med
   const announcements = world.postsIn(channel.Id).filter((p) => /revealed automatically/.test(p.Message ?? ''));
   assert.equal(announcements.length, 1, 'the reveal is announced once');
   for (const n of nodes) n.close();
+});
+
+test('scores at once on two nodes answer before the index counts follow; once settled every list shows them all, each scorer their own', async () => {
+  const world = new MemoryWorld();
+  const team = world.addTeam('ops');
+  const channel = world.addChannel(team.Id, 'prioritisation');
+  const users = Array.from({ length: 12 }, (_, i) => world.addUser(`scorer${i}`));
+  for (const u of users) {
+    world.addTeamMember(team.Id, u.Id);
+    world.addChannelMember(channel.Id, u.Id);
+  }
+  const nodes = await Promise.all([0, 1].map(() => new ProductHarness(world).activate()));
+  // The owner (users[0]) never scores: the round stays open and the entries keep their tags.
+  await nodes[0]!.command(users[0]!, channel.Id, '/pick add Batch the uploads', team);
+  const scorers = users.slice(1);
+  const path = `/api/v1/teams/${team.Id}/ideas`;
+  const answers = await Promise.all(
+    scorers.map((u, i) => nodes[i % 2]!.http('POST', `${path}/1/score`, u, { payoff: 1 + (i % 10), cost: 2 }, { settle: false })),
+  );
+  for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
+  // A rescore by one of them with a stale basis on the other node (the idea changed since it read it).
+  assert.equal((await nodes[1]!.http('POST', `${path}/1/score`, scorers[0]!, { payoff: 9, cost: 9 }, { settle: false })).status, 200);
+  await Promise.all(nodes.map((n) => n.settled()));
+
+  type Page = { items: Array<{ number: number; scoredCount: number; status: string; viewer: { myScore: { payoff: number; cost: number } | null } | null }> };
+  for (const node of nodes) {
+    for (const query of [`?channel_id=${channel.Id}`, '']) {
+      for (const [i, u] of scorers.entries()) {
+        const page = (await node.http('GET', `${path}${query}`, u)).body as Page;
+        const listed = page.items.find((x) => x.number === 1);
+        assert.equal(listed?.scoredCount, scorers.length, `${query || 'team'} page counts every score`);
+        assert.equal(listed?.status, 'open');
+        assert.deepEqual(listed?.viewer?.myScore, i === 0 ? { payoff: 9, cost: 9 } : { payoff: 1 + (i % 10), cost: 2 });
+      }
+    }
+  }
+  const idea = await new PickStore(nodes[0]!.ctx.kv).get(team.Id, 1);
+  assert.equal(Object.keys(idea?.scores ?? {}).length, scorers.length, 'no score overwrote another');
+  for (const n of nodes) n.close();
+});
+
+test('an update that changes the tags puts the entries itself; one that keeps them leaves them pending when asked to', async () => {
+  const world = new MemoryWorld();
+  const team = world.addTeam('ops');
+  const channel = world.addChannel(team.Id, 'prioritisation');
+  const [a, b] = [world.addUser('ann'), world.addUser('ben')];
+  for (const u of [a, b]) {
+    world.addTeamMember(team.Id, u.Id);
+    world.addChannelMember(channel.Id, u.Id);
+  }
+  const node = await new ProductHarness(world).activate();
+  await node.command(a, channel.Id, '/pick add Cache the builds', team);
+  const store = new PickStore(node.ctx.kv);
+  const summaryOf1 = async (): Promise<{ s: unknown; scored: unknown }> => {
+    const [entry] = await store.channelIndex(channel.Id).all();
+    return { s: entry?.t.s, scored: (entry?.d as { scoredCount?: number } | undefined)?.scoredCount };
+  };
+  const score = (user: string, payoff: number) => (idea: Idea): Idea => ({ ...idea, scores: { ...idea.scores, [user]: { payoff, cost: 2, at: 1 } } });
+  const kept = await store.update(team.Id, 1, score(a.Id, 8), { entriesLater: true });
+  assert.equal(kept.entriesPending, true);
+  assert.deepEqual(await summaryOf1(), { s: 'open', scored: 0 }, 'pending: the count follows later');
+  const idea = await store.refreshEntries(team.Id, 1);
+  assert.equal(Object.keys(idea?.scores ?? {}).length, 1);
+  assert.deepEqual(await summaryOf1(), { s: 'open', scored: 1 });
+  const revealed = await store.update(
+    team.Id,
+    1,
+    (i) => ({ ...score(b.Id, 9)(i), revealed: { ...revealedFixture, count: 2 } }),
+    { entriesLater: true },
+  );
+  assert.equal(revealed.entriesPending, false);
+  assert.deepEqual(await summaryOf1(), { s: 'revealed', scored: 2 }, 'a new status is put before the update resolves');
+  node.close();
 });

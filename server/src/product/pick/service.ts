@@ -57,6 +57,9 @@ const PAGE_READS = 2;
 export const scopeOf = (idea: Pick<Idea, 'teamId' | 'channelId'>): Scope => ({ teamId: idea.teamId, channelId: idea.channelId });
 
 export class PickService {
+  /** Ideas with a refresh queued after an answer that has not started yet: whether it puts the entries. */
+  private readonly refreshQueued = new Map<string, boolean>();
+
   constructor(
     private readonly ctx: ProductContext,
     readonly store: PickStore,
@@ -119,23 +122,29 @@ export class PickService {
     for (const [axis, value] of [['payoff', payoff], ['cost', cost]] as const) {
       if (!Number.isInteger(value) || value < SCORE_MIN || value > SCORE_MAX) throw UserError.badRequest(ERRORS.scoreRange(axis, String(value)));
     }
+    // The scorer's own owed set is read beside the idea: the write then compares and sets against
+    // it as read (one round trip less); it is theirs alone, so reading it before the check reveals nothing.
+    const mineRead = this.store.owedBy(teamId, actor).catch(() => null);
     const idea = await this.get(access, actor, teamId, n);
     await this.require(access, actor, 'score', scopeOf(idea), idea);
     const settings = parseSettings(this.ctx.settings());
     const now = this.ctx.now();
-    const { before, after } = await this.store.update(teamId, n, (current) => {
+    const mine = await mineRead;
+    const write = { basis: idea, entriesLater: true, ...(mine ? { owed: new Map([[actor, mine]]) } : {}) };
+    const { before, after, entriesPending } = await this.store.update(teamId, n, (current) => {
       if (current.archived) throw UserError.conflict(ERRORS.archived(n));
       if (current.revealed) throw new UserError(ERRORS.alreadyRevealed(n, current.round), 409, USAGE.rescoreThis(n));
       if (!current.scores[actor] && Object.keys(current.scores).length >= PICK_LIMITS.scores) throw UserError.conflict(ERRORS.tooManyScores(n));
       const next: Idea = { ...current, scores: { ...current.scores, [actor]: { payoff, cost, at: now } }, updatedAt: now };
       return everyoneAskedScored(next) ? { ...next, revealed: resultOf(next, settings, now, null) } : next;
-    });
-    const mine = before.scores[actor];
+    }, write);
+    const earlier = before.scores[actor];
     const autoRevealed = before.revealed === null && after.revealed !== null;
-    // The channel's clients and the reveal's post follow the answer (queued per idea, in order).
-    this.afterAnswer(after, () => this.changedNow(after));
+    // The index entries (counts), the channel's clients and the reveal's post follow the answer
+    // (queued per idea, in order).
+    this.refreshAfterAnswer(after, entriesPending);
     if (autoRevealed) this.afterAnswer(after, () => this.announceAutomaticReveal(access, after));
-    return { idea: after, autoRevealed, previous: mine ? { payoff: mine.payoff, cost: mine.cost } : null };
+    return { idea: after, autoRevealed, previous: earlier ? { payoff: earlier.payoff, cost: earlier.cost } : null };
   }
 
   async reveal(access: Access, actor: string, teamId: string, n: number): Promise<Idea> {
@@ -388,9 +397,26 @@ export class PickService {
     this.ctx.afterAnswer.inOrder(`pick:${idea.teamId}:${idea.number}`, `PICK ${ideaReference(idea.number)} follow-up`, work);
   }
 
-  /** The idea's event with the idea as stored now (a later change may have overtaken this one). */
-  private async changedNow(idea: Idea): Promise<void> {
-    await this.changed((await this.store.get(idea.teamId, idea.number)) ?? idea);
+  /**
+   * After the answer: the idea's index entries when its update left them pending, then its event,
+   * both from the idea as stored then. Coalesced per idea: a burst of scores on one idea queues
+   * one refresh that has not started yet, not one each (it reads the latest when it starts), so
+   * scorers do not line up on the channel's and team's index heads.
+   */
+  private refreshAfterAnswer(idea: Idea, entries: boolean): void {
+    const key = `${idea.teamId}:${idea.number}`;
+    const queued = this.refreshQueued.get(key);
+    if (queued !== undefined) {
+      this.refreshQueued.set(key, queued || entries);
+      return;
+    }
+    this.refreshQueued.set(key, entries);
+    this.afterAnswer(idea, async () => {
+      const withEntries = this.refreshQueued.get(key) ?? entries;
+      this.refreshQueued.delete(key);
+      const latest = withEntries ? await this.store.refreshEntries(idea.teamId, idea.number) : await this.store.get(idea.teamId, idea.number);
+      await this.changed(latest ?? idea);
+    });
   }
 
   /** Every change goes to the idea's channel only, without anyone's score. */

@@ -62,6 +62,16 @@ export const waitingOn = (idea: Idea): string[] => (statusOf(idea) === 'open' ? 
 export const onAgenda = (idea: Idea): boolean =>
   !idea.archived && idea.revealed !== null && ((idea.revealed.quadrant === 'challenge' && idea.rfcNumber === null) || idea.revealed.disputed);
 
+/** What a request that has read records already can save on an idea's update. */
+export interface IdeaWrite {
+  /** The idea as this request just read it: the compare-and-set starts from those bytes. */
+  basis?: Idea;
+  /** Owed sets this request read (owedBy), by user: each one's compare-and-set starts from them. */
+  owed?: ReadonlyMap<string, OwedSet>;
+  /** Index entries whose tags stay the same are left to the caller to refresh after its answer. */
+  entriesLater?: boolean;
+}
+
 export type NewIdea = Omit<Idea, 'v' | 'number' | 'channelOrdinal' | 'teamOrdinal'>;
 
 export class PickStore {
@@ -106,25 +116,42 @@ export class PickStore {
 
   /**
    * Compare-and-set on the idea; `mutate` may run several times and throws UserError to refuse.
-   * Returns the stored idea and the one it replaced, then re-syncs the derived indexes and sets.
+   * Returns the stored idea and the one it replaced, then re-syncs the derived indexes and sets
+   * (see IdeaWrite for what a request that has read them already can save). `entriesPending`:
+   * the index entries were left to the caller (`refreshEntries` after its answer).
    */
-  async update(teamId: string, n: number, mutate: (idea: Idea) => Idea | typeof UNCHANGED): Promise<{ before: Idea; after: Idea }> {
+  async update(
+    teamId: string,
+    n: number,
+    mutate: (idea: Idea) => Idea | typeof UNCHANGED,
+    options: IdeaWrite = {},
+  ): Promise<{ before: Idea; after: Idea; entriesPending: boolean }> {
     let before: Idea | null = null;
-    const after = await this.kv.update(ideaKey(teamId, n), ideaSchema, (current) => {
-      if (!current) throw UserError.notFound(`No such idea: ${ideaReference(n)}.`);
-      before = current;
-      return mutate(current);
-    });
+    const after = await this.kv.update(
+      ideaKey(teamId, n),
+      ideaSchema,
+      (current) => {
+        if (!current) throw UserError.notFound(`No such idea: ${ideaReference(n)}.`);
+        before = current;
+        return mutate(current);
+      },
+      options.basis ? { basis: options.basis } : {},
+    );
     const previous = before as Idea | null;
     if (!after || !previous) throw UserError.notFound(`No such idea: ${ideaReference(n)}.`);
-    if (previous !== after) await this.sync(previous, after);
-    return { before: previous, after };
+    if (previous === after) return { before: previous, after, entriesPending: false };
+    // Entries whose filter tags stay (a score: only the counts and updatedAt in the summary
+    // change) may follow the answer; a changed status or quadrant is put before it, so a filtered
+    // list read right after the answer never misses the idea.
+    const entriesPending = options.entriesLater === true && sameTags(tagsOf(previous), tagsOf(after));
+    await this.sync(previous, after, entriesPending, options.owed);
+    return { before: previous, after, entriesPending };
   }
 
-  private async sync(before: Idea, after: Idea): Promise<void> {
+  private async sync(before: Idea, after: Idea, entriesLater: boolean, owed?: ReadonlyMap<string, OwedSet>): Promise<void> {
     // Always put (a read when nothing changed): it also repairs entries a crash left behind.
     // Independent sets of keys: written at once, one round trip deep instead of three.
-    await Promise.all([this.resync(after), this.syncDerived(before, after)]);
+    await Promise.all([entriesLater ? null : this.resync(after), this.syncDerived(before, after, owed)]);
   }
 
   /** Puts the idea's tags and summary into both its index entries (also the readers' lazy repair). */
@@ -137,8 +164,25 @@ export class PickStore {
     ]);
   }
 
+  /**
+   * The index entries of an idea as it is stored now, for entries an update left pending. Another
+   * node may write the idea meanwhile and put its own (newer or older) entries, so this re-reads
+   * the idea after putting and puts again until what it put is what is stored: the last writer
+   * leaves the entries matching the latest record. Resolves with the idea as last read.
+   */
+  async refreshEntries(teamId: string, n: number): Promise<Idea | null> {
+    let idea = await this.get(teamId, n);
+    for (let round = 0; round < 5 && idea; round++) {
+      await this.resync(idea);
+      const latest = await this.get(teamId, n);
+      if (!latest || sameIndexed(latest, idea)) return latest;
+      idea = latest;
+    }
+    return idea;
+  }
+
   /** Owed sets of the people whose ask changed, and the agenda set when the idea's place on it did. */
-  private async syncDerived(before: Idea | null, after: Idea): Promise<void> {
+  private async syncDerived(before: Idea | null, after: Idea, owedRead?: ReadonlyMap<string, OwedSet>): Promise<void> {
     const was = new Set(before ? waitingOn(before) : []);
     const is = new Set(waitingOn(after));
     const ref: OwedRef = { number: after.number, channelId: after.channelId };
@@ -153,7 +197,7 @@ export class PickStore {
     });
     const scored = new Map(scorers.map(([u, s]): [string, MyScore] => [u, { number: after.number, round: after.round, payoff: s.payoff, cost: s.cost }]));
     const people = [...new Set([...owed.keys(), ...scored.keys()])];
-    await inBatches(people, FAN_OUT, (userId) => this.updateOwed(after.teamId, userId, ref, owed.get(userId), scored.get(userId)));
+    await inBatches(people, FAN_OUT, (userId) => this.updateOwed(after.teamId, userId, ref, owed.get(userId), scored.get(userId), owedRead?.get(userId)));
 
     const wasOn = before !== null && onAgenda(before);
     const isOn = onAgenda(after);
@@ -163,14 +207,17 @@ export class PickStore {
     }
   }
 
-  /** `add`: file (true) or answer (false) the ask, undefined to leave it; `score`: the person's new score. */
-  private async updateOwed(teamId: string, userId: string, ref: OwedRef, add: boolean | undefined, score?: MyScore): Promise<void> {
+  /**
+   * `add`: file (true) or answer (false) the ask, undefined to leave it; `score`: the person's new
+   * score; `basis`: their set as this request read it (owedBy), compared and set against as read.
+   */
+  private async updateOwed(teamId: string, userId: string, ref: OwedRef, add: boolean | undefined, score?: MyScore, basis?: OwedSet): Promise<void> {
     await this.kv.update(owedKey(teamId, userId), owedSetSchema, (set) => {
       const asks = withAsk(set, ref, add);
       const scored = score ? withScore(set?.scored, score) : set?.scored;
       if (asks === null && scored === set?.scored) return UNCHANGED;
       return { v: 1 as const, ...(asks ?? { ideas: set?.ideas ?? [], overflow: set?.overflow ?? 0 }), ...(scored ? { scored } : {}) };
-    });
+    }, basis ? { basis } : {});
   }
 
   private async updateAgenda(teamId: string, number: number, ref: AgendaRef | null): Promise<void> {
@@ -267,6 +314,9 @@ function withScore(scored: readonly MyScore[] | undefined, score: MyScore): MySc
 }
 
 const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: quadrantOfIdea(idea) });
+const sameTags = (a: IndexTags, b: IndexTags): boolean => a.s === b.s && a.q === b.q;
+/** Two versions of an idea give the same index entries. */
+const sameIndexed = (a: Idea, b: Idea): boolean => sameTags(tagsOf(a), tagsOf(b)) && JSON.stringify(summaryOf(a)) === JSON.stringify(summaryOf(b));
 
 const agendaRefOf = (idea: Idea): AgendaRef => ({
   number: idea.number,

@@ -115,3 +115,21 @@ test('re-tags racing appends and seals on several nodes are all kept', async () 
   assert.equal(all.length, 20);
   for (let i = 0; i < 6; i++) assert.deepEqual(all.find((e) => e.o === i)!.d, { seen: i });
 });
+
+test('entryAt finds an entry in the head or in its sealed chunk, reading both at once', async () => {
+  const api = new MemoryApi();
+  const index = new ChunkedIndex(new KvRepository(api), 'ix', 10);
+  for (let i = 0; i < 25; i++) await index.append(`id${i}`, { n: i });
+  for (const o of [0, 9, 10, 19, 20, 24]) {
+    const calls = api.kvCalls;
+    assert.equal((await index.entryAt(o))?.id, `id${o}`, `ordinal ${o}`);
+    assert.equal(api.kvCalls - calls, 2, 'the head and the chunk, once each');
+  }
+  assert.equal(await index.entryAt(25), null, 'not handed out yet');
+  assert.equal(await index.entryAt(1000), null);
+  // Re-tagged entries read as re-tagged, wherever they live.
+  await index.put(3, 'id3', { n: 'three' });
+  await index.put(22, 'id22', { n: 'twenty-two' });
+  assert.equal((await index.entryAt(3))?.t['n'], 'three');
+  assert.equal((await index.entryAt(22))?.t['n'], 'twenty-two');
+});

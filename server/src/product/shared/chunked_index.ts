@@ -221,6 +221,19 @@ export class ChunkedIndex {
     return { entries: found, next: chunk >= 0 ? (chunk + 1) * this.chunkSize : null, reads };
   }
 
+  /**
+   * The entry at one ordinal, one round trip deep: the head and the ordinal's chunk read at once
+   * (a new entry lives in the head, an older one in its sealed chunk, and only the head says
+   * which). A chunk read just before its sealing copy landed is read again.
+   */
+  async entryAt(ordinal: number): Promise<IndexEntry | null> {
+    const chunk = this.chunkOf(ordinal);
+    const [head, stored] = await Promise.all([this.readHead(), this.readChunk(chunk)]);
+    const at = (entries: readonly IndexEntry[] | undefined): IndexEntry | null => entries?.find((e) => e.o === ordinal) ?? null;
+    if (chunk >= head.sealed) return at(head.entries);
+    return at(stored?.entries) ?? at((await this.readChunk(chunk))?.entries);
+  }
+
   /** Every entry (for small indexes only, e.g. a team's RFCs), newest first. */
   async all(match?: (tags: IndexTags) => boolean): Promise<IndexEntry[]> {
     const head = await this.readHead();
