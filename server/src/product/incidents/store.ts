@@ -234,7 +234,7 @@ export class IncidentStore {
         this.setMembership('active', current, isOpen(current.phase)),
         skipReview ? null : this.setMembership('review', current, needsReview(current)),
         this.setMembership('followups', current, openFollowups(current) > 0),
-        this.putMetricsRow(current),
+        this.putMetricsRow(current, skipReview),
       ]);
       const latest: Incident | null = await this.get(current.id);
       if (!latest || latest.rev === current.rev) return;
@@ -285,14 +285,16 @@ export class IncidentStore {
   /**
    * The team's metrics row for this incident, as its record has it now. Like an index entry it
    * takes the latest sync's value (sync repeats until it saw the latest rev). A summary this write
-   * starts holds every incident only if this is the team's first (INC-1); otherwise it waits to be
-   * completed from the index (metricsRows).
+   * starts holds every incident only if this is the declaration of the team's first (INC-1);
+   * otherwise (e.g. the first write after an upgrade) it waits to be completed from the index
+   * (metricsRows).
    */
-  private async putMetricsRow(incident: Incident): Promise<void> {
+  private async putMetricsRow(incident: Incident, justDeclared: boolean): Promise<void> {
+    const first = justDeclared && incident.number === 1;
     const row = metricsRowOf(incident.number, tagsOf(incident));
     await this.kv.update(metricsKey(incident.teamId), metricsSummarySchema, (current) => {
       if (sameRow(current?.rows.find((r) => r[0] === incident.number), row)) return UNCHANGED;
-      return { v: 1 as const, complete: current?.complete ?? incident.number === 1, rows: withRow(current?.rows ?? [], incident.number, row) };
+      return { v: 1 as const, complete: current?.complete ?? first, rows: withRow(current?.rows ?? [], incident.number, row) };
     });
   }
 
