@@ -149,7 +149,7 @@ test('two closes racing close the meeting once; an item queued meanwhile stays q
   const replies = await Promise.all([f.cmd(f.alice, '/guild close ops --done all'), second.cmd(f.admin, '/guild close ops --done all')]);
   assert.equal(replies.filter((r) => /^Closed the Ops meeting/.test(r)).length, 1, replies.join('\n'));
   assert.equal(replies.filter((r) => /already closed/.test(r)).length, 1, replies.join('\n'));
-  const guild = await f.service.get(f.alice.Id, f.team.Id, 'ops');
+  const guild = (await f.service.store.get(f.team.Id, 'ops'))!;
   assert.equal(guild.meetings.length, 1);
   assert.deepEqual(guild.meetings[0]!.done, ['Q1 Discussed item']);
   assert.deepEqual(guild.queue.map((q) => [q.id, q.text, q.carried]), [[2, 'Late item', 0]]);

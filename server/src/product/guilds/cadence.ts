@@ -24,7 +24,7 @@ import { RELAYED_TEXT_PROPS } from '../shared/text/mentions';
 import type { Reader } from '../shared/ports';
 import { closedUpTo } from './meetings';
 import { type AgendaText, cadenceMessage, type Names } from './messages';
-import type { Guild } from './records';
+import type { Guild, GuildCopy } from './records';
 import { nextMeeting } from './schedule';
 import type { GuildSettings } from './settings';
 import { type GuildStore, reportCorrupt } from './store';
@@ -78,7 +78,7 @@ export interface CadenceHost {
   names(): Names;
   settings(): GuildSettings;
   /** The agenda of `meetingAt` as `reader` may see it. */
-  agendaFor(guild: Guild, reader: Reader, meetingAt: number): Promise<AgendaText>;
+  agendaFor(guild: GuildCopy, reader: Reader, meetingAt: number): Promise<AgendaText>;
 }
 
 export class GuildCadence {
@@ -100,7 +100,7 @@ export class GuildCadence {
   }
 
   /** The guild's next cadence event after `after`, or null when the guild is inactive. */
-  nextEvent(guild: Guild, after: number): CadenceEvent | null {
+  nextEvent(guild: GuildCopy, after: number): CadenceEvent | null {
     if (!guild.channelId) return null;
     return nextCadenceEvent(guild, this.leads(), after, closedUpTo(guild));
   }
@@ -109,7 +109,7 @@ export class GuildCadence {
    * Points the guild's job at its next event (after a create, an edit or a close); cancels it
    * for an inactive guild. An overdue event the pollers have not reached yet is kept, not skipped.
    */
-  async reschedule(guild: Guild): Promise<void> {
+  async reschedule(guild: GuildCopy): Promise<void> {
     const now = this.ctx.now();
     const pendingAt = await this.ctx.scheduler.dueAt(cadenceJobKey(guild.teamId, guild.slug));
     const event = this.nextEvent(guild, pendingAt !== null && pendingAt <= now ? pendingAt - 1 : now);
@@ -121,7 +121,7 @@ export class GuildCadence {
   }
 
   /** At activation on every node: schedules active guilds that have no job, cancels jobs of inactive ones. */
-  async ensure(guilds: readonly Guild[]): Promise<void> {
+  async ensure(guilds: readonly GuildCopy[]): Promise<void> {
     for (const guild of guilds) {
       const pending = await this.ctx.scheduler.dueAt(cadenceJobKey(guild.teamId, guild.slug));
       if ((guild.channelId !== null) !== (pending !== null)) await this.reschedule(guild);
@@ -179,7 +179,7 @@ export class GuildCadence {
     return event.kind === 'reminder' ? at < event.meetingAt : at < event.meetingAt + START_POST_GRACE_MS;
   }
 
-  private async post(guild: Guild, event: CadenceEvent): Promise<void> {
+  private async post(guild: GuildCopy, event: CadenceEvent): Promise<void> {
     const channelId = guild.channelId!;
     const channel = await this.ctx.access().channel(channelId);
     if (!channel || channel.DeleteAt || channel.TeamId !== guild.teamId) {

@@ -8,7 +8,7 @@ import type { ProductContext } from '../shared/context';
 import type { FeedReader, GuildCalendarSource, GuildMeetingSeries } from '../shared/ports';
 import { agendaMeeting } from './meetings';
 import { scopeOf } from './policy';
-import type { Guild } from './records';
+import type { GuildCopy } from './records';
 import { scheduleStart, slotAfter, slotOn } from './schedule';
 import type { GuildStore } from './store';
 
@@ -34,7 +34,7 @@ export class GuildCalendar implements GuildCalendarSource {
 }
 
 /** The guild's meetings as a series: from its anchor (or its creation, for records without one). */
-export function seriesOf(guild: Guild, now: number): GuildMeetingSeries {
+export function seriesOf(guild: GuildCopy, now: number): GuildMeetingSeries {
   const anchored = scheduleStart(guild);
   const firstAt = slotAfter(guild, (Number.isFinite(anchored) ? anchored : guild.createdAt) - 1);
   const calledOff = [...new Set([...(guild.skips ?? []), ...(guild.holidays ?? [])])]

@@ -6,7 +6,7 @@
 import { UserError } from '../shared/errors';
 import { slugify } from '../shared/text/slug';
 import { GUILD_TEXT } from './messages';
-import { type Guild, SLUG_MAX } from './records';
+import { type GuildCopy, SLUG_MAX } from './records';
 
 /** A name's slug; an apostrophe inside a word goes (Bob's → bobs), as in incident channel names. */
 export const guildSlugOf = (name: string): string => slugify(name.replace(/(\p{L})['’](?=\p{L})/gu, '$1'), SLUG_MAX);
@@ -15,7 +15,7 @@ export const guildSlugOf = (name: string): string => slugify(name.replace(/(\p{L
  * The guild `text` names exactly (slug, name or the name's slug; then a former name), or null.
  * `aliases: false` for "is this name taken?": a former name never blocks a new guild's name.
  */
-export function exactGuild(guilds: readonly Guild[], text: string, options: { aliases?: boolean } = {}): Guild | null {
+export function exactGuild<G extends GuildCopy>(guilds: readonly G[], text: string, options: { aliases?: boolean } = {}): G | null {
   const wanted = guildSlugOf(text);
   if (!wanted) return null;
   const lower = text.trim().toLowerCase();
@@ -28,7 +28,7 @@ export function exactGuild(guilds: readonly Guild[], text: string, options: { al
 }
 
 /** Exact match first, then a unique prefix; otherwise a clear error (the same for a guild the reader can't see). */
-export function matchGuild(guilds: readonly Guild[], text: string): Guild {
+export function matchGuild<G extends GuildCopy>(guilds: readonly G[], text: string): G {
   const wanted = guildSlugOf(text);
   if (!wanted) throw UserError.badRequest(GUILD_TEXT.sayWhich, '/guild <subcommand> <name>');
   const exact = exactGuild(guilds, text);
@@ -44,7 +44,7 @@ export function matchGuild(guilds: readonly Guild[], text: string): Guild {
  * guild exactly ("Infrastructure Guild Review the bill" → Infrastructure Guild + "Review the bill"),
  * else the first word (a slug or prefix). `words` are the tokens with their offsets in `raw`.
  */
-export function leadingGuild(guilds: readonly Guild[], words: ReadonlyArray<{ text: string; start: number }>, raw: string): { guild: Guild; rest: string } {
+export function leadingGuild<G extends GuildCopy>(guilds: readonly G[], words: ReadonlyArray<{ text: string; start: number }>, raw: string): { guild: G; rest: string } {
   if (words.length === 0) throw UserError.badRequest(GUILD_TEXT.sayWhich);
   const upTo = Math.min(words.length - 1, 12);
   for (let n = upTo; n >= 2; n--) {

@@ -9,7 +9,7 @@ import type { IdeaAgendaItem, IncidentReviewItem, RfcReviewItem } from '../share
 import { fitLines, POST_RUNES_MAX } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { clockDuration, humanDuration, utcStamp } from '../shared/time/duration';
-import type { Guild, GuildNote, Meeting, QueueItem } from './records';
+import type { Guild, GuildCopy, GuildNote, Meeting, QueueItem } from './records';
 import { LIMITS, noteId } from './records';
 import { rotaTurn } from './rota';
 import { describeMeeting, WEEKDAYS } from './schedule';
@@ -102,22 +102,22 @@ export const GUILD_TEXT = {
   notOnAgenda: (refs: readonly string[]): string =>
     `Not on this agenda: ${refs.map((r) => one(r, LIMITS.selector)).join(', ')}. Use the item ids shown by \`/guild agenda\` (Q1, INC-042…).`,
   doneAndCarried: (refs: readonly string[]): string => `${refs.join(', ')} can't be both done and carried over.`,
-  alreadyClosed: (guild: Guild): string => `That ${guild.name} meeting is already closed.`,
-  meetingClosed: (guild: Guild, at: number, next: number, now: number): string =>
+  alreadyClosed: (guild: GuildCopy): string => `That ${guild.name} meeting is already closed.`,
+  meetingClosed: (guild: GuildCopy, at: number, next: number, now: number): string =>
     `The ${guild.name} meeting of ${describeMeeting(at, guild.timeZone)} is already closed. The next one is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; ${CLOSE_IT}`,
-  notStarted: (guild: Guild, next: number, now: number): string =>
+  notStarted: (guild: GuildCopy, next: number, now: number): string =>
     `No ${guild.name} meeting has taken place yet: the first is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; ${CLOSE_IT}`,
-  closedEarly: (guild: Guild, at: number, next: number, now: number): string =>
+  closedEarly: (guild: GuildCopy, at: number, next: number, now: number): string =>
     `The ${guild.name} meeting of ${describeMeeting(at, guild.timeZone)} was already closed early. The next one is ${describeMeeting(next, guild.timeZone)} — ${relative(next, now)}; close it once it has started.`,
   notADate: (text: string): string => `"${one(text, 40)}" is not a date; write it as YYYY-MM-DD (e.g. 2027-12-24).`,
-  notAMeetingDay: (guild: Guild, date: string, nearest: string): string =>
+  notAMeetingDay: (guild: GuildCopy, date: string, nearest: string): string =>
     `${guild.name} does not meet on ${date}; its nearest meeting from then is ${nearest}.`,
   skipInPast: (date: string): string => `${date} has passed; only a meeting still to come can be called off.`,
-  alreadySkipped: (guild: Guild, date: string): string => `The ${guild.name} meeting of ${date} is already called off.`,
-  notSkipped: (guild: Guild, date: string): string => `The ${guild.name} meeting of ${date} is not called off.`,
+  alreadySkipped: (guild: GuildCopy, date: string): string => `The ${guild.name} meeting of ${date} is already called off.`,
+  notSkipped: (guild: GuildCopy, date: string): string => `The ${guild.name} meeting of ${date} is not called off.`,
   tooManySkips: `A guild can have at most ${LIMITS.skips} called-off meetings to come; hold one first (\`/guild unskip\`).`,
-  skipped: (guild: Guild, date: string, next: string): string => `Called off the ${guild.name} meeting of ${date}; nothing is posted for it. Next meeting: ${next}.`,
-  unskipped: (guild: Guild, date: string, next: string): string => `The ${guild.name} meeting of ${date} is on again. Next meeting: ${next}.`,
+  skipped: (guild: GuildCopy, date: string, next: string): string => `Called off the ${guild.name} meeting of ${date}; nothing is posted for it. Next meeting: ${next}.`,
+  unskipped: (guild: GuildCopy, date: string, next: string): string => `The ${guild.name} meeting of ${date} is on again. Next meeting: ${next}.`,
   holidayExists: (date: string): string => `${date} is already a team holiday.`,
   noHoliday: (date: string): string => `${date} is not a team holiday.`,
   tooManyHolidays: `A team can list at most ${LIMITS.holidays} holidays; remove one first.`,
@@ -129,33 +129,33 @@ export const GUILD_TEXT = {
   holidayLine: (date: string, name: string): string => `- ${date}${name ? ` — ${relayed(one(name, LIMITS.holidayName))}` : ''}`,
   notInRota: (name: string): string => `Both people must be user members of ${name} (\`/guild edit <name> --members …\`).`,
   swapWithSelf: 'Name two different members.',
-  noRota: (guild: Guild): string => `${guild.name} has no user members, so there is no rota (\`/guild edit ${guild.slug} --members @user …\`).`,
+  noRota: (guild: GuildCopy): string => `${guild.name} has no user members, so there is no rota (\`/guild edit ${guild.slug} --members @user …\`).`,
   sayWhoToSwap: 'Name two members (`@alice @bob`), or a role and a member (`facilitator @alice`).',
-  swapped: (guild: Guild, rota: string): string => `Swapped. ${guild.name} rota:\n${rota}`,
+  swapped: (guild: GuildCopy, rota: string): string => `Swapped. ${guild.name} rota:\n${rota}`,
   rotaLines: (turns: ReadonlyArray<{ at: string; facilitator: string; scribe: string | null }>): string =>
     turns.map((t) => `- ${t.at}: facilitator ${t.facilitator}${t.scribe ? `, scribe ${t.scribe}` : ''}`).join('\n'),
-  confirmDelete: (guild: Guild): string =>
+  confirmDelete: (guild: GuildCopy): string =>
     `This deletes **${guild.name}** (\`${guild.slug}\`) with its ${plural(guild.queue.length, 'queued item')}, ${plural(guild.notes.length, 'note')} and meeting history, and stops its reminders. There is no undo. To go ahead: \`/guild delete ${guild.slug} --confirm\``,
-  deleted: (guild: Guild): string => `Deleted **${guild.name}** (\`${guild.slug}\`).`,
-  created: (guild: Guild, next: string, warnings: readonly string[]): string =>
+  deleted: (guild: GuildCopy): string => `Deleted **${guild.name}** (\`${guild.slug}\`).`,
+  created: (guild: GuildCopy, next: string, warnings: readonly string[]): string =>
     [
       `Created **${guild.name}** (\`${guild.slug}\`). Next meeting: ${next}.`,
       ...(guild.channelId ? [] : [`It is inactive until it has a channel: \`/guild edit ${guild.slug} --channel ~name\`.`]),
       ...warnings,
     ].join('\n'),
-  updated: (guild: Guild, next: string, channelName: string | null, renamedFrom: string | null, warnings: readonly string[]): string =>
+  updated: (guild: GuildCopy, next: string, channelName: string | null, renamedFrom: string | null, warnings: readonly string[]): string =>
     [
       `Updated **${guild.name}**. Next meeting: ${next}${channelName ? ` in ~${channelName}.` : `. It is inactive until it has a channel: \`/guild edit ${guild.slug} --channel ~name\`.`}`,
       ...(renamedFrom ? [`Renamed from ${renamedFrom}; its id stays \`${guild.slug}\`, and the id, the new name and the old name all find it.`] : []),
       ...warnings,
     ].join('\n'),
   labelNotUser: (word: string): string => `Note: ${one(word, 70)} is not a user here, so it is kept as a label (written, not looked up). Check the spelling if you meant a person.`,
-  queued: (guild: Guild, item: QueueItem, next: string): string => `Queued Q${item.id} for ${guild.name} (${next}): ${relayed(one(item.text, 300))}`,
-  unqueued: (guild: Guild, item: QueueItem): string => `Removed Q${item.id} from the ${guild.name} agenda: ${relayed(one(item.text, 300))}`,
-  noted: (guild: Guild, note: GuildNote, id: number): string =>
+  queued: (guild: GuildCopy, item: QueueItem, next: string): string => `Queued Q${item.id} for ${guild.name} (${next}): ${relayed(one(item.text, 300))}`,
+  unqueued: (guild: GuildCopy, item: QueueItem): string => `Removed Q${item.id} from the ${guild.name} agenda: ${relayed(one(item.text, 300))}`,
+  noted: (guild: GuildCopy, note: GuildNote, id: number): string =>
     `Recorded ${note.kind === 'action' ? 'an action item' : `a ${note.kind}`} N${id} for ${guild.name}: ${relayed(one(note.text, 300))}`,
-  unnoted: (guild: Guild, note: GuildNote, id: number): string => `Removed ${note.kind === 'action' ? 'action item' : note.kind} N${id} from the ${guild.name} meeting: ${relayed(one(note.text, 300))}`,
-  closed: (guild: Guild, m: Meeting, notReviewed: readonly string[], selectionGiven: boolean, early: boolean): string =>
+  unnoted: (guild: GuildCopy, note: GuildNote, id: number): string => `Removed ${note.kind === 'action' ? 'action item' : note.kind} N${id} from the ${guild.name} meeting: ${relayed(one(note.text, 300))}`,
+  closed: (guild: GuildCopy, m: Meeting, notReviewed: readonly string[], selectionGiven: boolean, early: boolean): string =>
     [
       `Closed the ${guild.name} meeting of ${describeMeeting(m.scheduledFor ?? m.closedAt, guild.timeZone)}${early ? ' early, before its start (it gets no start post)' : ''}: ${plural(m.done.length, 'item')} done, ${plural(m.reviewedIncidents.length, 'incident')} reviewed, ${m.carried.length} carried over, ${plural(m.notes.length, 'note')} recorded.`,
       ...(notReviewed.length ? [`Not marked reviewed (you may not mark these): ${notReviewed.join(', ')}; they stay on the agenda.`] : []),
@@ -163,18 +163,18 @@ export const GUILD_TEXT = {
     ].join('\n'),
   listHeading: '**Guilds**',
   listEmpty: 'None yet: `/guild create`.',
-  listLine: (g: Guild, channelName: string | null, next: string): string =>
+  listLine: (g: GuildCopy, channelName: string | null, next: string): string =>
     `- **${g.name}** (\`${g.slug}\`) — ${g.purpose ? relayed(one(g.purpose, 300)) : 'no purpose set'} · ${cadenceOf(g)} · ${channelName ? `~${channelName}` : 'inactive (no channel)'} · next ${next}`,
   legacyLine: (g: { name: string; slug: string }): string =>
     `- **${g.name}** (\`${g.slug}\`) was made before guilds belonged to a team: \`/guild adopt ${g.slug}\` moves it into this team.`,
   legacyHeading: '_Your guilds from before guilds belonged to a team (only you see these):_',
-  adopted: (g: Guild): string => `Moved **${g.name}** into this team as \`${g.slug}\`.`,
+  adopted: (g: GuildCopy): string => `Moved **${g.name}** into this team as \`${g.slug}\`.`,
   noLegacy: (text: string): string => `You have no guild "${one(text, 60)}" from before guilds belonged to a team.`,
-  next: (g: Guild, at: number, now: number, following: number): string =>
+  next: (g: GuildCopy, at: number, now: number, following: number): string =>
     at <= now
       ? `**${g.name}** is meeting now: it started ${humanDuration(now - at)} ago (${describeMeeting(at, g.timeZone)}). The one after is ${describeMeeting(following, g.timeZone)} — ${relative(following, now)} (${cadenceOf(g)}).`
       : `**${g.name}** meets next ${describeMeeting(at, g.timeZone)} — ${relative(at, now)} (${cadenceOf(g)}).`,
-  owed: (g: Guild, q: QueueItem): string => `Your agenda item Q${q.id} for ${g.name}: ${one(q.text, 200)}${q.carried ? ` (carried ${q.carried}×)` : ''}`,
+  owed: (g: GuildCopy, q: QueueItem): string => `Your agenda item Q${q.id} for ${g.name}: ${one(q.text, 200)}${q.carried ? ` (carried ${q.carried}×)` : ''}`,
   subcommandHelp: {
     create: 'Create a guild with its meeting schedule (in this team)',
     edit: 'Change a guild (its creator, facilitators or an admin)',
@@ -305,7 +305,7 @@ export interface CadenceEventText {
 }
 
 /** The reminder or start post: a headline, who is expected, the agenda, what to do. */
-export async function cadenceMessage(guild: Guild, event: CadenceEventText, agenda: AgendaText, names: Names, now: number): Promise<string> {
+export async function cadenceMessage(guild: GuildCopy, event: CadenceEventText, agenda: AgendaText, names: Names, now: number): Promise<string> {
   const when = describeMeeting(event.meetingAt, guild.timeZone);
   const head = [
     event.kind === 'reminder' ? `#### ⏰ ${relayed(guild.name)} meets in ${humanDuration(event.meetingAt - now)} — ${when}` : `#### 📣 ${relayed(guild.name)} starts now — ${when}`,
@@ -325,7 +325,7 @@ export async function cadenceMessage(guild: Guild, event: CadenceEventText, agen
 }
 
 /** Users as @mentions; `@group` labels as written, so Mattermost notifies the group; other labels as words. */
-async function expected(guild: Guild, names: Names): Promise<string> {
+async function expected(guild: GuildCopy, names: Names): Promise<string> {
   const users = guild.members.flatMap((m) => (m.kind === 'user' ? [m.userId] : []));
   const labels = guild.members.flatMap((m) => (m.kind === 'label' ? [relayed(m.text)] : []));
   const mentions = [...(users.length ? [await names.mentions(users)] : []), ...labels.filter((l) => l.startsWith('@'))];
@@ -334,7 +334,7 @@ async function expected(guild: Guild, names: Names): Promise<string> {
 }
 
 /** Posted in the guild's channel when a meeting closes. */
-export async function meetingSummary(guild: Guild, m: Meeting, names: Names): Promise<string> {
+export async function meetingSummary(guild: GuildCopy, m: Meeting, names: Names): Promise<string> {
   const body: string[] = [];
   const notes = async (title: string, kind: GuildNote['kind']): Promise<void> => {
     const of = m.notes.filter((n) => n.kind === kind);

@@ -108,6 +108,8 @@ test('one unreadable guild record never breaks a list, a command or activation',
   const list = await f.cmd(f.alice, '/guild list');
   assert.match(list, /Ops/);
   assert.match(list, /Infrastructure Guild/);
+  // A list reads the team index's copies; opening the record finds it unreadable and reports it.
+  assert.match(await f.cmd(f.alice, '/guild agenda reliability-engineering-guild'), /No guild "reliability-engineering-guild" here/);
   assert.ok(f.world.logs.some((l) => l.fields?.['key'] === guildKeys.guild(f.team.Id, 'reliability-engineering-guild')));
   await f.node();
   assert.deepEqual(await f.service.owedBy(f.alice.Id, f.team.Id), []);

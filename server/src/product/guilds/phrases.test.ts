@@ -149,7 +149,7 @@ test('every /guild subcommand with the phrases people type: the reply and what i
     const replied = typeof row.reply === 'string' ? reply === row.reply : row.reply.test(reply);
     if (!replied) mismatches.push(`${label}\n  replied: ${JSON.stringify(reply.slice(0, 600))}\n  expected: ${String(row.reply).slice(0, 600)}`);
     if (row.stored) {
-      const guild = (await f.service.store.list(f.team.Id)).find((g) => g.slug === (row.stored!.slug ?? 'platform-guild'));
+      const guild = await f.service.store.get(f.team.Id, row.stored.slug ?? 'platform-guild');
       const stored = guild ? row.stored.value(guild) : 'no such guild';
       if (!isDeepStrictEqual(stored, row.stored.is)) mismatches.push(`${label}\n  stored: ${JSON.stringify(stored)}\n  expected: ${JSON.stringify(row.stored.is)}`);
     }

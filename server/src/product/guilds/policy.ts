@@ -13,7 +13,7 @@
  */
 import { FeaturePolicy, type Holders, type RuleTable, type Scope } from '../shared/access/policy';
 import { GUILD_ROLE_WORDS, GUILD_TEXT } from './messages';
-import type { Guild } from './records';
+import type { Guild, GuildCopy } from './records';
 
 /** creator: made the guild · facilitator: listed in its facilitators · author: queued the item or wrote the note in question. */
 export type GuildRole = 'creator' | 'facilitator' | 'author';
@@ -43,6 +43,6 @@ export const guildPolicy = new FeaturePolicy(GUILD_RULES, { notFound: GUILD_TEXT
 export const scopeOf = (guild: Pick<Guild, 'teamId' | 'channelId'>): Scope => ({ teamId: guild.teamId, channelId: guild.channelId });
 
 /** `item`: the queued item or note acted on (its author). */
-export function holdersOf(guild: Guild, item?: { readonly by: string }): Holders<GuildRole> {
+export function holdersOf(guild: GuildCopy, item?: { readonly by: string }): Holders<GuildRole> {
   return { creator: guild.createdBy, facilitator: guild.facilitators, author: item?.by ?? null };
 }

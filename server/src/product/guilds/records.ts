@@ -124,14 +124,32 @@ export const guildSchema = z.object({
    * and how many meetings have closed since it started. Absent: members' order, turn 0.
    */
   rota: z.object({ order: z.array(userId).max(LIMITS.members), turn: z.number().int().nonnegative() }).optional(),
+  /** Bumped by every change (store.ts), so the team index never takes an older copy over a newer one. Absent: 0. */
+  rev: z.number().int().nonnegative().optional(),
 });
 export type Guild = z.output<typeof guildSchema>;
 
-/** A team's guilds. `seeded`: the handbook guilds were offered to this team once (deleting one keeps it deleted). */
+/** A guild as the team index keeps it for lists and finding: all of it but the closed meetings. */
+export const guildCopySchema = guildSchema.omit({ meetings: true });
+export type GuildCopy = z.output<typeof guildCopySchema>;
+export const copyOf = (guild: Guild): GuildCopy => {
+  const { meetings: _history, ...copy } = guild;
+  return copy;
+};
+
+/**
+ * A team's guilds. `seeded`: the handbook guilds were offered to this team once (deleting one keeps
+ * it deleted). `copies`: each guild's copy (`d`, a GuildCopy) at its record's `rev`, so a list or
+ * a find reads this one key; derived from the records (store.ts), absent in indexes of earlier
+ * versions and for guilds whose copy was not written yet (readers then read the record and repair).
+ */
+const copyEntrySchema = z.object({ slug: z.string().regex(SLUG_PATTERN), rev: z.number().int().nonnegative(), d: z.unknown() });
+export type CopyEntry = z.output<typeof copyEntrySchema>;
 export const teamIndexSchema = z.object({
   v: z.literal(1),
   slugs: z.array(z.string().regex(SLUG_PATTERN)).max(LIMITS.guildsPerTeam + 2),
   seeded: z.boolean(),
+  copies: z.array(copyEntrySchema).max(LIMITS.guildsPerTeam + 2).optional(),
 });
 export type TeamIndex = z.output<typeof teamIndexSchema>;
 

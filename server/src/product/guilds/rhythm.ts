@@ -13,7 +13,7 @@
  * the list or by activation (resyncHolidays).
  */
 import type { ProductContext } from '../shared/context';
-import { UserError } from '../shared/errors';
+import { nullIfCorrupt, UserError } from '../shared/errors';
 import { People } from '../shared/people';
 import { UNCHANGED } from '../shared/kv';
 import { checkText } from '../shared/text/limits';
@@ -21,10 +21,11 @@ import { epochDayOf, isRealDate, localEpochDay, localToUtc } from '../shared/tim
 import { agendaMeeting } from './meetings';
 import { GUILD_TEXT, USAGE } from './messages';
 import { guildPolicy, holdersOf, scopeOf } from './policy';
-import { type Guild, type Holiday, LIMITS, withoutControlCharacters } from './records';
+import { type Guild, type GuildCopy, type Holiday, LIMITS, withoutControlCharacters } from './records';
 import { rotaTurn, swappedRota } from './rota';
 import { describeMeeting, nextMeeting, slotAfter, slotOn } from './schedule';
 import type { GuildService } from './service';
+import { reportCorrupt } from './store';
 
 /** "2027-12-24" → itself when it is a real calendar date; otherwise a clear error. */
 export function parseDate(text: string, usage: string): string {
@@ -146,13 +147,13 @@ export class GuildRhythm {
     return { guild: stored, lines: this.rotaLines(stored, 4) };
   }
 
-  async rota(actor: string, teamId: string, name: string): Promise<{ guild: Guild; lines: RotaLine[] }> {
+  async rota(actor: string, teamId: string, name: string): Promise<{ guild: GuildCopy; lines: RotaLine[] }> {
     const guild = await this.guilds.get(actor, teamId, name);
     return { guild, lines: this.rotaLines(guild, 4) };
   }
 
   /** Who runs each of the next `count` meetings (the one the agenda is for first). */
-  rotaLines(guild: Guild, count: number): RotaLine[] {
+  rotaLines(guild: GuildCopy, count: number): RotaLine[] {
     const lines: RotaLine[] = [];
     let at = agendaMeeting(guild, this.ctx.now());
     for (let k = 0; k < count; k++, at = nextMeeting(guild, at)) {
@@ -172,9 +173,11 @@ export class GuildRhythm {
     const dates = days.map((d) => d.date);
     const out: Guild[] = [];
     for (const guild of await this.guilds.store.list(teamId)) {
-      const stored = await this.guilds.store.update(teamId, guild.slug, (current) =>
-        (current.holidays ?? []).join() === dates.join() ? UNCHANGED : { ...current, holidays: dates },
-      );
+      // A list reads the index's copies: an unreadable record is met (and reported) only here.
+      const stored = await this.guilds.store
+        .update(teamId, guild.slug, (current) => ((current.holidays ?? []).join() === dates.join() ? UNCHANGED : { ...current, holidays: dates }))
+        .catch(nullIfCorrupt((err) => reportCorrupt(this.ctx, err)));
+      if (!stored) continue;
       if ((guild.holidays ?? []).join() !== dates.join()) await this.guilds.cadence.reschedule(stored);
       out.push(stored);
     }

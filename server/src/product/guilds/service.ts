@@ -25,11 +25,13 @@ import { guildPolicy, holdersOf, scopeOf } from './policy';
 import {
   ALIASES_KEPT,
   type Guild,
+  type GuildCopy,
   type GuildMember,
   type GuildNote,
   type GuildSource,
   LIMITS,
   type Meeting,
+  SLUG_PATTERN,
   type QueueItem,
   withNoteIds,
   withoutControlCharacters,
@@ -122,33 +124,50 @@ export class GuildService implements CadenceHost {
   // ---- reading ----
 
   /** The team's guilds the actor may see now (a guest: only those of channels they are in). */
-  async list(actor: string, teamId: string, access = this.ctx.access()): Promise<Guild[]> {
+  async list(actor: string, teamId: string, access = this.ctx.access()): Promise<GuildCopy[]> {
     return access.filterVisible(actor, await this.teamGuilds(access, actor, teamId), scopeOf);
   }
 
-  async get(actor: string, teamId: string, name: string): Promise<Guild> {
+  async get(actor: string, teamId: string, name: string): Promise<GuildCopy> {
     return this.find(this.ctx.access(), actor, teamId, name);
   }
 
   /** The meeting the agenda is for (running or next), and the one after it. */
-  async next(actor: string, teamId: string, name: string): Promise<{ guild: Guild; at: number; following: number }> {
+  async next(actor: string, teamId: string, name: string): Promise<{ guild: GuildCopy; at: number; following: number }> {
     const guild = await this.get(actor, teamId, name);
     const now = this.ctx.now();
     const at = agendaMeeting(guild, now);
     return { guild, at, following: nextMeeting(guild, Math.max(at, now)) };
   }
 
-  nextMeetingAt(guild: Guild): number {
+  nextMeetingAt(guild: GuildCopy): number {
     return agendaMeeting(guild, this.ctx.now());
   }
 
   async agenda(actor: string, teamId: string, name: string): Promise<Agenda> {
-    const guild = await this.get(actor, teamId, name);
+    const guild = await this.record(this.ctx.access(), actor, teamId, name);
     return this.agendaFor(guild, { userId: actor }, agendaMeeting(guild, this.ctx.now()));
   }
 
+  /**
+   * The guild `name` names, from its record rather than the team index's copy: one KV read when
+   * `name` is the slug of a guild the actor may see (matchGuild's first rule), else found among
+   * the copies and then read (two).
+   */
+  private async record(access: Access, actor: string, teamId: string, name: string): Promise<Guild> {
+    if (!(await access.isTeamMember(actor, teamId)) && !(await access.isSystemAdmin(actor))) throw UserError.notFound(GUILD_TEXT.noTeam);
+    const slug = guildSlugOf(name);
+    const direct = SLUG_PATTERN.test(slug) ? await this.store.readable(teamId, slug) : null;
+    if (direct && direct.teamId === teamId && (await access.canSee(actor, scopeOf(direct)))) return direct;
+    const found = await this.find(access, actor, teamId, name);
+    const stored = await this.store.readable(teamId, found.slug);
+    // Seeing is asked again of the record: a copy left stale by a crash must not widen it.
+    if (!stored || stored.teamId !== teamId || !(await access.canSee(actor, scopeOf(stored)))) throw UserError.notFound(GUILD_TEXT.noSuchGuild(name));
+    return stored;
+  }
+
   /** Queued and carried items plus live items from the guild's sources, read now for `reader`. */
-  async agendaFor(guild: Guild, reader: Reader, meetingAt: number): Promise<Agenda> {
+  async agendaFor(guild: GuildCopy, reader: Reader, meetingAt: number): Promise<Agenda> {
     const wants = (s: GuildSource): boolean => guild.sources.includes(s);
     const [incidents, rfcs, ideas] = await Promise.all([
       wants('incidents') ? this.sources.incidents.pendingReview(guild.teamId, reader) : NONE,
@@ -239,7 +258,7 @@ export class GuildService implements CadenceHost {
     return { guild: stored, warnings, renamedFrom: patch.name !== undefined && patch.name !== guild.name ? guild.name : null };
   }
 
-  async delete(actor: string, teamId: string, name: string): Promise<Guild> {
+  async delete(actor: string, teamId: string, name: string): Promise<GuildCopy> {
     const access = this.ctx.access();
     const guild = await this.find(access, actor, teamId, name);
     await guildPolicy.require(access, actor, 'delete', { scope: scopeOf(guild), holders: holdersOf(guild) }, `delete ${guild.name}`);
@@ -249,7 +268,7 @@ export class GuildService implements CadenceHost {
   }
 
   /** A guild the actor may see (to show what a delete would remove). */
-  async preview(actor: string, teamId: string, name: string, action: 'delete'): Promise<Guild> {
+  async preview(actor: string, teamId: string, name: string, action: 'delete'): Promise<GuildCopy> {
     const access = this.ctx.access();
     const guild = await this.find(access, actor, teamId, name);
     await guildPolicy.require(access, actor, action, { scope: scopeOf(guild), holders: holdersOf(guild) }, `${action} ${guild.name}`);
@@ -407,7 +426,7 @@ export class GuildService implements CadenceHost {
    * Every guild of the team (visible or not), for members and system admins; a member's first use
    * seeds the handbook guilds (insert-if-absent, so nodes racing do it once). Outsiders: not-found.
    */
-  private async teamGuilds(access: Access, actor: string, teamId: string): Promise<Guild[]> {
+  private async teamGuilds(access: Access, actor: string, teamId: string): Promise<GuildCopy[]> {
     const member = await access.isTeamMember(actor, teamId);
     if (!member && !(await access.isSystemAdmin(actor))) throw UserError.notFound(GUILD_TEXT.noTeam);
     const team = await this.store.team(teamId);
@@ -423,7 +442,7 @@ export class GuildService implements CadenceHost {
     await guildPolicy.require(access, actor, 'create', { scope: { teamId, channelId: null } }, what);
   }
 
-  private async find(access: Access, actor: string, teamId: string, name: string): Promise<Guild> {
+  private async find(access: Access, actor: string, teamId: string, name: string): Promise<GuildCopy> {
     return matchGuild(await this.list(actor, teamId, access), name);
   }
 

@@ -7,7 +7,7 @@
  * | key                              | record          | purpose                                                   |
  * |----------------------------------|-----------------|-----------------------------------------------------------|
  * | guild:teams                      | teamsSchema     | the teams that use guilds (activation re-checks their cadences) |
- * | guild:t:<team>:index             | teamIndexSchema | the team's guild slugs, and whether the handbook guilds were seeded |
+ * | guild:t:<team>:index             | teamIndexSchema | the team's guild slugs, whether the handbook guilds were seeded, each guild's copy (lists, finding) |
  * | guild:t:<team>:g:<slug>          | guildSchema     | the guild: schedule, channel, people, queue, notes, meetings |
  * | guild:t:<team>:holidays          | holidaysSchema  | the team's holidays (each guild keeps a copy of the dates: rhythm.ts) |
  * | sched:job:guild-cadence:<team>:<slug> | scheduler job | the guild's next cadence event (cadence.ts)          |
@@ -18,7 +18,20 @@ import type { Logger } from '../shared/logger';
 import { GUILD_TEXT } from './messages';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
-import { type Guild, guildSchema, type Holiday, holidaysSchema, LIMITS, type TeamIndex, teamIndexSchema, teamsSchema } from './records';
+import {
+  type CopyEntry,
+  copyOf,
+  type Guild,
+  type GuildCopy,
+  guildCopySchema,
+  guildSchema,
+  type Holiday,
+  holidaysSchema,
+  LIMITS,
+  type TeamIndex,
+  teamIndexSchema,
+  teamsSchema,
+} from './records';
 
 export const guildKeys = {
   teams: 'guild:teams',
@@ -58,11 +71,13 @@ export class GuildStore {
   }
 
   /**
-   * The team's readable guilds in index order, and whether its handbook guilds were seeded.
+   * The team's readable guilds in index order (their copies: one KV read), and whether its
+   * handbook guilds were seeded. A guild without a readable copy (indexes of earlier versions, a
+   * crash between a record and its copy) is read from its record once and its copy put back.
    * Unreadable guilds are skipped and logged; an unreadable index reads as an empty, seeded team
    * (so nothing writes over it) until an admin repairs it.
    */
-  async team(teamId: string): Promise<{ seeded: boolean; guilds: Guild[] }> {
+  async team(teamId: string): Promise<{ seeded: boolean; guilds: GuildCopy[] }> {
     let index: TeamIndex | null;
     try {
       index = await this.kv.get(guildKeys.index(teamId), teamIndexSchema);
@@ -70,11 +85,21 @@ export class GuildStore {
       this.skip()(err);
       return { seeded: true, guilds: [] };
     }
-    const guilds = await Promise.all((index?.slugs ?? []).map((slug) => this.get(teamId, slug).catch(this.skip())));
-    return { seeded: index?.seeded ?? false, guilds: guilds.filter((g): g is Guild => g !== null && g.teamId === teamId) };
+    const slugs = index?.slugs ?? [];
+    const held = new Map((index?.copies ?? []).map((c) => [c.slug, guildCopySchema.safeParse(c.d)] as const));
+    const missing = slugs.filter((slug) => !held.get(slug)?.success);
+    const read = (await Promise.all(missing.map((slug) => this.get(teamId, slug).catch(this.skip())))).filter((g): g is Guild => g !== null);
+    if (read.length > 0) await this.putCopies(teamId, read);
+    const fresh = new Map(read.map((g) => [g.slug, copyOf(g)]));
+    const guilds = slugs.flatMap((slug) => {
+      const copy = held.get(slug);
+      const guild = copy?.success ? copy.data : fresh.get(slug);
+      return guild && guild.teamId === teamId && guild.slug === slug ? [guild] : [];
+    });
+    return { seeded: index?.seeded ?? false, guilds };
   }
 
-  async list(teamId: string): Promise<Guild[]> {
+  async list(teamId: string): Promise<GuildCopy[]> {
     return (await this.team(teamId)).guilds;
   }
 
@@ -82,10 +107,38 @@ export class GuildStore {
     return this.kv.get(guildKeys.guild(teamId, slug), guildSchema);
   }
 
+  /** The record, or null when it is absent or unreadable (then logged and listed for `/infra doctor`). */
+  readable(teamId: string, slug: string): Promise<Guild | null> {
+    return this.get(teamId, slug).catch(this.skip());
+  }
+
+  /**
+   * The records' copies into the team index (one compare-and-set): only for slugs the index
+   * holds (a deleted guild is not brought back) and never over a copy of a later rev.
+   */
+  async putCopies(teamId: string, guilds: readonly Guild[]): Promise<void> {
+    if (guilds.length === 0) return;
+    await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) => {
+      if (!index) return UNCHANGED;
+      let copies: CopyEntry[] = index.copies ?? [];
+      let changed = false;
+      for (const guild of guilds) {
+        if (guild.teamId !== teamId || !index.slugs.includes(guild.slug)) continue;
+        const entry: CopyEntry = { slug: guild.slug, rev: guild.rev ?? 0, d: copyOf(guild) };
+        const held = copies.find((c) => c.slug === guild.slug);
+        if (held && (held.rev > entry.rev || (held.rev === entry.rev && JSON.stringify(held.d) === JSON.stringify(entry.d)))) continue;
+        copies = [...copies.filter((c) => c.slug !== guild.slug), entry];
+        changed = true;
+      }
+      return changed ? { ...index, copies: copies.filter((c) => index.slugs.includes(c.slug)) } : UNCHANGED;
+    });
+  }
+
   /**
    * Reserves the slug in the team's index (where the per-team limit is enforced atomically), then
-   * inserts the record. A crash between the two leaves an index entry without a record, which
-   * reads skip and a later create of that slug fills. False when the slug is taken.
+   * inserts the record, then puts its copy. A crash between the first two leaves an index entry
+   * without a record, which reads skip and a later create of that slug fills; one before the copy
+   * leaves a guild without a copy, which the next read of the team repairs. False when the slug is taken.
    */
   async create(guild: Guild, options: { ignoreLimit?: boolean } = {}): Promise<boolean> {
     if (await this.get(guild.teamId, guild.slug).catch(() => true)) return false;
@@ -95,28 +148,37 @@ export class GuildStore {
       if (!options.ignoreLimit && slugs.length >= LIMITS.guildsPerTeam) {
         throw UserError.conflict(GUILD_TEXT.tooManyGuilds);
       }
-      return { v: 1 as const, slugs: [...slugs, guild.slug].slice(0, LIMITS.guildsPerTeam + 2), seeded: index?.seeded ?? false };
+      return { ...index, v: 1 as const, slugs: [...slugs, guild.slug].slice(0, LIMITS.guildsPerTeam + 2), seeded: index?.seeded ?? false };
     });
-    return this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild);
+    if (!(await this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild))) return false;
+    await this.putCopies(guild.teamId, [guild]);
+    return true;
   }
 
   /** Inserts the handbook guilds that are missing and marks the team seeded; safe to race. */
   async seed(teamId: string, guilds: readonly Guild[]): Promise<void> {
-    for (const guild of guilds) await this.kv.insert(guildKeys.guild(teamId, guild.slug), guildSchema, guild);
+    const inserted: Guild[] = [];
+    for (const guild of guilds) if (await this.kv.insert(guildKeys.guild(teamId, guild.slug), guildSchema, guild)) inserted.push(guild);
     await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) => {
       if (index?.seeded) return UNCHANGED;
       const existing = index?.slugs ?? [];
       const slugs = [...guilds.map((g) => g.slug).filter((slug) => !existing.includes(slug)), ...existing];
-      return { v: 1 as const, slugs: slugs.slice(0, LIMITS.guildsPerTeam + 2), seeded: true };
+      return { ...index, v: 1 as const, slugs: slugs.slice(0, LIMITS.guildsPerTeam + 2), seeded: true };
     });
+    // Those another node inserted first get their copy from the next read of the team.
+    await this.putCopies(teamId, inserted);
   }
 
-  /** Read → mutate → compare-and-set on the fresh record; a missing guild is not-found. */
+  /** Read → mutate → compare-and-set on the fresh record (rev bumped), then its copy; a missing guild is not-found. */
   async update(teamId: string, slug: string, mutate: (guild: Guild) => Guild | typeof UNCHANGED): Promise<Guild> {
+    let changed = false;
     const stored = await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => {
       if (!current) throw UserError.notFound(GUILD_TEXT.noGuild);
-      return mutate(current);
+      const next = mutate(current);
+      changed = next !== UNCHANGED;
+      return next === UNCHANGED ? UNCHANGED : { ...next, rev: (current.rev ?? 0) + 1 };
     });
+    if (changed) await this.putCopies(teamId, [stored!]);
     return stored!;
   }
 
@@ -138,7 +200,9 @@ export class GuildStore {
   async delete(teamId: string, slug: string): Promise<void> {
     await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => (current ? DELETE : UNCHANGED));
     await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) =>
-      index?.slugs.includes(slug) ? { ...index, slugs: index.slugs.filter((s) => s !== slug) } : UNCHANGED,
+      index?.slugs.includes(slug)
+        ? { ...index, slugs: index.slugs.filter((s) => s !== slug), copies: (index.copies ?? []).filter((c) => c.slug !== slug) }
+        : UNCHANGED,
     );
   }
 }

@@ -1,7 +1,7 @@
 /** Guild records → the contract's views (storage records never leave the server). */
 import type { AgendaView, GuildView, MeetingView, MemberView, NoteView, QueueItemView } from '../contract/guilds';
 import type { AgendaText } from './messages';
-import { type Guild, type GuildMember, type GuildNote, type Meeting, noteId, type QueueItem } from './records';
+import { type GuildCopy, type GuildMember, type GuildNote, type Meeting, noteId, type QueueItem } from './records';
 import { rotaTurn } from './rota';
 
 /** The agenda of one meeting as one reader may see it (built by the service). */
@@ -16,7 +16,7 @@ export const noteView = (n: GuildNote, index: number): NoteView => ({ id: noteId
 
 const memberView = (m: GuildMember): MemberView => (m.kind === 'user' ? { kind: 'user', userId: m.userId } : { kind: 'label', text: m.text });
 
-export function guildView(g: Guild, nextMeetingAt: number | null): GuildView {
+export function guildView(g: GuildCopy, nextMeetingAt: number | null): GuildView {
   return {
     slug: g.slug,
     name: g.name,

@@ -80,7 +80,7 @@ export default async function bench(): Promise<BenchResult[]> {
     ...(await measure('list page of 20, middle (cursor), via HTTP', `${base}&cursor=${before}`)),
     ...(await measure('list active (100 of 2000) via HTTP', `${base}&state=active`)),
     ...(await measure('list resolved SEV1 via HTTP', `${base}&state=resolved&severity=1`)),
-    ...(await measure('metrics (all 2000, tags only)', `/api/v1/teams/${team.Id}/incidents/metrics?days=3650`)),
+    ...(await measure('metrics (all 2000, one summary read)', `/api/v1/teams/${team.Id}/incidents/metrics?days=3650`)),
     { name: `incidents seeding: declare+resolve ${STORED} (in-memory)`, value: seedMs, unit: 'ms' },
   ];
   h.close();

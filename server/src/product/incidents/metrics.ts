@@ -1,13 +1,13 @@
 import type { DurationStats, IncidentMetricsView } from '../contract/incidents';
-import type { IndexTags } from '../shared/chunked_index';
+import type { MetricsSummaryRow } from './store';
 
 /**
- * Team metrics from the index tags alone (no record reads). The caller keeps only the rows of
- * incidents the reader may see now (their channel, asked live), so the figures never count
- * incidents the reader could not open.
+ * Team metrics from the team's metrics summary (store.ts: one row per incident, derived from the
+ * index tags; no record reads). The caller keeps only the rows of incidents the reader may see now
+ * (their channel, asked live), so the figures never count incidents the reader could not open.
  */
 
-/** One incident as metrics see it: the team index tags (no record reads needed). */
+/** One incident as metrics see it (a row of the team's metrics summary). */
 export interface MetricsRow {
   phase: string;
   severity: number;
@@ -18,19 +18,11 @@ export interface MetricsRow {
   awaitingReview: boolean;
 }
 
-export function rowFromTags(tags: IndexTags): MetricsRow | null {
-  const phase = typeof tags['ph'] === 'string' ? tags['ph'] : '';
+/** A summary row as metrics see it, with the channel whose readers may count it. */
+export function rowFromSummary(row: MetricsSummaryRow): { row: MetricsRow; channelId: string } | null {
+  const [, phase, severity, channelId, declaredAt, mttaMinutes, mttrMinutes, openFollowups, awaitingReview] = row;
   if (phase !== 'active' && phase !== 'resolved' && phase !== 'dismissed' && phase !== 'triage') return null;
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  return {
-    phase,
-    severity: num(tags['sev']) ?? 0,
-    declaredAt: num(tags['at']) ?? 0,
-    mttaMinutes: num(tags['ack']),
-    mttrMinutes: num(tags['ttr']),
-    openFollowups: num(tags['fu']) ?? 0,
-    awaitingReview: tags['rv'] === true,
-  };
+  return { row: { phase, severity, declaredAt, mttaMinutes, mttrMinutes, openFollowups, awaitingReview }, channelId };
 }
 
 export function durationStats(values: readonly number[]): DurationStats {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from '../contract/api';
-import type { IncidentView } from '../contract/incidents';
+import type { IncidentMetricsView, IncidentView } from '../contract/incidents';
 import type { Incident } from './records';
 import { IncidentQueries } from './queries';
 import { parseSettings } from './settings';
@@ -34,7 +34,7 @@ async function seed(f: Fixture, store: IncidentStore, template: Incident, count:
   }
 }
 
-test('incident lists, the active list and the incidents’ part of /infra owe cost at most 3 KV calls at 1x, 10x and 100x', async () => {
+test('incident lists, the active list, metrics and the incidents’ part of /infra owe cost at most 3 KV calls at 1x, 10x and 100x', async () => {
   const f = await fixture();
   const store = new IncidentStore(f.h.ctx.kv);
   // A private incident channel that bob is not in: its copies must never reach bob.
@@ -64,11 +64,56 @@ test('incident lists, the active list and the incidents’ part of /infra owe co
     await measure('list, cursor', async () => assert.ok((await list(`&cursor=${Math.floor(size / 2)}`)).length > 0));
     await measure('list, active', async () => assert.ok((await list('&state=active')).every((i) => i.phase === 'active')));
     await measure('list, resolved SEV1', async () => assert.ok((await list('&state=resolved&severity=1')).every((i) => i.severity === 1)));
+    await measure('metrics', async () => {
+      const res = await f.h.http('GET', f.url('/metrics?days=30'), f.bob);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const metrics = (res.body as { metrics: IncidentMetricsView }).metrics;
+      // INC-1 (the template) and every fifth are in the private channel bob is not in: never counted.
+      const visible = Array.from({ length: size }, (_, k) => k + 1).filter((n) => n !== 1 && n % 5 !== 0);
+      assert.equal(metrics.total, visible.length, 'only what bob may see');
+      assert.equal(metrics.active, visible.filter((n) => n % 20 === 0).length);
+    });
     await measure('incidents’ part of /infra owe', async () =>
       assert.ok((await queries.owedBy({ userId: f.bob.Id, access: f.h.ctx.access() }, f.team.Id)).some((l) => /Write it up/.test(l))),
     );
   }
   for (const [name, calls] of Object.entries(costs)) assert.ok(calls.every((c) => c <= 3), `${name}: ${calls.join(', ')} KV calls at 1x, 10x, 100x`);
+  assert.ok(new Set(costs['metrics']).size === 1, `metrics flat: ${costs['metrics']!.join(', ')}`);
+  f.h.close();
+});
+
+test('metrics of a team whose incidents predate the metrics summary are completed once from the index, then cost one KV call', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  const secret = f.channelOf(await f.cmd(f.alice, '/incident declare Secret template --private'));
+  const template = (await store.get((await store.incidentIdForChannel(secret.Id))!))!;
+  await seed(f, store, template, 300);
+  const metrics = async (who = f.bob): Promise<{ view: IncidentMetricsView; calls: number }> => {
+    const before = f.h.api.kvCalls;
+    const res = await f.h.http('GET', f.url('/metrics'), who);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return { view: (res.body as { metrics: IncidentMetricsView }).metrics, calls: f.h.api.kvCalls - before };
+  };
+  const fresh = await metrics();
+  const aliceFresh = await metrics(f.alice);
+  // As an earlier version left it: no summary at all. Then a summary a later incident started.
+  f.world.kv.delete(`inc:m:${f.team.Id}`);
+  const rebuilt = await metrics();
+  assert.deepEqual(rebuilt.view, fresh.view, 'the same figures from the index tags');
+  assert.ok(rebuilt.calls > 3, 'completing it reads the index once');
+  assert.equal((await metrics()).calls, 1, 'then one read');
+  // The first write after an upgrade may be INC-1's: the summary it starts is still completed from the index.
+  f.world.kv.delete(`inc:m:${f.team.Id}`);
+  await store.sync((await store.get(template.id))!);
+  assert.deepEqual((await metrics()).view, fresh.view);
+  f.world.kv.delete(`inc:m:${f.team.Id}`);
+  await f.cmd(f.alice, '/incident declare After the upgrade');
+  // Private by default: alice (its declarer) counts it, bob does not.
+  const started = await metrics(f.alice);
+  assert.equal(started.view.total, aliceFresh.view.total + 1, 'the older incidents are not lost');
+  assert.equal((await metrics(f.alice)).calls, 1);
+  assert.equal((await metrics()).view.total, fresh.view.total);
+  assert.ok(aliceFresh.view.total > fresh.view.total, 'alice is in the private channel: she counts what bob may not');
   f.h.close();
 });
 

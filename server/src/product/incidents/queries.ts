@@ -6,7 +6,7 @@ import { UserError } from '../shared/errors';
 import { isoDateOf, localEpochDay, userTimeZone } from '../shared/time/zone';
 import { isOpen, nextUpdateDue } from './lifecycle';
 import { NOT_FOUND, owed, severityWithLabel } from './messages';
-import { computeMetrics, type MetricsRow, rowFromTags } from './metrics';
+import { computeMetrics, type MetricsRow, rowFromSummary } from './metrics';
 import { type Caller, canSee, requireTeamReader, requireVisible } from './policy';
 import type { Incident, TimelineEntry } from './records';
 import type { IncidentSettings } from './settings';
@@ -183,11 +183,11 @@ export class IncidentQueries {
   /** The team's figures over the incidents the caller may see now (each one's channel, asked live). */
   async metrics(caller: Caller, teamId: string, since: number, until: number): Promise<IncidentMetricsView> {
     await requireTeamReader(caller.access, caller.userId, teamId);
-    const candidates: Array<{ row: MetricsRow; channelId: string }> = [];
-    for (const entry of await this.store.allTags(teamId)) {
-      const row = rowFromTags(entry.tags);
-      if (row && row.declaredAt >= since && row.declaredAt <= until) candidates.push({ row, channelId: String(entry.tags['ch'] ?? '') });
-    }
+    // One KV read (the team's metrics summary) whatever the number of incidents.
+    const candidates = (await this.store.metricsRows(teamId)).flatMap((stored) => {
+      const c = rowFromSummary(stored);
+      return c && c.row.declaredAt >= since && c.row.declaredAt <= until ? [c] : [];
+    });
     const rows: MetricsRow[] = [];
     for (let n = 0; n < candidates.length; n += CHECK_BATCH) {
       const batch = candidates.slice(n, n + CHECK_BATCH);

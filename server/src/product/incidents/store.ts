@@ -20,6 +20,7 @@ import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema 
  * | `inc:set:<teamId>:active`        | `{v, members: [{id, n, d}]}`: the team's active incidents    | every change of a member          |
  * | `inc:set:<teamId>:review`        | `{v, members: [{id, n, d}]}`: resolved, awaiting review       | every change of a member          |
  * | `inc:set:<teamId>:followups`     | `{v, members: [{id, n, d}]}`: with open follow-ups (/infra owe)| every change of a member         |
+ * | `inc:m:<teamId>`                 | `{v, complete, rows}`: one metrics row per incident (metrics) | every change (row re-synced)      |
  * | `sched:job:incident-reminder:<id>` | scheduler job: the next status-update reminder             | declare, status, severity, resolve|
  * | `sched:job:incident-setup:<id>`  | scheduler job: finishes or removes an interrupted declaration | declaration                       |
  *
@@ -27,7 +28,10 @@ import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema 
  * cmd commander, at declared at, ack MTTA minutes, ttr MTTR minutes, fu open follow-ups, rv
  * awaiting review. Index entries and set members carry a snapshot `d` of the record (without its
  * outbox), so a list page reads the index or a set and no record: at most three KV calls. Metrics
- * read tags only and ask the channel of each whether the reader may see it. The record is the
+ * read the team's metrics summary (one key: each incident's tags as a short row, with its
+ * channel) and ask the channel of each whether the reader may see it. A summary that does not
+ * hold every incident yet (`complete: false`: written before this version's first read, or started
+ * by a later incident than the team's first) is completed once from the index tags. The record is the
  * truth: tags, snapshots and sets are derived and re-synced after every write (sync re-reads the
  * record and repeats until it saw the latest rev; a set never takes an older rev than it has),
  * and a member or entry without a readable snapshot (older versions) is read from its record. Entries written by older versions also carry `priv`, which nothing reads:
@@ -51,6 +55,39 @@ export type SetMember = z.output<typeof setSchema>['members'][number];
 export const schemaVersionSchema = z.object({ v: z.literal(1), version: z.number().int().positive() });
 
 export type SetName = 'active' | 'review' | 'followups';
+
+const metricsKey = (teamId: string): string => `inc:m:${teamId}`;
+/** One incident's metrics row: [number, phase, severity, channel, declared at, MTTA, MTTR, open follow-ups, awaiting review]. */
+const metricsRowSchema = z.tuple([
+  z.number().int().positive(),
+  z.string().max(16),
+  z.number(),
+  z.string().max(64),
+  z.number(),
+  z.number().nullable(),
+  z.number().nullable(),
+  z.number(),
+  z.boolean(),
+]);
+export type MetricsSummaryRow = z.output<typeof metricsRowSchema>;
+const metricsSummarySchema = z.object({ v: z.literal(1), complete: z.boolean(), rows: z.array(metricsRowSchema) });
+
+/** The metrics row of a tagged incident, or null for phases metrics never count (pending, void). */
+export function metricsRowOf(number: number, t: IndexTags): MetricsSummaryRow | null {
+  const ph = t['ph'];
+  if (ph !== 'active' && ph !== 'resolved' && ph !== 'dismissed' && ph !== 'triage') return null;
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return [number, ph, num(t['sev']) ?? 0, typeof t['ch'] === 'string' ? t['ch'] : '', num(t['at']) ?? 0, num(t['ack']), num(t['ttr']), num(t['fu']) ?? 0, t['rv'] === true];
+}
+
+const sameRow = (a: MetricsSummaryRow | undefined, b: MetricsSummaryRow | null): boolean =>
+  a === undefined ? b === null : b !== null && a.every((v, k) => v === b[k]);
+
+/** Rows with `row` put in its number's place (or that number's row removed when null), by number. */
+function withRow(rows: readonly MetricsSummaryRow[], number: number, row: MetricsSummaryRow | null): MetricsSummaryRow[] {
+  const others = rows.filter((r) => r[0] !== number);
+  return row ? [...others, row].sort((a, b) => a[0] - b[0]) : others;
+}
 
 /** What lists keep of a record: all of it but the outbox (timeline entries still to be filed). */
 export const snapshotOf = (incident: Incident): Incident => ({ ...incident, outbox: [] });
@@ -201,6 +238,7 @@ export class IncidentStore {
         this.setMembership('active', current, isOpen(current.phase)),
         skipReview ? null : this.setMembership('review', current, needsReview(current)),
         this.setMembership('followups', current, openFollowups(current) > 0),
+        this.putMetricsRow(current, skipReview),
       ]);
       const latest: Incident | null = await this.get(current.id);
       if (!latest || latest.rev === current.rev) return;
@@ -246,6 +284,49 @@ export class IncidentStore {
       const entry = { id: incident.id, n: incident.number, d: snapshotOf(incident) };
       return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
     });
+  }
+
+  /**
+   * The team's metrics row for this incident, as its record has it now. Like an index entry it
+   * takes the latest sync's value (sync repeats until it saw the latest rev). A summary this write
+   * starts holds every incident only if this is the declaration of the team's first (INC-1);
+   * otherwise (e.g. the first write after an upgrade) it waits to be completed from the index
+   * (metricsRows).
+   */
+  private async putMetricsRow(incident: Incident, justDeclared: boolean): Promise<void> {
+    const first = justDeclared && incident.number === 1;
+    const row = metricsRowOf(incident.number, tagsOf(incident));
+    await this.kv.update(metricsKey(incident.teamId), metricsSummarySchema, (current) => {
+      if (sameRow(current?.rows.find((r) => r[0] === incident.number), row)) return UNCHANGED;
+      return { v: 1 as const, complete: current?.complete ?? first, rows: withRow(current?.rows ?? [], incident.number, row) };
+    });
+  }
+
+  /**
+   * Every metrics row of the team: one KV read once the summary is complete. An absent or
+   * incomplete summary (older versions kept none) is completed from the index tags first — once
+   * per team, O(incidents) — adding only the rows it lacks, so a row a sync wrote meanwhile wins.
+   */
+  async metricsRows(teamId: string): Promise<MetricsSummaryRow[]> {
+    let corrupt = false;
+    const stored = await this.kv.get(metricsKey(teamId), metricsSummarySchema).catch((err: unknown) => {
+      corrupt = true;
+      return this.kv.orSkip(err);
+    });
+    if (stored?.complete) return stored.rows;
+    const tagged = (await this.allTags(teamId)).flatMap((e) => {
+      const row = metricsRowOf(e.number, e.tags);
+      return row ? [row] : [];
+    });
+    // An unreadable summary is reported and left for an admin (never overwritten): read the index.
+    if (corrupt) return tagged;
+    const completed = await this.kv.update(metricsKey(teamId), metricsSummarySchema, (current) => {
+      if (current?.complete) return UNCHANGED;
+      const have = new Set((current?.rows ?? []).map((r) => r[0]));
+      const rows = [...(current?.rows ?? []), ...tagged.filter((r) => !have.has(r[0]))].sort((a, b) => a[0] - b[0]);
+      return { v: 1 as const, complete: true, rows };
+    });
+    return completed?.rows ?? [];
   }
 
   page(teamId: string, options: { before: number | null; limit: number; match: (tags: IndexTags) => boolean; maxReads?: number }): Promise<IndexPage> {

@@ -233,10 +233,12 @@ test('agenda port: live Challenges without an RFC and disputed ideas, per reader
   await scoreAll(6, [[9, 9], [8, 8], [9, 8]]);
   const pick = service(f, 'Some RFC');
   await pick.link(f.h.ctx.access(), f.alice.Id, f.team.Id, 3, 1);
-  // L4: the record changes without its derived set (a crash in between): readers re-read records.
+  // L4: the record changes without its derived set (a crash in between). The agenda reads the
+  // set (one KV read), and its first read after the crash puts the set right after answering.
   await f.h.ctx.kv.update(`pick:i:${f.team.Id}:6`, ideaSchema, (idea) => ({ ...idea!, archived: { reason: 'x', by: f.alice.Id, at: 0 } }));
-
   const refs = (l: Listed<IdeaAgendaItem>) => ({ items: l.items.map((i) => `${i.reference}:${i.quadrant}:${i.disputed}`).sort(), hidden: l.hidden });
+  assert.ok(refs(await pick.challengeAgenda(f.team.Id, { userId: f.alice.Id })).items.includes('IDEA-006:challenge:false'), 'stale until checked');
+  await f.h.ctx.afterAnswer.settled();
   assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { channelId: f.town.Id })), { items: ['IDEA-001:challenge:false', 'IDEA-004:possible:true'], hidden: 1 });
   assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { channelId: f.secret.Id })), { items: ['IDEA-001:challenge:false', 'IDEA-002:challenge:false', 'IDEA-004:possible:true'], hidden: 0 });
   assert.deepEqual(refs(await pick.challengeAgenda(f.team.Id, { userId: f.carol.Id })), { items: ['IDEA-001:challenge:false', 'IDEA-004:possible:true'], hidden: 1 });

@@ -67,6 +67,10 @@ export const agendaRefSchema = z.object({
   title: z.string().max(REF_TITLE_MAX),
   revealedAt: z.number().optional(),
   disputed: z.boolean().optional(),
+  /** The revealed quadrant; absent in refs of earlier versions (agendas then read the record once and repair the ref). */
+  quadrant: z.enum(QUADRANTS).optional(),
+  /** The whole title, when `title` had to be cut (an agenda shows it whole). */
+  wholeTitle: z.string().max(PICK_LIMITS.title).optional(),
   // Written by earlier versions (the open set's refs); ignored.
   asked: z.array(z.string()).optional(),
 });

@@ -132,6 +132,7 @@ export default async function bench(): Promise<BenchResult[]> {
     ...(await measure('/pick list --team (one page)', '/pick list --team', /IDEA-10000 /)),
     ...(await measure('/rfc list in_review', '/rfc list in_review', /RFC-491 /)),
     ...(await measure('/guild agenda (incidents, rfcs, pick)', '/guild agenda guild-3', /RFCs in review[\s\S]*Challenge ideas/)),
+    ...(await measure('/guild list', '/guild list', /Guild 17/)),
   ];
   h.close();
   for (const r of results) console.error(`${r.name}: ${r.value.toFixed(3)} ${r.unit}`);

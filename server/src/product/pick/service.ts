@@ -11,7 +11,7 @@ import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/menti
 import { checkText } from '../shared/text/limits';
 import { ERRORS, OWED, POSTS, USAGE } from './messages';
 import { type PickAction, pickPolicy } from './policy';
-import { type Idea, type IdeaSummary, ideaSummarySchema, type RoundResult } from './records';
+import { type AgendaRef, type Idea, type IdeaSummary, ideaSummarySchema, type RoundResult } from './records';
 import { type PickSettings, parseSettings } from './settings';
 import { roundResult } from './stats';
 import { onAgenda, type PickStore, quadrantOfIdea, waitingOn } from './store';
@@ -34,6 +34,8 @@ export const OWED_LINES = 50;
  * an agenda costs O(window), not O(team)); older ones wait until these are decided.
  */
 export const AGENDA_WINDOW = 40;
+/** How often one node re-checks the records behind a team's agenda refs (checkAgendaLater). */
+const AGENDA_CHECK_MS = 10 * 60_000;
 /** When a person's owed set overflowed, a leave also scans this many of the channel's open ideas. */
 const LEAVE_SCAN = 200;
 
@@ -59,6 +61,8 @@ export const scopeOf = (idea: Pick<Idea, 'teamId' | 'channelId'>): Scope => ({ t
 export class PickService {
   /** Ideas with a refresh queued after an answer that has not started yet: whether it puts the entries. */
   private readonly refreshQueued = new Map<string, boolean>();
+  /** When this node last re-checked each team's agenda refs (only paces checkAgendaLater). */
+  private readonly agendaChecked = new Map<string, number>();
 
   constructor(
     private readonly ctx: ProductContext,
@@ -327,14 +331,42 @@ export class PickService {
    */
   async challengeAgenda(teamId: string, reader: Reader): Promise<Listed<IdeaAgendaItem>> {
     const access = this.ctx.access();
-    const refs = (await this.store.agendaIdeas(teamId)).sort((a, b) => (b.revealedAt ?? 0) - (a.revealedAt ?? 0)).slice(0, AGENDA_WINDOW);
-    const ideas = (await this.store.getMany(teamId, refs.map((r) => r.number))).filter((i): i is Idea => i !== null && i.teamId === teamId && onAgenda(i));
-    const readable = await Promise.all(ideas.map((idea) => this.readerSees(access, reader, idea)));
-    const items = ideas.filter((_, k) => readable[k]).map(agendaItem);
-    return { items, hidden: ideas.length - items.length };
+    const newest = (await this.store.agendaIdeas(teamId)).sort((a, b) => (b.revealedAt ?? 0) - (a.revealedAt ?? 0)).slice(0, AGENDA_WINDOW);
+    // The set carries what the agenda shows (one KV read); refs of earlier versions are put right once from their record.
+    const legacy = newest.filter((r) => r.quadrant === undefined).map((r) => r.number);
+    const records = new Map<number, Idea>();
+    if (legacy.length > 0) {
+      const read = await this.store.getMany(teamId, legacy);
+      await this.store.repairAgendaRefs(teamId, legacy.map((number, k) => ({ number, idea: read[k] ?? null })));
+      for (const idea of read) if (idea && idea.teamId === teamId && onAgenda(idea)) records.set(idea.number, idea);
+    }
+    const items = newest.flatMap((r): Array<{ item: IdeaAgendaItem; channelId: string }> => {
+      if (r.quadrant !== undefined) return [{ item: agendaItemOf(teamId, r), channelId: r.channelId }];
+      const idea = records.get(r.number);
+      return idea ? [{ item: agendaItem(idea), channelId: idea.channelId }] : [];
+    });
+    const readable = await Promise.all(items.map((i) => this.readerSees(access, reader, { teamId, channelId: i.channelId })));
+    const shown = items.filter((_, k) => readable[k]).map((i) => i.item);
+    this.checkAgendaLater(teamId, newest.filter((r) => r.quadrant !== undefined).map((r) => r.number));
+    return { items: shown, hidden: items.length - shown.length };
   }
 
-  private async readerSees(access: Access, reader: Reader, idea: Idea): Promise<boolean> {
+  /**
+   * After the answer, at most once per AGENDA_CHECK_MS per team on this node: the records of the
+   * refs just shown are read and any ref a crash left stale (its record written, the set not) is
+   * put right, so a stale agenda line outlives a crash by one read of the agenda at most.
+   */
+  private checkAgendaLater(teamId: string, numbers: readonly number[]): void {
+    const now = this.ctx.now();
+    if (numbers.length === 0 || now - (this.agendaChecked.get(teamId) ?? -Infinity) < AGENDA_CHECK_MS) return;
+    this.agendaChecked.set(teamId, now);
+    this.ctx.afterAnswer.run('PICK agenda check', async () => {
+      const ideas = await this.store.getMany(teamId, numbers);
+      await this.store.repairAgendaRefs(teamId, numbers.map((number, k) => ({ number, idea: ideas[k] ?? null })));
+    });
+  }
+
+  private async readerSees(access: Access, reader: Reader, idea: Pick<Idea, 'teamId' | 'channelId'>): Promise<boolean> {
     if ('userId' in reader) return access.canSee(reader.userId, scopeOf(idea));
     const [target, home] = await Promise.all([access.channel(reader.channelId), access.channel(idea.channelId)]);
     if (!target || !home || target.TeamId !== idea.teamId || home.TeamId !== idea.teamId) return false;
@@ -483,6 +515,15 @@ function filterOf(filter: IdeaFilter): (status: string, quadrant: string | null)
       return (s, q) => s === 'revealed' && q === filter;
   }
 }
+
+/** An agenda item from the team's agenda set (a ref this version wrote, so it has its quadrant). */
+const agendaItemOf = (teamId: string, ref: AgendaRef): IdeaAgendaItem => ({
+  ideaId: `${teamId}:${ref.number}`,
+  reference: ideaReference(ref.number),
+  title: ref.wholeTitle ?? ref.title,
+  quadrant: ref.quadrant ?? null,
+  disputed: ref.disputed ?? false,
+});
 
 const agendaItem = (idea: Idea): IdeaAgendaItem => ({
   ideaId: `${idea.teamId}:${idea.number}`,

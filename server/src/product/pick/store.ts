@@ -237,9 +237,28 @@ export class PickStore {
     return (await this.kv.get(owedKey(teamId, userId), owedSetSchema).catch(nullIfCorrupt(this.onCorrupt))) ?? { v: 1, ideas: [], overflow: 0 };
   }
 
-  /** The team's agenda candidates (derived: re-check each record). */
+  /** The team's agenda ideas, each with what an agenda shows (refs of earlier versions lack `quadrant`). */
   async agendaIdeas(teamId: string): Promise<AgendaRef[]> {
     return (await this.kv.get(agendaKey(teamId), agendaSetSchema).catch(nullIfCorrupt(this.onCorrupt)))?.ideas ?? [];
+  }
+
+  /**
+   * Refs put right from their records (read just now; null: gone) in one compare-and-set: an
+   * idea on the agenda gets its current ref, one that is not leaves the set. Nothing is written
+   * when every ref already matches.
+   */
+  async repairAgendaRefs(teamId: string, read: ReadonlyArray<{ number: number; idea: Idea | null }>): Promise<void> {
+    const wanted = new Map(read.map(({ number, idea }) => [number, idea && idea.teamId === teamId && idea.number === number && onAgenda(idea) ? agendaRefOf(idea) : null]));
+    await this.kv.update(agendaKey(teamId), agendaSetSchema, (set) => {
+      const ideas = set?.ideas ?? [];
+      const kept = ideas.flatMap((r) => {
+        if (!wanted.has(r.number)) return [r];
+        const ref = wanted.get(r.number)!;
+        return ref ? [ref] : [];
+      });
+      const same = kept.length === ideas.length && kept.every((r, k) => r.number === ideas[k]!.number && sameAgendaRef(r, ideas[k]!));
+      return same ? UNCHANGED : { v: 1 as const, ideas: kept };
+    });
   }
 
   /**
@@ -318,15 +337,26 @@ const sameTags = (a: IndexTags, b: IndexTags): boolean => a.s === b.s && a.q ===
 /** Two versions of an idea give the same index entries. */
 const sameIndexed = (a: Idea, b: Idea): boolean => sameTags(tagsOf(a), tagsOf(b)) && JSON.stringify(summaryOf(a)) === JSON.stringify(summaryOf(b));
 
-const agendaRefOf = (idea: Idea): AgendaRef => ({
-  number: idea.number,
-  channelId: idea.channelId,
-  title: idea.title.slice(0, REF_TITLE_MAX),
-  revealedAt: idea.revealed?.revealedAt,
-  disputed: idea.revealed?.disputed ?? false,
-});
+/** What an agenda shows of the idea, so it reads the set and no record. */
+const agendaRefOf = (idea: Idea): AgendaRef => {
+  const quadrant = quadrantOfIdea(idea);
+  return {
+    number: idea.number,
+    channelId: idea.channelId,
+    title: idea.title.slice(0, REF_TITLE_MAX),
+    revealedAt: idea.revealed?.revealedAt,
+    disputed: idea.revealed?.disputed ?? false,
+    ...(quadrant ? { quadrant } : {}),
+    ...(idea.title.length > REF_TITLE_MAX ? { wholeTitle: idea.title } : {}),
+  };
+};
 const sameAgendaRef = (a: AgendaRef, b: AgendaRef): boolean =>
-  a.channelId === b.channelId && a.title === b.title && a.revealedAt === b.revealedAt && a.disputed === b.disputed;
+  a.channelId === b.channelId &&
+  a.title === b.title &&
+  a.revealedAt === b.revealedAt &&
+  a.disputed === b.disputed &&
+  a.quadrant === b.quadrant &&
+  a.wholeTitle === b.wholeTitle;
 
 async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));

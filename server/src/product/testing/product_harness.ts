@@ -68,7 +68,7 @@ export class ProductHarness {
    * once the work the call left running has finished, unless `settle` is false (then as soon as
    * the answer is in).
    */
-  async http(method: string, path: string, user: User | null, body?: unknown, { settle = true }: { settle?: boolean } = {}): Promise<{ status: number; body: unknown }> {
+  async http(method: string, path: string, user: User | null, body?: unknown, { settle = true }: { settle?: boolean } = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
     const port = await (this.listening ??= this.listen());
     const headers: Record<string, string> = {};
     if (user) headers['Mattermost-User-Id'] = user.Id;
@@ -86,7 +86,7 @@ export class ProductHarness {
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed };
+    return { status: response.status, body: parsed, headers: response.headers };
   }
 
   /** One server per harness, however many calls race to start it. */
