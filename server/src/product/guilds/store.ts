@@ -16,6 +16,8 @@
 import { corruptRecordsFor } from '../shared/corrupt_records';
 import type { Logger } from '../shared/logger';
 import { GUILD_TEXT } from './messages';
+import { OwedLedger } from '../shared/owed';
+import { guildOwedFacts } from './owed';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
 import { type Guild, guildSchema, type Holiday, holidaysSchema, LIMITS, type TeamIndex, teamIndexSchema, teamsSchema } from './records';
@@ -38,11 +40,14 @@ export function reportCorrupt(ctx: { kv: KvRepository; log: Logger; now: () => n
 const TEAMS_MAX = 20_000;
 
 export class GuildStore {
+  private readonly owed: OwedLedger;
   constructor(
     private readonly kv: KvRepository,
     private readonly log: Logger,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.owed = new OwedLedger(kv, 'guilds');
+  }
 
   private readonly skip = (): ((err: unknown) => null) => nullIfCorrupt((err) => reportCorrupt({ kv: this.kv, log: this.log, now: this.now }, err));
 
@@ -97,7 +102,9 @@ export class GuildStore {
       }
       return { v: 1 as const, slugs: [...slugs, guild.slug].slice(0, LIMITS.guildsPerTeam + 2), seeded: index?.seeded ?? false };
     });
-    return this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild);
+    if (!(await this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild))) return false;
+    await this.owed.sync(guild.teamId, guild.slug, null, guildOwedFacts(guild));
+    return true;
   }
 
   /** Inserts the handbook guilds that are missing and marks the team seeded; safe to race. */
@@ -113,10 +120,13 @@ export class GuildStore {
 
   /** Read → mutate → compare-and-set on the fresh record; a missing guild is not-found. */
   async update(teamId: string, slug: string, mutate: (guild: Guild) => Guild | typeof UNCHANGED): Promise<Guild> {
+    let before = null as Guild | null;
     const stored = await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => {
       if (!current) throw UserError.notFound(GUILD_TEXT.noGuild);
+      before = current;
       return mutate(current);
     });
+    if (stored !== before) await this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(stored));
     return stored!;
   }
 
@@ -136,7 +146,12 @@ export class GuildStore {
 
   /** The record first, then the index entry: a crash leaves only a dangling entry, which reads skip. */
   async delete(teamId: string, slug: string): Promise<void> {
-    await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => (current ? DELETE : UNCHANGED));
+    let before = null as Guild | null;
+    await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => {
+      before = current;
+      return current ? DELETE : UNCHANGED;
+    });
+    await this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(null));
     await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) =>
       index?.slugs.includes(slug) ? { ...index, slugs: index.slugs.filter((s) => s !== slug) } : UNCHANGED,
     );

@@ -1,3 +1,5 @@
+import type { OwedFact } from '../shared/owed';
+import { ideaOwedFacts } from './owed';
 import { type IdeaFilter, type IdeaView, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCORE_MAX, SCORE_MIN, ideaReference } from '../contract/pick';
 import type { Access, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
@@ -28,7 +30,6 @@ import { ideaView, listedView, summaryOf } from './views';
 export const PAGE_SIZE = 20;
 export const BOARD_SIZE = 40;
 /** `/infra owe` lists the newest asks; older ones are counted, not dropped. */
-export const OWED_LINES = 50;
 /**
  * A meeting's agenda weighs the newest this many Challenge and disputed ideas (each re-read, so
  * an agenda costs O(window), not O(team)); older ones wait until these are decided.
@@ -296,19 +297,17 @@ export class PickService {
     });
   }
 
-  /** `/infra owe`: the newest asks waiting for the user's score that they can still see, oldest of them first. */
-  async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const access = this.ctx.access();
+  /**
+   * `/infra owe` from the records (the owed ledger's rebuild): the asks in the user's owed set
+   * (the newest OWED_SET_LIMIT), each re-checked against its idea.
+   */
+  async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
     const set = await this.store.owedBy(teamId, userId);
-    const newest = set.ideas.slice(-OWED_LINES);
-    const ideas = (await this.store.getMany(teamId, newest.map((r) => r.number))).filter(
-      (i): i is Idea => i !== null && i.teamId === teamId && waitingOn(i).includes(userId),
-    );
-    const visible = await access.filterVisible(userId, ideas, scopeOf);
-    const lines = visible.map(OWED.score);
-    const more = set.ideas.length - newest.length + set.overflow;
-    if (more > 0) lines.push(OWED.more(more));
-    return lines;
+    const ideas = await this.store.getMany(teamId, set.ideas.map((r) => r.number));
+    return ideas.flatMap((i) => {
+      const fact = i && i.teamId === teamId ? ideaOwedFacts(i, waitingOn(i)).get(userId) : undefined;
+      return fact ? [fact] : [];
+    });
   }
 
   /**
