@@ -21,6 +21,6 @@ export function createGuildsFeature(ctx: ProductContext, sources: GuildSources):
       // A holiday copy missed by a crash between the team's list and a guild is caught up here.
       for (const teamId of await service.store.teams()) await rhythm.resyncHolidays(teamId);
     },
-    owed: { scan: (userId, teamId) => service.owedFacts(userId, teamId), render: (facts) => guildOwedLines(facts) },
+    owed: { scan: async (userId, teamId) => ({ facts: await service.owedFacts(userId, teamId) }), render: (facts) => guildOwedLines(facts) },
   };
 }

@@ -62,7 +62,7 @@ async function rebuild(
   const scanned = await Promise.all(
     sources.map(async (f) => {
       try {
-        return { feature: f.name, facts: await f.owed.scan(userId, teamId) };
+        return { feature: f.name, ...(await f.owed.scan(userId, teamId)) };
       } catch (err) {
         // One feature's broken record must not hide what the others say is owed.
         ctx.log.error('owed scan failed', { feature: f.name, error: err instanceof Error ? err.message : String(err) });

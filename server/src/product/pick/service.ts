@@ -1,4 +1,4 @@
-import type { OwedFact } from '../shared/owed';
+import type { OwedScan } from '../shared/owed';
 import { ideaOwedFacts } from './owed';
 import { type IdeaFilter, type IdeaView, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCORE_MAX, SCORE_MIN, ideaReference } from '../contract/pick';
 import type { Access, Scope } from '../shared/access/policy';
@@ -301,13 +301,14 @@ export class PickService {
    * `/infra owe` from the records (the owed ledger's rebuild): the asks in the user's owed set
    * (the newest OWED_SET_LIMIT), each re-checked against its idea.
    */
-  async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
+  async owedFacts(userId: string, teamId: string): Promise<OwedScan> {
     const set = await this.store.owedBy(teamId, userId);
     const ideas = await this.store.getMany(teamId, set.ideas.map((r) => r.number));
-    return ideas.flatMap((i) => {
+    const facts = ideas.flatMap((i) => {
       const fact = i && i.teamId === teamId ? ideaOwedFacts(i, waitingOn(i)).get(userId) : undefined;
       return fact ? [fact] : [];
     });
+    return { facts, overflow: set.overflow };
   }
 
   /**

@@ -20,7 +20,7 @@ export function createRfcFeature(ctx: ProductContext, ideas: IdeaLinkPort): Feat
       const moved = await service.migrateOpenSets();
       if (moved > 0) ctx.log.info('RFC: open RFCs gathered in their team set', { rfcs: moved });
     },
-    owed: { scan: (userId, teamId) => service.owedFacts(userId, teamId), render: rfcOwedLines },
+    owed: { scan: async (userId, teamId) => ({ facts: await service.owedFacts(userId, teamId) }), render: rfcOwedLines },
     reviews: service,
     titles: service,
   };

@@ -25,6 +25,6 @@ export function createRunsFeature(
     commands: [runCommand(service, ctx.now), releaseCommand(service)],
     routes: (router) => runHttpRoutes(router, service),
     activate: async () => service.registerJobs(),
-    owed: { scan: (userId, teamId) => service.owedFacts(userId, teamId), render: runOwedLines },
+    owed: { scan: async (userId, teamId) => ({ facts: await service.owedFacts(userId, teamId) }), render: runOwedLines },
   };
 }

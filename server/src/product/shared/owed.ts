@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { OWED_FEATURES, type OwedFeature } from '../contract/infra';
+import { CorruptRecordError } from './errors';
 import { type KvRepository, UNCHANGED } from './kv';
 
 /** What one record says one person owes: `k` names the record in its feature, `ch` its channel (null: the team). */
@@ -89,9 +90,19 @@ function capped(ledger: Ledger): Ledger {
 }
 
 /** A complete ledger from every feature's scanned facts (oldest first within a feature). */
-export function builtLedger(facts: ReadonlyArray<{ feature: OwedFeature; facts: readonly OwedFact[] }>, gen: number, now: number): Ledger {
-  const entries = facts.flatMap(({ feature, facts: list }) => list.map((f): LedgerEntry => ({ f: feature, k: f.k, ch: f.ch, d: f.d })));
-  return capped({ v: 1, builtAt: now, gen, entries, overflow: {} });
+export function builtLedger(scans: ReadonlyArray<{ feature: OwedFeature } & OwedScan>, gen: number, now: number): Ledger {
+  const entries = scans.flatMap(({ feature, facts }) => facts.map((f): LedgerEntry => ({ f: feature, k: f.k, ch: f.ch, d: f.d })));
+  const overflow = Object.fromEntries(scans.filter((s) => (s.overflow ?? 0) > 0).map((s) => [s.feature, s.overflow!]));
+  return capped({ v: 1, builtAt: now, gen, entries, overflow });
+}
+
+/**
+ * An unreadable ledger (reported by the read) is derived data: it is deleted, so the next reader
+ * rebuilds it from the records, rather than failing the write that touched it.
+ */
+async function dropUnreadable(kv: KvRepository, key: string, err: unknown): Promise<void> {
+  if (!(err instanceof CorruptRecordError)) throw err;
+  await kv.delete(key);
 }
 
 /** One feature's writer: after a record's compare-and-set, the facts that changed go to their people. */
@@ -107,11 +118,13 @@ export class OwedLedger {
     const changed = [...users].filter((u) => !same(before?.get(u), after.get(u)));
     await Promise.all(
       changed.map((u) =>
-        this.kv.update(ledgerKey(teamId, u), ledgerSchema, (current) => {
-          const fact = after.get(u);
-          const next = withFact(current, this.feature, k, fact === undefined ? undefined : { ...fact, k });
-          return next ?? UNCHANGED;
-        }),
+        this.kv
+          .update(ledgerKey(teamId, u), ledgerSchema, (current) => {
+            const fact = after.get(u);
+            const next = withFact(current, this.feature, k, fact === undefined ? undefined : { ...fact, k });
+            return next ?? UNCHANGED;
+          })
+          .catch((err: unknown) => dropUnreadable(this.kv, ledgerKey(teamId, u), err)),
       ),
     );
   }
@@ -132,12 +145,20 @@ export class OwedLedgerReader {
   /** Stores `built` unless a write landed since `seen`; returns whether it was stored. */
   async store(teamId: string, userId: string, seen: Ledger | null, built: Ledger): Promise<boolean> {
     let stored = false;
-    await this.kv.update(ledgerKey(teamId, userId), ledgerSchema, (current) => {
-      stored = (current?.gen ?? 0) === (seen?.gen ?? 0);
-      return stored ? built : UNCHANGED;
-    });
+    await this.kv
+      .update(ledgerKey(teamId, userId), ledgerSchema, (current) => {
+        stored = (current?.gen ?? 0) === (seen?.gen ?? 0);
+        return stored ? built : UNCHANGED;
+      })
+      .catch((err: unknown) => dropUnreadable(this.kv, ledgerKey(teamId, userId), err));
     return stored;
   }
+}
+
+/** A feature's facts for one user, oldest first, and how many more it keeps no facts for. */
+export interface OwedScan {
+  readonly facts: readonly OwedFact[];
+  readonly overflow?: number;
 }
 
 /** What a feature's lines are rendered with: the reader's zone and the names of channels they may read. */
@@ -154,7 +175,7 @@ export interface OwedView {
 /** A feature's part of `/infra owe`. */
 export interface OwedSource {
   /** The user's facts in the team, read from the records (old data, repair); not filtered by access. */
-  readonly scan: (userId: string, teamId: string) => Promise<OwedFact[]>;
+  readonly scan: (userId: string, teamId: string) => Promise<OwedScan>;
   /** Lines for the facts the reader may see now (`overflow`: facts the ledger dropped). */
   readonly render: (facts: readonly OwedFact[], view: OwedView, overflow: number) => string[];
 }
