@@ -4,8 +4,6 @@ import { test } from 'node:test';
 import type { Page } from '../contract/api';
 import type { IncidentView } from '../contract/incidents';
 import type { Incident } from './records';
-import { IncidentQueries } from './queries';
-import { parseSettings } from './settings';
 import { IncidentStore } from './store';
 import { type Fixture, fixture } from './test_fixture';
 
@@ -41,7 +39,6 @@ test('incident lists, the active list and the incidents’ part of /infra owe co
   // A private incident channel that bob is not in: its copies must never reach bob.
   const secret = f.channelOf(await f.cmd(f.alice, '/incident declare Secret template --private'));
   const template = (await store.get((await store.incidentIdForChannel(secret.Id))!))!;
-  const queries = new IncidentQueries(f.h.ctx, store, () => parseSettings(f.h.ctx.settings()));
   const costs: Record<string, number[]> = {};
   const measure = async (name: string, run: () => Promise<void>): Promise<void> => {
     const before = f.h.api.kvCalls;

@@ -1,11 +1,10 @@
-import { type IncidentMetricsView, type IncidentState, ROLES } from '../contract/incidents';
+import { type IncidentMetricsView, type IncidentState } from '../contract/incidents';
 import type { Access } from '../shared/access/policy';
 import type { IndexTags } from '../shared/chunked_index';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { isoDateOf, localEpochDay, userTimeZone } from '../shared/time/zone';
-import { isOpen, nextUpdateDue } from './lifecycle';
-import { NOT_FOUND, owed, severityWithLabel } from './messages';
+import { isOpen } from './lifecycle';
+import { NOT_FOUND } from './messages';
 import { computeMetrics, type MetricsRow, rowFromTags } from './metrics';
 import { type Caller, canSee, requireTeamReader, requireVisible } from './policy';
 import type { Incident, TimelineEntry } from './records';

@@ -11,7 +11,7 @@ import type { IdeaAgendaItem, Listed, Reader, RfcTitlePort } from '../shared/por
 import { postAsBot } from '../shared/posts';
 import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/mentions';
 import { checkText } from '../shared/text/limits';
-import { ERRORS, OWED, POSTS, USAGE } from './messages';
+import { ERRORS, POSTS, USAGE } from './messages';
 import { type PickAction, pickPolicy } from './policy';
 import { type Idea, type IdeaSummary, ideaSummarySchema, type RoundResult } from './records';
 import { type PickSettings, parseSettings } from './settings';

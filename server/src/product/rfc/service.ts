@@ -14,13 +14,13 @@ import { Approvers } from './approvers';
 import { allowedFrom, type RfcAction, type RfcGuard, type RfcStatus, RFC_TRANSITIONS } from './lifecycle';
 import type { OwedFact } from '../shared/owed';
 import { rfcOwedFacts } from './owed';
-import { ACTION_WORDS, blocked, ERR, guardText, NO_SUCH_CHANNEL, NO_SUCH_TEAM, noSuchRfc, owe, rfcReference, stateRefusal, thread, USAGE } from './messages';
+import { ACTION_WORDS, blocked, ERR, guardText, NO_SUCH_CHANNEL, NO_SUCH_TEAM, noSuchRfc, rfcReference, stateRefusal, thread, USAGE } from './messages';
 import { RFC_RULES, type RfcRole, rfcPolicy } from './policy';
 import { LIMITS, type Rfc } from './records';
 import { parseSettings } from './settings';
 import { RfcStore } from './store';
 import { RfcThread } from './thread';
-import { answererIds, type Lineage, missingSignoffs, openConcerns, reviewerIds, reviewers, reviewItem, rfcChangedView, rfcView } from './views';
+import { answererIds, type Lineage, missingSignoffs, openConcerns, reviewerIds, reviewItem, rfcChangedView, rfcView } from './views';
 
 const DAY = 86_400_000;
 const GATE_LIMITS = { seats: LIMITS.reviewers, concerns: LIMITS.concerns, text: LIMITS.text } as const;

@@ -16,7 +16,7 @@ import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import { postAsBot, postOnce } from '../shared/posts';
-import { addSeats, type Answer, checkQuorum, evaluate, type Gate, GateRefusal, override as overrideGate, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
+import { addSeats, type Answer, checkQuorum, type Gate, GateRefusal, override as overrideGate, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
 import { checkText, fitLines, POST_RUNES_MAX } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { slugify } from '../shared/text/slug';
@@ -42,7 +42,7 @@ import {
   setState,
   type Step,
 } from './checklist';
-import { ACTION_WORDS, ERR, EXEC, line, nag, owed, retroReminder, runReference } from './messages';
+import { ACTION_WORDS, ERR, EXEC, line, nag, retroReminder, runReference } from './messages';
 import { RUN_RULES, type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
