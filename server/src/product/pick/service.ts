@@ -1,5 +1,4 @@
 import type { OwedScan } from '../shared/owed';
-import { ideaOwedFacts } from './owed';
 import { type IdeaFilter, type IdeaView, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCORE_MAX, SCORE_MIN, ideaReference } from '../contract/pick';
 import type { Access, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
@@ -16,7 +15,7 @@ import { type PickAction, pickPolicy } from './policy';
 import { type Idea, type IdeaSummary, ideaSummarySchema, type RoundResult } from './records';
 import { type PickSettings, parseSettings } from './settings';
 import { roundResult } from './stats';
-import { onAgenda, type PickStore, quadrantOfIdea, waitingOn } from './store';
+import { ideaOwedFacts, onAgenda, type PickStore, quadrantOfIdea, waitingOn } from './store';
 import { ideaView, listedView, summaryOf } from './views';
 
 /**

@@ -44,8 +44,7 @@ import {
   SCORED_LIMIT,
 } from './records';
 import { summaryOf } from './views';
-import { OwedLedger } from '../shared/owed';
-import { ideaOwedFacts } from './owed';
+import { type OwedFact, type OwedFacts, OwedLedger } from '../shared/owed';
 import type { Quadrant } from './stats';
 
 const ideaKey = (teamId: string, n: number): string => `pick:i:${teamId}:${n}`;
@@ -289,4 +288,10 @@ const sameAgendaRef = (a: AgendaRef, b: AgendaRef): boolean =>
 
 async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+}
+
+/** Every person's fact of this idea for their owed ledger: the ask, while it waits for their score (lines: owed.ts). */
+export function ideaOwedFacts(idea: Idea, waiting: readonly string[]): OwedFacts {
+  const fact: OwedFact = { k: String(idea.number), ch: idea.channelId, d: { n: idea.number, title: idea.title } };
+  return new Map(waiting.map((userId) => [userId, fact]));
 }
