@@ -1,3 +1,4 @@
+import { owedLines } from '../testing/owed_lines';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { guildSchema } from './records';
@@ -211,11 +212,11 @@ test('queue and notes take the text as typed; the reply echoes it; multi-word na
   assert.match(await f.cmd(f.bob, '/guild queue "infrastructure guild" Second "quoted" thing'), /Queued Q2 .*: Second "quoted" thing/);
   assert.equal(await f.cmd(f.bob, '/guild notes infra decision: We’re moving to weekly reviews'), 'Recorded a decision N1 for Infrastructure Guild: We’re moving to weekly reviews');
   assert.match(await f.cmd(f.bob, '/guild agenda infra'), /\*\*Notes so far\*\*\n- `N1` decision: We’re moving to weekly reviews \(@bob\)/);
-  assert.deepEqual(await f.service.owedBy(f.bob.Id, f.team.Id), [
+  assert.deepEqual(await owedLines(f.ctx, f.feature, f.bob.Id, f.team.Id), [
     "Your agenda item Q1 for Infrastructure Guild: Don't forget the cloud bill",
     'Your agenda item Q2 for Infrastructure Guild: Second "quoted" thing',
   ]);
-  assert.deepEqual(await f.service.owedBy(f.bob.Id, f.other.Id), [], 'another team owes nothing of this one');
+  assert.deepEqual(await owedLines(f.ctx, f.feature, f.bob.Id, f.other.Id), [], 'another team owes nothing of this one');
   f.close();
 });
 

@@ -1,3 +1,4 @@
+import { guildOwedLines } from './owed';
 import type { Feature, ProductContext } from '../shared/context';
 import { GuildCalendar } from './calendar';
 import { guildCommand } from './commands';
@@ -20,6 +21,6 @@ export function createGuildsFeature(ctx: ProductContext, sources: GuildSources):
       // A holiday copy missed by a crash between the team's list and a guild is caught up here.
       for (const teamId of await service.store.teams()) await rhythm.resyncHolidays(teamId);
     },
-    owedBy: (userId, teamId) => service.owedBy(userId, teamId),
+    owed: { scan: async (userId, teamId) => ({ facts: await service.owedFacts(userId, teamId) }), render: (facts) => guildOwedLines(facts) },
   };
 }

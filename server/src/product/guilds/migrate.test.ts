@@ -1,3 +1,4 @@
+import { owedLines } from '../testing/owed_lines';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { guildSchema } from './records';
@@ -112,6 +113,6 @@ test('one unreadable guild record never breaks a list, a command or activation',
   assert.match(await f.cmd(f.alice, '/guild agenda reliability-engineering-guild'), /No guild "reliability-engineering-guild" here/);
   assert.ok(f.world.logs.some((l) => l.fields?.['key'] === guildKeys.guild(f.team.Id, 'reliability-engineering-guild')));
   await f.node();
-  assert.deepEqual(await f.service.owedBy(f.alice.Id, f.team.Id), []);
+  assert.deepEqual(await owedLines(f.ctx, f.feature, f.alice.Id, f.team.Id), []);
   f.close();
 });

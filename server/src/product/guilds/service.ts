@@ -7,6 +7,8 @@
  * Agendas are read through the ports with a reader: a person sees what they may see, a channel
  * post shows only items of the team's open channels and counts the rest.
  */
+import type { OwedFact } from '../shared/owed';
+import { guildOwedFacts } from './owed';
 import type { Access } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
@@ -194,11 +196,12 @@ export class GuildService implements CadenceHost {
     };
   }
 
-  /** Agenda items the user queued that are still open, in guilds they may still see (for /infra owe). */
-  async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const access = this.ctx.access();
-    const visible = await access.filterVisible(userId, await this.store.list(teamId), scopeOf);
-    return visible.flatMap((g) => g.queue.filter((q) => q.by === userId).map((q) => GUILD_TEXT.owed(g, q))).slice(0, 50);
+  /** `/infra owe` from the records (the owed ledger's rebuild): this user's queued items in the team's guilds. */
+  async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
+    return (await this.store.list(teamId)).flatMap((g) => {
+      const fact = guildOwedFacts(g).get(userId);
+      return fact ? [fact] : [];
+    });
   }
 
   /** The actor's own v1 guilds that had no team, waiting for `/guild adopt`. */

@@ -16,6 +16,8 @@
 import { corruptRecordsFor } from '../shared/corrupt_records';
 import type { Logger } from '../shared/logger';
 import { GUILD_TEXT } from './messages';
+import { OwedLedger } from '../shared/owed';
+import { guildOwedFacts } from './owed';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
 import {
@@ -51,11 +53,14 @@ export function reportCorrupt(ctx: { kv: KvRepository; log: Logger; now: () => n
 const TEAMS_MAX = 20_000;
 
 export class GuildStore {
+  private readonly owed: OwedLedger;
   constructor(
     private readonly kv: KvRepository,
     private readonly log: Logger,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.owed = new OwedLedger(kv, 'guilds');
+  }
 
   private readonly skip = (): ((err: unknown) => null) => nullIfCorrupt((err) => reportCorrupt({ kv: this.kv, log: this.log, now: this.now }, err));
 
@@ -152,6 +157,7 @@ export class GuildStore {
     });
     if (!(await this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild))) return false;
     await this.putCopies(guild.teamId, [guild]);
+    await this.owed.sync(guild.teamId, guild.slug, null, guildOwedFacts(guild));
     return true;
   }
 
@@ -171,14 +177,16 @@ export class GuildStore {
 
   /** Read → mutate → compare-and-set on the fresh record (rev bumped), then its copy; a missing guild is not-found. */
   async update(teamId: string, slug: string, mutate: (guild: Guild) => Guild | typeof UNCHANGED): Promise<Guild> {
+    let before = null as Guild | null;
     let changed = false;
     const stored = await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => {
       if (!current) throw UserError.notFound(GUILD_TEXT.noGuild);
+      before = current;
       const next = mutate(current);
       changed = next !== UNCHANGED;
       return next === UNCHANGED ? UNCHANGED : { ...next, rev: (current.rev ?? 0) + 1 };
     });
-    if (changed) await this.putCopies(teamId, [stored!]);
+    if (changed) await Promise.all([this.putCopies(teamId, [stored!]), this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(stored!))]);
     return stored!;
   }
 
@@ -198,7 +206,12 @@ export class GuildStore {
 
   /** The record first, then the index entry: a crash leaves only a dangling entry, which reads skip. */
   async delete(teamId: string, slug: string): Promise<void> {
-    await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => (current ? DELETE : UNCHANGED));
+    let before = null as Guild | null;
+    await this.kv.update(guildKeys.guild(teamId, slug), guildSchema, (current) => {
+      before = current;
+      return current ? DELETE : UNCHANGED;
+    });
+    await this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(null));
     await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) =>
       index?.slugs.includes(slug)
         ? { ...index, slugs: index.slugs.filter((s) => s !== slug), copies: (index.copies ?? []).filter((c) => c.slug !== slug) }

@@ -10,7 +10,7 @@ import type { Channel, Team, User } from '../../plugin/model/types';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { Access } from '../shared/access/policy';
 import { CommandRouter } from '../shared/commands';
-import type { Logger, ProductContext } from '../shared/context';
+import type { Feature, Logger, ProductContext } from '../shared/context';
 import { EventPublisher } from '../shared/events';
 import { errorHandler, jsonBody, requireUser } from '../shared/http';
 import { KvRepository } from '../shared/kv';
@@ -68,6 +68,7 @@ export interface GuildNode {
   api: MemoryApi;
   ctx: ProductContext;
   service: GuildService;
+  feature: Feature;
   clock: { now: number };
   cmd(user: User, text: string, channel?: Channel, team?: Team): Promise<string>;
   http(method: string, path: string, user: User | null, body?: unknown): Promise<{ status: number; body: unknown }>;
@@ -119,6 +120,7 @@ export async function guildNode(world: MemoryWorld, sources: GuildSources, clock
     api,
     ctx,
     service: feature.service,
+    feature,
     clock,
     cmd: async (user, text, channel = defaultChannel, team) =>
       (

@@ -15,6 +15,7 @@ import { IncidentCalendar } from './calendar';
 import { IncidentReviews } from './reviews';
 import { IncidentService } from './service';
 import { parseSettings } from './settings';
+import { incidentOwedLines } from './owed';
 import { IncidentStore, SCHEMA_VERSION } from './store';
 
 export interface IncidentsFeature extends Feature {
@@ -67,6 +68,6 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },
-    owedBy: (userId, teamId) => queries.owedBy({ userId, access: ctx.access() }, teamId),
+    owed: { scan: async (userId, teamId) => ({ facts: await queries.owedFacts(userId, teamId) }), render: (facts, view) => incidentOwedLines(settings(), facts, view) },
   };
 }

@@ -15,7 +15,7 @@ import {
 } from '../contract/incidents';
 import { fitLines } from '../shared/text/limits';
 import { clockDuration, humanDuration, utcStamp } from '../shared/time/duration';
-import { formatClock, wallTime } from '../shared/time/zone';
+import { formatClock, localTime, wallTime } from '../shared/time/zone';
 import type { Incident } from './records';
 import type { IncidentSettings } from './settings';
 
@@ -35,18 +35,8 @@ const isUtc = (zone: string | null): boolean => zone === null || zone === 'UTC' 
 const dateOf = (w: { year: number; month: number; day: number }): string =>
   `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 
-/**
- * A time for one reader, in their zone with UTC beside it: "2027-01-04 10:00 Europe/Berlin
- * (09:00 UTC)"; UTC alone when that is their zone or Mattermost does not know it. Replies are
- * read by one person, so they use this; posts in a channel are read by many and stay in UTC.
- */
-export function localTime(at: number, zone: string | null): string {
-  if (isUtc(zone)) return utcStamp(at);
-  const w = wallTime(zone!, at);
-  const utc = utcStamp(at);
-  const local = dateOf(w);
-  return `${local} ${formatClock(w.hour, w.minute)} ${zone} (${utc.startsWith(local) ? utc.slice(11) : utc})`;
-}
+/** One reader's time (shared/time): kept exported here for the feature's modules. */
+export { localTime };
 
 /** "2027-01-04 10:00" in the reader's zone (the zone is named once, by `zoneNote`). */
 function shortLocal(at: number, zone: string | null): string {
@@ -574,12 +564,12 @@ export function metricsText(view: IncidentMetricsView, days: number, settings: I
 // ---- /infra owe (one reader: times in their zone) ----
 
 export const owed = {
-  roles: (i: Incident, severity: string, roles: readonly RoleName[], update: string | null): string =>
-    `${reference(i.number)} · ${severity} · ~${i.channelName}: you are the ${roles.map((r) => ROLE_WORDS[r]).join(' and ')}.${update ? ` ${update}` : ''}`,
+  roles: (n: number, channelName: string, severity: string, roles: readonly RoleName[], update: string | null): string =>
+    `${reference(n)} · ${severity} · ~${channelName}: you are the ${roles.map((r) => ROLE_WORDS[r]).join(' and ')}.${update ? ` ${update}` : ''}`,
   updateOverdue: (due: number, zone: string | null): string => `A status update is **overdue** since ${localTime(due, zone)}.`,
   updateDue: (due: number, zone: string | null): string => `Next status update due ${localTime(due, zone)}.`,
-  followup: (i: Incident, f: Incident['followups'][number], when: 'overdue' | 'today' | 'later' | 'none'): string =>
-    `${reference(i.number)} follow-up #${f.n}: ${f.text}` +
+  followup: (n: number, f: Pick<Incident['followups'][number], 'n' | 'text' | 'due'>, when: 'overdue' | 'today' | 'later' | 'none'): string =>
+    `${reference(n)} follow-up #${f.n}: ${f.text}` +
     (when === 'none' ? '' : when === 'overdue' ? ` — due ${f.due}, **overdue**` : when === 'today' ? ` — due today, ${f.due}` : ` — due ${f.due}`),
 } as const;
 

@@ -1,14 +1,15 @@
-import { type IncidentMetricsView, type IncidentState, ROLES } from '../contract/incidents';
+import { type IncidentMetricsView, type IncidentState } from '../contract/incidents';
 import type { Access } from '../shared/access/policy';
 import type { IndexTags } from '../shared/chunked_index';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { isoDateOf, localEpochDay, userTimeZone } from '../shared/time/zone';
-import { isOpen, nextUpdateDue } from './lifecycle';
-import { NOT_FOUND, owed, severityWithLabel } from './messages';
+import { isOpen } from './lifecycle';
+import { NOT_FOUND } from './messages';
 import { computeMetrics, type MetricsRow, rowFromSummary } from './metrics';
 import { type Caller, canSee, requireTeamReader, requireVisible } from './policy';
 import type { Incident, TimelineEntry } from './records';
+import type { OwedFact } from '../shared/owed';
+import { incidentOwedFacts } from './owed';
 import type { IncidentSettings } from './settings';
 import type { IncidentStore } from './store';
 
@@ -141,43 +142,17 @@ export class IncidentQueries {
   }
 
   /**
-   * Lines for `/infra owe`, in the user's time zone: every role the user holds in an active
-   * incident (commander, scribe, comms), with the commander's status update — overdue or when due;
-   * then the user's open follow-ups, the overdue ones marked. Candidates come from the team's
-   * active set and the follow-ups set, whose snapshots are read (two KV calls); an incident
-   * the user may not see now (they left its channel, it turned private) is left out.
+   * `/infra owe` from the records (the owed ledger's rebuild): this user's facts of the team's
+   * active incidents and those with open follow-ups (the two sets' snapshots: two KV calls),
+   * whatever their channel — the reader filters by access.
    */
-  async owedBy(caller: Caller, teamId: string): Promise<string[]> {
-    const userId = caller.userId;
-    const [active, withFollowups, user] = await Promise.all([
-      this.store.setRecords(teamId, 'active'),
-      this.store.setRecords(teamId, 'followups'),
-      this.ctx.api.getUser(userId).catch(() => null),
-    ]);
-    const zone = userTimeZone(user?.Timezone);
-    const records = [...new Map([...active, ...withFollowups].map((i) => [i.id, i])).values()]
-      .filter((i) => i.teamId === teamId)
-      .sort((a, b) => a.number - b.number);
-    const now = this.ctx.now();
-    const today = isoDateOf(localEpochDay(zone ?? 'UTC', now));
-    const settings = this.settings();
-    const roleLines: string[] = [];
-    const followupLines: string[] = [];
-    for (const i of records) {
-      const roles = i.phase === 'active' ? ROLES.filter((r) => i.roles[r] === userId) : [];
-      const open = i.followups.filter((f) => f.ownerId === userId && f.doneAt === null);
-      if ((roles.length === 0 && open.length === 0) || !(await canSee(caller.access, userId, i))) continue;
-      if (roles.length > 0) {
-        const due = roles.includes('commander') ? nextUpdateDue(i, settings.updateIntervalMinutes[i.severity]) : null;
-        const update = due === null ? null : due <= now ? owed.updateOverdue(due, zone) : owed.updateDue(due, zone);
-        roleLines.push(owed.roles(i, severityWithLabel(settings, i.severity), roles, update));
-      }
-      for (const f of open) {
-        const when = f.due === null ? 'none' : f.due < today ? 'overdue' : f.due === today ? 'today' : 'later';
-        followupLines.push(owed.followup(i, f, when));
-      }
-    }
-    return [...roleLines, ...followupLines];
+  async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
+    const [active, withFollowups] = await Promise.all([this.store.setRecords(teamId, 'active'), this.store.setRecords(teamId, 'followups')]);
+    const records = [...new Map([...active, ...withFollowups].map((i) => [i.id, i])).values()].filter((i) => i.teamId === teamId);
+    return records.flatMap((i) => {
+      const fact = incidentOwedFacts(i).get(userId);
+      return fact ? [fact] : [];
+    });
   }
 
   /** The team's figures over the incidents the caller may see now (each one's channel, asked live). */

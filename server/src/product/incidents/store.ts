@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ChunkedIndex, type IndexPage, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
+import { OwedLedger } from '../shared/owed';
+import { incidentOwedFacts } from './owed';
 import { isOpen, needsReview, openFollowups, tagsOf } from './lifecycle';
 import { state } from './messages';
 import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
@@ -21,6 +23,7 @@ import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema 
  * | `inc:set:<teamId>:review`        | `{v, members: [{id, n, d}]}`: resolved, awaiting review       | every change of a member          |
  * | `inc:set:<teamId>:followups`     | `{v, members: [{id, n, d}]}`: with open follow-ups (/infra owe)| every change of a member         |
  * | `inc:m:<teamId>`                 | `{v, complete, rows}`: one metrics row per incident (metrics) | every change (row re-synced)      |
+ * | `owe:u:<teamId>:<userId>`        | shared/owed.ts: each person's owed facts (roles, follow-ups)  | every sync that changes them      |
  * | `sched:job:incident-reminder:<id>` | scheduler job: the next status-update reminder             | declare, status, severity, resolve|
  * | `sched:job:incident-setup:<id>`  | scheduler job: finishes or removes an interrupted declaration | declaration                       |
  *
@@ -93,11 +96,14 @@ function withRow(rows: readonly MetricsSummaryRow[], number: number, row: Metric
 export const snapshotOf = (incident: Incident): Incident => ({ ...incident, outbox: [] });
 
 export class IncidentStore {
+  private readonly owed: OwedLedger;
   constructor(
     private readonly kv: KvRepository,
     /** Told about unreadable records that list reads skip (they are reported, never overwritten). */
     private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
-  ) {}
+  ) {
+    this.owed = new OwedLedger(kv, 'incidents');
+  }
 
   index(teamId: string): ChunkedIndex {
     return new ChunkedIndex(this.kv, `inc:t:${teamId}`);
@@ -233,13 +239,17 @@ export class IncidentStore {
       // Every set is checked on every write, so one left stale by a crash heals at the next
       // write; only a just-declared incident cannot be in the review set yet.
       const skipReview = round === 0 && options.justDeclared === true;
-      await Promise.all([
+      const [, wasActive, , hadFollowups] = await Promise.all([
         this.index(current.teamId).put(current.number - 1, current.id, tagsOf(current), snapshotOf(current)),
         this.setMembership('active', current, isOpen(current.phase)),
         skipReview ? null : this.setMembership('review', current, needsReview(current)),
         this.setMembership('followups', current, openFollowups(current) > 0),
         this.putMetricsRow(current, skipReview),
       ]);
+      // Whoever owed anything was named by the snapshot one of these two sets held (an incident
+      // owes only while active or with open follow-ups): the people who stop owing are found there.
+      const held = [wasActive, hadFollowups].filter((i): i is Incident => i !== null).sort((a, b) => b.rev - a.rev)[0] ?? null;
+      if (!held || held.rev < current.rev) await this.owed.sync(current.teamId, current.id, held ? incidentOwedFacts(held) : null, incidentOwedFacts(current));
       const latest: Incident | null = await this.get(current.id);
       if (!latest || latest.rev === current.rev) return;
       current = latest;
@@ -273,17 +283,21 @@ export class IncidentStore {
     });
   }
 
-  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<void> {
+  /** Resolves with the snapshot the set held of the incident before (null: none). */
+  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<Incident | null> {
+    let before: Incident | null = null;
     await this.kv.update(setKey(incident.teamId, set), setSchema, (current) => {
       const members = current?.members ?? [];
       const at = members.findIndex((m) => m.id === incident.id);
+      const held = at < 0 ? null : incidentSchema.safeParse(members[at]!.d);
+      before = held?.success ? held.data : null;
       if (!member) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.id !== incident.id) };
       // A set never goes back to an older rev (another node's sync may have put a newer one).
-      const held = at < 0 ? null : incidentSchema.safeParse(members[at]!.d);
       if (held?.success && held.data.rev >= incident.rev) return UNCHANGED;
       const entry = { id: incident.id, n: incident.number, d: snapshotOf(incident) };
       return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
     });
+    return before;
   }
 
   /**

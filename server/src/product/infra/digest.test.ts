@@ -70,7 +70,11 @@ test('the daily digest: once per user per local day across two nodes, what /infr
   const alice = dmPosts(f, f.h, f.alice);
   assert.equal(alice.length, 1, 'one digest, however many nodes');
   assert.match(alice[0]!, /^#### Good morning — what you owe this Tuesday\n\*\*RFCs\*\*\n- Review RFC-001 “Retire the VPN”/);
-  assert.match(alice[0]!, /\*\*Runs\*\*\n- RUN-001 3\.0: 1\.2 “Write the changelog” is due today at 2027-01-05 09:00 UTC/, 'her runs, as /infra owe lists them');
+  assert.match(
+    alice[0]!,
+    /\*\*Runs\*\*\n- RUN-001 3\.0: 1\.2 “Write the changelog” is due today at 2027-01-05 10:00 Europe\/Berlin \(09:00 UTC\) — `\/run check 1\.2` in ~release-3-0\n/,
+    'her runs, as /infra owe lists them: in her zone, the channel by name',
+  );
   assert.deepEqual(dmPosts(f, f.h, f.bob), [], 'opted out');
   assert.deepEqual(dmPosts(f, f.h, f.carol), [], 'her only item is in a channel she can no longer see: nothing owed, no DM');
   assert.deepEqual(dmPosts(f, f.h, f.dave), [], 'nothing owed, no DM');

@@ -138,7 +138,7 @@ test('L1: an automatic reveal also needs two scores', async () => {
   f.h.close();
 });
 
-test('L5: a score writes the idea, the scorer’s own set and the idea’s two list entries — no team-wide set', async () => {
+test('L5: a score writes the idea, the scorer’s own set and owed ledger and the idea’s two list entries — no team-wide set', async () => {
   // The digest enrols a user at their first command (KV writes once per user): not this test's subject.
   const f = await teamFixture({ DailyDigest: false });
   await f.cmd(f.alice, '/pick add One');
@@ -152,7 +152,7 @@ test('L5: a score writes the idea, the scorer’s own set and the idea’s two l
   await f.cmd(f.bob, '/pick score 2 payoff=5 cost=5');
   // The list entries (the channel's and the team's index heads) carry the "n scored" count.
   const lists = [`pick:ch:${f.town.Id}:h`, `pick:tm:${f.team.Id}:h`];
-  assert.deepEqual(written.sort(), [...lists, `pick:i:${f.team.Id}:2`, `pick:owe:${f.team.Id}:${f.bob.Id}`].sort());
+  assert.deepEqual(written.sort(), [...lists, `pick:i:${f.team.Id}:2`, `pick:owe:${f.team.Id}:${f.bob.Id}`, `owe:u:${f.team.Id}:${f.bob.Id}`].sort());
   written.length = 0;
   await f.cmd(f.dave, '/pick score 2 payoff=5 cost=5');
   assert.deepEqual(written.sort(), [...lists, `pick:i:${f.team.Id}:2`, `pick:owe:${f.team.Id}:${f.dave.Id}`].sort(), 'someone not asked keeps their score in their own set');

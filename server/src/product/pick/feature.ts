@@ -1,3 +1,4 @@
+import { ideaOwedLines } from './owed';
 import type { Feature, ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
 import type { IdeaAgendaSource, IdeaLinkPort, RfcTitlePort } from '../shared/ports';
@@ -29,7 +30,7 @@ export function createPickFeature(ctx: ProductContext, rfcs: RfcTitlePort): Pick
       const scored = await store.migrateScoredSets(ctx.now());
       if (scored > 0) ctx.log.info("PICK: open ideas' scores copied to their scorers' sets", { ideas: scored });
     },
-    owedBy: (userId, teamId) => service.owedBy(userId, teamId),
+    owed: { scan: (userId, teamId) => service.owedFacts(userId, teamId), render: (facts, _view, overflow) => ideaOwedLines(facts, overflow) },
     userHasLeftChannel: (member) => service.memberLeft(member.ChannelId, member.UserId),
     ideaAgenda: { challengeAgenda: (teamId, reader) => service.challengeAgenda(teamId, reader) },
     ideaLinks: {

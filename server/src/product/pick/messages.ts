@@ -195,7 +195,7 @@ export const POSTS = {
 // ---- /infra owe ----
 
 export const OWED = {
-  score: (idea: Idea) => `Score ${ref(idea.number)} “${idea.title}”: \`${scoreHint(idea.number)}\``,
+  score: (idea: Pick<Idea, 'number' | 'title'>) => `Score ${ref(idea.number)} “${idea.title}”: \`${scoreHint(idea.number)}\``,
   more: (n: number) => `…and up to ${n === 1 ? '1 more idea' : `${n} more ideas`} waiting for your score: \`/pick list open --team\``,
 } as const;
 

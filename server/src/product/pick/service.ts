@@ -1,3 +1,4 @@
+import type { OwedScan } from '../shared/owed';
 import { type IdeaFilter, type IdeaView, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCORE_MAX, SCORE_MIN, ideaReference } from '../contract/pick';
 import type { Access, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
@@ -9,12 +10,12 @@ import type { IdeaAgendaItem, Listed, Reader, RfcTitlePort } from '../shared/por
 import { postAsBot } from '../shared/posts';
 import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/mentions';
 import { checkText } from '../shared/text/limits';
-import { ERRORS, OWED, POSTS, USAGE } from './messages';
+import { ERRORS, POSTS, USAGE } from './messages';
 import { type PickAction, pickPolicy } from './policy';
 import { type AgendaRef, type Idea, type IdeaSummary, ideaSummarySchema, type RoundResult } from './records';
 import { type PickSettings, parseSettings } from './settings';
 import { roundResult } from './stats';
-import { onAgenda, type PickStore, quadrantOfIdea, waitingOn } from './store';
+import { ideaOwedFacts, onAgenda, type PickStore, quadrantOfIdea, waitingOn } from './store';
 import { ideaView, listedView, summaryOf } from './views';
 
 /**
@@ -28,7 +29,6 @@ import { ideaView, listedView, summaryOf } from './views';
 export const PAGE_SIZE = 20;
 export const BOARD_SIZE = 40;
 /** `/infra owe` lists the newest asks; older ones are counted, not dropped. */
-export const OWED_LINES = 50;
 /**
  * A meeting's agenda weighs the newest this many Challenge and disputed ideas (each re-read, so
  * an agenda costs O(window), not O(team)); older ones wait until these are decided.
@@ -309,19 +309,18 @@ export class PickService {
     });
   }
 
-  /** `/infra owe`: the newest asks waiting for the user's score that they can still see, oldest of them first. */
-  async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const access = this.ctx.access();
+  /**
+   * `/infra owe` from the records (the owed ledger's rebuild): the asks in the user's owed set
+   * (the newest OWED_SET_LIMIT), each re-checked against its idea.
+   */
+  async owedFacts(userId: string, teamId: string): Promise<OwedScan> {
     const set = await this.store.owedBy(teamId, userId);
-    const newest = set.ideas.slice(-OWED_LINES);
-    const ideas = (await this.store.getMany(teamId, newest.map((r) => r.number))).filter(
-      (i): i is Idea => i !== null && i.teamId === teamId && waitingOn(i).includes(userId),
-    );
-    const visible = await access.filterVisible(userId, ideas, scopeOf);
-    const lines = visible.map(OWED.score);
-    const more = set.ideas.length - newest.length + set.overflow;
-    if (more > 0) lines.push(OWED.more(more));
-    return lines;
+    const ideas = await this.store.getMany(teamId, set.ideas.map((r) => r.number));
+    const facts = ideas.flatMap((i) => {
+      const fact = i && i.teamId === teamId ? ideaOwedFacts(i, waitingOn(i)).get(userId) : undefined;
+      return fact ? [fact] : [];
+    });
+    return { facts, overflow: set.overflow };
   }
 
   /**

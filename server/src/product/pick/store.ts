@@ -11,6 +11,7 @@
  * | pick:tm:<teamId>:h / :c<k>   | ChunkedIndex    | the team's ideas, tags {s,q,ch}, summary (list view)      |
  * | pick:owe:<teamId>:<userId>   | owedSetSchema   | ideas waiting for this person's score (/infra owe, leaves)|
  * |                              |                 | and their newest scores (a list's "your score")           |
+ * | owe:u:<teamId>:<userId>      | shared/owed.ts  | the same asks with their lines, beside the person's other owed facts (/infra owe) |
  * | pick:chal:<teamId>           | agendaSetSchema | live Challenges without an RFC and disputed ideas (agendas)|
  * | pick:migrated:owe            | {v,at}          | the per-team open sets of earlier versions are migrated   |
  * | pick:migrated:scored         | {v,at}          | open ideas' scores are copied to their scorers' sets      |
@@ -43,6 +44,7 @@ import {
   SCORED_LIMIT,
 } from './records';
 import { summaryOf } from './views';
+import { type OwedFact, type OwedFacts, OwedLedger } from '../shared/owed';
 import type { Quadrant } from './stats';
 
 const ideaKey = (teamId: string, n: number): string => `pick:i:${teamId}:${n}`;
@@ -76,11 +78,14 @@ export type NewIdea = Omit<Idea, 'v' | 'number' | 'channelOrdinal' | 'teamOrdina
 
 export class PickStore {
   /** `onCorrupt` hears about unreadable records that list pages skip (they are never overwritten). */
+  private readonly owed: OwedLedger;
   constructor(
     private readonly kv: KvRepository,
     private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
     private readonly warn: (message: string, fields: Record<string, unknown>) => void = () => {},
-  ) {}
+  ) {
+    this.owed = new OwedLedger(kv, 'pick');
+  }
 
   channelIndex(channelId: string): ChunkedIndex {
     return new ChunkedIndex(this.kv, `pick:ch:${channelId}`);
@@ -197,7 +202,10 @@ export class PickStore {
     });
     const scored = new Map(scorers.map(([u, s]): [string, MyScore] => [u, { number: after.number, round: after.round, payoff: s.payoff, cost: s.cost }]));
     const people = [...new Set([...owed.keys(), ...scored.keys()])];
-    await inBatches(people, FAN_OUT, (userId) => this.updateOwed(after.teamId, userId, ref, owed.get(userId), scored.get(userId), owedRead?.get(userId)));
+    await Promise.all([
+      inBatches(people, FAN_OUT, (userId) => this.updateOwed(after.teamId, userId, ref, owed.get(userId), scored.get(userId), owedRead?.get(userId))),
+      this.owed.sync(after.teamId, String(after.number), before ? ideaOwedFacts(before, [...was]) : null, ideaOwedFacts(after, [...is])),
+    ]);
 
     const wasOn = before !== null && onAgenda(before);
     const isOn = onAgenda(after);
@@ -360,4 +368,10 @@ const sameAgendaRef = (a: AgendaRef, b: AgendaRef): boolean =>
 
 async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+}
+
+/** Every person's fact of this idea for their owed ledger: the ask, while it waits for their score (lines: owed.ts). */
+export function ideaOwedFacts(idea: Idea, waiting: readonly string[]): OwedFacts {
+  const fact: OwedFact = { k: String(idea.number), ch: idea.channelId, d: { n: idea.number, title: idea.title } };
+  return new Map(waiting.map((userId) => [userId, fact]));
 }

@@ -1,3 +1,4 @@
+import { rfcOwedLines } from './owed';
 import type { Feature, ProductContext } from '../shared/context';
 import type { IdeaLinkPort, RfcReviewSource, RfcTitlePort } from '../shared/ports';
 import { rfcCommand } from './commands';
@@ -23,7 +24,7 @@ export function createRfcFeature(
       const moved = await service.migrateOpenSets();
       if (moved > 0) ctx.log.info('RFC: open RFCs gathered in their team set', { rfcs: moved });
     },
-    owedBy: (userId, teamId) => service.owedBy(userId, teamId),
+    owed: { scan: async (userId, teamId) => ({ facts: await service.owedFacts(userId, teamId) }), render: rfcOwedLines },
     reviews: service,
     titles: service,
   };

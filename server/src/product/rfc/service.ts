@@ -12,13 +12,15 @@ import { checkCount, checkText } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { Approvers } from './approvers';
 import { allowedFrom, type RfcAction, type RfcGuard, type RfcStatus, RFC_TRANSITIONS } from './lifecycle';
-import { ACTION_WORDS, blocked, ERR, guardText, NO_SUCH_CHANNEL, NO_SUCH_TEAM, noSuchRfc, owe, rfcReference, stateRefusal, thread, USAGE } from './messages';
+import type { OwedFact } from '../shared/owed';
+import { rfcOwedFacts } from './owed';
+import { ACTION_WORDS, blocked, ERR, guardText, NO_SUCH_CHANNEL, NO_SUCH_TEAM, noSuchRfc, rfcReference, stateRefusal, thread, USAGE } from './messages';
 import { RFC_RULES, type RfcRole, rfcPolicy } from './policy';
 import { LIMITS, type Rfc } from './records';
 import { parseSettings } from './settings';
 import { RfcStore } from './store';
 import { RfcThread } from './thread';
-import { answererIds, type Lineage, missingSignoffs, openConcerns, reviewerIds, reviewers, reviewItem, rfcChangedView, rfcView } from './views';
+import { answererIds, type Lineage, missingSignoffs, openConcerns, reviewerIds, reviewItem, rfcChangedView, rfcView } from './views';
 
 const DAY = 86_400_000;
 const GATE_LIMITS = { seats: LIMITS.reviewers, concerns: LIMITS.concerns, text: LIMITS.text } as const;
@@ -459,21 +461,12 @@ export class RfcService implements RfcReviewSource, RfcTitlePort {
     return rfc && (await c.access.canSee(actorUserId, this.scopeOf(teamId, rfc))) ? rfc.title : null;
   }
 
-  /** Reviews the user owes, concerns on their RFCs to answer, their own open concerns — of RFCs they see. */
-  async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const c = this.call(userId, teamId);
-    const records = (await this.store.openRfcs(teamId)).sort((a, b) => b.number - a.number);
-    const rfcs = await c.access.filterVisible(userId, records, (r) => this.scopeOf(teamId, r));
-    const now = this.ctx.now();
-    const lines: string[] = [];
-    for (const r of rfcs) {
-      const mine = reviewers(r).find((x) => x.userId === userId);
-      if (r.status === 'in_review' && mine && mine.signedOffAt === null) lines.push(owe.review(r.number, r.title, r.commentPeriod?.endsAt ?? null, now));
-      const open = openConcerns(r);
-      if (r.ownerId === userId && open.length) lines.push(owe.answer(r.number, r.title, open.length));
-      for (const x of open.filter((x) => x.raisedBy === userId)) lines.push(owe.yourConcern(r.number, r.title, x.id));
-    }
-    return lines;
+  /** `/infra owe` from the records (the owed ledger's rebuild): this user's facts of the team's open RFCs (one KV call). */
+  async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
+    return (await this.store.openRfcs(teamId)).flatMap((r) => {
+      const fact = r.teamId === teamId ? rfcOwedFacts(r).get(userId) : undefined;
+      return fact ? [fact] : [];
+    });
   }
 
   // ---- the comment-period job ----

@@ -8,6 +8,7 @@
  * | rfc:r:<teamId>:<n>                | rfcSchema         | the RFC: channel, status, review gate (reviewers, concerns), lineage; v1 read as v2 |
  * | rfc:tm:<teamId>:h / :c<k>         | ChunkedIndex      | the team's RFCs, tags {s: status, o: owner, r: reviewer ids joined by ","}, d: snapshot |
  * | rfc:open:<teamId>                 | openSetSchema     | snapshots of the team's open RFCs (draft, in review, postponed): agendas, /infra owe |
+ * | owe:u:<teamId>:<userId>           | shared/owed.ts    | each person's owed facts of the RFCs (/infra owe) |
  * | rfc:migrated:open                 | {v,at}            | the open sets are built from the indexes (once)  |
  * | rfc:approvers                     | approverPinsSchema| RfcApprovers names pinned to user ids (L12)      |
  * | sched:job:rfc-remind:<teamId>:<n> | scheduler job     | reminder a day before the comment period ends    |
@@ -24,6 +25,8 @@ import { z } from 'zod';
 import { ChunkedIndex, type IndexEntry, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
+import { OwedLedger } from '../shared/owed';
+import { rfcOwedFacts } from './owed';
 import { noSuchRfc } from './messages';
 import { type ApproverPins, approverPinsSchema, type Rfc, rfcSchema } from './records';
 import { OPEN_STATUSES } from './lifecycle';
@@ -40,10 +43,13 @@ export type NewRfc = Omit<Rfc, 'v' | 'number' | 'ordinal'>;
 
 export class RfcStore {
   /** `onCorrupt` hears about unreadable records that list pages skip (they are never overwritten). */
+  private readonly owed: OwedLedger;
   constructor(
     private readonly kv: KvRepository,
     private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
-  ) {}
+  ) {
+    this.owed = new OwedLedger(kv, 'rfc');
+  }
 
   teamIndex(teamId: string): ChunkedIndex {
     return new ChunkedIndex(this.kv, `rfc:tm:${teamId}`);
@@ -54,7 +60,7 @@ export class RfcStore {
     const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
     const rfc: Rfc = { ...draft, v: 2, number, ordinal };
     if (!(await this.kv.insert(rfcKey(draft.teamId, number), rfcSchema, rfc))) throw new Error(`${rfcKey(draft.teamId, number)} already exists`);
-    await this.resync(rfc);
+    await Promise.all([this.resync(rfc), this.owed.sync(rfc.teamId, String(number), null, rfcOwedFacts(rfc))]);
     return rfc;
   }
 
@@ -80,8 +86,9 @@ export class RfcStore {
       return mutate(current);
     });
     if (!after || !before) throw UserError.notFound(noSuchRfc(n));
-    if (after !== before) await this.resync(after);
-    return { before, after };
+    const was: Rfc = before;
+    if (after !== was) await Promise.all([this.resync(after), this.owed.sync(teamId, String(n), rfcOwedFacts(was), rfcOwedFacts(after))]);
+    return { before: was, after };
   }
 
   /** The RFC's index entry (tags and snapshot) and its place in the open set, as the record says. */

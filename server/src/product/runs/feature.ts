@@ -1,3 +1,4 @@
+import { runOwedLines } from './owed';
 import type { SubcommandSpec } from '../shared/commands';
 import type { Feature, ProductContext } from '../shared/context';
 import type { IncidentReminderPort, RunActivitySink } from '../shared/ports';
@@ -24,6 +25,6 @@ export function createRunsFeature(
     commands: [runCommand(service, ctx.now), releaseCommand(service)],
     routes: (router) => runHttpRoutes(router, service),
     activate: async () => service.registerJobs(),
-    owedBy: (userId, teamId) => service.owedBy(userId, teamId),
+    owed: { scan: async (userId, teamId) => ({ facts: await service.owedFacts(userId, teamId) }), render: runOwedLines },
   };
 }

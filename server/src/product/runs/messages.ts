@@ -1,6 +1,7 @@
 /** Every word runs say to people: replies, errors, the card and the timeline. */
 import { runReference } from '../contract/runs';
 import { humanDuration, utcStamp } from '../shared/time/duration';
+import { localTime } from '../shared/time/zone';
 import type { ChecklistRefusalCode } from './checklist';
 
 export const USAGE = {
@@ -278,10 +279,13 @@ function clockMinutes(minutes: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
-/** `/infra owe` (and the daily digest) lines runs add. */
+/** `/infra owe` (and the daily digest) lines runs add: read by one person, so times in their zone. */
 export const owed = {
-  statusUpdate: (ref: string, name: string, due: number, now: number): string =>
-    `${ref} ${name}: a status update ${due <= now ? `was due ${utcStamp(due)} (overdue)` : `is due ${utcStamp(due)}`} — \`/run update <text>\``,
-  dueToday: (ref: string, name: string, item: string, title: string, due: number, channelId: string): string =>
-    `${ref} ${name}: ${item} “${title}” is due today at ${utcStamp(due)} — \`/run check ${item}\` in ~${channelId}`,
+  statusUpdate: (ref: string, name: string, due: number, now: number, zone: string): string =>
+    `${ref} ${name}: a status update ${due <= now ? `was due ${localTime(due, zone)} (overdue)` : `is due ${localTime(due, zone)}`} — \`/run update <text>\``,
+  overdue: (ref: string, name: string, item: string, title: string, channel: string): string =>
+    `${ref} ${name}: ${item} “${title}” is overdue — \`/run check ${item}\` in ~${channel}`,
+  dueToday: (ref: string, name: string, item: string, title: string, due: number, channel: string, zone: string): string =>
+    `${ref} ${name}: ${item} “${title}” is due today at ${localTime(due, zone)} — \`/run check ${item}\` in ~${channel}`,
+  approval: (ref: string, name: string, item: string, title: string): string => `${ref} ${name}: your approval of ${item} “${title}” — \`/run approve ${item}\``,
 };

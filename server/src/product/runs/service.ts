@@ -16,7 +16,7 @@ import { CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import { postAsBot, postOnce } from '../shared/posts';
-import { addSeats, type Answer, checkQuorum, evaluate, type Gate, GateRefusal, override as overrideGate, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
+import { addSeats, type Answer, checkQuorum, type Gate, GateRefusal, override as overrideGate, type Quorum, SAME as GATE_SAME, type SeatRef } from '../shared/signoff/gate';
 import { checkText, fitLines, POST_RUNES_MAX } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { slugify } from '../shared/text/slug';
@@ -42,7 +42,7 @@ import {
   setState,
   type Step,
 } from './checklist';
-import { ACTION_WORDS, ERR, EXEC, line, nag, owed, retroReminder, runReference } from './messages';
+import { ACTION_WORDS, ERR, EXEC, line, nag, retroReminder, runReference } from './messages';
 import { RUN_RULES, type RunAction, type RunRole, runPolicy } from './policy';
 import { GATE_LIMITS, LIMITS, type Run, type Template, type TemplateBody } from './records';
 import { parseSettings } from './settings';
@@ -55,8 +55,8 @@ import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from '.
 import { checkItemCommand, executeAs, type ExecOutcome } from './exec';
 import { cardButtons, peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
 import { type RunCore, RunStatusService } from './status_service';
-import { nextUpdateDueOf } from './status_updates';
-import { localEpochDay, userTimeZone } from '../shared/time/zone';
+import type { OwedFact } from '../shared/owed';
+import { runOwedFacts } from './owed';
 
 type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
@@ -85,7 +85,7 @@ export class RunService implements RunCore {
   ) {
     const corrupt = corruptRecordsFor(ctx.kv, ctx.log, ctx.now);
     this.report = (err) => void corrupt.reportError(err);
-    this.store = new RunStore(ctx.kv, this.report);
+    this.store = new RunStore(ctx.kv, this.report, (key, what, work) => ctx.afterAnswer.inOrder(key, what, work));
     this.status = new RunStatusService(ctx, this, incidentReminders);
   }
 
@@ -432,8 +432,9 @@ export class RunService implements RunCore {
   async list(actor: string, teamId: string): Promise<{ items: RunView[]; nextCursor: string | null }> {
     const c = this.call(actor);
     if (!(await c.access.isTeamMember(actor, teamId)) && !(await c.access.isSystemAdmin(actor))) throw UserError.notFound('No such team.');
+    // The entries carry the runs (all but their timelines): the page reads the index alone.
     const page = await this.store.teamIndex(teamId).page({ before: null, limit: PAGE_SIZE_DEFAULT });
-    const runs = (await this.store.getMany(teamId, page.entries.map((e) => Number(e.id)))).filter((r): r is Run => r !== null);
+    const runs = await this.store.fromEntries(teamId, page.entries);
     const visible = await c.access.filterVisible(actor, runs, (r) => this.scopeOf(r));
     const now = this.ctx.now();
     return { items: visible.map((r) => runView(r, now)), nextCursor: page.next === null ? null : String(page.next) };
@@ -690,36 +691,17 @@ export class RunService implements RunCore {
   // ---- `/infra owe` ----
 
   /**
-   * Overdue items and items due today (the user's local day) they hold, gates waiting for their
-   * answer, and status updates of runs they own that are overdue or due today — in runs they can
-   * see now. An incident's runbook leaves its status updates to the incident's own lines.
+   * `/infra owe` from the records (the owed ledger's rebuild): this user's facts of the team's
+   * active runs (runs/owed.ts), whatever their channel — the reader filters by access.
    */
-  async owedBy(userId: string, teamId: string): Promise<string[]> {
-    const c = this.call(userId);
+  async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
     const entries = await this.store.teamIndex(teamId).all((t) => t.s === 'active');
-    const runs = (await this.store.getMany(teamId, entries.map((e) => Number(e.id)))).filter((r): r is Run => r !== null && r.status === 'active');
-    const visible = await c.access.filterVisible(userId, runs, (r) => this.scopeOf(r));
-    const now = this.ctx.now();
-    const zone = visible.length ? (userTimeZone((await this.ctx.api.getUser(userId).catch(() => null))?.Timezone) ?? 'UTC') : 'UTC';
-    const today = localEpochDay(zone, now);
-    const lines: string[] = [];
-    for (const run of visible) {
-      const due = run.ownerId === userId && run.incident === null ? nextUpdateDueOf(run) : null;
-      if (due !== null && (due <= now || localEpochDay(zone, due) === today)) lines.push(owed.statusUpdate(runReference(run.number), run.name, due, now));
-      run.checklists.forEach((l, list) =>
-        l.items.forEach((it, item) => {
-          const ref = refOf({ list, item });
-          if (it.state === 'open' && it.due !== null && it.assignees.includes(userId) && !it.gate) {
-            if (it.due <= now) lines.push(`${runReference(run.number)} ${run.name}: ${ref} “${it.title}” is overdue — \`/run check ${ref}\` in ~${run.channelId}`);
-            else if (localEpochDay(zone, it.due) === today) lines.push(owed.dueToday(runReference(run.number), run.name, ref, it.title, it.due, run.channelId));
-          }
-          if (it.gate && evaluate(it.gate, now).state !== 'passed' && it.gate.seats.some((s) => (s.userId === userId || s.delegate === userId) && s.answer === null)) {
-            lines.push(`${runReference(run.number)} ${run.name}: your approval of ${ref} “${it.title}” — \`/run approve ${ref}\``);
-          }
-        }),
-      );
-    }
-    return lines;
+    // The records, not the list's copies: this is the ledger's repair.
+    const runs = await this.store.getMany(teamId, entries.map((e) => Number(e.id)));
+    return runs.flatMap((run) => {
+      const fact = run && run.teamId === teamId ? runOwedFacts(run).get(userId) : undefined;
+      return fact ? [fact] : [];
+    });
   }
 
   // ---- due times ----

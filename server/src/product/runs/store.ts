@@ -7,18 +7,21 @@
  * | run:seq:<teamId>             | {v,last}          | team-scoped run numbers (RUN-004)                    |
  * | run:r:<teamId>:<n>           | runSchema         | the run: channel, owner, checklists with gates, timeline |
  * | run:ch:<channelId>           | channelRunSchema  | the run a channel holds (`/run` in that channel)     |
- * | run:tm:<teamId>:h / :c<k>    | ChunkedIndex      | the team's runs, tags {s: status, k: kind}           |
+ * | run:tm:<teamId>:h / :c<k>    | ChunkedIndex      | the team's runs, tags {s: status, k: kind}, d: the run without its timeline (the list) |
+ * | owe:u:<teamId>:<userId>      | shared/owed.ts    | each person's owed facts of the runs (/infra owe)   |
  * | run:tpl:<teamId>:<slug>      | templateSchema    | a template at its current version                    |
  * | run:tpls:<teamId>            | templateListSchema| the team's template slugs; `seeded` once built-ins are in |
  * | sched:job:run-due:<teamId>:<n>:<ref>:<due> | scheduler job | nag an item's assignees once at its due time |
  */
 import { z } from 'zod';
-import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
+import { ChunkedIndex, type IndexEntry, type IndexTags } from '../shared/chunked_index';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
 import type { Access } from '../shared/access/policy';
 import type { People } from '../shared/people';
 import { ERR } from './messages';
+import { OwedLedger } from '../shared/owed';
+import { runOwedFacts } from './owed';
 import { channelRunSchema, LIMITS, type Run, runSchema, type Template, templateSchema } from './records';
 
 const runKey = (teamId: string, n: number): string => `run:r:${teamId}:${n}`;
@@ -41,11 +44,18 @@ export interface RunCall {
   readonly people: People;
 }
 
+/** Work a write's answer does not wait for, queued in order per key (shared/after_answer.ts). */
+export type Later = (key: string, what: string, work: () => Promise<void>) => void;
+
 export class RunStore {
+  private readonly owed: OwedLedger;
   constructor(
     private readonly kv: KvRepository,
     private readonly onCorrupt: (err: CorruptRecordError) => void = () => {},
-  ) {}
+    private readonly later: Later = (_key, _what, work) => void work(),
+  ) {
+    this.owed = new OwedLedger(kv, 'runs');
+  }
 
   teamIndex(teamId: string): ChunkedIndex {
     return new ChunkedIndex(this.kv, `run:tm:${teamId}`);
@@ -60,9 +70,11 @@ export class RunStore {
     if (!(await this.kv.insert(channelKey(draft.channelId), channelRunSchema, { v: 1, teamId: draft.teamId, number }))) {
       throw UserError.conflict(ERR.channelHasRun);
     }
-    const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
+    // The summary's ordinal is the entry's own (`o`): it is not known before the append.
+    const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft), listSnapshot({ ...draft, v: 2, number, ordinal: 0 }));
     const run: Run = { ...draft, v: 2, number, ordinal };
     if (!(await this.kv.insert(runKey(draft.teamId, number), runSchema, run))) throw new Error(`${runKey(draft.teamId, number)} already exists`);
+    await this.owed.sync(run.teamId, String(number), null, runOwedFacts(run));
     return run;
   }
 
@@ -94,8 +106,37 @@ export class RunStore {
       basis ? { basis } : {},
     );
     if (!after || !before) throw UserError.notFound(ERR.noSuchRun);
-    if (after !== before && before.status !== after.status) await this.teamIndex(teamId).put(after.ordinal, String(after.number), tagsOf(after));
-    return { before, after };
+    const was: Run = before;
+    if (after !== was) {
+      // A finish or reopen changes what the list filters on: put at once. Otherwise the list's
+      // copy and the owed ledgers follow after the answer, in the order of the run's writes.
+      if (was.status !== after.status) await this.resync(after);
+      else this.later(`run:${teamId}:${n}`, `run ${n} list entry`, async () => this.resync((await this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt))) ?? after));
+      this.later(`run-owed:${teamId}:${n}`, `run ${n} owed`, () => this.owed.sync(teamId, String(n), runOwedFacts(was), runOwedFacts(after)));
+    }
+    return { before: was, after };
+  }
+
+  /** Puts the run's tags and list copy into its index entry (also the list's lazy repair). */
+  async resync(run: Run): Promise<void> {
+    await this.teamIndex(run.teamId).put(run.ordinal, String(run.number), tagsOf(run), listSnapshot(run));
+  }
+
+  /** The list's runs from index entries: their copies, or (entries written before copies) the record, then repaired. */
+  async fromEntries(teamId: string, entries: readonly IndexEntry[]): Promise<Run[]> {
+    const parsed = entries.map((e) => runSchema.safeParse(e.d === undefined ? undefined : { ...(e.d as object), ordinal: e.o }));
+    const missing = entries.filter((_, k) => !parsed[k]!.success).map((e) => Number(e.id));
+    const read = new Map<number, Run>();
+    for (const run of await this.getMany(teamId, missing)) {
+      if (!run || run.teamId !== teamId) continue;
+      read.set(run.number, run);
+      await this.resync(run);
+    }
+    return entries.flatMap((e, k) => {
+      const p = parsed[k]!;
+      const run = p.success ? p.data : read.get(Number(e.id));
+      return run && run.teamId === teamId ? [run] : [];
+    });
   }
 
   // ---- templates ----
@@ -120,6 +161,11 @@ export class RunStore {
   updateTemplate(teamId: string, slug: string, mutate: (current: Template | null) => Template | typeof UNCHANGED | typeof DELETE): Promise<Template | null> {
     return this.kv.update(templateKey(teamId, slug), templateSchema, mutate);
   }
+}
+
+/** What the list shows of a run: all but its timeline (the heaviest part, which no list shows). */
+function listSnapshot(run: Run): Run {
+  return { ...run, timeline: [] };
 }
 
 function tagsOf(run: Pick<Run, 'status' | 'kind'>): IndexTags {

@@ -6,6 +6,7 @@ import type { AfterAnswer } from './after_answer';
 import type { CommandSpec } from './commands';
 import type { EventPublisher } from './events';
 import type { KvRepository } from './kv';
+import type { OwedSource } from './owed';
 import type { Scheduler } from './scheduler';
 
 import type { Logger } from './logger';
@@ -54,8 +55,8 @@ export interface Feature {
   /** Idempotent: runs on every node at every activation (migrations, seeding). */
   readonly activate?: () => Promise<void>;
   readonly deactivate?: () => Promise<void>;
-  /** Lines for `/infra owe`: what the user owes now in this feature. */
-  readonly owedBy?: (userId: string, teamId: string) => Promise<string[]>;
+  /** Its part of `/infra owe`: facts kept in the user's owed ledger (shared/owed.ts) and their lines. */
+  readonly owed?: OwedSource;
   readonly messageHasBeenPosted?: (post: Post) => Promise<void>;
   readonly userHasJoinedChannel?: (member: ChannelMember, actor: User | null) => Promise<void>;
   readonly userHasLeftChannel?: (member: ChannelMember, actor: User | null) => Promise<void>;

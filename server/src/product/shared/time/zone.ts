@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { utcStamp } from './duration';
 
 /**
  * The product's one time-zone module: wall-clock ↔ UTC in IANA zones with Intl only (no date
@@ -134,3 +135,16 @@ export function parseClock(text: string): { hour: number; minute: number } | nul
 }
 
 export const formatClock = (hour: number, minute: number): string => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+/**
+ * A time for one reader, in their zone with UTC beside it: "2027-01-04 10:00 Europe/Berlin
+ * (09:00 UTC)"; UTC alone when that is their zone or Mattermost does not know it. Replies are
+ * read by one person, so they use this; posts in a channel are read by many and stay in UTC.
+ */
+export function localTime(at: number, zone: string | null): string {
+  const utc = utcStamp(at);
+  if (zone === null || zone === 'UTC' || zone === 'Etc/UTC') return utc;
+  const w = wallTime(zone, at);
+  const local = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return `${local} ${formatClock(w.hour, w.minute)} ${zone} (${utc.startsWith(local) ? utc.slice(11) : utc})`;
+}
