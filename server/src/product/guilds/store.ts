@@ -186,7 +186,7 @@ export class GuildStore {
       changed = next !== UNCHANGED;
       return next === UNCHANGED ? UNCHANGED : { ...next, rev: (current.rev ?? 0) + 1 };
     });
-    if (changed) await Promise.all([this.putCopies(teamId, [stored!]), this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(stored!))]);
+    if (changed) await Promise.all([this.putCopies(teamId, [stored!]), this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(stored))]);
     return stored!;
   }
 
