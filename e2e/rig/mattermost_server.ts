@@ -55,6 +55,9 @@ function serverEnv(runDir: string, filesDir: string, port: number, dsn: string):
     MM_TEAMSETTINGS_ENABLEOPENSERVER: 'true',
     // The default of 50 members per team is less than a load scenario needs (e2e/ha.e2e.test.ts).
     MM_TEAMSETTINGS_MAXUSERSPERTEAM: '1000',
+    // Every incident and run has its own channel: issue 12's team (2,000 incidents, 200 runs) is over
+    // Mattermost's default of 2,000 channels per team.
+    MM_TEAMSETTINGS_MAXCHANNELSPERTEAM: '10000',
     MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS: 'false',
     MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION: 'false',
     MM_LOGSETTINGS_ENABLECONSOLE: 'true',
