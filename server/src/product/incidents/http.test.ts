@@ -51,7 +51,7 @@ test('HTTP: declare, get, act, timeline, follow-ups; private incidents are 404 t
   assert.deepEqual((await h.http('GET', f.url('/2'), alice)).body, { error: 'No such incident.' });
   const listForDave = await h.http('GET', f.url(), dave);
   assert.deepEqual(decoded(incidentRoutes.list.answer, listForDave.body), { items: [], nextCursor: null });
-  assert.deepEqual(await h.http('GET', f.url(), f.outsider), { status: 404, body: { error: 'No such team.' } });
+  assert.deepEqual(await h.http('GET', f.url(), f.outsider).then(({ status, body }) => ({ status, body })), { status: 404, body: { error: 'No such team.' } });
 
   const status = await h.http('POST', `${url}/status`, bob, { text: 'Cleaning /var/tmp' });
   assert.equal(status.status, 200);

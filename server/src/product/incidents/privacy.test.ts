@@ -20,7 +20,7 @@ test('a public incident converted to private: hidden from non-members at once, a
 
   // A team admin uses "Convert to Private Channel".
   world.channels.get(ch.Id)!.Type = 'P';
-  assert.deepEqual(await h.http('GET', url, dave), { status: 404, body: { error: 'No such incident.' } });
+  assert.deepEqual(await h.http('GET', url, dave).then(({ status, body }) => ({ status, body })), { status: 404, body: { error: 'No such incident.' } });
   assert.deepEqual(((await h.http('GET', f.url('?state=all'), dave)).body as Page).items, []);
   assert.equal((((await h.http('GET', f.url('/metrics'), dave)).body as { metrics: IncidentMetricsView }).metrics).total, 0);
   assert.match(await f.cmd(dave, '/incident info INC-1', f.town), /^\*\*Error:\*\* No such incident\.$/, 'the same answer as for no incident');
@@ -84,8 +84,8 @@ test('numbers never resolve in another team; users of another team see nothing',
   const otherUrl = `/api/v1/teams/${other.Id}/incidents`;
   assert.equal(((await h.http('GET', `${otherUrl}/1`, alice)).body as { incident: IncidentView }).incident.title, 'Other outage');
   assert.equal(((await h.http('GET', f.url('/1'), alice)).body as { incident: IncidentView }).incident.title, 'Ops outage');
-  assert.deepEqual(await h.http('GET', f.url('/1'), stranger), { status: 404, body: { error: 'No such incident.' } });
-  assert.deepEqual(await h.http('GET', f.url(), stranger), { status: 404, body: { error: 'No such team.' } });
+  assert.deepEqual(await h.http('GET', f.url('/1'), stranger).then(({ status, body }) => ({ status, body })), { status: 404, body: { error: 'No such incident.' } });
+  assert.deepEqual(await h.http('GET', f.url(), stranger).then(({ status, body }) => ({ status, body })), { status: 404, body: { error: 'No such team.' } });
   assert.equal((await h.http('GET', f.url('/metrics'), stranger)).status, 404);
   assert.match((await h.command(stranger, square.Id, '/incident info 1', other)).Text ?? '', /Other outage/, 'INC-1 in their team is theirs');
   h.close();

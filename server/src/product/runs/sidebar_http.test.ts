@@ -69,7 +69,7 @@ test('HTTP gate answers: a reader cannot answer, approvers can, a concern blocks
 
   // A team admin overrides one gate (on the record), then finishes over the rest with a reason.
   assert.equal((await f.h.http('POST', url('/items/2.2/override'), f.alice, { reason: 'hotfix' })).status, 403);
-  assert.deepEqual(await f.h.http('POST', url('/items/2.1/override'), f.admin, { reason: 'x' }), { status: 409, body: { error: 'That gate has passed already; there is nothing to override.' } });
+  assert.deepEqual(await f.h.http('POST', url('/items/2.1/override'), f.admin, { reason: 'x' }).then(({ status, body }) => ({ status, body })), { status: 409, body: { error: 'That gate has passed already; there is nothing to override.' } });
   const o = await f.h.http('POST', url('/items/2.2/override'), f.admin, { reason: 'security signed off by mail' });
   assert.equal(o.status, 200);
   assert.equal(z.parse(runRoutes.overrideGate.answer, o.body).run.checklists[1]!.items[1]!.gate!.override?.reason, 'security signed off by mail');
