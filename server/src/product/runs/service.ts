@@ -547,11 +547,12 @@ export class RunService implements RunCore {
     const c = this.call(actor);
     const run = await this.find(c, where);
     const at = this.gateAt(run, typed);
+    const gate = run.checklists[at.list]!.items[at.item]!.gate!;
+    // Only a seat's own holder hands it on; whether they may is said before anything about the delegate.
+    const holders: Holders<RunRole> = { approver: gate.seats.flatMap((s) => (s.userId ? [s.userId] : [])) };
+    await runPolicy.require(c.access, actor, 'answer', { scope: this.scopeOf(run), holders: { owner: run.ownerId, ...holders } }, ACTION_WORDS.answer);
     if (to !== null && !(await c.access.canPost(to, run.channelId))) throw UserError.badRequest(`@${await c.people.username(to)} cannot post in this run's channel.`);
     const toName = to === null ? null : await c.people.username(to);
-    const gate = run.checklists[at.list]!.items[at.item]!.gate!;
-    // Only a seat's own holder hands it on.
-    const holders: Holders<RunRole> = { approver: gate.seats.flatMap((s) => (s.userId ? [s.userId] : [])) };
     return this.onItem(actor, where, refOf(at), 'answer', (r, a, who, now) => onGate(r, a, actor, now, line.delegated(who, refOf(a), toName), gateSteps.delegate(actor, to)), holders);
   }
 
@@ -559,6 +560,8 @@ export class RunService implements RunCore {
   async addApprovers(actor: string, where: RunWhere, typed: string, userIds: readonly string[], quorum: Quorum | null = null): Promise<{ run: RunView; ref: string; changed: boolean }> {
     const c = this.call(actor);
     const run = await this.find(c, where);
+    // Whether the actor may name approvers is said before anything about the people named.
+    await runPolicy.require(c.access, actor, 'approvers', { scope: this.scopeOf(run), holders: { owner: run.ownerId } }, ACTION_WORDS.approvers);
     for (const id of userIds) if (!(await c.access.canPost(id, run.channelId))) throw UserError.badRequest(`@${await c.people.username(id)} cannot post in this run's channel, so could not approve there.`);
     const names = (await Promise.all(userIds.map((id) => c.people.username(id)))).map((n) => `@${n}`).join(', ');
     const refs: SeatRef[] = userIds.map((userId) => ({ userId }));

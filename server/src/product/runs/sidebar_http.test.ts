@@ -169,6 +169,10 @@ test('HTTP approvers: the owner names them and the quorum as `/run approvers` do
   assert.equal((await f.h.http('POST', url, f.alice, { usernames: ['@carol'], quorum: { kind: 'atLeast', n: null } })).status, 400, 'at least how many?');
   assert.equal((await f.h.http('POST', url, f.alice, { usernames: ['@carol'], quorum: { kind: 'all', n: 2 } })).status, 400, 'a count only with atLeast');
   assert.equal((await f.h.http('POST', url, f.alice, { usernames: ['@dave'] })).status, 400, 'dave cannot post in the channel');
+  // Whether the caller may act is said first, before anything about the people named.
+  assert.equal((await f.h.http('POST', url, f.bob, { usernames: ['@dave'] })).status, 403, 'bob may not name approvers at all');
+  const delegating = await f.h.http('POST', `/api/v1/teams/${f.team.Id}/runs/1/items/2.1/delegate`, f.carol, { to: '@dave' });
+  assert.equal(delegating.status, 403, `carol holds no seat: ${JSON.stringify(delegating.body)}`);
 
   const named = await f.h.http('POST', url, f.alice, { usernames: ['@bob', 'carol'], quorum: { kind: 'atLeast', n: 1 } });
   assert.equal(named.status, 200, JSON.stringify(named.body));
