@@ -66,8 +66,27 @@ export async function bundle(entry, outfile, { lazy = true, runtimeV8Flags = RUN
   const main = await bundleOne(entry, outfile, { runtimeV8Flags, manifest: lazy ? productManifest() : undefined });
   if (!lazy) return { main };
   const productScript = join(dirname(outfile), 'product.cjs');
-  return { main, product: await bundleOne(join(repo, 'server/src/product/index.ts'), productScript, { runtimeV8Flags }), productScript };
+  return { main, product: await bundleOne(join(repo, 'server/src/product/index.ts'), productScript, { runtimeV8Flags, plugins: [sharedWithMain] }), productScript };
 }
+
+/**
+ * Modules the product must share with the main script, not carry a copy of: AppError crosses the
+ * boundary both ways (the plugin API rejects with it, the product answers hooks with it), and
+ * `instanceof` holds only for one class. The product script requires them by these ids; the main
+ * script hands its own modules over (server/src/product_module.sea.ts).
+ */
+export const SHARED_MODULES = { 'infra-ops:app_error': /[\\/]plugin[\\/]api[\\/]app_error(\.ts|\.js)?$/ };
+const sharedWithMain = {
+  name: 'shared-with-main',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const target = join(args.resolveDir, args.path);
+      const id = Object.keys(SHARED_MODULES).find((key) => SHARED_MODULES[key].test(target));
+      return id === undefined ? undefined : { path: id, external: true };
+    });
+  },
+};
 
 /** The executable's module of the product: the SEA asset loader instead of the import (server/src/product_module.ts). */
 const productAsAsset = {
@@ -77,12 +96,12 @@ const productAsAsset = {
   },
 };
 
-async function bundleOne(entry, outfile, { runtimeV8Flags, manifest }) {
+async function bundleOne(entry, outfile, { runtimeV8Flags, manifest, plugins = [] }) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
     outfile,
-    plugins: manifest === undefined ? [] : [productAsAsset],
+    plugins: [...plugins, ...(manifest === undefined ? [] : [productAsAsset])],
     bundle: true,
     platform: 'node',
     format: 'cjs',

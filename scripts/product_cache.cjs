@@ -10,6 +10,9 @@ const [input, output] = process.argv.slice(2);
 const WRAP = ['(function (exports, require, module) {', '\n})'];
 const script = new Script(WRAP[0] + readFileSync(input, 'utf8') + WRAP[1], { filename: 'product.cjs' });
 const mod = { exports: {} };
-script.runInThisContext()(mod.exports, require, mod);
+// The modules the executable's main script shares with the product (build-server.mjs SHARED_MODULES):
+// only their shape matters for the cache, so a stand-in class serves.
+const shared = { 'infra-ops:app_error': { AppError: class AppError extends Error {} } };
+script.runInThisContext()(mod.exports, (id) => (id in shared ? shared[id] : require(id)), mod);
 mod.exports.createProduct({ startScheduler: false });
 writeFileSync(output, script.createCachedData());

@@ -7,10 +7,18 @@
  */
 import { getAsset } from 'node:sea';
 import { Script } from 'node:vm';
+import * as appError from './plugin/api/app_error';
 import type { ProductModule } from './product_module';
 
 /** Must match scripts/product_cache.cjs, which compiles the same text to make the cache. */
 const WRAP = ['(function (exports, require, module) {', '\n})'] as const;
+
+/**
+ * What the product script requires from the main script instead of carrying its own copy
+ * (scripts/build-server.mjs SHARED_MODULES): one AppError class, so `instanceof` holds both ways.
+ */
+const SHARED: Readonly<Record<string, unknown>> = { 'infra-ops:app_error': appError };
+const sharedRequire = Object.assign((id: string): unknown => (id in SHARED ? SHARED[id] : require(id)), require) as NodeJS.Require;
 
 export const productModule = async (): Promise<ProductModule> => {
   const source = getAsset('product.cjs', 'utf8');
@@ -20,6 +28,6 @@ export const productModule = async (): Promise<ProductModule> => {
     ...(cache.byteLength > 0 ? { cachedData: Buffer.from(cache) } : {}),
   });
   const mod = { exports: {} as ProductModule };
-  (script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown) => void)(mod.exports, require, mod);
+  (script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown) => void)(mod.exports, sharedRequire, mod);
   return mod.exports;
 };
