@@ -17,8 +17,8 @@ const WRAP = ['(function (exports, require, module) {', '\n})'] as const;
  * What the product script requires from the main script instead of carrying its own copy
  * (scripts/build-server.mjs SHARED_MODULES): one AppError class, so `instanceof` holds both ways.
  */
-const SHARED: Readonly<Record<string, unknown>> = { 'infra-ops:app_error': appError };
-const sharedRequire = Object.assign((id: string): unknown => (id in SHARED ? SHARED[id] : require(id)), require) as NodeJS.Require;
+export const SHARED_BY_MAIN: Readonly<Record<string, unknown>> = { 'infra-ops:app_error': appError };
+const sharedRequire = Object.assign((id: string): unknown => (id in SHARED_BY_MAIN ? SHARED_BY_MAIN[id] : require(id)), require) as NodeJS.Require;
 
 export const productModule = async (): Promise<ProductModule> => {
   const source = getAsset('product.cjs', 'utf8');
