@@ -154,7 +154,8 @@ export function GateCard({ run, item, onChanged }: { run: RunView; item: RunItem
 /** An item's assignees (several), due time and removal, behind an "Edit" toggle. */
 export function ItemEditor({ run, item, onChanged }: { run: RunView; item: RunItemView; onChanged: (run: RunView) => void }) {
   const [open, setOpen] = useState(false);
-  const [due, setDue] = useState(item.due === null ? '' : toLocalInput(item.due));
+  const { timeZone } = useTimeFormat();
+  const [due, setDue] = useState(item.due === null ? '' : toLocalInput(item.due, timeZone));
   const call = useRunCall(onChanged);
   const at = itemAt(run, item);
   if (run.status !== 'active') return null;
@@ -171,7 +172,7 @@ export function ItemEditor({ run, item, onChanged }: { run: RunView; item: RunIt
             aria-label={`Due time of ${item.ref}`}
             onSubmit={(e) => {
               e.preventDefault();
-              const when = fromLocalInput(due);
+              const when = fromLocalInput(due, timeZone);
               void call.run(() => setRunItemDue(at, when));
             }}
           >

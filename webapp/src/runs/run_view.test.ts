@@ -52,11 +52,16 @@ describe('run view', () => {
 
   it('reads usernames, due times and the kind of a template file', () => {
     assert.deepEqual(splitUsernames(' @bob, carol  @dave,'), ['@bob', 'carol', '@dave']);
-    const at = new Date(2027, 0, 5, 14, 30).getTime();
-    assert.equal(toLocalInput(at), '2027-01-05T14:30');
-    assert.equal(fromLocalInput('2027-01-05T14:30'), at);
-    assert.equal(fromLocalInput(''), null);
-    assert.equal(fromLocalInput('tomorrow'), null);
+    // In the user's Mattermost zone, whatever the browser's: 14:30 in Tokyo is 05:30 UTC.
+    const at = Date.UTC(2027, 0, 5, 5, 30);
+    assert.equal(toLocalInput(at, 'Asia/Tokyo'), '2027-01-05T14:30');
+    assert.equal(fromLocalInput('2027-01-05T14:30', 'Asia/Tokyo'), at);
+    assert.equal(toLocalInput(at, 'UTC'), '2027-01-05T05:30');
+    assert.equal(fromLocalInput('2027-07-01T14:00', 'Europe/Berlin'), Date.UTC(2027, 6, 1, 12), 'summer time');
+    assert.equal(fromLocalInput('2027-03-28T02:30', 'Europe/Berlin'), Date.UTC(2027, 2, 28, 1, 30), 'a wall time in the spring gap moves forward, as /run due reads it');
+    assert.equal(fromLocalInput('', 'UTC'), null);
+    assert.equal(fromLocalInput('tomorrow', 'UTC'), null);
+    assert.equal(fromLocalInput('2027-02-30T10:00', 'UTC'), null);
     assert.equal(templateSourceOf(JSON.stringify({ format: 'infra-ops.template', version: 1, template: {} })), 'infra-ops');
     assert.equal(templateSourceOf(JSON.stringify({ title: 'Incident', checklists: [] })), 'playbooks');
     assert.equal(templateSourceOf('not json'), 'playbooks');

@@ -1,5 +1,5 @@
 // What the Runs tab says about a run, an item and a gate, as pure functions (unit-tested).
-import { TEMPLATE_FORMAT, TEMPLATE_SOURCES, type GateView, type RunItemView, type RunStatsView, type RunView } from '../contract';
+import { DAY_MS, localToUtc, TEMPLATE_FORMAT, wallTime, TEMPLATE_SOURCES, type GateView, type RunItemView, type RunStatsView, type RunView } from '../contract';
 import { duration } from '../format';
 
 const QUORUM_TEXT = { all: 'all approvers', majority: 'a majority' } as const;
@@ -65,16 +65,22 @@ export const ANSWER_TEXT = { approve: 'approved', hold: 'holds', abstain: 'absta
 /** "@bob, carol @dave" → ["@bob", "carol", "@dave"]: what the assign form sends (the server resolves them). */
 export const splitUsernames = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
 
-/** Epoch ms ↔ a datetime-local input's value, in the browser's time. */
-export function toLocalInput(at: number): string {
-  const d = new Date(at);
+/**
+ * Epoch ms ↔ a datetime-local input's value, in the user's Mattermost time zone (as every time the
+ * sidebar shows, and as `/run due` reads what they type), by the contract's time-zone rules.
+ */
+export function toLocalInput(at: number, timeZone: string): string {
+  const w = wallTime(timeZone, at);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
-export function fromLocalInput(value: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const at = new Date(value).getTime();
-  return Number.isFinite(at) ? at : null;
+export function fromLocalInput(value: string, timeZone: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const day = Date.UTC(y, mo - 1, d);
+  if (new Date(day).getUTCDate() !== d || h > 23 || mi > 59) return null;
+  return localToUtc(timeZone, Math.floor(day / DAY_MS), h, mi);
 }
 
 /** Our own JSON says so in its `format`; anything else is taken as a Playbooks export (the server names what is wrong). */

@@ -16,3 +16,4 @@ export * from './runs';
 export * from './alerts';
 export * from './webhooks';
 export * from './status';
+export * from './time_zone';

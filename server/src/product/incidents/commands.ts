@@ -3,8 +3,8 @@ import { INCIDENT_STATES, type IncidentState, MILESTONES, ROLES } from '../contr
 import { type CommandInvocation, type CommandResult, type CommandSpec, ephemeral, tokenize } from '../shared/commands';
 import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
-import { People } from '../shared/people';
-import { isoDateOf, localEpochDay, userTimeZone } from '../shared/time/zone';
+import { People, readerZone } from '../shared/people';
+import { isoDateOf, localEpochDay } from '../shared/time/zone';
 import type { Declarer } from './declare';
 import { declareDialog, DIALOG_URL } from './dialog';
 import { mttaMinutes, mttrMinutes, nextUpdateDue, openFollowups } from './lifecycle';
@@ -80,7 +80,7 @@ export function incidentCommand(deps: IncidentCommandDeps): CommandSpec {
   const { ctx, service, queries, settings } = deps;
   const callerOf = (inv: CommandInvocation): Caller => ({ userId: inv.userId, access: ctx.access() });
   const reply = (text: string): CommandResult => ephemeral(text);
-  const zoneOf = async (userId: string): Promise<string | null> => userTimeZone((await ctx.api.getUser(userId).catch(() => null))?.Timezone);
+  const zoneOf = (userId: string): Promise<string | null> => readerZone(ctx.api, userId);
   const interval = (i: Incident): number => settings().updateIntervalMinutes[i.severity];
   const nextOf = (i: Incident, zone: string | null): string => nextUpdate(nextUpdateDue(i, interval(i)), ctx.now(), zone);
   const name = async (userId: string): Promise<string> => `@${await new People(ctx.api).username(userId)}`;

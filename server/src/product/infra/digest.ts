@@ -27,6 +27,7 @@ import { postOnce } from '../shared/posts';
 import { fitLines } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
 import { DAY_MS, formatClock, localEpochDay, localToUtc, parseClock, userTimeZone, weekdayOf } from '../shared/time/zone';
+import { readerZone } from '../shared/people';
 import { DIGEST } from './messages';
 import { whatIsOwed } from './owe';
 import { parseSettings } from './settings';
@@ -156,7 +157,7 @@ export class DailyDigest {
   }
 
   private async zoneOf(userId: string): Promise<string> {
-    return userTimeZone((await this.ctx.api.getUser(userId).catch(() => null))?.Timezone) ?? 'UTC';
+    return (await readerZone(this.ctx.api, userId)) ?? 'UTC';
   }
 
   /**
@@ -225,7 +226,7 @@ export function digestSubcommand(digest: DailyDigest, ctx: Pick<ProductContext, 
       } else if (verb === 'weekends' && rest.length === 0) prefs = await digest.change(inv.userId, inv.teamId, { weekends: onOff(value) });
       else throw UserError.badRequest(DIGEST.badCommand, usage);
       const settings = parseSettings(ctx.settings());
-      const zone = userTimeZone((await ctx.api.getUser(inv.userId).catch(() => null))?.Timezone) ?? 'UTC';
+      const zone = (await readerZone(ctx.api, inv.userId)) ?? 'UTC';
       const time = prefs?.time ?? formatClock(settings.digestTime.hour, settings.digestTime.minute);
       return ephemeral(
         DIGEST.status({ optedOut: prefs?.optedOut ?? false, clock: time, zone, weekends: prefs?.weekends ?? false, enabled: settings.dailyDigest, next: await digest.nextAt(inv.userId, prefs) }),

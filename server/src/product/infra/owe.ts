@@ -2,7 +2,7 @@ import type { OwedFeature, OwedSection } from '../contract/infra';
 import { OWED_FEATURES } from '../contract/infra';
 import type { Feature, ProductContext } from '../shared/context';
 import { builtLedger, type Ledger, OwedLedgerReader, type OwedFact, type OwedSource } from '../shared/owed';
-import { userTimeZone } from '../shared/time/zone';
+import { readerZone } from '../shared/people';
 import { INFRA_TEXT } from './messages';
 import { UserError } from '../shared/errors';
 
@@ -30,7 +30,7 @@ export async function whatIsOwed(ctx: ProductContext, features: readonly Feature
   await Promise.all(
     [...new Set(visible.map((e) => e.ch).filter((ch): ch is string => ch !== null))].map(async (ch) => names.set(ch, (await access.channel(ch))?.Name ?? ch)),
   );
-  const zone = visible.length ? (userTimeZone((await ctx.api.getUser(userId).catch(() => null))?.Timezone) ?? 'UTC') : 'UTC';
+  const zone = visible.length ? ((await readerZone(ctx.api, userId)) ?? 'UTC') : 'UTC';
   const view = { userId, teamId, now, zone, channelName: (ch: string) => names.get(ch) ?? ch };
 
   const sections = sources.map((f): OwedSection => {

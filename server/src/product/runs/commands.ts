@@ -2,9 +2,12 @@
 import { type CommandInvocation, type CommandSpec, ephemeral, parsePositiveInt, type SubcommandSpec } from '../shared/commands';
 import { API_BASE, fillPath } from '../contract/api';
 import { runRoutes } from '../contract/runs';
+import type { ProductContext } from '../shared/context';
 import { UserError } from '../shared/errors';
+import { readerZone } from '../shared/people';
 import { POST_RUNES_MAX } from '../shared/text/limits';
 import { durationMs, utcStamp } from '../shared/time/duration';
+import { epochDayOf, isRealDate, localEpochDay, localTime, localToUtc, parseClock } from '../shared/time/zone';
 import { ERR, EXEC, HELP, IMPORT, reply, runReference, USAGE } from './messages';
 import type { RunService } from './service';
 import { statusSubcommands } from './status_commands';
@@ -12,19 +15,50 @@ import type { Quorum } from '../shared/signoff/gate';
 import { statsLine } from './stats';
 import { templateSummary } from './views';
 
-/** "in 2h", "+3d", "90m", "2027-01-05 14:00" (UTC) or "none": an item's due time, or null to clear it. */
-export function parseDue(typed: string, now: number): number | null {
+/** "tomorrow 14:00", "today 9:30" (the day word, then an optional clock time). */
+const DAY_WORD = /^(today|tomorrow)(?:\s+(\S{1,8}))?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ t](\S{1,8}))?$/;
+const CLOCK_SHAPE = /^\d{1,2}[:.h]\d{2}$/;
+/** A due date without a time of day means the start of that working day. */
+const DEFAULT_CLOCK = { hour: 9, minute: 0 } as const;
+
+/**
+ * An item's due time as people type it, or null to clear it: a span from now ("in 2h", "+3d",
+ * "90m"), a day with an optional clock time ("tomorrow", "today 17:00", "2027-01-05 14:00"), or a
+ * clock time alone (its next occurrence). Wall-clock forms are read in the caller's time zone
+ * (UTC when Mattermost does not know it) by the product's one time-zone module.
+ */
+export function parseDue(typed: string, now: number, timeZone: string | null): number | null {
   const t = typed.trim().toLowerCase();
   if (t === 'none' || t === 'clear') return null;
+  const zone = timeZone ?? 'UTC';
+  const clockOf = (text: string | undefined): { hour: number; minute: number } => {
+    if (text === undefined) return DEFAULT_CLOCK;
+    const clock = parseClock(text);
+    if (!clock) throw UserError.badRequest(ERR.badDueClock(text));
+    return clock;
+  };
   const relative = /^(?:in\s+|\+)?(.{1,40})$/.exec(t);
   const span = relative ? durationMs(relative[1]!) : null;
   if (span !== null && span > 0) return now + span;
-  const at = /^(\d{4})-(\d{2})-(\d{2})(?:[ t](\d{1,2}):(\d{2}))?$/.exec(t);
-  if (at) {
-    const [y, mo, d, h, mi] = [Number(at[1]), Number(at[2]), Number(at[3]), Number(at[4] ?? 9), Number(at[5] ?? 0)];
-    const ms = Date.UTC(y, mo - 1, d, h, mi);
-    const back = new Date(ms);
-    if (back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60) return ms;
+  const today = localEpochDay(zone, now);
+  const dayWord = DAY_WORD.exec(t);
+  if (dayWord) {
+    const { hour, minute } = clockOf(dayWord[2]);
+    return localToUtc(zone, today + (dayWord[1] === 'tomorrow' ? 1 : 0), hour, minute);
+  }
+  if (CLOCK_SHAPE.test(t)) {
+    const { hour, minute } = clockOf(t);
+    const at = localToUtc(zone, today, hour, minute);
+    // A due time is ahead: a clock time already past today means tomorrow's.
+    return at > now ? at : localToUtc(zone, today + 1, hour, minute);
+  }
+  const date = DATE.exec(t);
+  if (date) {
+    const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    if (!isRealDate(y, m, d)) throw UserError.badRequest(ERR.badDue);
+    const { hour, minute } = clockOf(date[4]);
+    return localToUtc(zone, epochDayOf(`${date[1]}-${date[2]}-${date[3]}`), hour, minute);
   }
   throw UserError.badRequest(ERR.badDue);
 }
@@ -49,7 +83,7 @@ const splitAtMentions = (words: readonly string[]): { item: string; mentions: st
   return first < 0 ? { item: words.join(' '), mentions: [] } : { item: words.slice(0, first).join(' '), mentions: words.slice(first) };
 };
 
-export function runCommand(runs: RunService, now: () => number): CommandSpec {
+export function runCommand(runs: RunService, ctx: Pick<ProductContext, 'api' | 'now'>): CommandSpec {
   const itemState = (name: 'check' | 'uncheck' | 'skip', state: 'done' | 'open' | 'skipped'): SubcommandSpec => ({
     name,
     usage: USAGE[name],
@@ -108,9 +142,10 @@ export function runCommand(runs: RunService, now: () => number): CommandSpec {
           const usage = `${inv.path} ${USAGE.due}`;
           const [item, ...when] = inv.positional;
           if (!item || when.length === 0) throw UserError.badRequest(ERR.badDue, usage);
-          const due = parseDue(when.join(' '), now());
+          const zone = await readerZone(ctx.api, inv.userId);
+          const due = parseDue(when.join(' '), ctx.now(), zone);
           const r = await runs.setDue(inv.userId, here(inv), item, due);
-          return ephemeral(r.changed ? reply.itemChanged(r.ref, due === null ? 'no due time' : `due ${utcStamp(due)}`) : reply.nothingChanged(r.ref));
+          return ephemeral(r.changed ? reply.itemChanged(r.ref, due === null ? 'no due time' : `due ${localTime(due, zone)}`) : reply.nothingChanged(r.ref));
         },
       },
       {

@@ -22,7 +22,7 @@ export function createRunsFeature(
     service,
     /** `/infra template import` (a file attached here, or JSON). */
     infraSubcommands: [templateInfraSubcommand(ctx, service)],
-    commands: [runCommand(service, ctx.now), releaseCommand(service)],
+    commands: [runCommand(service, ctx), releaseCommand(service)],
     routes: (router) => runHttpRoutes(router, service),
     activate: async () => service.registerJobs(),
     owed: { scan: async (userId, teamId) => ({ facts: await service.owedFacts(userId, teamId) }), render: runOwedLines },

@@ -39,6 +39,11 @@ test('a release starts in its own channel from the Product release template; the
   assert.match(await f.cmd(f.bob, '/run assign 3.4 @alice @bob', ch), /3\.4: assigned to @alice, @bob/);
   assert.match(await f.cmd(f.bob, '/run assign 3.4 @mallory', ch), /@mallory cannot read this run's channel/);
   assert.match(await f.cmd(f.bob, '/run due 3.4 in 2h', ch), /3\.4: due /);
+  f.world.users.get(f.bob.Id)!.Timezone = { useAutomaticTimezone: 'false', manualTimezone: 'Asia/Tokyo', automaticTimezone: '' };
+  const dueReply = await f.cmd(f.bob, '/run due 3.4 2030-06-01 09:00', ch);
+  assert.match(dueReply, /3\.4: due 2030-06-01 09:00 Asia\/Tokyo \(00:00 UTC\)/, 'typed and answered in the caller\'s zone');
+  const dueView = z.parse(runRoutes.get.answer, (await f.h.http('GET', `/api/v1/teams/${f.team.Id}/runs/1`, f.bob)).body);
+  assert.equal(dueView.run.checklists[2]!.items[3]!.due, Date.UTC(2030, 5, 1, 0), 'stored as the instant it names');
   assert.match(await f.cmd(f.bob, '/run remove 3.4', ch), /3\.4: removed/);
 
   const base = `/api/v1/teams/${f.team.Id}/runs`;
@@ -134,15 +139,26 @@ test('an overdue item nags its assignees once in the run channel and shows in /i
   f.h.close();
 });
 
-test('due times as people type them', () => {
-  const now = Date.UTC(2027, 0, 4, 9);
-  assert.equal(parseDue('in 2h', now), now + 2 * H);
-  assert.equal(parseDue('+90m', now), now + 90 * 60_000);
-  assert.equal(parseDue('1d 2h', now), now + 26 * H);
-  assert.equal(parseDue('2027-01-05 14:00', now), Date.UTC(2027, 0, 5, 14));
-  assert.equal(parseDue('none', now), null);
-  assert.throws(() => parseDue('2027-02-30', now), /Say when/);
-  assert.throws(() => parseDue('soonish', now), /Say when/);
+test('due times as people type them: spans from now, days and clock times in the caller\'s zone', () => {
+  const now = Date.UTC(2027, 0, 4, 9); // Monday 2027-01-04 09:00 UTC = 10:00 in Berlin
+  assert.equal(parseDue('in 2h', now, null), now + 2 * H);
+  assert.equal(parseDue('+90m', now, 'Europe/Berlin'), now + 90 * 60_000);
+  assert.equal(parseDue('1d 2h', now, null), now + 26 * H);
+  assert.equal(parseDue('none', now, 'Europe/Berlin'), null);
+  // Wall-clock forms: UTC when the zone is unknown, else the caller's own.
+  assert.equal(parseDue('2027-01-05 14:00', now, null), Date.UTC(2027, 0, 5, 14));
+  assert.equal(parseDue('2027-01-05 14:00', now, 'Europe/Berlin'), Date.UTC(2027, 0, 5, 13));
+  assert.equal(parseDue('2027-01-05', now, 'America/New_York'), Date.UTC(2027, 0, 5, 14), 'a date alone: 09:00 there');
+  assert.equal(parseDue('tomorrow', now, 'Europe/Berlin'), Date.UTC(2027, 0, 5, 8));
+  assert.equal(parseDue('Tomorrow 9.30', now, 'Europe/Berlin'), Date.UTC(2027, 0, 5, 8, 30));
+  assert.equal(parseDue('today 17:00', now, 'Europe/Berlin'), Date.UTC(2027, 0, 4, 16));
+  assert.equal(parseDue('17:00', now, 'Europe/Berlin'), Date.UTC(2027, 0, 4, 16), 'later today');
+  assert.equal(parseDue('08:00', now, 'Europe/Berlin'), Date.UTC(2027, 0, 5, 7), 'past today: tomorrow');
+  // Summer time in Berlin: the same wall time is an hour earlier in UTC.
+  assert.equal(parseDue('2027-07-01 14:00', now, 'Europe/Berlin'), Date.UTC(2027, 6, 1, 12));
+  assert.throws(() => parseDue('2027-02-30', now, null), /Say when/);
+  assert.throws(() => parseDue('soonish', now, null), /Say when/);
+  assert.throws(() => parseDue('tomorrow 25:00', now, null), /not a time of day/);
 });
 
 test("the card's buttons: the next items to check and the gates waiting; a click acts under the same policy as the command, and the buttons follow the run", async () => {

@@ -14,14 +14,13 @@ import { API_BASE } from '../contract/api';
 import type { Holders } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import type { CorruptRecordError } from '../shared/errors';
-import type { People } from '../shared/people';
+import { readerZone, type People } from '../shared/people';
 import { nullIfCorrupt, UserError } from '../shared/errors';
 import { UNCHANGED } from '../shared/kv';
 import type { IncidentCadence, IncidentCadenceFacts, IncidentReminderPort } from '../shared/ports';
 import { postAsBot, postOnce } from '../shared/posts';
 import { checkText } from '../shared/text/limits';
 import { withoutChannelMentions } from '../shared/text/mentions';
-import { userTimeZone } from '../shared/time/zone';
 import { SAME, type Step } from './checklist';
 import { STATUS, statusLine } from './messages';
 import { LIMITS, type Run } from './records';
@@ -120,7 +119,7 @@ export class RunStatusService {
   async snooze(actor: string, where: RunWhere, choice: RunSnooze | null): Promise<{ run: RunView; until: number | null; changed: boolean }> {
     const c = this.runs.call(actor);
     const loaded = await this.runs.find(c, where);
-    const zone = userTimeZone((await this.ctx.api.getUser(actor).catch(() => null))?.Timezone) ?? 'UTC';
+    const zone = (await readerZone(this.ctx.api, actor)) ?? 'UTC';
     const now = this.ctx.now();
     const until = choice === null ? null : snoozeUntil(choice, now, zone);
     let changed = false;

@@ -1,6 +1,7 @@
 import type { PluginAPI } from '../../plugin/api/plugin_api';
 import type { Channel } from '../../plugin/model/types';
 import { UserError } from './errors';
+import { userTimeZone } from './time/zone';
 
 type PeopleApi = Pick<
   PluginAPI,
@@ -126,3 +127,11 @@ export function usernameOf(token: string): string {
 }
 
 export { humanDuration, utcStamp } from './time/duration';
+
+/**
+ * The zone one reader's times are read and written in: their Mattermost time zone now, or null
+ * when Mattermost does not know it (or the user cannot be read); callers fall back to UTC.
+ */
+export async function readerZone(api: Pick<PluginAPI, 'getUser'>, userId: string): Promise<string | null> {
+  return userTimeZone((await api.getUser(userId).catch(() => null))?.Timezone);
+}

@@ -5,7 +5,7 @@ import { UserError } from '../shared/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncidentStatusSource, PublicIncident, StatusIncident } from '../shared/ports';
 import { slugify } from '../shared/text/slug';
-import { userTimeZone } from '../shared/time/zone';
+import { readerZone } from '../shared/people';
 import { type ComponentStatus, componentStatuses } from './derive';
 import { STATUS_TEXT } from './messages';
 import { statusPolicy, teamScope } from './policy';
@@ -63,7 +63,7 @@ export class StatusService {
 
   /** The viewer's Mattermost time zone, UTC if unset. */
   async zoneOf(userId: string): Promise<string> {
-    return userTimeZone((await this.ctx.api.getUser(userId).catch(() => null))?.Timezone) ?? 'UTC';
+    return (await readerZone(this.ctx.api, userId)) ?? 'UTC';
   }
 
   async link(siteUrl: string, teamId: string): Promise<string> {

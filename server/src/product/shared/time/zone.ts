@@ -1,41 +1,13 @@
 import { UserError } from '../errors';
+import { DAY_MS, wallTime, zoneFormatter as formatter } from '../../contract/time_zone';
 import { utcStamp } from './duration';
 
 /**
- * The product's one time-zone module: wall-clock ↔ UTC in IANA zones with Intl only (no date
- * library), and one daylight-saving policy, as calendars have it: a wall time that does not exist
- * (spring-forward gap) moves forward by the gap (02:30 → 03:30); one that happens twice (autumn
- * overlap) means the first.
- *
- * Formatters are cached by canonical zone name only (about 430 zones exist), never by what a user
- * typed: `EuRoPe/BeRlIn` and `europe/berlin` share one entry, and failed lookups are not cached.
+ * The product's one time-zone module. Its core — wall clock ↔ UTC and the daylight-saving policy
+ * — is in the contract (contract/time_zone.ts), so the webapp converts by the same rules; this adds
+ * what the server needs around it: zone names as typed, users' zones, local days and clock times.
  */
-
-export const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function build(timeZone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-}
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  const cached = formatters.get(timeZone);
-  if (cached) return cached;
-  const made = build(timeZone); // throws RangeError for unknown zones
-  const canonical = made.resolvedOptions().timeZone;
-  const shared = formatters.get(canonical) ?? made;
-  formatters.set(canonical, shared);
-  return shared;
-}
+export { DAY_MS, localToUtc, wallTime, zoneOffset, type WallTime } from '../../contract/time_zone';
 
 /**
  * The canonical IANA name of a zone a user typed, or null. Abbreviations and fixed offsets such
@@ -74,40 +46,6 @@ export function userTimeZone(timezone: Readonly<Record<string, string>> | undefi
   } catch {
     return null;
   }
-}
-
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-/** What a wall clock in the zone shows at the instant. */
-export function wallTime(timeZone: string, utcMs: number): WallTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
-}
-
-/** Local wall time minus UTC at that instant, in ms (Berlin summer: +2 h). */
-export function zoneOffset(timeZone: string, utcMs: number): number {
-  const l = wallTime(timeZone, utcMs);
-  const wall = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
-/** The instant a local wall-clock time happens in `timeZone` (gap → forward, overlap → first). */
-export function localToUtc(timeZone: string, epochDay: number, hour: number, minute: number): number {
-  const wall = epochDay * DAY_MS + (hour * 60 + minute) * 60_000;
-  // The offsets in force half a day either side cover any single transition on this day.
-  const before = zoneOffset(timeZone, wall - DAY_MS / 2);
-  const after = zoneOffset(timeZone, wall + DAY_MS / 2);
-  const valid = [...new Set([before, after])].map((o) => wall - o).filter((t) => zoneOffset(timeZone, t) === wall - t);
-  if (valid.length > 0) return Math.min(...valid);
-  return wall - before;
 }
 
 /** Days since 1970-01-01 of the local calendar date at `utcMs`. */

@@ -1,0 +1,72 @@
+/**
+ * The core of the product's one time-zone module (server/src/product/shared/time/zone.ts), here so
+ * that the webapp reads and writes wall-clock times by the same rules: wall clock ↔ UTC in IANA
+ * zones with Intl only (no date library), and one daylight-saving policy, as calendars have it: a
+ * wall time that does not exist (spring-forward gap) moves forward by the gap (02:30 → 03:30); one
+ * that happens twice (autumn overlap) means the first.
+ *
+ * Formatters are cached by canonical zone name only (about 430 zones exist), never by what a user
+ * typed: `EuRoPe/BeRlIn` and `europe/berlin` share one entry, and failed lookups are not cached.
+ */
+
+export const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function build(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+}
+
+/** The zone's formatter; throws RangeError for a zone Intl does not know. */
+export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  const cached = formatters.get(timeZone);
+  if (cached) return cached;
+  const made = build(timeZone);
+  const canonical = made.resolvedOptions().timeZone;
+  const shared = formatters.get(canonical) ?? made;
+  formatters.set(canonical, shared);
+  return shared;
+}
+
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** What a wall clock in the zone shows at the instant. */
+export function wallTime(timeZone: string, utcMs: number): WallTime {
+  const parts: Record<string, number> = {};
+  for (const p of zoneFormatter(timeZone).formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+}
+
+/** Local wall time minus UTC at that instant, in ms (Berlin summer: +2 h). */
+export function zoneOffset(timeZone: string, utcMs: number): number {
+  const l = wallTime(timeZone, utcMs);
+  const wall = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
+  return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** The instant a local wall-clock time happens in `timeZone` (gap → forward, overlap → first). */
+export function localToUtc(timeZone: string, epochDay: number, hour: number, minute: number): number {
+  const wall = epochDay * DAY_MS + (hour * 60 + minute) * 60_000;
+  // The offsets in force half a day either side cover any single transition on this day.
+  const before = zoneOffset(timeZone, wall - DAY_MS / 2);
+  const after = zoneOffset(timeZone, wall + DAY_MS / 2);
+  const valid = [...new Set([before, after])].map((o) => wall - o).filter((t) => zoneOffset(timeZone, t) === wall - t);
+  if (valid.length > 0) return Math.min(...valid);
+  return wall - before;
+}
+
