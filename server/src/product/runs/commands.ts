@@ -200,8 +200,11 @@ export function runCommand(runs: RunService, ctx: Pick<ProductContext, 'api' | '
         help: HELP.resolve,
         run: async (inv) => {
           const usage = `${inv.path} ${USAGE.resolve}`;
-          const [item, concern, ...note] = inv.positional;
-          if (!item || !concern) throw UserError.badRequest('Say which gate and which concern, e.g. `/run resolve 2.1 1`.', usage);
+          // `resolve 2` (the gate where #2 is open) or `resolve 2.1 2`: a concern is a bare number, an item is not.
+          const [first, ...after] = inv.positional;
+          const gateNamed = first !== undefined && !/^#?\d{1,5}$/.test(first);
+          const [item, concern, ...note] = gateNamed ? [first, ...after] : [null, first, ...after];
+          if (!concern) throw UserError.badRequest('Say which concern, e.g. `/run resolve 1` or `/run resolve 2.1 1`.', usage);
           const id = parsePositiveInt(concern.slice(0, 20), /^#?(\d{1,5})$/, ERR.notConcernNumber, usage);
           const r = await runs.resolveConcern(inv.userId, here(inv), item, id, note.join(' ') || null);
           return ephemeral(r.changed ? reply.itemChanged(r.ref, `concern #${id} resolved`) : reply.nothingChanged(r.ref));
@@ -303,16 +306,7 @@ export function runCommand(runs: RunService, ctx: Pick<ProductContext, 'api' | '
           return ephemeral([`**${runReference(run.number)} ${run.name}: timeline**`, ...(older > 0 ? [`(${older} older entries not kept)`] : []), ...shown].join('\n'));
         },
       },
-      {
-        name: 'stats',
-        usage: '',
-        help: HELP.stats,
-        noArguments: true,
-        run: async (inv) => {
-          const all = await runs.stats(inv.userId, inv.teamId);
-          return ephemeral(['**Runs by template** (runs you can see)', ...(all.length ? all.map(statsLine) : ['No runs yet.'])].join('\n'));
-        },
-      },
+      statsSubcommand(runs),
       {
         name: 'templates',
         usage: USAGE.templates,
@@ -381,4 +375,18 @@ function codeBlock(heading: string, json: string): string {
   const longest = Math.max(2, ...[...json.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${heading}\n${fence}json\n${json}\n${fence}`;
+}
+
+/** Runs by template for the team (runs the caller can see): `/run stats` and `/infra stats`, one spec. */
+export function statsSubcommand(runs: RunService): SubcommandSpec {
+  return {
+    name: 'stats',
+    usage: '',
+    help: HELP.stats,
+    noArguments: true,
+    run: async (inv) => {
+      const all = await runs.stats(inv.userId, inv.teamId);
+      return ephemeral(['**Runs by template** (runs you can see)', ...(all.length ? all.map(statsLine) : ['No runs yet.'])].join('\n'));
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { runOwedLines } from './owed';
 import type { SubcommandSpec } from '../shared/commands';
 import type { Feature, ProductContext } from '../shared/context';
 import type { IncidentReminderPort, RunActivitySink } from '../shared/ports';
-import { releaseCommand, runCommand } from './commands';
+import { releaseCommand, runCommand, statsSubcommand } from './commands';
 import { runHttpRoutes } from './http';
 import { RunService } from './service';
 import { templateInfraSubcommand } from './template_import_command';
@@ -20,8 +20,8 @@ export function createRunsFeature(
   return {
     name: 'runs',
     service,
-    /** `/infra template import` (a file attached here, or JSON). */
-    infraSubcommands: [templateInfraSubcommand(ctx, service)],
+    /** `/infra template import` (a file attached here, or JSON) and `/infra stats` (as `/run stats`). */
+    infraSubcommands: [templateInfraSubcommand(ctx, service), statsSubcommand(service)],
     commands: [runCommand(service, ctx), releaseCommand(service)],
     routes: (router) => runHttpRoutes(router, service),
     activate: async () => service.registerJobs(),

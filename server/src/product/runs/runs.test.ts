@@ -79,8 +79,13 @@ test('release gates on the sign-off engine: quorum 2 of 3, a blocking concern st
   assert.match(await f.cmd(f.carol, '/run concern 2.1 The migration is not rehearsed', ch), /concern #1 raised/);
   assert.match(await f.cmd(f.carol, '/run hold 2.1', ch), /you held/);
   assert.match(await f.cmd(f.alice, '/run finish', ch), /Gates still open: 2\.1, 2\.2, 2\.3/);
-  assert.match(await f.cmd(f.dave, '/run resolve 2.1 1', ch), /Only whoever raised the concern, the run owner and team admins can resolve this concern/);
-  assert.match(await f.cmd(f.carol, '/run resolve 2.1 1 rehearsed on staging', ch), /concern #1 resolved/);
+  assert.match(await f.cmd(f.dave, '/run resolve 1', ch), /Only whoever raised the concern, the run owner and team admins can resolve this concern/, 'a bare number finds the gate where it is open');
+  assert.match(await f.cmd(f.carol, '/run concern 2.2 No security sign-off yet', ch), /2\.2: concern #1 raised/);
+  assert.match(await f.cmd(f.carol, '/run resolve 1', ch), /several gates \(2\.1, 2\.2\)/, 'open on two gates: the caller picks');
+  assert.match(await f.cmd(f.carol, '/run resolve 2.1', ch), /Say which concern/);
+  assert.match(await f.cmd(f.carol, '/run resolve 2.1 1 rehearsed on staging', ch), /2\.1: concern #1 resolved/);
+  assert.match(await f.cmd(f.carol, '/run resolve #1 signed off in the review', ch), /2\.2: concern #1 resolved/, 'now open on one gate only');
+  assert.match(await f.cmd(f.carol, '/run resolve 7', ch), /No gate of this run has a concern #7\./);
   assert.match(await f.cmd(f.carol, '/run approve 2.1', ch), /you approved/);
   const text = await f.cmd(f.alice, '/run checklist', ch);
   assert.match(text, /☑ 2\.1 QA approves the release candidate · gate 2\/2 ✅/, '2 of 3 approvals pass the gate');
@@ -109,6 +114,7 @@ test('release gates on the sign-off engine: quorum 2 of 3, a blocking concern st
   const stats = await f.cmd(f.carol, '/run stats');
   assert.match(stats, /- Product release \(release\): 1 started, 1 finished · median \d+m to finish · gates pass in \d+m \(median\)/);
   assert.match(await f.cmd(f.outsider, '/run stats'), /Only|No such|team/);
+  assert.equal(await f.cmd(f.carol, '/infra stats'), stats, '/infra stats is the same command');
   assert.match(await f.cmd(f.bob, '/run export', ch), /Posted the report of RUN-001 in this channel\./);
   const report = f.world.postsIn(ch.Id).at(-1)!.Message!;
   assert.match(report, /^# RUN-001 2\.0\n\n## Summary/);

@@ -533,11 +533,12 @@ export class RunService implements RunCore {
     return { run: result.run, ref: result.ref, id };
   }
 
-  async resolveConcern(actor: string, where: RunWhere, typed: string, concernId: number, resolution: string | null): Promise<{ run: RunView; ref: string; changed: boolean }> {
+  /** Resolves concern #id on the item's gate, or (no item) on the one gate where #id is still open. */
+  async resolveConcern(actor: string, where: RunWhere, typed: string | null, concernId: number, resolution: string | null): Promise<{ run: RunView; ref: string; changed: boolean }> {
     const c = this.call(actor);
     const said = resolution === null ? null : checkText(resolution, LIMITS.text, 'a resolution') || null;
     const run = await this.find(c, where);
-    const at = this.gateAt(run, typed);
+    const at = typed === null ? this.gateWithOpenConcern(run, concernId) : this.gateAt(run, typed);
     const concern = run.checklists[at.list]!.items[at.item]!.gate!.concerns.find((x) => x.id === concernId);
     if (!concern) throw UserError.notFound(ERR.noSuchConcern(refOf(at), concernId));
     return this.onItem(actor, where, refOf(at), 'resolve', (r, a, who, now) => onGate(r, a, actor, now, line.resolved(who, refOf(a), concernId, said), gateSteps.resolve(concernId, actor, said, now)), { raiser: concern.raisedBy }, concernId);
@@ -781,6 +782,20 @@ export class RunService implements RunCore {
       if (all.length > 1) throw UserError.badRequest(ERR.whichGate(all.map(refOf).join(', ')));
       return all[0]!;
     });
+  }
+
+  /**
+   * Concern numbers count per gate, so `#2` alone names the gate where a #2 is open; if none is
+   * open, the one gate that has a #2 at all (whose refusal then says it is resolved).
+   */
+  private gateWithOpenConcern(run: Run, concernId: number): ItemAt {
+    const having = (open: boolean): ItemAt[] =>
+      gates(run).filter((at) => run.checklists[at.list]!.items[at.item]!.gate!.concerns.some((x) => x.id === concernId && (!open || x.resolvedAt === null)));
+    const open = having(true);
+    const candidates = open.length > 0 ? open : having(false);
+    if (candidates.length === 0) throw UserError.notFound(ERR.noConcernInRun(concernId));
+    if (candidates.length > 1) throw UserError.badRequest(ERR.whichGate(candidates.map(refOf).join(', ')));
+    return candidates[0]!;
   }
 
   /** One change to one item: found by what was typed (again on the record being written). */
