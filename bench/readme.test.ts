@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatFigure, renderTable, TABLE_END, TABLE_START, withTable } from './readme';
+import { formatFigure, readResults, renderTable, TABLE_END, TABLE_START, withTable } from './readme';
 
 describe('bench/readme (the Measured table comes from results.json, never by hand)', () => {
   it('renders each figure with its same-run baseline and the ratio', () => {
@@ -27,6 +29,13 @@ describe('bench/readme (the Measured table comes from results.json, never by han
     assert.equal(next, `# x\n## Measured\n${TABLE_START}\n| figure | ours | baseline (same run) | ratio |\n| --- | --- | --- | --- |\n| a | 1,500 ms |  |  |\n${TABLE_END}\nafter\n`);
     assert.equal(withTable(next, [{ name: 'a', value: 1500, unit: 'ms' }]), next, 'idempotent');
     assert.throws(() => withTable('# no table', []), /no "Measured" markers/);
+  });
+
+  it('the README holds exactly the table of the committed bench/results.json', () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    const results = readResults(join(__dirname, 'results.json'));
+    assert.ok(results.length > 0, 'bench/results.json is committed with the figures the README shows');
+    assert.equal(withTable(readme, results), readme, 'run `npm run bench:readme` after changing bench/results.json');
   });
 
   it('formats figures to about three significant digits', () => {
