@@ -79,6 +79,8 @@ export interface PluginAPI {
   addUserToChannel(channelId: string, userId: string, asUserId: string): Promise<ChannelMember>;
   getChannelMember(channelId: string, userId: string): Promise<ChannelMember>;
   getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMember[]>;
+  /** The channels of the team (and the user's direct and group messages) the user is a member of, archived ones too if asked. */
+  getChannelsForTeamForUser(teamId: string, userId: string, includeDeleted: boolean): Promise<Channel[]>;
   updateChannelMemberRoles(channelId: string, userId: string, newRoles: string): Promise<ChannelMember>;
 
   // Posts

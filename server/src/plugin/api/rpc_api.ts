@@ -79,6 +79,7 @@ const ARGS = {
   HasPermissionToScope: zStruct('Z_HasPermissionToScopeArgs', [string, string, ptr(M.Permission)]),
   Channel: zStruct('Z_ChannelArgs', [ptr(M.Channel)]),
   GetChannelByName: zStruct('Z_GetChannelByNameArgs', [string, string, bool]),
+  GetChannelsForTeamForUser: zStruct('Z_GetChannelsForTeamForUserArgs', [string, string, bool]),
   Post: zStruct('Z_PostArgs', [ptr(M.Post)]),
   SendEphemeralPost: zStruct('Z_SendEphemeralPostArgs', [string, ptr(M.Post)]),
   PublishWebSocketEvent: zStruct('Z_PublishWebSocketEventArgs', [string, mapOf(string, iface), ptr(M.WebsocketBroadcast)]),
@@ -292,6 +293,11 @@ export class RpcPluginAPI implements PluginAPI {
   async getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMember[]> {
     const reply = await this.call('GetChannelMembers', ARGS.StringPage, { A: channelId, B: page, C: perPage }, 'B');
     return asArray<ChannelMember>(reply['A']);
+  }
+
+  async getChannelsForTeamForUser(teamId: string, userId: string, includeDeleted: boolean): Promise<Channel[]> {
+    const reply = await this.call('GetChannelsForTeamForUser', ARGS.GetChannelsForTeamForUser, { A: teamId, B: userId, C: includeDeleted }, 'B');
+    return asArray<Channel>(reply['A']);
   }
 
   updateChannelMemberRoles(channelId: string, userId: string, newRoles: string): Promise<ChannelMember> {

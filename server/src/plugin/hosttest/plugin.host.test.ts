@@ -213,7 +213,7 @@ for (const pinned of SERVER_PUBLIC_VERSIONS) {
         assert.deepEqual(report['channels'], {
           type: 'P', sameByName: true, header: 'sev1', purpose: 'resolve it', member: 'user1', added: 'user2',
           fetched: 'channel_user', count: 2, promoted: 'channel_user channel_admin', duplicate: 400,
-          directType: 'D', directStable: true,
+          directType: 'D', directStable: true, mine: ['incident-1', 'user1__user2'], none: 404,
         });
         assert.deepEqual(report['posts'], {
           message: 'hello', props: { n: 2, nested: { ok: true }, list: ['x', 1] }, updated: 'edited', edited: true,

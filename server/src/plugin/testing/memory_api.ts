@@ -358,6 +358,14 @@ export class MemoryApi implements PluginAPI {
       .slice(page * perPage, page * perPage + perPage)
       .map((m) => structuredClone(m));
   }
+  async getChannelsForTeamForUser(teamId: string, userId: string, includeDeleted: boolean): Promise<Channel[]> {
+    // As Mattermost's store: the user's memberships in the team's channels and in team-less DMs/GMs; none is an error.
+    const found = [...this.world.channels.values()]
+      .filter((c) => (c.TeamId === teamId || c.TeamId === '') && (includeDeleted || !c.DeleteAt) && this.world.channelMembers.has(`${c.Id}:${userId}`))
+      .map((c) => structuredClone(c));
+    if (found.length === 0) throw notFound('channels of user', userId);
+    return found;
+  }
   async updateChannelMemberRoles(channelId: string, userId: string, newRoles: string): Promise<ChannelMember> {
     const member = this.world.channelMembers.get(`${channelId}:${userId}`);
     if (!member) throw notFound('channel_member', `${channelId}:${userId}`);

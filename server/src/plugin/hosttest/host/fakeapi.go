@@ -566,6 +566,24 @@ func (a *fakeAPI) GetChannelByName(teamID, name string, includeDeleted bool) (*m
 	return nil, notFound("GetChannelByName", "channel "+name)
 }
 
+func (a *fakeAPI) GetChannelsForTeamForUser(teamID, userID string, includeDeleted bool) ([]*model.Channel, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count("GetChannelsForTeamForUser")
+	var found []*model.Channel
+	for id, c := range a.channels {
+		if (c.TeamId == teamID || c.TeamId == "") && (includeDeleted || c.DeleteAt == 0) && a.members[id][userID] != nil {
+			found = append(found, c)
+		}
+	}
+	if len(found) == 0 {
+		// As Mattermost's store: no channels is an error, not an empty list.
+		return nil, notFound("GetChannelsForTeamForUser", "channels of "+userID)
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].Name < found[j].Name })
+	return found, nil
+}
+
 func (a *fakeAPI) UpdateChannel(channel *model.Channel) (*model.Channel, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

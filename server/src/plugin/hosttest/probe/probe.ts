@@ -189,11 +189,13 @@ async function exercise(api: PluginAPI, triggerId: string): Promise<Report> {
     const promoted = await api.updateChannelMemberRoles(created.Id, 'user2', 'channel_user channel_admin');
     const direct = await api.getDirectChannel('user1', 'user2');
     const directAgain = await api.getDirectChannel('user2', 'user1');
+    const mine = (await api.getChannelsForTeamForUser('team1', 'user2', true)).map((c) => c.Name);
+    const none = await api.getChannelsForTeamForUser('team1', 'nobody', false).then(() => 'listed', (e: unknown) => (e instanceof AppError ? e.statusCode : String(e)));
     const duplicate = await api.createChannel({ TeamId: 'team1', Type: 'P', Name: 'incident-1', DisplayName: 'again' }).then(() => 'created', (e: unknown) => (e instanceof AppError ? e.statusCode : String(e)));
     return {
       type: byId.Type, sameByName: byName.Id === created.Id, header: updated.Header, purpose: updated.Purpose,
       member: member.UserId, added: added.UserId, fetched: fetched.Roles, count: all.length, promoted: promoted.Roles, duplicate,
-      directType: direct.Type, directStable: direct.Id === directAgain.Id,
+      directType: direct.Type, directStable: direct.Id === directAgain.Id, mine, none,
     };
   });
 

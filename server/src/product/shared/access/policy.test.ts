@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../../plugin/testing/memory_api';
-import { Access, FeaturePolicy, type RuleTable } from './policy';
+import { Access, CHANNELS_BEFORE_MEMBERSHIP_LIST, FeaturePolicy, type RuleTable } from './policy';
 import { UserError } from '../errors';
 
 function world() {
@@ -68,4 +68,61 @@ test('a feature states its rules as data; refusals name who may, and hide what t
   await assert.rejects(policy.require(access(), t.stranger.Id, 'close', subject), (e: UserError) => e.status === 404 && e.message === 'No such thing.');
   await assert.rejects(policy.require(access(), t.outsider.Id, 'comment', subject), (e: UserError) => e.status === 403, 'no bot post where the user may not post');
   assert.equal(await policy.allows(access(), t.member.Id, 'comment', subject), true);
+});
+
+test('many channels in one request: one membership list answers as the per-channel questions would, with fewer round trips', async () => {
+  const t = world();
+  const { w, team, other } = t;
+  const channels = [t.open, t.secret, t.guestRoom];
+  for (let i = 0; i < 12; i++) {
+    const open = w.addChannel(team.Id, `open-${i}`);
+    const secret = w.addChannel(team.Id, `secret-${i}`, 'P');
+    if (i % 2 === 0) for (const c of [open, secret]) w.addChannelMember(c.Id, t.member.Id);
+    if (i % 3 === 0) w.addChannelMember(secret.Id, t.guest.Id, 'channel_guest');
+    channels.push(open, secret);
+  }
+  const archived = w.addChannel(team.Id, 'archived', 'P');
+  w.addChannelMember(archived.Id, t.member.Id);
+  w.channels.get(archived.Id)!.DeleteAt = 1;
+  const elsewhere = w.addChannel(other.Id, 'elsewhere');
+  w.addChannelMember(elsewhere.Id, t.member.Id);
+  const scopes = [...channels, archived, elsewhere].map((c) => ({ teamId: team.Id, channelId: c.Id }));
+  scopes.push({ teamId: team.Id, channelId: 'no-such-channel' });
+
+  const counted = (api: MemoryApi) => {
+    const calls = { n: 0 };
+    const proxy = new Proxy(api, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (...args: unknown[]) => (calls.n++, (value as (...a: unknown[]) => unknown).apply(target, args)) : value;
+      },
+    });
+    return { api: proxy, calls };
+  };
+  const failingList = new MemoryApi(w);
+  failingList.getChannelsForTeamForUser = () => Promise.reject(new Error('store.sql_channel.get_channels.not_found'));
+
+  for (const user of [t.member, t.outsider, t.guest, t.stranger, t.sysadmin]) {
+    const oneByOne = await Promise.all(scopes.map((s) => new Access(new MemoryApi(w)).canSee(user.Id, s)));
+    const { api, calls } = counted(new MemoryApi(w));
+    const together = await Promise.all(scopes.map((s) => new Access(api).canSee(user.Id, s)));
+    const shared = counted(new MemoryApi(w));
+    const access = new Access(shared.api);
+    assert.deepEqual(await Promise.all(scopes.map((s) => access.canSee(user.Id, s))), oneByOne, `${user.Username}: the same answers`);
+    assert.deepEqual(together, oneByOne);
+    assert.ok(shared.calls.n <= calls.n, `${user.Username}: ${shared.calls.n} calls with the list, ${calls.n} without`);
+    const fallback = new Access(failingList);
+    assert.deepEqual(await Promise.all(scopes.map((s) => fallback.canSee(user.Id, s))), oneByOne, `${user.Username}: a failed list falls back`);
+  }
+
+  // A commander of 200 incidents: the calls stop growing with the channels past the threshold.
+  const busy = w.addUser('busy');
+  w.addTeamMember(team.Id, busy.Id);
+  const own = Array.from({ length: 200 }, (_, i) => w.addChannel(team.Id, `incident-${i}`, i % 2 ? 'P' : 'O'));
+  for (const c of own) w.addChannelMember(c.Id, busy.Id);
+  const { api, calls } = counted(new MemoryApi(w));
+  const access = new Access(api);
+  const seen = await Promise.all(own.map((c) => access.canSee(busy.Id, { teamId: team.Id, channelId: c.Id })));
+  assert.ok(seen.every(Boolean));
+  assert.equal(calls.n, 2 * CHANNELS_BEFORE_MEMBERSHIP_LIST + 1, 'two per channel up to the threshold, then one list');
 });

@@ -24,8 +24,16 @@ import { UserError } from '../errors';
 
 export type AccessApi = Pick<
   PluginAPI,
-  'getChannel' | 'getChannelMember' | 'getTeamMember' | 'hasPermissionTo' | 'hasPermissionToTeam' | 'hasPermissionToChannel'
+  'getChannel' | 'getChannelMember' | 'getChannelsForTeamForUser' | 'getTeamMember' | 'hasPermissionTo' | 'hasPermissionToTeam' | 'hasPermissionToChannel'
 >;
+
+/**
+ * A request that asks about more distinct channels of one team than this for one user (a list,
+ * metrics, `/infra owe`) first asks Mattermost once for every channel of the team the user is a
+ * member of: members may read their channels, so each of those answers needs no round trip of its
+ * own (two otherwise: the channel and the membership). Below it, asking per channel is cheaper.
+ */
+export const CHANNELS_BEFORE_MEMBERSHIP_LIST = 8;
 
 /** Where a record lives: its team, and its channel when it is tied to one. */
 export interface Scope {
@@ -127,6 +135,8 @@ const isBuiltin = (role: string): role is MattermostRole => (MATTERMOST_ROLES as
  */
 export class Access {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** Per user and team: the distinct channels canSee was asked about, and the membership list once asked. */
+  private readonly asked = new Map<string, { channels: Set<string>; list: Promise<void> | null }>();
 
   constructor(private readonly api: AccessApi) {}
 
@@ -225,8 +235,41 @@ export class Access {
   /** May the user see a record of this scope? A channel's record also must match the channel's team. */
   async canSee(userId: string, scope: Scope): Promise<boolean> {
     if (!scope.channelId) return this.canSeeTeam(userId, scope.teamId);
+    await this.manyChannels(userId, scope.teamId, scope.channelId);
     const [channel, readable] = await Promise.all([this.channel(scope.channelId), this.canRead(userId, scope.channelId)]);
     return channel !== null && channel.TeamId === scope.teamId && readable;
+  }
+
+  /**
+   * Past CHANNELS_BEFORE_MEMBERSHIP_LIST distinct channels, waits for the user's memberships in the
+   * team, read once, and records each as the channel and a yes to "may read" — what the per-channel
+   * questions would have answered. Channels not in it (not a member, another team, the list failed)
+   * are still asked one by one.
+   */
+  private async manyChannels(userId: string, teamId: string, channelId: string): Promise<void> {
+    const key = `${teamId}:${userId}`;
+    let state = this.asked.get(key);
+    if (!state) this.asked.set(key, (state = { channels: new Set(), list: null }));
+    if (state.list === null) {
+      if (state.channels.has(channelId)) return;
+      state.channels.add(channelId);
+      if (state.channels.size <= CHANNELS_BEFORE_MEMBERSHIP_LIST) return;
+      state.list = this.readMemberships(userId, teamId);
+    }
+    await state.list;
+  }
+
+  private async readMemberships(userId: string, teamId: string): Promise<void> {
+    let channels: Channel[];
+    try {
+      channels = await this.api.getChannelsForTeamForUser(teamId, userId, true);
+    } catch {
+      return; // Mattermost answers an error for a user with no channels: ask per channel.
+    }
+    for (const channel of channels) {
+      if (!this.memo.has(`ch:${channel.Id}`)) this.memo.set(`ch:${channel.Id}`, Promise.resolve(channel));
+      if (!this.memo.has(`read:${channel.Id}:${userId}`)) this.memo.set(`read:${channel.Id}:${userId}`, Promise.resolve(true));
+    }
   }
 
   async hasRole(userId: string, role: MattermostRole, scope: Scope): Promise<boolean> {
