@@ -7,11 +7,14 @@ import type { Rig, RigUser } from '../../e2e/rig';
 
 /** The answer's KV round trips as the plugin counted them (shared/call_count.ts); null if it did not say. */
 export const KV_CALLS_HEADER = 'x-infra-ops-kv-calls';
+/** Its other round trips to Mattermost (channels, members, permissions, posts …); null if it did not say. */
+export const SERVER_CALLS_HEADER = 'x-infra-ops-server-calls';
 
 export interface Timed {
   ms: number;
   status: number;
   kvCalls: number | null;
+  serverCalls: number | null;
   body: string;
 }
 
@@ -53,8 +56,11 @@ export class Http {
     const res = await fetch(url, init);
     const text = await res.text();
     const ms = performance.now() - start;
-    const kv = res.headers.get(KV_CALLS_HEADER);
-    return { ms, status: res.status, kvCalls: kv === null ? null : Number(kv), body: text };
+    const count = (header: string): number | null => {
+      const value = res.headers.get(header);
+      return value === null ? null : Number(value);
+    };
+    return { ms, status: res.status, kvCalls: count(KV_CALLS_HEADER), serverCalls: count(SERVER_CALLS_HEADER), body: text };
   }
 }
 

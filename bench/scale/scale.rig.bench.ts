@@ -42,6 +42,7 @@ interface Sampled {
   ours: number[];
   base: number[];
   kv: number[];
+  server: number[];
 }
 
 const log = (line: string): void => void process.stderr.write(`scale: ${line}\n`);
@@ -113,10 +114,11 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
     // Full size: three rounds of every page and write; RSS after each.
     const pooled = new Map<string, Sampled>();
     const add = (name: string, s: Sampled): void => {
-      const into = pooled.get(name) ?? { ours: [], base: [], kv: [] };
+      const into = pooled.get(name) ?? { ours: [], base: [], kv: [], server: [] };
       into.ours.push(...s.ours);
       into.base.push(...s.base);
       into.kv.push(...s.kv);
+      into.server.push(...s.server);
       pooled.set(name, into);
     };
     for (let round = 1; round <= ROUNDS; round++) {
@@ -132,7 +134,7 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
 
 /** `n` timed calls of `probe`, each followed by one of `baseline`, after a few untimed ones. */
 async function sideBySide(probe: Probe, baseline: Probe, n: number): Promise<Sampled> {
-  const sampled: Sampled = { ours: [], base: [], kv: [] };
+  const sampled: Sampled = { ours: [], base: [], kv: [], server: [] };
   for (let i = 0; i < WARMUP + n; i++) {
     const ours = await probe.call(i);
     if (ours.status !== probe.expect) throw new Error(`${probe.name} answered ${ours.status}: ${ours.body.slice(0, 300)}`);
@@ -142,6 +144,7 @@ async function sideBySide(probe: Probe, baseline: Probe, n: number): Promise<Sam
     sampled.ours.push(ours.ms);
     sampled.base.push(base.ms);
     if (ours.kvCalls !== null) sampled.kv.push(ours.kvCalls);
+    if (ours.serverCalls !== null) sampled.server.push(ours.serverCalls);
   }
   return sampled;
 }
@@ -153,6 +156,8 @@ function report(name: string, s: Sampled, baseline: string): BenchResult[] {
   ];
   // The most any one request needed (they should all need the same).
   if (s.kv.length > 0) rows.push({ name: `${name} KV round trips per request`, value: Math.max(...s.kv), unit: 'calls' });
+  // Channels, memberships, permissions, posts: each an RPC too, and what a page's access checks cost.
+  if (s.server.length > 0) rows.push({ name: `${name} other server round trips per request`, value: Math.max(...s.server), unit: 'calls' });
   return rows;
 }
 

@@ -164,6 +164,7 @@ export class IncidentQueries {
       return c && c.row.declaredAt >= since && c.row.declaredAt <= until ? [c] : [];
     });
     const rows: MetricsRow[] = [];
+    await caller.access.willAskAbout(caller.userId, teamId, candidates.map((c) => c.channelId));
     for (let n = 0; n < candidates.length; n += CHECK_BATCH) {
       const batch = candidates.slice(n, n + CHECK_BATCH);
       const seen = await Promise.all(batch.map((c) => visibleChannel(caller.access, caller.userId, teamId, c.channelId)));

@@ -125,4 +125,13 @@ test('many channels in one request: one membership list answers as the per-chann
   const seen = await Promise.all(own.map((c) => access.canSee(busy.Id, { teamId: team.Id, channelId: c.Id })));
   assert.ok(seen.every(Boolean));
   assert.equal(calls.n, 2 * CHANNELS_BEFORE_MEMBERSHIP_LIST + 1, 'two per channel up to the threshold, then one list');
+
+  // Said up front (metrics look at each channel before asking canSee): one list, nothing per channel.
+  const ahead = counted(new MemoryApi(w));
+  const told = new Access(ahead.api);
+  await told.willAskAbout(busy.Id, team.Id, own.map((c) => c.Id));
+  const looked = await Promise.all(own.map((c) => told.channel(c.Id)));
+  assert.deepEqual(looked.map((c) => c?.Id), own.map((c) => c.Id));
+  assert.ok((await Promise.all(own.map((c) => told.canSee(busy.Id, { teamId: team.Id, channelId: c.Id })))).every(Boolean));
+  assert.equal(ahead.calls.n, 1);
 });

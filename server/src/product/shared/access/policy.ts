@@ -241,6 +241,15 @@ export class Access {
   }
 
   /**
+   * Says up front which channels of the team this request will ask about for the user, so that a
+   * long list reads the memberships once before the first question rather than after the eighth
+   * (for callers that look at the channel itself before asking canSee).
+   */
+  async willAskAbout(userId: string, teamId: string, channelIds: Iterable<string>): Promise<void> {
+    await Promise.all([...new Set(channelIds)].filter(Boolean).map((channelId) => this.manyChannels(userId, teamId, channelId)));
+  }
+
+  /**
    * Past CHANNELS_BEFORE_MEMBERSHIP_LIST distinct channels, waits for the user's memberships in the
    * team, read once, and records each as the channel and a yes to "may read" — what the per-channel
    * questions would have answered. Channels not in it (not a member, another team, the list failed)
