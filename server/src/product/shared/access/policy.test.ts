@@ -74,7 +74,7 @@ test('many channels in one request: one membership list answers as the per-chann
   const t = world();
   const { w, team, other } = t;
   const channels = [t.open, t.secret, t.guestRoom];
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < 40; i++) {
     const open = w.addChannel(team.Id, `open-${i}`);
     const secret = w.addChannel(team.Id, `secret-${i}`, 'P');
     if (i % 2 === 0) for (const c of [open, secret]) w.addChannelMember(c.Id, t.member.Id);
