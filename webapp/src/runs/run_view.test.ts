@@ -62,6 +62,7 @@ describe('run view', () => {
     assert.equal(fromLocalInput('', 'UTC'), null);
     assert.equal(fromLocalInput('tomorrow', 'UTC'), null);
     assert.equal(fromLocalInput('2027-02-30T10:00', 'UTC'), null);
+    assert.equal(fromLocalInput('2027-13-01T10:00', 'UTC'), null, 'month 13 is not January');
     assert.equal(templateSourceOf(JSON.stringify({ format: 'infra-ops.template', version: 1, template: {} })), 'infra-ops');
     assert.equal(templateSourceOf(JSON.stringify({ title: 'Incident', checklists: [] })), 'playbooks');
     assert.equal(templateSourceOf('not json'), 'playbooks');

@@ -1,5 +1,5 @@
 // What the Runs tab says about a run, an item and a gate, as pure functions (unit-tested).
-import { DAY_MS, localToUtc, TEMPLATE_FORMAT, wallTime, TEMPLATE_SOURCES, type GateView, type RunItemView, type RunStatsView, type RunView } from '../contract';
+import { localDateTimeToUtc, TEMPLATE_FORMAT, wallTime, TEMPLATE_SOURCES, type GateView, type RunItemView, type RunStatsView, type RunView } from '../contract';
 import { duration } from '../format';
 
 const QUORUM_TEXT = { all: 'all approvers', majority: 'a majority' } as const;
@@ -74,14 +74,7 @@ export function toLocalInput(at: number, timeZone: string): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
-export function fromLocalInput(value: string, timeZone: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const day = Date.UTC(y, mo - 1, d);
-  if (new Date(day).getUTCDate() !== d || h > 23 || mi > 59) return null;
-  return localToUtc(timeZone, Math.floor(day / DAY_MS), h, mi);
-}
+export const fromLocalInput = (value: string, timeZone: string): number | null => localDateTimeToUtc(value, timeZone);
 
 /** Our own JSON says so in its `format`; anything else is taken as a Playbooks export (the server names what is wrong). */
 export function templateSourceOf(text: string): (typeof TEMPLATE_SOURCES)[number] {

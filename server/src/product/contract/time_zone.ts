@@ -70,3 +70,22 @@ export function localToUtc(timeZone: string, epochDay: number, hour: number, min
   return wall - before;
 }
 
+/** A real calendar date (Date.UTC would roll 2027-02-30 over to March, and month 13 into the next year). */
+export function isRealDate(y: number, m: number, d: number): boolean {
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
+}
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})$/;
+
+/**
+ * "2027-01-05T14:30" or "2027-01-05 14:30" (a datetime-local input's value, or typed) as the
+ * instant that wall time names in `timeZone`; null if it is not a real date and time of that shape.
+ */
+export function localDateTimeToUtc(text: string, timeZone: string): number | null {
+  const m = LOCAL_DATE_TIME.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  if (!isRealDate(y, mo, d) || h > 23 || mi > 59) return null;
+  return localToUtc(timeZone, Date.UTC(y, mo - 1, d) / DAY_MS, h, mi);
+}

@@ -245,7 +245,7 @@ export class Access {
 
   /**
    * Says up front which channels of the team this request will ask about for the user, so that a
-   * long list reads the memberships once before the first question rather than after the eighth
+   * long list reads the memberships once before the first question rather than past the threshold
    * (for callers that look at the channel itself before asking canSee).
    */
   async willAskAbout(userId: string, teamId: string, channelIds: Iterable<string>): Promise<void> {

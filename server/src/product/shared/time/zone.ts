@@ -7,7 +7,7 @@ import { utcStamp } from './duration';
  * — is in the contract (contract/time_zone.ts), so the webapp converts by the same rules; this adds
  * what the server needs around it: zone names as typed, users' zones, local days and clock times.
  */
-export { DAY_MS, localToUtc, wallTime, zoneOffset, type WallTime } from '../../contract/time_zone';
+export { DAY_MS, isRealDate, localDateTimeToUtc, localToUtc, wallTime, zoneOffset, type WallTime } from '../../contract/time_zone';
 
 /**
  * The canonical IANA name of a zone a user typed, or null. Abbreviations and fixed offsets such
@@ -57,12 +57,6 @@ export function localEpochDay(timeZone: string, utcMs: number): number {
 export const weekdayOf = (epochDay: number): number => (((epochDay + 4) % 7) + 7) % 7;
 export const epochDayOf = (isoDate: string): number => Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS);
 export const isoDateOf = (epochDay: number): string => new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
-
-/** A real calendar date (Date.UTC would roll 2027-02-30 over to March). */
-export function isRealDate(y: number, m: number, d: number): boolean {
-  const check = new Date(Date.UTC(y, m - 1, d));
-  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
-}
 
 /**
  * The one clock-time grammar: "9:30", "09:30", "9.30", "9h30" (24-hour). Null when it isn't one.
