@@ -69,17 +69,22 @@ export class IncidentQueries {
 
   async list(caller: Caller, filter: ListFilter): Promise<Listed> {
     await requireTeamReader(caller.access, caller.userId, filter.teamId);
-    const wanted = async (i: Incident): Promise<boolean> =>
+    const matches = (i: Incident): boolean =>
       i.teamId === filter.teamId &&
       (filter.state === 'all' ? i.phase !== 'pending' : isOpen(i.phase) ? filter.state === 'active' : i.phase === filter.state) &&
       (filter.severity === null || i.severity === filter.severity) &&
-      (filter.commanderId === null || i.roles.commander === filter.commanderId) &&
-      (await canSee(caller.access, caller.userId, i));
+      (filter.commanderId === null || i.roles.commander === filter.commanderId);
+    // A batch's channels are announced first, so a long one reads the memberships once up front.
+    const wanted = async (batch: Incident[]): Promise<boolean[]> => {
+      const candidates = batch.filter(matches);
+      await caller.access.willAskAbout(caller.userId, filter.teamId, candidates.map((i) => i.channelId));
+      return Promise.all(batch.map(async (i) => matches(i) && (await canSee(caller.access, caller.userId, i))));
+    };
     return filter.state === 'active' ? this.activePage(filter, wanted) : this.indexPage(filter, wanted);
   }
 
   /** Active incidents come from the team's small active set, not from a scan of the index. */
-  private async activePage(filter: ListFilter, wanted: (i: Incident) => Promise<boolean>): Promise<Listed> {
+  private async activePage(filter: ListFilter, wanted: (batch: Incident[]) => Promise<boolean[]>): Promise<Listed> {
     const members = (await this.store.setMembers(filter.teamId, 'active'))
       .filter((m) => filter.before === null || m.n - 1 < filter.before)
       .sort((a, b) => b.n - a.n);
@@ -90,13 +95,13 @@ export class IncidentQueries {
       const batch = members.slice(read, read + filter.perPage - items.length);
       read += batch.length;
       const records = (await this.store.fromSnapshots(batch)).sort((a, b) => b.number - a.number);
-      const shown = await Promise.all(records.map(wanted));
+      const shown = await wanted(records);
       items.push(...records.filter((_, n) => shown[n]));
     }
     return { items, next: read < members.length ? members[read - 1]!.n - 1 : null };
   }
 
-  private async indexPage(filter: ListFilter, wanted: (i: Incident) => Promise<boolean>): Promise<Listed> {
+  private async indexPage(filter: ListFilter, wanted: (batch: Incident[]) => Promise<boolean[]>): Promise<Listed> {
     const match = (t: IndexTags): boolean =>
       (filter.state === 'all' ? t['ph'] !== 'pending' && t['ph'] !== 'void' : t['ph'] === filter.state) &&
       (filter.severity === null || t['sev'] === filter.severity) &&
@@ -111,7 +116,7 @@ export class IncidentQueries {
     while (items.length < filter.perPage && used < records.length) {
       const batch = records.slice(used, used + filter.perPage - items.length);
       used += batch.length;
-      const shown = await Promise.all(batch.map(wanted));
+      const shown = await wanted(batch);
       items.push(...batch.filter((_, n) => shown[n]));
     }
     return { items, next: used < records.length ? records[used - 1]!.number - 1 : page.next };
@@ -125,6 +130,7 @@ export class IncidentQueries {
   async hiddenActive(caller: Caller, teamId: string): Promise<number> {
     await requireTeamReader(caller.access, caller.userId, teamId);
     const records = (await this.store.setRecords(teamId, 'active')).filter((i) => i.teamId === teamId && isOpen(i.phase));
+    await caller.access.willAskAbout(caller.userId, teamId, records.map((i) => i.channelId));
     const seen = await Promise.all(records.map((i) => canSee(caller.access, caller.userId, i)));
     return seen.filter((s) => !s).length;
   }

@@ -24,6 +24,7 @@ export async function whatIsOwed(ctx: ProductContext, features: readonly Feature
 
   const entries = ledger?.entries ?? [];
   const channels = [...new Set(entries.map((e) => e.ch))];
+  await access.willAskAbout(userId, teamId, channels.filter((ch): ch is string => ch !== null));
   const readable = new Map(await Promise.all(channels.map(async (ch) => [ch, await access.canSee(userId, { teamId, channelId: ch })] as const)));
   const visible = entries.filter((e) => readable.get(e.ch) === true);
   const names = new Map<string, string>();

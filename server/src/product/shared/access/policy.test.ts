@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../../plugin/testing/memory_api';
-import { Access, CHANNELS_BEFORE_MEMBERSHIP_LIST, FeaturePolicy, type RuleTable } from './policy';
+import { Access, ACCESS_CALLS_IN_FLIGHT, CHANNELS_BEFORE_MEMBERSHIP_LIST, FeaturePolicy, type RuleTable } from './policy';
 import { UserError } from '../errors';
 
 function world() {
@@ -134,4 +134,39 @@ test('many channels in one request: one membership list answers as the per-chann
   assert.deepEqual(looked.map((c) => c?.Id), own.map((c) => c.Id));
   assert.ok((await Promise.all(own.map((c) => told.canSee(busy.Id, { teamId: team.Id, channelId: c.Id })))).every(Boolean));
   assert.equal(ahead.calls.n, 1);
+
+  // A list filtered in one go says its channels up front itself.
+  const listed = counted(new MemoryApi(w));
+  const filtered = await new Access(listed.api).filterVisible(busy.Id, own, (c) => ({ teamId: team.Id, channelId: c.Id }));
+  assert.equal(filtered.length, own.length);
+  assert.equal(listed.calls.n, 1, 'a long list: the memberships once, nothing per channel');
+});
+
+test('access questions in flight are bounded over the whole process, whatever the page asks', async () => {
+  const t = world();
+  const channels = Array.from({ length: 40 }, (_, i) => t.w.addChannel(t.team.Id, `room-${i}`, 'P'));
+  for (const c of channels) t.w.addChannelMember(c.Id, t.member.Id);
+  const api = new MemoryApi(t.w);
+  let inFlight = 0;
+  let most = 0;
+  const slow = new Proxy(api, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          inFlight--;
+        }
+      };
+    },
+  });
+  // Two requests at once, each asking about 40 channels one by one (below the list's threshold).
+  const ask = () => Promise.all(channels.map((c) => new Access(slow).canSee(t.member.Id, { teamId: t.team.Id, channelId: c.Id })));
+  const [first, second] = await Promise.all([ask(), ask()]);
+  assert.ok(first.every(Boolean) && second.every(Boolean));
+  assert.equal(most, ACCESS_CALLS_IN_FLIGHT);
 });
