@@ -140,6 +140,16 @@ test('many channels in one request: one membership list answers as the per-chann
   const filtered = await new Access(listed.api).filterVisible(busy.Id, own, (c) => ({ teamId: team.Id, channelId: c.Id }));
   assert.equal(filtered.length, own.length);
   assert.equal(listed.calls.n, 1, 'a long list: the memberships once, nothing per channel');
+
+  // A short list of open channels the reader is not in: the channel alone answers each.
+  const rooms = Array.from({ length: 20 }, (_, i) => w.addChannel(team.Id, `room-${i}`, i % 4 ? 'O' : 'P'));
+  for (const user of [t.outsider, t.member, t.guest, t.stranger, t.sysadmin]) {
+    const short = counted(new MemoryApi(w));
+    const shown = await new Access(short.api).filterVisible(user.Id, rooms, (c) => ({ teamId: team.Id, channelId: c.Id }));
+    const oneByOne = await Promise.all(rooms.map((c) => new Access(new MemoryApi(w)).canSee(user.Id, { teamId: team.Id, channelId: c.Id })));
+    assert.deepEqual(shown.map((c) => c.Id), rooms.filter((_, i) => oneByOne[i]).map((c) => c.Id), `${user.Username}: the same answers`);
+    if (user === t.outsider) assert.equal(short.calls.n, 2 + rooms.length + 2 * 5, 'the team twice, then one per open channel, two per private one');
+  }
 });
 
 test('access questions in flight are bounded over the whole process, whatever the page asks', async () => {

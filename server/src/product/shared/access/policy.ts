@@ -201,7 +201,7 @@ export class Access {
   canSeeTeam(userId: string, teamId: string): Promise<boolean> {
     if (!teamId) return Promise.resolve(false);
     return this.once(`st:${teamId}:${userId}`, async () => {
-      if (await this.isTeamMember(userId, teamId)) return this.api.hasPermissionToTeam(userId, teamId, 'read_public_channel').catch(() => false);
+      if (await this.isTeamMember(userId, teamId)) return this.canReadPublicChannels(userId, teamId);
       return this.isSystemAdmin(userId);
     });
   }
@@ -220,16 +220,24 @@ export class Access {
   /** Mattermost's answer to "may this user read this channel now". */
   canRead(userId: string, channelId: string): Promise<boolean> {
     return this.once(`read:${channelId}:${userId}`, async () => {
-      // Both asked at once (one round trip, not two): most readers are members.
+      // Both asked at once (one round trip, not two): most readers are members. A list asks
+      // otherwise (openChannelsFirst).
       const [channel, membership] = await Promise.all([this.channel(channelId), this.membership(userId, channelId)]);
       if (!channel) return false;
       if (membership.member) return true;
-      if (channel.Type === 'O') {
-        return (await this.isTeamMember(userId, channel.TeamId))
-          ? this.api.hasPermissionToTeam(userId, channel.TeamId, 'read_public_channel').catch(() => false)
-          : this.isSystemAdmin(userId);
-      }
+      if (channel.Type === 'O') return (await this.canReadPublicChannels(userId, channel.TeamId)) || (!(await this.isTeamMember(userId, channel.TeamId)) && this.isSystemAdmin(userId));
       return this.api.hasPermissionToChannel(userId, channelId, 'read_channel').catch(() => false);
+    });
+  }
+
+  /**
+   * A full member of the team who may read its public channels (Mattermost's `read_public_channel`;
+   * guests may not): both asked at once, once per request.
+   */
+  private canReadPublicChannels(userId: string, teamId: string): Promise<boolean> {
+    return this.once(`rpc:${teamId}:${userId}`, async () => {
+      const [member, allowed] = await Promise.all([this.isTeamMember(userId, teamId), this.api.hasPermissionToTeam(userId, teamId, 'read_public_channel').catch(() => false)]);
+      return member && allowed;
     });
   }
 
@@ -264,7 +272,27 @@ export class Access {
    * (for callers that look at the channel itself before asking canSee).
    */
   async willAskAbout(userId: string, teamId: string, channelIds: Iterable<string>): Promise<void> {
-    await Promise.all([...new Set(channelIds)].filter(Boolean).map((channelId) => this.manyChannels(userId, teamId, channelId)));
+    const distinct = [...new Set(channelIds)].filter(Boolean);
+    await Promise.all(distinct.map((channelId) => this.manyChannels(userId, teamId, channelId)));
+    if (distinct.length > 1) await this.openChannelsFirst(userId, teamId, distinct);
+  }
+
+  /**
+   * For a list: the channels first (those the membership list brought need no question), with the
+   * team's public-channel right beside them; an open channel of the team is then readable without
+   * asking for the membership, so a list of open channels costs one question each, not two. A
+   * single record's request asks the channel and the membership at once instead (canRead): one
+   * round trip in sequence rather than two.
+   */
+  private async openChannelsFirst(userId: string, teamId: string, channelIds: readonly string[]): Promise<void> {
+    const unanswered = channelIds.filter((id) => !this.memo.has(`read:${id}:${userId}`));
+    if (!unanswered.length) return;
+    const [readsPublic, channels] = await Promise.all([this.canReadPublicChannels(userId, teamId), Promise.all(unanswered.map((id) => this.channel(id)))]);
+    if (!readsPublic) return;
+    for (const channel of channels) {
+      const key = channel && `read:${channel.Id}:${userId}`;
+      if (key && channel.Type === 'O' && channel.TeamId === teamId && !this.memo.has(key)) this.memo.set(key, Promise.resolve(true));
+    }
   }
 
   /**
