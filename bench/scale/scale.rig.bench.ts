@@ -16,6 +16,7 @@ import type { Rig } from '../../e2e/rig';
 import { onRealServer } from '../real_server';
 import { percentile, type BenchResult } from '../result';
 import { Http, type Timed } from './http';
+import { cpuMs, idleShare, pluginPid, untilQuiet } from './cpu';
 import { pluginRssMiB } from './rss';
 import { FULL, type Scale, scaled, Seeder } from './seed';
 
@@ -43,6 +44,10 @@ interface Sampled {
   base: number[];
   kv: number[];
   server: number[];
+  /** The plugin process's CPU time over these calls (ms; ours and the baseline's, untimed ones included) … */
+  cpuMs: number;
+  /** … and how many of our calls that covers. */
+  calls: number;
 }
 
 const log = (line: string): void => void process.stderr.write(`scale: ${line}\n`);
@@ -66,6 +71,18 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
   };
 
   await rss('idle (activated, nothing served)');
+  const pid = await pluginPid(rig);
+  // Seeding leaves after-answer work queued (cards, posts, DMs): wait it out, and say how long.
+  const quiet = async (label: string): Promise<void> => {
+    const q = await untilQuiet(pid);
+    log(`quiet ${label} after ${(q.waitedMs / 1000).toFixed(1)} s (${(q.share * 100).toFixed(1)}% of a core)`);
+    results.push({ name: `scale: plugin busy after ${label} (until under 5% of a core)`, value: q.waitedMs / 1000, unit: 's' });
+  };
+  const idle = async (label: string): Promise<void> => {
+    const share = await idleShare(pid);
+    log(`idle CPU ${label}: ${(share * 100).toFixed(1)}% of a core`);
+    results.push({ name: `scale: plugin CPU while nothing is asked, ${label}`, value: share * 100, unit: '% of a core' });
+  };
   const seeder = new Seeder(rig, alice, bob);
   await seeder.prepare();
   const channel = seeder.ideaChannels[0]!;
@@ -106,25 +123,29 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
     const took = await seeder.to(target, log);
     const seconds = Object.values(took).reduce((a, b) => a + b, 0) / 1000;
     results.push({ name: `scale ${level}: seeding up to ${describe(target)} through the API (this step)`, value: seconds, unit: 's' });
+    await quiet(`seeding ${label}`);
     if (level !== '100x') {
-      for (const page of pages.filter((p) => p.everySize)) results.push(...report(`scale ${label}: ${page.name}`, await sideBySide(page, postsPage, LEVEL_SAMPLES), 'GET /api/v4/channels/:id/posts?per_page=20'));
+      for (const page of pages.filter((p) => p.everySize)) results.push(...report(`scale ${label}: ${page.name}`, await sideBySide(pid, page, postsPage, LEVEL_SAMPLES), 'GET /api/v4/channels/:id/posts?per_page=20'));
       await rss(`after ${label} seeded and served`);
       continue;
     }
     // Full size: three rounds of every page and write; RSS after each.
     const pooled = new Map<string, Sampled>();
     const add = (name: string, s: Sampled): void => {
-      const into = pooled.get(name) ?? { ours: [], base: [], kv: [], server: [] };
+      const into = pooled.get(name) ?? { ours: [], base: [], kv: [], server: [], cpuMs: 0, calls: 0 };
       into.ours.push(...s.ours);
       into.base.push(...s.base);
       into.kv.push(...s.kv);
       into.server.push(...s.server);
+      into.cpuMs += s.cpuMs;
+      into.calls += s.calls;
       pooled.set(name, into);
     };
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const page of pages) add(page.name, await sideBySide(page, postsPage, ROUND_SAMPLES));
-      for (const write of writes()) add(write.name, await sideBySide(write, createPost, ROUND_SAMPLES));
+      for (const page of pages) add(page.name, await sideBySide(pid, page, postsPage, ROUND_SAMPLES));
+      for (const write of writes()) add(write.name, await sideBySide(pid, write, createPost, ROUND_SAMPLES));
       await rss(`after round ${round} of ${ROUNDS} at ${label}`);
+      await idle(`after round ${round} of ${ROUNDS} at ${label}`);
     }
     for (const page of pages) results.push(...report(`scale ${label}: ${page.name}`, pooled.get(page.name)!, 'GET /api/v4/channels/:id/posts?per_page=20'));
     for (const write of writes()) results.push(...report(`scale ${label}: ${write.name}`, pooled.get(write.name)!, 'POST /api/v4/posts'));
@@ -133,8 +154,9 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
 }
 
 /** `n` timed calls of `probe`, each followed by one of `baseline`, after a few untimed ones. */
-async function sideBySide(probe: Probe, baseline: Probe, n: number): Promise<Sampled> {
-  const sampled: Sampled = { ours: [], base: [], kv: [], server: [] };
+async function sideBySide(pid: number, probe: Probe, baseline: Probe, n: number): Promise<Sampled> {
+  const sampled: Sampled = { ours: [], base: [], kv: [], server: [], cpuMs: 0, calls: WARMUP + n };
+  const cpuBefore = cpuMs(pid);
   for (let i = 0; i < WARMUP + n; i++) {
     const ours = await probe.call(i);
     if (ours.status !== probe.expect) throw new Error(`${probe.name} answered ${ours.status}: ${ours.body.slice(0, 300)}`);
@@ -146,6 +168,7 @@ async function sideBySide(probe: Probe, baseline: Probe, n: number): Promise<Sam
     if (ours.kvCalls !== null) sampled.kv.push(ours.kvCalls);
     if (ours.serverCalls !== null) sampled.server.push(ours.serverCalls);
   }
+  sampled.cpuMs = cpuMs(pid) - cpuBefore;
   return sampled;
 }
 
@@ -158,6 +181,8 @@ function report(name: string, s: Sampled, baseline: string): BenchResult[] {
   if (s.kv.length > 0) rows.push({ name: `${name} KV round trips per request`, value: Math.max(...s.kv), unit: 'calls' });
   // Channels, memberships, permissions, posts: each an RPC too, and what a page's access checks cost.
   if (s.server.length > 0) rows.push({ name: `${name} other server round trips per request`, value: Math.max(...s.server), unit: 'calls' });
+  // What the plugin's CPU spent per call, its baseline's share (a post runs the plugin's hooks) included.
+  rows.push({ name: `${name} plugin CPU per request (baseline's share included)`, value: s.cpuMs / s.calls, unit: 'ms' });
   return rows;
 }
 

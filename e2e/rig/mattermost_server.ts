@@ -124,7 +124,10 @@ export class MattermostServer {
 
   private async spawn(): Promise<void> {
     const out = createWriteStream(this.logFile, { flags: 'a' });
-    const env = { ...process.env, ...serverEnv(this.runDir, this.filesDir, this.port, this.options.dsn), ...this.options.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...serverEnv(this.runDir, this.filesDir, this.port, this.options.dsn), ...this.options.env };
+    // Reaches the plugin processes (the server passes its environment on) and no Node of our own,
+    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the plugin under a bench.
+    if (process.env['INFRA_OPS_PLUGIN_NODE_OPTIONS']) env['NODE_OPTIONS'] = process.env['INFRA_OPS_PLUGIN_NODE_OPTIONS'];
     const child = spawn(this.options.build.binary, ['server', '--config', join(this.runDir, 'config', 'config.json')], {
       cwd: this.runDir,
       env,
