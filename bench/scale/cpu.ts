@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Rig } from '../../e2e/rig';
+import { sleep } from '../../e2e/rig/net';
 
 /** Linux reports a process's CPU time in clock ticks of 1/100 s (USER_HZ; `getconf CLK_TCK`). */
 const TICK_MS = 10;
@@ -15,7 +16,7 @@ export function cpuMs(pid: number): number {
   return (utime + stime) * TICK_MS;
 }
 
-/** The plugin process's pid (the server's one child in the plugin's directory). */
+/** The plugin process's pid (the server's one child in the plugin's directory; rss.ts reads it too). */
 export async function pluginPid(rig: Rig): Promise<number> {
   const processes = await rig.pluginProcesses();
   if (processes.length !== 1) throw new Error(`expected one plugin process, found ${processes.length}`);
@@ -40,7 +41,7 @@ export async function untilQuiet(pid: number, { windowMs = 2_000, below = 0.05, 
   let share = 1;
   while (performance.now() - start < timeoutMs) {
     const before = cpuMs(pid);
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    await sleep(windowMs);
     share = (cpuMs(pid) - before) / windowMs;
     quietWindows = share < below ? quietWindows + 1 : 0;
     if (quietWindows === 2) return { waitedMs: performance.now() - start - 2 * windowMs, share };
@@ -51,6 +52,6 @@ export async function untilQuiet(pid: number, { windowMs = 2_000, below = 0.05, 
 /** The process's CPU share (0–1 of one core) over `ms` of doing nothing on our side. */
 export async function idleShare(pid: number, ms = 10_000): Promise<number> {
   const before = cpuMs(pid);
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await sleep(ms);
   return (cpuMs(pid) - before) / ms;
 }
