@@ -33,7 +33,7 @@ test('a guild agenda and the guild list cost the same few KV calls at 1x, 10x an
 
   // An incident record to copy (declared through the product, so every field is as it writes them).
   await h.command(s.alice, s.town.Id, '/incident declare sev2 Template', s.team);
-  const template = (await incidents.setRecords(s.team.Id, 'active'))[0]!;
+  const template = (await incidents.fromSnapshots(await incidents.setMembers(s.team.Id, 'active')))[0]!;
   const channelOf = (k: number): string => (k % 2 ? secret.Id : s.town.Id);
   const titleOf = (kind: string, k: number): string => `${kind} ${k} ${k % 2 ? 'hush' : 'open'}`;
 

@@ -68,6 +68,6 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },
-    owed: { scan: async (userId, teamId) => ({ facts: await queries.owedFacts(userId, teamId) }), render: (facts, view) => incidentOwedLines(settings(), facts, view) },
+    owed: { scan: (userId, teamId) => queries.owedFacts(userId, teamId), render: (facts, view, overflow) => incidentOwedLines(settings(), facts, view, overflow) },
   };
 }

@@ -571,6 +571,8 @@ export const owed = {
   followup: (n: number, f: Pick<Incident['followups'][number], 'n' | 'text' | 'due'>, when: 'overdue' | 'today' | 'later' | 'none'): string =>
     `${reference(n)} follow-up #${f.n}: ${f.text}` +
     (when === 'none' ? '' : when === 'overdue' ? ` — due ${f.due}, **overdue**` : when === 'today' ? ` — due today, ${f.due}` : ` — due ${f.due}`),
+  /** Facts the ledger did not keep (older incidents; some may be in channels the reader cannot see). */
+  more: (n: number): string => `…and up to ${n === 1 ? '1 more incident' : `${n} more incidents`} where you hold a role or a follow-up: \`/incident list\``,
 } as const;
 
 // ---- triage (incidents opened from alerts) ----

@@ -46,8 +46,8 @@ export function incidentOwedFacts(i: Incident): OwedFacts {
   return facts;
 }
 
-/** Role lines first (by INC number), then follow-ups, the overdue ones marked (the reader's local day). */
-export function incidentOwedLines(settings: IncidentSettings, facts: readonly OwedFact[], view: OwedView): string[] {
+/** Role lines first (by INC number), then follow-ups, the overdue ones marked (the reader's local day), then how many more the ledger did not keep. */
+export function incidentOwedLines(settings: IncidentSettings, facts: readonly OwedFact[], view: OwedView, overflow = 0): string[] {
   const today = isoDateOf(localEpochDay(view.zone, view.now));
   const incidents = facts
     .map((f) => factSchema.safeParse(f.d))
@@ -67,5 +67,5 @@ export function incidentOwedLines(settings: IncidentSettings, facts: readonly Ow
       followupLines.push(owed.followup(i.n, f, when));
     }
   }
-  return [...roleLines, ...followupLines];
+  return [...roleLines, ...followupLines, ...(overflow > 0 ? [owed.more(overflow)] : [])];
 }

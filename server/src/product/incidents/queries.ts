@@ -8,10 +8,11 @@ import { NOT_FOUND } from './messages';
 import { computeMetrics, type MetricsRow, rowFromSummary } from './metrics';
 import { type Caller, canSee, requireTeamReader, requireVisible } from './policy';
 import type { Incident, TimelineEntry } from './records';
-import type { OwedFact } from '../shared/owed';
+import { LEDGER_FEATURE_LIMIT, type OwedFact, type OwedScan } from '../shared/owed';
 import { incidentOwedFacts } from './owed';
 import type { IncidentSettings } from './settings';
 import type { IncidentStore } from './store';
+import { ACTIVE_HEAD, channelOfMember, snapshotIn } from './team_sets';
 
 export interface ListFilter {
   teamId: string;
@@ -83,11 +84,17 @@ export class IncidentQueries {
     return filter.state === 'active' ? this.activePage(filter, wanted) : this.indexPage(filter, wanted);
   }
 
-  /** Active incidents come from the team's small active set, not from a scan of the index. */
+  /**
+   * Active incidents come from the team's active set, not from a scan of the index: its newest
+   * ACTIVE_HEAD members carry snapshots (team_sets.ts), so the first pages read one key. Past them
+   * the page continues through the index like any other state (bounded reads, a cursor).
+   */
   private async activePage(filter: ListFilter, wanted: (batch: Incident[]) => Promise<boolean[]>): Promise<Listed> {
-    const members = (await this.store.setMembers(filter.teamId, 'active'))
-      .filter((m) => filter.before === null || m.n - 1 < filter.before)
-      .sort((a, b) => b.n - a.n);
+    const all = (await this.store.setMembers(filter.teamId, 'active')).sort((a, b) => b.n - a.n);
+    const below = (n: number): boolean => filter.before === null || n - 1 < filter.before;
+    const members = all.slice(0, ACTIVE_HEAD).filter((m) => below(m.n));
+    const tail = all.length > ACTIVE_HEAD;
+    if (members.length === 0) return tail && all.slice(ACTIVE_HEAD).some((m) => below(m.n)) ? this.indexPage(filter, wanted) : { items: [], next: null };
     const items: Incident[] = [];
     let read = 0;
     // The set's snapshots, newest first, until the page is full; hidden or stale ones read on.
@@ -98,12 +105,14 @@ export class IncidentQueries {
       const shown = await wanted(records);
       items.push(...records.filter((_, n) => shown[n]));
     }
-    return { items, next: read < members.length ? members[read - 1]!.n - 1 : null };
+    return { items, next: read < members.length || tail ? members[read - 1]!.n - 1 : null };
   }
 
   private async indexPage(filter: ListFilter, wanted: (batch: Incident[]) => Promise<boolean[]>): Promise<Listed> {
+    const phase = (ph: unknown): boolean =>
+      filter.state === 'all' ? ph !== 'pending' && ph !== 'void' : filter.state === 'active' ? ph === 'active' || ph === 'triage' : ph === filter.state;
     const match = (t: IndexTags): boolean =>
-      (filter.state === 'all' ? t['ph'] !== 'pending' && t['ph'] !== 'void' : t['ph'] === filter.state) &&
+      phase(t['ph']) &&
       (filter.severity === null || t['sev'] === filter.severity) &&
       (filter.commanderId === null || t['cmd'] === filter.commanderId);
     // One index read of spare entries (within PAGE_READS KV reads whatever the data size), then
@@ -129,9 +138,14 @@ export class IncidentQueries {
    */
   async hiddenActive(caller: Caller, teamId: string): Promise<number> {
     await requireTeamReader(caller.access, caller.userId, teamId);
-    const records = (await this.store.setRecords(teamId, 'active')).filter((i) => i.teamId === teamId && isOpen(i.phase));
-    await caller.access.willAskAbout(caller.userId, teamId, records.map((i) => i.channelId));
-    const seen = await Promise.all(records.map((i) => canSee(caller.access, caller.userId, i)));
+    const members = await this.store.setMembers(teamId, 'active');
+    const named = members.map(channelOfMember);
+    // Members older versions wrote without a channel or a readable snapshot: their records say.
+    const unnamed = members.filter((_, k) => named[k] === null).map((m) => m.id);
+    const read = (await this.store.getMany(unnamed)).filter((i) => i.teamId === teamId && isOpen(i.phase)).map((i) => i.channelId);
+    const channels = [...named.filter((c): c is string => c !== null), ...read];
+    await caller.access.willAskAbout(caller.userId, teamId, channels.filter((c) => c !== ''));
+    const seen = await Promise.all(channels.map(async (channelId) => channelId !== '' && (await caller.access.canSee(caller.userId, { teamId, channelId }))));
     return seen.filter((s) => !s).length;
   }
 
@@ -149,16 +163,36 @@ export class IncidentQueries {
 
   /**
    * `/infra owe` from the records (the owed ledger's rebuild): this user's facts of the team's
-   * active incidents and those with open follow-ups (the two sets' snapshots: two KV calls),
-   * whatever their channel — the reader filters by access.
+   * active incidents and those with open follow-ups, whatever their channel — the reader filters
+   * by access. The two sets say who is named where; snapshots give the facts, and only the newest
+   * LEDGER_FEATURE_LIMIT the ledger keeps are read from records (the active set's tail), the rest
+   * counted as overflow.
    */
-  async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
-    const [active, withFollowups] = await Promise.all([this.store.setRecords(teamId, 'active'), this.store.setRecords(teamId, 'followups')]);
-    const records = [...new Map([...active, ...withFollowups].map((i) => [i.id, i])).values()].filter((i) => i.teamId === teamId);
-    return records.flatMap((i) => {
-      const fact = incidentOwedFacts(i).get(userId);
-      return fact ? [fact] : [];
-    });
+  async owedFacts(userId: string, teamId: string): Promise<OwedScan> {
+    const [active, withFollowups] = await Promise.all([this.store.setMembers(teamId, 'active'), this.store.setRecords(teamId, 'followups')]);
+    const known = new Map(withFollowups.filter((i) => i.teamId === teamId).map((i) => [i.id, i]));
+    const candidates: Array<{ id: string; n: number; incident: Incident | null }> = [...known.values()].map((i) => ({ id: i.id, n: i.number, incident: i }));
+    for (const m of active) {
+      if (known.has(m.id)) continue;
+      const snapshot = snapshotIn(m);
+      if (snapshot || m.u === undefined || m.u.includes(userId)) candidates.push({ id: m.id, n: m.n, incident: snapshot });
+    }
+    candidates.sort((a, b) => b.n - a.n);
+    const facts: Array<{ n: number; fact: OwedFact }> = [];
+    let looked = 0;
+    while (facts.length < LEDGER_FEATURE_LIMIT && looked < candidates.length) {
+      const window = candidates.slice(looked, looked + LEDGER_FEATURE_LIMIT - facts.length);
+      looked += window.length;
+      const read = new Map((await this.store.getMany(window.filter((c) => !c.incident).map((c) => c.id))).map((i) => [i.id, i]));
+      for (const c of window) {
+        const incident = c.incident ?? read.get(c.id);
+        const fact = incident && incident.teamId === teamId ? incidentOwedFacts(incident).get(userId) : undefined;
+        if (fact) facts.push({ n: c.n, fact });
+      }
+    }
+    // Snapshot candidates are counted only if they name the user; the tail's are named by `u`.
+    const overflow = candidates.slice(looked).filter((c) => !c.incident || incidentOwedFacts(c.incident).has(userId)).length;
+    return { facts: facts.sort((a, b) => a.n - b.n).map((f) => f.fact), overflow };
   }
 
   /** The team's figures over the incidents the caller may see now (each one's channel, asked live). */

@@ -1,13 +1,14 @@
 import type { ProductContext } from '../shared/context';
 import type { IncidentStatusSource, PublicIncident, StatusIncident } from '../shared/ports';
 import type { IncidentStore } from './store';
+import { ACTIVE_HEAD } from './team_sets';
 import { reference } from './messages';
 import type { IncidentQueries } from './queries';
 import type { Incident } from './records';
 import type { IncidentSettings } from './settings';
 
-/** Active incidents shown at most; the recent history reads at most this many resolved ones. */
-const ACTIVE_MAX = 100;
+/** Active incidents shown at most (the active set's head: snapshots, no record reads); the recent history reads at most this many resolved ones. */
+const ACTIVE_MAX = ACTIVE_HEAD;
 const RECENT_MAX = 30;
 
 /**

@@ -7,6 +7,7 @@ import { incidentOwedFacts } from './owed';
 import { isOpen, needsReview, openFollowups, tagsOf } from './lifecycle';
 import { state } from './messages';
 import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
+import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, snapshotOf, withIncident } from './team_sets';
 
 /**
  * Where the incidents feature keeps its data in the plugin KV store.
@@ -19,9 +20,9 @@ import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema 
  * | `inc:r:<incidentId>`             | the incident record (records.ts `incidentSchema`)             | every change (compare-and-set)    |
  * | `inc:ch:<channelId>`             | `{v, incidentId}`: which incident a channel belongs to       | declaration                       |
  * | `inc:tl:<incidentId>:<k>`        | `{v, entries}`: timeline entries with seq k*50 … k*50+49      | from the record's outbox, by 10s  |
- * | `inc:set:<teamId>:active`        | `{v, members: [{id, n, d}]}`: the team's active incidents    | every change of a member          |
- * | `inc:set:<teamId>:review`        | `{v, members: [{id, n, d}]}`: resolved, awaiting review       | every change of a member          |
- * | `inc:set:<teamId>:followups`     | `{v, members: [{id, n, d}]}`: with open follow-ups (/infra owe)| every change of a member         |
+ * | `inc:set:<teamId>:active`        | `{v, members: [{id, n, c, u, r, d?}]}`: active incidents     | a change the set shows (team_sets)|
+ * | `inc:set:<teamId>:review`        | `{v, members: [{id, n, c, u, r, d}]}`: awaiting review        | every change of a member          |
+ * | `inc:set:<teamId>:followups`     | `{v, members: [{id, n, c, u, r, d}]}`: open follow-ups        | every change of a member          |
  * | `inc:m:<teamId>`                 | `{v, complete, rows}`: one metrics row per incident (metrics) | every change (row re-synced)      |
  * | `owe:u:<teamId>:<userId>`        | shared/owed.ts: each person's owed facts (roles, follow-ups)  | every sync that changes them      |
  * | `sched:job:incident-reminder:<id>` | scheduler job: the next status-update reminder             | declare, status, severity, resolve|
@@ -30,7 +31,9 @@ import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema 
  * Tags in the team index (`t`, lifecycle.ts `tagsOf`): ph phase, sev severity, ch channel id,
  * cmd commander, at declared at, ack MTTA minutes, ttr MTTR minutes, fu open follow-ups, rv
  * awaiting review. Index entries and set members carry a snapshot `d` of the record (without its
- * outbox), so a list page reads the index or a set and no record: at most three KV calls. Metrics
+ * outbox), so a list page reads the index or a set and no record: at most three KV calls — except
+ * past the newest ACTIVE_HEAD members of the active set, which keep no snapshot (team_sets.ts says
+ * why) and are paged through the index. Metrics
  * read the team's metrics summary (one key: each incident's tags as a short row, with its
  * channel) and ask the channel of each whether the reader may see it. A summary that does not
  * hold every incident yet (`complete: false`: written before this version's first read, or started
@@ -53,11 +56,7 @@ export const SCHEMA_KEY = 'inc:schema';
 
 const channelLinkSchema = z.object({ v: z.literal(1), incidentId: z.string() });
 const timelineChunkSchema = z.object({ v: z.literal(1), entries: z.array(timelineEntrySchema) });
-const setSchema = z.object({ v: z.literal(1), members: z.array(z.object({ id: z.string(), n: z.number().int().positive(), d: z.unknown().optional() })) });
-export type SetMember = z.output<typeof setSchema>['members'][number];
 export const schemaVersionSchema = z.object({ v: z.literal(1), version: z.number().int().positive() });
-
-export type SetName = 'active' | 'review' | 'followups';
 
 const metricsKey = (teamId: string): string => `inc:m:${teamId}`;
 /** One incident's metrics row: [number, phase, severity, channel, declared at, MTTA, MTTR, open follow-ups, awaiting review]. */
@@ -91,9 +90,6 @@ function withRow(rows: readonly MetricsSummaryRow[], number: number, row: Metric
   const others = rows.filter((r) => r[0] !== number);
   return row ? [...others, row].sort((a, b) => a[0] - b[0]) : others;
 }
-
-/** What lists keep of a record: all of it but the outbox (timeline entries still to be filed). */
-export const snapshotOf = (incident: Incident): Incident => ({ ...incident, outbox: [] });
 
 export class IncidentStore {
   private readonly owed: OwedLedger;
@@ -246,10 +242,12 @@ export class IncidentStore {
         this.setMembership('followups', current, openFollowups(current) > 0),
         this.putMetricsRow(current, skipReview),
       ]);
-      // Whoever owed anything was named by the snapshot one of these two sets held (an incident
-      // owes only while active or with open follow-ups): the people who stop owing are found there.
-      const held = [wasActive, hadFollowups].filter((i): i is Incident => i !== null).sort((a, b) => b.rev - a.rev)[0] ?? null;
-      if (!held || held.rev < current.rev) await this.owed.sync(current.teamId, current.id, held ? incidentOwedFacts(held) : null, incidentOwedFacts(current));
+      // Whoever owed anything was named by one of these two sets (an incident owes only while
+      // active or with open follow-ups): the people who stop owing are found there. A member with
+      // a snapshot says what they owed; one without names them, and their ledgers are compared.
+      const held = [wasActive, hadFollowups].filter((h): h is HeldMember => h !== null).sort((a, b) => b.rev - a.rev)[0] ?? null;
+      if (held?.snapshot && held.rev < current.rev) await this.owed.sync(current.teamId, current.id, incidentOwedFacts(held.snapshot), incidentOwedFacts(current));
+      else if (!held || held.rev < current.rev) await this.owed.syncWith(current.teamId, current.id, held?.owers ?? [], incidentOwedFacts(current));
       const latest: Incident | null = await this.get(current.id);
       if (!latest || latest.rev === current.rev) return;
       current = latest;
@@ -261,8 +259,11 @@ export class IncidentStore {
     return (await this.kv.get(setKey(teamId, set), setSchema))?.members ?? [];
   }
 
-  /** The set's incidents from the members' snapshots (records read only for members without one). */
-  async setRecords(teamId: string, set: SetName): Promise<Incident[]> {
+  /**
+   * The review or follow-ups set's incidents from the members' snapshots (records read only for
+   * members without one). Not for the active set, whose tail keeps no snapshots: page it.
+   */
+  async setRecords(teamId: string, set: Exclude<SetName, 'active'>): Promise<Incident[]> {
     return this.fromSnapshots(await this.setMembers(teamId, set));
   }
 
@@ -283,19 +284,19 @@ export class IncidentStore {
     });
   }
 
-  /** Resolves with the snapshot the set held of the incident before (null: none). */
-  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<Incident | null> {
-    let before: Incident | null = null;
+  /** Resolves with what the set held of the incident before (null: not a member, or nothing usable). */
+  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<HeldMember | null> {
+    let before: HeldMember | null = null;
     await this.kv.update(setKey(incident.teamId, set), setSchema, (current) => {
       const members = current?.members ?? [];
       const at = members.findIndex((m) => m.id === incident.id);
-      const held = at < 0 ? null : incidentSchema.safeParse(members[at]!.d);
-      before = held?.success ? held.data : null;
+      before = at < 0 ? null : heldOf(members[at]!);
       if (!member) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.id !== incident.id) };
-      // A set never goes back to an older rev (another node's sync may have put a newer one).
-      if (held?.success && held.data.rev >= incident.rev) return UNCHANGED;
-      const entry = { id: incident.id, n: incident.number, d: snapshotOf(incident) };
-      return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
+      // A set never goes back to an older rev (another node's sync may have put a newer one); at
+      // the same rev only a missing snapshot is filled in (a member promoted into the active head).
+      if (before && (before.rev > incident.rev || (before.rev === incident.rev && before.snapshot))) return UNCHANGED;
+      const next = withIncident(set, members, incident);
+      return next ? { v: 1 as const, members: next } : UNCHANGED;
     });
     return before;
   }

@@ -56,6 +56,7 @@ const same = (a: OwedFact | undefined, b: OwedFact | undefined): boolean =>
 export function withFact(ledger: Ledger | null, feature: OwedFeature, k: string, fact: OwedFact | undefined): Ledger | null {
   const entries = ledger?.entries ?? [];
   const at = entries.findIndex((e) => e.f === feature && e.k === k);
+  if (at >= 0 && fact !== undefined && same(entries[at], fact)) return null;
   const overflow = { ...(ledger?.overflow ?? {}) };
   let next: LedgerEntry[];
   if (fact === undefined) {
@@ -115,7 +116,18 @@ export class OwedLedger {
   /** `before` null: a new record. Independent users' ledgers are written at once. */
   async sync(teamId: string, k: string, before: OwedFacts | null, after: OwedFacts): Promise<void> {
     const users = new Set([...(before?.keys() ?? []), ...after.keys()]);
-    const changed = [...users].filter((u) => !same(before?.get(u), after.get(u)));
+    await this.put(teamId, k, [...users].filter((u) => !same(before?.get(u), after.get(u))), after);
+  }
+
+  /**
+   * Like sync, when what the record said before is not kept, only who it named (`named`): their
+   * ledgers and those `after` names are read, and written where they differ from `after`.
+   */
+  async syncWith(teamId: string, k: string, named: readonly string[], after: OwedFacts): Promise<void> {
+    await this.put(teamId, k, [...new Set([...named, ...after.keys()])], after);
+  }
+
+  private async put(teamId: string, k: string, changed: readonly string[], after: OwedFacts): Promise<void> {
     await Promise.all(
       changed.map((u) =>
         this.kv
