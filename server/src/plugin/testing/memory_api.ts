@@ -157,10 +157,12 @@ const notFound = (what: string, id: string): AppError =>
 /**
  * An in-memory PluginAPI for unit tests: the KV store has Mattermost's exact semantics
  * (MemoryKv); channels, posts, users and permissions behave like a small Mattermost.
- * `kvCalls` counts KV round trips so tests can assert O(page) access.
+ * `kvCalls` counts KV round trips so tests can assert O(page) access; `kvBytes` the value bytes
+ * they carried (read and written), for benches of what a write moves.
  */
 export class MemoryApi implements PluginAPI {
   kvCalls = 0;
+  kvBytes = 0;
 
   constructor(readonly world: MemoryWorld = new MemoryWorld()) {}
 
@@ -195,7 +197,9 @@ export class MemoryApi implements PluginAPI {
   // KV
   async kvGet(key: string): Promise<Uint8Array | null> {
     this.kvCalls++;
-    return this.world.kv.get(key);
+    const value = this.world.kv.get(key);
+    this.kvBytes += value?.length ?? 0;
+    return value;
   }
   async kvSet(key: string, value: Uint8Array): Promise<void> {
     this.kvCalls++;
@@ -203,6 +207,7 @@ export class MemoryApi implements PluginAPI {
   }
   async kvSetWithOptions(key: string, value: Uint8Array | null, options: PluginKVSetOptions): Promise<boolean> {
     this.kvCalls++;
+    this.kvBytes += (value?.length ?? 0) + (options.OldValue?.length ?? 0);
     return this.world.kv.setWithOptions(key, value, options);
   }
   async kvCompareAndSet(key: string, oldValue: Uint8Array | null, newValue: Uint8Array): Promise<boolean> {
