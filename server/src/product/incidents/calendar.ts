@@ -21,7 +21,7 @@ export class IncidentCalendar implements FollowupCalendarSource {
   ) {}
 
   async dueFollowups(teamId: string, reader: FeedReader): Promise<FollowupDueItem[]> {
-    const members = (await this.store.setMembers(teamId, 'followups')).sort((a, b) => b.n - a.n).slice(0, MAX_INCIDENTS);
+    const members = [...(await this.store.setMembers(teamId, 'followups'))].sort((a, b) => b.n - a.n).slice(0, MAX_INCIDENTS);
     const incidents = (await this.store.fromSnapshots(members)).filter((i) => i.teamId === teamId && i.followups.some((f) => f.doneAt === null && f.due !== null));
     const access = this.ctx.access();
     const shown = await Promise.all(

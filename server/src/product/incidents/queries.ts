@@ -90,7 +90,7 @@ export class IncidentQueries {
    * the page continues through the index like any other state (bounded reads, a cursor).
    */
   private async activePage(filter: ListFilter, wanted: (batch: Incident[]) => Promise<boolean[]>): Promise<Listed> {
-    const all = (await this.store.setMembers(filter.teamId, 'active')).sort((a, b) => b.n - a.n);
+    const all = [...(await this.store.setMembers(filter.teamId, 'active'))].sort((a, b) => b.n - a.n);
     const below = (n: number): boolean => filter.before === null || n - 1 < filter.before;
     const members = all.slice(0, ACTIVE_HEAD).filter((m) => below(m.n));
     const tail = all.length > ACTIVE_HEAD;

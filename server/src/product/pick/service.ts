@@ -330,7 +330,7 @@ export class PickService {
    */
   async challengeAgenda(teamId: string, reader: Reader): Promise<Listed<IdeaAgendaItem>> {
     const access = this.ctx.access();
-    const newest = (await this.store.agendaIdeas(teamId)).sort((a, b) => (b.revealedAt ?? 0) - (a.revealedAt ?? 0)).slice(0, AGENDA_WINDOW);
+    const newest = [...(await this.store.agendaIdeas(teamId))].sort((a, b) => (b.revealedAt ?? 0) - (a.revealedAt ?? 0)).slice(0, AGENDA_WINDOW);
     // The set carries what the agenda shows (one KV read); refs of earlier versions are put right once from their record.
     const legacy = newest.filter((r) => r.quadrant === undefined).map((r) => r.number);
     const records = new Map<number, Idea>();

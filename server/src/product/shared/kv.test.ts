@@ -76,3 +76,28 @@ test('an update on a record just read compares against its bytes (no second read
   await kv.update('d', counter, (cur) => ({ ...cur!, n: cur!.n + 1 }), { basis: (await kv.get('c', counter))! });
   assert.equal((await kv.get('d', counter))!.n, 11);
 });
+
+test('a large record read again with the same bytes is not parsed again; new bytes from another node are', async () => {
+  const world = new MemoryWorld();
+  const [one, two] = [new KvRepository(new MemoryApi(world)), new KvRepository(new MemoryApi(world))];
+  const many = Array.from({ length: 400 }, (_, i) => `member-${i}`);
+  await one.update('big', counter, () => ({ v: 1 as const, n: 1, by: many }));
+  const first = await one.get('big', counter);
+  assert.equal(await one.get('big', counter), first, 'same bytes: the same (frozen) value');
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first!.by));
+  assert.throws(() => first!.by.push('x'), TypeError, 'a caller cannot change what others read');
+  await two.update('big', counter, (cur) => ({ ...cur!, n: cur!.n + 1 }));
+  const after = await one.get('big', counter);
+  assert.notEqual(after, first);
+  assert.equal(after?.n, 2, 'reads stay live: a write from another node is seen at once');
+  await one.update('big', counter, () => DELETE);
+  assert.equal(await one.get('big', counter), null);
+});
+
+test('small records are frozen too, so a change in place fails the same way at every size', async () => {
+  const kv = new KvRepository(new MemoryApi());
+  await kv.update('small', counter, () => ({ v: 1 as const, n: 1, by: ['a'] }));
+  const read = await kv.get('small', counter);
+  assert.ok(Object.isFrozen(read!.by));
+  assert.notEqual(await kv.get('small', counter), read, 'not kept: parsed on every read');
+});

@@ -27,6 +27,53 @@ export interface KvOptions {
 
 const sequenceSchema = z.object({ v: z.literal(1), last: z.number().int().nonnegative() });
 
+/** Raw bytes of parsed records kept per process (ParsedValues): the hot large records at full size (an active set, a metrics summary, the index chunks being written) fit; parsed values take ~3x their bytes of heap. */
+const PARSED_BUDGET_BYTES = 4 * 1024 * 1024;
+/** Smaller records parse in microseconds: not worth a slot. */
+const PARSED_MIN_BYTES = 2048;
+
+/**
+ * The last parsed value of each large key with the bytes it came from, least recently used out
+ * first. Every read still asks the KV store (values stay live across HA nodes); only parsing the
+ * same bytes again is skipped.
+ */
+class ParsedValues {
+  private readonly byKey = new Map<string, { raw: Uint8Array; schema: z.ZodType; value: unknown }>();
+  private bytes = 0;
+
+  constructor(private readonly budget: number) {}
+
+  get(key: string, raw: Uint8Array, schema: z.ZodType): unknown {
+    const hit = this.byKey.get(key);
+    if (!hit || hit.schema !== schema || !sameBytes(hit.raw, raw)) return undefined;
+    this.byKey.delete(key);
+    this.byKey.set(key, hit);
+    return hit.value;
+  }
+
+  put(key: string, raw: Uint8Array, schema: z.ZodType, value: unknown): void {
+    this.forget(key);
+    if (raw.byteLength < PARSED_MIN_BYTES || raw.byteLength > this.budget) return;
+    this.byKey.set(key, { raw, schema, value });
+    this.bytes += raw.byteLength;
+    for (const [oldest, entry] of this.byKey) {
+      if (this.bytes <= this.budget) break;
+      this.byKey.delete(oldest);
+      this.bytes -= entry.raw.byteLength;
+    }
+  }
+
+  forget(key: string): void {
+    const entry = this.byKey.get(key);
+    if (!entry) return;
+    this.byKey.delete(key);
+    this.bytes -= entry.raw.byteLength;
+  }
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -43,6 +90,8 @@ export class KvRepository {
    */
   /** The key and bytes each parsed record was read from (for `basis`); gone with the record. */
   private readonly readFrom = new WeakMap<object, { key: string; raw: Uint8Array }>();
+  /** Large records as last parsed, by key: a read that returns the same bytes skips JSON and zod. */
+  private readonly parsed = new ParsedValues(PARSED_BUDGET_BYTES);
 
   constructor(
     private readonly api: KvApi,
@@ -63,14 +112,23 @@ export class KvRepository {
 
   /** Every unreadable record read is reported (logged once, listed by `/infra doctor`), skipped or not. */
   private parse<S extends z.ZodType>(key: string, raw: Uint8Array, schema: S): z.output<S> {
+    const known = this.parsed.get(key, raw, schema);
+    if (known !== undefined) return known as z.output<S>;
     try {
-      const record = parseRecord(key, raw, schema);
-      if (typeof record === 'object' && record !== null) this.readFrom.set(record, { key, raw });
+      const record = deepFreeze(parseRecord(key, raw, schema));
+      this.remember(key, raw, schema, record);
       return record;
     } catch (err) {
       if (err instanceof CorruptRecordError) this.onCorrupt(err);
       throw err;
     }
+  }
+
+  /** Notes where a record came from (for `basis`) and keeps a large one parsed for the next read of the same bytes. */
+  private remember(key: string, raw: Uint8Array, schema: z.ZodType, record: unknown): void {
+    if (typeof record !== 'object' || record === null) return;
+    this.readFrom.set(record, { key, raw });
+    this.parsed.put(key, raw, schema, record);
   }
 
   /** Reads many keys concurrently (one KV call each); missing keys come back as null. */
@@ -110,7 +168,10 @@ export class KvRepository {
       if (next === UNCHANGED) return current;
       if (next === DELETE) {
         if (raw === null) return null;
-        if (await this.api.kvSetWithOptions(key, null, { Atomic: true, OldValue: raw })) return null;
+        if (await this.api.kvSetWithOptions(key, null, { Atomic: true, OldValue: raw })) {
+          this.parsed.forget(key);
+          return null;
+        }
       } else {
         const { bytes, record } = encodeRecord(key, schema, next);
         const stored = await this.api.kvSetWithOptions(key, bytes, {
@@ -118,7 +179,11 @@ export class KvRepository {
           OldValue: raw,
           ExpireInSeconds: options.expireInSeconds ?? 0,
         });
-        if (stored) return record;
+        if (stored) {
+          const frozen = deepFreeze(record);
+          this.remember(key, bytes, schema, frozen);
+          return frozen;
+        }
       }
       await backoff(attempt);
     }
@@ -169,6 +234,16 @@ function encodeRecord<S extends z.ZodType>(
     throw new Error(`refusing to store invalid record ${key}: ${parsed.error.message}`);
   }
   return { bytes: encoder.encode(JSON.stringify(parsed.data)), record: parsed.data };
+}
+
+/**
+ * Records are read-only once parsed: the same object may serve the next read of the same bytes
+ * (ParsedValues), so a caller that changed one in place would change what others read.
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
 }
 
 function backoff(attempt: number): Promise<void> {
