@@ -3,6 +3,7 @@ import { ChunkedIndex, type IndexPage, type IndexTags } from '../shared/chunked_
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
 import { OwedLedger } from '../shared/owed';
+import { parseSnapshot } from '../shared/snapshots';
 import { incidentOwedFacts } from './owed';
 import { isOpen, needsReview, openFollowups, tagsOf } from './lifecycle';
 import { state } from './messages';
@@ -273,13 +274,12 @@ export class IncidentStore {
    * read finds the snapshot.
    */
   async fromSnapshots(items: ReadonlyArray<{ id: string; d?: unknown }>): Promise<Incident[]> {
-    const parsed = items.map((m) => incidentSchema.safeParse(m.d));
-    const missing = items.filter((_, k) => !parsed[k]!.success).map((m) => m.id);
+    const parsed = items.map((m) => parseSnapshot(incidentSchema, m.d));
+    const missing = items.filter((_, k) => parsed[k] === null).map((m) => m.id);
     const read = new Map((await this.getMany(missing)).map((i) => [i.id, i]));
     for (const incident of read.values()) await this.sync(incident);
     return items.flatMap((m, k) => {
-      const p = parsed[k]!;
-      const incident = p.success ? p.data : read.get(m.id);
+      const incident = parsed[k] ?? read.get(m.id);
       return incident && incident.id === m.id ? [incident] : [];
     });
   }

@@ -14,6 +14,7 @@
  * record and re-synced by the first reader.
  */
 import { z } from 'zod';
+import { parseSnapshot } from '../shared/snapshots';
 import { incidentOwedFacts } from './owed';
 import { type Incident, incidentSchema, LIMITS } from './records';
 
@@ -42,9 +43,8 @@ export const owersOf = (incident: Incident): string[] => [...incidentOwedFacts(i
 
 /** The member's snapshot if it holds a readable one. */
 export function snapshotIn(member: SetMember): Incident | null {
-  if (member.d === undefined) return null;
-  const parsed = incidentSchema.safeParse(member.d);
-  return parsed.success && parsed.data.id === member.id ? parsed.data : null;
+  const parsed = parseSnapshot(incidentSchema, member.d);
+  return parsed?.id === member.id ? parsed : null;
 }
 
 /** What a set member says of its incident as last synced: its rev, its owers, its snapshot if it keeps one. */

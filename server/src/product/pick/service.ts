@@ -8,6 +8,7 @@ import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import type { IdeaAgendaItem, Listed, Reader, RfcTitlePort } from '../shared/ports';
 import { postAsBot } from '../shared/posts';
+import { parseSnapshot } from '../shared/snapshots';
 import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/mentions';
 import { checkText } from '../shared/text/limits';
 import { ERRORS, POSTS, USAGE } from './messages';
@@ -291,8 +292,8 @@ export class PickService {
 
   /** Each entry's summary; those missing or unreadable come from their record (and are repaired). */
   private async summariesOf(teamId: string, entries: readonly IndexEntry[]): Promise<Array<IdeaSummary | null>> {
-    const parsed = entries.map((e) => ideaSummarySchema.safeParse(e.d));
-    const missing = entries.filter((_, k) => !parsed[k]!.success).map((e) => Number(e.id));
+    const parsed = entries.map((e) => parseSnapshot(ideaSummarySchema, e.d));
+    const missing = entries.filter((_, k) => parsed[k] === null).map((e) => Number(e.id));
     const records = new Map<number, Idea>();
     if (missing.length > 0) {
       for (const idea of await this.store.getMany(teamId, missing)) {
@@ -302,8 +303,8 @@ export class PickService {
       }
     }
     return entries.map((e, k) => {
-      const p = parsed[k]!;
-      if (p.success) return p.data;
+      const known = parsed[k];
+      if (known) return known;
       const idea = records.get(Number(e.id));
       return idea ? summaryOf(idea) : null;
     });

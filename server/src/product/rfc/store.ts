@@ -26,6 +26,7 @@ import { ChunkedIndex, type IndexEntry, type IndexTags } from '../shared/chunked
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { OwedLedger } from '../shared/owed';
+import { parseSnapshot } from '../shared/snapshots';
 import { rfcOwedFacts } from './owed';
 import { noSuchRfc } from './messages';
 import { type ApproverPins, approverPinsSchema, type Rfc, rfcSchema } from './records';
@@ -99,9 +100,9 @@ export class RfcStore {
       const members = set?.members ?? [];
       const at = members.findIndex((m) => m.n === rfc.number);
       if (!open) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.n !== rfc.number) };
-      const held = at < 0 ? null : rfcSchema.safeParse(members[at]!.d);
-      if (held?.success && held.data.updatedAt > rfc.updatedAt) return UNCHANGED;
-      if (held?.success && JSON.stringify(held.data) === JSON.stringify(rfc)) return UNCHANGED;
+      const held = at < 0 ? null : parseSnapshot(rfcSchema, members[at]!.d);
+      if (held && held.updatedAt > rfc.updatedAt) return UNCHANGED;
+      if (held && JSON.stringify(held) === JSON.stringify(rfc)) return UNCHANGED;
       const entry = { n: rfc.number, d: rfc };
       return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
     });
@@ -111,15 +112,15 @@ export class RfcStore {
   async openRfcs(teamId: string): Promise<Rfc[]> {
     const set = await this.kv.get(openKey(teamId), openSetSchema).catch(nullIfCorrupt(this.onCorrupt));
     return (set?.members ?? []).flatMap((m) => {
-      const parsed = rfcSchema.safeParse(m.d);
-      return parsed.success && parsed.data.teamId === teamId && parsed.data.number === m.n ? [parsed.data] : [];
+      const parsed = parseSnapshot(rfcSchema, m.d);
+      return parsed && parsed.teamId === teamId && parsed.number === m.n ? [parsed] : [];
     });
   }
 
   /** RFCs from index entries' snapshots; entries without one are read from the record and repaired. */
   async fromEntries(teamId: string, entries: readonly IndexEntry[]): Promise<Rfc[]> {
-    const parsed = entries.map((e) => rfcSchema.safeParse(e.d));
-    const missing = entries.filter((_, k) => !parsed[k]!.success).map((e) => Number(e.id));
+    const parsed = entries.map((e) => parseSnapshot(rfcSchema, e.d));
+    const missing = entries.filter((_, k) => parsed[k] === null).map((e) => Number(e.id));
     const read = new Map<number, Rfc>();
     for (const rfc of await this.getMany(teamId, missing)) {
       if (!rfc) continue;
@@ -127,8 +128,7 @@ export class RfcStore {
       await this.resync(rfc);
     }
     return entries.flatMap((e, k) => {
-      const p = parsed[k]!;
-      const rfc = p.success ? p.data : read.get(Number(e.id));
+      const rfc = parsed[k] ?? read.get(Number(e.id));
       return rfc && rfc.number === Number(e.id) ? [rfc] : [];
     });
   }

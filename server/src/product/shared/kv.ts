@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deepFreeze } from './frozen';
 import type { PluginAPI } from '../../plugin/api/plugin_api';
 import { CorruptRecordError } from './errors';
 
@@ -234,16 +235,6 @@ function encodeRecord<S extends z.ZodType>(
     throw new Error(`refusing to store invalid record ${key}: ${parsed.error.message}`);
   }
   return { bytes: encoder.encode(JSON.stringify(parsed.data)), record: parsed.data };
-}
-
-/**
- * Records are read-only once parsed: the same object may serve the next read of the same bytes
- * (ParsedValues), so a caller that changed one in place would change what others read.
- */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  for (const child of Object.values(value)) deepFreeze(child);
-  return Object.freeze(value);
 }
 
 function backoff(attempt: number): Promise<void> {
