@@ -3,10 +3,15 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { cpuMs, idleShare, untilQuiet } from './cpu';
 
-/** A child that spins on the CPU, or one that sleeps, for the length of a test. */
-function child(busy: boolean): { pid: number; stop: () => void } {
-  const p = spawn(process.execPath, ['-e', busy ? 'for (;;) {}' : 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
-  return { pid: p.pid!, stop: () => p.kill('SIGKILL') };
+/**
+ * A child that spins on the CPU, or one that sleeps (or runs `busy` itself), for the length of a test; `ready` resolves
+ * once it runs its own code (Node's start-up is CPU too, and slow on a loaded machine).
+ */
+function child(busy: boolean | string): { pid: number; ready: Promise<void>; stop: () => void } {
+  const body = typeof busy === 'string' ? busy : busy ? 'for (;;) {}' : 'setTimeout(() => {}, 60_000)';
+  const p = spawn(process.execPath, ['-e', `process.stdout.write('ready\\n'); ${body}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const ready = new Promise<void>((resolve) => p.stdout.once('data', () => resolve()));
+  return { pid: p.pid!, ready, stop: () => p.kill('SIGKILL') };
 }
 
 test("cpuMs reads a process's CPU time, which grows while it works", async () => {
@@ -24,7 +29,7 @@ test('idleShare tells a spinning process from a sleeping one', async () => {
   const spinner = child(true);
   const sleeper = child(false);
   try {
-    await new Promise((r) => setTimeout(r, 200)); // past the sleeper's start-up
+    await Promise.all([spinner.ready, sleeper.ready]);
     const [busy, idle] = await Promise.all([idleShare(spinner.pid, 500), idleShare(sleeper.pid, 500)]);
     assert.ok(busy > 0.1, `spinning: ${busy}`);
     assert.ok(idle < 0.05, `sleeping: ${idle}`);
@@ -38,7 +43,7 @@ test('untilQuiet returns once a process is quiet, and gives up on one that never
   const spinner = child(true);
   const sleeper = child(false);
   try {
-    await new Promise((r) => setTimeout(r, 200));
+    await Promise.all([spinner.ready, sleeper.ready]);
     const quiet = await untilQuiet(sleeper.pid, { windowMs: 100, timeoutMs: 5_000 });
     assert.ok(quiet.share < 0.05 && quiet.waitedMs < 1_000, JSON.stringify(quiet));
     const busy = await untilQuiet(spinner.pid, { windowMs: 100, timeoutMs: 600 });
@@ -46,5 +51,19 @@ test('untilQuiet returns once a process is quiet, and gives up on one that never
   } finally {
     spinner.stop();
     sleeper.stop();
+  }
+});
+
+test('untilQuiet says how much CPU a process still used before it went quiet', async () => {
+  // Works for 300 ms of CPU time, then sleeps.
+  const worker = child('const t = process.cpuUsage(); for (;;) { const u = process.cpuUsage(t); if (u.user + u.system > 300_000) break; } setTimeout(() => {}, 60_000)');
+  try {
+    await worker.ready;
+    const quiet = await untilQuiet(worker.pid, { windowMs: 100, timeoutMs: 10_000 });
+    assert.ok(quiet.share < 0.05, JSON.stringify(quiet));
+    // /proc counts in 10 ms ticks; the 'ready' write comes just before the work starts.
+    assert.ok(quiet.busyCpuMs >= 250 && quiet.busyCpuMs <= 1_000, JSON.stringify(quiet));
+  } finally {
+    worker.stop();
   }
 });

@@ -28,6 +28,8 @@ export interface Quiet {
   waitedMs: number;
   /** Its CPU share in the last window (0–1 of one core). */
   share: number;
+  /** The CPU time it used before its quiet windows began (ms): the work it was still doing. */
+  busyCpuMs: number;
 }
 
 /**
@@ -37,6 +39,8 @@ export interface Quiet {
  */
 export async function untilQuiet(pid: number, { windowMs = 2_000, below = 0.05, timeoutMs = 300_000 } = {}): Promise<Quiet> {
   const start = performance.now();
+  const startCpu = cpuMs(pid);
+  let quietFromCpu = startCpu;
   let quietWindows = 0;
   let share = 1;
   while (performance.now() - start < timeoutMs) {
@@ -44,9 +48,10 @@ export async function untilQuiet(pid: number, { windowMs = 2_000, below = 0.05, 
     await sleep(windowMs);
     share = (cpuMs(pid) - before) / windowMs;
     quietWindows = share < below ? quietWindows + 1 : 0;
-    if (quietWindows === 2) return { waitedMs: performance.now() - start - 2 * windowMs, share };
+    if (quietWindows === 1) quietFromCpu = before;
+    if (quietWindows === 2) return { waitedMs: performance.now() - start - 2 * windowMs, share, busyCpuMs: quietFromCpu - startCpu };
   }
-  return { waitedMs: performance.now() - start, share };
+  return { waitedMs: performance.now() - start, share, busyCpuMs: cpuMs(pid) - startCpu };
 }
 
 /** The process's CPU share (0–1 of one core) over `ms` of doing nothing on our side. */

@@ -7,7 +7,8 @@
  * with `POST /api/v4/posts`. KV round trips per request come from the plugin's own count
  * (`X-Infra-Ops-KV-Calls`, shared/call_count.ts; commands have no headers, so `/infra owe` is also
  * measured over its HTTP twin). The plugin process's RSS is read idle, after each size, and after
- * each of three rounds at full size.
+ * each of three rounds at full size. After each write's samples the bench waits until the plugin is
+ * quiet: the work writes leave for after their answer is counted in their CPU, and timed apart.
  *
  * `INFRA_OPS_BENCH_SCALE` (default 1) scales the team for a quick run, e.g. 0.1; names carry the
  * sizes actually seeded. Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz.
@@ -48,6 +49,11 @@ interface Sampled {
   cpuMs: number;
   /** … and how many of our calls that covers. */
   calls: number;
+  /**
+   * Writes only: what the plugin still did after the last answer until it was quiet again (the
+   * work writes leave for after their answer, shared/after_answer.ts): its CPU time and how long.
+   */
+  after?: { cpuMs: number; ms: number };
 }
 
 const log = (line: string): void => void process.stderr.write(`scale: ${line}\n`);
@@ -139,11 +145,17 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
       into.server.push(...s.server);
       into.cpuMs += s.cpuMs;
       into.calls += s.calls;
+      if (s.after) into.after = { cpuMs: (into.after?.cpuMs ?? 0) + s.after.cpuMs, ms: (into.after?.ms ?? 0) + s.after.ms };
       pooled.set(name, into);
     };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const page of pages) add(page.name, await sideBySide(pid, page, postsPage, ROUND_SAMPLES));
-      for (const write of writes()) add(write.name, await sideBySide(pid, write, createPost, ROUND_SAMPLES));
+      for (const write of writes()) {
+        const sampled = await sideBySide(pid, write, createPost, ROUND_SAMPLES);
+        // Pages and the next write are not timed against this write's queued work, and its CPU counts.
+        const drained = await untilQuiet(pid);
+        add(write.name, { ...sampled, after: { cpuMs: drained.busyCpuMs, ms: drained.waitedMs } });
+      }
       await rss(`after round ${round} of ${ROUNDS} at ${label}`);
       await idle(`after round ${round} of ${ROUNDS} at ${label}`);
     }
@@ -183,6 +195,10 @@ function report(name: string, s: Sampled, baseline: string): BenchResult[] {
   if (s.server.length > 0) rows.push({ name: `${name} other server round trips per request`, value: Math.max(...s.server), unit: 'calls' });
   // What the plugin's CPU spent per call, its baseline's share (a post runs the plugin's hooks) included.
   rows.push({ name: `${name} plugin CPU per request (baseline's share included)`, value: s.cpuMs / s.calls, unit: 'ms' });
+  if (s.after) {
+    rows.push({ name: `${name} plugin CPU per request, its after-answer work included`, value: (s.cpuMs + s.after.cpuMs) / s.calls, unit: 'ms' });
+    rows.push({ name: `${name} after-answer work left running after a round (until under 5% of a core)`, value: s.after.ms / 1000 / ROUNDS, unit: 's' });
+  }
   return rows;
 }
 
