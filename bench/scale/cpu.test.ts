@@ -3,19 +3,21 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { cpuMs, idleShare, untilQuiet } from './cpu';
 
+const SPIN = 'for (;;) {}';
+const SLEEP = 'setTimeout(() => {}, 60_000)';
+
 /**
- * A child that spins on the CPU, or one that sleeps (or runs `busy` itself), for the length of a test; `ready` resolves
+ * A child running `body` (SPIN, SLEEP or its own script) for the length of a test; `ready` resolves
  * once it runs its own code (Node's start-up is CPU too, and slow on a loaded machine).
  */
-function child(busy: boolean | string): { pid: number; ready: Promise<void>; stop: () => void } {
-  const body = typeof busy === 'string' ? busy : busy ? 'for (;;) {}' : 'setTimeout(() => {}, 60_000)';
+function child(body: string): { pid: number; ready: Promise<void>; stop: () => void } {
   const p = spawn(process.execPath, ['-e', `process.stdout.write('ready\\n'); ${body}`], { stdio: ['ignore', 'pipe', 'ignore'] });
   const ready = new Promise<void>((resolve) => p.stdout.once('data', () => resolve()));
   return { pid: p.pid!, ready, stop: () => p.kill('SIGKILL') };
 }
 
 test("cpuMs reads a process's CPU time, which grows while it works", async () => {
-  const spinner = child(true);
+  const spinner = child(SPIN);
   try {
     const before = cpuMs(spinner.pid);
     await new Promise((r) => setTimeout(r, 300));
@@ -26,8 +28,8 @@ test("cpuMs reads a process's CPU time, which grows while it works", async () =>
 });
 
 test('idleShare tells a spinning process from a sleeping one', async () => {
-  const spinner = child(true);
-  const sleeper = child(false);
+  const spinner = child(SPIN);
+  const sleeper = child(SLEEP);
   try {
     await Promise.all([spinner.ready, sleeper.ready]);
     const [busy, idle] = await Promise.all([idleShare(spinner.pid, 500), idleShare(sleeper.pid, 500)]);
@@ -40,8 +42,8 @@ test('idleShare tells a spinning process from a sleeping one', async () => {
 });
 
 test('untilQuiet returns once a process is quiet, and gives up on one that never is', async () => {
-  const spinner = child(true);
-  const sleeper = child(false);
+  const spinner = child(SPIN);
+  const sleeper = child(SLEEP);
   try {
     await Promise.all([spinner.ready, sleeper.ready]);
     const quiet = await untilQuiet(sleeper.pid, { windowMs: 100, timeoutMs: 5_000 });
@@ -56,7 +58,7 @@ test('untilQuiet returns once a process is quiet, and gives up on one that never
 
 test('untilQuiet says how much CPU a process still used before it went quiet', async () => {
   // Works for 300 ms of CPU time, then sleeps.
-  const worker = child('const t = process.cpuUsage(); for (;;) { const u = process.cpuUsage(t); if (u.user + u.system > 300_000) break; } setTimeout(() => {}, 60_000)');
+  const worker = child(`const t = process.cpuUsage(); for (;;) { const u = process.cpuUsage(t); if (u.user + u.system > 300_000) break; } ${SLEEP}`);
   try {
     await worker.ready;
     const quiet = await untilQuiet(worker.pid, { windowMs: 100, timeoutMs: 10_000 });

@@ -12,11 +12,12 @@ const parsedSnapshots = new WeakMap<object, Map<z.core.$ZodType, unknown>>();
  */
 export function parseSnapshot<S extends z.core.$ZodType>(schema: S, d: unknown): z.output<S> | null {
   if (typeof d !== 'object' || d === null) return null;
-  const known = Object.isFrozen(d) ? parsedSnapshots.get(d) : undefined;
+  const frozen = Object.isFrozen(d);
+  const known = frozen ? parsedSnapshots.get(d) : undefined;
   if (known?.has(schema)) return known.get(schema) as z.output<S> | null;
   const parsed = z.safeParse(schema, d);
   const value = parsed.success ? deepFreeze(parsed.data) : null;
-  if (Object.isFrozen(d)) {
+  if (frozen) {
     const bySchema = known ?? new Map<z.core.$ZodType, unknown>();
     bySchema.set(schema, value);
     parsedSnapshots.set(d, bySchema);
