@@ -148,8 +148,17 @@ const isBuiltin = (role: string): role is MattermostRole => (MATTERMOST_ROLES as
  */
 export class Access {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** Each channel asked about, by id: Mattermost's answer, or the one a membership list brought. */
+  private readonly channels = new Map<string, Promise<Channel | null>>();
   /** Per user and team: the distinct channels canSee was asked about, and the membership list once asked. */
   private readonly asked = new Map<string, { channels: Set<string>; list: Promise<void> | null }>();
+  /**
+   * What membership lists brought: every channel by id, and per user the ids of their channels.
+   * Kept as they came and looked up when asked (not turned into an answer per channel up front):
+   * a list of ~2,300 channels made ~4,600 memo entries per request, for a page that asks about 100.
+   */
+  private readonly listed = new Map<string, Channel>();
+  private readonly listedMemberOf = new Map<string, Set<string>>();
 
   /** Mattermost, each question let through the process-wide gate. */
   private readonly api: AccessApi;
@@ -169,8 +178,19 @@ export class Access {
 
   /** The channel as Mattermost has it now, or null when it does not exist. */
   channel(channelId: string): Promise<Channel | null> {
-    if (!channelId) return Promise.resolve(null);
-    return this.once(`ch:${channelId}`, () => this.api.getChannel(channelId).catch(() => null));
+    if (!channelId) return NO_CHANNEL;
+    let found = this.channels.get(channelId);
+    if (!found) {
+      const listed = this.listed.get(channelId);
+      found = listed ? Promise.resolve(listed) : this.api.getChannel(channelId).catch(() => null);
+      this.channels.set(channelId, found);
+    }
+    return found;
+  }
+
+  /** The channel, when a membership list read for this request says the user is in it. */
+  private listedFor(userId: string, channelId: string): Channel | undefined {
+    return this.listedMemberOf.get(userId)?.has(channelId) ? this.listed.get(channelId) : undefined;
   }
 
   /** Whether the channel is private (or a DM/GM) now; unknown channels count as private. */
@@ -219,6 +239,8 @@ export class Access {
 
   /** Mattermost's answer to "may this user read this channel now". */
   canRead(userId: string, channelId: string): Promise<boolean> {
+    // Members may read their channels.
+    if (this.listedFor(userId, channelId)) return READABLE;
     return this.once(`read:${channelId}:${userId}`, async () => {
       // Both asked at once (one round trip, not two): most readers are members. A list asks
       // otherwise (openChannelsFirst).
@@ -262,6 +284,8 @@ export class Access {
   async canSee(userId: string, scope: Scope): Promise<boolean> {
     if (!scope.channelId) return this.canSeeTeam(userId, scope.teamId);
     await this.manyChannels(userId, scope.teamId, scope.channelId);
+    const listed = this.listedFor(userId, scope.channelId);
+    if (listed) return listed.TeamId === scope.teamId;
     const [channel, readable] = await Promise.all([this.channel(scope.channelId), this.canRead(userId, scope.channelId)]);
     return channel !== null && channel.TeamId === scope.teamId && readable;
   }
@@ -285,7 +309,7 @@ export class Access {
    * round trip in sequence rather than two.
    */
   private async openChannelsFirst(userId: string, teamId: string, channelIds: readonly string[]): Promise<void> {
-    const unanswered = channelIds.filter((id) => !this.memo.has(`read:${id}:${userId}`));
+    const unanswered = channelIds.filter((id) => !this.listedFor(userId, id) && !this.memo.has(`read:${id}:${userId}`));
     if (!unanswered.length) return;
     const [readsPublic, channels] = await Promise.all([this.canReadPublicChannels(userId, teamId), Promise.all(unanswered.map((id) => this.channel(id)))]);
     if (!readsPublic) return;
@@ -321,9 +345,11 @@ export class Access {
     } catch {
       return; // Mattermost answers an error for a user with no channels: ask per channel.
     }
+    let mine = this.listedMemberOf.get(userId);
+    if (!mine) this.listedMemberOf.set(userId, (mine = new Set()));
     for (const channel of channels) {
-      if (!this.memo.has(`ch:${channel.Id}`)) this.memo.set(`ch:${channel.Id}`, Promise.resolve(channel));
-      if (!this.memo.has(`read:${channel.Id}:${userId}`)) this.memo.set(`read:${channel.Id}:${userId}`, Promise.resolve(true));
+      mine.add(channel.Id);
+      if (!this.listed.has(channel.Id)) this.listed.set(channel.Id, channel);
     }
   }
 
@@ -385,6 +411,9 @@ export class Access {
     return scope;
   }
 }
+
+const NO_CHANNEL: Promise<Channel | null> = Promise.resolve(null);
+const READABLE: Promise<boolean> = Promise.resolve(true);
 
 /** The same questions, each let through the gate in turn. */
 function gate(api: AccessApi, through: CallGate): AccessApi {
