@@ -110,6 +110,15 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
     { name: 'runs list (GET …/runs)', call: () => http.plugin(alice, 'GET', `${team}/runs`), expect: 200 },
     { name: "a run's checklist (GET …/runs/:n)", call: () => http.plugin(alice, 'GET', `${team}/runs/${seeder.runNumbers[0]}`), expect: 200 },
     { name: `sidebar's first load (GET …/${SIDEBAR_FIRST_LOAD})`, call: () => http.plugin(alice, 'GET', `${team}/${SIDEBAR_FIRST_LOAD}`), expect: 200 },
+    // Not ours: Mattermost's own answer to "which channels of the team is the reader in", the list a
+    // page past CHANNELS_BEFORE_MEMBERSHIP_LIST channels asks for (shared/access/policy.ts). It
+    // grows with the reader's channels, so it is the floor under owe, metrics and the sidebar.
+    {
+      name: "Mattermost's own list of the reader's channels (GET /api/v4/users/:id/teams/:id/channels)",
+      call: () => http.mattermost(alice, 'GET', `/users/${alice.id}/teams/${rig.team.id}/channels`),
+      expect: 200,
+      everySize: true,
+    },
   ];
   const writes = (): Probe[] => {
     // An idea alice has not scored and bob has not either (i % 4 === 2): it stays unrevealed.

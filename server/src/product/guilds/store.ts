@@ -17,6 +17,7 @@ import { corruptRecordsFor } from '../shared/corrupt_records';
 import type { Logger } from '../shared/logger';
 import { GUILD_TEXT } from './messages';
 import { OwedLedger } from '../shared/owed';
+import { parseSnapshot } from '../shared/snapshots';
 import { guildOwedFacts } from './owed';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
@@ -91,14 +92,14 @@ export class GuildStore {
       return { seeded: true, guilds: [] };
     }
     const slugs = index?.slugs ?? [];
-    const held = new Map((index?.copies ?? []).map((c) => [c.slug, guildCopySchema.safeParse(c.d)] as const));
-    const missing = slugs.filter((slug) => !held.get(slug)?.success);
+    // Each copy is validated once while the index's bytes stay the same (parseSnapshot).
+    const held = new Map((index?.copies ?? []).map((c) => [c.slug, parseSnapshot(guildCopySchema, c.d)] as const));
+    const missing = slugs.filter((slug) => !held.get(slug));
     const read = (await Promise.all(missing.map((slug) => this.get(teamId, slug).catch(this.skip())))).filter((g): g is Guild => g !== null);
     if (read.length > 0) await this.putCopies(teamId, read);
     const fresh = new Map(read.map((g) => [g.slug, copyOf(g)]));
     const guilds = slugs.flatMap((slug) => {
-      const copy = held.get(slug);
-      const guild = copy?.success ? copy.data : fresh.get(slug);
+      const guild = held.get(slug) ?? fresh.get(slug);
       return guild && guild.teamId === teamId && guild.slug === slug ? [guild] : [];
     });
     return { seeded: index?.seeded ?? false, guilds };

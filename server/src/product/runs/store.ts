@@ -21,6 +21,7 @@ import type { Access } from '../shared/access/policy';
 import type { People } from '../shared/people';
 import { ERR } from './messages';
 import { OwedLedger } from '../shared/owed';
+import { parseSnapshot } from '../shared/snapshots';
 import { runOwedFacts } from './owed';
 import { channelRunSchema, LIMITS, type Run, runSchema, type Template, templateSchema } from './records';
 
@@ -124,8 +125,13 @@ export class RunStore {
 
   /** The list's runs from index entries: their copies, or (entries written before copies) the record, then repaired. */
   async fromEntries(teamId: string, entries: readonly IndexEntry[]): Promise<Run[]> {
-    const parsed = entries.map((e) => runSchema.safeParse(e.d === undefined ? undefined : { ...(e.d as object), ordinal: e.o }));
-    const missing = entries.filter((_, k) => !parsed[k]!.success).map((e) => Number(e.id));
+    // Each copy is validated once while its chunk's bytes stay the same (parseSnapshot); the
+    // position is the entry's own, set after (an appended copy was made before it was known).
+    const parsed = entries.map((e): Run | null => {
+      const copy = parseSnapshot(runSchema, e.d);
+      return copy && { ...copy, ordinal: e.o };
+    });
+    const missing = entries.filter((_, k) => !parsed[k]).map((e) => Number(e.id));
     const read = new Map<number, Run>();
     for (const run of await this.getMany(teamId, missing)) {
       if (!run || run.teamId !== teamId) continue;
@@ -133,8 +139,7 @@ export class RunStore {
       await this.resync(run);
     }
     return entries.flatMap((e, k) => {
-      const p = parsed[k]!;
-      const run = p.success ? p.data : read.get(Number(e.id));
+      const run = parsed[k] ?? read.get(Number(e.id));
       return run && run.teamId === teamId ? [run] : [];
     });
   }
