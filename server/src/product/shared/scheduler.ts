@@ -6,6 +6,7 @@ import { CorruptRecordError } from './errors';
 import { type KvRepository, UNCHANGED } from './kv';
 import { TimeoutError, withTimeout } from './server_calls';
 import { INDEX_PREFIX, INDEX_SHARDS, indexKeyOf } from './scheduler_index';
+import { copyOf, dictionaryOf } from './dictionary';
 
 /** Jobs are plain JSON so any node can run any job. */
 export type JobPayload = Record<string, unknown>;
@@ -91,7 +92,7 @@ const shardOf = (key: string): number => {
 
 const entrySchema = z.object({ at: z.number(), gen: z.number().int() });
 type IndexEntry = z.output<typeof entrySchema>;
-const indexSchema = z.object({ v: z.literal(1), due: z.record(z.string(), entrySchema) });
+const indexSchema = z.object({ v: z.literal(1), due: dictionaryOf(entrySchema) });
 const jobSchema = z.object({
   v: z.literal(1),
   key: z.string(),
@@ -500,7 +501,9 @@ export class Scheduler {
       if (existing && existing.gen > gen) return UNCHANGED;
       const time = existing && existing.gen === gen ? Math.min(existing.at, at) : at;
       if (existing && existing.gen === gen && existing.at === time) return UNCHANGED;
-      return { v: 1 as const, due: { ...(index?.due ?? {}), [key]: { at: time, gen } } };
+      const due = copyOf(index?.due);
+      due[key] = { at: time, gen };
+      return { v: 1 as const, due };
     });
   }
 
@@ -509,8 +512,9 @@ export class Scheduler {
     await this.updateIndex(key, (index) => {
       const existing = index?.due[key];
       if (!index || !existing || existing.gen > gen) return UNCHANGED;
-      const { [key]: _removed, ...rest } = index.due;
-      return { v: 1 as const, due: rest };
+      const due = copyOf(index.due);
+      delete due[key];
+      return { v: 1 as const, due };
     });
   }
 
