@@ -573,7 +573,9 @@ export async function startHarnessServer(files: { hostJs: string; mainJs: () => 
       // The host's profile batch endpoint: the users it knows among the ids asked for.
       const ids = await readBody(req);
       const header = req.headers['x-csrf-token'];
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: {}, headers: { 'x-csrf-token': Array.isArray(header) ? header.join(',') : header, 'x-requested-with': undefined, 'content-type': undefined }, body: ids });
+      // The referer tells which page asked: a page left behind may still have a batch in flight.
+      const headers = { 'x-csrf-token': Array.isArray(header) ? header.join(',') : header, 'x-requested-with': undefined, 'content-type': undefined, referer: req.headers.referer };
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: {}, headers, body: ids });
       if (req.method !== 'POST' || header !== CSRF) return send(res, 401, { message: 'Invalid or expired session.' });
       if (!Array.isArray(ids)) return send(res, 400, { message: 'Invalid user ids.' });
       return send(res, 200, ids.flatMap((id) => (typeof id === 'string' && USERS[id] ? [USERS[id]] : [])));
