@@ -113,6 +113,9 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
     // Not ours: Mattermost's own answer to "which channels of the team is the reader in", the list a
     // page past CHANNELS_BEFORE_MEMBERSHIP_LIST channels asks for (shared/access/policy.ts). It
     // grows with the reader's channels, so it is the floor under owe, metrics and the sidebar.
+    // The floor under every command: a slash command that answers at once, no KV read, no access
+    // question (Mattermost's command path: lookup, permission, the RPC, the ephemeral answer).
+    { name: 'a command that answers at once (/pick help)', call: () => http.command(alice, channel, '/pick help'), expect: 200 },
     {
       name: "Mattermost's own list of the reader's channels (GET /api/v4/users/:id/teams/:id/channels)",
       call: () => http.mattermost(alice, 'GET', `/users/${alice.id}/teams/${rig.team.id}/channels`),

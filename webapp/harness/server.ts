@@ -346,7 +346,7 @@ export class Backend {
 
   /** The run routes, as the server answers them (an approval item is done by its gate, never by hand). */
   private runRoute(route: Route, params: Record<string, string>, b: Json): [number, unknown] {
-    if (route === runRoutes.list) return [200, { items: this.runs, nextCursor: null }];
+    if (route === runRoutes.list) return [200, { items: this.runs.map(({ checklists: _, ...summary }) => summary), nextCursor: null }];
     if (route === runRoutes.stats) return [200, { items: this.runStats }];
     if (route === runRoutes.templates || route === runRoutes.exportTemplate || route === runRoutes.importTemplate) return this.templateRoute(route, params, b);
     if (route === runRoutes.start) {

@@ -1,6 +1,6 @@
 // Plain redux actions for the plugin's own slice. No thunks: components and websocket handlers
 // call the client and dispatch these, so the slice works under any host middleware.
-import type { Agenda, Guild, Idea, Incident, Page, Rfc, RunView } from './contract';
+import type { Agenda, Guild, Idea, Incident, Page, Rfc, RunSummaryView, RunView } from './contract';
 
 /** `admin` (alert sources, webhooks, status page) is shown to team and system admins only. */
 export const RHS_TABS = ['incidents', 'pick', 'rfcs', 'guilds', 'runs', 'admin'] as const;
@@ -50,7 +50,7 @@ export type PluginAction =
   | { type: 'infra-ops/guilds-received'; teamId: string; guilds: Guild[] }
   | { type: 'infra-ops/guild-received'; guild: Guild }
   | { type: 'infra-ops/agenda-received'; agenda: Agenda }
-  | { type: 'infra-ops/runs-received'; teamId: string; runs: RunView[] }
+  | { type: 'infra-ops/runs-received'; teamId: string; runs: RunSummaryView[] }
   | { type: 'infra-ops/run-received'; run: RunView }
   /** The websocket reconnected: events may have been missed, so mounted views reload. */
   | { type: 'infra-ops/reconnected' };
@@ -71,7 +71,7 @@ export const guildsReceived = (teamId: string, guilds: Guild[]): PluginAction =>
 export const guildReceived = (guild: Guild): PluginAction => ({ type: 'infra-ops/guild-received', guild });
 export const agendaReceived = (agenda: Agenda): PluginAction => ({ type: 'infra-ops/agenda-received', agenda });
 /** The team's runs, as listed. */
-export const runsReceived = (teamId: string, runs: RunView[]): PluginAction => ({ type: 'infra-ops/runs-received', teamId, runs });
+export const runsReceived = (teamId: string, runs: RunSummaryView[]): PluginAction => ({ type: 'infra-ops/runs-received', teamId, runs });
 export const runReceived = (run: RunView): PluginAction => ({ type: 'infra-ops/run-received', run });
 export const reconnected = (): PluginAction => ({ type: 'infra-ops/reconnected' });
 export const showNotice = (notice: Notice | null): PluginAction => ({ type: 'infra-ops/notice', notice });

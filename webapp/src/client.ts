@@ -22,6 +22,7 @@ import {
   webhookRoutes,
   type AddIdeaBody,
   type AlertSourceView,
+  type RunSummaryView,
   type RunView,
   type RetroView,
   type RunStatsView,
@@ -207,7 +208,7 @@ export const deleteGuild = async (teamId: string, slug: string): Promise<Guild> 
 
 // ---- runs ----
 
-export const listRuns = async (teamId: string): Promise<RunView[]> => (await call(runRoutes.list, { teamId }, {})).items;
+export const listRuns = async (teamId: string): Promise<RunSummaryView[]> => (await call(runRoutes.list, { teamId }, {})).items;
 
 export const getRun = async (teamId: string, number: number): Promise<RunView> => (await call(runRoutes.get, { teamId, number }, {})).run;
 

@@ -16,6 +16,8 @@ afterEach(() => {
 const incident = fixtureIncident();
 const guild = fixtureGuild();
 const run = fixtureRun();
+/** The runs list answers each run without its checklists (runSummaryView). */
+const { checklists: _checklists, ...runSummary } = run;
 const source = fixtureAlertSource();
 const webhook = fixtureWebhook();
 const followup = { n: 2, text: 'x', ownerId: null, due: null, createdAt: 1, createdBy: 'u', doneAt: null, doneBy: null };
@@ -71,7 +73,7 @@ const cases: Case[] = [
   ['getAgenda', () => c.getAgenda(T, 'infra'), guildRoutes.agenda, `/teams/${T}/guilds/infra/agenda`, undefined, { agenda: fixtureAgenda() }],
   ['queueGuildItem', () => c.queueGuildItem(T, 'infra', 'topic'), guildRoutes.queue, `/teams/${T}/guilds/infra/queue`, { text: 'topic' }, { guild, item: { id: 1, text: 'topic', by: 'u', at: 1, carried: 0 } }],
   ['deleteGuild', () => c.deleteGuild(T, 'infra'), guildRoutes.delete, `/teams/${T}/guilds/infra`, undefined, { guild }],
-  ['listRuns', () => c.listRuns(T), runRoutes.list, `/teams/${T}/runs`, undefined, { items: [run], nextCursor: null }],
+  ['listRuns', () => c.listRuns(T), runRoutes.list, `/teams/${T}/runs`, undefined, { items: [runSummary], nextCursor: null }],
   ['getRun', () => c.getRun(T, 4), runRoutes.get, `/teams/${T}/runs/4`, undefined, { run }],
   ['startRun', () => c.startRun(T, { kind: 'release', name: '2.4', channel_id: C }), runRoutes.start, `/teams/${T}/runs`, { kind: 'release', name: '2.4', channel_id: C }, { run }],
   ['actOnRunItem', () => c.actOnRunItem(T, 4, '1.2', 'skip'), runRoutes.item, `/teams/${T}/runs/4/items/1.2`, { action: 'skip' }, { run }],

@@ -4,7 +4,7 @@
 // websocket event that already carried the newer state.
 import type { Action } from 'redux';
 import type { DeclareDraft, Notice, OpenIncident, PickScope, PluginAction, RhsTab } from './actions';
-import { PLUGIN_ID, guildKey, teamNumberKey, type Agenda, type Guild, type Idea, type Incident, type Rfc, type RunView } from './contract';
+import { PLUGIN_ID, guildKey, teamNumberKey, type Agenda, type Guild, type Idea, type Incident, type Rfc, type RunSummaryView, type RunView } from './contract';
 
 /** Where the host mounts this plugin's reducer. */
 export const PLUGIN_STATE_KEY = `plugins-${PLUGIN_ID}`;
@@ -23,10 +23,13 @@ export interface PluginState {
   /** Agendas by guildKey. */
   agendas: Record<string, Agenda>;
   /**
-   * Runs by teamNumberKey. A run's view has no `updatedAt` (its checklist changes are not
+   * The runs list by teamNumberKey: each run as the list shows it (no checklists), or the whole
+   * run when one arrived since. A run's view has no `updatedAt` (its checklist changes are not
    * versioned in the view), so the last answer wins; `run_changed` always fetches the run.
    */
-  runs: Record<string, RunView>;
+  runs: Record<string, RunSummaryView>;
+  /** Whole runs (checklists included) by teamNumberKey, as the run's own page shows them. */
+  runDetails: Record<string, RunView>;
   /** Bumped on websocket reconnect; views include it in their load keys so they refetch. */
   syncEpoch: number;
 }
@@ -41,6 +44,7 @@ export const initialState: PluginState = {
   guilds: {},
   agendas: {},
   runs: {},
+  runDetails: {},
   syncEpoch: 0,
 };
 
@@ -144,13 +148,15 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
     case 'infra-ops/agenda-received':
       return { ...state, agendas: { ...state.agendas, [guildKey(action.agenda)]: action.agenda } };
     case 'infra-ops/runs-received': {
-      const runs: Record<string, RunView> = {};
+      const runs: Record<string, RunSummaryView> = {};
       for (const [key, run] of Object.entries(state.runs)) if (run.teamId !== action.teamId) runs[key] = run;
       for (const run of action.runs) runs[teamNumberKey(run)] = run;
       return { ...state, runs };
     }
-    case 'infra-ops/run-received':
-      return { ...state, runs: { ...state.runs, [teamNumberKey(action.run)]: action.run } };
+    case 'infra-ops/run-received': {
+      const key = teamNumberKey(action.run);
+      return { ...state, runs: { ...state.runs, [key]: action.run }, runDetails: { ...state.runDetails, [key]: action.run } };
+    }
     case 'infra-ops/reconnected':
       return { ...state, syncEpoch: state.syncEpoch + 1 };
     default:

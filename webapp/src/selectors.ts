@@ -3,7 +3,7 @@
 import type { GlobalState } from '@mattermost/types/store';
 import type { Post } from '@mattermost/types/posts';
 import { getCurrentChannelId, getCurrentUserId } from 'mattermost-redux/selectors/entities/common';
-import { guildKey, teamNumberKey, type Guild, type Idea, type Incident, type Rfc, type RunView } from './contract';
+import { guildKey, teamNumberKey, type Guild, type Idea, type Incident, type Rfc, type RunSummaryView, type RunView } from './contract';
 import { PLUGIN_STATE_KEY, initialState, type PluginState } from './reducer';
 import type { PickScope } from './actions';
 
@@ -86,14 +86,15 @@ const guildsOf = memo((byKey: Record<string, Guild>, teamId: string) =>
 /** A team's guilds by their next meeting; inactive guilds (no channel) last. */
 export const getGuilds = (state: GlobalState, teamId: string): Guild[] => guildsOf(pluginState(state).guilds, teamId);
 
-const runsOf = memo((byKey: Record<string, RunView>, teamId: string) =>
+const runsOf = memo((byKey: Record<string, RunSummaryView>, teamId: string) =>
   Object.values(byKey)
     .filter((r) => r.teamId === teamId)
     .sort((a, b) => (a.status === b.status ? 0 : a.status === 'active' ? -1 : 1) || b.number - a.number),
 );
 /** A team's runs: active ones first, newest number first within a status. */
-export const getRuns = (state: GlobalState, teamId: string): RunView[] => runsOf(pluginState(state).runs, teamId);
-export const getRun = (state: GlobalState, teamId: string, number: number): RunView | undefined => pluginState(state).runs[teamNumberKey({ teamId, number })];
+export const getRuns = (state: GlobalState, teamId: string): RunSummaryView[] => runsOf(pluginState(state).runs, teamId);
+/** The whole run (checklists included), once its own page has fetched it. */
+export const getRun = (state: GlobalState, teamId: string, number: number): RunView | undefined => pluginState(state).runDetails[teamNumberKey({ teamId, number })];
 
 const hasRole = (roles: string | undefined, role: string): boolean => (roles ?? '').split(' ').includes(role);
 

@@ -63,8 +63,8 @@ export function createLazyProduct(manifest: ProductManifest, load: LoadProduct, 
 
     async onActivate(hostApi) {
       api = hostApi;
-      await hostApi.ensureBotUser(BOT);
-      for (const command of manifest.commands) await hostApi.registerCommand(command);
+      // Asked together: each is a round trip to the server, and none needs another's answer.
+      await Promise.all([hostApi.ensureBotUser(BOT), ...manifest.commands.map((command) => hostApi.registerCommand(command))]);
       watch = watchDueJobs(hostApi, {
         intervalMs: options.watchIntervalMs,
         now: options.now,

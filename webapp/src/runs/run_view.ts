@@ -1,11 +1,11 @@
 // What the Runs tab says about a run, an item and a gate, as pure functions (unit-tested).
-import { localDateTimeToUtc, TEMPLATE_FORMAT, wallTime, TEMPLATE_SOURCES, type GateView, type RunItemView, type RunStatsView, type RunView } from '../contract';
+import { localDateTimeToUtc, TEMPLATE_FORMAT, wallTime, TEMPLATE_SOURCES, type GateView, type RunItemView, type RunStatsView, type RunSummaryView } from '../contract';
 import { duration } from '../format';
 
 const QUORUM_TEXT = { all: 'all approvers', majority: 'a majority' } as const;
 
 /** "2 of 5 done · 1 skipped · 1 overdue · 1 open gate". */
-export function progressLine(run: RunView): string {
+export function progressLine(run: Pick<RunSummaryView, 'progress'>): string {
   const p = run.progress;
   const parts = [`${p.done} of ${p.total} done`];
   if (p.skipped > 0) parts.push(`${p.skipped} skipped`);

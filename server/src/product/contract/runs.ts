@@ -75,7 +75,8 @@ export const runItemView = z.strictObject({
 });
 export type RunItemView = z.output<typeof runItemView>;
 
-export const runView = z.strictObject({
+/** What every view of a run carries: all but its checklists. */
+const runSummaryShape = {
   teamId: z.string(),
   number: z.number(),
   reference: z.string(),
@@ -88,7 +89,6 @@ export const runView = z.strictObject({
   startedAt: z.number(),
   finishedAt: z.nullable(z.number()),
   finishOverride: z.nullable(z.string()),
-  checklists: z.array(z.strictObject({ title: z.string(), items: z.array(runItemView) })),
   progress: z.strictObject({ done: z.number(), skipped: z.number(), total: z.number(), overdue: z.number(), openGates: z.number() }),
   /** When the next status update is due (in the past: overdue); null when none is expected. */
   nextUpdateDueAt: z.nullable(z.number()),
@@ -96,6 +96,18 @@ export const runView = z.strictObject({
   updateCadenceMinutes: z.nullable(z.number()),
   /** The status-update reminder is snoozed until then (null: not snoozed). */
   snoozedUntil: z.nullable(z.number()),
+};
+
+/**
+ * A run as the runs list shows it: its progress, not its checklists (a page of 20 release runs
+ * carried ~54 KB of items no list shows; the run's own page, `runRoutes.get`, has them).
+ */
+export const runSummaryView = z.strictObject(runSummaryShape);
+export type RunSummaryView = z.output<typeof runSummaryView>;
+
+export const runView = z.strictObject({
+  ...runSummaryShape,
+  checklists: z.array(z.strictObject({ title: z.string(), items: z.array(runItemView) })),
 });
 export type RunView = z.output<typeof runView>;
 
@@ -318,7 +330,7 @@ const runSidebarRoutes = {
 } as const;
 
 export const runRoutes = {
-  list: route({ method: 'GET', path: '/teams/:teamId/runs', query: null, body: null, answer: pageOf(runView), status: 200 }),
+  list: route({ method: 'GET', path: '/teams/:teamId/runs', query: null, body: null, answer: pageOf(runSummaryView), status: 200 }),
   start: route({ method: 'POST', path: '/teams/:teamId/runs', query: null, body: startRunBody, answer: runAnswer, status: 201 }),
   get: route({ method: 'GET', path: '/teams/:teamId/runs/:number', query: null, body: null, answer: runAnswer, status: 200 }),
   item: route({ method: 'POST', path: '/teams/:teamId/runs/:number/items/:ref', query: null, body: itemActionBody, answer: runAnswer, status: 200 }),

@@ -8,7 +8,7 @@
 import { AppError } from '../../plugin/api/app_error';
 import { PAGE_SIZE_DEFAULT } from '../contract/api';
 import type { IncidentReminderPort, IncidentRunbookPort, RunActivitySink, RunbookIncident, RunTemplatePort } from '../shared/ports';
-import type { ImportTemplateAnswer, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
+import type { ImportTemplateAnswer, RunSummaryView, RunView, TemplateDocument, TEMPLATE_SOURCES, TemplateSummaryView } from '../contract/runs';
 import type { Holders, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { corruptRecordsFor } from '../shared/corrupt_records';
@@ -53,7 +53,7 @@ import { publish, RetroRefusal, retroText, sectionAndText, writeSection } from '
 import { fromPlaybook } from './playbooks_import';
 import { carriedOverOf, idsIn, parseDocument, resolveDraft, toDocument } from './template_io';
 import { checkItemCommand, executeAs, type ExecOutcome } from './exec';
-import { cardButtons, peopleOf, reportPeople, runChangedView, runText, runView, templateSummary } from './views';
+import { cardButtons, peopleOf, reportPeople, runChangedView, runSummaryView, runText, runView, templateSummary } from './views';
 import { type RunCore, RunStatusService } from './status_service';
 import type { OwedFact } from '../shared/owed';
 import { runOwedFacts } from './owed';
@@ -429,7 +429,7 @@ export class RunService implements RunCore {
   }
 
   /** The team's runs the caller may see (their channels, read live), newest first. */
-  async list(actor: string, teamId: string): Promise<{ items: RunView[]; nextCursor: string | null }> {
+  async list(actor: string, teamId: string): Promise<{ items: RunSummaryView[]; nextCursor: string | null }> {
     const c = this.call(actor);
     if (!(await c.access.isTeamMember(actor, teamId)) && !(await c.access.isSystemAdmin(actor))) throw UserError.notFound('No such team.');
     // The entries carry the runs (all but their timelines): the page reads the index alone.
@@ -437,7 +437,7 @@ export class RunService implements RunCore {
     const runs = await this.store.fromEntries(teamId, page.entries);
     const visible = await c.access.filterVisible(actor, runs, (r) => this.scopeOf(r));
     const now = this.ctx.now();
-    return { items: visible.map((r) => runView(r, now)), nextCursor: page.next === null ? null : String(page.next) };
+    return { items: visible.map((r) => runSummaryView(r, now)), nextCursor: page.next === null ? null : String(page.next) };
   }
 
   // ---- the checklist ----

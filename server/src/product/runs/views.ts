@@ -1,6 +1,6 @@
 /** Run records → the contract's views, and the card posted in the run's channel. */
 import { API_BASE } from '../contract/api';
-import { type GateView, type RetroView, RUN_CARD_ACTION_PATH, type RunCardAction, runReference, type RunChangedView, type RunView, type TemplateSummaryView } from '../contract/runs';
+import { type GateView, type RetroView, RUN_CARD_ACTION_PATH, type RunCardAction, runReference, type RunChangedView, type RunSummaryView, type RunView, type TemplateSummaryView } from '../contract/runs';
 import { evaluate, type Gate } from '../shared/signoff/gate';
 import { refOf, progress } from './checklist';
 import { ownerTitle } from './messages';
@@ -21,7 +21,8 @@ export function gateView(gate: Gate, now: number): GateView {
   };
 }
 
-export function runView(run: Run, now: number): RunView {
+/** The run as the runs list shows it (no checklists; their progress). */
+export function runSummaryView(run: Run, now: number): RunSummaryView {
   return {
     teamId: run.teamId,
     number: run.number,
@@ -35,6 +36,16 @@ export function runView(run: Run, now: number): RunView {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     finishOverride: run.finishOverride?.reason ?? null,
+    progress: progress(run, now),
+    nextUpdateDueAt: nextUpdateDueOf(run),
+    updateCadenceMinutes: run.updates.cadenceMinutes,
+    snoozedUntil: snoozedUntilOf(run, now),
+  };
+}
+
+export function runView(run: Run, now: number): RunView {
+  return {
+    ...runSummaryView(run, now),
     checklists: run.checklists.map((c, list) => ({
       title: c.title,
       items: c.items.map((it, item) => ({
@@ -50,10 +61,6 @@ export function runView(run: Run, now: number): RunView {
         gate: it.gate ? gateView(it.gate, now) : null,
       })),
     })),
-    progress: progress(run, now),
-    nextUpdateDueAt: nextUpdateDueOf(run),
-    updateCadenceMinutes: run.updates.cadenceMinutes,
-    snoozedUntil: snoozedUntilOf(run, now),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../../plugin/testing/memory_api';
-import { Access, ACCESS_CALLS_IN_FLIGHT, CHANNELS_BEFORE_MEMBERSHIP_LIST, FeaturePolicy, type RuleTable } from './policy';
+import { Access, ACCESS_CALLS_IN_FLIGHT, CHANNELS_ASKED_FIRST, CHANNELS_BEFORE_MEMBERSHIP_LIST, FeaturePolicy, type RuleTable } from './policy';
 import { UserError } from '../errors';
 
 function world() {
@@ -140,6 +140,22 @@ test('many channels in one request: one membership list answers as the per-chann
   const filtered = await new Access(listed.api).filterVisible(busy.Id, own, (c) => ({ teamId: team.Id, channelId: c.Id }));
   assert.equal(filtered.length, own.length);
   assert.equal(listed.calls.n, 1, 'a long list: the memberships once, nothing per channel');
+
+  // A page of open channels (the sidebar's active incidents) asks each channel, not for the list:
+  // the list grows with the reader's channels, a cached channel does not.
+  const openOnes = own.filter((c) => c.Type === 'O');
+  const page = counted(new MemoryApi(w));
+  const sidebar = await new Access(page.api).filterVisible(busy.Id, openOnes, (c) => ({ teamId: team.Id, channelId: c.Id }));
+  assert.equal(sidebar.length, openOnes.length);
+  assert.equal(page.calls.n, 2 + openOnes.length, 'the team twice, then one per open channel');
+  // The same page of private channels needs a membership question each: past the threshold, the list.
+  const privateOnes = own.filter((c) => c.Type === 'P');
+  const closed = counted(new MemoryApi(w));
+  const shownClosed = await new Access(closed.api).filterVisible(busy.Id, privateOnes, (c) => ({ teamId: team.Id, channelId: c.Id }));
+  assert.equal(shownClosed.length, privateOnes.length);
+  assert.equal(closed.calls.n, 2 + privateOnes.length + 1, 'the team twice, the channels, then one list');
+  // Past CHANNELS_ASKED_FIRST channels the list comes first.
+  assert.ok(own.length > CHANNELS_ASKED_FIRST);
 
   // A short list of open channels the reader is not in: the channel alone answers each.
   const rooms = Array.from({ length: 20 }, (_, i) => w.addChannel(team.Id, `room-${i}`, i % 4 ? 'O' : 'P'));

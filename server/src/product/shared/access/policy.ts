@@ -29,15 +29,26 @@ export type AccessApi = Pick<
 >;
 
 /**
- * A request that asks about more distinct channels of one team than this for one user (metrics,
- * `/infra owe`, a long page) first asks Mattermost once for every channel of the team the user is a
- * member of: members may read their channels, so each of those answers needs no round trip of its
- * own (two otherwise, asked concurrently: the channel and the membership). The list grows with the
- * user's channels, not the page: at issue 12's full size (a reader in ~2,300 channels) it cost
- * ~40 ms, so a page of 10–60 channels is cheaper asked per channel (measured with the list from
- * the 9th channel: RFC and runs lists 20–31 → 56 ms p50; `/infra owe` 404 → 55 ms).
+ * A request that needs more than this many membership questions about channels of one team for
+ * one user (metrics, `/infra owe`, a long page of private channels) first asks Mattermost once for
+ * every channel of the team the user is a member of: members may read their channels, so each of
+ * those answers needs no round trip of its own (two otherwise, asked concurrently: the channel and
+ * the membership). The list grows with the user's channels, not the page: at issue 12's full size
+ * (a reader in ~2,300 channels) it cost ~25 ms, so a page of 10–60 channels is cheaper asked per
+ * channel (measured with the list from the 9th channel: RFC and runs lists 20–31 → 56 ms p50;
+ * `/infra owe` 404 → 55 ms). Channels already answered (an open one, below) do not count.
  */
 export const CHANNELS_BEFORE_MEMBERSHIP_LIST = 64;
+
+/**
+ * A list of up to this many channels asks for each channel first: Mattermost answers a channel
+ * from its cache, and an open channel of the team is then readable by whoever may read the team's
+ * public channels, with no membership question; only the rest count towards the membership list.
+ * Longer lists (metrics, `/infra owe` over thousands of channels) read the list first, so each of
+ * the reader's channels costs no round trip at all. The sidebar's first load (100 active incidents,
+ * open channels, a reader in ~2,300) no longer waits for that list (README "Measured").
+ */
+export const CHANNELS_ASKED_FIRST = 128;
 
 /**
  * Access questions in flight at once from this process, over all requests. Each is a query on
@@ -292,13 +303,26 @@ export class Access {
 
   /**
    * Says up front which channels of the team this request will ask about for the user, so that a
-   * long list reads the memberships once before the first question rather than past the threshold
-   * (for callers that look at the channel itself before asking canSee).
+   * list needing many membership questions reads the memberships once before the first of them
+   * rather than past the threshold (also for callers that look at the channel itself before asking
+   * canSee). Up to CHANNELS_ASKED_FIRST channels, the channels are asked first and only those an
+   * open channel does not answer count; past it, the list comes first.
    */
   async willAskAbout(userId: string, teamId: string, channelIds: Iterable<string>): Promise<void> {
     const distinct = [...new Set(channelIds)].filter(Boolean);
-    await Promise.all(distinct.map((channelId) => this.manyChannels(userId, teamId, channelId)));
+    const channelsFirst = distinct.length <= CHANNELS_ASKED_FIRST;
+    if (!channelsFirst) await this.countTowardsList(userId, teamId, distinct);
     if (distinct.length > 1) await this.openChannelsFirst(userId, teamId, distinct);
+    if (channelsFirst) await this.countTowardsList(userId, teamId, distinct);
+  }
+
+  private async countTowardsList(userId: string, teamId: string, channelIds: readonly string[]): Promise<void> {
+    await Promise.all(channelIds.map((channelId) => this.manyChannels(userId, teamId, channelId)));
+  }
+
+  /** Whether "may this user read the channel" is answered for this request without another question. */
+  private answered(userId: string, channelId: string): boolean {
+    return this.listedFor(userId, channelId) !== undefined || this.memo.has(`read:${channelId}:${userId}`);
   }
 
   /**
@@ -309,7 +333,7 @@ export class Access {
    * round trip in sequence rather than two.
    */
   private async openChannelsFirst(userId: string, teamId: string, channelIds: readonly string[]): Promise<void> {
-    const unanswered = channelIds.filter((id) => !this.listedFor(userId, id) && !this.memo.has(`read:${id}:${userId}`));
+    const unanswered = channelIds.filter((id) => !this.answered(userId, id));
     if (!unanswered.length) return;
     const [readsPublic, channels] = await Promise.all([this.canReadPublicChannels(userId, teamId), Promise.all(unanswered.map((id) => this.channel(id)))]);
     if (!readsPublic) return;
@@ -326,6 +350,7 @@ export class Access {
    * are still asked one by one.
    */
   private async manyChannels(userId: string, teamId: string, channelId: string): Promise<void> {
+    if (this.answered(userId, channelId)) return;
     const key = `${teamId}:${userId}`;
     let state = this.asked.get(key);
     if (!state) this.asked.set(key, (state = { channels: new Set(), list: null }));
