@@ -9,6 +9,8 @@ import type { Rig, RigUser } from '../../e2e/rig';
 export const KV_CALLS_HEADER = 'x-infra-ops-kv-calls';
 /** Its other round trips to Mattermost (channels, members, permissions, posts …); null if it did not say. */
 export const SERVER_CALLS_HEADER = 'x-infra-ops-server-calls';
+/** Asks the plugin for those counts (it answers them when started with INFRA_OPS_COUNT_CALLS=1, ../real_server.ts). */
+export const COUNT_CALLS_HEADER = 'x-infra-ops-count-calls';
 
 export interface Timed {
   ms: number;
@@ -19,11 +21,19 @@ export interface Timed {
 }
 
 export class Http {
+  /**
+   * Whether the plugin's calls ask for their round trips. Counting enables an AsyncLocalStorage in
+   * the plugin for the request, whose per-promise hook costs CPU: a bench that times pages turns it
+   * off for the timed calls.
+   */
+  countCalls = true;
+
   constructor(private readonly rig: Rig) {}
 
   private headers(user: RigUser, json: boolean): Headers {
     const headers = new Headers({ Authorization: `Bearer ${user.token}`, 'X-Requested-With': 'XMLHttpRequest' });
     if (json) headers.set('Content-Type', 'application/json');
+    if (this.countCalls) headers.set(COUNT_CALLS_HEADER, '1');
     return headers;
   }
 

@@ -15,7 +15,7 @@ import { createInfraFeature } from './infra/feature';
 import { DailyDigest } from './infra/digest';
 import { corruptRecordsFor, listCorruptRecords } from './shared/corrupt_records';
 import { withCallTimeouts } from './shared/server_calls';
-import { countCalls, reportCallsIn, withCallCounting } from './shared/call_count';
+import { callCounting, COUNT_CALLS_ENV, withCallCounting } from './shared/call_count';
 import { createIncidentsFeature } from './incidents/feature';
 import { createPickFeature } from './pick/feature';
 import { createRfcFeature } from './rfc/feature';
@@ -34,6 +34,11 @@ export interface ProductOptions {
   startScheduler?: boolean;
   /** The lazy shell (./lazy.ts) registered the commands at activation from the build's manifest. */
   commandsRegistered?: boolean;
+  /**
+   * Answer a request that asks with its round trips (shared/call_count.ts); by default only when
+   * the process runs with INFRA_OPS_COUNT_CALLS=1, as the real-server benches start it.
+   */
+  countCallsOnRequest?: boolean;
 }
 
 /**
@@ -52,13 +57,9 @@ export function createProduct(
 
   const app = express();
   app.disable('x-powered-by');
-  // Each answer says how many KV and other server round trips it cost (shared/call_count.ts).
-  app.use((_req, res, next) =>
-    countCalls((counts) => {
-      reportCallsIn(res, counts);
-      next();
-    }),
-  );
+  // An answer says how many KV and other server round trips it cost when a benchmark asks
+  // (shared/call_count.ts).
+  app.use(callCounting(options.countCallsOnRequest ?? process.env[COUNT_CALLS_ENV] === '1'));
   const publicV1 = express.Router();
   const v1 = express.Router();
   v1.use(requireUser, jsonBody());

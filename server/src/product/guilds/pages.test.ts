@@ -109,7 +109,7 @@ test('a guild agenda and the guild list cost the same few KV calls at 1x, 10x an
     assert.match(text, /Incident \d+ open/);
     assert.doesNotMatch(text, /hush/, 'nothing of the private channel');
 
-    const agenda = await measure('GET …/guilds/:slug/agenda (incidents, rfcs, pick)', () => h.http('GET', `${base}/ops-review/agenda`, s.bob, undefined, { settle: false }));
+    const agenda = await measure('GET …/guilds/:slug/agenda (incidents, rfcs, pick)', () => h.http('GET', `${base}/ops-review/agenda`, s.bob, undefined, { settle: false, countCalls: true }));
     assert.equal(agenda.status, 200, JSON.stringify(agenda.body));
     const view = (agenda.body as { agenda: AgendaView }).agenda;
     const titles = [...view.incidents, ...view.rfcs, ...view.ideas].map((i) => i.title);
@@ -121,7 +121,7 @@ test('a guild agenda and the guild list cost the same few KV calls at 1x, 10x an
     assert.equal(forAlice.incidents.length, view.incidents.length + view.hidden.incidents, 'bob’s hidden count is exactly what alice sees more of');
 
     await measure('/guild agenda (rfcs, pick)', () => h.answerOnly(s.bob, s.town.Id, '/guild agenda design-review', s.team));
-    const list = await measure('GET …/guilds', () => h.http('GET', base, s.bob, undefined, { settle: false }));
+    const list = await measure('GET …/guilds', () => h.http('GET', base, s.bob, undefined, { settle: false, countCalls: true }));
     const listed = (list.body as { items: GuildView[] }).items;
     assert.equal(listed.length, 2 + 2 + Math.floor((guildCount - 4) / 2), 'only the guilds of channels bob may read');
     assert.ok(listed.every((g) => g.channelId !== secret.Id));

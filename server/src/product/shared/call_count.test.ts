@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import express from 'express';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
-import { countCalls, KV_CALLS_HEADER, reportCallsIn, SERVER_CALLS_HEADER, withCallCounting } from './call_count';
+import { callCounting, COUNT_CALLS_HEADER, countCalls, KV_CALLS_HEADER, SERVER_CALLS_HEADER, withCallCounting } from './call_count';
 
-test('each answer carries the KV and server calls made for it, concurrent requests apart, none counted outside a request', async () => {
+async function serve(allowed: boolean): Promise<{ base: string; api: ReturnType<typeof withCallCounting>; close: () => void }> {
   const world = new MemoryWorld();
   const team = world.addTeam('ops');
   const api = withCallCounting(new MemoryApi(world));
   const app = express();
-  app.use((_req, res, next) => countCalls((counts) => (reportCallsIn(res, counts), next())));
+  app.use(callCounting(allowed));
   app.get('/reads/:n', async (req, res) => {
     const n = Number(req.params.n);
     // Interleaved with the other request's calls: each must count only its own.
@@ -29,19 +29,45 @@ test('each answer carries the KV and server calls made for it, concurrent reques
   app.use(((_err, _req, res, _next) => void res.status(500).json({ error: 'failed' })) as express.ErrorRequestHandler);
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, api, close: () => server.close() };
+}
+
+const asking = { headers: { [COUNT_CALLS_HEADER]: '1' } };
+
+test('each answer that asks carries the KV and server calls made for it, concurrent requests apart, none counted outside a request', async () => {
+  const { base, api, close } = await serve(true);
   try {
-    const [three, five] = await Promise.all([fetch(`${base}/reads/3`), fetch(`${base}/reads/5`)]);
+    // The shorter request finishes first: the longer one must go on counting its own calls.
+    const [three, five] = await Promise.all([fetch(`${base}/reads/3`, asking), fetch(`${base}/reads/5`, asking)]);
     assert.equal(three.headers.get(KV_CALLS_HEADER), '3');
     assert.equal(five.headers.get(KV_CALLS_HEADER), '5');
     assert.equal(five.headers.get(SERVER_CALLS_HEADER), '1');
-    const failed = await fetch(`${base}/fails`);
+    const failed = await fetch(`${base}/fails`, asking);
     assert.equal(failed.status, 500);
     assert.equal(failed.headers.get(KV_CALLS_HEADER), '1', 'an error answer is counted too');
+    // Counting again after the storage was disabled between requests.
+    assert.equal((await fetch(`${base}/reads/2`, asking)).headers.get(KV_CALLS_HEADER), '2');
     // Outside any request (a scheduler job): the call goes through, uncounted.
     assert.equal(await api.kvGet('k0'), null);
   } finally {
-    server.close();
+    close();
+  }
+});
+
+test('an answer carries no counts unless it asks, and none when the process does not allow it', async () => {
+  const allowed = await serve(true);
+  const refused = await serve(false);
+  try {
+    const quiet = await fetch(`${allowed.base}/reads/2`);
+    assert.equal(quiet.status, 200);
+    assert.equal(quiet.headers.get(KV_CALLS_HEADER), null);
+    assert.equal(quiet.headers.get(SERVER_CALLS_HEADER), null);
+    const notAllowed = await fetch(`${refused.base}/reads/2`, asking);
+    assert.equal(notAllowed.status, 200);
+    assert.equal(notAllowed.headers.get(KV_CALLS_HEADER), null);
+  } finally {
+    allowed.close();
+    refused.close();
   }
 });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import type { CommandResponse, Team, User } from '../../plugin/model/types';
 import { createProduct } from '../index';
+import { COUNT_CALLS_HEADER } from '../shared/call_count';
 import type { ProductContext } from '../shared/context';
 
 /**
@@ -11,7 +12,7 @@ import type { ProductContext } from '../shared/context';
  */
 export class ProductHarness {
   readonly api: MemoryApi;
-  readonly product = createProduct({ now: () => this.clock, startScheduler: false });
+  readonly product = createProduct({ now: () => this.clock, startScheduler: false, countCallsOnRequest: true });
   clock: number;
   private server: Server | undefined;
   private listening: Promise<number> | undefined;
@@ -66,12 +67,14 @@ export class ProductHarness {
   /**
    * An HTTP call to the product's API as `user` (null = no Mattermost-User-Id header). It returns
    * once the work the call left running has finished, unless `settle` is false (then as soon as
-   * the answer is in).
+   * the answer is in). With `countCalls`, the answer's headers say its KV and other round trips
+   * (shared/call_count.ts).
    */
-  async http(method: string, path: string, user: User | null, body?: unknown, { settle = true }: { settle?: boolean } = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+  async http(method: string, path: string, user: User | null, body?: unknown, { settle = true, countCalls = false }: { settle?: boolean; countCalls?: boolean } = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
     const port = await (this.listening ??= this.listen());
     const headers: Record<string, string> = {};
     if (user) headers['Mattermost-User-Id'] = user.Id;
+    if (countCalls) headers[COUNT_CALLS_HEADER] = '1';
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(`http://127.0.0.1:${port}${path}`, {
       method,
