@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as a from './actions';
 import { initialState, reducer, upsert } from './reducer';
-import { fixtureAgenda, fixtureGuild, fixtureIdea as idea, fixtureIncident as incident, fixtureRevealed, fixtureRfc } from './testing/fixtures';
+import { fixtureAgenda, fixtureGuild, fixtureIdea as idea, fixtureIncident as incident, fixtureRevealed, fixtureRfc, fixtureRun } from './testing/fixtures';
 
 const byId = (r: { id: string }) => r.id;
 
@@ -104,6 +104,23 @@ describe('reducer', () => {
     s = reducer(s, a.guildsReceived('t1', [fixtureGuild({ teamId: 't1', slug: 'keep' })]));
     assert.deepEqual(Object.keys(s.guilds), ['t1:keep']);
     assert.deepEqual(s.agendas, {});
+  });
+
+  it("keeps the runs list's summaries apart from whole runs, and drops a whole run the list no longer has", () => {
+    const whole = (number: number, teamId = 'team1') => fixtureRun({ number, teamId });
+    const summary = (number: number, teamId = 'team1') => {
+      const { checklists: _checklists, ...rest } = whole(number, teamId);
+      return rest;
+    };
+    let s = reducer(initialState, a.runsReceived('team1', [summary(1), summary(2)]));
+    assert.deepEqual(s.runDetails, {}, 'a summary is not a whole run');
+    s = reducer(s, a.runReceived(whole(2)));
+    s = reducer(s, a.runReceived(whole(3, 'team2')));
+    assert.equal(s.runDetails['team1:2']!.checklists.length, whole(2).checklists.length);
+    assert.equal(s.runs['team1:2'], s.runDetails['team1:2'], 'the list shows the newer whole run');
+    s = reducer(s, a.runsReceived('team1', [summary(1)]));
+    assert.deepEqual(Object.keys(s.runDetails), ['team2:3'], "run 2 left team1's list; team2's run stays");
+    assert.deepEqual(Object.keys(s.runs).sort(), ['team1:1', 'team2:3']);
   });
 
   it('shows and clears notices, and counts reconnects', () => {

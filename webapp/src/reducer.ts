@@ -151,7 +151,10 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
       const runs: Record<string, RunSummaryView> = {};
       for (const [key, run] of Object.entries(state.runs)) if (run.teamId !== action.teamId) runs[key] = run;
       for (const run of action.runs) runs[teamNumberKey(run)] = run;
-      return { ...state, runs };
+      // A whole run the list no longer has (its channel turned private, it left the team) goes too.
+      const runDetails: Record<string, RunView> = {};
+      for (const [key, run] of Object.entries(state.runDetails)) if (key in runs) runDetails[key] = run;
+      return { ...state, runs, runDetails };
     }
     case 'infra-ops/run-received': {
       const key = teamNumberKey(action.run);

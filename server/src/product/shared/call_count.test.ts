@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import express from 'express';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
-import { callCounting, COUNT_CALLS_HEADER, countCalls, KV_CALLS_HEADER, SERVER_CALLS_HEADER, withCallCounting } from './call_count';
+import { callCounting, COUNT_CALLS_HEADER, countCalls, countsNow, KV_CALLS_HEADER, SERVER_CALLS_HEADER, withCallCounting } from './call_count';
+
+/** What the continuation of each `/late` request saw after its answer had gone. */
+const lateSaw: boolean[] = [];
 
 async function serve(allowed: boolean): Promise<{ base: string; api: ReturnType<typeof withCallCounting>; close: () => void }> {
   const world = new MemoryWorld();
@@ -21,6 +24,11 @@ async function serve(allowed: boolean): Promise<{ base: string; api: ReturnType<
     }
     await api.getTeam(team.Id);
     res.json({ ok: true });
+  });
+  app.get('/late', async (_req, res) => {
+    res.json({ ok: true });
+    await new Promise((r) => setTimeout(r, 30));
+    lateSaw.push(countsNow() !== undefined);
   });
   app.get('/fails', async () => {
     await api.kvGet('x');
@@ -49,6 +57,20 @@ test('each answer that asks carries the KV and server calls made for it, concurr
     assert.equal((await fetch(`${base}/reads/2`, asking)).headers.get(KV_CALLS_HEADER), '2');
     // Outside any request (a scheduler job): the call goes through, uncounted.
     assert.equal(await api.kvGet('k0'), null);
+  } finally {
+    close();
+  }
+});
+
+test('the storage is disabled once no counted request is in flight, not while another still counts', async () => {
+  const { base, close } = await serve(true);
+  try {
+    // Alone: once its answer is out, nothing is counted and the per-promise hook is off.
+    await fetch(`${base}/late`, asking);
+    await new Promise((r) => setTimeout(r, 60));
+    // Beside a request still counting (50 reads, a millisecond apart): the storage stays enabled.
+    await Promise.all([fetch(`${base}/reads/50`, asking), fetch(`${base}/late`, asking)]);
+    assert.deepEqual(lateSaw, [false, true]);
   } finally {
     close();
   }

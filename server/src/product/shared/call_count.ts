@@ -13,7 +13,7 @@ import type { PluginAPI } from '../../plugin/api/plugin_api';
  * `INFRA_OPS_COUNT_CALLS=1` (the real-server benches set it) is counted. Two reasons: the counts
  * say how many questions a page asked, which hints at records the reader may not see; and while an
  * AsyncLocalStorage is enabled, Node 20 runs a hook for every promise the process makes (a loop
- * of awaits ran 2.5–3x slower; a 2,000-incident metrics page in process 14% slower), so it is
+ * of awaits ran 2.5–3x slower; a 2,000-incident metrics page in process 10% slower), so it is
  * enabled only while a counted request is in flight.
  */
 export interface CallCounts {
@@ -34,6 +34,11 @@ const current = new AsyncLocalStorage<CallCounts>();
 export function countCalls<T>(work: (counts: CallCounts) => T): T {
   const counts: CallCounts = { kv: 0, server: 0 };
   return current.run(counts, () => work(counts));
+}
+
+/** The counter of the request this code runs for; undefined outside a counted request. */
+export function countsNow(): CallCounts | undefined {
+  return current.getStore();
 }
 
 let countedInFlight = 0;
@@ -76,7 +81,7 @@ export function withCallCounting(api: PluginAPI): PluginAPI {
       const method = value as (...args: unknown[]) => unknown;
       const isKv = property.startsWith('kv');
       return (...args: unknown[]): unknown => {
-        const counts = current.getStore();
+        const counts = countsNow();
         if (counts) {
           if (isKv) counts.kv++;
           else counts.server++;
