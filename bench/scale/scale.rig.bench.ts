@@ -18,7 +18,7 @@ import { onRealServer } from '../real_server';
 import { percentile, type BenchResult } from '../result';
 import { Http, type Timed } from './http';
 import { cpuMs, idleShare, pluginPid, untilQuiet } from './cpu';
-import { pluginRssMiB } from './rss';
+import { pluginMemory } from './rss';
 import { FULL, type Scale, scaled, Seeder } from './seed';
 
 const WARMUP = 3;
@@ -70,13 +70,17 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
   const http = new Http(rig);
   const results: BenchResult[] = [];
   const team = `/teams/${rig.team.id}`;
-  const rss = async (label: string): Promise<void> => {
-    const mib = await pluginRssMiB(rig);
-    log(`RSS ${label}: ${mib.toFixed(1)} MiB`);
-    results.push({ name: `scale: plugin process RSS, ${label}`, value: mib, unit: 'MiB' });
+  /** `parts`: also what of it is private (anonymous) and what is the executable's pages (file-backed). */
+  const rss = async (label: string, parts = false): Promise<void> => {
+    const memory = await pluginMemory(rig);
+    log(`RSS ${label}: ${memory.rss.toFixed(1)} MiB (anonymous ${memory.anonymous.toFixed(1)}, file-backed ${memory.fileBacked.toFixed(1)})`);
+    results.push({ name: `scale: plugin process RSS, ${label}`, value: memory.rss, unit: 'MiB' });
+    if (!parts) return;
+    results.push({ name: `scale: plugin process RSS, ${label}: anonymous part`, value: memory.anonymous, unit: 'MiB' });
+    results.push({ name: `scale: plugin process RSS, ${label}: file-backed part`, value: memory.fileBacked, unit: 'MiB' });
   };
 
-  await rss('idle (activated, nothing served)');
+  await rss('idle (activated, nothing served)', true);
   const pid = await pluginPid(rig);
   // Seeding leaves after-answer work queued (cards, posts, DMs): wait it out, and say how long.
   const quiet = async (label: string): Promise<void> => {
@@ -168,7 +172,7 @@ async function scaleBench(rig: Rig, full: Scale): Promise<BenchResult[]> {
         const drained = await untilQuiet(pid);
         add(write.name, { ...sampled, after: { cpuMs: drained.busyCpuMs, ms: drained.waitedMs } });
       }
-      await rss(`after round ${round} of ${ROUNDS} at ${label}`);
+      await rss(`after round ${round} of ${ROUNDS} at ${label}`, round === ROUNDS);
       await idle(`after round ${round} of ${ROUNDS} at ${label}`);
     }
     for (const page of pages) results.push(...report(`scale ${label}: ${page.name}`, pooled.get(page.name)!, 'GET /api/v4/channels/:id/posts?per_page=20'));
