@@ -6,6 +6,22 @@ import express from 'express';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { callCounting, COUNT_CALLS_HEADER, countCalls, countsNow, KV_CALLS_HEADER, SERVER_CALLS_HEADER, withCallCounting } from './call_count';
 
+interface Gate {
+  wait: Promise<void>;
+  open: () => void;
+}
+function gate(): Gate {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+/**
+ * The order the storage test sets, with no timers: `/late` answers, then looks (whether it still
+ * sees a counter) once `look` opens and opens `looked`; `/held` opens `entered` and answers once
+ * `release` opens, a counted request kept in flight meanwhile.
+ */
+const order = { look: gate(), looked: gate(), entered: gate(), release: gate() };
 /** What the continuation of each `/late` request saw after its answer had gone. */
 const lateSaw: boolean[] = [];
 
@@ -27,8 +43,14 @@ async function serve(allowed: boolean): Promise<{ base: string; api: ReturnType<
   });
   app.get('/late', async (_req, res) => {
     res.json({ ok: true });
-    await new Promise((r) => setTimeout(r, 30));
+    await order.look.wait;
     lateSaw.push(countsNow() !== undefined);
+    order.looked.open();
+  });
+  app.get('/held', async (_req, res) => {
+    order.entered.open();
+    await order.release.wait;
+    res.json({ ok: true });
   });
   app.get('/fails', async () => {
     await api.kvGet('x');
@@ -65,11 +87,19 @@ test('each answer that asks carries the KV and server calls made for it, concurr
 test('the storage is disabled once no counted request is in flight, not while another still counts', async () => {
   const { base, close } = await serve(true);
   try {
-    // Alone: once its answer is out, nothing is counted and the per-promise hook is off.
+    // Alone: once its answer is out (its 'finish' has run), nothing is counted and the per-promise hook is off.
     await fetch(`${base}/late`, asking);
-    await new Promise((r) => setTimeout(r, 60));
-    // Beside a request still counting (50 reads, a millisecond apart): the storage stays enabled.
-    await Promise.all([fetch(`${base}/reads/50`, asking), fetch(`${base}/late`, asking)]);
+    order.look.open();
+    await order.looked.wait;
+    // Beside a counted request still in flight: the storage stays enabled.
+    Object.assign(order, { look: gate(), looked: gate() });
+    const held = fetch(`${base}/held`, asking);
+    await order.entered.wait;
+    await fetch(`${base}/late`, asking);
+    order.look.open();
+    await order.looked.wait;
+    order.release.open();
+    assert.equal((await held).status, 200);
     assert.deepEqual(lateSaw, [false, true]);
   } finally {
     close();
