@@ -2,8 +2,9 @@
  * Issue 12's memory figures on the real server (`npm run bench -- process_memory`): the plugin
  * process's RSS idle, after seeding 10,000 ideas through the HTTP API, and after each of three
  * rounds of load over them (every page of the channel's and the team's idea list, 500 scores,
- * 20 `/pick board`), for the amd64 executable as `npm run dist` builds it (SEA_EXEC_ARGV) next
- * to the same code built without the V8 flags, in the same run. Each executable gets a fresh
+ * 20 `/pick board`), for the amd64 executable as `npm run dist` builds it (SEA_EXEC_ARGV, its
+ * launcher's glibc tunables) next to the same code without its launcher, then next to it built
+ * without the V8 flags, each pair in the same run. Each executable gets a fresh
  * team, so both see the same data. Also each round's request p50/p95 (the flags must not cost
  * latency) and whether the process survived (a heap limit must not crash it under the load).
  * INFRA_OPS_BENCH_IDEAS shrinks the seed for a quick look.
@@ -11,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginState, type Rig } from '../e2e/rig';
+import type { ServerExecutable } from '../server/src/plugin/hosttest/harness';
 import { onRealServer } from './real_server';
 import { percentile, type BenchResult } from './result';
 
@@ -23,20 +25,23 @@ const BOARDS_PER_ROUND = 20;
 
 interface BuildScripts {
   SEA_EXEC_ARGV: string[];
-  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; runtimeV8Flags?: string[] }): Promise<{ executables: Record<string, string> }>;
+  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; runtimeV8Flags?: string[]; glibcTunables?: string }): Promise<{ executables: Record<string, ServerExecutable> }>;
 }
 interface DistScripts {
-  packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, string>; webappBundle: null; assetsDir: null; outDir: string; gzipLevel: number }): string;
+  packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, ServerExecutable>; webappBundle: null; assetsDir: null; outDir: string; gzipLevel: number }): string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** `runtimeV8Flags`: those main.ts sets once the product is loaded (undefined: the build's RUNTIME_V8_FLAGS). */
-async function bundleWith(name: string, execArgv: string[], runtimeV8Flags?: string[]): Promise<string> {
+/**
+ * `runtimeV8Flags`: those main.ts sets once the product is loaded (undefined: the build's
+ * RUNTIME_V8_FLAGS); `glibcTunables: ''` packs the executable without its launcher.
+ */
+async function bundleWith(name: string, execArgv: string[], runtimeV8Flags?: string[], glibcTunables?: string): Promise<string> {
   const build = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const dist = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
   const outDir = join(repo, '.cache/bench/process_memory', name);
-  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, ...(runtimeV8Flags ? { runtimeV8Flags } : {}) });
+  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, ...(runtimeV8Flags ? { runtimeV8Flags } : {}), ...(glibcTunables === undefined ? {} : { glibcTunables }) });
   const manifest = JSON.parse(readFileSync(join(repo, 'plugin.json'), 'utf8')) as Record<string, unknown>;
   delete manifest['webapp'];
   return dist.packBundle({ manifest, executables, webappBundle: null, assetsDir: null, outDir, gzipLevel: 1 });
@@ -106,27 +111,33 @@ async function measure(rig: Rig, bundle: string, label: string): Promise<Figures
 
 export default async function bench(): Promise<BenchResult[]> {
   const { SEA_EXEC_ARGV } = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
-  const flagged = await bundleWith('flags', SEA_EXEC_ARGV);
-  const plain = await bundleWith('no-flags', [], []);
-  process.env.INFRA_OPS_E2E_BUNDLE ??= flagged;
+  const dist = await bundleWith('dist', SEA_EXEC_ARGV);
+  const baselines: Array<[string, string]> = [
+    ['the same build without its launcher (glibc\'s default malloc thresholds)', await bundleWith('no-launcher', SEA_EXEC_ARGV, undefined, '')],
+    ['the same build without V8 flags', await bundleWith('no-flags', [], [])],
+  ];
+  process.env.INFRA_OPS_E2E_BUNDLE ??= dist;
   return onRealServer(async (rig) => {
-    const before = await measure(rig, plain, 'plain');
-    const after = await measure(rig, flagged, 'flags');
-    console.error(`# seeding ${IDEAS} ideas took ${before.seedSeconds.toFixed(0)} s / ${after.seedSeconds.toFixed(0)} s`);
-    const vs = 'vs the same build without V8 flags';
-    const results: BenchResult[] = [
-      { name: `process: real server, RSS idle (${vs})`, value: after.idle, unit: 'MiB', baseline: before.idle },
-      { name: `process: real server, RSS after seeding ${IDEAS} ideas (${vs})`, value: after.seeded, unit: 'MiB', baseline: before.seeded },
-    ];
-    after.rounds.forEach((r, i) => {
-      const b = before.rounds[i]!;
+    const results: BenchResult[] = [];
+    for (const [label, bundle] of baselines) {
+      const before = await measure(rig, bundle, 'baseline');
+      const after = await measure(rig, dist, 'dist');
+      console.error(`# seeding ${IDEAS} ideas took ${before.seedSeconds.toFixed(0)} s / ${after.seedSeconds.toFixed(0)} s`);
+      const vs = `vs ${label}`;
       results.push(
-        { name: `process: real server, RSS after load round ${i + 1} of ${ROUNDS} over ${IDEAS} ideas (${vs})`, value: r.rss, unit: 'MiB', baseline: b.rss },
-        { name: `process: real server, load round ${i + 1} request p50 (${vs})`, value: r.p50, unit: 'ms', baseline: b.p50 },
-        { name: `process: real server, load round ${i + 1} request p95 (${vs})`, value: r.p95, unit: 'ms', baseline: b.p95 },
+        { name: `process: real server, RSS idle (${vs})`, value: after.idle, unit: 'MiB', baseline: before.idle },
+        { name: `process: real server, RSS after seeding ${IDEAS} ideas (${vs})`, value: after.seeded, unit: 'MiB', baseline: before.seeded },
       );
-    });
-    results.push({ name: `process: real server, plugin process survived the load (1 = yes; ${vs})`, value: after.survived ? 1 : 0, unit: '', baseline: before.survived ? 1 : 0 });
+      after.rounds.forEach((r, i) => {
+        const b = before.rounds[i]!;
+        results.push(
+          { name: `process: real server, RSS after load round ${i + 1} of ${ROUNDS} over ${IDEAS} ideas (${vs})`, value: r.rss, unit: 'MiB', baseline: b.rss },
+          { name: `process: real server, load round ${i + 1} request p50 (${vs})`, value: r.p50, unit: 'ms', baseline: b.p50 },
+          { name: `process: real server, load round ${i + 1} request p95 (${vs})`, value: r.p95, unit: 'ms', baseline: b.p95 },
+        );
+      });
+      results.push({ name: `process: real server, plugin process survived the load (1 = yes; ${vs})`, value: after.survived ? 1 : 0, unit: '', baseline: before.survived ? 1 : 0 });
+    }
     return results;
   });
 }

@@ -2,8 +2,10 @@
 // `npm run dist`: builds the server executables and the webapp, then writes
 // dist/infra-ops-<version>.tar.gz in Mattermost's bundle layout:
 //   infra-ops/plugin.json                       (version taken from package.json)
-//   infra-ops/server/dist/plugin-linux-amd64    (0755)
-//   infra-ops/server/dist/plugin-linux-arm64    (0755)
+//   infra-ops/server/dist/plugin-linux-amd64         (0755, the launcher the manifest names)
+//   infra-ops/server/dist/plugin-linux-arm64         (0755, the same launcher)
+//   infra-ops/server/dist/node/plugin-linux-amd64    (0755, the executable each starts)
+//   infra-ops/server/dist/node/plugin-linux-arm64    (0755)
 //   infra-ops/webapp/dist/main.js
 //   infra-ops/assets/…
 // and checks it fits under Mattermost's default upload limit (FileSettings.MaxFileSize, 100 MiB).
@@ -14,16 +16,17 @@
 // their own so that "the newest dist/infra-ops-*.tar.gz" stays the all-platform bundle.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer, repo } from './build-server.mjs';
+import { buildServer, launchedBinary, repo } from './build-server.mjs';
 
 /** model.FileSettings.MaxFileSize default (server/public model/config.go: 100 * 1024 * 1024). */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 /**
  * Writes `<outDir>/<id>-<version>.tar.gz` from a manifest and already built parts.
- * `executables` maps manifest keys (linux-amd64) to built files; `webappBundle` may be null;
+ * `executables` maps manifest keys (linux-amd64) to built files: an executable's path, or a
+ * launcher and the binary it starts (build-server.mjs serverExecutable); `webappBundle` may be null;
  * `gzipLevel` 1 packs ~200 MB of executables in seconds (`npm run watch`), 9 is for releases.
  */
 export function packBundle({ manifest, executables, webappBundle, assetsDir, outDir, gzipLevel = 9, suffix = '' }) {
@@ -34,11 +37,14 @@ export function packBundle({ manifest, executables, webappBundle, assetsDir, out
   mkdirSync(root, { recursive: true });
 
   const serverExecutables = {};
-  for (const [key, file] of Object.entries(executables)) {
+  for (const [key, executable] of Object.entries(executables)) {
     const rel = `server/dist/plugin-${key}`;
-    mkdirSync(join(root, 'server/dist'), { recursive: true });
-    cpSync(file, join(root, rel));
-    chmodSync(join(root, rel), 0o755);
+    const files = typeof executable === 'string' ? [[rel, executable]] : [[rel, executable.launcher], [launchedBinary(rel), executable.binary]];
+    for (const [to, from] of files) {
+      mkdirSync(dirname(join(root, to)), { recursive: true });
+      cpSync(from, join(root, to));
+      chmodSync(join(root, to), 0o755);
+    }
     serverExecutables[key] = rel;
   }
   const finalManifest = { ...manifest, server: { executables: serverExecutables } };

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import webpack from 'webpack';
-import { buildServer, repo } from './build-server.mjs';
+import { ARCHES, buildServer, repo, serverExecutable } from './build-server.mjs';
 import { packBundle } from './dist.mjs';
 import { DeployError, deploy, readManifest, targetFromEnv } from './deploy.ts';
 
@@ -36,9 +36,10 @@ function newest(dir) {
 
 /** The server executables `npm run dist` left, when newer than the server's sources; else built now. */
 async function serverExecutables() {
-  const built = { 'linux-amd64': join(repo, 'server/dist/plugin-linux-amd64'), 'linux-arm64': join(repo, 'server/dist/plugin-linux-arm64') };
+  const built = Object.fromEntries(Object.keys(ARCHES).map((goArch) => [`linux-${goArch}`, serverExecutable(join(repo, 'server/dist'), goArch)]));
+  const files = Object.values(built).flatMap((e) => (typeof e === 'string' ? [e] : [e.launcher, e.binary]));
   const sources = Math.max(newest(join(repo, 'server/src')), statSync(join(repo, 'plugin.json')).mtimeMs);
-  if (Object.values(built).every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) {
+  if (files.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) {
     console.log('server part: reusing server/dist (newer than server/src)');
     return built;
   }

@@ -37,11 +37,14 @@ export function distBundle(): string {
   return bundle;
 }
 
+/** A built server executable (scripts/build-server.mjs serverExecutable): a file, or the launcher and the executable it starts. */
+export type ServerExecutable = string | { launcher: string; binary: string };
+
 interface BuildScripts {
-  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv?: string[] }): Promise<{ executables: Record<string, string> }>;
+  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv?: string[] }): Promise<{ executables: Record<string, ServerExecutable> }>;
 }
 interface DistScripts {
-  packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, string>; webappBundle: null; assetsDir: null; outDir: string }): string;
+  packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, ServerExecutable>; webappBundle: null; assetsDir: null; outDir: string }): string;
 }
 
 /**
@@ -61,15 +64,16 @@ export const QEMU = { binary: '/usr/bin/qemu-aarch64', sysroot: '/usr/aarch64-li
 export const qemuAvailable = (): boolean => existsSync(QEMU.binary) && existsSync(join(QEMU.sysroot, 'lib/ld-linux-aarch64.so.1'));
 
 /**
- * The dist bundle's linux-arm64 executable, unchanged, behind a test-only launcher that runs it
- * under qemu-aarch64 (the supervisor execs the launcher; the 3 s start limit still applies).
+ * The dist bundle's linux-arm64 executable (the one its launcher starts), unchanged, behind a
+ * test-only launcher that runs it under qemu-aarch64 (the supervisor execs the launcher; the 3 s
+ * start limit still applies).
  */
 export async function buildQemuBundle(dist: string): Promise<string> {
   const packer = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
   const outDir = join(cacheDir, 'qemu');
   mkdirSync(outDir, { recursive: true });
   const arm64 = join(outDir, 'plugin-linux-arm64');
-  execFileSync('sh', ['-c', `tar -xzOf "$1" infra-ops/server/dist/plugin-linux-arm64 > "$2"`, 'sh', dist, arm64]);
+  execFileSync('sh', ['-c', `tar -xzOf "$1" infra-ops/server/dist/node/plugin-linux-arm64 > "$2"`, 'sh', dist, arm64]);
   const manifest = JSON.parse(execFileSync('tar', ['-xzOf', dist, 'infra-ops/plugin.json'], { encoding: 'utf8' })) as Record<string, unknown>;
   const launcher = join(outDir, 'launcher');
   writeFileSync(launcher, `#!/bin/sh\nexec ${QEMU.binary} -L ${QEMU.sysroot} "$(dirname "$0")/plugin-linux-arm64"\n`, { mode: 0o755 });

@@ -38,9 +38,9 @@ describe('the dist bundle', () => {
   const bundle = (): string => distBundle();
   const member = (name: string): Buffer => execFileSync('tar', ['-xzOf', bundle(), name], { maxBuffer: 512 * 1024 * 1024 });
 
-  it('has the standard layout, executables 0755, and fits Mattermost\'s default upload limit', () => {
+  it('has the standard layout, launchers and executables 0755, and fits Mattermost\'s default upload limit', () => {
     const listing = execFileSync('tar', ['-tzvf', bundle()], { encoding: 'utf8' });
-    for (const exe of ['plugin-linux-amd64', 'plugin-linux-arm64']) {
+    for (const exe of ['plugin-linux-amd64', 'plugin-linux-arm64', 'node/plugin-linux-amd64', 'node/plugin-linux-arm64']) {
       assert.match(listing, new RegExp(`^-rwxr-xr-x .* infra-ops/server/dist/${exe}$`, 'm'));
     }
     for (const file of ['infra-ops/plugin.json', 'infra-ops/webapp/dist/main.js', 'infra-ops/assets/icon.svg']) {
@@ -53,8 +53,17 @@ describe('the dist bundle', () => {
   });
 
   for (const [arch, machine] of [['amd64', 0x3e], ['arm64', 0xb7]] as const) {
+    it(`linux-${arch}'s launcher sets glibc's malloc tunables and execs node/ beside it`, () => {
+      const manifest = JSON.parse(member('infra-ops/plugin.json').toString()) as { server: { executables: Record<string, string> } };
+      assert.equal(manifest.server.executables[`linux-${arch}`], `server/dist/plugin-linux-${arch}`);
+      const launcher = member(`infra-ops/server/dist/plugin-linux-${arch}`).toString();
+      assert.match(launcher, /^#!\/bin\/sh\n/);
+      assert.match(launcher, /GLIBC_TUNABLES="glibc\.malloc\.mmap_threshold=131072:glibc\.malloc\.trim_threshold=131072\$\{GLIBC_TUNABLES:\+:\$GLIBC_TUNABLES\}"/);
+      assert.match(launcher, /^exec "\$dir\/node\/\$\{0##\*\/\}" "\$@"$/m);
+    });
+
     it(`linux-${arch} is an ELF for its machine with the SEA blob injected`, () => {
-      const exe = member(`infra-ops/server/dist/plugin-linux-${arch}`);
+      const exe = member(`infra-ops/server/dist/node/plugin-linux-${arch}`);
       assert.equal(exe.subarray(0, 4).toString('latin1'), '\x7fELF');
       assert.equal(exe.readUInt16LE(18), machine, 'e_machine');
       // postject flips Node's SEA fuse to ":1" and the blob carries our script.

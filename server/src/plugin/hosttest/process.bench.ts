@@ -5,6 +5,8 @@
  * slash command after activation (host-measured round trip; with the lazy product it includes
  * loading the product) and the second, and idle RSS (anonymous / file-backed) for
  *   - the product executable as `npm run dist` builds it (product loaded on first use, V8 flags, code cache),
+ *   - the same without its launcher (scripts/build-server.mjs launcherScript): glibc's default malloc
+ *     thresholds, and one exec fewer,
  *   - the previous build: the product loaded at activation, every V8 flag given at exec,
  * next to a minimal Go plugin under the same host (the baseline). Activations rotate over the
  * variants so load from elsewhere on the machine hits all alike. Also the bundle sizes `npm run
@@ -13,18 +15,19 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResult } from '../../../../bench/result';
-import { buildBaselineBundle, buildHost, Host, repo, SERVER_PUBLIC_VERSIONS } from './harness';
+import { buildBaselineBundle, buildHost, Host, repo, SERVER_PUBLIC_VERSIONS, type ServerExecutable } from './harness';
 
 const ACTIVATIONS = 7;
 const PREVIOUS = 'previous build: product loaded at activation, all V8 flags at exec';
+const UNLAUNCHED = 'Infra Ops without its launcher: glibc\'s default malloc thresholds';
 
 interface BuildScripts {
   SEA_EXEC_ARGV: string[];
   RUNTIME_V8_FLAGS: string[];
-  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; codeCache: boolean; lazy: boolean; runtimeV8Flags: string[] }): Promise<{ executables: Record<string, string> }>;
+  buildServer(options: { entry: string; outDir: string; arches: string[]; execArgv: string[]; codeCache: boolean; lazy: boolean; runtimeV8Flags: string[]; glibcTunables?: string }): Promise<{ executables: Record<string, ServerExecutable> }>;
 }
 interface DistScripts {
-  packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, string>; webappBundle: null; assetsDir: null; outDir: string; gzipLevel: number }): string;
+  packBundle(options: { manifest: Record<string, unknown>; executables: Record<string, ServerExecutable>; webappBundle: null; assetsDir: null; outDir: string; gzipLevel: number }): string;
 }
 
 interface Sample { wallMs: number; cpuMs: number; firstCommandMs?: number; secondCommandMs?: number }
@@ -50,12 +53,15 @@ function memory(pid: number): Memory {
   return { rssMiB: mib('VmRSS'), anonMiB: mib('RssAnon'), fileMiB: mib('RssFile') };
 }
 
-/** The product executable (amd64) with the given flags, packed without the webapp (not part of exec → activated). */
-async function productBundle(name: string, execArgv: string[], runtimeV8Flags: string[], lazy: boolean): Promise<string> {
+/**
+ * The product executable (amd64) with the given flags, packed without the webapp (not part of
+ * exec → activated); `glibcTunables: ''` packs it without its launcher.
+ */
+async function productBundle(name: string, execArgv: string[], runtimeV8Flags: string[], lazy: boolean, glibcTunables?: string): Promise<string> {
   const build = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const dist = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
   const outDir = join(repo, '.cache/hosttest/process', name);
-  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, codeCache: true, lazy, runtimeV8Flags });
+  const { executables } = await build.buildServer({ entry: join(repo, 'server/src/main.ts'), outDir, arches: ['amd64'], execArgv, codeCache: true, lazy, runtimeV8Flags, ...(glibcTunables === undefined ? {} : { glibcTunables }) });
   const manifest = JSON.parse(readFileSync(join(repo, 'plugin.json'), 'utf8')) as Record<string, unknown>;
   delete manifest['webapp'];
   return dist.packBundle({ manifest, executables, webappBundle: null, assetsDir: null, outDir, gzipLevel: 1 });
@@ -95,6 +101,7 @@ export default async function bench(): Promise<BenchResult[]> {
   const { SEA_EXEC_ARGV, RUNTIME_V8_FLAGS } = (await import(join(repo, 'scripts/build-server.mjs'))) as BuildScripts;
   const bundles: Array<[string, string]> = [
     ['Infra Ops', await productBundle('dist', SEA_EXEC_ARGV, RUNTIME_V8_FLAGS, true)],
+    [UNLAUNCHED, await productBundle('unlaunched', SEA_EXEC_ARGV, RUNTIME_V8_FLAGS, true, '')],
     // The build before the lazy product: every V8 flag at exec, the product loaded at activation.
     [PREVIOUS, await productBundle('previous', [...SEA_EXEC_ARGV, ...RUNTIME_V8_FLAGS], [], false)],
     ['Go plugin', await buildBaselineBundle(pinned)],
@@ -114,7 +121,7 @@ export default async function bench(): Promise<BenchResult[]> {
     for (const side of sides) await side.host.close();
   }
   const go = sides.at(-1)!;
-  const eager = sides[1]!;
+  const eager = sides.find((side) => side.label === PREVIOUS)!;
   const commandMs = (side: Side, which: 'firstCommandMs' | 'secondCommandMs'): number => median(side.samples.map((s) => s[which]!));
   const results: BenchResult[] = [
     { name: `process: first command after activation, ${FIRST_COMMAND} (Infra Ops, median of ${ACTIVATIONS})`, value: commandMs(sides[0]!, 'firstCommandMs'), unit: 'ms', baseline: commandMs(eager, 'firstCommandMs') },

@@ -1,0 +1,66 @@
+/**
+ * The launcher the manifest names (scripts/build-server.mjs launcherScript), run by /bin/sh as
+ * Mattermost runs it: by its full path, with a stand-in for the Node executable beside it in
+ * node/ that reports what it was given.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+/** What this test uses of the untyped build script. */
+interface BuildScripts {
+  GLIBC_TUNABLES: string;
+  launcherScript(tunables: string): string;
+  launchedBinary(launcher: string): string;
+}
+
+describe('the launcher', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'infra-ops launcher '));
+  const launcher = join(dir, 'plugin-linux-amd64');
+  let build: BuildScripts;
+  before(async () => {
+    build = (await import(join(__dirname, 'build-server.mjs'))) as BuildScripts;
+    writeFileSync(launcher, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
+    mkdirSync(join(dir, 'node'));
+    // The stand-in prints its pid, its tunables and each argument in brackets, one per line.
+    writeFileSync(build.launchedBinary(launcher), '#!/bin/sh\necho "$$"\necho "$GLIBC_TUNABLES"\nfor a in "$@"; do echo "[$a]"; done\n', { mode: 0o755 });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (file: string, args: string[], env: Record<string, string> = {}, cwd = tmpdir()): string[] => {
+    const out = execFileSync('/bin/sh', ['-c', 'echo "$$"; exec "$@"', 'sh', file, ...args], { cwd, env: { PATH: '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+    return out.trimEnd().split('\n');
+  };
+
+  it('execs node/<its own name> in the same process, with glibc\'s malloc tunables and the arguments unchanged', () => {
+    const [shellPid, pid, tunables, ...args] = run(launcher, ['one', 'two words', '']);
+    assert.equal(pid, shellPid, 'one process: the launcher replaced itself');
+    assert.equal(tunables, build.GLIBC_TUNABLES);
+    assert.deepEqual(args, ['[one]', '[two words]', '[]']);
+  });
+
+  it('puts an administrator\'s own GLIBC_TUNABLES after its own, so theirs win', () => {
+    const [, , tunables] = run(launcher, [], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
+    assert.equal(tunables, `${build.GLIBC_TUNABLES}:glibc.malloc.arena_max=2`);
+  });
+
+  it('finds its executable from a directory with spaces, and when started by a bare name', () => {
+    assert.equal(run(launcher, ['x'])[3], '[x]');
+    const [, tunables, arg] = execFileSync('/bin/sh', ['plugin-linux-amd64', 'y'], { cwd: dir, env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' }).trimEnd().split('\n');
+    assert.equal(tunables, build.GLIBC_TUNABLES);
+    assert.equal(arg, '[y]');
+  });
+
+  it('fails with the shell\'s message when its executable is missing, starting nothing else', () => {
+    const lone = join(dir, 'plugin-linux-arm64');
+    writeFileSync(lone, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
+    assert.throws(() => execFileSync(lone, [], { stdio: 'pipe' }), (err: { status: number; stderr: Buffer }) => {
+      assert.equal(err.status, 127);
+      assert.match(err.stderr.toString(), /node\/plugin-linux-arm64/);
+      return true;
+    });
+  });
+});
