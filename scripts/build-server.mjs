@@ -48,14 +48,15 @@ export const RUNTIME_V8_FLAGS = ['--heap-growing-percent=20'];
 
 /**
  * glibc's malloc tunables the executable runs under, chosen by measurement (README design notes:
- * where the resident set goes). glibc starts with a 128 KiB mmap threshold and raises it to the
- * size of every large block freed (up to 32 MiB, the trim threshold with it), so after a burst of
- * large buffers later ones come from the heap and leave holes it keeps. These are glibc's own
- * starting values, fixed: blocks of 128 KiB and more stay in mappings of their own, returned when
- * freed, and the heap's top is trimmed past 128 KiB (measured at 10,000 ideas: 139 → 126 MiB
- * after three rounds, no start cost; a 64 KiB threshold took 4 MiB more for ~7 ms more CPU at
- * every start and a mapping per 64 KiB socket read). glibc reads them only at exec, so the
- * launcher sets them.
+ * where the resident set goes). glibc starts with a 128 KiB mmap threshold, and each time a
+ * mapped block larger than it is freed it raises the threshold to that block's size (up to
+ * 32 MiB) and the trim threshold to twice that; after a burst of large buffers, later ones then
+ * come from the heap and leave holes it keeps. Setting either tunable switches that raising off:
+ * these are glibc's starting values, fixed, so blocks of 128 KiB and more that free heap space
+ * cannot serve get mappings of their own, returned when freed, and a heap's top is trimmed past
+ * 128 KiB (measured at 10,000 ideas: 136.5 → 123.9 MiB after three rounds, no start cost; a
+ * 64 KiB threshold took 4 MiB more for ~7 ms more CPU at every start). glibc reads them only at
+ * exec, so the launcher sets them.
  */
 export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072';
 
@@ -63,18 +64,24 @@ export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=131072:glibc.malloc.t
 export const launchedBinary = (launcher) => join(dirname(launcher), 'node', basename(launcher));
 
 /**
- * The manifest's executable: a POSIX shell script (Mattermost's images are Ubuntu's; /bin/sh is there) that sets
- * `tunables` — an administrator's own GLIBC_TUNABLES come after ours, so theirs win — and
- * replaces itself with the Node executable (same process, so go-plugin and Mattermost see one
- * pid). Parameter expansion, not dirname: no extra process (~1 ms in all).
+ * The manifest's executable: a POSIX shell script (Mattermost's images are Ubuntu's; /bin/sh is
+ * there) that sets `tunables` and replaces itself with the Node executable (same process, so
+ * go-plugin and Mattermost see one pid). An administrator's own settings win: their
+ * GLIBC_TUNABLES come after ours (glibc keeps the last), and with glibc's older
+ * MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ set ours are left out (glibc would otherwise
+ * ignore those). Parameter expansion, not dirname: no extra process (~1 ms in all). The shell
+ * passes on every variable whose name is a shell identifier (dash drops others, e.g. `a.b`).
  */
 export function launcherScript(tunables) {
+  // Pasted into the script inside double quotes: only what a tunables list is made of.
+  if (!/^[\w.=:]+$/.test(tunables)) throw new Error(`not a glibc tunables list: ${JSON.stringify(tunables)}`);
   return [
     '#!/bin/sh',
     '# Infra Ops: sets glibc\'s malloc tunables, then runs the plugin executable node/<this name>',
     '# (scripts/build-server.mjs). Mattermost execs this file by its full path.',
-    `GLIBC_TUNABLES="${tunables}\${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"`,
-    'export GLIBC_TUNABLES',
+    'case ${MALLOC_MMAP_THRESHOLD_+set}${MALLOC_TRIM_THRESHOLD_+set} in',
+    `'') GLIBC_TUNABLES="${tunables}\${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"; export GLIBC_TUNABLES ;;`,
+    'esac',
     'case $0 in */*) dir=${0%/*} ;; *) dir=. ;; esac',
     'exec "$dir/node/${0##*/}" "$@"',
     '',

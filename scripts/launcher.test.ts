@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,7 +32,7 @@ describe('the launcher', () => {
 
   const run = (file: string, args: string[], env: Record<string, string> = {}, cwd = tmpdir()): string[] => {
     const out = execFileSync('/bin/sh', ['-c', 'echo "$$"; exec "$@"', 'sh', file, ...args], { cwd, env: { PATH: '/usr/bin:/bin', ...env }, encoding: 'utf8' });
-    return out.trimEnd().split('\n');
+    return out.replace(/\n$/, '').split('\n');
   };
 
   it('execs node/<its own name> in the same process, with glibc\'s malloc tunables and the arguments unchanged', () => {
@@ -54,6 +54,15 @@ describe('the launcher', () => {
     assert.equal(arg, '[y]');
   });
 
+  it('leaves its tunables out when the administrator set glibc\'s older MALLOC_*_THRESHOLD_ variables', () => {
+    assert.equal(run(launcher, [], { MALLOC_TRIM_THRESHOLD_: '999999' })[2], '');
+    assert.equal(run(launcher, [], { MALLOC_MMAP_THRESHOLD_: '' })[2], '');
+  });
+
+  it('refuses to write a launcher around anything but a tunables list', () => {
+    for (const bad of ['', 'glibc.malloc.arena_max=2"; rm -rf /', 'a=$(id)', 'a=`id`']) assert.throws(() => build.launcherScript(bad), /not a glibc tunables list/);
+  });
+
   it('fails with the shell\'s message when its executable is missing, starting nothing else', () => {
     const lone = join(dir, 'plugin-linux-arm64');
     writeFileSync(lone, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
@@ -62,5 +71,24 @@ describe('the launcher', () => {
       assert.match(err.stderr.toString(), /node\/plugin-linux-arm64/);
       return true;
     });
+  });
+
+  // glibc ignores a tunable it does not know: its own loader says what it took (glibc 2.33+).
+  const loader = ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-linux-aarch64.so.1'].find((file) => existsSync(file));
+  it('glibc takes both thresholds as 128 KiB, and an administrator\'s older variable instead', { skip: loader === undefined ? 'no glibc loader here' : false }, () => {
+    const checked = join(dir, 'checked');
+    mkdirSync(join(checked, 'node'), { recursive: true });
+    const tunablesLauncher = join(checked, 'plugin-linux-amd64');
+    writeFileSync(tunablesLauncher, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
+    writeFileSync(build.launchedBinary(tunablesLauncher), `#!/bin/sh\nexec ${loader} --list-tunables\n`, { mode: 0o755 });
+    const listed = (env: Record<string, string>): Record<string, string> => Object.fromEntries(
+      [...execFileSync(tunablesLauncher, [], { env: { PATH: '/usr/bin:/bin', ...env }, encoding: 'utf8' }).matchAll(/^glibc\.malloc\.(\w+): (0x[0-9a-f]+)/gm)].map((m) => [m[1]!, m[2]!]));
+    const ours = listed({});
+    assert.equal(ours['mmap_threshold'], '0x20000');
+    assert.equal(ours['trim_threshold'], '0x20000');
+    assert.equal(listed({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=65536' })['trim_threshold'], '0x10000', 'theirs come last and win');
+    const theirs = listed({ MALLOC_TRIM_THRESHOLD_: '999999' });
+    assert.equal(theirs['trim_threshold'], '0xf423f');
+    assert.equal(theirs['mmap_threshold'], '0x0', 'none of ours');
   });
 });

@@ -38,7 +38,8 @@ function newest(dir) {
 async function serverExecutables() {
   const built = Object.fromEntries(Object.keys(ARCHES).map((goArch) => [`linux-${goArch}`, serverExecutable(join(repo, 'server/dist'), goArch)]));
   const files = Object.values(built).flatMap((e) => (typeof e === 'string' ? [e] : [e.launcher, e.binary]));
-  const sources = Math.max(newest(join(repo, 'server/src')), statSync(join(repo, 'plugin.json')).mtimeMs);
+  // build-server.mjs writes the launchers: a change there (their tunables) is a change too.
+  const sources = Math.max(newest(join(repo, 'server/src')), ...['plugin.json', 'scripts/build-server.mjs'].map((f) => statSync(join(repo, f)).mtimeMs));
   if (files.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) {
     console.log('server part: reusing server/dist (newer than server/src)');
     return built;
