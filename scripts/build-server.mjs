@@ -30,7 +30,8 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
  * server/src/plugin/hosttest/process.bench.ts). Baked into the executable (the SEA's execArgv;
  * NODE_OPTIONS can still add to them):
  * - a 1 MiB semi-space (default 16): the young generation stays small, so bursts of requests no
- *   longer leave tens of MiB of committed young space behind.
+ *   longer leave tens of MiB of committed young space behind (2 MiB, rotated against it under
+ *   eight concurrent requests, was the same in latency and RSS).
  * No heap limit (--max-old-space-size=128 bought nothing measurable) that would turn an unusually
  * large read into a crash.
  */
@@ -55,8 +56,9 @@ export const RUNTIME_V8_FLAGS = ['--heap-growing-percent=20'];
  * these are glibc's starting values, fixed, so blocks of 128 KiB and more that free heap space
  * cannot serve get mappings of their own, returned when freed, and a heap's top is trimmed past
  * 128 KiB (measured at 10,000 ideas: 136.5 → 123.9 MiB after three rounds, no start cost; a
- * 64 KiB threshold took 4 MiB more for ~7 ms more CPU at every start). glibc reads them only at
- * exec, so the launcher sets them.
+ * 64 KiB threshold took 4 MiB more for ~7 ms more CPU at every start; arena_max=2 took 3–5 MiB
+ * less at 10,000 ideas but none at full size, so it is not set). glibc reads them only at exec,
+ * so the launcher sets them.
  */
 export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072';
 
@@ -288,8 +290,8 @@ export async function buildServer({ entry = join(repo, 'server/src/main.ts'), ou
   for (const goArch of arches) {
     const npmArch = ARCHES[goArch];
     const executable = serverExecutable(outDir, goArch, { glibcTunables });
-    const output = typeof executable === 'string' ? executable : executable.binary;
-    rmSync(join(outDir, `plugin-linux-${goArch}`), { force: true });
+    const [named, output] = typeof executable === 'string' ? [executable, executable] : [executable.launcher, executable.binary];
+    rmSync(named, { force: true }); // an older build's file in the manifest's place: a launcher or not
     const work = join(outDir, '.sea');
     const assets = productScript === undefined ? {} : { 'product.cjs': productScript, 'product.cache': codeCache ? productCache(productScript, work, { npmArch, execArgv }) : emptyFile(work) };
     const blob = seaBlob(script, work, { npmArch, codeCache, execArgv, assets });

@@ -17,16 +17,24 @@ interface BuildScripts {
   launchedBinary(launcher: string): string;
 }
 
+// The stand-in prints its pid, its tunables and each argument in brackets, one per line.
+const REPORTER = '#!/bin/sh\necho "$$"\necho "$GLIBC_TUNABLES"\nfor a in "$@"; do echo "[$a]"; done\n';
+
 describe('the launcher', () => {
   const dir = mkdtempSync(join(tmpdir(), 'infra-ops launcher '));
-  const launcher = join(dir, 'plugin-linux-amd64');
   let build: BuildScripts;
+  let launcher: string;
+  /** Writes the launcher as `name` in `inDir` and, unless `standIn` is null, a script in node/ for it to start. */
+  const installLauncher = (inDir: string, name: string, standIn: string | null = REPORTER): string => {
+    const file = join(inDir, name);
+    mkdirSync(join(inDir, 'node'), { recursive: true });
+    writeFileSync(file, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
+    if (standIn !== null) writeFileSync(build.launchedBinary(file), standIn, { mode: 0o755 });
+    return file;
+  };
   before(async () => {
     build = (await import(join(__dirname, 'build-server.mjs'))) as BuildScripts;
-    writeFileSync(launcher, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
-    mkdirSync(join(dir, 'node'));
-    // The stand-in prints its pid, its tunables and each argument in brackets, one per line.
-    writeFileSync(build.launchedBinary(launcher), '#!/bin/sh\necho "$$"\necho "$GLIBC_TUNABLES"\nfor a in "$@"; do echo "[$a]"; done\n', { mode: 0o755 });
+    launcher = installLauncher(dir, 'plugin-linux-amd64');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,8 +72,7 @@ describe('the launcher', () => {
   });
 
   it('fails with the shell\'s message when its executable is missing, starting nothing else', () => {
-    const lone = join(dir, 'plugin-linux-arm64');
-    writeFileSync(lone, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
+    const lone = installLauncher(dir, 'plugin-linux-arm64', null);
     assert.throws(() => execFileSync(lone, [], { stdio: 'pipe' }), (err: { status: number; stderr: Buffer }) => {
       assert.equal(err.status, 127);
       assert.match(err.stderr.toString(), /node\/plugin-linux-arm64/);
@@ -76,11 +83,7 @@ describe('the launcher', () => {
   // glibc ignores a tunable it does not know: its own loader says what it took (glibc 2.33+).
   const loader = ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-linux-aarch64.so.1'].find((file) => existsSync(file));
   it('glibc takes both thresholds as 128 KiB, and an administrator\'s older variable instead', { skip: loader === undefined ? 'no glibc loader here' : false }, () => {
-    const checked = join(dir, 'checked');
-    mkdirSync(join(checked, 'node'), { recursive: true });
-    const tunablesLauncher = join(checked, 'plugin-linux-amd64');
-    writeFileSync(tunablesLauncher, build.launcherScript(build.GLIBC_TUNABLES), { mode: 0o755 });
-    writeFileSync(build.launchedBinary(tunablesLauncher), `#!/bin/sh\nexec ${loader} --list-tunables\n`, { mode: 0o755 });
+    const tunablesLauncher = installLauncher(join(dir, 'checked'), 'plugin-linux-amd64', `#!/bin/sh\nexec ${loader} --list-tunables\n`);
     const listed = (env: Record<string, string>): Record<string, string> => Object.fromEntries(
       [...execFileSync(tunablesLauncher, [], { env: { PATH: '/usr/bin:/bin', ...env }, encoding: 'utf8' }).matchAll(/^glibc\.malloc\.(\w+): (0x[0-9a-f]+)/gm)].map((m) => [m[1]!, m[2]!]));
     const ours = listed({});

@@ -64,20 +64,25 @@ export const QEMU = { binary: '/usr/bin/qemu-aarch64', sysroot: '/usr/aarch64-li
 export const qemuAvailable = (): boolean => existsSync(QEMU.binary) && existsSync(join(QEMU.sysroot, 'lib/ld-linux-aarch64.so.1'));
 
 /**
- * The dist bundle's linux-arm64 executable (the one its launcher starts), unchanged, behind a
- * test-only launcher that runs it under qemu-aarch64 (the supervisor execs the launcher; the 3 s
- * start limit still applies).
+ * The dist bundle's linux-arm64 launcher and executable, both unchanged, as this amd64 host's
+ * plugin: the launcher execs node/<its own name>, where for amd64 a test-only wrapper runs the
+ * arm64 executable (node/plugin-linux-arm64, as in the dist bundle) under qemu-aarch64. The
+ * supervisor execs the launcher; the 3 s start limit still applies.
  */
 export async function buildQemuBundle(dist: string): Promise<string> {
   const packer = (await import(join(repo, 'scripts/dist.mjs'))) as DistScripts;
   const outDir = join(cacheDir, 'qemu');
   mkdirSync(outDir, { recursive: true });
-  const arm64 = join(outDir, 'plugin-linux-arm64');
-  execFileSync('sh', ['-c', `tar -xzOf "$1" infra-ops/server/dist/node/plugin-linux-arm64 > "$2"`, 'sh', dist, arm64]);
+  const extract = (member: string, to: string): string => {
+    execFileSync('sh', ['-c', 'tar -xzOf "$1" "$2" > "$3" && chmod 0755 "$3"', 'sh', dist, `infra-ops/server/dist/${member}`, to]);
+    return to;
+  };
+  const launcher = extract('plugin-linux-arm64', join(outDir, 'launcher'));
+  const arm64 = extract('node/plugin-linux-arm64', join(outDir, 'plugin-linux-arm64'));
   const manifest = JSON.parse(execFileSync('tar', ['-xzOf', dist, 'infra-ops/plugin.json'], { encoding: 'utf8' })) as Record<string, unknown>;
-  const launcher = join(outDir, 'launcher');
-  writeFileSync(launcher, `#!/bin/sh\nexec ${QEMU.binary} -L ${QEMU.sysroot} "$(dirname "$0")/plugin-linux-arm64"\n`, { mode: 0o755 });
-  return packer.packBundle({ manifest, executables: { 'linux-amd64': launcher, 'linux-arm64': arm64 }, webappBundle: null, assetsDir: null, outDir });
+  const underQemu = join(outDir, 'under-qemu');
+  writeFileSync(underQemu, `#!/bin/sh\nexec ${QEMU.binary} -L ${QEMU.sysroot} "$(dirname "$0")/plugin-linux-arm64" "$@"\n`, { mode: 0o755 });
+  return packer.packBundle({ manifest, executables: { 'linux-amd64': { launcher, binary: underQemu }, 'linux-arm64': { launcher, binary: arm64 } }, webappBundle: null, assetsDir: null, outDir });
 }
 
 /** The minimal Go plugin for the bench baseline, as a bundle. */

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildHost, buildProbeBundle, buildQemuBundle, distBundle, Host, qemuAvailable, repo, SERVER_PUBLIC_VERSIONS, type Reply } from './harness';
+import { buildHost, buildProbeBundle, buildQemuBundle, distBundle, Host, QEMU, qemuAvailable, repo, SERVER_PUBLIC_VERSIONS, type Reply } from './harness';
 
 const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
 let probeBundle: string;
@@ -25,6 +25,18 @@ async function activate(host: Host): Promise<Reply & { totalMs: number; execToAc
   assert.equal(activated['activated'], true);
   assert.ok(Number(activated['pid']) > 0, 'the plugin process is running');
   return activated;
+}
+
+/**
+ * What the plugin process was started as, from the kernel: its executable, its command line, and
+ * whether its environment carries the launcher's tunables. glibc (2.36 here) ends each tunable's
+ * value in place with a NUL as it takes it, so /proc shows NULs where the colons were: seeing
+ * that is seeing glibc take them.
+ */
+function started(pid: number): { tunables: boolean; exe: string; argv: string[] } {
+  const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+  const tunables = /(?:^|\0)GLIBC_TUNABLES=glibc\.malloc\.mmap_threshold=131072[:\0]glibc\.malloc\.trim_threshold=131072(?:\0|$)/.test(environ);
+  return { tunables, exe: readlinkSync(`/proc/${pid}/exe`), argv: readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean) };
 }
 
 async function healthThenDeactivate(host: Host): Promise<void> {
@@ -78,13 +90,22 @@ describe('the dist bundle', () => {
 if (!qemuAvailable() && process.env.CI === 'true') throw new Error('qemu-user and the arm64 cross libraries are missing: .ci/run must install them');
 describe('the dist bundle\'s linux-arm64 executable, under qemu-aarch64', { skip: qemuAvailable() ? false : 'qemu-user and the arm64 cross libraries are not installed' }, () => {
   let host: Host;
+  let pid: number;
   before(async () => {
     host = new Host(buildHost(SERVER_PUBLIC_VERSIONS[SERVER_PUBLIC_VERSIONS.length - 1]!));
     assert.equal(await host.install(await buildQemuBundle(distBundle())), 'infra-ops');
     const activated = await activate(host);
+    pid = Number(activated['pid']);
     console.log(`# arm64 under qemu: activated ${activated.execToActivatedMs.toFixed(0)} ms after exec`);
   });
   after(() => host.close());
+
+  it('starts through the bundle\'s own launcher, with its tunables, in the host\'s process', () => {
+    const { tunables, exe, argv } = started(pid);
+    assert.ok(tunables, 'GLIBC_TUNABLES as the launcher set it');
+    assert.equal(exe, QEMU.binary);
+    assert.match(argv.at(-1) ?? '', /\/server\/dist\/node\/plugin-linux-arm64$/);
+  });
 
   it('serves hooks and HTTP like the amd64 build', async () => {
     const r = await host.send({ op: 'execute', command: '/infra version' });
@@ -104,13 +125,21 @@ for (const pinned of SERVER_PUBLIC_VERSIONS) {
 
     describe('the Infra Ops bundle', () => {
       let host: Host;
+      let pid: number;
       before(async () => {
         host = new Host(binary);
         assert.equal(await host.install(distBundle()), 'infra-ops');
         const activated = await activate(host);
+        pid = Number(activated['pid']);
         console.log(`# ${pinned.version}: infra-ops activated ${activated.execToActivatedMs.toFixed(0)} ms after exec (${activated.totalMs.toFixed(0)} ms with the host's checksums)`);
       });
       after(() => host.close());
+
+      it('runs node/plugin-linux-amd64 in the process the host started, with the launcher\'s tunables', () => {
+        const { tunables, exe } = started(pid);
+        assert.ok(tunables, 'GLIBC_TUNABLES as the launcher set it');
+        assert.match(exe, /\/server\/dist\/node\/plugin-linux-amd64$/);
+      });
 
       it('reports exactly the hooks the product implements', async () => {
         const { hooks } = await host.send({ op: 'implemented' });
