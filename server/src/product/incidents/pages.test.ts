@@ -128,6 +128,23 @@ test('metrics of a team whose incidents predate the metrics summary are complete
   f.h.close();
 });
 
+test("INC-1's declaration completes the metrics summary even when INC-2's row got there first", async () => {
+  const f = await fixture();
+  await f.cmd(f.alice, '/incident declare First --public');
+  await f.cmd(f.alice, '/incident declare Second --public');
+  const store = new IncidentStore(f.h.ctx.kv);
+  const [first, second] = await Promise.all([1, 2].map(async (n) => (await store.get((await store.idForNumber(f.team.Id, n))!))!));
+  // Declared at once: the second's sync starts the summary before the first's reaches it.
+  f.world.kv.delete(`inc:m:${f.team.Id}`);
+  await store.sync(second!, { justDeclared: true });
+  await store.sync(first!, { justDeclared: true });
+  const before = f.h.api.kvCalls;
+  const res = await f.h.http('GET', f.url('/metrics'), f.bob);
+  assert.equal((res.body as { metrics: IncidentMetricsView }).metrics.total, 2);
+  assert.equal(f.h.api.kvCalls - before, 1, 'complete: one read, no completion from the index');
+  f.h.close();
+});
+
 test('set members and index entries written before snapshots are read from their records, then repaired', async () => {
   const f = await fixture();
   await f.cmd(f.alice, '/incident declare Old layout one');

@@ -303,17 +303,19 @@ export class IncidentStore {
 
   /**
    * The team's metrics row for this incident, as its record has it now. Like an index entry it
-   * takes the latest sync's value (sync repeats until it saw the latest rev). A summary this write
-   * starts holds every incident only if this is the declaration of the team's first (INC-1);
-   * otherwise (e.g. the first write after an upgrade) it waits to be completed from the index
-   * (metricsRows).
+   * takes the latest sync's value (sync repeats until it saw the latest rev). The declaration of
+   * the team's first incident (INC-1) marks the summary complete: every later incident was
+   * numbered after it and puts its own row, so this holds even when one declared at the same
+   * moment started the summary first. Any other write that starts one (e.g. the first after an
+   * upgrade) leaves it to be completed from the index (metricsRows).
    */
   private async putMetricsRow(incident: Incident, justDeclared: boolean): Promise<void> {
     const first = justDeclared && incident.number === 1;
     const row = metricsRowOf(incident.number, tagsOf(incident));
     await this.kv.update(metricsKey(incident.teamId), metricsSummarySchema, (current) => {
-      if (sameRow(current?.rows.find((r) => r[0] === incident.number), row)) return UNCHANGED;
-      return { v: 1 as const, complete: current?.complete ?? first, rows: withRow(current?.rows ?? [], incident.number, row) };
+      const complete = first || (current?.complete ?? false);
+      if (complete === (current?.complete ?? false) && sameRow(current?.rows.find((r) => r[0] === incident.number), row)) return UNCHANGED;
+      return { v: 1 as const, complete, rows: withRow(current?.rows ?? [], incident.number, row) };
     });
   }
 

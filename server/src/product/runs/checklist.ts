@@ -5,7 +5,7 @@
  * both are on the timeline only if both changed something.
  */
 import { addSeats, answer, type Answer, delegate, evaluate, type Gate, newGate, raiseConcern, resolveConcern, SAME, seatsOf, type SeatRef } from '../shared/signoff/gate';
-import { GATE_LIMITS, LIMITS, type Run, type RunItem, type TemplateItem } from './records';
+import { GATE_LIMITS, LIMITS, type Run, type RunItem, type Tally, type TemplateItem } from './records';
 
 export { SAME };
 export type Step = Run | typeof SAME;
@@ -203,13 +203,29 @@ export interface Progress {
 }
 
 export function progress(run: Pick<Run, 'checklists'>, now: number): Progress {
+  return progressOf(tallyOf(run), now);
+}
+
+/** What the progress line counts of the checklists, apart from the time (the runs list's copy keeps this). */
+export function tallyOf(run: Pick<Run, 'checklists'>): Tally {
   const items = run.checklists.flatMap((c) => c.items);
   return {
     done: items.filter((i) => i.state === 'done').length,
     skipped: items.filter((i) => i.state === 'skipped').length,
     total: items.length,
-    overdue: items.filter((i) => i.state === 'open' && i.due !== null && i.due <= now).length,
-    openGates: openGates(run, now).length,
+    openDue: items.flatMap((i) => (i.state === 'open' && i.due !== null ? [i.due] : [])),
+    gates: items.flatMap((i) => (i.gate ? [i.gate] : [])),
+  };
+}
+
+/** The progress line at `now`: overdue items and open gates are counted then. */
+export function progressOf(tally: Tally, now: number): Progress {
+  return {
+    done: tally.done,
+    skipped: tally.skipped,
+    total: tally.total,
+    overdue: tally.openDue.filter((due) => due <= now).length,
+    openGates: tally.gates.filter((gate) => evaluate(gate, now).state !== 'passed').length,
   };
 }
 

@@ -4,7 +4,9 @@ import type { Page } from '../contract/api';
 import type { RunSummaryView } from '../contract/runs';
 import { teamFixture, type TeamFixture } from '../pick/test_fixture';
 import type { Run } from './records';
+import { progress } from './checklist';
 import { RunStore } from './store';
+import { listCopyOf, runSummaryView } from './views';
 
 /** Copies of a started run written straight to the store (its layout), each in a channel of its own; every fifth private to alice. */
 async function seed(f: TeamFixture, template: Run, from: number, count: number): Promise<void> {
@@ -46,18 +48,46 @@ test('the runs list reads the index alone: at most 3 KV calls at 1x, 10x and 100
   f.h.close();
 });
 
-test('index entries written before they carried runs are read from the record once, then repaired', async () => {
+for (const [older, entry] of [
+  ['tags only', (_run: Run) => undefined],
+  ['the whole run without its timeline', (run: Run) => ({ ...run, timeline: [] })],
+] as const) {
+  test(`index entries an older version wrote (${older}) are read from the record once, then repaired`, async () => {
+    const f = await teamFixture({ DailyDigest: false });
+    await f.cmd(f.alice, '/release start 1.0');
+    const store = new RunStore(f.h.ctx.kv);
+    const run = (await store.get(f.team.Id, 1))!;
+    await store.teamIndex(f.team.Id).put(run.ordinal, '1', { s: run.status, k: run.kind }, entry(run));
+    const list = async () => ((await f.h.http('GET', `/api/v1/teams/${f.team.Id}/runs`, f.alice)).body as Page<RunSummaryView>).items;
+    let before = f.h.api.kvCalls;
+    assert.deepEqual((await list()).map((r) => r.number), [1]);
+    const repairing = f.h.api.kvCalls - before;
+    before = f.h.api.kvCalls;
+    assert.deepEqual(await list(), [runSummaryView(listCopyOf(run), f.h.ctx.now())]);
+    assert.ok(f.h.api.kvCalls - before < repairing && f.h.api.kvCalls - before <= 2, 'repaired: the index alone');
+    f.h.close();
+  });
+}
+
+test("a run's list copy keeps no checklist text, and counts overdue items and open gates when the list is read", async () => {
   const f = await teamFixture({ DailyDigest: false });
   await f.cmd(f.alice, '/release start 1.0');
   const store = new RunStore(f.h.ctx.kv);
-  const run = (await store.get(f.team.Id, 1))!;
-  await store.teamIndex(f.team.Id).put(run.ordinal, '1', { s: run.status, k: run.kind }); // an older version's entry: tags only
-  const list = async () => ((await f.h.http('GET', `/api/v1/teams/${f.team.Id}/runs`, f.alice)).body as Page<RunSummaryView>).items;
-  let before = f.h.api.kvCalls;
-  assert.deepEqual((await list()).map((r) => r.number), [1]);
-  const repairing = f.h.api.kvCalls - before;
-  before = f.h.api.kvCalls;
-  assert.deepEqual((await list()).map((r) => r.number), [1]);
-  assert.ok(f.h.api.kvCalls - before < repairing && f.h.api.kvCalls - before <= 2, 'repaired: the index alone');
+  const started = (await store.get(f.team.Id, 1))!;
+  const now = f.h.ctx.now();
+  const HOUR = 3_600_000;
+  const dueAt = (list: number, item: number, due: number) => (run: Run): Run => ({
+    ...run,
+    checklists: run.checklists.map((c, l) => (l !== list ? c : { ...c, items: c.items.map((it, i) => (i === item ? { ...it, due } : it)) })),
+  });
+  const run = dueAt(0, 1, now + HOUR)(dueAt(0, 0, now - HOUR)(started));
+  const copy = listCopyOf(run);
+  const stored = JSON.stringify(copy);
+  for (const item of run.checklists.flatMap((c) => c.items)) assert.ok(!stored.includes(item.title), `no item title (${item.title})`);
+  console.log(`# a release run's list copy: ${stored.length} bytes (the run without its timeline: ${JSON.stringify({ ...run, timeline: [] }).length})`);
+  assert.equal(runSummaryView(copy, now).progress.overdue, 1);
+  assert.equal(runSummaryView(copy, now + 2 * HOUR).progress.overdue, 2, 'an item falls overdue with no write');
+  for (const at of [now, now + 2 * HOUR]) assert.deepEqual(runSummaryView(copy, at).progress, progress(run, at));
+  assert.equal(runSummaryView(copy, now).progress.openGates, 3);
   f.h.close();
 });

@@ -149,6 +149,41 @@ const runV2 = z.object({
   incident: z.string().max(32).nullable(),
 });
 
+/**
+ * What a run's team-index entry carries for the runs list (`d`): the summary's inputs, not its
+ * checklists' text or its gates' history. A whole run without its timeline (the copy before) took
+ * ~2.2 KB, and a status update or a check rewrites the 100-entry chunk holding it; the list shows
+ * only this. `copy` marks the shape: an entry written with the whole run reads as missing, so the
+ * list opens that run and puts this back (the index's lazy repair).
+ */
+export const runListCopySchema = z.object({
+  copy: z.literal(1),
+  teamId: runFields.teamId,
+  number: runFields.number,
+  kind: runFields.kind,
+  name: runFields.name,
+  channelId: runFields.channelId,
+  ownerId: runFields.ownerId,
+  template: runFields.template,
+  status: runFields.status,
+  startedAt: runFields.startedAt,
+  finishedAt: runFields.finishedAt,
+  finishOverride: runFields.finishOverride,
+  updates: updatesSchema,
+  /** The checklists as the progress line counts them (checklist.ts tallyOf). */
+  tally: z.object({
+    done: z.number().int().nonnegative(),
+    skipped: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    /** Due times of open items that have one: how many have passed is asked when the list is read. */
+    openDue: z.array(z.number()),
+    /** The items' gates: which still stand open is asked when the list is read (a deadline passes). */
+    gates: z.array(gate),
+  }),
+});
+export type RunListCopy = z.output<typeof runListCopySchema>;
+export type Tally = RunListCopy['tally'];
+
 /** The incident reference a version-1 incident runbook carried in its name (attachToIncident named it so). */
 const incidentOfName = (kind: string, name: string): string | null => (kind === 'incident' ? (/^(INC-\d{1,9}) /.exec(name)?.[1] ?? null) : null);
 

@@ -432,7 +432,7 @@ export class RunService implements RunCore {
   async list(actor: string, teamId: string): Promise<{ items: RunSummaryView[]; nextCursor: string | null }> {
     const c = this.call(actor);
     if (!(await c.access.isTeamMember(actor, teamId)) && !(await c.access.isSystemAdmin(actor))) throw UserError.notFound('No such team.');
-    // The entries carry the runs (all but their timelines): the page reads the index alone.
+    // The entries carry each run's list copy (its summary's inputs): the page reads the index alone.
     const page = await this.store.teamIndex(teamId).page({ before: null, limit: PAGE_SIZE_DEFAULT });
     const runs = await this.store.fromEntries(teamId, page.entries);
     const visible = await c.access.filterVisible(actor, runs, (r) => this.scopeOf(r));

@@ -29,7 +29,10 @@ export class StatusRefusal extends Error {
 }
 
 /** What the cadence rule reads from a run; a finished run expects nothing. */
-const stateOf = (run: Run) => ({
+/** What a run's update clock reads (a run or its list copy). */
+type Clock = Pick<Run, 'updates' | 'startedAt' | 'status'>;
+
+const stateOf = (run: Clock) => ({
   lastAt: run.updates.lastAt,
   startedAt: run.startedAt,
   cadenceMinutes: run.status === 'active' ? run.updates.cadenceMinutes : null,
@@ -37,10 +40,10 @@ const stateOf = (run: Run) => ({
   remindedFor: run.updates.remindedFor,
 });
 
-export const nextUpdateDueOf = (run: Run): number | null => nextUpdateDue(stateOf(run));
-export const nextReminderOf = (run: Run): number | null => nextReminder(stateOf(run));
+export const nextUpdateDueOf = (run: Clock): number | null => nextUpdateDue(stateOf(run));
+export const nextReminderOf = (run: Clock): number | null => nextReminder(stateOf(run));
 /** The snooze still in force, if any. */
-export const snoozedUntilOf = (run: Run, now: number): number | null => (run.updates.snoozedUntil !== null && run.updates.snoozedUntil > now ? run.updates.snoozedUntil : null);
+export const snoozedUntilOf = (run: Pick<Run, 'updates'>, now: number): number | null => (run.updates.snoozedUntil !== null && run.updates.snoozedUntil > now ? run.updates.snoozedUntil : null);
 
 const active = (run: Run): void => {
   if (run.status !== 'active') throw new StatusRefusal('finished');

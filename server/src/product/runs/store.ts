@@ -7,7 +7,7 @@
  * | run:seq:<teamId>             | {v,last}          | team-scoped run numbers (RUN-004)                    |
  * | run:r:<teamId>:<n>           | runSchema         | the run: channel, owner, checklists with gates, timeline |
  * | run:ch:<channelId>           | channelRunSchema  | the run a channel holds (`/run` in that channel)     |
- * | run:tm:<teamId>:h / :c<k>    | ChunkedIndex      | the team's runs, tags {s: status, k: kind}, d: the run without its timeline (the list) |
+ * | run:tm:<teamId>:h / :c<k>    | ChunkedIndex      | the team's runs, tags {s: status, k: kind}, d: the run's list copy (records.ts runListCopySchema) |
  * | owe:u:<teamId>:<userId>      | shared/owed.ts    | each person's owed facts of the runs (/infra owe)   |
  * | run:tpl:<teamId>:<slug>      | templateSchema    | a template at its current version                    |
  * | run:tpls:<teamId>            | templateListSchema| the team's template slugs; `seeded` once built-ins are in |
@@ -23,7 +23,8 @@ import { ERR } from './messages';
 import { OwedLedger } from '../shared/owed';
 import { parseSnapshot } from '../shared/snapshots';
 import { runOwedFacts } from './owed';
-import { channelRunSchema, LIMITS, type Run, runSchema, type Template, templateSchema } from './records';
+import { channelRunSchema, LIMITS, type Run, type RunListCopy, runListCopySchema, runSchema, type Template, templateSchema } from './records';
+import { listCopyOf } from './views';
 
 const runKey = (teamId: string, n: number): string => `run:r:${teamId}:${n}`;
 const channelKey = (channelId: string): string => `run:ch:${channelId}`;
@@ -72,7 +73,7 @@ export class RunStore {
       throw UserError.conflict(ERR.channelHasRun);
     }
     // The summary's ordinal is the entry's own (`o`): it is not known before the append.
-    const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft), listSnapshot({ ...draft, v: 2, number, ordinal: 0 }));
+    const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft), listCopyOf({ ...draft, v: 2, number, ordinal: 0 }));
     const run: Run = { ...draft, v: 2, number, ordinal };
     if (!(await this.kv.insert(runKey(draft.teamId, number), runSchema, run))) throw new Error(`${runKey(draft.teamId, number)} already exists`);
     await this.owed.sync(run.teamId, String(number), null, runOwedFacts(run));
@@ -120,27 +121,23 @@ export class RunStore {
 
   /** Puts the run's tags and list copy into its index entry (also the list's lazy repair). */
   async resync(run: Run): Promise<void> {
-    await this.teamIndex(run.teamId).put(run.ordinal, String(run.number), tagsOf(run), listSnapshot(run));
+    await this.teamIndex(run.teamId).put(run.ordinal, String(run.number), tagsOf(run), listCopyOf(run));
   }
 
-  /** The list's runs from index entries: their copies, or (entries written before copies) the record, then repaired. */
-  async fromEntries(teamId: string, entries: readonly IndexEntry[]): Promise<Run[]> {
-    // Each copy is validated once while its chunk's bytes stay the same (parseSnapshot); the
-    // position is the entry's own, set after (an appended copy was made before it was known).
-    const parsed = entries.map((e): Run | null => {
-      const copy = parseSnapshot(runSchema, e.d);
-      return copy && { ...copy, ordinal: e.o };
-    });
+  /** The list's runs from index entries: their copies, or (entries written before this copy) the record, then repaired. */
+  async fromEntries(teamId: string, entries: readonly IndexEntry[]): Promise<RunListCopy[]> {
+    // Each copy is validated once while its chunk's bytes stay the same (parseSnapshot).
+    const parsed = entries.map((e) => parseSnapshot(runListCopySchema, e.d));
     const missing = entries.filter((_, k) => !parsed[k]).map((e) => Number(e.id));
-    const read = new Map<number, Run>();
+    const read = new Map<number, RunListCopy>();
     for (const run of await this.getMany(teamId, missing)) {
       if (!run || run.teamId !== teamId) continue;
-      read.set(run.number, run);
+      read.set(run.number, listCopyOf(run));
       await this.resync(run);
     }
     return entries.flatMap((e, k) => {
-      const run = parsed[k] ?? read.get(Number(e.id));
-      return run && run.teamId === teamId ? [run] : [];
+      const copy = parsed[k] ?? read.get(Number(e.id));
+      return copy && copy.teamId === teamId && String(copy.number) === e.id ? [copy] : [];
     });
   }
 
@@ -169,10 +166,6 @@ export class RunStore {
 }
 
 /** What the list shows of a run: all but its timeline (the heaviest part, which no list shows). */
-function listSnapshot(run: Run): Run {
-  return { ...run, timeline: [] };
-}
-
 function tagsOf(run: Pick<Run, 'status' | 'kind'>): IndexTags {
   return { s: run.status, k: run.kind };
 }

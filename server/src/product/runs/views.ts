@@ -2,9 +2,9 @@
 import { API_BASE } from '../contract/api';
 import { type GateView, type RetroView, RUN_CARD_ACTION_PATH, type RunCardAction, runReference, type RunChangedView, type RunSummaryView, type RunView, type TemplateSummaryView } from '../contract/runs';
 import { evaluate, type Gate } from '../shared/signoff/gate';
-import { refOf, progress } from './checklist';
+import { progress, progressOf, refOf, tallyOf } from './checklist';
 import { ownerTitle } from './messages';
-import type { Run, RunItem, Template } from './records';
+import type { Run, RunItem, RunListCopy, Template } from './records';
 import { cardLine, nextUpdateDueOf, snoozedUntilOf } from './status_updates';
 
 export function gateView(gate: Gate, now: number): GateView {
@@ -21,31 +21,51 @@ export function gateView(gate: Gate, now: number): GateView {
   };
 }
 
-/** The run as the runs list shows it (no checklists; their progress). */
-export function runSummaryView(run: Run, now: number): RunSummaryView {
+/** What the runs list keeps of a run in its index entry (records.ts runListCopySchema). */
+export function listCopyOf(run: Run): RunListCopy {
   return {
+    copy: 1,
     teamId: run.teamId,
     number: run.number,
-    reference: runReference(run.number),
     kind: run.kind,
     name: run.name,
     channelId: run.channelId,
     ownerId: run.ownerId,
-    template: { ...run.template },
+    template: run.template,
     status: run.status,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    finishOverride: run.finishOverride?.reason ?? null,
-    progress: progress(run, now),
-    nextUpdateDueAt: nextUpdateDueOf(run),
-    updateCadenceMinutes: run.updates.cadenceMinutes,
-    snoozedUntil: snoozedUntilOf(run, now),
+    finishOverride: run.finishOverride,
+    updates: run.updates,
+    tally: tallyOf(run),
+  };
+}
+
+/** The run as the runs list shows it (no checklists; their progress), from its list copy. */
+export function runSummaryView(copy: RunListCopy, now: number): RunSummaryView {
+  return {
+    teamId: copy.teamId,
+    number: copy.number,
+    reference: runReference(copy.number),
+    kind: copy.kind,
+    name: copy.name,
+    channelId: copy.channelId,
+    ownerId: copy.ownerId,
+    template: { ...copy.template },
+    status: copy.status,
+    startedAt: copy.startedAt,
+    finishedAt: copy.finishedAt,
+    finishOverride: copy.finishOverride?.reason ?? null,
+    progress: progressOf(copy.tally, now),
+    nextUpdateDueAt: nextUpdateDueOf(copy),
+    updateCadenceMinutes: copy.updates.cadenceMinutes,
+    snoozedUntil: snoozedUntilOf(copy, now),
   };
 }
 
 export function runView(run: Run, now: number): RunView {
   return {
-    ...runSummaryView(run, now),
+    ...runSummaryView(listCopyOf(run), now),
     checklists: run.checklists.map((c, list) => ({
       title: c.title,
       items: c.items.map((it, item) => ({
