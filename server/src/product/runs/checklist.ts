@@ -173,9 +173,12 @@ export const gateSteps = {
   resolve: (concernId: number, userId: string, resolution: string | null, now: number) => (gate: Gate) => resolveConcern(gate, concernId, userId, resolution, now),
 };
 
+/** A gate that has not passed (yet, or any more: a deadline can pass). */
+const isOpen = (gate: Gate, now: number): boolean => evaluate(gate, now).state !== 'passed';
+
 /** Items whose gate has not passed (skipped items are never gates). */
 export function openGates(run: Pick<Run, 'checklists'>, now: number): ItemAt[] {
-  return run.checklists.flatMap((c, list) => c.items.flatMap((it, i) => (it.gate && evaluate(it.gate, now).state !== 'passed' ? [{ list, item: i }] : [])));
+  return run.checklists.flatMap((c, list) => c.items.flatMap((it, i) => (it.gate && isOpen(it.gate, now) ? [{ list, item: i }] : [])));
 }
 
 /** The run's gates, in checklist order (what `/run approve` without an item means when there is one). */
@@ -225,7 +228,7 @@ export function progressOf(tally: Tally, now: number): Progress {
     skipped: tally.skipped,
     total: tally.total,
     overdue: tally.openDue.filter((due) => due <= now).length,
-    openGates: tally.gates.filter((gate) => evaluate(gate, now).state !== 'passed').length,
+    openGates: tally.gates.filter((gate) => isOpen(gate, now)).length,
   };
 }
 

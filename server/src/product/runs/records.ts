@@ -151,10 +151,10 @@ const runV2 = z.object({
 
 /**
  * What a run's team-index entry carries for the runs list (`d`): the summary's inputs, not its
- * checklists' text or its gates' history. A whole run without its timeline (the copy before) took
- * ~2.2 KB, and a status update or a check rewrites the 100-entry chunk holding it; the list shows
- * only this. `copy` marks the shape: an entry written with the whole run reads as missing, so the
- * list opens that run and puts this back (the index's lazy repair).
+ * checklists' text. The copy before was the whole run without its timeline (a release run 3,084
+ * bytes; this copy 1,103), and a status update or a check rewrites the 100-entry chunk holding
+ * it; the list shows only this. `copy` marks the shape: an entry written with the whole run reads
+ * as missing, so the list opens that run and puts this back (the index's lazy repair).
  */
 export const runListCopySchema = z.object({
   copy: z.literal(1),

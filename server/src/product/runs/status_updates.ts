@@ -28,10 +28,10 @@ export class StatusRefusal extends Error {
   }
 }
 
-/** What the cadence rule reads from a run; a finished run expects nothing. */
 /** What a run's update clock reads (a run or its list copy). */
 type Clock = Pick<Run, 'updates' | 'startedAt' | 'status'>;
 
+/** What the cadence rule reads from a run; a finished run expects nothing. */
 const stateOf = (run: Clock) => ({
   lastAt: run.updates.lastAt,
   startedAt: run.startedAt,

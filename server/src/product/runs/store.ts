@@ -165,7 +165,6 @@ export class RunStore {
   }
 }
 
-/** What the list shows of a run: all but its timeline (the heaviest part, which no list shows). */
 function tagsOf(run: Pick<Run, 'status' | 'kind'>): IndexTags {
   return { s: run.status, k: run.kind };
 }
