@@ -122,16 +122,24 @@ export interface Prepared {
 export class SetupError extends Error {}
 
 /**
- * One set-up call, which must succeed. A real server may answer a 403/404 for a channel created a
- * moment ago while its caches catch up (longer on a loaded machine): such a call is tried again,
- * up to three times, waiting longer each time.
+/**
+ * A set-up call a real server may refuse for a moment while its caches catch up with a channel or
+ * membership made just before (a refusal changes nothing): tried again, waiting longer each time,
+ * ~8 s in all. On a loaded CI machine Mattermost once refused the owner's post permission in an
+ * incident's new private channel for longer than the 1.75 s this waited before.
  */
-const ok = async (what: string, call: () => Promise<HttpAnswer>): Promise<Record<string, unknown>> => {
-  let a = await call();
-  for (let wait = 250; (a.status === 403 || a.status === 404) && wait <= 1000; wait *= 2) {
+async function retried<T>(call: () => Promise<T>, refused: (answer: T) => boolean): Promise<T> {
+  let answer = await call();
+  for (let wait = 250; refused(answer) && wait <= 4000; wait *= 2) {
     await new Promise((resolve) => setTimeout(resolve, wait));
-    a = await call();
+    answer = await call();
   }
+  return answer;
+}
+
+/** One set-up call, which must succeed (a 403/404 is tried again: retried). */
+const ok = async (what: string, call: () => Promise<HttpAnswer>): Promise<Record<string, unknown>> => {
+  const a = await retried(call, (answer) => answer.status === 403 || answer.status === 404);
   if (a.status >= 300) throw new SetupError(`${what}: ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`);
   return a.body as Record<string, unknown>;
 };
@@ -247,12 +255,8 @@ export async function prepare(d: Driver, row: Row, resource: Resource, actor: Ro
   };
 
   const runCommand = async (who: PersonKey, text: string): Promise<string> => {
-    // As ok(): a refusal while the real server's caches catch up with a membership made a moment ago is tried again (a refusal changed nothing).
-    let reply = await d.command(who, channelId, teamId, text);
-    for (let wait = 250; reply.startsWith('**Error:**') && wait <= 1000; wait *= 2) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      reply = await d.command(who, channelId, teamId, text);
-    }
+    // As ok(): a refusal while the real server's caches catch up is tried again.
+    const reply = await retried(() => d.command(who, channelId, teamId, text), (answer) => answer.startsWith('**Error:**'));
     if (reply.startsWith('**Error:**')) throw new SetupError(`${text}: ${reply.slice(0, 300)}`);
     return reply;
   };

@@ -181,3 +181,34 @@ test('version 1 → 2 gathers the incidents with open follow-ups into their team
   assert.match(await f.cmd(f.bob, '/infra owe'), /Write the report/);
   f.h.close();
 });
+
+test('an incident named by its number reads the index once per process; a void number stays not found', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  const template = (await store.get((await store.incidentIdForChannel(f.channelOf(await f.cmd(f.alice, '/incident declare Named by number')).Id))!))!;
+  await seed(f, store, template, 250);
+  const calls = async (number: number): Promise<{ id: string | null; calls: number }> => {
+    const before = f.h.api.kvCalls;
+    const id = await store.idForNumber(f.team.Id, number);
+    return { id, calls: f.h.api.kvCalls - before };
+  };
+  // INC-2 sits in a sealed chunk: the head and the chunk at first, nothing after.
+  const first = await calls(2);
+  assert.equal(first.calls, 2);
+  assert.deepEqual(await calls(2), { id: first.id, calls: 0 });
+  assert.equal((await store.get(first.id!))?.number, 2);
+  // Another team never resolves a number through what this team's read taught the store.
+  assert.equal(await store.idForNumber('someotherteamid', 2), null);
+  // A declaration that never got its channel is removed and its number marked void: not found, and not remembered.
+  const pendingNumber = await store.reserveNumber(f.team.Id);
+  const pending: Incident = { ...template, id: 'pendingnochannel000000000', number: pendingNumber, phase: 'pending', channelId: '', outbox: [] };
+  await store.insert(pending);
+  await store.sync(pending, { justDeclared: true });
+  assert.equal(await store.idForNumber(f.team.Id, pendingNumber), pending.id);
+  assert.equal(await store.removeUnsetUp(pending.id), true);
+  assert.equal(await store.get(pending.id), null);
+  // This store still knows the number's id (it names the same, now absent, record); a fresh one reads the void entry.
+  assert.equal(await store.idForNumber(f.team.Id, pendingNumber), pending.id);
+  assert.equal(await new IncidentStore(f.h.ctx.kv).idForNumber(f.team.Id, pendingNumber), null);
+  assert.equal((await f.h.http('GET', f.url(`/${pendingNumber}`), f.alice)).status, 404);
+});

@@ -169,10 +169,16 @@ export class RunStatusService {
     if (!run || run.incident === null || run.status !== 'active') return null;
     const last = facts.lastUpdate;
     const text = last ? statusLine.incidentUpdate(await this.runs.people().username(last.by), quote(last.text)) : '';
-    const { before, after } = await this.runs.store.update(run.teamId, run.number, (current) => {
-      const next = followIncident(current, facts, text, this.ctx.now());
-      return next === SAME ? UNCHANGED : next;
-    });
+    // The run as just read is the compare-and-set's basis: no second read of it.
+    const { before, after } = await this.runs.store.update(
+      run.teamId,
+      run.number,
+      (current) => {
+        const next = followIncident(current, facts, text, this.ctx.now());
+        return next === SAME ? UNCHANGED : next;
+      },
+      run,
+    );
     if (after !== before) await this.runs.afterWrite(after, before);
     return { cadenceMinutes: after.updates.cadenceMinutes, snoozedUntil: after.updates.snoozedUntil };
   }
