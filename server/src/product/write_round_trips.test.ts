@@ -11,7 +11,7 @@
  * now 3, 4 and 5 (each compare-and-set starts from the bytes the request read; a score reads the
  * scorer's owed set beside the idea and leaves the index entries' counts until after its answer;
  * an incident's number reads its index head and chunk at once); then 3, 4 and 4 (a number read once
-is known for good: store.ts idForNumber).
+ * is known for good: store.ts idForNumber).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -122,7 +122,6 @@ export interface Prepared {
 export class SetupError extends Error {}
 
 /**
-/**
  * A set-up call a real server may refuse for a moment while its caches catch up with a channel or
  * membership made just before (a refusal changes nothing): tried again, waiting longer each time,
  * ~8 s in all. On a loaded CI machine Mattermost once refused the owner's post permission in an

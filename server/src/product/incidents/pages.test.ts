@@ -205,10 +205,17 @@ test('an incident named by its number reads the index once per process; a void n
   await store.insert(pending);
   await store.sync(pending, { justDeclared: true });
   assert.equal(await store.idForNumber(f.team.Id, pendingNumber), pending.id);
+  // The product's own store learns the number too (whatever it answers for a pending incident).
+  await f.h.http('GET', f.url(`/${pendingNumber}`), f.alice);
   assert.equal(await store.removeUnsetUp(pending.id), true);
   assert.equal(await store.get(pending.id), null);
   // This store still knows the number's id (it names the same, now absent, record); a fresh one reads the void entry.
   assert.equal(await store.idForNumber(f.team.Id, pendingNumber), pending.id);
-  assert.equal(await new IncidentStore(f.h.ctx.kv).idForNumber(f.team.Id, pendingNumber), null);
+  const fresh = new IncidentStore(f.h.ctx.kv);
+  assert.equal(await fresh.idForNumber(f.team.Id, pendingNumber), null);
+  const before = f.h.api.kvCalls;
+  assert.equal(await fresh.idForNumber(f.team.Id, pendingNumber), null);
+  assert.equal(f.h.api.kvCalls - before, 2, 'a void number is read again, not remembered');
+  // Through the product's store, which knew the id before the number went void: not found all the same.
   assert.equal((await f.h.http('GET', f.url(`/${pendingNumber}`), f.alice)).status, 404);
 });

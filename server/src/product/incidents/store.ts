@@ -100,7 +100,9 @@ export class IncidentStore {
   /**
    * `<teamId>:<number>` → incident id, as the team index filed it. A number is reserved once and
    * its entry names the same id for good (a void entry keeps it too, with the record gone), so the
-   * mapping never goes stale on any node; callers still check the record's team and number.
+   * mapping never goes stale on any node; callers still check the record's team and number (a KV
+   * store restored from a backup under a running plugin could reuse a number: the stale id then
+   * answers not found until a restart, never another incident).
    * Saves reading the index head and a chunk of 100 snapshots (~110 KiB) on every request that
    * names an incident by number. Oldest first out past KNOWN_NUMBERS.
    */
