@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { ChunkedIndex } from './chunked_index';
-import { KvRepository } from './kv';
+import { type KvApi, KvRepository } from './kv';
 
 test('pages walk newest first across chunks with a cursor, and filtered pages stay bounded', async () => {
   const api = new MemoryApi();
@@ -132,4 +132,129 @@ test('entryAt finds an entry in the head or in its sealed chunk, reading both at
   await index.put(22, 'id22', { n: 'twenty-two' });
   assert.equal((await index.entryAt(3))?.t['n'], 'three');
   assert.equal((await index.entryAt(22))?.t['n'], 'twenty-two');
+});
+
+/** A stored chunk's `open` mark, read straight from the shared KV. */
+function openMark(world: MemoryWorld, key: string): boolean | undefined {
+  const raw = world.kv.get(key);
+  return raw ? (JSON.parse(new TextDecoder().decode(raw)) as { open?: boolean }).open : undefined;
+}
+
+/** One node's KV that can hold its next write of a key until the test lets it go (to stage an interleaving). */
+class HeldKv implements KvApi {
+  private held: { key: string; skip: number; reached: () => void; release: Promise<void> } | null = null;
+  constructor(private readonly api: MemoryApi) {}
+
+  /** Holds the (skip+1)-th write of `key` from now on; resolves `reached` when it is waiting. */
+  hold(key: string, skip = 0): { reached: Promise<void>; release: () => void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedP = new Promise<void>((r) => (reached = r));
+    const releaseP = new Promise<void>((r) => (release = r));
+    this.held = { key, skip, reached, release: releaseP };
+    return { reached: reachedP, release };
+  }
+
+  kvGet: KvApi['kvGet'] = (key) => this.api.kvGet(key);
+  kvDelete: KvApi['kvDelete'] = (key) => this.api.kvDelete(key);
+  kvList: KvApi['kvList'] = (page, perPage) => this.api.kvList(page, perPage);
+  kvSetWithOptions: KvApi['kvSetWithOptions'] = async (key, value, options) => {
+    const held = this.held;
+    if (held && held.key === key) {
+      if (held.skip > 0) held.skip--;
+      else {
+        this.held = null;
+        held.reached();
+        await held.release;
+      }
+    }
+    return this.api.kvSetWithOptions(key, value, options);
+  };
+}
+
+test('a sealer that read the head before another node sealed never writes over the sealed chunk', async () => {
+  const world = new MemoryWorld();
+  const late = new HeldKv(new MemoryApi(world));
+  const [a, b] = [new ChunkedIndex(new KvRepository(new MemoryApi(world)), 'ix', 4), new ChunkedIndex(new KvRepository(late), 'ix', 4)];
+  for (let i = 0; i < 3; i++) await a.append(`id${i}`, { n: 0 });
+  // B fills chunk 0 and starts sealing it from the head it read; its copy waits.
+  const copy = late.hold('ix:c0');
+  const bAppend = b.append('id3', { n: 0 });
+  await copy.reached;
+  // Meanwhile A re-tags entry 1 (still in the head), seals chunk 0 itself, and re-tags entry 2 in the sealed chunk.
+  await a.put(1, 'id1', { n: 1 });
+  await a.append('id4', { n: 0 });
+  await a.put(2, 'id2', { n: 2 });
+  copy.release();
+  await bAppend;
+  const tags = (await a.all()).sort((x, y) => x.o - y.o).map((e) => e.t['n']);
+  assert.deepEqual(tags, [0, 1, 2, 0, 0], 'both re-tags survive the late copy');
+  assert.equal(openMark(world, 'ix:c0'), undefined, 'the sealed chunk is not left marked open');
+});
+
+test('a late copy landing between another node\'s seal and its unmark is refused', async () => {
+  const world = new MemoryWorld();
+  const lateKv = new HeldKv(new MemoryApi(world));
+  const sealerKv = new HeldKv(new MemoryApi(world));
+  const late = new ChunkedIndex(new KvRepository(lateKv), 'ix', 4);
+  const sealer = new ChunkedIndex(new KvRepository(sealerKv), 'ix', 4);
+  const other = new ChunkedIndex(new KvRepository(new MemoryApi(world)), 'ix', 4);
+  for (let i = 0; i < 3; i++) await other.append(`id${i}`, { n: 0 });
+  const lateCopy = lateKv.hold('ix:c0');
+  const lateAppend = late.append('id3', { n: 0 });
+  await lateCopy.reached;
+  await other.put(1, 'id1', { n: 1 });
+  // The sealer copies and commits, then waits before its unmark (its second write of the chunk).
+  const unmark = sealerKv.hold('ix:c0', 1);
+  const sealing = sealer.append('id4', { n: 0 });
+  await unmark.reached;
+  lateCopy.release();
+  await lateAppend;
+  unmark.release();
+  await sealing;
+  const tags = (await other.all()).sort((x, y) => x.o - y.o).map((e) => e.t['n']);
+  assert.deepEqual(tags, [0, 1, 0, 0, 0], 'the re-tag made before the seal survives');
+});
+
+/** A node's KV whose every call first waits a few turns of the event loop, drawn from a seeded generator. */
+class JitteryKv implements KvApi {
+  constructor(private readonly api: MemoryApi, private readonly random: () => number) {}
+  private async jitter(): Promise<void> {
+    for (let turns = Math.floor(this.random() * 4); turns > 0; turns--) await new Promise((r) => setImmediate(r));
+  }
+  kvGet: KvApi['kvGet'] = async (key) => (await this.jitter(), this.api.kvGet(key));
+  kvDelete: KvApi['kvDelete'] = async (key) => (await this.jitter(), this.api.kvDelete(key));
+  kvList: KvApi['kvList'] = async (page, perPage) => (await this.jitter(), this.api.kvList(page, perPage));
+  kvSetWithOptions: KvApi['kvSetWithOptions'] = async (key, value, options) => (await this.jitter(), this.api.kvSetWithOptions(key, value, options));
+}
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+test('three nodes appending and re-tagging under random delays keep every last re-tag (40 seeds)', async () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const world = new MemoryWorld();
+    const random = seeded(seed);
+    const nodes = [0, 1, 2].map(() => new ChunkedIndex(new KvRepository(new JitteryKv(new MemoryApi(world), random)), 'ix', 4));
+    const total = 24;
+    // Each entry is appended by one node, then re-tagged three times in order, each time by any node.
+    await Promise.all(
+      Array.from({ length: total }, async (_, i) => {
+        const node = (): ChunkedIndex => nodes[Math.floor(random() * 3)]!;
+        for (let turns = Math.floor(random() * 20); turns > 0; turns--) await new Promise((r) => setImmediate(r));
+        const ordinal = await node().append(`id${i}`, { n: 0 });
+        for (let n = 1; n <= 3; n++) await node().put(ordinal, `id${i}`, { n });
+      }),
+    );
+    const all = await nodes[0]!.all();
+    assert.equal(all.length, total, `seed ${seed}: every entry`);
+    assert.deepEqual(all.filter((e) => e.t['n'] !== 3).map((e) => e.o), [], `seed ${seed}: every entry's last re-tag`);
+    const open = Array.from({ length: total / 4 }, (_, k) => `ix:c${k}`).filter((key) => openMark(world, key) === true);
+    assert.deepEqual(open, [], `seed ${seed}: no chunk left marked open`);
+  }
 });

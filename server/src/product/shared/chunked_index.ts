@@ -5,15 +5,20 @@ import { type KvRepository, UNCHANGED } from './kv';
  * An append-ordered list of record ids kept in fixed-size KV chunks, so a page costs the head and
  * the one or two chunks it spans — never a scan of every record.
  *
- *   <prefix>:h      {v:2, count, sealed, entries}    ordinals handed out so far (CAS counter), and
- *                                                    the entries of chunks ≥ sealed (the newest)
- *   <prefix>:c<k>   {v, entries:[{id, o, t, d?}], open?}  entries with ordinals k*size … (k+1)*size-1
+ *   <prefix>:h      {v:2, count, sealed, rev?, entries}  ordinals handed out so far (CAS counter), and
+ *                                                        the entries of chunks ≥ sealed (the newest)
+ *   <prefix>:c<k>   {v, entries:[{id, o, t, d?}], open?, rev?}  entries with ordinals k*size … (k+1)*size-1
  *
  * The newest entries live in the head itself, so the first page of a list is one read (two when
  * it reaches back into the newest sealed chunk). Once a chunk's ordinals are all handed out it is
  * sealed: copied to its own key (marked `open` while the head still holds it), dropped from the
  * head by a compare-and-set that fails if the head changed meanwhile, then unmarked. A crash part
  * way leaves the head authoritative; a reader that meets an `open` chunk without the head reads it.
+ * Several nodes may seal the same chunk at once, so a copy must never land on a chunk another node
+ * has already sealed (puts may have gone into it since): the head's `rev` counts every change to
+ * the seal or to a full chunk's entries, a copy carries the `rev` it was taken from, and a copy is
+ * written only over an `open` copy from an older `rev` — the head that seals a chunk has the
+ * newest `rev` any copy of it can carry. A put into a sealed chunk drops its `open` mark.
  * Heads of version 1 (`{v:1, count}`, every chunk in its own key) read as all chunks sealed.
  *
  * Each entry carries small filter tags (`t`, e.g. status) and may carry a page-shaped summary
@@ -25,15 +30,26 @@ import { type KvRepository, UNCHANGED } from './kv';
  */
 const tagValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const entrySchema = z.object({ id: z.string(), o: z.number().int().nonnegative(), t: z.record(z.string(), tagValue), d: z.unknown().optional() });
-const chunkSchema = z.object({ v: z.literal(1), entries: z.array(entrySchema), open: z.literal(true).optional() });
+const chunkSchema = z.object({
+  v: z.literal(1),
+  entries: z.array(entrySchema),
+  open: z.literal(true).optional(),
+  rev: z.number().int().nonnegative().optional(),
+});
 const headSchema = z.union([
   z.object({ v: z.literal(1), count: z.number().int().nonnegative() }),
-  z.object({ v: z.literal(2), count: z.number().int().nonnegative(), sealed: z.number().int().nonnegative(), entries: z.array(entrySchema) }),
+  z.object({
+    v: z.literal(2),
+    count: z.number().int().nonnegative(),
+    sealed: z.number().int().nonnegative(),
+    rev: z.number().int().nonnegative().default(0),
+    entries: z.array(entrySchema),
+  }),
 ]);
 
 export type IndexTags = Record<string, string | number | boolean | null>;
 export type IndexEntry = z.output<typeof entrySchema>;
-type Head = { v: 2; count: number; sealed: number; entries: IndexEntry[] };
+type Head = { v: 2; count: number; sealed: number; rev: number; entries: IndexEntry[] };
 
 export interface IndexPage {
   entries: IndexEntry[];
@@ -74,9 +90,14 @@ export class ChunkedIndex {
 
   /** A version-1 head as version 2: every chunk that has an ordinal lives in its own key. */
   private upgrade(head: z.output<typeof headSchema> | null): Head {
-    if (!head) return { v: 2, count: 0, sealed: 0, entries: [] };
+    if (!head) return { v: 2, count: 0, sealed: 0, rev: 0, entries: [] };
     if (head.v === 2) return head;
-    return { v: 2, count: head.count, sealed: Math.ceil(head.count / this.chunkSize), entries: [] };
+    return { v: 2, count: head.count, sealed: Math.ceil(head.count / this.chunkSize), rev: 0, entries: [] };
+  }
+
+  /** Whether every ordinal of `ordinal`'s chunk is handed out, so a node may be copying it to seal. */
+  private inFullChunk(head: Head, ordinal: number): boolean {
+    return this.chunkOf(ordinal) < this.chunkOf(head.count);
   }
 
   /** Reserves the next ordinal and files the entry under it (one write while its chunk is in the head). */
@@ -88,7 +109,8 @@ export class ChunkedIndex {
       ordinal = h.count;
       inHead = this.chunkOf(ordinal) >= h.sealed;
       const entries = inHead ? withEntry(h.entries, entryOf(id, ordinal, tags, summary)) : h.entries;
-      return { ...h, count: h.count + 1, entries };
+      const next = { ...h, count: h.count + 1, entries };
+      return inHead && this.inFullChunk(next, ordinal) ? { ...next, rev: h.rev + 1 } : next;
     });
     if (!inHead) await this.put(ordinal, id, tags, summary);
     await this.sealFull(this.upgrade(head));
@@ -116,13 +138,14 @@ export class ChunkedIndex {
       const h = this.upgrade(cur);
       sealed = this.chunkOf(ordinal) < h.sealed;
       if (sealed || sameEntry(h.entries.find((e) => e.o === ordinal), entry)) return UNCHANGED;
-      return { ...h, entries: withEntry(h.entries, entry) };
+      return { ...h, rev: this.inFullChunk(h, ordinal) ? h.rev + 1 : h.rev, entries: withEntry(h.entries, entry) };
     });
     if (!sealed) return;
     await this.kv.update(this.chunkKey(this.chunkOf(ordinal)), chunkSchema, (chunk) => {
       const entries = chunk?.entries ?? [];
       if (sameEntry(entries.find((e) => e.o === ordinal), entry)) return UNCHANGED;
-      return { ...(chunk ?? { v: 1 as const }), entries: withEntry(entries, entry) };
+      // The head has sealed this chunk, so it is the truth now: no late copy may replace it.
+      return { v: 1 as const, entries: withEntry(entries, entry) };
     });
   }
 
@@ -134,17 +157,19 @@ export class ChunkedIndex {
     let h: Head | null = head;
     while (h && h.sealed < this.chunkOf(h.count) && h.entries.some((e) => this.chunkOf(e.o) < this.chunkOf(h!.count))) {
       const k = h.sealed;
+      const rev = h.rev;
       const moving = h.entries.filter((e) => this.chunkOf(e.o) === k);
-      await this.kv.update(this.chunkKey(k), chunkSchema, () => ({ v: 1 as const, entries: moving, open: true as const }));
+      await this.kv.update(this.chunkKey(k), chunkSchema, (chunk) =>
+        // Not open: sealed by another node (puts may have landed since). A newer open copy: ours is stale.
+        chunk && (!chunk.open || (chunk.rev ?? -1) >= rev) ? UNCHANGED : { v: 1 as const, entries: moving, open: true as const, rev },
+      );
       let moved = false;
       const next = await this.kv.update(this.headKey, headSchema, (cur) => {
         const now = this.upgrade(cur);
         moved = false;
-        if (now.sealed > k) return UNCHANGED;
-        const still = now.entries.filter((e) => this.chunkOf(e.o) === k);
-        if (!sameEntries(still, moving)) return UNCHANGED; // changed meanwhile: copy again
+        if (now.sealed > k || now.rev !== rev) return UNCHANGED; // sealed elsewhere, or changed meanwhile: copy again
         moved = true;
-        return { ...now, sealed: k + 1, entries: now.entries.filter((e) => this.chunkOf(e.o) > k) };
+        return { ...now, sealed: k + 1, rev: rev + 1, entries: now.entries.filter((e) => this.chunkOf(e.o) > k) };
       });
       h = this.upgrade(next);
       if (moved) {
@@ -253,10 +278,6 @@ function withEntry(entries: readonly IndexEntry[], entry: IndexEntry): IndexEntr
 
 function sameEntry(a: IndexEntry | undefined, b: IndexEntry): boolean {
   return a !== undefined && a.id === b.id && sameTags(a.t, b.t) && JSON.stringify(a.d) === JSON.stringify(b.d);
-}
-
-function sameEntries(a: readonly IndexEntry[], b: readonly IndexEntry[]): boolean {
-  return a.length === b.length && a.every((e, i) => sameEntry(e, b[i]!));
 }
 
 function sameTags(a: IndexTags, b: IndexTags): boolean {
