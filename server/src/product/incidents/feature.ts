@@ -63,8 +63,12 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
       if (version !== null && version > SCHEMA_VERSION) {
         ctx.log.warn('incident records are newer than this plugin version; reading them may fail', { stored: version, known: SCHEMA_VERSION });
       } else if (version !== SCHEMA_VERSION) {
-        const joined = await store.migrateToFollowupSets();
-        if (joined > 0) ctx.log.info('incidents with open follow-ups gathered in their team set', { incidents: joined });
+        if (version === null || version < 2) {
+          const joined = await store.migrateToFollowupSets();
+          if (joined > 0) ctx.log.info('incidents with open follow-ups gathered in their team set', { incidents: joined });
+        }
+        const healed = await store.healReviewSets();
+        if (healed > 0) ctx.log.info('incidents awaiting review re-synced from their records', { incidents: healed });
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },

@@ -40,6 +40,13 @@ export const openFollowups = (i: Pick<Incident, 'followups'>): number => i.follo
 
 export const needsReview = (i: Incident): boolean => i.phase === 'resolved' && i.review.needed && i.review.reviewedAt === null;
 
+/**
+ * Resolved now or at some time before: every resolve records itself in `resolutions`, and a reopen
+ * keeps them. Only such an incident can ever have been awaiting review.
+ */
+export const everResolved = (i: Pick<Incident, 'phase' | 'resolution' | 'resolutions'>): boolean =>
+  i.phase === 'resolved' || i.resolution !== null || i.resolutions.length > 0;
+
 /** Appends a timeline entry to the record (it reaches its chunk through the outbox). */
 export function withTimeline(i: Incident, at: number, actorId: string, kind: string, text: string): Incident {
   const entry: TimelineEntry = { seq: i.timelineCount, at, actorId, kind, text: text.slice(0, LIMITS.entry) };

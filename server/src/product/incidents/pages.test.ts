@@ -5,6 +5,7 @@ import type { Page } from '../contract/api';
 import type { IncidentMetricsView, IncidentView } from '../contract/incidents';
 import type { Incident } from './records';
 import { IncidentStore } from './store';
+import { withIncident } from './team_sets';
 import { type Fixture, fixture } from './test_fixture';
 
 /**
@@ -218,4 +219,52 @@ test('an incident named by its number reads the index once per process; a void n
   assert.equal(f.h.api.kvCalls - before, 2, 'a void number is read again, not remembered');
   // Through the product's store, which knew the id before the number went void: not found all the same.
   assert.equal((await f.h.http('GET', f.url(`/${pendingNumber}`), f.alice)).status, 404);
+});
+
+test('a write to an incident never resolved leaves its team’s review set unread; a resolved and a reopened one keep it true', async () => {
+  const f = await fixture();
+  const reviewKey = `inc:set:${f.team.Id}:review`;
+  const reads: string[] = [];
+  const get = f.h.api.kvGet.bind(f.h.api);
+  f.h.api.kvGet = async (key) => (reads.push(key), get(key));
+  const readsOfReviewSet = async (run: () => Promise<unknown>): Promise<number> => {
+    reads.length = 0;
+    await run();
+    await f.h.settled();
+    return reads.filter((k) => k === reviewKey).length;
+  };
+  const store = new IncidentStore(f.h.ctx.kv);
+  const awaiting = async (): Promise<string[]> => (await store.setMembers(f.team.Id, 'review')).map((m) => `INC-${m.n}`);
+  const ch = f.channelOf(await f.cmd(f.alice, '/incident declare Never resolved'));
+  assert.equal(await readsOfReviewSet(() => f.cmd(f.alice, '/incident status Looking into it', ch)), 0);
+  assert.equal(await readsOfReviewSet(() => f.cmd(f.alice, '/incident resolve Fixed', ch)), 1);
+  assert.deepEqual(await awaiting(), ['INC-1']);
+  assert.equal(await readsOfReviewSet(() => f.cmd(f.alice, '/incident reopen', ch)), 1);
+  assert.deepEqual(await awaiting(), [], 'a reopen leaves the set');
+  // Reopened, it has been resolved before: its writes still look at the set, so a member left by a crash heals.
+  assert.equal(await readsOfReviewSet(() => f.cmd(f.alice, '/incident status Back again', ch)), 1);
+  f.h.api.kvGet = get;
+  f.h.close();
+});
+
+test('version 2 → 3 re-syncs every review set member, so one a crashed reopen left behind (before resolutions were kept) leaves', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  const [stale, pending] = [await f.cmd(f.alice, '/incident declare Reopened long ago'), await f.cmd(f.alice, '/incident declare Awaiting review')];
+  const staleId = (await store.incidentIdForChannel(f.channelOf(stale).Id))!;
+  await f.cmd(f.alice, '/incident resolve Fixed', f.channelOf(pending));
+  // As a version before `resolutions` left it: reopened (no resolution, no history), still a member of the set.
+  const record = (await store.get(staleId))!;
+  const resolvedCopy: Incident = { ...record, phase: 'resolved', resolution: { at: 1, by: f.alice.Id, summary: '' }, review: { needed: true, reviewedAt: null } };
+  const setKey = `inc:set:${f.team.Id}:review`;
+  const members = withIncident('review', await store.setMembers(f.team.Id, 'review'), resolvedCopy);
+  f.world.kv.set(setKey, new TextEncoder().encode(JSON.stringify({ v: 1, members })));
+  assert.deepEqual((await store.setMembers(f.team.Id, 'review')).map((m) => m.n).sort(), [1, 2]);
+  await f.cmd(f.alice, '/incident status Still nothing', f.channelOf(stale));
+  assert.deepEqual((await store.setMembers(f.team.Id, 'review')).map((m) => m.n).sort(), [1, 2], 'its own writes no longer look at the set');
+  await f.h.api.kvSet('inc:schema', new TextEncoder().encode('{"v":1,"version":2}'));
+  await f.h.product.onActivate!(f.h.api);
+  assert.deepEqual((await store.setMembers(f.team.Id, 'review')).map((m) => m.n), [2]);
+  assert.ok(f.world.logs.some((l) => JSON.stringify(l).includes('awaiting review re-synced')));
+  f.h.close();
 });

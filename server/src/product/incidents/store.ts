@@ -5,7 +5,7 @@ import { DELETE, type KvRepository, UNCHANGED } from '../shared/kv';
 import { OwedLedger } from '../shared/owed';
 import { parseSnapshot } from '../shared/snapshots';
 import { incidentOwedFacts } from './owed';
-import { isOpen, needsReview, openFollowups, tagsOf } from './lifecycle';
+import { everResolved, isOpen, needsReview, openFollowups, tagsOf } from './lifecycle';
 import { state } from './messages';
 import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
 import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, snapshotOf, withIncident } from './team_sets';
@@ -46,8 +46,12 @@ import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, snaps
  */
 
 export const TIMELINE_CHUNK = 50;
-/** 2: the follow-ups set exists (built from the index tags by migrateToFollowupSets). */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: the follow-ups set exists (built from the index tags by migrateToFollowupSets).
+ * 3: every review set member has been re-synced once (healReviewSets), so only an incident that
+ *    has been resolved can be in one (sync reads that set only for such incidents).
+ */
+export const SCHEMA_VERSION = 3;
 
 const recordKey = (id: string): string => `inc:r:${id}`;
 const channelKey = (channelId: string): string => `inc:ch:${channelId}`;
@@ -249,18 +253,20 @@ export class IncidentStore {
    * every write; re-reads the record at the end and repeats if another node wrote meanwhile, so
    * the last writer always leaves the derived data matching the latest record.
    */
-  async sync(incident: Incident, options: { justDeclared?: boolean } = {}): Promise<void> {
+  async sync(incident: Incident, options: { justDeclared?: boolean; checkReview?: boolean } = {}): Promise<void> {
     let current: Incident | null = incident;
     for (let round = 0; round < 5 && current; round++) {
       // Every set is checked on every write, so one left stale by a crash heals at the next
-      // write; only a just-declared incident cannot be in the review set yet.
-      const skipReview = round === 0 && options.justDeclared === true;
+      // write — except the review set for an incident never resolved, which no sync has ever put
+      // there: that set holds a snapshot of every incident awaiting review (megabytes where
+      // reviews lag), and a write to an active incident need not read it.
+      const justDeclared = round === 0 && options.justDeclared === true;
       const [, wasActive, , hadFollowups] = await Promise.all([
         this.index(current.teamId).put(current.number - 1, current.id, tagsOf(current), snapshotOf(current)),
         this.setMembership('active', current, isOpen(current.phase)),
-        skipReview ? null : this.setMembership('review', current, needsReview(current)),
+        everResolved(current) || options.checkReview ? this.setMembership('review', current, needsReview(current)) : null,
         this.setMembership('followups', current, openFollowups(current) > 0),
-        this.putMetricsRow(current, skipReview),
+        this.putMetricsRow(current, justDeclared),
       ]);
       // Whoever owed anything was named by one of these two sets (an incident owes only while
       // active or with open follow-ups): the people who stop owing are found there. A member with
@@ -390,6 +396,25 @@ export class IncidentStore {
       }
     }
     return joined;
+  }
+
+  /**
+   * Version 2 → 3: every review set member is re-synced from its record. A member left behind by a
+   * reopen whose sync crashed part way, under a version that kept no `resolutions` (such a record
+   * reads as never resolved, so its writes no longer look at the set), leaves now. Idempotent and
+   * safe beside other nodes' syncs (sync repeats until it saw the latest rev).
+   */
+  async healReviewSets(): Promise<number> {
+    let synced = 0;
+    for (const key of await this.kv.listKeys('inc:set:')) {
+      if (!key.endsWith(':review')) continue;
+      const members = (await this.kv.get(key, setSchema).catch(this.kv.orSkip))?.members ?? [];
+      for (const incident of await this.getMany(members.map((m) => m.id))) {
+        await this.sync(incident, { checkReview: true });
+        synced++;
+      }
+    }
+    return synced;
   }
 
   async schemaVersion(): Promise<number | null> {
