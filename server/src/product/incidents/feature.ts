@@ -68,7 +68,7 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
           if (joined > 0) ctx.log.info('incidents with open follow-ups gathered in their team set', { incidents: joined });
         }
         const healed = await store.healReviewSets();
-        if (healed > 0) ctx.log.info('incidents awaiting review re-synced from their records', { incidents: healed });
+        if (healed > 0) ctx.log.info('incidents never resolved removed from the review sets', { incidents: healed });
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },

@@ -247,7 +247,7 @@ test('a write to an incident never resolved leaves its team’s review set unrea
   f.h.close();
 });
 
-test('version 2 → 3 re-syncs every review set member, so one a crashed reopen left behind (before resolutions were kept) leaves', async () => {
+test('version 2 → 3 removes review set members never resolved, such as one a crashed reopen left behind before resolutions were kept', async () => {
   const f = await fixture();
   const store = new IncidentStore(f.h.ctx.kv);
   const [stale, pending] = [await f.cmd(f.alice, '/incident declare Reopened long ago'), await f.cmd(f.alice, '/incident declare Awaiting review')];
@@ -265,6 +265,6 @@ test('version 2 → 3 re-syncs every review set member, so one a crashed reopen 
   await f.h.api.kvSet('inc:schema', new TextEncoder().encode('{"v":1,"version":2}'));
   await f.h.product.onActivate!(f.h.api);
   assert.deepEqual((await store.setMembers(f.team.Id, 'review')).map((m) => m.n), [2]);
-  assert.ok(f.world.logs.some((l) => JSON.stringify(l).includes('awaiting review re-synced')));
+  assert.ok(f.world.logs.some((l) => JSON.stringify(l).includes('never resolved removed from the review sets')));
   f.h.close();
 });

@@ -48,8 +48,8 @@ import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, snaps
 export const TIMELINE_CHUNK = 50;
 /**
  * 2: the follow-ups set exists (built from the index tags by migrateToFollowupSets).
- * 3: every review set member has been re-synced once (healReviewSets), so only an incident that
- *    has been resolved can be in one (sync reads that set only for such incidents).
+ * 3: review sets hold no incident that was never resolved (healReviewSets), so sync reads a
+ *    review set only for an incident resolved now or before.
  */
 export const SCHEMA_VERSION = 3;
 
@@ -255,6 +255,7 @@ export class IncidentStore {
    */
   async sync(incident: Incident, options: { justDeclared?: boolean; checkReview?: boolean } = {}): Promise<void> {
     let current: Incident | null = incident;
+    const touched = new Set<string>();
     for (let round = 0; round < 5 && current; round++) {
       // Every set is checked on every write, so one left stale by a crash heals at the next
       // write — except the review set for an incident never resolved, which no sync has ever put
@@ -272,12 +273,35 @@ export class IncidentStore {
       // active or with open follow-ups): the people who stop owing are found there. A member with
       // a snapshot says what they owed; one without names them, and their ledgers are compared.
       const held = [wasActive, hadFollowups].filter((h): h is HeldMember => h !== null).sort((a, b) => b.rev - a.rev)[0] ?? null;
-      if (held?.snapshot && held.rev < current.rev) await this.owed.sync(current.teamId, current.id, incidentOwedFacts(held.snapshot), incidentOwedFacts(current));
-      else if (!held || held.rev < current.rev) await this.owed.syncWith(current.teamId, current.id, held?.owers ?? [], incidentOwedFacts(current));
+      await this.syncOwed(current, held, touched);
       const latest: Incident | null = await this.get(current.id);
       if (!latest || latest.rev === current.rev) return;
       current = latest;
     }
+  }
+
+  /**
+   * The incident's facts in its people's ledgers, from what the set held before (`held`).
+   * `touched` gathers the ledgers this sync has written: ledger facts carry no rev, so an earlier
+   * round's write may have landed after another node's newer one, and a later round reads and
+   * puts right every ledger touched so far.
+   */
+  private async syncOwed(current: Incident, held: HeldMember | null, touched: Set<string>): Promise<void> {
+    const facts = incidentOwedFacts(current);
+    let named: Iterable<string>;
+    if (touched.size > 0) {
+      await this.owed.syncWith(current.teamId, current.id, [...touched], facts);
+      named = [];
+    } else if (held?.snapshot && held.rev < current.rev) {
+      const before = incidentOwedFacts(held.snapshot);
+      await this.owed.sync(current.teamId, current.id, before, facts);
+      named = before.keys();
+    } else if (!held || held.rev < current.rev) {
+      await this.owed.syncWith(current.teamId, current.id, held?.owers ?? [], facts);
+      named = held?.owers ?? [];
+    } else return; // the set holds this rev or a newer one: that sync writes the ledgers
+    for (const userId of named) touched.add(userId);
+    for (const userId of facts.keys()) touched.add(userId);
   }
 
   /** Members of a team set with their INC numbers, so a page opens only the records it shows. */
@@ -399,22 +423,31 @@ export class IncidentStore {
   }
 
   /**
-   * Version 2 → 3: every review set member is re-synced from its record. A member left behind by a
-   * reopen whose sync crashed part way, under a version that kept no `resolutions` (such a record
-   * reads as never resolved, so its writes no longer look at the set), leaves now. Idempotent and
-   * safe beside other nodes' syncs (sync repeats until it saw the latest rev).
+   * Version 2 → 3: review set members whose record was never resolved leave their set. Such a
+   * member can only be one a reopen left behind when its sync crashed part way, under a version
+   * that kept no `resolutions` (the record reads as never resolved, so its writes no longer look
+   * at the set). One read of each set and of its members' records; a member newer than the record
+   * read (another node's sync meanwhile) stays.
    */
   async healReviewSets(): Promise<number> {
-    let synced = 0;
+    let removed = 0;
     for (const key of await this.kv.listKeys('inc:set:')) {
       if (!key.endsWith(':review')) continue;
       const members = (await this.kv.get(key, setSchema).catch(this.kv.orSkip))?.members ?? [];
-      for (const incident of await this.getMany(members.map((m) => m.id))) {
-        await this.sync(incident, { checkReview: true });
-        synced++;
-      }
+      const stale = new Map((await this.getMany(members.map((m) => m.id))).filter((i) => !everResolved(i)).map((i) => [i.id, i.rev]));
+      if (stale.size === 0) continue;
+      let left = 0;
+      await this.kv.update(key, setSchema, (set) => {
+        const kept = (set?.members ?? []).filter((m) => {
+          const rev = stale.get(m.id);
+          return rev === undefined || (heldOf(m)?.rev ?? -1) > rev;
+        });
+        left = (set?.members.length ?? 0) - kept.length;
+        return left > 0 ? { v: 1 as const, members: kept } : UNCHANGED;
+      });
+      removed += left;
     }
-    return synced;
+    return removed;
   }
 
   async schemaVersion(): Promise<number | null> {

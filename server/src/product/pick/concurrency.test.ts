@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryWorld } from '../../plugin/testing/memory_api';
+import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
+import { KvRepository } from '../shared/kv';
+import { HeldKv } from '../testing/staged_kv';
+import { teamFixture } from './test_fixture';
 import { ProductHarness } from '../testing/product_harness';
 import type { Idea } from './records';
 import { PickStore } from './store';
@@ -118,4 +121,24 @@ test('an update that changes the tags puts the entries itself; one that keeps th
   assert.equal(revealed.entriesPending, false);
   assert.deepEqual(await summaryOf1(), { s: 'revealed', scored: 2 }, 'a new status is put before the update resolves');
   node.close();
+});
+
+test('an older write\'s index entries landing after another node archived the idea are put again from the record', async () => {
+  const f = await teamFixture();
+  assert.match(await f.cmd(f.alice, '/pick add Cache the artifacts'), /IDEA-001/);
+  const slow = new HeldKv(new MemoryApi(f.world));
+  const a = new PickStore(new KvRepository(slow));
+  const b = new PickStore(new KvRepository(new MemoryApi(f.world)));
+  const idea = (await b.get(f.team.Id, 1))!;
+  // A reveals it (its status changes: the entries are put before the answer); that put waits.
+  const put = slow.hold(`pick:ch:${f.town.Id}:h`);
+  const aReveal = a.update(f.team.Id, 1, (i) => ({ ...i, revealed: { ...revealedFixture, revealedAt: 5 }, updatedAt: 5 }));
+  await put.reached;
+  // B archives it, entries and all.
+  await b.update(f.team.Id, 1, (i) => ({ ...i, archived: { reason: 'done elsewhere', by: f.alice.Id, at: 6 }, updatedAt: 6 }));
+  put.release();
+  await aReveal;
+  const entry = (await b.channelIndex(f.town.Id).entryAt(idea.channelOrdinal))!;
+  assert.equal(entry.t['s'], 'archived', 'the channel list files it as archived');
+  f.h.close();
 });

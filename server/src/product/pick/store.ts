@@ -25,6 +25,7 @@
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
+import { settleDerived } from '../shared/settle';
 import { ideaReference } from '../contract/pick';
 import {
   AGENDA_SET_LIMIT,
@@ -156,7 +157,7 @@ export class PickStore {
   private async sync(before: Idea, after: Idea, entriesLater: boolean, owed?: ReadonlyMap<string, OwedSet>): Promise<void> {
     // Always put (a read when nothing changed): it also repairs entries a crash left behind.
     // Independent sets of keys: written at once, one round trip deep instead of three.
-    await Promise.all([entriesLater ? null : this.resync(after), this.syncDerived(before, after, owed)]);
+    await Promise.all([entriesLater ? null : this.settleEntries(after), this.syncDerived(before, after, owed)]);
   }
 
   /** Puts the idea's tags and summary into both its index entries (also the readers' lazy repair). */
@@ -173,17 +174,16 @@ export class PickStore {
    * The index entries of an idea as it is stored now, for entries an update left pending. Another
    * node may write the idea meanwhile and put its own (newer or older) entries, so this re-reads
    * the idea after putting and puts again until what it put is what is stored: the last writer
-   * leaves the entries matching the latest record. Resolves with the idea as last read.
+   * leaves the entries matching the latest record. Resolves with the idea as last read (null: gone).
    */
   async refreshEntries(teamId: string, n: number): Promise<Idea | null> {
-    let idea = await this.get(teamId, n);
-    for (let round = 0; round < 5 && idea; round++) {
-      await this.resync(idea);
-      const latest = await this.get(teamId, n);
-      if (!latest || sameIndexed(latest, idea)) return latest;
-      idea = latest;
-    }
-    return idea;
+    const idea = await this.get(teamId, n);
+    return idea && this.settleEntries(idea);
+  }
+
+  /** The index entries from the idea, then from each newer one until it reads back the same (shared/settle.ts). */
+  private settleEntries(idea: Idea): Promise<Idea> {
+    return settleDerived(idea, null, { write: (current) => this.resync(current), reread: () => this.get(idea.teamId, idea.number), same: sameIndexed });
   }
 
   /** Owed sets of the people whose ask changed, and the agenda set when the idea's place on it did. */

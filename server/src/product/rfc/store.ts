@@ -15,8 +15,9 @@
  * | sched:job:rfc-end:<teamId>:<n>    | scheduler job     | notice when the comment period ends              |
  *
  * Index entries and the open set carry a snapshot of the record, so a list page, an agenda and
- * /infra owe read no records; both are re-synced after every write (the set never goes back to
- * an older `updatedAt`), and an entry without a readable snapshot is read from its record.
+ * /infra owe read no records; both are re-synced after every write, from each newer record until
+ * the record reads back unchanged (settle), and an entry without a readable snapshot is read from
+ * its record.
  *
  * Which team's numbers an RFC uses is its key; who may see it is decided live from its channel
  * (never from the stored `teamId`).
@@ -26,6 +27,7 @@ import { ChunkedIndex, type IndexEntry, type IndexTags } from '../shared/chunked
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { OwedLedger } from '../shared/owed';
+import { settleDerived } from '../shared/settle';
 import { parseSnapshot } from '../shared/snapshots';
 import { rfcOwedFacts } from './owed';
 import { noSuchRfc } from './messages';
@@ -61,7 +63,7 @@ export class RfcStore {
     const ordinal = await this.teamIndex(draft.teamId).append(String(number), tagsOf(draft));
     const rfc: Rfc = { ...draft, v: 2, number, ordinal };
     if (!(await this.kv.insert(rfcKey(draft.teamId, number), rfcSchema, rfc))) throw new Error(`${rfcKey(draft.teamId, number)} already exists`);
-    await Promise.all([this.resync(rfc), this.owed.sync(rfc.teamId, String(number), null, rfcOwedFacts(rfc))]);
+    await this.settle(rfc, null);
     return rfc;
   }
 
@@ -88,21 +90,45 @@ export class RfcStore {
     });
     if (!after || !before) throw UserError.notFound(noSuchRfc(n));
     const was: Rfc = before;
-    if (after !== was) await Promise.all([this.resync(after), this.owed.sync(teamId, String(n), rfcOwedFacts(was), rfcOwedFacts(after))]);
+    if (after !== was) await this.settle(after, was);
     return { before: was, after };
   }
 
-  /** The RFC's index entry (tags and snapshot) and its place in the open set, as the record says. */
+  /**
+   * The index entry, the open set and the owed facts from the record just written, then from each
+   * newer one until the record reads back unchanged (shared/settle.ts): a slower node's copy of an
+   * older RFC never outlives this one's (a rejected RFC would stay in the open set for good).
+   * `before`: the record it replaced, whose owed facts are compared (null: owed facts skipped
+   * unless new).
+   */
+  private async settle(rfc: Rfc, before: Rfc | null): Promise<void> {
+    await settleDerived(rfc, before, {
+      write: (current, previous) =>
+        Promise.all([this.resyncOnce(current), this.owed.sync(current.teamId, String(current.number), previous && rfcOwedFacts(previous), rfcOwedFacts(current))]),
+      reread: () => this.get(rfc.teamId, rfc.number).catch(nullIfCorrupt(this.onCorrupt)),
+      same: sameRecord,
+    });
+  }
+
+  /** The RFC's index entry and its place in the open set, as the record (and any newer one) says. */
   async resync(rfc: Rfc): Promise<void> {
+    await settleDerived(rfc, null, {
+      write: (current) => this.resyncOnce(current),
+      reread: () => this.get(rfc.teamId, rfc.number).catch(nullIfCorrupt(this.onCorrupt)),
+      same: sameRecord,
+    });
+  }
+
+  private async resyncOnce(rfc: Rfc): Promise<void> {
     await this.teamIndex(rfc.teamId).put(rfc.ordinal, String(rfc.number), tagsOf(rfc), rfc);
     const open = OPEN_STATUSES.includes(rfc.status);
     await this.kv.update(openKey(rfc.teamId), openSetSchema, (set) => {
       const members = set?.members ?? [];
       const at = members.findIndex((m) => m.n === rfc.number);
       if (!open) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.n !== rfc.number) };
+      // No "newer than" test: clocks of nodes differ, and settle() writes the latest record last.
       const held = at < 0 ? null : parseSnapshot(rfcSchema, members[at]!.d);
-      if (held && held.updatedAt > rfc.updatedAt) return UNCHANGED;
-      if (held && JSON.stringify(held) === JSON.stringify(rfc)) return UNCHANGED;
+      if (held && sameRecord(held, rfc)) return UNCHANGED;
       const entry = { n: rfc.number, d: rfc };
       return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
     });
@@ -163,6 +189,8 @@ export class RfcStore {
     return this.kv.update(APPROVERS_KEY, approverPinsSchema, mutate);
   }
 }
+
+const sameRecord = (a: Rfc, b: Rfc): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function tagsOf(rfc: Pick<Rfc, 'status' | 'ownerId' | 'review'>): IndexTags {
   return { s: rfc.status, o: rfc.ownerId, r: reviewerIds(rfc).join(',') };

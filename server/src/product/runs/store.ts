@@ -21,6 +21,7 @@ import type { Access } from '../shared/access/policy';
 import type { People } from '../shared/people';
 import { ERR } from './messages';
 import { OwedLedger } from '../shared/owed';
+import { settleDerived } from '../shared/settle';
 import { parseSnapshot } from '../shared/snapshots';
 import { runOwedFacts } from './owed';
 import { channelRunSchema, LIMITS, type Run, type RunListCopy, runListCopySchema, runSchema, type Template, templateSchema } from './records';
@@ -110,17 +111,40 @@ export class RunStore {
     if (!after || !before) throw UserError.notFound(ERR.noSuchRun);
     const was: Run = before;
     if (after !== was) {
-      // A finish or reopen changes what the list filters on: put at once. Otherwise the list's
-      // copy and the owed ledgers follow after the answer, in the order of the run's writes.
-      if (was.status !== after.status) await this.resync(after);
-      else this.later(`run:${teamId}:${n}`, `run ${n} list entry`, async () => this.resync((await this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt))) ?? after));
-      this.later(`run-owed:${teamId}:${n}`, `run ${n} owed`, () => this.owed.sync(teamId, String(n), runOwedFacts(was), runOwedFacts(after)));
+      // A finish or reopen changes what the list filters on: put at once. The list's copy (again,
+      // from the run as stored by then) and the owed ledgers follow after the answer, in the order
+      // of the run's writes, from each newer run until it reads back unchanged (shared/settle.ts):
+      // a slower node's copy of an older run never outlives a newer one (a finished run would
+      // stay listed as active).
+      const putNow = was.status !== after.status;
+      if (putNow) await this.putEntry(after);
+      this.later(`run:${teamId}:${n}`, `run ${n} list entry and owed`, async () => {
+        const stored = (await this.read(teamId, n)) ?? after;
+        await settleDerived(stored, was, {
+          write: (run, previous) =>
+            Promise.all([
+              putNow && run === stored && sameRun(run, after) ? null : this.putEntry(run), // put before the answer
+              this.owed.sync(teamId, String(n), runOwedFacts(previous ?? was), runOwedFacts(run)),
+            ]),
+          reread: () => this.read(teamId, n),
+          same: sameRun,
+        });
+      });
     }
     return { before: was, after };
   }
 
-  /** Puts the run's tags and list copy into its index entry (also the list's lazy repair). */
+  private read(teamId: string, n: number): Promise<Run | null> {
+    return this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt));
+  }
+
+  /** The run's index entry as the run (and any newer one) says: the list's lazy repair. */
   async resync(run: Run): Promise<void> {
+    await settleDerived(run, null, { write: (current) => this.putEntry(current), reread: () => this.read(run.teamId, run.number), same: sameRun });
+  }
+
+  /** Puts the run's tags and list copy into its index entry. */
+  private async putEntry(run: Run): Promise<void> {
     await this.teamIndex(run.teamId).put(run.ordinal, String(run.number), tagsOf(run), listCopyOf(run));
   }
 
@@ -164,6 +188,8 @@ export class RunStore {
     return this.kv.update(templateKey(teamId, slug), templateSchema, mutate);
   }
 }
+
+const sameRun = (a: Run, b: Run): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function tagsOf(run: Pick<Run, 'status' | 'kind'>): IndexTags {
   return { s: run.status, k: run.kind };

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { ChunkedIndex } from './chunked_index';
-import { type KvApi, KvRepository } from './kv';
+import { HeldKv, JitteryKv, seeded, turn } from '../testing/staged_kv';
+import { KvRepository } from './kv';
 
 test('pages walk newest first across chunks with a cursor, and filtered pages stay bounded', async () => {
   const api = new MemoryApi();
@@ -140,38 +141,6 @@ function openMark(world: MemoryWorld, key: string): boolean | undefined {
   return raw ? (JSON.parse(new TextDecoder().decode(raw)) as { open?: boolean }).open : undefined;
 }
 
-/** One node's KV that can hold its next write of a key until the test lets it go (to stage an interleaving). */
-class HeldKv implements KvApi {
-  private held: { key: string; skip: number; reached: () => void; release: Promise<void> } | null = null;
-  constructor(private readonly api: MemoryApi) {}
-
-  /** Holds the (skip+1)-th write of `key` from now on; resolves `reached` when it is waiting. */
-  hold(key: string, skip = 0): { reached: Promise<void>; release: () => void } {
-    let reached!: () => void;
-    let release!: () => void;
-    const reachedP = new Promise<void>((r) => (reached = r));
-    const releaseP = new Promise<void>((r) => (release = r));
-    this.held = { key, skip, reached, release: releaseP };
-    return { reached: reachedP, release };
-  }
-
-  kvGet: KvApi['kvGet'] = (key) => this.api.kvGet(key);
-  kvDelete: KvApi['kvDelete'] = (key) => this.api.kvDelete(key);
-  kvList: KvApi['kvList'] = (page, perPage) => this.api.kvList(page, perPage);
-  kvSetWithOptions: KvApi['kvSetWithOptions'] = async (key, value, options) => {
-    const held = this.held;
-    if (held && held.key === key) {
-      if (held.skip > 0) held.skip--;
-      else {
-        this.held = null;
-        held.reached();
-        await held.release;
-      }
-    }
-    return this.api.kvSetWithOptions(key, value, options);
-  };
-}
-
 test('a sealer that read the head before another node sealed never writes over the sealed chunk', async () => {
   const world = new MemoryWorld();
   const late = new HeldKv(new MemoryApi(world));
@@ -216,26 +185,6 @@ test('a late copy landing between another node\'s seal and its unmark is refused
   assert.deepEqual(tags, [0, 1, 0, 0, 0], 'the re-tag made before the seal survives');
 });
 
-/** A node's KV whose every call first waits a few turns of the event loop, drawn from a seeded generator. */
-class JitteryKv implements KvApi {
-  constructor(private readonly api: MemoryApi, private readonly random: () => number) {}
-  private async jitter(): Promise<void> {
-    for (let turns = Math.floor(this.random() * 4); turns > 0; turns--) await new Promise((r) => setImmediate(r));
-  }
-  kvGet: KvApi['kvGet'] = async (key) => (await this.jitter(), this.api.kvGet(key));
-  kvDelete: KvApi['kvDelete'] = async (key) => (await this.jitter(), this.api.kvDelete(key));
-  kvList: KvApi['kvList'] = async (page, perPage) => (await this.jitter(), this.api.kvList(page, perPage));
-  kvSetWithOptions: KvApi['kvSetWithOptions'] = async (key, value, options) => (await this.jitter(), this.api.kvSetWithOptions(key, value, options));
-}
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 test('three nodes appending and re-tagging under random delays keep every last re-tag (40 seeds)', async () => {
   for (let seed = 1; seed <= 40; seed++) {
     const world = new MemoryWorld();
@@ -246,7 +195,7 @@ test('three nodes appending and re-tagging under random delays keep every last r
     await Promise.all(
       Array.from({ length: total }, async (_, i) => {
         const node = (): ChunkedIndex => nodes[Math.floor(random() * 3)]!;
-        for (let turns = Math.floor(random() * 20); turns > 0; turns--) await new Promise((r) => setImmediate(r));
+        for (let turns = Math.floor(random() * 20); turns > 0; turns--) await turn();
         const ordinal = await node().append(`id${i}`, { n: 0 });
         for (let n = 1; n <= 3; n++) await node().put(ordinal, `id${i}`, { n });
       }),
@@ -257,4 +206,27 @@ test('three nodes appending and re-tagging under random delays keep every last r
     const open = Array.from({ length: total / 4 }, (_, k) => `ix:c${k}`).filter((key) => openMark(world, key) === true);
     assert.deepEqual(open, [], `seed ${seed}: no chunk left marked open`);
   }
+});
+
+test('a node of an earlier version dropping the head\'s rev mid-seal costs no re-tag (a mixed cluster, mid-upgrade)', async () => {
+  const world = new MemoryWorld();
+  const heldKv = new HeldKv(new MemoryApi(world));
+  const a = new ChunkedIndex(new KvRepository(heldKv), 'ix', 4);
+  const b = new ChunkedIndex(new KvRepository(new MemoryApi(world)), 'ix', 4);
+  for (let i = 0; i < 3; i++) await b.append(`id${i}`, { n: 0 });
+  // A fills chunk 0, lands its open copy (rev 1), and waits before its seal's compare-and-set.
+  const seal = heldKv.hold('ix:h', 1);
+  const aAppend = a.append('id3', { n: 0 });
+  await seal.reached;
+  // A node of the earlier version re-tags entry 1 in the head; its schema has no rev, so it drops it.
+  const head = JSON.parse(new TextDecoder().decode(world.kv.get('ix:h') ?? undefined)) as { rev?: number; entries: Array<{ o: number; t: Record<string, unknown> }> };
+  delete head.rev;
+  head.entries.find((e) => e.o === 1)!.t = { n: 1 };
+  world.kv.set('ix:h', new TextEncoder().encode(JSON.stringify(head)));
+  // B seals chunk 0 at rev 0 over A's open copy from rev 1; its unmark writes what it sealed.
+  await b.append('id4', { n: 0 });
+  seal.release();
+  await aAppend;
+  const tags = (await b.all()).sort((x, y) => x.o - y.o).map((e) => e.t['n']);
+  assert.deepEqual(tags, [0, 1, 0, 0, 0]);
 });

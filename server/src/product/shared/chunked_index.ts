@@ -173,7 +173,10 @@ export class ChunkedIndex {
       });
       h = this.upgrade(next);
       if (moved) {
-        await this.kv.update(this.chunkKey(k), chunkSchema, (chunk) => (chunk?.open ? { v: 1 as const, entries: chunk.entries } : UNCHANGED));
+        // Still open, the chunk holds what was sealed (a put since would have unmarked it), so it
+        // is written as sealed: this also mends a copy from a head whose rev a node running an
+        // earlier version dropped (a mixed cluster, mid-upgrade).
+        await this.kv.update(this.chunkKey(k), chunkSchema, (chunk) => (chunk?.open ? { v: 1 as const, entries: moving } : UNCHANGED));
       } else if (h.sealed <= k) {
         continue; // the head changed under us: copy its current entries again
       }

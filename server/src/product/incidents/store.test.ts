@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
+import { KvRepository } from '../shared/kv';
+import { builtLedger, ledgerKey, ledgerSchema, OwedLedgerReader } from '../shared/owed';
+import { HeldKv, JitteryKv, seeded, turn } from '../testing/staged_kv';
+import { incidentOwedFacts } from './owed';
+import type { Incident } from './records';
+import { IncidentStore } from './store';
+
+const T = 'team1';
+const incident = (): Incident => ({
+  v: 1, id: 'inc1', teamId: T, number: 1, rev: 0, phase: 'active', title: 'db down', summary: '', type: 'outage',
+  severity: 2, private: false, channelId: 'ch1', channelName: 'inc-1', cardPostId: 'p1',
+  setup: { invitees: ['cmdr'], membersAdded: true, announced: true, startedAt: 1, startPhase: 'active' },
+  declaredBy: 'cmdr', declaredAt: 1, updatedAt: 1, roles: { commander: 'cmdr', scribe: null, comms: null },
+  milestones: { detected: null, acknowledged: null, mitigated: null, resolved: null }, lastUpdate: null,
+  resolution: null, resolutions: [], followers: [], followups: [], review: { needed: false, reviewedAt: null },
+  timelineCount: 0, outbox: [], components: [], customerFacing: false, publicStatus: '',
+});
+
+/** The commander's ledger fact's severity, read straight from the shared KV (what /infra owe shows until a rebuild). */
+async function ledgerSeverity(kv: KvRepository): Promise<unknown> {
+  const ledger = await kv.get(ledgerKey(T, 'cmdr'), ledgerSchema);
+  return (ledger?.entries.find((e) => e.f === 'incidents')?.d as { severity?: unknown } | undefined)?.severity;
+}
+
+/** Declared and synced, and the commander's ledger rebuilt (builtAt now): /infra owe trusts it for a day. */
+async function setUp(store: IncidentStore, kv: KvRepository): Promise<void> {
+  await store.insert(incident());
+  await store.sync(incident(), { justDeclared: true });
+  const facts = [incidentOwedFacts(incident()).get('cmdr')!];
+  const reader = new OwedLedgerReader(kv);
+  const seen = await reader.read(T, 'cmdr');
+  assert.ok(await reader.store(T, 'cmdr', seen, builtLedger([{ feature: 'incidents', facts }], (seen?.gen ?? 0) + 1, Date.now())));
+}
+
+test('an older sync\'s ledger write landing after a newer sync\'s is put right by its next round', async () => {
+  const world = new MemoryWorld();
+  const slow = new HeldKv(new MemoryApi(world));
+  const kvA = new KvRepository(slow);
+  const kvB = new KvRepository(new MemoryApi(world));
+  const [a, b] = [new IncidentStore(kvA), new IncidentStore(kvB)];
+  await setUp(a, kvA);
+  // A: severity 2 → 3 (rev 1); its sync's write of the commander's ledger waits.
+  const ledger = slow.hold(ledgerKey(T, 'cmdr'));
+  const { after: a1 } = await a.update('inc1', (i) => ({ ...i, severity: 3 }));
+  const aSync = a.sync(a1);
+  await ledger.reached;
+  // B: severity 3 → 1 (rev 2), synced in full.
+  const { after: b2 } = await b.update('inc1', (i) => ({ ...i, severity: 1 }));
+  await b.sync(b2);
+  ledger.release();
+  await aSync; // re-reads rev 2 and runs a second round
+  assert.equal((await b.get('inc1'))!.severity, 1);
+  const reader = new OwedLedgerReader(kvB);
+  assert.equal(reader.needsRebuild(await reader.read(T, 'cmdr'), Date.now()), false, '/infra owe will not rebuild it for a day');
+  assert.equal(await ledgerSeverity(kvB), 1, 'the commander\'s ledger says what the record says');
+});
+
+test('three nodes changing severity under random delays leave the commander\'s ledger matching the record (40 seeds)', async () => {
+  const failures: number[] = [];
+  for (let seed = 1; seed <= 40; seed++) {
+    const world = new MemoryWorld();
+    const random = seeded(seed);
+    const kvs = [0, 1, 2].map(() => new KvRepository(new JitteryKv(new MemoryApi(world), random)));
+    const nodes = kvs.map((kv) => new IncidentStore(kv));
+    await setUp(nodes[0]!, kvs[0]!);
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        for (let t = Math.floor(random() * 10); t > 0; t--) await turn();
+        const node = nodes[Math.floor(random() * 3)]!;
+        const { after } = await node.update('inc1', (cur) => ({ ...cur, severity: ((i % 4) + 1) as Incident['severity'] }));
+        await node.sync(after);
+      }),
+    );
+    const severity = (await nodes[0]!.get('inc1'))!.severity;
+    assert.equal((await nodes[0]!.index(T).entryAt(0))!.t['sev'], severity, `seed ${seed}: index`);
+    if ((await ledgerSeverity(kvs[0]!)) !== severity) failures.push(seed);
+  }
+  assert.deepEqual(failures, [], 'seeds whose commander ledger disagrees with the record');
+});
