@@ -17,6 +17,7 @@ import { corruptRecordsFor } from '../shared/corrupt_records';
 import type { Logger } from '../shared/logger';
 import { GUILD_TEXT } from './messages';
 import { OwedLedger } from '../shared/owed';
+import { settleDerived } from '../shared/settle';
 import { parseSnapshot } from '../shared/snapshots';
 import { guildOwedFacts } from './owed';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
@@ -148,18 +149,26 @@ export class GuildStore {
    */
   async create(guild: Guild, options: { ignoreLimit?: boolean } = {}): Promise<boolean> {
     if (await this.get(guild.teamId, guild.slug).catch(() => true)) return false;
-    await this.kv.update(guildKeys.index(guild.teamId), teamIndexSchema, (index) => {
-      const slugs = index?.slugs ?? [];
-      if (slugs.includes(guild.slug)) return UNCHANGED;
-      if (!options.ignoreLimit && slugs.length >= LIMITS.guildsPerTeam) {
-        throw UserError.conflict(GUILD_TEXT.tooManyGuilds);
-      }
-      return { ...index, v: 1 as const, slugs: [...slugs, guild.slug].slice(0, LIMITS.guildsPerTeam + 2), seeded: index?.seeded ?? false };
-    });
+    await this.fileSlug(guild.teamId, guild.slug, options.ignoreLimit === true);
     if (!(await this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild))) return false;
+    // A delete of this slug on another node may have dropped it from the index since: file it
+    // again (delete does the same for a guild it finds created behind it).
+    await this.fileSlug(guild.teamId, guild.slug, true);
     await this.putCopies(guild.teamId, [guild]);
     await this.owed.sync(guild.teamId, guild.slug, null, guildOwedFacts(guild));
     return true;
+  }
+
+  /** Puts the slug in the team's index; `ignoreLimit` false refuses past the per-team limit. */
+  private async fileSlug(teamId: string, slug: string, ignoreLimit: boolean): Promise<void> {
+    await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) => {
+      const slugs = index?.slugs ?? [];
+      if (slugs.includes(slug)) return UNCHANGED;
+      if (!ignoreLimit && slugs.length >= LIMITS.guildsPerTeam) {
+        throw UserError.conflict(GUILD_TEXT.tooManyGuilds);
+      }
+      return { ...index, v: 1 as const, slugs: [...slugs, slug].slice(0, LIMITS.guildsPerTeam + 2), seeded: index?.seeded ?? false };
+    });
   }
 
   /** Inserts the handbook guilds that are missing and marks the team seeded; safe to race. */
@@ -187,7 +196,13 @@ export class GuildStore {
       changed = next !== UNCHANGED;
       return next === UNCHANGED ? UNCHANGED : { ...next, rev: (current.rev ?? 0) + 1 };
     });
-    if (changed) await Promise.all([this.putCopies(teamId, [stored!]), this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(stored))]);
+    // The copy keeps the newest rev; owed facts carry none, so they settle on the latest guild (shared/settle.ts).
+    if (changed)
+      await settleDerived(stored!, before, {
+        write: (current, previous) => Promise.all([this.putCopies(teamId, [current]), this.owed.sync(teamId, slug, guildOwedFacts(previous), guildOwedFacts(current))]),
+        reread: () => this.get(teamId, slug).catch(() => null),
+        same: (a, b) => a.rev === b.rev,
+      });
     return stored!;
   }
 
@@ -218,5 +233,11 @@ export class GuildStore {
         ? { ...index, slugs: index.slugs.filter((s) => s !== slug), copies: (index.copies ?? []).filter((c) => c.slug !== slug) }
         : UNCHANGED,
     );
+    // Created again under this slug meanwhile (another node): it keeps its place, copy and facts.
+    const again = await this.get(teamId, slug).catch(() => null);
+    if (again) {
+      await this.fileSlug(teamId, slug, true);
+      await Promise.all([this.putCopies(teamId, [again]), this.owed.sync(teamId, slug, null, guildOwedFacts(again))]);
+    }
   }
 }

@@ -155,9 +155,18 @@ export class PickStore {
   }
 
   private async sync(before: Idea, after: Idea, entriesLater: boolean, owed?: ReadonlyMap<string, OwedSet>): Promise<void> {
+    // A score's entries follow its answer (refreshEntries), its sets go now: no read back, so the
+    // answer waits for no more round trips.
+    if (entriesLater) return this.syncDerived(before, after, owed);
     // Always put (a read when nothing changed): it also repairs entries a crash left behind.
-    // Independent sets of keys: written at once, one round trip deep instead of three.
-    await Promise.all([entriesLater ? null : this.settleEntries(after), this.syncDerived(before, after, owed)]);
+    // Independent sets of keys: written at once, one round trip deep instead of three; then
+    // again from each newer idea until it reads back unchanged (shared/settle.ts), each set from
+    // the idea written before (the changes are idempotent).
+    await settleDerived(after, before, {
+      write: (current, previous) => Promise.all([this.resync(current), this.syncDerived(previous, current, current === after ? owed : undefined)]),
+      reread: () => this.get(after.teamId, after.number),
+      same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+    });
   }
 
   /** Puts the idea's tags and summary into both its index entries (also the readers' lazy repair). */

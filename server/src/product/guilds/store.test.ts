@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryApi } from '../../plugin/testing/memory_api';
+import { KvRepository } from '../shared/kv';
+import { HeldKv } from '../testing/staged_kv';
+import { GuildStore } from './store';
+import { guildFixture } from './test_fixture';
+
+test('a guild created again under a slug while another node deletes it stays listed', async () => {
+  const f = await guildFixture();
+  await f.cmd(f.alice, '/guild create Ops --day mon --time 10:00 --tz UTC --channel ~town-square');
+  const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const slowKv = new HeldKv(new MemoryApi(f.world));
+  const deleting = new GuildStore(new KvRepository(slowKv), log, () => 0);
+  const creating = new GuildStore(new KvRepository(new MemoryApi(f.world)), log, () => 0);
+  const guild = (await creating.get(f.team.Id, 'ops'))!;
+  // One node deletes the guild; its index write (dropping the slug) waits while another creates it afresh.
+  const dropSlug = slowKv.hold(`guild:t:${f.team.Id}:index`);
+  const deleted = deleting.delete(f.team.Id, 'ops');
+  await dropSlug.reached;
+  assert.equal(await creating.create({ ...guild, rev: 0, name: 'Ops again' }), true);
+  dropSlug.release();
+  await deleted;
+  assert.deepEqual((await creating.list(f.team.Id)).filter((g) => g.slug === 'ops').map((g) => g.name), ['Ops again']);
+  assert.equal(await creating.create({ ...guild, rev: 0 }), false, 'the slug is taken by the listed guild');
+});
+
+test('a guild inserted just after another node dropped its slug and looked for it files the slug again', async () => {
+  const f = await guildFixture();
+  await f.cmd(f.alice, '/guild create Ops --day mon --time 10:00 --tz UTC --channel ~town-square');
+  const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const [deleteKv, createKv] = [new HeldKv(new MemoryApi(f.world)), new HeldKv(new MemoryApi(f.world))];
+  const deleting = new GuildStore(new KvRepository(deleteKv), log, () => 0);
+  const creating = new GuildStore(new KvRepository(createKv), log, () => 0);
+  const guild = (await creating.get(f.team.Id, 'ops'))!;
+  // The record goes; the slug's removal waits. The new guild finds the slug filed and waits to insert.
+  const dropSlug = deleteKv.hold(`guild:t:${f.team.Id}:index`);
+  const deleted = deleting.delete(f.team.Id, 'ops');
+  await dropSlug.reached;
+  const insert = createKv.hold(`guild:t:${f.team.Id}:g:ops`);
+  const created = creating.create({ ...guild, rev: 0, name: 'Ops again' });
+  await insert.reached;
+  // The delete drops the slug and finds no guild under it; then the insert lands.
+  dropSlug.release();
+  await deleted;
+  insert.release();
+  assert.equal(await created, true);
+  assert.deepEqual((await creating.list(f.team.Id)).filter((g) => g.slug === 'ops').map((g) => g.name), ['Ops again']);
+});
