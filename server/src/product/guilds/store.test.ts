@@ -47,3 +47,24 @@ test('a guild inserted just after another node dropped its slug and looked for i
   assert.equal(await created, true);
   assert.deepEqual((await creating.list(f.team.Id)).filter((g) => g.slug === 'ops').map((g) => g.name), ['Ops again']);
 });
+
+test('a guild deleted by another node just after it was inserted is not filed back', async () => {
+  const f = await guildFixture();
+  await f.cmd(f.alice, '/guild create Ops --day mon --time 10:00 --tz UTC --channel ~town-square');
+  const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const createKv = new HeldKv(new MemoryApi(f.world));
+  const creating = new GuildStore(new KvRepository(createKv), log, () => 0);
+  const deleting = new GuildStore(new KvRepository(new MemoryApi(f.world)), log, () => 0);
+  const guild = (await deleting.get(f.team.Id, 'ops'))!;
+  await deleting.delete(f.team.Id, 'ops');
+  // Created again: the slug filed and the record inserted, then the creating node waits.
+  const inserted = createKv.hold(`guild:t:${f.team.Id}:g:ops`, 0, true);
+  const created = creating.create({ ...guild, rev: 0, name: 'Ops again' });
+  await inserted.reached;
+  // Deleted in full meanwhile: the record gone, the slug dropped.
+  await deleting.delete(f.team.Id, 'ops');
+  inserted.release();
+  assert.equal(await created, true);
+  assert.deepEqual((await creating.list(f.team.Id)).filter((g) => g.slug === 'ops'), [], 'no guild listed without its record');
+  assert.equal(await creating.get(f.team.Id, 'ops'), null);
+});

@@ -151,12 +151,39 @@ export class GuildStore {
     if (await this.get(guild.teamId, guild.slug).catch(() => true)) return false;
     await this.fileSlug(guild.teamId, guild.slug, options.ignoreLimit === true);
     if (!(await this.kv.insert(guildKeys.guild(guild.teamId, guild.slug), guildSchema, guild))) return false;
-    // A delete of this slug on another node may have dropped it from the index since: file it
-    // again (delete does the same for a guild it finds created behind it).
-    await this.fileSlug(guild.teamId, guild.slug, true);
-    await this.putCopies(guild.teamId, [guild]);
-    await this.owed.sync(guild.teamId, guild.slug, null, guildOwedFacts(guild));
+    await this.settleSlug(guild.teamId, guild.slug, null);
     return true;
+  }
+
+  /**
+   * The slug in the team's index, its copy and its owed facts as its record says now: filed with
+   * them when the record exists, dropped without them when it does not, then read back and done
+   * again until the record agrees (shared/settle.ts). A create and a delete of one slug on two
+   * nodes each end here, so whichever reads last leaves the index matching the record. `gone`:
+   * the guild a delete just removed, whose facts it takes back.
+   */
+  private async settleSlug(teamId: string, slug: string, gone: Guild | null): Promise<void> {
+    // The record or its absence; null when unreadable (reported by the reader: the slug stays as it is).
+    const read = (): Promise<{ guild: Guild | null } | null> => this.get(teamId, slug).then((guild) => ({ guild }), () => null);
+    const first = await read();
+    if (!first) return;
+    await settleDerived(first, { guild: gone }, {
+      write: async ({ guild }, previous) => {
+        if (guild) await this.fileSlug(teamId, slug, true);
+        else await this.dropSlug(teamId, slug);
+        await Promise.all([guild ? this.putCopies(teamId, [guild]) : null, this.owed.sync(teamId, slug, guildOwedFacts(previous?.guild ?? null), guildOwedFacts(guild))]);
+      },
+      reread: read,
+      same: (a, b) => (a.guild === null) === (b.guild === null) && a.guild?.rev === b.guild?.rev,
+    });
+  }
+
+  private async dropSlug(teamId: string, slug: string): Promise<void> {
+    await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) =>
+      index?.slugs.includes(slug)
+        ? { ...index, slugs: index.slugs.filter((s) => s !== slug), copies: (index.copies ?? []).filter((c) => c.slug !== slug) }
+        : UNCHANGED,
+    );
   }
 
   /** Puts the slug in the team's index; `ignoreLimit` false refuses past the per-team limit. */
@@ -227,17 +254,7 @@ export class GuildStore {
       before = current;
       return current ? DELETE : UNCHANGED;
     });
-    await this.owed.sync(teamId, slug, guildOwedFacts(before), guildOwedFacts(null));
-    await this.kv.update(guildKeys.index(teamId), teamIndexSchema, (index) =>
-      index?.slugs.includes(slug)
-        ? { ...index, slugs: index.slugs.filter((s) => s !== slug), copies: (index.copies ?? []).filter((c) => c.slug !== slug) }
-        : UNCHANGED,
-    );
-    // Created again under this slug meanwhile (another node): it keeps its place, copy and facts.
-    const again = await this.get(teamId, slug).catch(() => null);
-    if (again) {
-      await this.fileSlug(teamId, slug, true);
-      await Promise.all([this.putCopies(teamId, [again]), this.owed.sync(teamId, slug, null, guildOwedFacts(again))]);
-    }
+    // Created again under this slug meanwhile (another node), it keeps its place, copy and facts.
+    await this.settleSlug(teamId, slug, before);
   }
 }

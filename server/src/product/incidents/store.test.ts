@@ -80,3 +80,36 @@ test('three nodes changing severity under random delays leave the commander\'s l
   }
   assert.deepEqual(failures, [], 'seeds whose commander ledger disagrees with the record');
 });
+
+test('a sync whose next round skips to a newer rev takes back a fact the rev in between put', async () => {
+  const world = new MemoryWorld();
+  const slow = new HeldKv(new MemoryApi(world));
+  const kvA = new KvRepository(slow);
+  const kvB = new KvRepository(new MemoryApi(world));
+  const [a, b] = [new IncidentStore(kvA), new IncidentStore(kvB)];
+  await b.insert(incident());
+  await b.sync(incident(), { justDeclared: true });
+  // Both ledgers rebuilt: /infra owe trusts them for a day.
+  const reader = new OwedLedgerReader(kvB);
+  for (const [user, facts] of [['cmdr', [incidentOwedFacts(incident()).get('cmdr')!]], ['u', []]] as const) {
+    const seen = await reader.read(T, user);
+    assert.ok(await reader.store(T, user, seen, builtLedger([{ feature: 'incidents', facts: [...facts] }], (seen?.gen ?? 0) + 1, Date.now())));
+  }
+  // A: severity 2 → 3 (rev 1); its sync has put the sets and waits on the commander's ledger write.
+  const held = slow.hold(ledgerKey(T, 'cmdr'));
+  const { after: r1 } = await a.update('inc1', (i) => ({ ...i, severity: 3 }));
+  const aSync = a.sync(r1);
+  await held.reached;
+  // B: u becomes scribe (rev 2), synced in full: u's ledger gets the fact.
+  const { after: r2 } = await b.update('inc1', (i) => ({ ...i, roles: { ...i.roles, scribe: 'u' } }));
+  await b.sync(r2);
+  // B: u stops being scribe (rev 3); its after-answer sync has not run yet.
+  const { after: r3 } = await b.update('inc1', (i) => ({ ...i, roles: { ...i.roles, scribe: null } }));
+  held.release();
+  await aSync; // its next round reads rev 3 and puts it in the set
+  await b.sync(r3); // the set already holds rev 3: this sync leaves the ledgers to that one
+  const ledger = await kvB.get(ledgerKey(T, 'u'), ledgerSchema);
+  assert.equal(reader.needsRebuild(ledger, Date.now()), false, '/infra owe will not rebuild it for a day');
+  assert.equal((await b.get('inc1'))!.roles.scribe, null);
+  assert.deepEqual(ledger!.entries.filter((e) => e.f === 'incidents'), [], 'u owes nothing in the record');
+});

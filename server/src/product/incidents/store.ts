@@ -284,14 +284,17 @@ export class IncidentStore {
    * The incident's facts in its people's ledgers, from what the set held before (`held`).
    * `touched` gathers the ledgers this sync has written: ledger facts carry no rev, so an earlier
    * round's write may have landed after another node's newer one, and a later round reads and
-   * puts right every ledger touched so far.
+   * puts right every ledger touched so far, and those of the people `held` names.
    */
   private async syncOwed(current: Incident, held: HeldMember | null, touched: Set<string>): Promise<void> {
     const facts = incidentOwedFacts(current);
     let named: Iterable<string>;
     if (touched.size > 0) {
-      await this.owed.syncWith(current.teamId, current.id, [...touched], facts);
-      named = [];
+      // With the people of what the set held: a rev this sync skipped (written and synced by
+      // another node in between) may have named someone neither this sync nor the latest rev did.
+      const heldNames = held ? (held.snapshot ? [...incidentOwedFacts(held.snapshot).keys()] : held.owers) : [];
+      await this.owed.syncWith(current.teamId, current.id, [...new Set([...touched, ...heldNames])], facts);
+      named = heldNames;
     } else if (held?.snapshot && held.rev < current.rev) {
       const before = incidentOwedFacts(held.snapshot);
       await this.owed.sync(current.teamId, current.id, before, facts);

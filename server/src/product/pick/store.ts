@@ -164,7 +164,7 @@ export class PickStore {
     // the idea written before (the changes are idempotent).
     await settleDerived(after, before, {
       write: (current, previous) => Promise.all([this.resync(current), this.syncDerived(previous, current, current === after ? owed : undefined)]),
-      reread: () => this.get(after.teamId, after.number),
+      reread: () => this.get(after.teamId, after.number).catch(nullIfCorrupt(this.onCorrupt)),
       same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
     });
   }
@@ -192,7 +192,11 @@ export class PickStore {
 
   /** The index entries from the idea, then from each newer one until it reads back the same (shared/settle.ts). */
   private settleEntries(idea: Idea): Promise<Idea> {
-    return settleDerived(idea, null, { write: (current) => this.resync(current), reread: () => this.get(idea.teamId, idea.number), same: sameIndexed });
+    return settleDerived(idea, null, {
+      write: (current) => this.resync(current),
+      reread: () => this.get(idea.teamId, idea.number).catch(nullIfCorrupt(this.onCorrupt)),
+      same: sameIndexed,
+    });
   }
 
   /** Owed sets of the people whose ask changed, and the agenda set when the idea's place on it did. */

@@ -111,25 +111,21 @@ export class RunStore {
     if (!after || !before) throw UserError.notFound(ERR.noSuchRun);
     const was: Run = before;
     if (after !== was) {
-      // A finish or reopen changes what the list filters on: put at once. The list's copy (again,
-      // from the run as stored by then) and the owed ledgers follow after the answer, in the order
-      // of the run's writes, from each newer run until it reads back unchanged (shared/settle.ts):
-      // a slower node's copy of an older run never outlives a newer one (a finished run would
-      // stay listed as active).
+      // A finish or reopen changes what the list filters on: put at once. Otherwise the list's
+      // copy, and the owed ledgers, follow after the answer in the order of the run's writes;
+      // then again from each newer run until it reads back unchanged (shared/settle.ts), so a
+      // slower node's copy of an older run never outlives a newer one (a finished run would stay
+      // listed as active).
       const putNow = was.status !== after.status;
       if (putNow) await this.putEntry(after);
-      this.later(`run:${teamId}:${n}`, `run ${n} list entry and owed`, async () => {
-        const stored = (await this.read(teamId, n)) ?? after;
-        await settleDerived(stored, was, {
+      this.later(`run:${teamId}:${n}`, `run ${n} list entry and owed`, () =>
+        settleDerived(after, was, {
           write: (run, previous) =>
-            Promise.all([
-              putNow && run === stored && sameRun(run, after) ? null : this.putEntry(run), // put before the answer
-              this.owed.sync(teamId, String(n), runOwedFacts(previous ?? was), runOwedFacts(run)),
-            ]),
+            Promise.all([putNow && run === after ? null : this.putEntry(run), this.owed.sync(teamId, String(n), runOwedFacts(previous ?? was), runOwedFacts(run))]),
           reread: () => this.read(teamId, n),
           same: sameRun,
-        });
-      });
+        }).then(() => undefined),
+      );
     }
     return { before: was, after };
   }

@@ -3,11 +3,12 @@
  * writing again from each newer record until the one read back is the one last written from.
  *
  * Derived copies carry nothing that orders them, so on several nodes the copy of an older record
- * can land after the copy of a newer one. A sync ends only after reading, behind its last write,
- * the record it wrote from: whichever sync writes a copy last then re-reads, and writes again if the
- * record has moved on. So the copies end matching the latest record (a crash part way leaves them
- * to the record's next write). `write` gets the record written from before this round (`before`
- * first), for copies kept as a change from one record to the next (owed facts).
+ * can land after the copy of a newer one. A sync ends after reading, behind its last write, the
+ * record it wrote from: whichever sync writes a copy last then re-reads, and writes again if the
+ * record has moved on. So the copies end matching the latest record; a crash part way, or five
+ * rounds of a record changing under it, leaves them to the record's next write. `write` gets the
+ * record written from before this round (`before` first), for copies kept as a change from one
+ * record to the next (owed facts).
  */
 export async function settleDerived<T>(
   record: T,

@@ -7,18 +7,21 @@ import type { KvApi } from '../shared/kv';
  * many under seeded random delays.
  */
 
-/** One node's KV that can hold a write of a key until the test lets it go. */
+/** One node's KV that can hold a write of a key, before or after it lands, until the test lets it go. */
 export class HeldKv implements KvApi {
-  private held: { key: string; skip: number; reached: () => void; release: Promise<void> } | null = null;
+  private held: { key: string; skip: number; landed: boolean; reached: () => void; release: Promise<void> } | null = null;
   constructor(private readonly api: MemoryApi) {}
 
-  /** Holds the (skip+1)-th write of `key` from now on; `reached` resolves when it is waiting. */
-  hold(key: string, skip = 0): { reached: Promise<void>; release: () => void } {
+  /**
+   * Holds the (skip+1)-th write of `key` from now on, before it reaches the store (`landed`: just
+   * after, before the node hears it landed); `reached` resolves when it is waiting.
+   */
+  hold(key: string, skip = 0, landed = false): { reached: Promise<void>; release: () => void } {
     let reached!: () => void;
     let release!: () => void;
     const reachedP = new Promise<void>((r) => (reached = r));
     const releaseP = new Promise<void>((r) => (release = r));
-    this.held = { key, skip, reached, release: releaseP };
+    this.held = { key, skip, landed, reached, release: releaseP };
     return { reached: reachedP, release };
   }
 
@@ -27,15 +30,16 @@ export class HeldKv implements KvApi {
   kvList: KvApi['kvList'] = (page, perPage) => this.api.kvList(page, perPage);
   kvSetWithOptions: KvApi['kvSetWithOptions'] = async (key, value, options) => {
     const held = this.held;
-    if (held && held.key === key) {
-      if (held.skip > 0) held.skip--;
-      else {
-        this.held = null;
-        held.reached();
-        await held.release;
-      }
+    if (!held || held.key !== key) return this.api.kvSetWithOptions(key, value, options);
+    if (held.skip > 0) {
+      held.skip--;
+      return this.api.kvSetWithOptions(key, value, options);
     }
-    return this.api.kvSetWithOptions(key, value, options);
+    this.held = null;
+    const stored = held.landed ? await this.api.kvSetWithOptions(key, value, options) : null;
+    held.reached();
+    await held.release;
+    return stored ?? this.api.kvSetWithOptions(key, value, options);
   };
 }
 
