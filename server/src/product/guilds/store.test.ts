@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryApi } from '../../plugin/testing/memory_api';
-import { KvRepository } from '../shared/kv';
-import { HeldKv } from '../testing/staged_kv';
+import type { MemoryWorld } from '../../plugin/testing/memory_api';
+import { type HeldKv, twoNodes } from '../testing/staged_kv';
 import { GuildStore } from './store';
 import { guildFixture } from './test_fixture';
+
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** The guild stores of two nodes; the first one's writes can be held. */
+function stores(world: MemoryWorld): { held: HeldKv; slow: GuildStore; other: GuildStore } {
+  const { held, slow, other } = twoNodes(world);
+  return { held, slow: new GuildStore(slow, quiet, () => 0), other: new GuildStore(other, quiet, () => 0) };
+}
 
 test('a guild created again under a slug while another node deletes it stays listed', async () => {
   const f = await guildFixture();
   await f.cmd(f.alice, '/guild create Ops --day mon --time 10:00 --tz UTC --channel ~town-square');
-  const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-  const slowKv = new HeldKv(new MemoryApi(f.world));
-  const deleting = new GuildStore(new KvRepository(slowKv), log, () => 0);
-  const creating = new GuildStore(new KvRepository(new MemoryApi(f.world)), log, () => 0);
+  const { held: slowKv, slow: deleting, other: creating } = stores(f.world);
   const guild = (await creating.get(f.team.Id, 'ops'))!;
   // One node deletes the guild; its index write (dropping the slug) waits while another creates it afresh.
   const dropSlug = slowKv.hold(`guild:t:${f.team.Id}:index`);
@@ -28,10 +32,8 @@ test('a guild created again under a slug while another node deletes it stays lis
 test('a guild inserted just after another node dropped its slug and looked for it files the slug again', async () => {
   const f = await guildFixture();
   await f.cmd(f.alice, '/guild create Ops --day mon --time 10:00 --tz UTC --channel ~town-square');
-  const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-  const [deleteKv, createKv] = [new HeldKv(new MemoryApi(f.world)), new HeldKv(new MemoryApi(f.world))];
-  const deleting = new GuildStore(new KvRepository(deleteKv), log, () => 0);
-  const creating = new GuildStore(new KvRepository(createKv), log, () => 0);
+  const { held: deleteKv, slow: deleting } = stores(f.world);
+  const { held: createKv, slow: creating } = stores(f.world);
   const guild = (await creating.get(f.team.Id, 'ops'))!;
   // The record goes; the slug's removal waits. The new guild finds the slug filed and waits to insert.
   const dropSlug = deleteKv.hold(`guild:t:${f.team.Id}:index`);
@@ -51,10 +53,7 @@ test('a guild inserted just after another node dropped its slug and looked for i
 test('a guild deleted by another node just after it was inserted is not filed back', async () => {
   const f = await guildFixture();
   await f.cmd(f.alice, '/guild create Ops --day mon --time 10:00 --tz UTC --channel ~town-square');
-  const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-  const createKv = new HeldKv(new MemoryApi(f.world));
-  const creating = new GuildStore(new KvRepository(createKv), log, () => 0);
-  const deleting = new GuildStore(new KvRepository(new MemoryApi(f.world)), log, () => 0);
+  const { held: createKv, slow: creating, other: deleting } = stores(f.world);
   const guild = (await deleting.get(f.team.Id, 'ops'))!;
   await deleting.delete(f.team.Id, 'ops');
   // Created again: the slug filed and the record inserted, then the creating node waits.

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { KvRepository } from '../shared/kv';
 import { builtLedger, ledgerKey, ledgerSchema, OwedLedgerReader } from '../shared/owed';
-import { HeldKv, JitteryKv, seeded, turn } from '../testing/staged_kv';
+import { JitteryKv, seeded, turn, twoNodes } from '../testing/staged_kv';
 import { incidentOwedFacts } from './owed';
 import type { Incident } from './records';
 import { IncidentStore } from './store';
@@ -36,10 +36,7 @@ async function setUp(store: IncidentStore, kv: KvRepository): Promise<void> {
 }
 
 test('an older sync\'s ledger write landing after a newer sync\'s is put right by its next round', async () => {
-  const world = new MemoryWorld();
-  const slow = new HeldKv(new MemoryApi(world));
-  const kvA = new KvRepository(slow);
-  const kvB = new KvRepository(new MemoryApi(world));
+  const { held: slow, slow: kvA, other: kvB } = twoNodes(new MemoryWorld());
   const [a, b] = [new IncidentStore(kvA), new IncidentStore(kvB)];
   await setUp(a, kvA);
   // A: severity 2 → 3 (rev 1); its sync's write of the commander's ledger waits.
@@ -82,10 +79,7 @@ test('three nodes changing severity under random delays leave the commander\'s l
 });
 
 test('a sync whose next round skips to a newer rev takes back a fact the rev in between put', async () => {
-  const world = new MemoryWorld();
-  const slow = new HeldKv(new MemoryApi(world));
-  const kvA = new KvRepository(slow);
-  const kvB = new KvRepository(new MemoryApi(world));
+  const { held: slow, slow: kvA, other: kvB } = twoNodes(new MemoryWorld());
   const [a, b] = [new IncidentStore(kvA), new IncidentStore(kvB)];
   await b.insert(incident());
   await b.sync(incident(), { justDeclared: true });

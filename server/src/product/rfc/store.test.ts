@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { KvRepository, UNCHANGED } from '../shared/kv';
 import { ledgerKey, ledgerSchema } from '../shared/owed';
-import { HeldKv, JitteryKv, seeded, turn } from '../testing/staged_kv';
+import { JitteryKv, seeded, turn, twoNodes } from '../testing/staged_kv';
 import { rfcSchema } from './records';
 import { type NewRfc, RfcStore } from './store';
 
@@ -21,9 +21,8 @@ function draft(): NewRfc {
 
 test('an older write\'s copies landing after a newer write rejected the RFC are written again from the record', async () => {
   const world = new MemoryWorld();
-  const slow = new HeldKv(new MemoryApi(world));
-  const a = new RfcStore(new KvRepository(slow));
-  const b = new RfcStore(new KvRepository(new MemoryApi(world)));
+  const { held: slow, slow: kvA, other: kvB } = twoNodes(world);
+  const [a, b] = [new RfcStore(kvA), new RfcStore(kvB)];
   const rfc = await a.create(draft());
   // A edits the title (still in review); its resync's index write waits.
   const put = slow.hold(`rfc:tm:${T}:h`);
@@ -64,12 +63,11 @@ test('three nodes editing and one rejecting under random delays leave the open s
 
 test('an older write\'s owed facts landing after a newer write rejected the RFC are taken back', async () => {
   const world = new MemoryWorld();
-  const slow = new HeldKv(new MemoryApi(world));
-  const a = new RfcStore(new KvRepository(slow));
-  const b = new RfcStore(new KvRepository(new MemoryApi(world)));
+  const { held: slow, slow: kvA, other: kvB } = twoNodes(world);
+  const [a, b] = [new RfcStore(kvA), new RfcStore(kvB)];
   const rfc = await a.create(draft());
   const bobsFacts = async (): Promise<unknown[]> =>
-    ((await new KvRepository(new MemoryApi(world)).get(ledgerKey(T, 'bob'), ledgerSchema))?.entries ?? []).filter((e) => e.f === 'rfc').map((e) => e.d);
+    ((await kvB.get(ledgerKey(T, 'bob'), ledgerSchema))?.entries ?? []).filter((e) => e.f === 'rfc').map((e) => e.d);
   assert.equal((await bobsFacts()).length, 1, 'bob owes his review');
   // A renames it (bob's fact names the title): that write to bob's ledger waits while B rejects the RFC.
   const ledger = slow.hold(ledgerKey(T, 'bob'));

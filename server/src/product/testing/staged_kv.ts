@@ -1,5 +1,5 @@
-import type { MemoryApi } from '../../plugin/testing/memory_api';
-import type { KvApi } from '../shared/kv';
+import { MemoryApi, type MemoryWorld } from '../../plugin/testing/memory_api';
+import { type KvApi, KvRepository } from '../shared/kv';
 
 /**
  * KV APIs for one simulated HA node that let a test choose how its calls interleave with other
@@ -41,6 +41,12 @@ export class HeldKv implements KvApi {
     await held.release;
     return stored ?? this.api.kvSetWithOptions(key, value, options);
   };
+}
+
+/** Two nodes' KV repositories on one world: the first one's writes can be held (`held`). */
+export function twoNodes(world: MemoryWorld): { held: HeldKv; slow: KvRepository; other: KvRepository } {
+  const held = new HeldKv(new MemoryApi(world));
+  return { held, slow: new KvRepository(held), other: new KvRepository(new MemoryApi(world)) };
 }
 
 /** A node's KV whose every call first waits 0–3 turns of the event loop, drawn from `random`. */
