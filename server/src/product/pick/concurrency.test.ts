@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { KvRepository } from '../shared/kv';
-import { HeldKv } from '../testing/staged_kv';
+import { HeldKv, twoNodes } from '../testing/staged_kv';
 import { teamFixture } from './test_fixture';
 import { ProductHarness } from '../testing/product_harness';
 import type { Idea } from './records';
-import { PickStore } from './store';
+import { PickStore, waitingOn } from './store';
 
 const revealedFixture = { round: 1, payoff: { median: 8, q1: 8, q3: 9, iqr: 1 }, cost: { median: 2, q1: 2, q3: 2, iqr: 0 }, count: 2, quadrant: 'implement' as const, disputed: false, threshold: 5.5, revealedAt: 2, revealedBy: null };
 
@@ -109,7 +109,7 @@ test('an update that changes the tags puts the entries itself; one that keeps th
   const kept = await store.update(team.Id, 1, score(a.Id, 8), { entriesLater: true });
   assert.equal(kept.entriesPending, true);
   assert.deepEqual(await summaryOf1(), { s: 'open', scored: 0 }, 'pending: the count follows later');
-  const idea = await store.refreshEntries(team.Id, 1);
+  const idea = await store.settleAfterAnswer(kept.after, true);
   assert.equal(Object.keys(idea?.scores ?? {}).length, 1);
   assert.deepEqual(await summaryOf1(), { s: 'open', scored: 1 });
   const revealed = await store.update(
@@ -140,5 +140,26 @@ test('an older write\'s index entries landing after another node archived the id
   await aReveal;
   const entry = (await b.channelIndex(f.town.Id).entryAt(idea.channelOrdinal))!;
   assert.equal(entry.t['s'], 'archived', 'the channel list files it as archived');
+  f.h.close();
+});
+
+test('a score\'s late write to its scorer\'s set is put right after its answer when another node has started a new round', async () => {
+  const f = await teamFixture();
+  assert.match(await f.cmd(f.alice, '/pick add Cache the artifacts'), /IDEA-001/);
+  const { held, slow, other } = twoNodes(f.world);
+  const [a, b] = [new PickStore(slow), new PickStore(other)];
+  // A: alice scores (its entries follow the answer); the write to her owed set waits.
+  const put = held.hold(`pick:owe:${f.team.Id}:${f.alice.Id}`);
+  const scored = a.update(f.team.Id, 1, (i) => ({ ...i, scores: { ...i.scores, [f.alice.Id]: { payoff: 8, cost: 2, at: 3 } }, updatedAt: 3 }), { entriesLater: true });
+  await put.reached;
+  // B reveals, then starts round 2, which asks alice again.
+  await b.update(f.team.Id, 1, (i) => ({ ...i, revealed: revealedFixture, updatedAt: 4 }));
+  await b.update(f.team.Id, 1, (i) => ({ ...i, history: [...i.history, i.revealed!], revealed: null, scores: {}, round: i.round + 1, updatedAt: 5 }));
+  put.release();
+  const { after } = await scored;
+  await a.settleAfterAnswer(after, true); // the score's after-answer work
+  const idea = (await b.get(f.team.Id, 1))!;
+  assert.ok(waitingOn(idea).includes(f.alice.Id), 'round 2 waits on alice');
+  assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas.map((i) => i.number), [1], 'her set asks her for IDEA-001');
   f.h.close();
 });

@@ -60,8 +60,11 @@ const PAGE_READS = 2;
 export const scopeOf = (idea: Pick<Idea, 'teamId' | 'channelId'>): Scope => ({ teamId: idea.teamId, channelId: idea.channelId });
 
 export class PickService {
-  /** Ideas with a refresh queued after an answer that has not started yet: whether it puts the entries. */
-  private readonly refreshQueued = new Map<string, boolean>();
+  /**
+   * Ideas with a refresh queued after an answer that has not started yet: whether it puts the
+   * entries, and the idea as this node last wrote it.
+   */
+  private readonly refreshQueued = new Map<string, { entries: boolean; written: Idea }>();
   /** When this node last re-checked each team's agenda refs (only paces checkAgendaLater). */
   private readonly agendaChecked = new Map<string, number>();
 
@@ -430,24 +433,26 @@ export class PickService {
   }
 
   /**
-   * After the answer: the idea's index entries when its update left them pending, then its event,
-   * both from the idea as stored then. Coalesced per idea: a burst of scores on one idea queues
+   * After the answer: the idea's index entries when its update left them pending (and its sets,
+   * when another node has written it since: PickStore.settleAfterAnswer), then its event, both
+   * from the idea as stored then. Coalesced per idea: a burst of scores on one idea queues
    * one refresh that has not started yet, not one each (it reads the latest when it starts), so
    * scorers do not line up on the channel's and team's index heads.
    */
   private refreshAfterAnswer(idea: Idea, entries: boolean): void {
     const key = `${idea.teamId}:${idea.number}`;
     const queued = this.refreshQueued.get(key);
-    if (queued !== undefined) {
-      this.refreshQueued.set(key, queued || entries);
+    if (queued) {
+      queued.entries ||= entries;
+      queued.written = idea;
       return;
     }
-    this.refreshQueued.set(key, entries);
+    const refresh = { entries, written: idea };
+    this.refreshQueued.set(key, refresh);
     this.afterAnswer(idea, async () => {
-      const withEntries = this.refreshQueued.get(key) ?? entries;
       this.refreshQueued.delete(key);
-      const latest = withEntries ? await this.store.refreshEntries(idea.teamId, idea.number) : await this.store.get(idea.teamId, idea.number);
-      await this.changed(latest ?? idea);
+      const latest = await this.store.settleAfterAnswer(refresh.written, refresh.entries);
+      await this.changed(latest ?? refresh.written);
     });
   }
 

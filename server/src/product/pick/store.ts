@@ -124,7 +124,7 @@ export class PickStore {
    * Compare-and-set on the idea; `mutate` may run several times and throws UserError to refuse.
    * Returns the stored idea and the one it replaced, then re-syncs the derived indexes and sets
    * (see IdeaWrite for what a request that has read them already can save). `entriesPending`:
-   * the index entries were left to the caller (`refreshEntries` after its answer).
+   * the index entries were left to the caller (`settleAfterAnswer` after its answer).
    */
   async update(
     teamId: string,
@@ -155,7 +155,7 @@ export class PickStore {
   }
 
   private async sync(before: Idea, after: Idea, entriesLater: boolean, owed?: ReadonlyMap<string, OwedSet>): Promise<void> {
-    // A score's entries follow its answer (refreshEntries), its sets go now: no read back, so the
+    // A score's entries follow its answer (settleAfterAnswer), its sets go now: no read back, so the
     // answer waits for no more round trips.
     if (entriesLater) return this.syncDerived(before, after, owed);
     // Always put (a read when nothing changed): it also repairs entries a crash left behind.
@@ -165,7 +165,7 @@ export class PickStore {
     await settleDerived(after, before, {
       write: (current, previous) => Promise.all([this.resync(current), this.syncDerived(previous, current, current === after ? owed : undefined)]),
       reread: () => this.get(after.teamId, after.number).catch(nullIfCorrupt(this.onCorrupt)),
-      same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+      same: sameIdea,
     });
   }
 
@@ -180,22 +180,22 @@ export class PickStore {
   }
 
   /**
-   * The index entries of an idea as it is stored now, for entries an update left pending. Another
-   * node may write the idea meanwhile and put its own (newer or older) entries, so this re-reads
-   * the idea after putting and puts again until what it put is what is stored: the last writer
-   * leaves the entries matching the latest record. Resolves with the idea as last read (null: gone).
+   * After a score's answer: its index entries, when it left them pending, from the idea as stored
+   * now; and, when the idea has changed since `written` (the last this node wrote of it), its
+   * sets again from `written` to it. Then again from each newer idea until it reads back unchanged
+   * (shared/settle.ts): a score's set write landing after another node's newer round never
+   * outlives it. Resolves with the idea as last read (null: no such idea).
    */
-  async refreshEntries(teamId: string, n: number): Promise<Idea | null> {
-    const idea = await this.get(teamId, n);
-    return idea && this.settleEntries(idea);
-  }
-
-  /** The index entries from the idea, then from each newer one until it reads back the same (shared/settle.ts). */
-  private settleEntries(idea: Idea): Promise<Idea> {
-    return settleDerived(idea, null, {
-      write: (current) => this.resync(current),
-      reread: () => this.get(idea.teamId, idea.number).catch(nullIfCorrupt(this.onCorrupt)),
-      same: sameIndexed,
+  async settleAfterAnswer(written: Idea, entries: boolean): Promise<Idea | null> {
+    const stored = await this.get(written.teamId, written.number).catch(nullIfCorrupt(this.onCorrupt));
+    if (!stored) return null;
+    return settleDerived(stored, written, {
+      write: (current, previous) => {
+        const moved = previous !== null && !sameIdea(previous, current);
+        return Promise.all([entries || moved ? this.resync(current) : null, moved ? this.syncDerived(previous, current) : null]);
+      },
+      reread: () => this.get(written.teamId, written.number).catch(nullIfCorrupt(this.onCorrupt)),
+      same: sameIdea,
     });
   }
 
@@ -356,7 +356,7 @@ function withScore(scored: readonly MyScore[] | undefined, score: MyScore): MySc
 const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: quadrantOfIdea(idea) });
 const sameTags = (a: IndexTags, b: IndexTags): boolean => a.s === b.s && a.q === b.q;
 /** Two versions of an idea give the same index entries. */
-const sameIndexed = (a: Idea, b: Idea): boolean => sameTags(tagsOf(a), tagsOf(b)) && JSON.stringify(summaryOf(a)) === JSON.stringify(summaryOf(b));
+const sameIdea = (a: Idea, b: Idea): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** What an agenda shows of the idea, so it reads the set and no record. */
 const agendaRefOf = (idea: Idea): AgendaRef => {
