@@ -109,7 +109,7 @@ test('an update that changes the tags puts the entries itself; one that keeps th
   const kept = await store.update(team.Id, 1, score(a.Id, 8), { entriesLater: true });
   assert.equal(kept.entriesPending, true);
   assert.deepEqual(await summaryOf1(), { s: 'open', scored: 0 }, 'pending: the count follows later');
-  const idea = await store.settleAfterAnswer(kept.after, true);
+  const idea = await store.settleAfterAnswer([kept.after], true);
   assert.equal(Object.keys(idea?.scores ?? {}).length, 1);
   assert.deepEqual(await summaryOf1(), { s: 'open', scored: 1 });
   const revealed = await store.update(
@@ -157,7 +157,30 @@ test('a score\'s late write to its scorer\'s set is put right after its answer w
   await b.update(f.team.Id, 1, (i) => ({ ...i, history: [...i.history, i.revealed!], revealed: null, scores: {}, round: i.round + 1, updatedAt: 5 }));
   put.release();
   const { after } = await scored;
-  await a.settleAfterAnswer(after, true); // the score's after-answer work
+  await a.settleAfterAnswer([after], true); // the score's after-answer work
+  const idea = (await b.get(f.team.Id, 1))!;
+  assert.ok(waitingOn(idea).includes(f.alice.Id), 'round 2 waits on alice');
+  assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas.map((i) => i.number), [1], 'her set asks her for IDEA-001');
+  f.h.close();
+});
+
+test('coalesced after-answer refreshes put right what any of their scores\' late writes left', async () => {
+  const f = await teamFixture();
+  assert.match(await f.cmd(f.alice, '/pick add Cache the artifacts'), /IDEA-001/);
+  const { held, slow, other } = twoNodes(f.world);
+  const [a, b] = [new PickStore(slow), new PickStore(other)];
+  // A: alice scores; the write to her owed set waits while B reveals and starts round 2 (asking her again).
+  const put = held.hold(`pick:owe:${f.team.Id}:${f.alice.Id}`);
+  const scored = a.update(f.team.Id, 1, (i) => ({ ...i, scores: { ...i.scores, [f.alice.Id]: { payoff: 8, cost: 2, at: 3 } }, updatedAt: 3 }), { entriesLater: true });
+  await put.reached;
+  await b.update(f.team.Id, 1, (i) => ({ ...i, revealed: revealedFixture, updatedAt: 4 }));
+  await b.update(f.team.Id, 1, (i) => ({ ...i, history: [...i.history, i.revealed!], revealed: null, scores: {}, round: i.round + 1, updatedAt: 5 }));
+  put.release();
+  const aliceScore = await scored;
+  assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas, [], 'her late write answered the new round\'s ask');
+  // A: bob scores round 2 while the first refresh is still queued: one refresh runs for both.
+  const bobScore = await a.update(f.team.Id, 1, (i) => ({ ...i, scores: { ...i.scores, [f.bob.Id]: { payoff: 5, cost: 5, at: 6 } }, updatedAt: 6 }), { entriesLater: true });
+  await a.settleAfterAnswer([aliceScore.after, bobScore.after], true);
   const idea = (await b.get(f.team.Id, 1))!;
   assert.ok(waitingOn(idea).includes(f.alice.Id), 'round 2 waits on alice');
   assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas.map((i) => i.number), [1], 'her set asks her for IDEA-001');

@@ -62,9 +62,9 @@ export const scopeOf = (idea: Pick<Idea, 'teamId' | 'channelId'>): Scope => ({ t
 export class PickService {
   /**
    * Ideas with a refresh queued after an answer that has not started yet: whether it puts the
-   * entries, and the idea as this node last wrote it.
+   * entries, and the ideas this node wrote (one per coalesced write).
    */
-  private readonly refreshQueued = new Map<string, { entries: boolean; written: Idea }>();
+  private readonly refreshQueued = new Map<string, { entries: boolean; written: Idea[] }>();
   /** When this node last re-checked each team's agenda refs (only paces checkAgendaLater). */
   private readonly agendaChecked = new Map<string, number>();
 
@@ -444,15 +444,15 @@ export class PickService {
     const queued = this.refreshQueued.get(key);
     if (queued) {
       queued.entries ||= entries;
-      queued.written = idea;
+      queued.written.push(idea);
       return;
     }
-    const refresh = { entries, written: idea };
+    const refresh = { entries, written: [idea] };
     this.refreshQueued.set(key, refresh);
     this.afterAnswer(idea, async () => {
       this.refreshQueued.delete(key);
       const latest = await this.store.settleAfterAnswer(refresh.written, refresh.entries);
-      await this.changed(latest ?? refresh.written);
+      await this.changed(latest ?? refresh.written.at(-1) ?? idea);
     });
   }
 

@@ -180,23 +180,61 @@ export class PickStore {
   }
 
   /**
-   * After a score's answer: its index entries, when it left them pending, from the idea as stored
-   * now; and, when the idea has changed since `written` (the last this node wrote of it), its
-   * sets again from `written` to it. Then again from each newer idea until it reads back unchanged
-   * (shared/settle.ts): a score's set write landing after another node's newer round never
-   * outlives it. Resolves with the idea as last read (null: no such idea).
+   * After a score's answer (several, when refreshes coalesced): its index entries, when it left
+   * them pending, from the idea as stored now; and, when the idea has changed since any of the
+   * ideas this node `written` (another node wrote it meanwhile), the sets of everyone whose part
+   * differs between one of them and the stored idea, put as the stored idea says. Then again from
+   * each newer idea until it reads back unchanged (shared/settle.ts): a score's set write landing
+   * after another node's newer round never outlives it. Resolves with the idea as last read (null:
+   * no such idea).
    */
-  async settleAfterAnswer(written: Idea, entries: boolean): Promise<Idea | null> {
-    const stored = await this.get(written.teamId, written.number).catch(nullIfCorrupt(this.onCorrupt));
+  async settleAfterAnswer(written: readonly Idea[], entries: boolean): Promise<Idea | null> {
+    const first = written[0];
+    if (!first) return null;
+    const read = (): Promise<Idea | null> => this.get(first.teamId, first.number).catch(nullIfCorrupt(this.onCorrupt));
+    const stored = await read();
     if (!stored) return null;
-    return settleDerived(stored, written, {
-      write: (current, previous) => {
-        const moved = previous !== null && !sameIdea(previous, current);
-        return Promise.all([entries || moved ? this.resync(current) : null, moved ? this.syncDerived(previous, current) : null]);
-      },
-      reread: () => this.get(written.teamId, written.number).catch(nullIfCorrupt(this.onCorrupt)),
+    const moved = written.filter((idea) => !sameIdea(idea, stored));
+    await Promise.all([entries || moved.length > 0 ? this.resync(stored) : null, moved.length > 0 ? this.putParts(stored, moved) : null]);
+    const latest = await read();
+    if (!latest || sameIdea(latest, stored)) return latest;
+    return settleDerived(latest, stored, {
+      write: (current, previous) => Promise.all([this.resync(current), this.syncDerived(previous, current)]),
+      reread: read,
       same: sameIdea,
     });
+  }
+
+  /**
+   * The owed sets, owed facts and agenda entry of everyone whose part in one of `others` differs
+   * from `idea`'s, written as `idea` says whatever they hold now (each person once).
+   */
+  private async putParts(idea: Idea, others: readonly Idea[]): Promise<void> {
+    const waiting = new Set(waitingOn(idea));
+    const scoreOf = (i: Idea, u: string): string => JSON.stringify(i.scores[u] ? [i.round, i.scores[u].payoff, i.scores[u].cost] : null);
+    const facts = ideaOwedFacts(idea, [...waiting]);
+    // Only where they differ: what a late write from `other` left elsewhere is what `idea` says.
+    const people = new Set<string>();
+    const named = new Set<string>();
+    for (const other of others) {
+      const was = new Set(waitingOn(other));
+      for (const u of new Set([...was, ...waiting])) if (was.has(u) !== waiting.has(u)) people.add(u);
+      for (const u of new Set([...Object.keys(other.scores), ...Object.keys(idea.scores)])) if (scoreOf(other, u) !== scoreOf(idea, u)) people.add(u);
+      const otherFacts = ideaOwedFacts(other, [...was]);
+      for (const u of new Set([...otherFacts.keys(), ...facts.keys()])) if (JSON.stringify(otherFacts.get(u)) !== JSON.stringify(facts.get(u))) named.add(u);
+    }
+    const ref: OwedRef = { number: idea.number, channelId: idea.channelId };
+    const myScore = (u: string): MyScore | undefined => {
+      const s = idea.scores[u];
+      return s ? { number: idea.number, round: idea.round, payoff: s.payoff, cost: s.cost } : undefined;
+    };
+    await Promise.all([
+      inBatches([...people], FAN_OUT, (userId) => this.updateOwed(idea.teamId, userId, ref, waiting.has(userId), myScore(userId))),
+      named.size > 0 ? this.owed.syncWith(idea.teamId, String(idea.number), [...named], facts) : null,
+      others.some((o) => onAgenda(o) !== onAgenda(idea) || (onAgenda(idea) && !sameAgendaRef(agendaRefOf(o), agendaRefOf(idea))))
+        ? this.updateAgenda(idea.teamId, idea.number, onAgenda(idea) ? agendaRefOf(idea) : null)
+        : null,
+    ]);
   }
 
   /** Owed sets of the people whose ask changed, and the agenda set when the idea's place on it did. */
@@ -349,8 +387,9 @@ function withAsk(set: OwedSet | null, ref: OwedRef, add: boolean | undefined): P
 }
 
 /** The person's scores with this one newest (one per idea; the oldest leave beyond the limit). */
-function withScore(scored: readonly MyScore[] | undefined, score: MyScore): MyScore[] {
-  return [...(scored ?? []).filter((s) => s.number !== score.number), score].slice(-SCORED_LIMIT);
+function withScore(scored: MyScore[] | undefined, score: MyScore): MyScore[] {
+  const same = scored?.some((s) => s.number === score.number && s.round === score.round && s.payoff === score.payoff && s.cost === score.cost);
+  return same && scored ? scored : [...(scored ?? []).filter((s) => s.number !== score.number), score].slice(-SCORED_LIMIT);
 }
 
 const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: quadrantOfIdea(idea) });
