@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../plugin/testing/memory_api';
 import { KvRepository } from '../shared/kv';
 import { HeldKv, twoNodes } from '../testing/staged_kv';
-import { teamFixture } from './test_fixture';
+import { type TeamFixture, teamFixture } from './test_fixture';
 import { ProductHarness } from '../testing/product_harness';
 import type { Idea } from './records';
 import { PickStore, waitingOn } from './store';
@@ -143,46 +143,43 @@ test('an older write\'s index entries landing after another node archived the id
   f.h.close();
 });
 
-test('a score\'s late write to its scorer\'s set is put right after its answer when another node has started a new round', async () => {
+/**
+ * Node A's score of alice whose write to her owed set lands late: after node B revealed the idea
+ * and started round 2, which asks her again (so her set, answered by the late write, no longer asks her).
+ */
+async function lateScoreAfterNewRound(): Promise<{ f: TeamFixture; a: PickStore; b: PickStore; written: Idea }> {
   const f = await teamFixture();
   assert.match(await f.cmd(f.alice, '/pick add Cache the artifacts'), /IDEA-001/);
   const { held, slow, other } = twoNodes(f.world);
   const [a, b] = [new PickStore(slow), new PickStore(other)];
-  // A: alice scores (its entries follow the answer); the write to her owed set waits.
   const put = held.hold(`pick:owe:${f.team.Id}:${f.alice.Id}`);
   const scored = a.update(f.team.Id, 1, (i) => ({ ...i, scores: { ...i.scores, [f.alice.Id]: { payoff: 8, cost: 2, at: 3 } }, updatedAt: 3 }), { entriesLater: true });
   await put.reached;
-  // B reveals, then starts round 2, which asks alice again.
   await b.update(f.team.Id, 1, (i) => ({ ...i, revealed: revealedFixture, updatedAt: 4 }));
   await b.update(f.team.Id, 1, (i) => ({ ...i, history: [...i.history, i.revealed!], revealed: null, scores: {}, round: i.round + 1, updatedAt: 5 }));
   put.release();
   const { after } = await scored;
-  await a.settleAfterAnswer([after], true); // the score's after-answer work
-  const idea = (await b.get(f.team.Id, 1))!;
-  assert.ok(waitingOn(idea).includes(f.alice.Id), 'round 2 waits on alice');
+  assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas, [], 'her late write answered the new round\'s ask');
+  return { f, a, b, written: after };
+}
+
+async function assertAliceAsked(f: TeamFixture, b: PickStore): Promise<void> {
+  assert.ok(waitingOn((await b.get(f.team.Id, 1))!).includes(f.alice.Id), 'round 2 waits on alice');
   assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas.map((i) => i.number), [1], 'her set asks her for IDEA-001');
+}
+
+test('a score\'s late write to its scorer\'s set is put right after its answer when another node has started a new round', async () => {
+  const { f, a, b, written } = await lateScoreAfterNewRound();
+  await a.settleAfterAnswer([written], true); // the score's after-answer work
+  await assertAliceAsked(f, b);
   f.h.close();
 });
 
 test('coalesced after-answer refreshes put right what any of their scores\' late writes left', async () => {
-  const f = await teamFixture();
-  assert.match(await f.cmd(f.alice, '/pick add Cache the artifacts'), /IDEA-001/);
-  const { held, slow, other } = twoNodes(f.world);
-  const [a, b] = [new PickStore(slow), new PickStore(other)];
-  // A: alice scores; the write to her owed set waits while B reveals and starts round 2 (asking her again).
-  const put = held.hold(`pick:owe:${f.team.Id}:${f.alice.Id}`);
-  const scored = a.update(f.team.Id, 1, (i) => ({ ...i, scores: { ...i.scores, [f.alice.Id]: { payoff: 8, cost: 2, at: 3 } }, updatedAt: 3 }), { entriesLater: true });
-  await put.reached;
-  await b.update(f.team.Id, 1, (i) => ({ ...i, revealed: revealedFixture, updatedAt: 4 }));
-  await b.update(f.team.Id, 1, (i) => ({ ...i, history: [...i.history, i.revealed!], revealed: null, scores: {}, round: i.round + 1, updatedAt: 5 }));
-  put.release();
-  const aliceScore = await scored;
-  assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas, [], 'her late write answered the new round\'s ask');
+  const { f, a, b, written } = await lateScoreAfterNewRound();
   // A: bob scores round 2 while the first refresh is still queued: one refresh runs for both.
   const bobScore = await a.update(f.team.Id, 1, (i) => ({ ...i, scores: { ...i.scores, [f.bob.Id]: { payoff: 5, cost: 5, at: 6 } }, updatedAt: 6 }), { entriesLater: true });
-  await a.settleAfterAnswer([aliceScore.after, bobScore.after], true);
-  const idea = (await b.get(f.team.Id, 1))!;
-  assert.ok(waitingOn(idea).includes(f.alice.Id), 'round 2 waits on alice');
-  assert.deepEqual((await b.owedBy(f.team.Id, f.alice.Id)).ideas.map((i) => i.number), [1], 'her set asks her for IDEA-001');
+  await a.settleAfterAnswer([written, bobScore.after], true);
+  await assertAliceAsked(f, b);
   f.h.close();
 });
