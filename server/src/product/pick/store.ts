@@ -394,7 +394,7 @@ function withScore(scored: MyScore[] | undefined, score: MyScore): MyScore[] {
 
 const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: quadrantOfIdea(idea) });
 const sameTags = (a: IndexTags, b: IndexTags): boolean => a.s === b.s && a.q === b.q;
-/** Two versions of an idea give the same index entries. */
+/** The same idea, field for field: what settling compares (a score changes no tag, but it changes the sets). */
 const sameIdea = (a: Idea, b: Idea): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** What an agenda shows of the idea, so it reads the set and no record. */
