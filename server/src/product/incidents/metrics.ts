@@ -1,5 +1,5 @@
 import type { DurationStats, IncidentMetricsView } from '../contract/incidents';
-import type { MetricsSummaryRow } from './store';
+import type { MetricsSummaryRow } from './metrics_rows';
 
 /**
  * Team metrics from the team's metrics summary (store.ts: one row per incident, derived from the

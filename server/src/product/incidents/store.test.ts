@@ -107,3 +107,84 @@ test('a sync whose next round skips to a newer rev takes back a fact the rev in 
   assert.equal((await b.get('inc1'))!.roles.scribe, null);
   assert.deepEqual(ledger!.entries.filter((e) => e.f === 'incidents'), [], 'u owes nothing in the record');
 });
+
+/** A node's KV that counts reads per key and can fail the next write of one key (a sync cut short). */
+class CountingKv extends MemoryApi {
+  readonly reads = new Map<string, number>();
+  private failing: string | null = null;
+  failNextWrite(key: string): void {
+    this.failing = key;
+  }
+  readsOf(key: string): number {
+    return this.reads.get(key) ?? 0;
+  }
+  override kvGet: MemoryApi['kvGet'] = (key) => {
+    this.reads.set(key, this.readsOf(key) + 1);
+    return super.kvGet(key);
+  };
+  override kvSetWithOptions: MemoryApi['kvSetWithOptions'] = (key, value, options) => {
+    if (key === this.failing) {
+      this.failing = null;
+      return Promise.reject(new Error(`store unavailable: ${key}`));
+    }
+    return super.kvSetWithOptions(key, value, options);
+  };
+}
+
+const numbered = (n: number): Incident => ({ ...incident(), id: `inc${n}`, number: n, channelId: `ch${n}`, channelName: `inc-${n}` });
+const severityInMetrics = async (store: IncidentStore, number: number): Promise<unknown> => (await store.metricsRows(T)).find((r) => r[0] === number)?.[2];
+
+test('the sync of the rev after one this process synced reads only the sets and summary its change touches', async () => {
+  const api = new CountingKv(new MemoryWorld());
+  const store = new IncidentStore(new KvRepository(api));
+  // 101 active: INC-1 is past the active set's head, so its member keeps no snapshot.
+  for (let n = 1; n <= 101; n++) {
+    await store.insert(numbered(n));
+    await store.sync(numbered(n), { justDeclared: true });
+  }
+  const [activeKey, followupsKey, metricsKey] = [`inc:set:${T}:active`, `inc:set:${T}:followups`, `inc:m:${T}`];
+  const readsBySync = async (change: (i: Incident) => Incident): Promise<number[]> => {
+    api.reads.clear();
+    const { after } = await store.update('inc1', change);
+    await store.sync(after);
+    return [api.readsOf(activeKey), api.readsOf(followupsKey), api.readsOf(metricsKey)];
+  };
+  const at = 1_000;
+  assert.deepEqual(await readsBySync((i) => ({ ...i, lastUpdate: { at, by: 'cmdr', text: 'looking' } })), [1, 0, 0], 'its mark is from when it led the set');
+  assert.deepEqual(await readsBySync((i) => ({ ...i, lastUpdate: { at: at + 1, by: 'cmdr', text: 'found it' } })), [0, 0, 0], 'a status update');
+  assert.deepEqual(await readsBySync((i) => ({ ...i, severity: 1 })), [0, 0, 1], 'a severity change rewrites its metrics row');
+  assert.deepEqual(await readsBySync((i) => ({ ...i, roles: { ...i.roles, scribe: 'u' } })), [1, 0, 0], 'a new role holder is a new ower in the set');
+  assert.deepEqual(await readsBySync((i) => ({ ...i, lastUpdate: { at: at + 2, by: 'u', text: 'still' } })), [0, 0, 0]);
+  // What it skipped is what it would have written: a fresh process reading everything agrees.
+  const fresh = new IncidentStore(new KvRepository(new MemoryApi(api.world)));
+  assert.equal(await severityInMetrics(fresh, 1), 1);
+  assert.deepEqual((await fresh.setMembers(T, 'active')).find((m) => m.id === 'inc1')?.u, ['cmdr', 'u']);
+});
+
+test('a sync cut short leaves no mark: the next write reads the summary again and heals it', async () => {
+  const api = new CountingKv(new MemoryWorld());
+  const store = new IncidentStore(new KvRepository(api));
+  await store.insert(incident());
+  await store.sync(incident(), { justDeclared: true });
+  // Severity 2 → 3 (rev 1): its sync fails writing the metrics row.
+  api.failNextWrite(`inc:m:${T}`);
+  const { after: r1 } = await store.update('inc1', (i) => ({ ...i, severity: 3 }));
+  await assert.rejects(store.sync(r1), /store unavailable/);
+  assert.equal(await severityInMetrics(store, 1), 2, 'left stale');
+  // A status update (rev 2): the same row as rev 1, but rev 1's sync did not complete here.
+  const { after: r2 } = await store.update('inc1', (i) => ({ ...i, lastUpdate: { at: 1, by: 'cmdr', text: 'working' } }));
+  await store.sync(r2);
+  assert.equal(await severityInMetrics(store, 1), 3);
+});
+
+test('a rev written and synced by another node in between: the next sync here reads everything', async () => {
+  const world = new MemoryWorld();
+  const [a, b] = [new IncidentStore(new KvRepository(new MemoryApi(world))), new IncidentStore(new KvRepository(new MemoryApi(world)))];
+  await a.insert(incident());
+  await a.sync(incident(), { justDeclared: true }); // A settled rev 0: severity 2
+  const { after: r1 } = await b.update('inc1', (i) => ({ ...i, severity: 3 }));
+  await b.sync(r1); // B: severity 3 in the summary
+  const { after: r2 } = await a.update('inc1', (i) => ({ ...i, severity: 2 }));
+  await a.sync(r2); // rev 2 has rev 0's row, but the summary holds rev 1's
+  assert.equal(await severityInMetrics(a, 1), 2);
+});
