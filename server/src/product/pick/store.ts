@@ -25,7 +25,7 @@
 import { ChunkedIndex, type IndexTags } from '../shared/chunked_index';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
-import { settleDerived } from '../shared/settle';
+import { sameJson, settleDerived } from '../shared/settle';
 import { ideaReference } from '../contract/pick';
 import {
   AGENDA_SET_LIMIT,
@@ -165,7 +165,7 @@ export class PickStore {
     await settleDerived(after, before, {
       write: (current, previous) => Promise.all([this.resync(current), this.syncDerived(previous, current, current === after ? owed : undefined)]),
       reread: () => this.get(after.teamId, after.number).catch(nullIfCorrupt(this.onCorrupt)),
-      same: sameIdea,
+      same: sameJson,
     });
   }
 
@@ -194,14 +194,14 @@ export class PickStore {
     const read = (): Promise<Idea | null> => this.get(first.teamId, first.number).catch(nullIfCorrupt(this.onCorrupt));
     const stored = await read();
     if (!stored) return null;
-    const moved = written.filter((idea) => !sameIdea(idea, stored));
+    const moved = written.filter((idea) => !sameJson(idea, stored));
     await Promise.all([entries || moved.length > 0 ? this.resync(stored) : null, moved.length > 0 ? this.putParts(stored, moved) : null]);
     const latest = await read();
-    if (!latest || sameIdea(latest, stored)) return latest;
+    if (!latest || sameJson(latest, stored)) return latest;
     return settleDerived(latest, stored, {
       write: (current, previous) => Promise.all([this.resync(current), this.syncDerived(previous, current)]),
       reread: read,
-      same: sameIdea,
+      same: sameJson,
     });
   }
 
@@ -394,9 +394,6 @@ function withScore(scored: MyScore[] | undefined, score: MyScore): MyScore[] {
 
 const tagsOf = (idea: Idea): IndexTags => ({ s: statusOf(idea), q: quadrantOfIdea(idea) });
 const sameTags = (a: IndexTags, b: IndexTags): boolean => a.s === b.s && a.q === b.q;
-/** The same idea, field for field: what settling compares (a score changes no tag, but it changes the sets). */
-const sameIdea = (a: Idea, b: Idea): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 /** What an agenda shows of the idea, so it reads the set and no record. */
 const agendaRefOf = (idea: Idea): AgendaRef => {
   const quadrant = quadrantOfIdea(idea);

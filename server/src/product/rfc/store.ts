@@ -27,7 +27,7 @@ import { ChunkedIndex, type IndexEntry, type IndexTags } from '../shared/chunked
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
 import { type KvRepository, UNCHANGED } from '../shared/kv';
 import { OwedLedger } from '../shared/owed';
-import { settleDerived } from '../shared/settle';
+import { sameJson, settleDerived } from '../shared/settle';
 import { parseSnapshot } from '../shared/snapshots';
 import { rfcOwedFacts } from './owed';
 import { noSuchRfc } from './messages';
@@ -105,8 +105,8 @@ export class RfcStore {
     await settleDerived(rfc, before, {
       write: (current, previous) =>
         Promise.all([this.resyncOnce(current), this.owed.sync(current.teamId, String(current.number), previous && rfcOwedFacts(previous), rfcOwedFacts(current))]),
-      reread: () => this.get(rfc.teamId, rfc.number).catch(nullIfCorrupt(this.onCorrupt)),
-      same: sameRecord,
+      reread: () => this.reread(rfc),
+      same: sameJson,
     });
   }
 
@@ -114,9 +114,14 @@ export class RfcStore {
   async resync(rfc: Rfc): Promise<void> {
     await settleDerived(rfc, null, {
       write: (current) => this.resyncOnce(current),
-      reread: () => this.get(rfc.teamId, rfc.number).catch(nullIfCorrupt(this.onCorrupt)),
-      same: sameRecord,
+      reread: () => this.reread(rfc),
+      same: sameJson,
     });
+  }
+
+  /** The RFC's record as stored now (an unreadable one reported, and read as gone). */
+  private reread(rfc: Rfc): Promise<Rfc | null> {
+    return this.get(rfc.teamId, rfc.number).catch(nullIfCorrupt(this.onCorrupt));
   }
 
   private async resyncOnce(rfc: Rfc): Promise<void> {
@@ -128,7 +133,7 @@ export class RfcStore {
       if (!open) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.n !== rfc.number) };
       // No "newer than" test: clocks of nodes differ, and settle() writes the latest record last.
       const held = at < 0 ? null : parseSnapshot(rfcSchema, members[at]!.d);
-      if (held && sameRecord(held, rfc)) return UNCHANGED;
+      if (held && sameJson(held, rfc)) return UNCHANGED;
       const entry = { n: rfc.number, d: rfc };
       return { v: 1 as const, members: at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m)) };
     });
@@ -189,8 +194,6 @@ export class RfcStore {
     return this.kv.update(APPROVERS_KEY, approverPinsSchema, mutate);
   }
 }
-
-const sameRecord = (a: Rfc, b: Rfc): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function tagsOf(rfc: Pick<Rfc, 'status' | 'ownerId' | 'review'>): IndexTags {
   return { s: rfc.status, o: rfc.ownerId, r: reviewerIds(rfc).join(',') };

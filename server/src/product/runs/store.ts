@@ -21,7 +21,7 @@ import type { Access } from '../shared/access/policy';
 import type { People } from '../shared/people';
 import { ERR } from './messages';
 import { OwedLedger } from '../shared/owed';
-import { settleDerived } from '../shared/settle';
+import { sameJson, settleDerived } from '../shared/settle';
 import { parseSnapshot } from '../shared/snapshots';
 import { runOwedFacts } from './owed';
 import { channelRunSchema, LIMITS, type Run, type RunListCopy, runListCopySchema, runSchema, type Template, templateSchema } from './records';
@@ -123,7 +123,7 @@ export class RunStore {
           write: (run, previous) =>
             Promise.all([putNow && run === after ? null : this.putEntry(run), this.owed.sync(teamId, String(n), runOwedFacts(previous ?? was), runOwedFacts(run))]),
           reread: () => this.read(teamId, n),
-          same: sameRun,
+          same: sameJson,
         }).then(() => undefined),
       );
     }
@@ -136,7 +136,7 @@ export class RunStore {
 
   /** The run's index entry as the run (and any newer one) says: the list's lazy repair. */
   async resync(run: Run): Promise<void> {
-    await settleDerived(run, null, { write: (current) => this.putEntry(current), reread: () => this.read(run.teamId, run.number), same: sameRun });
+    await settleDerived(run, null, { write: (current) => this.putEntry(current), reread: () => this.read(run.teamId, run.number), same: sameJson });
   }
 
   /** Puts the run's tags and list copy into its index entry. */
@@ -184,8 +184,6 @@ export class RunStore {
     return this.kv.update(templateKey(teamId, slug), templateSchema, mutate);
   }
 }
-
-const sameRun = (a: Run, b: Run): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function tagsOf(run: Pick<Run, 'status' | 'kind'>): IndexTags {
   return { s: run.status, k: run.kind };

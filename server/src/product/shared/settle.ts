@@ -30,3 +30,6 @@ export async function settleDerived<T>(
   }
   return current;
 }
+
+/** Whether two records are the same, field for field: what `same` is for a record whose every field is copied. */
+export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
