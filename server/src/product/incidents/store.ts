@@ -9,7 +9,6 @@ import { everResolved, isOpen, needsReview, openFollowups, tagsOf } from './life
 import { type MetricsSummaryRow, metricsRowOf, metricsSummarySchema, sameRow, withRow } from './metrics_rows';
 import { state } from './messages';
 import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
-import { derivedParts, SettledSyncs, unchangedParts } from './settled_syncs';
 import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, snapshotOf, withIncident } from './team_sets';
 
 /**
@@ -42,9 +41,7 @@ import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, snaps
  * hold every incident yet (`complete: false`: written before this version's first read, or started
  * by a later incident than the team's first) is completed once from the index tags. The record is the
  * truth: tags, snapshots and sets are derived and re-synced after every write (sync re-reads the
- * record and repeats until it saw the latest rev; a set never takes an older rev than it has;
- * the sync of the rev right after one whose sync completed in this process skips the records
- * whose part for the incident the two revs share: settled_syncs.ts),
+ * record and repeats until it saw the latest rev; a set never takes an older rev than it has),
  * and a member or entry without a readable snapshot (older versions) is read from its record. Entries written by older versions also carry `priv`, which nothing reads:
  * privacy is always the channel's live type.
  */
@@ -83,8 +80,6 @@ export class IncidentStore {
    * names an incident by number. Oldest first out past KNOWN_NUMBERS.
    */
   private readonly idsByNumber = new Map<string, string>();
-  /** This process's completed syncs, so the next rev's sync reads only the sets its change touches. */
-  private readonly settled = new SettledSyncs();
   constructor(
     private readonly kv: KvRepository,
     /** Told about unreadable records that list reads skip (they are reported, never overwritten). */
@@ -234,34 +229,22 @@ export class IncidentStore {
       // Every set is checked on every write, so one left stale by a crash heals at the next
       // write — except the review set for an incident never resolved, which no sync has ever put
       // there: that set holds a snapshot of every incident awaiting review (megabytes where
-      // reviews lag), and a write to an active incident need not read it; and except the parts
-      // this process's completed sync of the rev right before left as this rev has them
-      // (settled_syncs.ts says why that is safe).
+      // reviews lag), and a write to an active incident need not read it.
       const justDeclared = round === 0 && options.justDeclared === true;
-      const settled = round === 0 && !options.justDeclared && !options.checkReview ? this.settled.before(current) : null;
-      const skip = unchangedParts(settled, current);
-      const [, active, , followups] = await Promise.all([
+      const [, wasActive, , hadFollowups] = await Promise.all([
         this.index(current.teamId).put(current.number - 1, current.id, tagsOf(current), snapshotOf(current)),
-        skip.active ? null : this.setMembership('active', current, isOpen(current.phase)),
-        skip.review || !(everResolved(current) || options.checkReview) ? null : this.setMembership('review', current, needsReview(current)),
-        skip.followups ? null : this.setMembership('followups', current, openFollowups(current) > 0),
-        skip.metrics ? null : this.putMetricsRow(current, justDeclared),
+        this.setMembership('active', current, isOpen(current.phase)),
+        everResolved(current) || options.checkReview ? this.setMembership('review', current, needsReview(current)) : null,
+        this.setMembership('followups', current, openFollowups(current) > 0),
+        this.putMetricsRow(current, justDeclared),
       ]);
       // Whoever owed anything was named by one of these two sets (an incident owes only while
       // active or with open follow-ups): the people who stop owing are found there. A member with
       // a snapshot says what they owed; one without names them, and their ledgers are compared.
-      // A skipped active set named the owers this rev still has, so its facts name them all.
-      const held = [active?.held ?? null, followups?.held ?? null].filter((h): h is HeldMember => h !== null).sort((a, b) => b.rev - a.rev)[0] ?? null;
+      const held = [wasActive, hadFollowups].filter((h): h is HeldMember => h !== null).sort((a, b) => b.rev - a.rev)[0] ?? null;
       await this.syncOwed(current, held, touched);
       const latest: Incident | null = await this.get(current.id);
-      if (!latest) {
-        this.settled.forget(current.id);
-        return;
-      }
-      if (latest.rev === current.rev) {
-        this.settled.settled(current, derivedParts(current, active ? active.tail : true));
-        return;
-      }
+      if (!latest || latest.rev === current.rev) return;
       current = latest;
     }
   }
@@ -322,31 +305,21 @@ export class IncidentStore {
     });
   }
 
-  /**
-   * Resolves with what the set held of the incident before (`held`; null: not a member, or
-   * nothing usable) and whether its member is now past the active set's head (`tail`: it keeps
-   * no snapshot).
-   */
-  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<{ held: HeldMember | null; tail: boolean }> {
+  /** Resolves with what the set held of the incident before (null: not a member, or nothing usable). */
+  private async setMembership(set: SetName, incident: Incident, member: boolean): Promise<HeldMember | null> {
     let before: HeldMember | null = null;
-    let tail = false;
     await this.kv.update(setKey(incident.teamId, set), setSchema, (current) => {
       const members = current?.members ?? [];
       const at = members.findIndex((m) => m.id === incident.id);
       before = at < 0 ? null : heldOf(members[at]!);
-      tail = false;
       if (!member) return at < 0 ? UNCHANGED : { v: 1 as const, members: members.filter((m) => m.id !== incident.id) };
       // A set never goes back to an older rev (another node's sync may have put a newer one); at
       // the same rev only a missing snapshot is filled in (a member promoted into the active head).
-      if (before && (before.rev > incident.rev || (before.rev === incident.rev && before.snapshot))) {
-        tail = members[at]!.d === undefined;
-        return UNCHANGED;
-      }
+      if (before && (before.rev > incident.rev || (before.rev === incident.rev && before.snapshot))) return UNCHANGED;
       const next = withIncident(set, members, incident);
-      tail = (next ?? members).find((m) => m.id === incident.id)?.d === undefined;
       return next ? { v: 1 as const, members: next } : UNCHANGED;
     });
-    return { held: before, tail };
+    return before;
   }
 
   /**
