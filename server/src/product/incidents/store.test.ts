@@ -164,7 +164,7 @@ const statusUpdate = (text: string) => (i: Incident): Incident => ({ ...i, lastU
 
 // The next write heals what an earlier sync left wrong, wherever it came from. An attempt to skip
 // the reads that find nothing to change (a mark of this process's last completed sync) failed
-// each of these: README, run twenty-three.
+// the promoted member and the late write below (README: "Then that mark, tried and not kept").
 
 test('a sync cut short: the next write reads the summary again and heals it', async () => {
   const api = new FaultyKv(new MemoryWorld());
@@ -237,7 +237,7 @@ test('another node\'s failed sync whose summary write lands late: the next write
   assert.equal(await severityInMetrics(a, 1), 2);
 });
 
-test('the follow-ups migration racing a node that is serving: the next write takes out the member it put back', async () => {
+test('the follow-ups migration racing a node that is serving takes out the member it put back', async () => {
   const world = new MemoryWorld();
   const cApi = new FaultyKv(world);
   const [a, c] = [new IncidentStore(new KvRepository(new MemoryApi(world))), new IncidentStore(new KvRepository(cApi))];
@@ -252,8 +252,5 @@ test('the follow-ups migration racing a node that is serving: the next write tak
   await a.sync(r1);
   late.release();
   await migrating;
-  assert.deepEqual((await a.setMembers(T, 'followups')).map((m) => m.id), ['inc1'], 'put back by the migration');
-  const { after: r2 } = await a.update('inc1', statusUpdate('working'));
-  await a.sync(r2);
-  assert.deepEqual((await a.setMembers(T, 'followups')).map((m) => m.id), []);
+  assert.deepEqual((await a.setMembers(T, 'followups')).map((m) => m.id), [], 'the migration synced the rev A wrote');
 });

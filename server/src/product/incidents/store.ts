@@ -388,6 +388,11 @@ export class IncidentStore {
       for (const incident of await this.getMany(ids)) {
         if (incident.teamId !== teamId || openFollowups(incident) === 0) continue;
         await this.setMembership('followups', incident, true);
+        // A node already serving may have written it since it was read here (activations race):
+        // the latest rev is synced, so a member put back from an older one does not wait for the
+        // incident's next write.
+        const latest = await this.get(incident.id);
+        if (latest && latest.rev !== incident.rev) await this.sync(latest);
         joined++;
       }
     }
