@@ -117,7 +117,12 @@ export class PickStore {
 
   /** Many ideas at once; an unreadable one comes back as null (and is reported), not as a failed page. */
   getMany(teamId: string, numbers: readonly number[]): Promise<Array<Idea | null>> {
-    return Promise.all(numbers.map((n) => this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt))));
+    return Promise.all(numbers.map((n) => this.readOrNull(teamId, n)));
+  }
+
+  /** The idea as stored now; an unreadable one is reported and read as gone. */
+  private readOrNull(teamId: string, n: number): Promise<Idea | null> {
+    return this.get(teamId, n).catch(nullIfCorrupt(this.onCorrupt));
   }
 
   /**
@@ -164,7 +169,7 @@ export class PickStore {
     // the idea written before (the changes are idempotent).
     await settleDerived(after, before, {
       write: (current, previous) => Promise.all([this.resync(current), this.syncDerived(previous, current, current === after ? owed : undefined)]),
-      reread: () => this.get(after.teamId, after.number).catch(nullIfCorrupt(this.onCorrupt)),
+      reread: () => this.readOrNull(after.teamId, after.number),
       same: sameJson,
     });
   }
@@ -191,7 +196,7 @@ export class PickStore {
   async settleAfterAnswer(written: readonly Idea[], entries: boolean): Promise<Idea | null> {
     const first = written[0];
     if (!first) return null;
-    const read = (): Promise<Idea | null> => this.get(first.teamId, first.number).catch(nullIfCorrupt(this.onCorrupt));
+    const read = (): Promise<Idea | null> => this.readOrNull(first.teamId, first.number);
     const stored = await read();
     if (!stored) return null;
     const moved = written.filter((idea) => !sameJson(idea, stored));
