@@ -15,37 +15,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MemoryApi } from '../plugin/testing/memory_api';
 import { teamFixture } from './pick/test_fixture';
-
-const LATENCY_MS = 20;
-
-interface Chain {
-  on: boolean;
-  /** The deepest call answered so far. */
-  answered: number;
-}
-
-/** While `on`, every asynchronous call of `api` answers LATENCY_MS late (its effect is immediate) and is given a depth. */
-function withLatency(api: MemoryApi): Chain {
-  const state: Chain = { on: false, answered: 0 };
-  const target = api as unknown as Record<string, unknown>;
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(api))) {
-    const original = target[name];
-    if (name === 'constructor' || typeof original !== 'function') continue;
-    target[name] = (...args: unknown[]): unknown => {
-      const result: unknown = (original as (...a: unknown[]) => unknown).apply(api, args);
-      if (!state.on || !(result instanceof Promise)) return result;
-      const depth = state.answered + 1;
-      const answer = () => (state.answered = Math.max(state.answered, depth));
-      return result.then(
-        (value) => new Promise((resolve) => setTimeout(() => resolve(value), LATENCY_MS)).finally(answer),
-        (err: unknown) => new Promise((_resolve, reject) => setTimeout(() => reject(err instanceof Error ? err : new Error(String(err))), LATENCY_MS)).finally(answer),
-      );
-    };
-  }
-  return state;
-}
+import { withLatency } from './testing/latency';
 
 test('a check, a score and a status update answer after a short chain of round trips; their effects follow', async () => {
   const f = await teamFixture();

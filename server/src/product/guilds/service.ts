@@ -7,6 +7,7 @@
  * Agendas are read through the ports with a reader: a person sees what they may see, a channel
  * post shows only items of the team's open channels and counts the rest.
  */
+import { started } from '../shared/started';
 import type { OwedFact } from '../shared/owed';
 import { guildOwedFacts } from './owed';
 import type { Access } from '../shared/access/policy';
@@ -430,9 +431,14 @@ export class GuildService implements CadenceHost {
    * seeds the handbook guilds (insert-if-absent, so nodes racing do it once). Outsiders: not-found.
    */
   private async teamGuilds(access: Access, actor: string, teamId: string): Promise<GuildCopy[]> {
+    // The team's guilds are read beside the membership check (and the team's public-channel right
+    // asked, which their open channels need): one round trip deep, not three. Nothing read is
+    // used before the check has passed.
+    void access.canSeeTeam(actor, teamId);
+    const read = started(this.store.team(teamId));
     const member = await access.isTeamMember(actor, teamId);
     if (!member && !(await access.isSystemAdmin(actor))) throw UserError.notFound(GUILD_TEXT.noTeam);
-    const team = await this.store.team(teamId);
+    const team = await read;
     if (team.seeded || !member) return team.guilds;
     await this.store.seed(teamId, handbookGuilds(teamId, this.ctx.now()));
     await this.store.registerTeam(teamId);

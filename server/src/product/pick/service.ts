@@ -3,7 +3,8 @@ import { type IdeaFilter, type IdeaView, MIN_SCORES_TO_REVEAL, PICK_LIMITS, SCOR
 import type { Access, Scope } from '../shared/access/policy';
 import type { ProductContext } from '../shared/context';
 import { type CorruptRecordError, nullIfCorrupt, UserError } from '../shared/errors';
-import type { IndexEntry } from '../shared/chunked_index';
+import type { ChunkedIndex, IndexEntry, IndexPage } from '../shared/chunked_index';
+import { started } from '../shared/started';
 import { UNCHANGED } from '../shared/kv';
 import { People } from '../shared/people';
 import type { IdeaAgendaItem, Listed, Reader, RfcTitlePort } from '../shared/ports';
@@ -13,7 +14,7 @@ import { RELAYED_TEXT_PROPS, withoutChannelMentions } from '../shared/text/menti
 import { checkText } from '../shared/text/limits';
 import { ERRORS, POSTS, USAGE } from './messages';
 import { type PickAction, pickPolicy } from './policy';
-import { type AgendaRef, type Idea, type IdeaSummary, ideaSummarySchema, type RoundResult } from './records';
+import { type AgendaRef, type Idea, type IdeaSummary, ideaSummarySchema, type OwedSet, type RoundResult } from './records';
 import { type PickSettings, parseSettings } from './settings';
 import { roundResult } from './stats';
 import { ideaOwedFacts, onAgenda, type PickStore, quadrantOfIdea, waitingOn } from './store';
@@ -248,9 +249,12 @@ export class PickService {
 
   /** One page of a channel's ideas, newest first; the list's team is the channel's. */
   async channelPage(access: Access, actor: string, channelId: string, pathTeamId: string | null, query: PageQuery): Promise<IdeaPage & { teamId: string }> {
+    // The channel's index is read beside the access check (one round trip less); nothing read is
+    // used before the check has passed.
+    const entries = started(this.readIndex(this.store.channelIndex(channelId), query));
     const scope = await access.scopeOfChannel(actor, channelId);
     if (pathTeamId !== null && scope.teamId !== pathTeamId) throw UserError.notFound(ERRORS.noSuchChannel);
-    const page = await this.page(access, actor, scope.teamId, channelId, query);
+    const page = await this.page(access, actor, scope.teamId, channelId, query, entries, started(this.viewerSet(actor, scope.teamId, query)));
     return { ...page, teamId: scope.teamId };
   }
 
@@ -259,8 +263,13 @@ export class PickService {
    * may ask too (they see their own channels' ideas); people outside the team get not-found.
    */
   async teamPage(access: Access, actor: string, teamId: string, query: PageQuery): Promise<IdeaPage> {
+    // The team's index is read beside the membership check, and the team's public-channel right
+    // asked (its open channels need it): nothing read is used before the check has passed.
+    void access.canSeeTeam(actor, teamId);
+    const entries = started(this.readIndex(this.store.teamIndex(teamId), query));
+    const mine = started(this.viewerSet(actor, teamId, query));
     if (!(await access.isTeamMember(actor, teamId)) && !(await access.isSystemAdmin(actor))) throw UserError.notFound(ERRORS.noSuchTeam);
-    return this.page(access, actor, teamId, null, query);
+    return this.page(access, actor, teamId, null, query, entries, mine);
   }
 
   /** The channel's live ideas for the chart: the newest BOARD_SIZE that are not archived. */
@@ -275,22 +284,30 @@ export class PickService {
    * chunk) and, for the viewer's part, the viewer's own set: at most three KV calls whatever the
    * number of ideas. An idea is kept only when it belongs to the list's team (and channel), matches
    * the filter, and the actor can see its channel now. Entries without a readable summary (written
-   * before summaries) are read from their record once, and their summary is put back.
+   * before summaries) are read from their record once, and their summary is put back. The viewer's
+   * set is read beside the index and the access questions.
    */
-  private async page(access: Access, actor: string, teamId: string, channelId: string | null, query: PageQuery): Promise<IdeaPage> {
-    const index = channelId ? this.store.channelIndex(channelId) : this.store.teamIndex(teamId);
+  private async page(access: Access, actor: string, teamId: string, channelId: string | null, query: PageQuery, entries: Promise<IndexPage>, viewerSet: Promise<OwedSet | null>): Promise<IdeaPage> {
     const match = filterOf(query.filter);
-    const [page, mine] = await Promise.all([
-      index.page({ before: query.before, limit: query.limit, match: (t) => match(String(t.s), typeof t.q === 'string' ? t.q : null), maxReads: PAGE_READS }),
-      query.viewer ? this.store.owedBy(teamId, actor) : Promise.resolve(null),
-    ]);
+    const page = await entries;
     const summaries = await this.summariesOf(teamId, page.entries);
     const candidates = summaries.filter(
       (idea): idea is IdeaSummary =>
         idea !== null && idea.teamId === teamId && (channelId === null || idea.channelId === channelId) && match(idea.status, idea.revealed && !idea.archived ? idea.revealed.quadrant : null),
     );
-    const visible = await access.filterVisible(actor, candidates, scopeOf);
+    const [visible, mine] = await Promise.all([access.filterVisible(actor, candidates, scopeOf), viewerSet]);
     return { ideas: visible.map((s) => listedView(s, mine)), next: page.next };
+  }
+
+  /** The viewer's own set (their asks and scores), when the page shows the viewer's part. */
+  private viewerSet(actor: string, teamId: string, query: PageQuery): Promise<OwedSet | null> {
+    return query.viewer ? this.store.owedBy(teamId, actor) : Promise.resolve(null);
+  }
+
+  /** The entries of one page the filter keeps: the index head and at most one chunk (PAGE_READS). */
+  private readIndex(index: ChunkedIndex, query: PageQuery): Promise<IndexPage> {
+    const match = filterOf(query.filter);
+    return index.page({ before: query.before, limit: query.limit, match: (t) => match(String(t.s), typeof t.q === 'string' ? t.q : null), maxReads: PAGE_READS });
   }
 
   /** Each entry's summary; those missing or unreadable come from their record (and are repaired). */

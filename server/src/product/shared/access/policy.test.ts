@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryApi, MemoryWorld } from '../../../plugin/testing/memory_api';
-import { Access, ACCESS_CALLS_IN_FLIGHT, CHANNELS_ASKED_FIRST, CHANNELS_BEFORE_MEMBERSHIP_LIST, FeaturePolicy, type RuleTable } from './policy';
+import { Access, ACCESS_CALLS_IN_FLIGHT, CHANNEL_LOOKUPS_IN_FLIGHT, CHANNELS_ASKED_FIRST, CHANNELS_BEFORE_MEMBERSHIP_LIST, FeaturePolicy, type RuleTable } from './policy';
 import { UserError } from '../errors';
 
 function world() {
@@ -168,31 +168,33 @@ test('many channels in one request: one membership list answers as the per-chann
   }
 });
 
-test('access questions in flight are bounded over the whole process, whatever the page asks', async () => {
+test('access questions in flight are bounded over the whole process, whatever the page asks; channel lookups have their own bound', async () => {
   const t = world();
   const channels = Array.from({ length: 40 }, (_, i) => t.w.addChannel(t.team.Id, `room-${i}`, 'P'));
   for (const c of channels) t.w.addChannelMember(c.Id, t.member.Id);
   const api = new MemoryApi(t.w);
-  let inFlight = 0;
-  let most = 0;
+  const inFlight = { lookups: 0, questions: 0 };
+  const most = { lookups: 0, questions: 0 };
   const slow = new Proxy(api, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
+      const kind = property === 'getChannel' ? 'lookups' : 'questions';
       return async (...args: unknown[]) => {
-        most = Math.max(most, ++inFlight);
+        most[kind] = Math.max(most[kind], ++inFlight[kind]);
         await new Promise((r) => setTimeout(r, 1));
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } finally {
-          inFlight--;
+          inFlight[kind]--;
         }
       };
     },
   });
-  // Two requests at once, each asking about 40 channels one by one (below the list's threshold).
+  // Two requests at once, each asking about 40 channels one by one (below the list's threshold):
+  // 80 channel lookups and 80 membership questions.
   const ask = () => Promise.all(channels.map((c) => new Access(slow).canSee(t.member.Id, { teamId: t.team.Id, channelId: c.Id })));
   const [first, second] = await Promise.all([ask(), ask()]);
   assert.ok(first.every(Boolean) && second.every(Boolean));
-  assert.equal(most, ACCESS_CALLS_IN_FLIGHT);
+  assert.deepEqual(most, { lookups: CHANNEL_LOOKUPS_IN_FLIGHT, questions: ACCESS_CALLS_IN_FLIGHT });
 });

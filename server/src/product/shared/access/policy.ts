@@ -51,13 +51,24 @@ export const CHANNELS_BEFORE_MEMBERSHIP_LIST = 64;
 export const CHANNELS_ASKED_FIRST = 128;
 
 /**
- * Access questions in flight at once from this process, over all requests. Each is a query on
- * Mattermost's database; Mattermost keeps 20 idle connections by default (SqlSettings.MaxIdleConns)
+ * Access questions other than channel lookups (below) in flight at once from this process, over
+ * all requests. Each is a query on Mattermost's database; Mattermost keeps 20 idle connections by default (SqlSettings.MaxIdleConns)
  * and opens and closes one for every query past them, and PostgreSQL starts a process for each.
  * Asked all at once, the ~130 questions of `/infra owe` took 300–430 ms (1,000 ideas, 200 incidents).
  */
 export const ACCESS_CALLS_IN_FLIGHT = 8;
 const accessGate = new CallGate(ACCESS_CALLS_IN_FLIGHT);
+
+/**
+ * Channel lookups (`GetChannel`) in flight at once from this process, over all requests, apart
+ * from the questions above: Mattermost answers them from its channel cache (the store's local
+ * cache layer keeps channels by id and drops one when it changes, on every node), so they put no
+ * query on the database once the channel has been read. A page of open channels (the sidebar's
+ * first load asks about 100, the guild list 50) then waits for 4 turns of lookups, not 13. A cold
+ * cache (just after Mattermost starts) costs at most this many queries at once.
+ */
+export const CHANNEL_LOOKUPS_IN_FLIGHT = 32;
+const channelGate = new CallGate(CHANNEL_LOOKUPS_IN_FLIGHT);
 
 /** Where a record lives: its team, and its channel when it is tied to one. */
 export interface Scope {
@@ -175,7 +186,7 @@ export class Access {
   private readonly api: AccessApi;
 
   constructor(api: AccessApi) {
-    this.api = gate(api, accessGate);
+    this.api = gate(api, { lookups: channelGate, questions: accessGate });
   }
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -400,8 +411,9 @@ export class Access {
    * Refuses channels the user can't read (as not-found) and direct/group messages (no team).
    */
   async scopeOfChannel(userId: string, channelId: string, what = 'channel'): Promise<Scope> {
-    const channel = await this.channel(channelId);
-    if (!channel || !(await this.canRead(userId, channelId))) throw UserError.notFound(`No such ${what}.`);
+    // The channel and the membership asked at once (canRead): one round trip, not two.
+    const [channel, readable] = await Promise.all([this.channel(channelId), this.canRead(userId, channelId)]);
+    if (!channel || !readable) throw UserError.notFound(`No such ${what}.`);
     if (!channel.TeamId || (channel.Type !== 'O' && channel.Type !== 'P')) {
       throw UserError.badRequest('Infra Ops works in team channels, not in direct or group messages.');
     }
@@ -440,10 +452,11 @@ export class Access {
 const NO_CHANNEL: Promise<Channel | null> = Promise.resolve(null);
 const READABLE: Promise<boolean> = Promise.resolve(true);
 
-/** The same questions, each let through the gate in turn. */
-function gate(api: AccessApi, through: CallGate): AccessApi {
+/** The same questions, each let through its gate in turn: channel lookups through their own. */
+function gate(api: AccessApi, gates: { lookups: CallGate; questions: CallGate }): AccessApi {
+  const through = gates.questions;
   return {
-    getChannel: (channelId) => through.run(() => api.getChannel(channelId)),
+    getChannel: (channelId) => gates.lookups.run(() => api.getChannel(channelId)),
     getChannelMember: (channelId, userId) => through.run(() => api.getChannelMember(channelId, userId)),
     getChannelsForTeamForUser: (teamId, userId, includeDeleted) => through.run(() => api.getChannelsForTeamForUser(teamId, userId, includeDeleted)),
     getTeamMember: (teamId, userId) => through.run(() => api.getTeamMember(teamId, userId)),
