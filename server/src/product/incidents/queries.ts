@@ -212,11 +212,11 @@ export class IncidentQueries {
 
   /** The team's figures over the incidents the caller may see now (each one's channel, asked live). */
   async metrics(caller: Caller, teamId: string, since: number, until: number): Promise<IncidentMetricsView> {
-    // One KV read (the team's metrics summary) whatever the number of incidents, beside the team
-    // check; nothing read is used before the check has passed.
-    const summary = started(this.store.metricsRows(teamId));
+    // After the team check, not beside it: reading the summary may first complete it from the
+    // whole index (once per team), work no outsider should set off.
     await requireTeamReader(caller.access, caller.userId, teamId);
-    const candidates = (await summary).flatMap((stored) => {
+    // One KV read (the team's metrics summary) whatever the number of incidents.
+    const candidates = (await this.store.metricsRows(teamId)).flatMap((stored) => {
       const c = rowFromSummary(stored);
       return c && c.row.declaredAt >= since && c.row.declaredAt <= until ? [c] : [];
     });
