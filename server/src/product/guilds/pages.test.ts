@@ -148,6 +148,10 @@ test('guild indexes written before copies are read from the records once, then a
   delete index.copies;
   world.kv.set(key, new TextEncoder().encode(JSON.stringify(index)));
   const base = `/api/v1/teams/${s.team.Id}/guilds`;
+  // Someone outside the team is refused, and nothing is put back for them: the index is read beside
+  // the check, the records and the copies only after it.
+  assert.equal((await h.http('GET', base, s.outsider)).status, 404);
+  assert.equal((JSON.parse(new TextDecoder().decode(world.kv.get(key))) as { copies?: unknown }).copies, undefined, 'no copies written for an outsider');
   const first = await h.http('GET', base, s.alice);
   assert.deepEqual((first.body as { items: GuildView[] }).items.map((g) => g.slug).sort(), ['infrastructure-guild', 'ops', 'reliability-engineering-guild']);
   const before = h.api.kvCalls;

@@ -431,14 +431,14 @@ export class GuildService implements CadenceHost {
    * seeds the handbook guilds (insert-if-absent, so nodes racing do it once). Outsiders: not-found.
    */
   private async teamGuilds(access: Access, actor: string, teamId: string): Promise<GuildCopy[]> {
-    // The team's guilds are read beside the membership check (and the team's public-channel right
-    // asked, which their open channels need): one round trip deep, not three. Nothing read is
-    // used before the check has passed.
+    // The team's guild index is read beside the membership check (and the team's public-channel
+    // right asked, which their open channels need): one round trip deep, not three. Nothing read
+    // is used, and no copy it lacks is put back, before the check has passed.
     void access.canSeeTeam(actor, teamId);
-    const read = started(this.store.team(teamId));
+    const index = started(this.store.teamIndex(teamId));
     const member = await access.isTeamMember(actor, teamId);
     if (!member && !(await access.isSystemAdmin(actor))) throw UserError.notFound(GUILD_TEXT.noTeam);
-    const team = await read;
+    const team = await this.store.team(teamId, index);
     if (team.seeded || !member) return team.guilds;
     await this.store.seed(teamId, handbookGuilds(teamId, this.ctx.now()));
     await this.store.registerTeam(teamId);

@@ -54,6 +54,9 @@ export function reportCorrupt(ctx: { kv: KvRepository; log: Logger; now: () => n
 
 const TEAMS_MAX = 20_000;
 
+/** A team's guild index that could not be read (GuildStore.teamIndex). */
+export const UNREADABLE: unique symbol = Symbol('unreadable');
+
 export class GuildStore {
   private readonly owed: OwedLedger;
   constructor(
@@ -78,20 +81,27 @@ export class GuildStore {
   }
 
   /**
+   * The team's guild index as stored: one KV read and nothing more, so a page may send it beside
+   * its access check (`team` then completes what it lacks, after the check). Unreadable: logged,
+   * and UNREADABLE.
+   */
+  teamIndex(teamId: string): Promise<TeamIndex | null | typeof UNREADABLE> {
+    return this.kv.get(guildKeys.index(teamId), teamIndexSchema).catch((err: unknown) => {
+      this.skip()(err);
+      return UNREADABLE;
+    });
+  }
+
+  /**
    * The team's readable guilds in index order (their copies: one KV read), and whether its
    * handbook guilds were seeded. A guild without a readable copy (indexes of earlier versions, a
    * crash between a record and its copy) is read from its record once and its copy put back.
    * Unreadable guilds are skipped and logged; an unreadable index reads as an empty, seeded team
    * (so nothing writes over it) until an admin repairs it.
    */
-  async team(teamId: string): Promise<{ seeded: boolean; guilds: GuildCopy[] }> {
-    let index: TeamIndex | null;
-    try {
-      index = await this.kv.get(guildKeys.index(teamId), teamIndexSchema);
-    } catch (err) {
-      this.skip()(err);
-      return { seeded: true, guilds: [] };
-    }
+  async team(teamId: string, stored: Promise<TeamIndex | null | typeof UNREADABLE> = this.teamIndex(teamId)): Promise<{ seeded: boolean; guilds: GuildCopy[] }> {
+    const index = await stored;
+    if (index === UNREADABLE) return { seeded: true, guilds: [] };
     const slugs = index?.slugs ?? [];
     // Each copy is validated once while the index's bytes stay the same (parseSnapshot).
     const held = new Map((index?.copies ?? []).map((c) => [c.slug, parseSnapshot(guildCopySchema, c.d)] as const));

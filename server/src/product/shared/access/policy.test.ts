@@ -198,3 +198,23 @@ test('access questions in flight are bounded over the whole process, whatever th
   assert.ok(first.every(Boolean) && second.every(Boolean));
   assert.deepEqual(most, { lookups: CHANNEL_LOOKUPS_IN_FLIGHT, questions: ACCESS_CALLS_IN_FLIGHT });
 });
+
+test('a channel scope: its team from the channel, not-found for what the user cannot read, a refusal for direct messages', async () => {
+  const t = world();
+  const access = () => new Access(new MemoryApi(t.w));
+  const status = (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (err: unknown) => (err instanceof UserError ? err.status : 500),
+    );
+  assert.deepEqual(await access().scopeOfChannel(t.member.Id, t.secret.Id), { teamId: t.team.Id, channelId: t.secret.Id });
+  assert.deepEqual(await access().scopeOfChannel(t.outsider.Id, t.open.Id), { teamId: t.team.Id, channelId: t.open.Id });
+  assert.equal(await status(access().scopeOfChannel(t.outsider.Id, t.secret.Id)), 404, 'a private channel one is not in');
+  assert.equal(await status(access().scopeOfChannel(t.member.Id, 'x'.repeat(26))), 404, 'no such channel: the same answer');
+  assert.equal(await status(access().scopeOfChannel(t.stranger.Id, t.open.Id)), 404, 'another team');
+  const dm = t.w.addChannel('', `${t.member.Id}__${t.outsider.Id}`, 'D');
+  t.w.addChannelMember(dm.Id, t.member.Id);
+  t.w.addChannelMember(dm.Id, t.outsider.Id);
+  assert.equal(await status(access().scopeOfChannel(t.member.Id, dm.Id)), 400, 'a direct message one is in: not a team channel');
+  assert.equal(await status(access().scopeOfChannel(t.teamAdmin.Id, dm.Id)), 404, 'one someone else is in: not found');
+});
