@@ -52,8 +52,9 @@ export const CHANNELS_ASKED_FIRST = 128;
 
 /**
  * Access questions other than channel lookups (below) in flight at once from this process, over
- * all requests. Each is a query on Mattermost's database; Mattermost keeps 20 idle connections by default (SqlSettings.MaxIdleConns)
- * and opens and closes one for every query past them, and PostgreSQL starts a process for each.
+ * all requests. Each is a query on Mattermost's database; Mattermost keeps 20 idle connections by
+ * default (SqlSettings.MaxIdleConns) and opens and closes one for every query past them, and
+ * PostgreSQL starts a process for each.
  * Asked all at once, the ~130 questions of `/infra owe` took 300–430 ms (1,000 ideas, 200 incidents).
  */
 export const ACCESS_CALLS_IN_FLIGHT = 8;
