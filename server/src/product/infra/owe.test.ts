@@ -5,7 +5,7 @@ import { IncidentStore } from '../incidents/store';
 import { PickStore } from '../pick/store';
 import { teamFixture, type TeamFixture } from '../pick/test_fixture';
 import { RfcStore } from '../rfc/store';
-import { ledgerKey, ledgerSchema, REBUILD_AFTER_MS } from '../shared/owed';
+import { LEDGER_FEATURE_LIMIT, ledgerKey, ledgerSchema, REBUILD_AFTER_MS } from '../shared/owed';
 import { addSeats, newGate, SAME } from '../shared/signoff/gate';
 import { ProductHarness } from '../testing/product_harness';
 
@@ -163,5 +163,28 @@ test('two nodes writing at once both land in the ledger (compare-and-set)', asyn
   const ledger = await f.h.ctx.kv.get(ledgerKey(f.team.Id, f.bob.Id), ledgerSchema);
   assert.ok(ledger && ledger.builtAt !== null && ledger.entries.length === 3, JSON.stringify(ledger));
   node2.close();
+  f.h.close();
+});
+
+test('past the ledger’s limit a rebuild keeps the newest facts of every feature, as the writes do (runs too)', async () => {
+  const f = await teamFixture({ DailyDigest: false });
+  // Each declaration opens the incident's runbook run, whose first items the commander owes.
+  for (let n = 0; n < LEDGER_FEATURE_LIMIT + 3; n++) await f.cmd(f.bob, `/incident declare Outage ${n}`);
+  await f.h.settled();
+  const kept = async (): Promise<Record<string, string[]>> => {
+    const ledger = await f.h.ctx.kv.get(ledgerKey(f.team.Id, f.bob.Id), ledgerSchema);
+    const by: Record<string, string[]> = {};
+    for (const e of ledger?.entries ?? []) (by[e.f] ??= []).push(e.k);
+    return by;
+  };
+  const written = await kept();
+  assert.equal(written['runs']?.length, LEDGER_FEATURE_LIMIT);
+  assert.ok(!written['runs'].includes('1'), 'the writes dropped the oldest runs');
+  const before = await owe(f);
+  await f.h.api.kvDelete(ledgerKey(f.team.Id, f.bob.Id));
+  const rebuilt = await owe(f);
+  const again = await kept();
+  assert.deepEqual([...again['runs']!].sort(), [...written['runs']].sort(), 'the rebuild keeps the same (newest) runs');
+  assert.deepEqual(rebuilt.sections, before.sections, 'and says the same lines');
   f.h.close();
 });

@@ -700,8 +700,9 @@ export class RunService implements RunCore {
    */
   async owedFacts(userId: string, teamId: string): Promise<OwedFact[]> {
     const entries = await this.store.teamIndex(teamId).all((t) => t.s === 'active');
-    // The records, not the list's copies: this is the ledger's repair.
-    const runs = await this.store.getMany(teamId, entries.map((e) => Number(e.id)));
+    // The records, not the list's copies: this is the ledger's repair. Oldest first, as the ledger
+    // keeps the newest LEDGER_FEATURE_LIMIT of a feature's facts (the index lists newest first).
+    const runs = await this.store.getMany(teamId, entries.map((e) => Number(e.id)).sort((a, b) => a - b));
     return runs.flatMap((run) => {
       const fact = run && run.teamId === teamId ? runOwedFacts(run).get(userId) : undefined;
       return fact ? [fact] : [];
