@@ -442,8 +442,13 @@ export class Backend {
     if (Object.values<Route>(alertRoutes).includes(route) || Object.values<Route>(webhookRoutes).includes(route)) return this.adminRoute(route, params, b);
 
     if (route === incidentRoutes.list) {
-      const items = [...this.incidents.values()].filter((i) => query.state === 'all' || !query.state || i.phase === query.state);
-      return [200, { items, nextCursor: null }];
+      const all = [...this.incidents.values()].filter((i) => query.state === 'all' || !query.state || i.phase === query.state);
+      if (query.sort === 'severity') all.sort((a, b) => a.severity - b.severity || b.number - a.number);
+      // Pages as the server pages (its cursors are opaque to the webapp; an offset stands in here).
+      const from = Number(query.cursor ?? 0);
+      const perPage = Number(query.per_page ?? 20);
+      const items = all.slice(from, from + perPage);
+      return [200, { items, nextCursor: from + perPage < all.length ? String(from + perPage) : null }];
     }
     if (route === incidentRoutes.declare) {
       const n = this.nextIncident++;

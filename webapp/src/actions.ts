@@ -43,6 +43,7 @@ export type PluginAction =
    */
   | { type: 'infra-ops/incidents-received'; teamId: string; incidents: Incident[] }
   | { type: 'infra-ops/incident-received'; incident: Incident }
+  | { type: 'infra-ops/more-incidents-received'; incidents: Incident[] }
   | { type: 'infra-ops/board-received'; scope: PickScope; page: IdeaPage }
   | { type: 'infra-ops/idea-received'; idea: Idea }
   | { type: 'infra-ops/rfcs-received'; teamId: string; rfcs: Rfc[] }
@@ -58,9 +59,11 @@ export type PluginAction =
 export const selectRhsTab = (tab: RhsTab): PluginAction => ({ type: 'infra-ops/rhs-tab-selected', tab });
 export const openDeclareForm = (draft: DeclareDraft): PluginAction => ({ type: 'infra-ops/declare-form-opened', draft });
 export const closeDeclareForm = (): PluginAction => ({ type: 'infra-ops/declare-form-closed' });
-/** The team's active incidents, as listed. */
+/** The team's active incidents, as listed: the sidebar's first page replaces what was shown. */
 export const incidentsReceived = (teamId: string, incidents: Incident[]): PluginAction => ({ type: 'infra-ops/incidents-received', teamId, incidents });
 export const incidentReceived = (incident: Incident): PluginAction => ({ type: 'infra-ops/incident-received', incident });
+/** A further page of the list ("Show more"): added to what is shown. */
+export const moreIncidentsReceived = (incidents: Incident[]): PluginAction => ({ type: 'infra-ops/more-incidents-received', incidents });
 export const boardReceived = (scope: PickScope, page: IdeaPage): PluginAction => ({ type: 'infra-ops/board-received', scope, page });
 export const ideaReceived = (idea: Idea): PluginAction => ({ type: 'infra-ops/idea-received', idea });
 /** The team's RFCs, as listed. */

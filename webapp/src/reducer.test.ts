@@ -54,6 +54,16 @@ describe('reducer', () => {
     assert.deepEqual(Object.keys(s.incidents).sort(), ['done', 'elsewhere', 'new']);
   });
 
+  it('adds a further page of incidents ("Show more") to the first, keeping newer copies; the next first page replaces both', () => {
+    let s = reducer(initialState, a.incidentsReceived('team1', [incident({ id: 'sev1' })]));
+    s = reducer(s, a.incidentReceived(incident({ id: 'sev4', updatedAt: 20, title: 'newer' })));
+    s = reducer(s, a.moreIncidentsReceived([incident({ id: 'sev4', updatedAt: 10, title: 'older' }), incident({ id: 'sev4b' })]));
+    assert.deepEqual(Object.keys(s.incidents).sort(), ['sev1', 'sev4', 'sev4b']);
+    assert.equal(s.incidents.sev4!.title, 'newer');
+    s = reducer(s, a.incidentsReceived('team1', [incident({ id: 'sev1' })]));
+    assert.deepEqual(Object.keys(s.incidents), ['sev1']);
+  });
+
   it("replaces the team's RFCs with a list (an RFC whose channel turned private goes), keeping newer copies and other teams", () => {
     let s = reducer(initialState, a.rfcReceived(fixtureRfc({ number: 1, updatedAt: 50, title: 'newer' })));
     s = reducer(s, a.rfcReceived(fixtureRfc({ number: 2 })));

@@ -120,6 +120,8 @@ export function reducer(state: PluginState = initialState, action: Action): Plug
       return { ...state, incidents: replaceTeam(state.incidents, action.teamId, action.incidents, incidentKey, (i) => i.phase === 'active' || i.phase === 'triage') };
     case 'infra-ops/incident-received':
       return { ...state, incidents: upsert(state.incidents, [action.incident], incidentKey) };
+    case 'infra-ops/more-incidents-received':
+      return { ...state, incidents: upsert(state.incidents, action.incidents, incidentKey) };
     case 'infra-ops/board-received': {
       // A board is the set of live ideas in scope: ideas missing from it were archived or fell off
       // the page, so the map is rebuilt, keeping any newer copy a websocket event already brought.

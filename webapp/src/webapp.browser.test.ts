@@ -17,7 +17,7 @@ import { build, type Plugin } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { BOB, CSRF, ME, OFFTOPIC, TEAM, TOWN, cardSnapshot, hostState, incident, mmId, progressOf, releaseGate, run as fixtureRunOf } from '../harness/fixtures';
 import { HOST_CSP, startHarnessServer, type HarnessServer } from '../harness/server';
-import { MIN_SCORES_TO_REVEAL } from './contract';
+import { INCIDENTS_SIDEBAR_PAGE, MIN_SCORES_TO_REVEAL } from './contract';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const webapp = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -214,6 +214,32 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     const [list] = requestsTo('GET', `/teams/${TEAM}/incidents`);
     assert.equal(list?.query.state, 'active');
     assert.equal(list?.headers['x-requested-with'], 'XMLHttpRequest');
+  });
+
+  it('shows a page of active incidents, most severe first, and the rest on "Show more"', async () => {
+    // 22 more SEV4 incidents: with the two fixtures, 24 active, past the sidebar's page of 20.
+    const extra = Array.from({ length: 22 }, (_, k) => incident(100 + k, { severity: 4, severityLabel: 'Low', title: `Noise ${k}` }));
+    for (const i of extra) server.backend.incidents.set(i.id, i);
+    const lists = requestsTo('GET', `/teams/${TEAM}/incidents`).length;
+    await page.evaluate((id) => window.harness.switchChannel(id), OFFTOPIC);
+    await until('the list is fetched again', () => requestsTo('GET', `/teams/${TEAM}/incidents`).length === lists + 1);
+    const first = requestsTo('GET', `/teams/${TEAM}/incidents`).at(-1)!;
+    assert.deepEqual([first.query.state, first.query.sort, first.query.per_page, first.query.cursor], ['active', 'severity', String(INCIDENTS_SIDEBAR_PAGE), undefined]);
+    const items = rhs().getByRole('list', { name: 'Active incidents' }).locator('li');
+    await items.nth(INCIDENTS_SIDEBAR_PAGE - 1).waitFor();
+    assert.equal(await items.count(), INCIDENTS_SIDEBAR_PAGE);
+    assert.match((await items.allInnerTexts())[0]!, /INC-041 Payments failing/, 'the SEV1 heads the page');
+    await rhs().getByRole('button', { name: 'Show more' }).click();
+    await items.nth(23).waitFor();
+    assert.equal(await items.count(), 24);
+    assert.equal(requestsTo('GET', `/teams/${TEAM}/incidents`).at(-1)?.query.cursor, String(INCIDENTS_SIDEBAR_PAGE));
+    assert.equal(await rhs().getByRole('button', { name: 'Show more' }).count(), 0, 'nothing more to show');
+
+    for (const i of extra) server.backend.incidents.delete(i.id);
+    await page.evaluate((id) => window.harness.switchChannel(id), TOWN);
+    await until('the list is fetched again', () => requestsTo('GET', `/teams/${TEAM}/incidents`).length === lists + 3);
+    for (let i = 0; i < 100 && (await items.count()) !== 2; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await items.count(), 2);
   });
 
   it('draws each PICK idea inside the quadrant its scores put it in', async () => {
@@ -549,7 +575,8 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     assert.deepEqual(Object.keys(hostState({ siteURL: '', disableAppBar: 'false' }).users.profiles), [ME]);
     await open('?names=nickname_full_name');
     await page.locator('.app-bar-icon').click();
-    const first = rhs().getByRole('list', { name: 'Active incidents' }).locator('li').first();
+    // INC-041, Bob's (INC-043, declared earlier in this run, is as severe and newer: it comes first).
+    const first = rhs().getByRole('list', { name: 'Active incidents' }).locator(`li[data-incident-id="${mmId('incident41')}"]`);
     await first.getByText(/commander Bobby/).waitFor();
     const card = page.locator(`.post[data-post-id="${mmId('postcard42')}"] [role="article"]`);
     await card.getByText(/Scribe\s*Bobby/).waitFor();
@@ -928,7 +955,7 @@ for (const stack of STACKS) describe(`webapp in Chromium on ${stack.name}`, { sk
     for (const themeName of ['light', 'dark'] as const) {
       await open(themeName === 'dark' ? '?theme=dark' : '');
       await page.locator('.app-bar-icon').click();
-      await rhs().getByRole('list', { name: 'Active incidents' }).locator('li').first().getByText(/commander @bob/).waitFor();
+      await rhs().getByRole('list', { name: 'Active incidents' }).locator(`li[data-incident-id="${mmId('incident41')}"]`).getByText(/commander @bob/).waitFor();
       await rhs().getByTestId('incident-metrics').waitFor();
       await rhs().screenshot({ path: join(SCREENSHOTS, `${themeName}-incidents.png`) });
       await tab('PICK').click();

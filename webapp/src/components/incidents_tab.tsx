@@ -1,11 +1,11 @@
-import React, { useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import type { GlobalState } from '@mattermost/types/store';
-import { incidentsReceived, openDeclareForm, openIncident } from '../actions';
+import { incidentsReceived, moreIncidentsReceived, openDeclareForm, openIncident } from '../actions';
 import { listIncidents } from '../client';
 import { duration, severityText } from '../format';
 import { getActiveIncidents, getCurrentChannelId, getCurrentTeamId, getDeclareDraft, getOpenIncident } from '../selectors';
-import type { Incident } from '../contract';
+import { INCIDENTS_SIDEBAR_PAGE, type Incident } from '../contract';
 import { ChannelLink, ErrorText, Loading, SeverityBadge, UserName } from './common';
 import { DeclareForm } from './declare_form';
 import { IncidentDetail } from './incident_detail';
@@ -20,12 +20,42 @@ export function IncidentsTab({ now = Date.now }: { now?: () => number }) {
   const open = useSelector(getOpenIncident);
   const incidents = useSelector((s: GlobalState) => getActiveIncidents(s, teamId));
   const [declared, setDeclared] = useState<{ incident: Incident; warnings: string[] } | null>(null);
-  // Events reach only an incident's own channel: the list is fetched again whenever the tab opens
-  // or the user moves to another channel, and replaces what was shown.
-  const load = useLoad(
-    async () => dispatch(incidentsReceived(teamId, (await listIncidents(teamId, { state: 'active', per_page: 100 })).items)),
-    `incidents:${teamId}:${channelId}`,
+  // Where "Show more" continues; null when the list has no more.
+  const [next, setNext] = useState<string | null>(null);
+  const [more, setMore] = useState<{ loading: boolean; error: string | null }>({ loading: false, error: null });
+  // A "Show more" answer that arrives after the list was fetched again, or after the tab closed,
+  // is dropped.
+  const generation = useRef(0);
+  useEffect(
+    () => () => {
+      generation.current++;
+    },
+    [],
   );
+  // Events reach only an incident's own channel: the list's first page, most severe first, is
+  // fetched again whenever the tab opens or the user moves to another channel, and replaces what
+  // was shown.
+  const load = useLoad(async () => {
+    const mine = ++generation.current;
+    const page = await listIncidents(teamId, { state: 'active', sort: 'severity', per_page: INCIDENTS_SIDEBAR_PAGE });
+    if (mine !== generation.current) return;
+    dispatch(incidentsReceived(teamId, page.items));
+    setNext(page.nextCursor);
+    setMore({ loading: false, error: null });
+  }, `incidents:${teamId}:${channelId}`);
+  const showMore = (cursor: string) => {
+    const mine = generation.current;
+    setMore({ loading: true, error: null });
+    listIncidents(teamId, { state: 'active', sort: 'severity', per_page: INCIDENTS_SIDEBAR_PAGE, cursor }).then(
+      (page) => {
+        if (mine !== generation.current) return;
+        dispatch(moreIncidentsReceived(page.items));
+        setNext(page.nextCursor);
+        setMore({ loading: false, error: null });
+      },
+      (err: unknown) => mine === generation.current && setMore({ loading: false, error: err instanceof Error ? err.message : String(err) }),
+    );
+  };
 
   if (open) return <IncidentDetail target={open} now={now} />;
   if (draft) return <DeclareForm draft={draft} onDeclared={(incident, warnings) => setDeclared({ incident, warnings })} />;
@@ -69,6 +99,12 @@ export function IncidentsTab({ now = Date.now }: { now?: () => number }) {
           </li>
         ))}
       </ul>
+      <ErrorText error={more.error} />
+      {next !== null && !load.loading && (
+        <button className='io-btn' type='button' disabled={more.loading} onClick={() => showMore(next)}>
+          {more.loading ? 'Loading…' : 'Show more'}
+        </button>
+      )}
     </div>
   );
 }

@@ -204,11 +204,26 @@ export const declareIncidentBody = z.strictObject({
 });
 export type DeclareIncidentBody = z.input<typeof declareIncidentBody>;
 
-/** Omitted: state all, any severity, any commander. */
+/**
+ * A list's order: `newest` (the INC number, newest first) or `severity` (most severe first, then
+ * newest; active incidents only, as the sidebar shows them).
+ */
+export const INCIDENT_LIST_ORDERS = ['newest', 'severity'] as const;
+export type IncidentListOrder = (typeof INCIDENT_LIST_ORDERS)[number];
+
+/**
+ * The sidebar's page of active incidents, most severe first (the rest behind "Show more"): a
+ * screen's worth, as Playbooks' sidebar shows its runs a few at a time, so opening the sidebar asks
+ * about a screen's channels, not a hundred.
+ */
+export const INCIDENTS_SIDEBAR_PAGE = 20;
+
+/** Omitted: state all, any severity, any commander, newest first. */
 export const incidentListQuery = z.strictObject({
   state: z.optional(z.enum(INCIDENT_STATES)),
   severity: z.optional(z.pipe(wholeParam(1, 4), severitySchema)),
   commander_id: z.optional(mmId),
+  sort: z.optional(z.enum(INCIDENT_LIST_ORDERS)),
   ...pageQueryShape,
 });
 export type IncidentListQuery = z.output<typeof incidentListQuery>;

@@ -69,6 +69,8 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
         }
         const healed = await store.healReviewSets();
         if (healed > 0) ctx.log.info('incidents never resolved removed from the review sets', { incidents: healed });
+        const named = await store.fillActiveSeverities();
+        if (named > 0) ctx.log.info('active incidents given their severity in the active sets', { incidents: named });
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
     },

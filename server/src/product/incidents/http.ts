@@ -39,7 +39,7 @@ import type { IncidentEffects } from './effects';
 import { CHANNEL_HAS_NONE, dialogWords, replies, severityWithLabel, triageWords } from './messages';
 import { parseType } from './parse';
 import type { Caller } from './policy';
-import type { IncidentQueries } from './queries';
+import type { IncidentQueries, SeverityCursor } from './queries';
 import type { Incident } from './records';
 import type { IncidentService } from './service';
 import type { IncidentSettings } from './settings';
@@ -70,6 +70,14 @@ const cursorOf = (text: string | undefined): number | null => {
   return Number(text);
 };
 
+/** A most-severe-first page's cursor: `<severity>.<INC number>` of the last incident it read. */
+const severityCursorOf = (text: string | undefined): SeverityCursor | null => {
+  if (text === undefined) return null;
+  const m = /^([1-9])\.(\d{1,15})$/.exec(text);
+  if (!m) throw UserError.badRequest('Invalid request: cursor: not a cursor from this list');
+  return { severity: Number(m[1]), number: Number(m[2]) };
+};
+
 export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) => void {
   const { ctx, declarer, service, queries, effects, settings } = deps;
 
@@ -98,6 +106,13 @@ export function mountIncidentRoutes(deps: IncidentHttpDeps): (router: Router) =>
     });
 
     on(incidentRoutes.list, async ({ caller, params, query }) => {
+      if (query.sort === 'severity') {
+        if (query.state !== 'active') throw UserError.badRequest('Invalid request: sort: severity lists active incidents only (add state=active)');
+        const filter = { teamId: params.teamId, severity: query.severity ?? null, commanderId: query.commander_id ?? null, perPage: query.per_page ?? PAGE_SIZE_DEFAULT };
+        const page = await queries.activeBySeverity(caller, filter, severityCursorOf(query.cursor));
+        const items = await Promise.all(page.items.map((i) => effects.view(i, caller.access)));
+        return { items, nextCursor: page.next === null ? null : `${page.next.severity}.${page.next.number}` };
+      }
       const page = await queries.list(caller, {
         teamId: params.teamId,
         state: query.state ?? 'all',

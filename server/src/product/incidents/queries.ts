@@ -13,7 +13,7 @@ import { LEDGER_FEATURE_LIMIT, type OwedFact, type OwedScan } from '../shared/ow
 import { incidentOwedFacts } from './owed';
 import type { IncidentSettings } from './settings';
 import type { IncidentStore } from './store';
-import { ACTIVE_HEAD, channelOfMember, type SetMember, snapshotIn } from './team_sets';
+import { ACTIVE_HEAD, channelOfMember, type SetMember, severityOfMember, snapshotIn } from './team_sets';
 
 export interface ListFilter {
   teamId: string;
@@ -29,6 +29,37 @@ export interface Listed {
   items: Incident[];
   /** Pass as `before` for the next page; null when there is nothing older. */
   next: number | null;
+}
+
+/** Where a most-severe-first page continues: after this severity and, within it, this INC number. */
+export interface SeverityCursor {
+  readonly severity: number;
+  readonly number: number;
+}
+
+export interface ListedBySeverity {
+  items: Incident[];
+  next: SeverityCursor | null;
+}
+
+/** Where members whose severity could not be learnt sort: after every known severity. */
+const UNKNOWN_SEVERITY = 9;
+
+/**
+ * Which incidents of a batch the caller is shown: those the filter matches and whose channel they
+ * may read now. A batch's channels are announced first, so a long one reads the memberships once.
+ */
+function shownOf(caller: Caller, filter: ListFilter): (batch: Incident[]) => Promise<boolean[]> {
+  const matches = (i: Incident): boolean =>
+    i.teamId === filter.teamId &&
+    (filter.state === 'all' ? i.phase !== 'pending' : isOpen(i.phase) ? filter.state === 'active' : i.phase === filter.state) &&
+    (filter.severity === null || i.severity === filter.severity) &&
+    (filter.commanderId === null || i.roles.commander === filter.commanderId);
+  return async (batch) => {
+    const candidates = batch.filter(matches);
+    await caller.access.willAskAbout(caller.userId, filter.teamId, candidates.map((i) => i.channelId));
+    return Promise.all(batch.map(async (i) => matches(i) && (await canSee(caller.access, caller.userId, i))));
+  };
 }
 
 /** A list's first read: the active set's members, or a page of the index. */
@@ -80,18 +111,64 @@ export class IncidentQueries {
     const read = started<FirstRead>(filter.state === 'active' ? this.store.setMembers(filter.teamId, 'active').then((members) => ({ members })) : this.firstIndexPage(filter).then((page) => ({ page })));
     await requireTeamReader(caller.access, caller.userId, filter.teamId);
     const first = await read;
-    const matches = (i: Incident): boolean =>
-      i.teamId === filter.teamId &&
-      (filter.state === 'all' ? i.phase !== 'pending' : isOpen(i.phase) ? filter.state === 'active' : i.phase === filter.state) &&
-      (filter.severity === null || i.severity === filter.severity) &&
-      (filter.commanderId === null || i.roles.commander === filter.commanderId);
-    // A batch's channels are announced first, so a long one reads the memberships once up front.
-    const wanted = async (batch: Incident[]): Promise<boolean[]> => {
-      const candidates = batch.filter(matches);
-      await caller.access.willAskAbout(caller.userId, filter.teamId, candidates.map((i) => i.channelId));
-      return Promise.all(batch.map(async (i) => matches(i) && (await canSee(caller.access, caller.userId, i))));
-    };
+    const wanted = shownOf(caller, filter);
     return 'members' in first ? this.activePage(filter, first.members, wanted) : this.indexPage(filter, first.page, wanted);
+  }
+
+  /**
+   * Active incidents most severe first, then newest (the sidebar's page): ordered by the active
+   * set's members, which name each incident's severity, so the page reads the set and then only
+   * the records of the members it shows that keep no snapshot (older ones past the set's head).
+   */
+  async activeBySeverity(caller: Caller, filter: Omit<ListFilter, 'state' | 'before'>, after: SeverityCursor | null): Promise<ListedBySeverity> {
+    void caller.access.canSeeTeam(caller.userId, filter.teamId);
+    const read = started(this.store.setMembers(filter.teamId, 'active'));
+    await requireTeamReader(caller.access, caller.userId, filter.teamId);
+    const members = await read;
+    const wanted = shownOf(caller, { ...filter, state: 'active', before: null });
+    const rank = await this.severities(members);
+    // Members by severity (only those past the cursor), each severity's sorted newest first only
+    // when the page reaches it: a page costs a sort of its own severities, not of the whole set.
+    const bySeverity: SetMember[][] = [];
+    for (const m of members) {
+      const s = rank(m);
+      if (after !== null && (s < after.severity || (s === after.severity && m.n >= after.number))) continue;
+      (bySeverity[s] ??= []).push(m);
+    }
+    const severities = bySeverity.flatMap((group, s) => (group ? [s] : []));
+    const ordered: SetMember[] = [];
+    const items: Incident[] = [];
+    let used = 0;
+    for (let round = 0; round < MAX_ROUNDS && items.length < filter.perPage; round++) {
+      const wantedCount = used + filter.perPage - items.length;
+      while (ordered.length < wantedCount && severities.length) ordered.push(...bySeverity[severities.shift()!]!.sort((a, b) => b.n - a.n));
+      const batch = ordered.slice(used, wantedCount);
+      if (!batch.length) break;
+      used += batch.length;
+      // The tail's members keep no snapshot by design: their records are read, the set left alone.
+      const records = await this.store.fromSnapshots(batch, { repair: false });
+      const shown = await wanted(records);
+      items.push(...records.filter((_, n) => shown[n]));
+    }
+    const last = ordered[used - 1];
+    const more = used < ordered.length || severities.length > 0;
+    return { items, next: last && more ? { severity: rank(last), number: last.n } : null };
+  }
+
+  /**
+   * Each member's severity as its set says it (UNKNOWN_SEVERITY when it cannot be learnt).
+   * Members that say none (written by an older version, not yet re-synced) are read from their
+   * records, newest first and at most ACTIVE_HEAD of them a page (the read re-syncs them, so the
+   * next page finds their severity); past that they sort last.
+   */
+  private async severities(members: readonly SetMember[]): Promise<(member: SetMember) => number> {
+    const unknown = members.filter((m) => m.s === undefined && severityOfMember(m) === null);
+    const read = new Map<string, number>();
+    if (unknown.length) {
+      const newest = unknown.sort((a, b) => b.n - a.n).slice(0, ACTIVE_HEAD);
+      for (const incident of await this.store.fromSnapshots(newest)) read.set(incident.id, incident.severity);
+    }
+    return (m) => m.s ?? severityOfMember(m) ?? read.get(m.id) ?? UNKNOWN_SEVERITY;
   }
 
   /** One index read of spare entries (within PAGE_READS KV reads whatever the data size). */

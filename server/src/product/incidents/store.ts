@@ -9,7 +9,7 @@ import { everResolved, isOpen, needsReview, openFollowups, tagsOf } from './life
 import { type MetricsSummaryRow, metricsRowOf, metricsSummarySchema, sameRow, withRow } from './metrics_rows';
 import { state } from './messages';
 import { type Incident, incidentSchema, type TimelineEntry, timelineEntrySchema } from './records';
-import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, snapshotOf, withIncident } from './team_sets';
+import { type HeldMember, heldOf, type SetMember, type SetName, setSchema, severityOfMember, snapshotOf, withIncident } from './team_sets';
 
 /**
  * Where the incidents feature keeps its data in the plugin KV store.
@@ -51,8 +51,10 @@ export const TIMELINE_CHUNK = 50;
  * 2: the follow-ups set exists (built from the index tags by migrateToFollowupSets).
  * 3: review sets hold no incident that was never resolved (healReviewSets), so sync reads a
  *    review set only for an incident resolved now or before.
+ * 4: every active set member names its incident's severity (fillActiveSeverities), so the
+ *    sidebar's most-severe-first page orders the set without reading records.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const recordKey = (id: string): string => `inc:r:${id}`;
 const channelKey = (channelId: string): string => `inc:ch:${channelId}`;
@@ -292,13 +294,14 @@ export class IncidentStore {
   /**
    * Incidents from snapshots carried by index entries or set members; those without a readable
    * snapshot (written by older versions) are read from their record and re-synced, so the next
-   * read finds the snapshot.
+   * read finds the snapshot. Members of the active set's tail keep none by design: `repair: false`
+   * reads their records and leaves the set alone.
    */
-  async fromSnapshots(items: ReadonlyArray<{ id: string; d?: unknown }>): Promise<Incident[]> {
+  async fromSnapshots(items: ReadonlyArray<{ id: string; d?: unknown }>, options: { repair: boolean } = { repair: true }): Promise<Incident[]> {
     const parsed = items.map((m) => parseSnapshot(incidentSchema, m.d));
     const missing = items.filter((_, k) => parsed[k] === null).map((m) => m.id);
     const read = new Map((await this.getMany(missing)).map((i) => [i.id, i]));
-    for (const incident of read.values()) await this.sync(incident);
+    if (options.repair) for (const incident of read.values()) await this.sync(incident);
     return items.flatMap((m, k) => {
       const incident = parsed[k] ?? read.get(m.id);
       return incident && incident.id === m.id ? [incident] : [];
@@ -425,6 +428,35 @@ export class IncidentStore {
       removed += left;
     }
     return removed;
+  }
+
+  /**
+   * Version 3 → 4: active set members that name no severity (older versions wrote the tail's
+   * members without one) take it from their records, one compare-and-set per set. A member that
+   * names one meanwhile (a sync on another node) keeps its own.
+   */
+  async fillActiveSeverities(): Promise<number> {
+    let filled = 0;
+    for (const key of await this.kv.listKeys('inc:set:')) {
+      if (!key.endsWith(':active')) continue;
+      const members = (await this.kv.get(key, setSchema).catch(this.kv.orSkip))?.members ?? [];
+      const missing = members.filter((m) => severityOfMember(m) === null).map((m) => m.id);
+      if (missing.length === 0) continue;
+      const read = new Map((await this.getMany(missing)).map((i) => [i.id, i.severity]));
+      let added = 0;
+      await this.kv.update(key, setSchema, (set) => {
+        added = 0;
+        const next = (set?.members ?? []).map((m) => {
+          const s = read.get(m.id);
+          if (s === undefined || severityOfMember(m) !== null) return m;
+          added++;
+          return { ...m, s };
+        });
+        return added > 0 ? { v: 1 as const, members: next } : UNCHANGED;
+      });
+      filled += added;
+    }
+    return filled;
   }
 
   async schemaVersion(): Promise<number | null> {

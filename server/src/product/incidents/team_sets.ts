@@ -3,24 +3,29 @@
  * awaiting review or with open follow-ups, as one small record per team and set that a page reads
  * in one KV call. Pure functions over the stored members; the store does the compare-and-set.
  *
- * Every member names its incident (`id`, `n`), its channel (`c`), the people its owed facts name
- * (`u`, owed.ts) and the rev those were taken at (`r`). A member also carries a snapshot `d` of
+ * Every member names its incident (`id`, `n`), its channel (`c`), its severity (`s`, for the
+ * sidebar's most-severe-first page), the people its owed facts name (`u`, owed.ts) and the rev
+ * those were taken at (`r`). A member also carries a snapshot `d` of
  * the incident (without its outbox), so a list shows it without reading the record — every member
  * of the review and follow-ups sets, but only the newest ACTIVE_HEAD of the active set. An outage
  * can hold thousands of incidents active at once, and a snapshot is about 1 KB: with snapshots in
  * every member, each write to any active incident re-read and re-wrote megabytes. The rest of
- * the active set (the tail) is written only when a member joins or leaves or its channel or
- * owers change. A head member without a snapshot (promoted when a newer one left) is read from its
+ * the active set (the tail) is written only when a member joins or leaves or its channel,
+ * severity or owers change. A head member without a snapshot (promoted when a newer one left) is read from its
  * record and re-synced by the first reader.
  */
 import { z } from 'zod';
 import { parseSnapshot } from '../shared/snapshots';
 import { incidentOwedFacts } from './owed';
+import { severitySchema } from '../contract/incidents';
 import { type Incident, incidentSchema, LIMITS } from './records';
 
 export type SetName = 'active' | 'review' | 'followups';
 
-/** Active incidents whose set members carry snapshots: the sidebar's first screen (per_page=100). */
+/**
+ * Active incidents whose set members carry snapshots: the newest 100, so a list's first pages read
+ * one key. The sidebar's page, most severe first, reads the records of the older ones it shows.
+ */
 export const ACTIVE_HEAD = 100;
 
 const id = z.string().max(64);
@@ -29,6 +34,7 @@ const memberSchema = z.object({
   n: z.number().int().positive(),
   d: z.unknown().optional(),
   c: id.optional(),
+  s: z.optional(severitySchema),
   u: z.array(id).max(LIMITS.followups + 3).optional(),
   r: z.number().int().nonnegative().optional(),
 });
@@ -61,6 +67,9 @@ export function heldOf(member: SetMember): HeldMember | null {
   return member.r === undefined ? null : { rev: member.r, owers: member.u ?? [], snapshot: null };
 }
 
+/** The severity of a member, from its own field or (older versions) its snapshot; null: read the record. */
+export const severityOfMember = (member: SetMember): number | null => member.s ?? snapshotIn(member)?.severity ?? null;
+
 /** The channel of a member, from its own field or (older versions) its snapshot; null: read the record. */
 export const channelOfMember = (member: SetMember): string | null => member.c ?? snapshotIn(member)?.channelId ?? null;
 
@@ -77,7 +86,7 @@ export function snapshotHolders(set: SetName, members: readonly SetMember[]): Re
  */
 export function withIncident(set: SetName, members: readonly SetMember[], incident: Incident): SetMember[] | null {
   const at = members.findIndex((m) => m.id === incident.id);
-  const entry: SetMember = { id: incident.id, n: incident.number, c: incident.channelId, u: owersOf(incident), r: incident.rev };
+  const entry: SetMember = { id: incident.id, n: incident.number, c: incident.channelId, s: incident.severity, u: owersOf(incident), r: incident.rev };
   const all = at < 0 ? [...members, entry] : members.map((m, k) => (k === at ? entry : m));
   const holders = snapshotHolders(set, all);
   let changed = at < 0 || !sameFacts(members[at]!, entry) || (holders.has(incident.id) && snapshotRev(members[at]!) !== incident.rev);
@@ -96,13 +105,13 @@ function snapshotRev(member: SetMember): unknown {
   return typeof d === 'object' && d !== null && 'rev' in d ? d.rev : null;
 }
 
-/** Whether two members of one incident say the same channel and owers (their rev aside). */
+/** Whether two members of one incident say the same channel, severity and owers (their rev aside). */
 const sameFacts = (a: SetMember, b: SetMember): boolean =>
-  a.c === b.c && a.u !== undefined && b.u !== undefined && a.u.length === b.u.length && a.u.every((u, k) => u === b.u![k]);
+  a.c === b.c && a.s === b.s && a.u !== undefined && b.u !== undefined && a.u.length === b.u.length && a.u.every((u, k) => u === b.u![k]);
 
 function withoutSnapshot(member: SetMember): SetMember {
   const { d: _dropped, ...rest } = member;
-  if (member.c !== undefined && member.r !== undefined) return rest;
+  if (member.c !== undefined && member.s !== undefined && member.r !== undefined) return rest;
   const snapshot = snapshotIn(member);
-  return snapshot ? { ...rest, c: snapshot.channelId, u: owersOf(snapshot), r: snapshot.rev } : rest;
+  return snapshot ? { ...rest, c: snapshot.channelId, s: snapshot.severity, u: owersOf(snapshot), r: snapshot.rev } : rest;
 }

@@ -188,3 +188,31 @@ test('past the ledger’s limit a rebuild keeps the newest facts of every featur
   assert.deepEqual(rebuilt.sections, before.sections, 'and says the same lines');
   f.h.close();
 });
+
+test('a long owe page (the ledger holds up to 300 facts) asks its channels one by one, never for the reader’s whole membership list', async () => {
+  const f = await teamFixture({ DailyDigest: false });
+  await f.cmd(f.bob, '/incident declare Template outage');
+  await f.h.settled();
+  await owe(f);
+  const built = (await f.h.ctx.kv.get(ledgerKey(f.team.Id, f.bob.Id), ledgerSchema))!;
+  const [incident, run] = (['incidents', 'runs'] as const).map((feature) => built.entries.find((e) => e.f === feature)!);
+  // A reader with facts in 150 channels, open and private, who is in 400 more.
+  const rooms = Array.from({ length: 150 }, (_, i) => f.world.addChannel(f.team.Id, `room-${i}`, i % 10 ? 'O' : 'P'));
+  for (const room of rooms) f.world.addChannelMember(room.Id, f.bob.Id);
+  for (let i = 0; i < 400; i++) f.world.addChannelMember(f.world.addChannel(f.team.Id, `other-${i}`, 'O').Id, f.bob.Id);
+  const entries = rooms.map((room, i) => ({ ...(i % 2 ? run! : incident!), k: `k${i}`, ch: room.Id }));
+  await f.h.ctx.kv.update(ledgerKey(f.team.Id, f.bob.Id), ledgerSchema, (l) => ({ ...l!, entries }));
+
+  const asked: string[] = [];
+  const api = f.h.api as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['getChannelsForTeamForUser', 'getChannel', 'getChannelMember']) {
+    const real = api[method]!.bind(f.h.api);
+    api[method] = (...args: unknown[]) => (asked.push(method), real(...args));
+  }
+  const page = await owe(f);
+  assert.ok(page.sections.flatMap((s) => s.items).length > 0);
+  assert.equal(asked.filter((m) => m === 'getChannelsForTeamForUser').length, 0, 'no membership list');
+  assert.equal(asked.filter((m) => m === 'getChannel').length, rooms.length, 'one lookup per channel');
+  assert.equal(asked.filter((m) => m === 'getChannelMember').length, rooms.length / 10, 'a membership question per private channel');
+  f.h.close();
+});

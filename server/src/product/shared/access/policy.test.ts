@@ -118,7 +118,7 @@ test('many channels in one request: one membership list answers as the per-chann
   // A commander of 200 incidents: the calls stop growing with the channels past the threshold.
   const busy = w.addUser('busy');
   w.addTeamMember(team.Id, busy.Id);
-  const own = Array.from({ length: 200 }, (_, i) => w.addChannel(team.Id, `incident-${i}`, i % 2 ? 'P' : 'O'));
+  const own = Array.from({ length: CHANNELS_ASKED_FIRST + 80 }, (_, i) => w.addChannel(team.Id, `incident-${i}`, i % 2 ? 'P' : 'O'));
   for (const c of own) w.addChannelMember(c.Id, busy.Id);
   const { api, calls } = counted(new MemoryApi(w));
   const access = new Access(api);

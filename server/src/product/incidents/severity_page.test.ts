@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from '../contract/api';
+import { INCIDENTS_SIDEBAR_PAGE, type IncidentView } from '../contract/incidents';
+import type { Incident } from './records';
+import { IncidentStore } from './store';
+import { ACTIVE_HEAD } from './team_sets';
+import { type Fixture, fixture } from './test_fixture';
+
+/** `count` active incidents written straight to the store, severities mixed, every seventh in `privateChannel`. */
+async function seedActive(f: Fixture, store: IncidentStore, template: Incident, count: number, privateChannel: string): Promise<void> {
+  for (let k = 0; k < count; k++) {
+    const number = await store.reserveNumber(f.team.Id);
+    const incident: Incident = {
+      ...template,
+      id: `active${String(number).padStart(20, '0')}`,
+      number,
+      title: `Active ${number}`,
+      channelId: number % 7 === 0 ? privateChannel : f.town.Id,
+      severity: ((number * 3) % 4) + 1 as Incident['severity'],
+      outbox: [],
+    };
+    await store.insert(incident);
+    await store.sync(incident, { justDeclared: true });
+  }
+}
+
+/** Every page of the sidebar's list as `user` sees it, following the cursors; and the KV calls of each. */
+async function walk(f: Fixture, user = f.bob): Promise<{ pages: IncidentView[][]; calls: number[] }> {
+  const pages: IncidentView[][] = [];
+  const calls: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const before = f.h.api.kvCalls;
+    const res = await f.h.http('GET', f.url(`?state=active&sort=severity&per_page=${INCIDENTS_SIDEBAR_PAGE}${cursor === null ? '' : `&cursor=${cursor}`}`), user);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    calls.push(f.h.api.kvCalls - before);
+    const page = res.body as Page<IncidentView>;
+    pages.push(page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null && pages.length < 50);
+  return { pages, calls };
+}
+
+test('the sidebar’s page: active incidents most severe first, then newest, past the set’s head too; never a private one; the cursors walk each once', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  const secret = f.channelOf(await f.cmd(f.alice, '/incident declare Secret template --private'));
+  const template = (await store.get((await store.incidentIdForChannel(secret.Id))!))!;
+  await seedActive(f, store, template, ACTIVE_HEAD + 30, secret.Id);
+  const all = await Promise.all(Array.from({ length: ACTIVE_HEAD + 31 }, (_, k) => store.idForNumber(f.team.Id, k + 1).then((id) => store.get(id!))));
+  const expected = all
+    .filter((i): i is Incident => i !== null && i.channelId !== secret.Id)
+    .sort((a, b) => a.severity - b.severity || b.number - a.number)
+    .map((i) => i.number);
+
+  const { pages, calls } = await walk(f);
+  const seen = pages.flat().map((i) => i.number);
+  assert.deepEqual(seen, expected, 'most severe first, then newest; each once; none of the private channel');
+  assert.ok(pages.slice(0, -1).every((p) => p.length === INCIDENTS_SIDEBAR_PAGE), 'full pages until the last');
+  // The oldest SEV1s keep no snapshot in the set (past its head): the page reads their records.
+  assert.ok(seen.slice(0, expected.filter((n) => all[n - 1]!.severity === 1).length).some((n) => n <= 30), 'old SEV1s come before new SEV2s');
+  assert.equal(calls[0], 1, `the first page reads the set alone: ${calls[0]} KV calls`);
+  assert.ok(calls.every((c) => c <= 1 + INCIDENTS_SIDEBAR_PAGE), `each page: the set and at most its own records (${calls.join(', ')})`);
+
+  // alice, in the private channel too, sees those as well.
+  assert.equal((await walk(f, f.alice)).pages.flat().length, ACTIVE_HEAD + 31);
+  f.h.close();
+});
+
+test('version 3 → 4 names every active member’s severity; a set that names none still orders right, reading the records', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  const secret = f.channelOf(await f.cmd(f.alice, '/incident declare Secret template --private'));
+  const template = (await store.get((await store.incidentIdForChannel(secret.Id))!))!;
+  await seedActive(f, store, template, ACTIVE_HEAD + 10, secret.Id);
+  const ordered = (await walk(f)).pages.flat().map((i) => i.number);
+
+  // As an earlier version left the set: the tail's members name no severity.
+  const key = `inc:set:${f.team.Id}:active`;
+  const stripped = JSON.parse(new TextDecoder().decode(f.world.kv.get(key))) as { members: Array<{ s?: number; d?: unknown }> };
+  for (const m of stripped.members) if (m.d === undefined) delete m.s;
+  f.world.kv.set(key, new TextEncoder().encode(JSON.stringify(stripped)));
+  assert.ok((await store.setMembers(f.team.Id, 'active')).some((m) => m.s === undefined && m.d === undefined));
+  assert.deepEqual((await walk(f)).pages.flat().map((i) => i.number), ordered, 'the same order from the records');
+
+  f.world.kv.set(key, new TextEncoder().encode(JSON.stringify(stripped)));
+  await f.h.api.kvSet('inc:schema', new TextEncoder().encode('{"v":1,"version":3}'));
+  await f.h.product.onActivate!(f.h.api);
+  assert.ok((await store.setMembers(f.team.Id, 'active')).every((m) => m.s !== undefined), 'every member names its severity');
+  assert.ok(f.world.logs.some((l) => JSON.stringify(l).includes('given their severity')));
+  assert.deepEqual((await walk(f)).pages.flat().map((i) => i.number), ordered);
+  f.h.close();
+});
+
+test('a severity change reorders the page; sort=severity is for active incidents, with its own cursors', async () => {
+  const f = await fixture();
+  const first = f.channelOf(await f.cmd(f.alice, '/incident declare Slow builds --severity 4'));
+  await f.cmd(f.alice, '/incident declare Checkout down --severity 2');
+  const titles = async (): Promise<string[]> =>
+    ((await f.h.http('GET', f.url('?state=active&sort=severity'), f.alice)).body as Page<IncidentView>).items.map((i) => i.title);
+  assert.deepEqual(await titles(), ['Checkout down', 'Slow builds']);
+  await f.cmd(f.alice, '/incident severity 1', first);
+  assert.deepEqual(await titles(), ['Slow builds', 'Checkout down']);
+
+  for (const [query, problem] of [
+    ['?sort=severity', /severity lists active incidents only/],
+    ['?state=resolved&sort=severity', /severity lists active incidents only/],
+    ['?state=active&sort=severity&cursor=12', /not a cursor from this list/],
+    ['?state=active&sort=severity&cursor=1.x', /not a cursor from this list/],
+    ['?state=active&sort=loudest', /sort/],
+  ] as const) {
+    const res = await f.h.http('GET', f.url(query), f.alice);
+    assert.equal(res.status, 400, query);
+    assert.match(JSON.stringify(res.body), problem, query);
+  }
+  f.h.close();
+});
