@@ -14,6 +14,7 @@
  * sizes actually seeded. Uses INFRA_OPS_E2E_BUNDLE or the newest dist/infra-ops-*.tar.gz.
  */
 import type { Rig } from '../../e2e/rig';
+import { INCIDENTS_SIDEBAR_PAGE } from '../../server/src/product/contract/incidents';
 import { onRealServer } from '../real_server';
 import { percentile, type BenchResult } from '../result';
 import { Http, type Timed } from './http';
@@ -27,10 +28,10 @@ const ROUND_SAMPLES = 20;
 const ROUNDS = 3;
 
 /**
- * What the sidebar reads when it first opens, under the team's API path: point this at a
- * first-screen route (one request for everything the sidebar shows) once there is one.
+ * What the sidebar's incidents tab asks when it opens (webapp/src/components/incidents_tab.tsx):
+ * its first page of active incidents, most severe first.
  */
-const SIDEBAR_FIRST_LOAD = 'incidents?state=active&per_page=100';
+const SIDEBAR_FIRST_LOAD = `incidents?state=active&sort=severity&per_page=${INCIDENTS_SIDEBAR_PAGE}`;
 
 interface Probe {
   name: string;
