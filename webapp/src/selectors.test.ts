@@ -22,11 +22,11 @@ describe('selectors', () => {
     assert.equal(getSiteURL(host(initialState)), 'https://x.example/mm');
   });
 
-  it('lists active incidents of the team, most severe first then newest, memoised', () => {
+  it('lists active incidents of the team, most severe first then newest by INC number (as the server pages them), memoised', () => {
     const incidents = [
-      fixtureIncident({ id: 'a', severity: 3, declaredAt: 1 }),
-      fixtureIncident({ id: 'b', severity: 1, declaredAt: 1 }),
-      fixtureIncident({ id: 'c', severity: 3, declaredAt: 5 }),
+      fixtureIncident({ id: 'a', severity: 3, number: 1, declaredAt: 9 }),
+      fixtureIncident({ id: 'b', severity: 1, number: 2 }),
+      fixtureIncident({ id: 'c', severity: 3, number: 5, declaredAt: 1 }),
       fixtureIncident({ id: 'd', severity: 1, phase: 'resolved' }),
       fixtureIncident({ id: 'e', severity: 1, teamId: 'team2' }),
     ];

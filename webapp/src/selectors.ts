@@ -41,9 +41,8 @@ export const getIncident = (state: GlobalState, id: string): Incident | undefine
 export const getPickThreshold = (state: GlobalState) => pluginState(state).pickThreshold;
 export const getAgenda = (state: GlobalState, guild: Pick<Guild, 'teamId' | 'slug'>) => pluginState(state).agendas[guildKey(guild)];
 
-/** Active incidents of a team: most severe first (SEV1 before SEV4), then newest (as the server pages them). */
-export const sortIncidents = (incidents: readonly Incident[]): Incident[] =>
-  [...incidents].sort((a, b) => a.severity - b.severity || b.declaredAt - a.declaredAt || b.number - a.number);
+/** Active incidents of a team: most severe first (SEV1 before SEV4), then newest by INC number, as the server pages them. */
+export const sortIncidents = (incidents: readonly Incident[]): Incident[] => [...incidents].sort((a, b) => a.severity - b.severity || b.number - a.number);
 
 const activeIncidentsOf = memo((byId: Record<string, Incident>, teamId: string) =>
   sortIncidents(Object.values(byId).filter((i) => (i.phase === 'active' || i.phase === 'triage') && i.teamId === teamId)),

@@ -37,11 +37,11 @@ export function IncidentsTab({ now = Date.now }: { now?: () => number }) {
   // was shown.
   const load = useLoad(async () => {
     const mine = ++generation.current;
+    setMore({ loading: false, error: null });
     const page = await listIncidents(teamId, { state: 'active', sort: 'severity', per_page: INCIDENTS_SIDEBAR_PAGE });
     if (mine !== generation.current) return;
     dispatch(incidentsReceived(teamId, page.items));
     setNext(page.nextCursor);
-    setMore({ loading: false, error: null });
   }, `incidents:${teamId}:${channelId}`);
   const showMore = (cursor: string) => {
     const mine = generation.current;

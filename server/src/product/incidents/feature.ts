@@ -69,10 +69,12 @@ export function createIncidentsFeature(ctx: ProductContext, ports: { activity?: 
         }
         const healed = await store.healReviewSets();
         if (healed > 0) ctx.log.info('incidents never resolved removed from the review sets', { incidents: healed });
-        const named = await store.fillActiveSeverities();
-        if (named > 0) ctx.log.info('active incidents given their severity in the active sets', { incidents: named });
         await store.setSchemaVersion(SCHEMA_VERSION);
       }
+      // At every activation, not once: an older node still serving beside this one (a rolling
+      // upgrade) rewrites the active set without the severities it does not know.
+      const named = await store.fillActiveSeverities();
+      if (named > 0) ctx.log.info('active incidents given their severity in the active sets', { incidents: named });
     },
     owed: { scan: (userId, teamId) => queries.owedFacts(userId, teamId), render: (facts, view, overflow) => incidentOwedLines(settings(), facts, view, overflow) },
   };

@@ -73,7 +73,7 @@ const cursorOf = (text: string | undefined): number | null => {
 /** A most-severe-first page's cursor: `<severity>.<INC number>` of the last incident it read. */
 const severityCursorOf = (text: string | undefined): SeverityCursor | null => {
   if (text === undefined) return null;
-  const m = /^([1-9])\.(\d{1,15})$/.exec(text);
+  const m = /^([1-49])\.(\d{1,15})$/.exec(text);
   if (!m) throw UserError.badRequest('Invalid request: cursor: not a cursor from this list');
   return { severity: Number(m[1]), number: Number(m[2]) };
 };

@@ -13,7 +13,7 @@ import { LEDGER_FEATURE_LIMIT, type OwedFact, type OwedScan } from '../shared/ow
 import { incidentOwedFacts } from './owed';
 import type { IncidentSettings } from './settings';
 import type { IncidentStore } from './store';
-import { ACTIVE_HEAD, channelOfMember, type SetMember, severityOfMember, snapshotIn } from './team_sets';
+import { ACTIVE_HEAD, channelOfMember, type SetMember, severityOfMember, snapshotHolders, snapshotIn } from './team_sets';
 
 export interface ListFilter {
   teamId: string;
@@ -44,6 +44,8 @@ export interface ListedBySeverity {
 
 /** Where members whose severity could not be learnt sort: after every known severity. */
 const UNKNOWN_SEVERITY = 9;
+/** Active set members a most-severe-first page passes over at most at once (their channels asked). */
+const MAX_SCAN = 320;
 
 /**
  * Which incidents of a batch the caller is shown: those the filter matches and whose channel they
@@ -126,49 +128,76 @@ export class IncidentQueries {
     await requireTeamReader(caller.access, caller.userId, filter.teamId);
     const members = await read;
     const wanted = shownOf(caller, { ...filter, state: 'active', before: null });
-    const rank = await this.severities(members);
-    // Members by severity (only those past the cursor), each severity's sorted newest first only
-    // when the page reaches it: a page costs a sort of its own severities, not of the whole set.
+    // Severities are learnt from records on the first page only, so every page of one walk ranks
+    // a member the same way (a member ranked unknown on page 1 stays so on page 2).
+    const rank = await this.severities(members, after === null);
+    // Members by severity (only those past the cursor, of the filtered severity), each severity's
+    // sorted newest first only when the page reaches it: a page sorts its own severities, not the set.
     const bySeverity: SetMember[][] = [];
     for (const m of members) {
       const s = rank(m);
       if (after !== null && (s < after.severity || (s === after.severity && m.n >= after.number))) continue;
+      if (filter.severity !== null && s !== filter.severity && s !== UNKNOWN_SEVERITY) continue;
       (bySeverity[s] ??= []).push(m);
     }
     const severities = bySeverity.flatMap((group, s) => (group ? [s] : []));
     const ordered: SetMember[] = [];
+    const head = snapshotHolders('active', members);
     const items: Incident[] = [];
-    let used = 0;
-    for (let round = 0; round < MAX_ROUNDS && items.length < filter.perPage; round++) {
-      const wantedCount = used + filter.perPage - items.length;
-      while (ordered.length < wantedCount && severities.length) ordered.push(...bySeverity[severities.shift()!]!.sort((a, b) => b.n - a.n));
-      const batch = ordered.slice(used, wantedCount);
-      if (!batch.length) break;
-      used += batch.length;
-      // The tail's members keep no snapshot by design: their records are read, the set left alone.
-      const records = await this.store.fromSnapshots(batch, { repair: false });
+    // The cursor names the last incident shown, never one the caller may not see (its severity
+    // and place would show through); hidden members after it are passed over again next page.
+    let last: SetMember | null = null;
+    let considered = 0;
+    let pending: SetMember[] = [];
+    for (let chunk = filter.perPage; items.length < filter.perPage; chunk = Math.min(chunk * 2, MAX_SCAN)) {
+      if (!pending.length) {
+        while (ordered.length < considered + chunk && severities.length) ordered.push(...bySeverity[severities.shift()!]!.sort((a, b) => b.n - a.n));
+        const next = ordered.slice(considered, considered + chunk);
+        if (!next.length) break;
+        considered += next.length;
+        // Hidden members are passed over by their channel, before any record is read.
+        pending = await this.visibleMembers(caller, filter.teamId, next);
+        continue;
+      }
+      const take = pending.slice(0, filter.perPage - items.length);
+      pending = pending.slice(take.length);
+      // Records are read only for members past the set's head (they keep no snapshot by design);
+      // a head member missing its snapshot is re-synced so the next read finds it.
+      const records = await this.store.fromSnapshots(take, { repair: (id) => head.has(id) });
+      const byId = new Map(take.map((m) => [m.id, m]));
       const shown = await wanted(records);
-      items.push(...records.filter((_, n) => shown[n]));
+      for (const [k, incident] of records.entries()) {
+        if (!shown[k]) continue;
+        items.push(incident);
+        last = byId.get(incident.id) ?? last;
+      }
     }
-    const last = ordered[used - 1];
-    const more = used < ordered.length || severities.length > 0;
+    const more = pending.length > 0 || considered < ordered.length || severities.length > 0;
     return { items, next: last && more ? { severity: rank(last), number: last.n } : null };
+  }
+
+  /** The members whose channel the caller may read now (a member naming no channel is kept: its record says). */
+  private async visibleMembers(caller: Caller, teamId: string, batch: readonly SetMember[]): Promise<SetMember[]> {
+    const channels = batch.map(channelOfMember);
+    await caller.access.willAskAbout(caller.userId, teamId, channels.filter((c): c is string => c !== null && c !== ''));
+    const seen = await Promise.all(channels.map(async (channelId) => channelId === null || (channelId !== '' && (await caller.access.canSee(caller.userId, { teamId, channelId })))));
+    return batch.filter((_, k) => seen[k]);
   }
 
   /**
    * Each member's severity as its set says it (UNKNOWN_SEVERITY when it cannot be learnt).
-   * Members that say none (written by an older version, not yet re-synced) are read from their
-   * records, newest first and at most ACTIVE_HEAD of them a page (the read re-syncs them, so the
-   * next page finds their severity); past that they sort last.
+   * With `learn`, members that say none (written by an older version, not yet re-synced) are read
+   * from their records, newest first and at most ACTIVE_HEAD of them (the read re-syncs them, so
+   * later reads find their severity); past that they sort last.
    */
-  private async severities(members: readonly SetMember[]): Promise<(member: SetMember) => number> {
-    const unknown = members.filter((m) => m.s === undefined && severityOfMember(m) === null);
+  private async severities(members: readonly SetMember[], learn: boolean): Promise<(member: SetMember) => number> {
+    const unknown = learn ? members.filter((m) => severityOfMember(m) === null) : [];
     const read = new Map<string, number>();
     if (unknown.length) {
       const newest = unknown.sort((a, b) => b.n - a.n).slice(0, ACTIVE_HEAD);
       for (const incident of await this.store.fromSnapshots(newest)) read.set(incident.id, incident.severity);
     }
-    return (m) => m.s ?? severityOfMember(m) ?? read.get(m.id) ?? UNKNOWN_SEVERITY;
+    return (m) => severityOfMember(m) ?? read.get(m.id) ?? UNKNOWN_SEVERITY;
   }
 
   /** One index read of spare entries (within PAGE_READS KV reads whatever the data size). */

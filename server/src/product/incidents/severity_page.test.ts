@@ -26,20 +26,22 @@ async function seedActive(f: Fixture, store: IncidentStore, template: Incident, 
 }
 
 /** Every page of the sidebar's list as `user` sees it, following the cursors; and the KV calls of each. */
-async function walk(f: Fixture, user = f.bob): Promise<{ pages: IncidentView[][]; calls: number[] }> {
+async function walk(f: Fixture, user = f.bob, perPage = INCIDENTS_SIDEBAR_PAGE, query = ''): Promise<{ pages: IncidentView[][]; calls: number[]; cursors: string[] }> {
   const pages: IncidentView[][] = [];
   const calls: number[] = [];
+  const cursors: string[] = [];
   let cursor: string | null = null;
   do {
     const before = f.h.api.kvCalls;
-    const res = await f.h.http('GET', f.url(`?state=active&sort=severity&per_page=${INCIDENTS_SIDEBAR_PAGE}${cursor === null ? '' : `&cursor=${cursor}`}`), user);
+    const res = await f.h.http('GET', f.url(`?state=active&sort=severity&per_page=${perPage}${query}${cursor === null ? '' : `&cursor=${cursor}`}`), user);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     calls.push(f.h.api.kvCalls - before);
     const page = res.body as Page<IncidentView>;
     pages.push(page.items);
     cursor = page.nextCursor;
-  } while (cursor !== null && pages.length < 50);
-  return { pages, calls };
+    if (cursor !== null) cursors.push(cursor);
+  } while (cursor !== null && pages.length < 500);
+  return { pages, calls, cursors };
 }
 
 test('the sidebar’s page: active incidents most severe first, then newest, past the set’s head too; never a private one; the cursors walk each once', async () => {
@@ -65,6 +67,51 @@ test('the sidebar’s page: active incidents most severe first, then newest, pas
 
   // alice, in the private channel too, sees those as well.
   assert.equal((await walk(f, f.alice)).pages.flat().length, ACTIVE_HEAD + 31);
+
+  // Six private SEV1s, the newest: the first of bob's pages passes over all of them.
+  for (let k = 0; k < 6; k++) {
+    const number = await store.reserveNumber(f.team.Id);
+    const incident: Incident = { ...template, id: `hidden${String(number).padStart(20, '0')}`, number, title: `Hidden ${number}`, severity: 1, outbox: [] };
+    await store.insert(incident);
+    await store.sync(incident, { justDeclared: true });
+    all.push(incident);
+  }
+  // One at a time: every cursor names an incident bob was shown, never a private one (its
+  // severity and place in the order would show through), and the walk still sees each once.
+  const single = await walk(f, f.bob, 1);
+  assert.deepEqual(single.pages.flat().map((i) => i.number), expected);
+  const shownAt = new Map(all.filter((i): i is Incident => i !== null).map((i) => [`${i.severity}.${i.number}`, i]));
+  for (const cursor of single.cursors) assert.notEqual(shownAt.get(cursor)?.channelId, secret.Id, `cursor ${cursor} names a private incident`);
+  assert.ok(single.cursors.every((c) => shownAt.has(c)), 'each cursor names an incident');
+
+  // A severity filter: only that severity, in the same order.
+  assert.deepEqual((await walk(f, f.bob, 7, '&severity=2')).pages.flat().map((i) => i.number), expected.filter((n) => all[n - 1]!.severity === 2));
+  f.h.close();
+});
+
+test('members naming no severity (an older node rewrote the set): a walk shows each visible incident once, and the next activation names them again', async () => {
+  const f = await fixture();
+  const store = new IncidentStore(f.h.ctx.kv);
+  const secret = f.channelOf(await f.cmd(f.alice, '/incident declare Secret template --private'));
+  const template = (await store.get((await store.incidentIdForChannel(secret.Id))!))!;
+  await seedActive(f, store, template, 2 * ACTIVE_HEAD + 30, secret.Id);
+  const key = `inc:set:${f.team.Id}:active`;
+  const stripped = JSON.parse(new TextDecoder().decode(f.world.kv.get(key))) as { members: Array<{ s?: number; d?: unknown }> };
+  for (const m of stripped.members) delete m.s;
+  f.world.kv.set(key, new TextEncoder().encode(JSON.stringify(stripped)));
+  const tailWithout = stripped.members.filter((m) => m.d === undefined).length;
+  assert.ok(tailWithout > ACTIVE_HEAD, `${tailWithout} members name no severity and keep no snapshot`);
+
+  // The first page learns at most ACTIVE_HEAD of them; the rest rank last on every page of the walk.
+  const seen = (await walk(f)).pages.flat().map((i) => i.number);
+  assert.equal(new Set(seen).size, seen.length, 'none repeated');
+  const records = await store.getMany((await store.setMembers(f.team.Id, 'active')).map((m) => m.id));
+  assert.deepEqual([...seen].sort((a, b) => a - b), records.filter((i) => i.channelId !== secret.Id).map((i) => i.number).sort((a, b) => a - b), 'none skipped');
+
+  // The schema is at 4 already: the next activation still names every member's severity.
+  f.world.kv.set(key, new TextEncoder().encode(JSON.stringify(stripped)));
+  await f.h.product.onActivate!(f.h.api);
+  assert.ok((await store.setMembers(f.team.Id, 'active')).every((m) => m.s !== undefined || m.d !== undefined));
   f.h.close();
 });
 

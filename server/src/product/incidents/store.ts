@@ -51,8 +51,9 @@ export const TIMELINE_CHUNK = 50;
  * 2: the follow-ups set exists (built from the index tags by migrateToFollowupSets).
  * 3: review sets hold no incident that was never resolved (healReviewSets), so sync reads a
  *    review set only for an incident resolved now or before.
- * 4: every active set member names its incident's severity (fillActiveSeverities), so the
- *    sidebar's most-severe-first page orders the set without reading records.
+ * 4: every active set member names its incident's severity, in its own field or in its snapshot
+ *    (fillActiveSeverities), so the sidebar's most-severe-first page orders the set without
+ *    reading records.
  */
 export const SCHEMA_VERSION = 4;
 
@@ -294,14 +295,14 @@ export class IncidentStore {
   /**
    * Incidents from snapshots carried by index entries or set members; those without a readable
    * snapshot (written by older versions) are read from their record and re-synced, so the next
-   * read finds the snapshot. Members of the active set's tail keep none by design: `repair: false`
-   * reads their records and leaves the set alone.
+   * read finds the snapshot. Members of the active set's tail keep none by design: `repair` says
+   * which to re-sync, and the others' records are read and the set left alone.
    */
-  async fromSnapshots(items: ReadonlyArray<{ id: string; d?: unknown }>, options: { repair: boolean } = { repair: true }): Promise<Incident[]> {
+  async fromSnapshots(items: ReadonlyArray<{ id: string; d?: unknown }>, options: { repair: (id: string) => boolean } = { repair: () => true }): Promise<Incident[]> {
     const parsed = items.map((m) => parseSnapshot(incidentSchema, m.d));
     const missing = items.filter((_, k) => parsed[k] === null).map((m) => m.id);
     const read = new Map((await this.getMany(missing)).map((i) => [i.id, i]));
-    if (options.repair) for (const incident of read.values()) await this.sync(incident);
+    for (const incident of read.values()) if (options.repair(incident.id)) await this.sync(incident);
     return items.flatMap((m, k) => {
       const incident = parsed[k] ?? read.get(m.id);
       return incident && incident.id === m.id ? [incident] : [];
@@ -431,9 +432,10 @@ export class IncidentStore {
   }
 
   /**
-   * Version 3 → 4: active set members that name no severity (older versions wrote the tail's
-   * members without one) take it from their records, one compare-and-set per set. A member that
-   * names one meanwhile (a sync on another node) keeps its own.
+   * Version 3 → 4, and at every activation after: active set members that name no severity (older
+   * versions wrote the tail's members without one, and an older node rewriting the set drops it)
+   * take it from their records, one compare-and-set per set. A member that names one meanwhile (a
+   * sync on another node) keeps its own. Nothing missing: one read per team.
    */
   async fillActiveSeverities(): Promise<number> {
     let filled = 0;
