@@ -70,7 +70,7 @@ const cursorOf = (text: string | undefined): number | null => {
   return Number(text);
 };
 
-/** A most-severe-first page's cursor: `<severity>.<INC number>` of the last incident it read. */
+/** A most-severe-first page's cursor: `<severity>.<INC number>` of the last incident it showed (9: severity unknown). */
 const severityCursorOf = (text: string | undefined): SeverityCursor | null => {
   if (text === undefined) return null;
   const m = /^([1-49])\.(\d{1,15})$/.exec(text);

@@ -155,8 +155,9 @@ export class IncidentQueries {
         const next = ordered.slice(considered, considered + chunk);
         if (!next.length) break;
         considered += next.length;
-        // Hidden members are passed over by their channel, before any record is read.
-        pending = await this.visibleMembers(caller, filter.teamId, next);
+        // Hidden members are passed over by their channel, before any record is read (a member
+        // naming none, from an older version, is kept: its record is checked below).
+        pending = await caller.access.filterVisible(caller.userId, next, (m) => ({ teamId: filter.teamId, channelId: channelOfMember(m) }));
         continue;
       }
       const take = pending.slice(0, filter.perPage - items.length);
@@ -174,14 +175,6 @@ export class IncidentQueries {
     }
     const more = pending.length > 0 || considered < ordered.length || severities.length > 0;
     return { items, next: last && more ? { severity: rank(last), number: last.n } : null };
-  }
-
-  /** The members whose channel the caller may read now (a member naming no channel is kept: its record says). */
-  private async visibleMembers(caller: Caller, teamId: string, batch: readonly SetMember[]): Promise<SetMember[]> {
-    const channels = batch.map(channelOfMember);
-    await caller.access.willAskAbout(caller.userId, teamId, channels.filter((c): c is string => c !== null && c !== ''));
-    const seen = await Promise.all(channels.map(async (channelId) => channelId === null || (channelId !== '' && (await caller.access.canSee(caller.userId, { teamId, channelId })))));
-    return batch.filter((_, k) => seen[k]);
   }
 
   /**

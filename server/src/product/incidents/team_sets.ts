@@ -5,14 +5,14 @@
  *
  * Every member names its incident (`id`, `n`), its channel (`c`), its severity (`s`, for the
  * sidebar's most-severe-first page), the people its owed facts name (`u`, owed.ts) and the rev
- * those were taken at (`r`). A member also carries a snapshot `d` of
- * the incident (without its outbox), so a list shows it without reading the record — every member
- * of the review and follow-ups sets, but only the newest ACTIVE_HEAD of the active set. An outage
- * can hold thousands of incidents active at once, and a snapshot is about 1 KB: with snapshots in
- * every member, each write to any active incident re-read and re-wrote megabytes. The rest of
- * the active set (the tail) is written only when a member joins or leaves or its channel,
- * severity or owers change. A head member without a snapshot (promoted when a newer one left) is read from its
- * record and re-synced by the first reader.
+ * those were taken at (`r`). A member also carries a snapshot `d` of the incident (without its
+ * outbox), so a list shows it without reading the record — every member of the review and
+ * follow-ups sets, but only the newest ACTIVE_HEAD of the active set. An outage can hold
+ * thousands of incidents active at once, and a snapshot is about 1 KB: with snapshots in every
+ * member, each write to any active incident re-read and re-wrote megabytes. The rest of the
+ * active set (the tail) is written only when a member joins or leaves or its channel, severity or
+ * owers change. A head member without a snapshot (promoted when a newer one left) is read from
+ * its record and re-synced by the first reader.
  */
 import { z } from 'zod';
 import { parseSnapshot } from '../shared/snapshots';
