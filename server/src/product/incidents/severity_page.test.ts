@@ -78,8 +78,15 @@ test('the sidebar’s page: active incidents most severe first, then newest, pas
   }
   // One at a time: every cursor names an incident bob was shown, never a private one (its
   // severity and place in the order would show through), and the walk still sees each once.
+  const keys: string[] = [];
+  const get = f.h.api.kvGet.bind(f.h.api);
+  f.h.api.kvGet = async (key) => (keys.push(key), get(key));
   const single = await walk(f, f.bob, 1);
+  f.h.api.kvGet = get;
   assert.deepEqual(single.pages.flat().map((i) => i.number), expected);
+  // Hidden members are passed over by their channel: no private incident's record is read.
+  const hidden = all.filter((i): i is Incident => i !== null && i.channelId === secret.Id).map((i) => `inc:r:${i.id}`);
+  assert.deepEqual(keys.filter((k) => hidden.includes(k)), [], 'no record of a private incident read for bob');
   const shownAt = new Map(all.filter((i): i is Incident => i !== null).map((i) => [`${i.severity}.${i.number}`, i]));
   for (const cursor of single.cursors) assert.notEqual(shownAt.get(cursor)?.channelId, secret.Id, `cursor ${cursor} names a private incident`);
   assert.ok(single.cursors.every((c) => shownAt.has(c)), 'each cursor names an incident');
