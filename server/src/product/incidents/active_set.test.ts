@@ -4,10 +4,9 @@ import type { Page } from '../contract/api';
 import type { OwedSection } from '../contract/infra';
 import type { IncidentView } from '../contract/incidents';
 import { LEDGER_FEATURE_LIMIT } from '../shared/owed';
-import type { Incident } from './records';
 import { IncidentStore } from './store';
 import { ACTIVE_HEAD } from './team_sets';
-import { type Fixture, fixture } from './test_fixture';
+import { type Fixture, fixture, writeCopy } from './test_fixture';
 
 const COUNT = ACTIVE_HEAD + 150;
 
@@ -22,19 +21,12 @@ async function seeded(): Promise<{ f: Fixture; store: IncidentStore; secretId: s
   const template = (await store.get((await store.incidentIdForChannel(secret.Id))!))!;
   const ids = new Map<number, string>([[1, template.id]]);
   for (let k = 1; k < COUNT; k++) {
-    const number = await store.reserveNumber(f.team.Id);
-    const incident: Incident = {
-      ...template,
-      id: `active${String(number).padStart(20, '0')}`,
-      number,
+    const incident = await writeCopy(store, template, 'active', (number) => ({
       title: `Active ${number}`,
       channelId: number % 5 === 0 ? secret.Id : f.town.Id,
       roles: { commander: f.alice.Id, scribe: number % 7 === 0 ? f.bob.Id : null, comms: null },
-      outbox: [],
-    };
-    await store.insert(incident);
-    await store.sync(incident, { justDeclared: true });
-    ids.set(number, incident.id);
+    }));
+    ids.set(incident.number, incident.id);
   }
   return { f, store, secretId: secret.Id, ids };
 }

@@ -6,7 +6,7 @@ import type { IncidentMetricsView, IncidentView } from '../contract/incidents';
 import type { Incident } from './records';
 import { IncidentStore } from './store';
 import { withIncident } from './team_sets';
-import { type Fixture, fixture } from './test_fixture';
+import { type Fixture, fixture, writeCopy } from './test_fixture';
 
 /**
  * `count` copies of a declared incident written straight to the store (the layout the product
@@ -14,23 +14,18 @@ import { type Fixture, fixture } from './test_fixture';
  */
 async function seed(f: Fixture, store: IncidentStore, template: Incident, count: number): Promise<void> {
   for (let k = 0; k < count; k++) {
-    const number = await store.reserveNumber(f.team.Id);
-    const active = number % 20 === 0;
-    const incident: Incident = {
-      ...template,
-      id: `seeded${String(number).padStart(20, '0')}`,
-      number,
-      title: `Seeded ${number}`,
-      channelId: number % 5 === 0 ? template.channelId : f.town.Id,
-      severity: ((number % 4) + 1) as Incident['severity'],
-      phase: active ? 'active' : 'resolved',
-      resolution: active ? null : { at: template.declaredAt + 60_000, by: f.alice.Id, summary: 'ok' },
-      milestones: { ...template.milestones, resolved: active ? null : template.declaredAt + 60_000 },
-      followups: number % 50 === 2 ? [{ n: 1, text: 'Write it up', ownerId: f.bob.Id, due: null, createdAt: 1, createdBy: f.alice.Id, doneAt: null, doneBy: null }] : [],
-      outbox: [],
-    };
-    await store.insert(incident);
-    await store.sync(incident, { justDeclared: true });
+    await writeCopy(store, template, 'seeded', (number) => {
+      const active = number % 20 === 0;
+      return {
+        title: `Seeded ${number}`,
+        channelId: number % 5 === 0 ? template.channelId : f.town.Id,
+        severity: ((number % 4) + 1) as Incident['severity'],
+        phase: active ? 'active' : 'resolved',
+        resolution: active ? null : { at: template.declaredAt + 60_000, by: f.alice.Id, summary: 'ok' },
+        milestones: { ...template.milestones, resolved: active ? null : template.declaredAt + 60_000 },
+        followups: number % 50 === 2 ? [{ n: 1, text: 'Write it up', ownerId: f.bob.Id, due: null, createdAt: 1, createdBy: f.alice.Id, doneAt: null, doneBy: null }] : [],
+      };
+    });
   }
 }
 

@@ -5,23 +5,16 @@ import { INCIDENTS_SIDEBAR_PAGE, type IncidentView } from '../contract/incidents
 import type { Incident } from './records';
 import { IncidentStore } from './store';
 import { ACTIVE_HEAD } from './team_sets';
-import { type Fixture, fixture } from './test_fixture';
+import { type Fixture, fixture, writeCopy } from './test_fixture';
 
 /** `count` active incidents written straight to the store, severities mixed, every seventh in `privateChannel`. */
 async function seedActive(f: Fixture, store: IncidentStore, template: Incident, count: number, privateChannel: string): Promise<void> {
   for (let k = 0; k < count; k++) {
-    const number = await store.reserveNumber(f.team.Id);
-    const incident: Incident = {
-      ...template,
-      id: `active${String(number).padStart(20, '0')}`,
-      number,
+    await writeCopy(store, template, 'active', (number) => ({
       title: `Active ${number}`,
       channelId: number % 7 === 0 ? privateChannel : f.town.Id,
-      severity: ((number * 3) % 4) + 1 as Incident['severity'],
-      outbox: [],
-    };
-    await store.insert(incident);
-    await store.sync(incident, { justDeclared: true });
+      severity: (((number * 3) % 4) + 1) as Incident['severity'],
+    }));
   }
 }
 
@@ -69,13 +62,7 @@ test('the sidebar’s page: active incidents most severe first, then newest, pas
   assert.equal((await walk(f, f.alice)).pages.flat().length, ACTIVE_HEAD + 31);
 
   // Six private SEV1s, the newest: the first of bob's pages passes over all of them.
-  for (let k = 0; k < 6; k++) {
-    const number = await store.reserveNumber(f.team.Id);
-    const incident: Incident = { ...template, id: `hidden${String(number).padStart(20, '0')}`, number, title: `Hidden ${number}`, severity: 1, outbox: [] };
-    await store.insert(incident);
-    await store.sync(incident, { justDeclared: true });
-    all.push(incident);
-  }
+  for (let k = 0; k < 6; k++) all.push(await writeCopy(store, template, 'hidden', (number) => ({ title: `Hidden ${number}`, severity: 1 })));
   // One at a time: every cursor names an incident bob was shown, never a private one (its
   // severity and place in the order would show through), and the walk still sees each once.
   const keys: string[] = [];

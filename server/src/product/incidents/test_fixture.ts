@@ -4,6 +4,8 @@ import { MemoryWorld } from '../../plugin/testing/memory_api';
 import { ProductHarness } from '../testing/product_harness';
 import { seedTeam } from '../testing/team_seed';
 import { CARD_PROPS, type CardData } from '../contract/incidents';
+import type { Incident } from './records';
+import type { IncidentStore } from './store';
 
 export interface Fixture {
   h: ProductHarness;
@@ -82,4 +84,17 @@ export function messages(world: MemoryWorld, channelId: string): string[] {
     .postsIn(channelId)
     .filter((p) => p.Type !== 'custom_infra_incident')
     .map((p) => p.Message ?? '');
+}
+
+/**
+ * The next incident of the template's team, written straight to the store as a declaration
+ * writes it (the record, then its derived copies): a copy of `template` with an id of `prefix` and
+ * its number, and what `changes` says of that number.
+ */
+export async function writeCopy(store: IncidentStore, template: Incident, prefix: string, changes: (number: number) => Partial<Incident>): Promise<Incident> {
+  const number = await store.reserveNumber(template.teamId);
+  const incident: Incident = { ...template, id: `${prefix}${String(number).padStart(20, '0')}`, number, outbox: [], ...changes(number) };
+  await store.insert(incident);
+  await store.sync(incident, { justDeclared: true });
+  return incident;
 }
